@@ -1,0 +1,156 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names a supported database. Every difference between SQLite and
+// Postgres that the queries need is a method here, so there is one place to
+// read them all:
+//
+//   - placeholders: queries use "?", Postgres gets "$1, $2…" (rebind);
+//   - times: Postgres stores timestamptz; SQLite stores text in one fixed-width
+//     UTC format so that text comparison orders like time (args);
+//   - connections: SQLite has a single writer (one connection, WAL, busy
+//     timeout, BEGIN IMMEDIATE), Postgres a pool (configurePool);
+//   - row locks: "FOR UPDATE SKIP LOCKED" exists only on Postgres; on SQLite
+//     the single writer already serialises claims (skipLocked);
+//   - unique-violation errors differ by driver (translate).
+type Dialect int
+
+const (
+	SQLite Dialect = iota + 1
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+func (d Dialect) driverName() string {
+	if d == Postgres {
+		return "pgx"
+	}
+	return "sqlite"
+}
+
+// sqliteTimeFormat is fixed width (always six fractional digits) so that
+// comparing the text compares the instants. The driver parses it back into
+// time.Time for columns declared TIMESTAMP.
+const sqliteTimeFormat = "2006-01-02 15:04:05.000000+00:00"
+
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+func (d Dialect) configurePool(db *sql.DB) {
+	if d == SQLite {
+		// One connection is SQLite's single writer: transactions never fight
+		// over the write lock and never see SQLITE_BUSY.
+		db.SetMaxOpenConns(1)
+		db.SetConnMaxIdleTime(0)
+		return
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+}
+
+// rebind turns "?" placeholders into "$n" for Postgres. Queries never contain
+// a literal "?" in a string.
+func (d Dialect) rebind(q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// args converts Go values to what the dialect stores.
+func (d Dialect) args(args []any) []any {
+	for i, a := range args {
+		switch v := a.(type) {
+		case time.Time:
+			args[i] = d.timeArg(v)
+		case *time.Time:
+			if v == nil {
+				args[i] = nil
+			} else {
+				args[i] = d.timeArg(*v)
+			}
+		case sql.NullTime:
+			if !v.Valid {
+				args[i] = nil
+			} else {
+				args[i] = d.timeArg(v.Time)
+			}
+		}
+	}
+	return args
+}
+
+func (d Dialect) timeArg(t time.Time) any {
+	t = t.UTC().Truncate(time.Microsecond)
+	if d == SQLite {
+		return t.Format(sqliteTimeFormat)
+	}
+	return t
+}
+
+// skipLocked is appended to a SELECT that claims rows for work.
+func (d Dialect) skipLocked() string {
+	if d == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
+// likeOp is a case-insensitive LIKE (SQLite's LIKE already ignores ASCII case).
+func (d Dialect) likeOp() string {
+	if d == Postgres {
+		return "ILIKE"
+	}
+	return "LIKE"
+}
+
+// translate maps driver errors to the store's sentinels.
+func (d Dialect) translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return errors.Join(ErrDuplicate, err)
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		code := sqErr.Code()
+		if code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+			return errors.Join(ErrDuplicate, err)
+		}
+	}
+	return err
+}

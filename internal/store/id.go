@@ -1,0 +1,11 @@
+package store
+
+import (
+	"github.com/google/uuid"
+)
+
+// NewID returns a new UUIDv7: unique across replicas and sortable by creation
+// time, which is what cursor pagination relies on.
+func NewID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}

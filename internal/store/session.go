@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Session is a logged-in browser. Only a hash of its token is stored.
+type Session struct {
+	ID          string
+	TokenHash   string
+	UserID      string
+	WorkspaceID string // the active workspace; "" when none
+	IP          string
+	UserAgent   string
+	CreatedAt   time.Time
+	LastSeenAt  time.Time
+	ExpiresAt   time.Time
+}
+
+// CreateSession stores a new session.
+func (q Queries) CreateSession(ctx context.Context, s *Session) error {
+	if s.ID == "" {
+		s.ID = NewID()
+	}
+	_, err := q.exec(ctx, `INSERT INTO sessions (id, token_hash, user_id, workspace_id, ip, user_agent,
+		created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.ID, s.TokenHash, s.UserID, nullString(s.WorkspaceID), s.IP, s.UserAgent, s.CreatedAt, s.LastSeenAt, s.ExpiresAt)
+	return q.d.translate(err)
+}
+
+// SessionByTokenHash finds a session that has not expired at now.
+func (q Queries) SessionByTokenHash(ctx context.Context, tokenHash string, now time.Time) (Session, error) {
+	var s Session
+	var ws *string
+	err := q.queryRow(ctx, `SELECT id, token_hash, user_id, workspace_id, ip, user_agent, created_at, last_seen_at, expires_at
+		FROM sessions WHERE token_hash = ? AND expires_at > ?`, tokenHash, now).
+		Scan(&s.ID, &s.TokenHash, &s.UserID, &ws, &s.IP, &s.UserAgent, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt)
+	if ws != nil {
+		s.WorkspaceID = *ws
+	}
+	return s, notFound(err)
+}
+
+// TouchSession records activity and slides the expiry.
+func (q Queries) TouchSession(ctx context.Context, id string, now, expires time.Time) error {
+	_, err := q.exec(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?`, now, expires, id)
+	return err
+}
+
+// SetSessionWorkspace switches the session's active workspace.
+func (q Queries) SetSessionWorkspace(ctx context.Context, id, workspaceID string) error {
+	return q.execOne(ctx, `UPDATE sessions SET workspace_id = ? WHERE id = ?`, workspaceID, id)
+}
+
+// DeleteSession ends a session (logout, or rotation on login).
+func (q Queries) DeleteSession(ctx context.Context, tokenHash string) error {
+	_, err := q.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+	return err
+}
+
+// DeleteExpiredSessions removes sessions that expired before now.
+func (q Queries) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := q.exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// nullString stores "" as NULL, for optional foreign keys.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

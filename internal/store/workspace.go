@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Roles a member can have in a workspace.
+const (
+	RoleOwner  = "owner"
+	RoleAdmin  = "admin"
+	RoleMember = "member"
+)
+
+// Workspace is a tenant: every lead, campaign and mailbox belongs to one.
+type Workspace struct {
+	ID            string    `json:"id"`
+	Name          string    `json:"name"`
+	FooterAddress string    `json:"footerAddress"`
+	FooterText    string    `json:"footerText"`
+	CreatedAt     time.Time `json:"createdAt"`
+}
+
+// Membership is a user's role in a workspace, as listed by /api/me.
+type Membership struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// Member is a workspace member as the members list shows them.
+type Member struct {
+	UserID    string    `json:"userId"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// CreateWorkspace inserts a workspace and makes ownerID its owner.
+func (q Queries) CreateWorkspace(ctx context.Context, w *Workspace, ownerID string) error {
+	if w.ID == "" {
+		w.ID = NewID()
+	}
+	w.CreatedAt = time.Now().UTC()
+	if _, err := q.exec(ctx, `INSERT INTO workspaces (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)`,
+		w.ID, w.Name, w.CreatedAt, w.CreatedAt); err != nil {
+		return q.d.translate(err)
+	}
+	return q.AddMember(ctx, w.ID, ownerID, RoleOwner)
+}
+
+// AddMember gives a user a role in a workspace; ErrDuplicate when they are
+// already a member.
+func (q Queries) AddMember(ctx context.Context, workspaceID, userID, role string) error {
+	_, err := q.exec(ctx, `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)`,
+		workspaceID, userID, role, time.Now().UTC())
+	return q.d.translate(err)
+}
+
+// WorkspaceForMember returns the workspace and the user's role in it;
+// ErrNotFound when the user is not a member, so a stranger cannot tell a
+// foreign workspace from a missing one.
+func (q Queries) WorkspaceForMember(ctx context.Context, workspaceID, userID string) (Workspace, string, error) {
+	var w Workspace
+	var role string
+	err := q.queryRow(ctx, `SELECT w.id, w.name, w.footer_address, w.footer_text, w.created_at, m.role
+		FROM workspaces w JOIN memberships m ON m.workspace_id = w.id
+		WHERE w.id = ? AND m.user_id = ?`, workspaceID, userID).
+		Scan(&w.ID, &w.Name, &w.FooterAddress, &w.FooterText, &w.CreatedAt, &role)
+	return w, role, notFound(err)
+}
+
+// Memberships lists the workspaces a user belongs to, oldest first.
+func (q Queries) Memberships(ctx context.Context, userID string) ([]Membership, error) {
+	rows, err := q.query(ctx, `SELECT w.id, w.name, m.role FROM memberships m
+		JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = ? ORDER BY w.id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []Membership
+	for rows.Next() {
+		var m Membership
+		if err := rows.Scan(&m.ID, &m.Name, &m.Role); err != nil {
+			return nil, err
+		}
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}
+
+// Members lists the workspace's members.
+func (s Scope) Members(ctx context.Context) ([]Member, error) {
+	rows, err := s.query(ctx, `SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m
+		JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ? ORDER BY m.created_at, u.id`, s.ws)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []Member
+	for rows.Next() {
+		var m Member
+		if err := rows.Scan(&m.UserID, &m.Email, &m.Name, &m.Role, &m.CreatedAt); err != nil {
+			return nil, err
+		}
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}
+
+// UpdateWorkspace saves the workspace's editable settings.
+func (s Scope) UpdateWorkspace(ctx context.Context, w Workspace) error {
+	return s.execOne(ctx, `UPDATE workspaces SET name = ?, footer_address = ?, footer_text = ?, updated_at = ?
+		WHERE id = ?`, w.Name, w.FooterAddress, w.FooterText, time.Now().UTC(), s.ws)
+}
