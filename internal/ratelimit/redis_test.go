@@ -21,7 +21,7 @@ func testRedisURL() string {
 
 // newTestRedisClient connects to the test server; a separate client per
 // call stands for a separate replica with its own connection pool.
-func newTestRedisClient(t *testing.T) *redis.Client {
+func newTestRedisClient(t testing.TB) *redis.Client {
 	t.Helper()
 	opts, err := redis.ParseURL(testRedisURL())
 	if err != nil {
@@ -39,7 +39,7 @@ func newTestRedisClient(t *testing.T) *redis.Client {
 
 // testPrefix is unique per test and run; keys under it are deleted after the
 // test (they would expire anyway).
-func testPrefix(t *testing.T, c *redis.Client) string {
+func testPrefix(t testing.TB, c *redis.Client) string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	prefix := "leadbitz-test:ratelimit:" + hex.EncodeToString(b) + ":"
