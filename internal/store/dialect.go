@@ -120,22 +120,6 @@ func (d Dialect) timeArg(t time.Time) any {
 	return t
 }
 
-// skipLocked is appended to a SELECT that claims rows for work.
-func (d Dialect) skipLocked() string {
-	if d == Postgres {
-		return " FOR UPDATE SKIP LOCKED"
-	}
-	return ""
-}
-
-// likeOp is a case-insensitive LIKE (SQLite's LIKE already ignores ASCII case).
-func (d Dialect) likeOp() string {
-	if d == Postgres {
-		return "ILIKE"
-	}
-	return "LIKE"
-}
-
 // translate maps driver errors to the store's sentinels.
 func (d Dialect) translate(err error) error {
 	if err == nil {

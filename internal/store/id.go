@@ -1,6 +1,8 @@
 package store
 
 import (
+	"time"
+
 	"github.com/google/uuid"
 )
 
@@ -9,3 +11,6 @@ import (
 func NewID() string {
 	return uuid.Must(uuid.NewV7()).String()
 }
+
+// now is the current time as the database keeps it: UTC, microseconds.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -19,7 +19,7 @@ func (q Queries) CreateUser(ctx context.Context, u *User) error {
 	if u.ID == "" {
 		u.ID = NewID()
 	}
-	u.CreatedAt = time.Now().UTC()
+	u.CreatedAt = now()
 	_, err := q.exec(ctx, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, u.ID, u.Email, u.Name, u.PasswordHash, u.CreatedAt, u.CreatedAt)
 	return q.d.translate(err)

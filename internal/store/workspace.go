@@ -42,7 +42,7 @@ func (q Queries) CreateWorkspace(ctx context.Context, w *Workspace, ownerID stri
 	if w.ID == "" {
 		w.ID = NewID()
 	}
-	w.CreatedAt = time.Now().UTC()
+	w.CreatedAt = now()
 	if _, err := q.exec(ctx, `INSERT INTO workspaces (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)`,
 		w.ID, w.Name, w.CreatedAt, w.CreatedAt); err != nil {
 		return q.d.translate(err)
@@ -54,7 +54,7 @@ func (q Queries) CreateWorkspace(ctx context.Context, w *Workspace, ownerID stri
 // already a member.
 func (q Queries) AddMember(ctx context.Context, workspaceID, userID, role string) error {
 	_, err := q.exec(ctx, `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)`,
-		workspaceID, userID, role, time.Now().UTC())
+		workspaceID, userID, role, now())
 	return q.d.translate(err)
 }
 
@@ -112,5 +112,5 @@ func (s Scope) Members(ctx context.Context) ([]Member, error) {
 // UpdateWorkspace saves the workspace's editable settings.
 func (s Scope) UpdateWorkspace(ctx context.Context, w Workspace) error {
 	return s.execOne(ctx, `UPDATE workspaces SET name = ?, footer_address = ?, footer_text = ?, updated_at = ?
-		WHERE id = ?`, w.Name, w.FooterAddress, w.FooterText, time.Now().UTC(), s.ws)
+		WHERE id = ?`, w.Name, w.FooterAddress, w.FooterText, now(), s.ws)
 }

@@ -1,0 +1,182 @@
+// Package api is the JSON HTTP API of the contract in API.md. Handlers are
+// thin: they read the request, call a domain service, and write the answer.
+// Every route is one line of routes.go, which also generates
+// /api/openapi.json, so the description cannot drift from what is served.
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
+	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// SessionCookie is the name of the browser session cookie.
+const SessionCookie = "leadbitz_session"
+
+// DefaultMaxBody caps JSON request bodies.
+const DefaultMaxBody = 1 << 20
+
+// CronRunner runs one pass of background work for /api/cron/*. Until the
+// send engine and sync exist it is nil and the cron routes say so.
+type CronRunner interface {
+	Tick(ctx context.Context) (TickResult, error)
+	SyncInboxes(ctx context.Context) (SyncResult, error)
+}
+
+// TickResult is the answer of POST /api/cron/tick.
+type TickResult struct {
+	Processed int    `json:"processed"`
+	Sent      int    `json:"sent"`
+	Deferred  int    `json:"deferred"`
+	Failed    int    `json:"failed"`
+	Note      string `json:"note,omitempty"`
+}
+
+// SyncResult is the answer of POST /api/cron/sync-inbox.
+type SyncResult struct {
+	Inboxes  int    `json:"inboxes"`
+	Messages int    `json:"messages"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Deps are what the API needs; main builds them.
+type Deps struct {
+	Config   config.Config
+	Store    *store.Store
+	Accounts *account.Service
+	Log      *slog.Logger
+	Cron     CronRunner
+	Metrics  http.Handler
+}
+
+// API serves the JSON API.
+type API struct {
+	Deps
+}
+
+// New returns the API.
+func New(d Deps) *API { return &API{Deps: d} }
+
+// Access says who may call a route.
+type Access int
+
+const (
+	Public    Access = iota // no login (auth, health, cron with its own secret)
+	User                    // a session or API key; a workspace is not needed
+	Workspace               // a session or API key with an active workspace
+)
+
+// handlerFunc is a route's handler. p is the zero Principal on public routes.
+type handlerFunc func(w http.ResponseWriter, r *http.Request, p account.Principal) error
+
+// Route is one line of the route table.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	Summary string
+	MaxBody int64 // 0 means DefaultMaxBody
+	handle  handlerFunc
+}
+
+// Register adds every route to the router, with the 404/405 answers in the
+// contract's error shape for everything under /api/.
+func (a *API) Register(rt *httpserver.Router) {
+	for _, route := range a.Routes() {
+		rt.Handle(route.Method+" "+route.Path, a.wrap(route))
+	}
+}
+
+// NotFound answers unknown paths.
+func (a *API) NotFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, r, a.Log, problem.New(problem.NotFound, "not_found", "No such endpoint: %s %s.", r.Method, r.URL.Path))
+}
+
+// MethodNotAllowed answers a known path with the wrong method; the router has
+// set Allow.
+func (a *API) MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusMethodNotAllowed, errorBody{errorDetail{Code: "method_not_allowed",
+		Message: r.Method + " is not allowed here; allowed: " + w.Header().Get("Allow") + "."}})
+}
+
+// InternalError is what a panic answers.
+func (a *API) InternalError(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusInternalServerError, errorBody{errorDetail{Code: "internal_error",
+		Message: "Something went wrong on our side; the request id in X-Request-Id helps us find it."}})
+}
+
+func (a *API) wrap(route Route) http.Handler {
+	max := route.MaxBody
+	if max == 0 {
+		max = DefaultMaxBody
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p account.Principal
+		if route.Access != Public {
+			var err error
+			if p, err = a.authenticate(r); err == nil && route.Access == Workspace && p.WorkspaceID == "" {
+				err = problem.New(problem.Conflict, "no_workspace", "Choose a workspace first (POST /api/workspaces/{id}/switch).")
+			}
+			if err != nil {
+				writeError(w, r, a.Log, err)
+				return
+			}
+			httpserver.AddLogAttrs(r.Context(), slog.String("user_id", p.User.ID), slog.String("workspace_id", p.WorkspaceID))
+		}
+		if err := route.handle(w, r, p); err != nil {
+			writeError(w, r, a.Log, err)
+		}
+	})
+	return httpserver.LimitBody(h, max)
+}
+
+// authenticate finds the principal from a Bearer API key or the session
+// cookie, then applies X-Workspace-Id.
+func (a *API) authenticate(r *http.Request) (account.Principal, error) {
+	ctx := r.Context()
+	var p account.Principal
+	var err error
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		token, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok {
+			return p, account.ErrUnauthenticated
+		}
+		p, err = a.Accounts.AuthenticateAPIKey(ctx, strings.TrimSpace(token))
+	} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
+		p, err = a.Accounts.AuthenticateSession(ctx, c.Value)
+	} else {
+		return p, account.ErrUnauthenticated
+	}
+	if err != nil {
+		return p, err
+	}
+	return a.Accounts.WithWorkspace(ctx, p, strings.TrimSpace(r.Header.Get("X-Workspace-Id")))
+}
+
+func meta(r *http.Request) account.Meta {
+	return account.Meta{IP: httpserver.ClientIP(r), UserAgent: r.UserAgent(), RequestID: httpserver.RequestID(r.Context())}
+}
+
+func (a *API) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: a.Config.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: int(account.SessionTTL / time.Second)})
+}
+
+func (a *API) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: a.Config.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// secretMatches compares a presented secret in constant time.
+func secretMatches(presented, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(presented), []byte(want)) == 1
+}

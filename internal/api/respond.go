@@ -1,0 +1,163 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/leadbitz/leadbitz/internal/httpserver"
+	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// errorBody is the one error shape of the API contract.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Details map[string]any `json:"details,omitempty"`
+}
+
+var statusOf = map[problem.Kind]int{
+	problem.Invalid:      http.StatusUnprocessableEntity,
+	problem.Malformed:    http.StatusBadRequest,
+	problem.Unauthorized: http.StatusUnauthorized,
+	problem.Forbidden:    http.StatusForbidden,
+	problem.NotFound:     http.StatusNotFound,
+	problem.Conflict:     http.StatusConflict,
+	problem.TooLarge:     http.StatusRequestEntityTooLarge,
+	problem.RateLimited:  http.StatusTooManyRequests,
+	problem.Unavailable:  http.StatusServiceUnavailable,
+}
+
+// writeJSON writes v with a status code.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if v != nil {
+		_ = json.NewEncoder(w).Encode(v)
+	}
+}
+
+// writeError maps an error to the contract's shape and status. Problems are
+// shown as they are; store sentinels become 404/409; anything else is logged
+// once here and answered as a 500 that reveals nothing.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		err = problem.New(problem.TooLarge, "too_large", "The request body is larger than %d bytes.", tooBig.Limit)
+	case errors.Is(err, store.ErrNotFound):
+		err = problem.New(problem.NotFound, "not_found", "Not found.")
+	case errors.Is(err, store.ErrDuplicate):
+		err = problem.New(problem.Conflict, "duplicate", "It already exists.")
+	}
+	p, ok := problem.As(err)
+	if !ok {
+		log.ErrorContext(r.Context(), "request failed", "request_id", httpserver.RequestID(r.Context()),
+			"method", r.Method, "path", r.URL.Path, "err", err)
+		writeJSON(w, http.StatusInternalServerError, errorBody{errorDetail{Code: "internal_error",
+			Message: "Something went wrong on our side; the request id in X-Request-Id helps us find it."}})
+		return
+	}
+	status := statusOf[p.Kind]
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	details := map[string]any{}
+	for k, v := range p.Details {
+		details[k] = v
+	}
+	if len(p.Fields) > 0 {
+		details["fields"] = p.Fields
+	}
+	if len(details) == 0 {
+		details = nil
+	}
+	if p.Kind == problem.RateLimited && p.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(p.RetryAfter.Seconds()))))
+	}
+	writeJSON(w, status, errorBody{errorDetail{Code: p.Code, Message: p.Message, Details: details}})
+}
+
+// decodeJSON reads a JSON request body into v. An empty body decodes as {}.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	err := dec.Decode(v)
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return err
+	}
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
+		return problem.InvalidField(typeErr.Field, fmt.Sprintf("must be a %s", jsonKind(typeErr.Type.Kind().String())))
+	}
+	if err != nil {
+		return problem.New(problem.Malformed, "malformed_json", "The body is not valid JSON: %v.", err)
+	}
+	if dec.More() {
+		return problem.New(problem.Malformed, "malformed_json", "The body has more than one JSON value.")
+	}
+	return nil
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "list"
+	case "map", "struct", "ptr":
+		return "object"
+	default:
+		return "number"
+	}
+}
+
+// page is the contract's list shape.
+type page[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"nextCursor"`
+}
+
+// listLimit reads ?limit= (default 50, max 200).
+func listLimit(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 50, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 200 {
+		return 0, problem.InvalidField("limit", "must be a whole number from 1 to 200")
+	}
+	return n, nil
+}
+
+// pageOf trims a limit+1 result to limit items and derives the next cursor
+// from the last item kept.
+func pageOf[T any](items []T, limit int, cursorOf func(T) string) page[T] {
+	p := page[T]{Items: items}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	if len(items) > limit {
+		p.Items = items[:limit]
+		c := cursorOf(items[limit-1])
+		p.NextCursor = &c
+	}
+	return p
+}

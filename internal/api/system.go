@@ -1,0 +1,80 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/problem"
+)
+
+// checkCron guards /api/cron/*: they do not exist until CRON_SECRET is set,
+// and answer 401 to any other bearer.
+func (a *API) checkCron(r *http.Request) error {
+	if a.Config.CronSecret == "" {
+		return problem.New(problem.NotFound, "not_found", "Cron endpoints are off: set CRON_SECRET to enable them.")
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || !secretMatches(token, a.Config.CronSecret) {
+		return problem.New(problem.Unauthorized, "invalid_cron_secret", "Send Authorization: Bearer $CRON_SECRET.")
+	}
+	return nil
+}
+
+const noEngineYet = "nothing to do: this build has no send engine or inbox sync yet"
+
+func (a *API) cronTick(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
+	if err := a.checkCron(r); err != nil {
+		return err
+	}
+	res := TickResult{Note: noEngineYet}
+	if a.Cron != nil {
+		var err error
+		if res, err = a.Cron.Tick(r.Context()); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (a *API) cronSync(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
+	if err := a.checkCron(r); err != nil {
+		return err
+	}
+	res := SyncResult{Note: noEngineYet}
+	if a.Cron != nil {
+		var err error
+		if res, err = a.Cron.SyncInboxes(r.Context()); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (a *API) healthz(w http.ResponseWriter, _ *http.Request, _ account.Principal) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+func (a *API) readyz(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.Store.Ping(ctx); err != nil {
+		a.Log.WarnContext(ctx, "readiness check failed", "err", err)
+		return problem.New(problem.Unavailable, "database_unavailable", "The database does not answer.")
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": a.Store.Dialect().String()})
+	return nil
+}
+
+func (a *API) metrics(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
+	if a.Metrics == nil {
+		return problem.New(problem.NotFound, "not_found", "Metrics are off.")
+	}
+	a.Metrics.ServeHTTP(w, r)
+	return nil
+}

@@ -1,0 +1,144 @@
+// Package app wires Leadbitz together from its configuration: the database,
+// the encryption keys, the rate limiter, the services and the HTTP surfaces.
+// main calls it; so do end-to-end tests, which start the real thing.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/api"
+	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
+	"github.com/leadbitz/leadbitz/internal/ratelimit"
+	"github.com/leadbitz/leadbitz/internal/secrets"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// App is a running Leadbitz: everything `serve` needs.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	Store    *store.Store
+	Keys     *secrets.KeyRing
+	Limiter  ratelimit.Limiter
+	Accounts *account.Service
+	Registry *prometheus.Registry
+	Handler  http.Handler
+}
+
+// Options change how New starts.
+type Options struct {
+	// SkipMigrate leaves the schema alone; New then refuses a stale schema.
+	SkipMigrate bool
+	// Limiter replaces the one REDIS_URL selects (tests give each run its own
+	// key prefix on the shared Redis).
+	Limiter ratelimit.Limiter
+}
+
+// New opens the database (migrating it unless told not to), loads keys and
+// builds the HTTP handler. Close releases what it opened.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, Store: st}
+	if err := a.init(ctx, opts); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) init(ctx context.Context, opts Options) error {
+	if !opts.SkipMigrate {
+		n, err := a.Store.Migrate(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if n > 0 {
+			a.Log.Info("database migrated", "applied", n, "dialect", a.Store.Dialect().String())
+		}
+	}
+	if err := a.Store.CheckSchema(ctx); err != nil {
+		return err
+	}
+	var err error
+	if a.Keys, err = secrets.LoadKeyRing(a.Config.SecretKey, a.Config.DataDir); err != nil {
+		return err
+	}
+	a.Limiter = opts.Limiter
+	if a.Limiter == nil {
+		if a.Limiter, err = ratelimit.FromURL(ctx, a.Config.RedisURL); err != nil {
+			return err
+		}
+	}
+	a.Accounts = account.New(a.Store, a.Limiter, nil)
+	a.Registry = prometheus.NewRegistry()
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Handler = a.buildHandler()
+	return nil
+}
+
+// apiCSP is the Content-Security-Policy of JSON responses: they load nothing.
+const apiCSP = "default-src 'none'; frame-ancestors 'none'"
+
+func (a *App) buildHandler() http.Handler {
+	jsonAPI := api.New(api.Deps{
+		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log,
+		Metrics: promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
+	})
+	router := httpserver.NewRouter()
+	jsonAPI.Register(router)
+	router.NotFound = jsonAPI.NotFound
+	router.MethodNotAllowed = jsonAPI.MethodNotAllowed
+
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"error":{"code":"cross_origin_request","message":"Cross-site requests that change state are refused."}}`, http.StatusForbidden)
+	}))
+	var h http.Handler = cop.Handler(router)
+	h = httpserver.SecurityHeaders(h, apiCSP, a.Config.SecureCookies())
+	return httpserver.Observe(h, a.Log, httpserver.NewMetrics(a.Registry), jsonAPI.InternalError)
+}
+
+// Serve listens on the configured address until ctx ends, then shuts down
+// gracefully. ready, if not nil, receives the bound address once listening.
+func (a *App) Serve(ctx context.Context, ready chan<- string) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return err
+	}
+	a.Log.Info("leadbitz listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL,
+		"database", a.Store.Dialect().String())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	srv := &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // CSV uploads
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	err = httpserver.Serve(ctx, srv, ln, 30*time.Second, a.Log)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.Store.Close() }

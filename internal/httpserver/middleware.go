@@ -1,0 +1,188 @@
+// Package httpserver holds what every HTTP surface of Leadbitz shares: request
+// ids, access logs, panic recovery, body limits, security headers, protection
+// against cross-site state changes, metrics, and graceful shutdown.
+package httpserver
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+type ctxKey int
+
+const (
+	requestIDKey ctxKey = iota
+	logAttrsKey
+)
+
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
+// RequestID returns the id of the request ctx belongs to.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// logAttrs lets inner handlers add fields (workspace_id…) to the access log
+// line that the outer middleware writes.
+type logAttrs struct{ attrs []slog.Attr }
+
+// AddLogAttrs adds attributes to this request's access log line.
+func AddLogAttrs(ctx context.Context, attrs ...slog.Attr) {
+	if la, ok := ctx.Value(logAttrsKey).(*logAttrs); ok {
+		la.attrs = append(la.attrs, attrs...)
+	}
+}
+
+// statusRecorder remembers the status and size a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the real writer (flush, deadlines).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Metrics are the HTTP metrics exported at /metrics.
+type Metrics struct {
+	requests *prometheus.HistogramVec
+}
+
+// NewMetrics registers the HTTP metrics in reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "leadbitz_http_request_duration_seconds",
+		Help:    "HTTP requests by route pattern, method and status.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"route", "method", "status"})}
+	reg.MustRegister(m.requests)
+	return m
+}
+
+// Observe wraps h with request ids, the access log, panic recovery and
+// metrics. onPanic writes the response after a panic (the API's JSON error).
+func Observe(h http.Handler, log *slog.Logger, m *Metrics, onPanic http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID.MatchString(id) {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		la := &logAttrs{}
+		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), logAttrsKey, la)
+		r = r.WithContext(ctx)
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.ErrorContext(ctx, "panic serving request", "request_id", id, "panic", p, "stack", string(debug.Stack()))
+				if rec.status == 0 {
+					onPanic(rec, r)
+				}
+			}
+			status := rec.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			elapsed := time.Since(start)
+			if m != nil {
+				m.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Observe(elapsed.Seconds())
+			}
+			attrs := append([]slog.Attr{
+				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("route", route), slog.Int("status", status), slog.Int("bytes", rec.bytes),
+				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.String("remote", ClientIP(r)),
+			}, la.attrs...)
+			log.LogAttrs(ctx, slog.LevelInfo, "http request", attrs...)
+		}()
+		h.ServeHTTP(rec, r)
+	})
+}
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// ClientIP is the peer address. Leadbitz does not trust X-Forwarded-For: a
+// reverse proxy that wants its clients' addresses rate-limited must be
+// configured to connect per client, or the limits apply to the proxy.
+func ClientIP(r *http.Request) string {
+	host := r.RemoteAddr
+	for i := len(host) - 1; i >= 0; i-- {
+		if host[i] == ':' {
+			host = host[:i]
+			break
+		}
+	}
+	if len(host) > 1 && host[0] == '[' && host[len(host)-1] == ']' {
+		host = host[1 : len(host)-1]
+	}
+	return host
+}
+
+// SecurityHeaders sets the headers every response carries. csp is the
+// Content-Security-Policy for this surface; hsts adds Strict-Transport-Security
+// when the site is served over https.
+func SecurityHeaders(h http.Handler, csp string, hsts bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if hd.Get("Content-Security-Policy") == "" {
+			hd.Set("Content-Security-Policy", csp)
+		}
+		if hsts {
+			hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// LimitBody caps request bodies at max bytes; reading past it fails with
+// *http.MaxBytesError, which the API answers with 413.
+func LimitBody(h http.Handler, max int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.ContentLength != 0 {
+			r.Body = http.MaxBytesReader(w, r.Body, max)
+		}
+		h.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+)
+
+// CredentialsAD is the associated data that binds an inbox's encrypted
+// credentials to its row, so a ciphertext copied to another inbox fails to
+// decrypt. Everything that encrypts or decrypts the column uses it.
+func CredentialsAD(inboxID string) []byte {
+	return []byte("inbox_connections.credentials:" + inboxID)
+}
+
+// EncryptedCredential is one stored ciphertext, for key rotation.
+type EncryptedCredential struct {
+	InboxID    string
+	Ciphertext string
+}
+
+// EncryptedCredentials lists every inbox's encrypted credentials across all
+// workspaces; only `leadbitz rotate-key` needs this system-wide view.
+func (q Queries) EncryptedCredentials(ctx context.Context) ([]EncryptedCredential, error) {
+	rows, err := q.query(ctx, `SELECT id, credentials FROM inbox_connections WHERE credentials <> '' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []EncryptedCredential
+	for rows.Next() {
+		var c EncryptedCredential
+		if err := rows.Scan(&c.InboxID, &c.Ciphertext); err != nil {
+			return nil, err
+		}
+		list = append(list, c)
+	}
+	return list, rows.Err()
+}
+
+// ReplaceCredential swaps a ciphertext for its re-encrypted form, only if it
+// has not changed meanwhile (a token refresh wins over a rotation; the next
+// rotation run picks it up).
+func (q Queries) ReplaceCredential(ctx context.Context, inboxID, old, replacement string) (bool, error) {
+	res, err := q.exec(ctx, `UPDATE inbox_connections SET credentials = ? WHERE id = ? AND credentials = ?`,
+		replacement, inboxID, old)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
