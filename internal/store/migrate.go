@@ -15,7 +15,8 @@ import (
 // Migrations are embedded, numbered files: migrations/NNNN_name.sql runs on
 // both databases; an optional NNNN_name.postgres.sql or NNNN_name.sqlite.sql
 // beside it adds what only one dialect needs. Both dialects therefore always
-// share one version sequence.
+// share one version sequence. Versions apply in order and are recorded one by
+// one, so a gap (numbers reserved by work still in progress) is harmless.
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
@@ -78,11 +79,6 @@ func (d Dialect) migrations() ([]migration, error) {
 		list = append(list, *m)
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
-	for i, m := range list {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration versions must be 1..N without gaps; found %d at position %d", m.version, i+1)
-		}
-	}
 	return list, nil
 }
 
@@ -134,7 +130,9 @@ func (s *Store) SchemaVersion(ctx context.Context) (current, latest int, err err
 	if err != nil {
 		return 0, 0, err
 	}
-	latest = len(list)
+	if len(list) > 0 {
+		latest = list[len(list)-1].version
+	}
 	err = s.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current)
 	if err != nil {
 		// No schema_migrations table: nothing was ever applied.
@@ -143,18 +141,40 @@ func (s *Store) SchemaVersion(ctx context.Context) (current, latest int, err err
 	return current, latest, nil
 }
 
-// CheckSchema refuses to run against a database whose schema is older or
-// newer than this binary expects.
+// CheckSchema refuses to run against a database that lacks a migration this
+// binary has, or has one this binary does not know (a newer binary ran).
 func (s *Store) CheckSchema(ctx context.Context) error {
-	current, latest, err := s.SchemaVersion(ctx)
+	list, err := s.d.migrations()
 	if err != nil {
 		return err
 	}
-	switch {
-	case current < latest:
-		return fmt.Errorf("database schema is at version %d, this binary needs %d: run `leadbitz migrate`", current, latest)
-	case current > latest:
-		return fmt.Errorf("database schema is at version %d, newer than this binary (%d): upgrade leadbitz", current, latest)
+	known := map[int]bool{}
+	for _, m := range list {
+		known[m.version] = true
+	}
+	rows, err := s.query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return fmt.Errorf("database has no schema: run `leadbitz migrate`")
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		if !known[v] {
+			return fmt.Errorf("database has migration %d, which this binary does not know: upgrade leadbitz", v)
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, m := range list {
+		if !applied[m.version] {
+			return fmt.Errorf("database lacks migration %04d_%s: run `leadbitz migrate`", m.version, m.name)
+		}
 	}
 	return nil
 }
