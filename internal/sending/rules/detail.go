@@ -1,0 +1,84 @@
+package rules
+
+import (
+	"fmt"
+	"time"
+)
+
+// Detail is the decision as one or two plain sentences for the explain
+// endpoint and the campaign page, for example "Mailbox a@x.com reached
+// today's limit of 12 (ramp day 4 of 14); resets 00:00 Europe/Paris. Next
+// send: Tue 3 Mar 09:00 Europe/Paris." It is built on demand so the tick,
+// which only stores Reason and NotBefore, does not pay for formatting.
+func (d Decision) Detail() string {
+	in := d.in
+	mailbox := "Mailbox " + in.Inbox.Email
+	if in.Inbox.Email == "" {
+		mailbox = "The mailbox"
+	}
+	schedLoc := in.Schedule.location(in.Lead.Timezone)
+	var s string
+	switch d.Reason {
+	case ReasonReady:
+		return "Every rule passes: it can send now."
+	case ReasonLeadStopped:
+		return fmt.Sprintf("The lead's sequence has stopped (%s); no further steps are sent.", in.Lead.Status)
+	case ReasonSuppressed:
+		return "The lead's address or domain is on the suppression list, so it is never emailed."
+	case ReasonCampaignDraft:
+		return "The campaign has not been launched yet."
+	case ReasonCampaignPaused:
+		return "The campaign is paused; its leads wait until it is resumed."
+	case ReasonCampaignCompleted:
+		return "The campaign is completed."
+	case ReasonInboxPaused:
+		return mailbox + " is paused; its leads wait until it is resumed."
+	case ReasonInboxDisconnected:
+		return mailbox + " is disconnected; its leads wait until it is reconnected."
+	case ReasonInboxError:
+		return mailbox + " has an error; its leads wait until it is fixed."
+	case ReasonScheduleInvalid:
+		return "The campaign's schedule has no sending days or hours."
+	case ReasonStepDelay:
+		s = "This step is due " + formatAt(in.Due, schedLoc) + "."
+	case ReasonOutsideWindow:
+		s = fmt.Sprintf("Outside the sending window (%s %s–%s %s).", in.Schedule.describeDays(),
+			FormatClock(in.Schedule.Start), FormatClock(in.Schedule.End), orUTC(schedLoc))
+	case ReasonCampaignDailyCap:
+		s = fmt.Sprintf("The campaign reached its daily limit of %d; resets %s.",
+			in.Campaign.DailyLimit, formatClockAt(d.reset, in.Schedule.Timezone))
+	case ReasonInboxDailyCap:
+		if in.Inbox.Limits.DailyCap <= 0 {
+			return mailbox + " has a daily limit of 0, so it sends nothing until the limit is raised."
+		}
+		s = fmt.Sprintf("%s reached today's limit of %d; resets %s.",
+			mailbox, d.limit, formatClockAt(d.reset, in.Inbox.Limits.Timezone))
+	case ReasonRampLimit:
+		day, total := RampProgress(in.Inbox.Limits, d.now)
+		s = fmt.Sprintf("%s reached today's limit of %d (ramp day %d of %d); resets %s.",
+			mailbox, d.limit, day, total, formatClockAt(d.reset, in.Inbox.Limits.Timezone))
+	case ReasonMinGap:
+		s = fmt.Sprintf("%s sent at %s and keeps at least %s between sends.",
+			mailbox, formatClockAt(in.Inbox.Usage.LastSentAt, in.Inbox.Limits.Timezone),
+			gap(in.Inbox.Limits, in.Inbox.Usage).Round(time.Second))
+	default:
+		s = string(d.Reason) + "."
+	}
+	if !d.NotBefore.IsZero() {
+		s += " Next send: " + formatAt(d.NotBefore, schedLoc) + "."
+	}
+	return s
+}
+
+// formatAt writes an instant the way the UI speaks: "Tue 3 Mar 09:00
+// Europe/Paris".
+func formatAt(t time.Time, loc *time.Location) string {
+	loc = orUTC(loc)
+	return t.In(loc).Format("Mon 2 Jan 15:04") + " " + loc.String()
+}
+
+// formatClockAt writes only the clock: "00:00 Europe/Paris".
+func formatClockAt(t time.Time, loc *time.Location) string {
+	loc = orUTC(loc)
+	return t.In(loc).Format("15:04") + " " + loc.String()
+}
