@@ -71,7 +71,7 @@ type Input struct {
 	Inbox    Inbox
 	Lead     Lead
 	// Due is when the step becomes due: Delay.After(the previous step's
-	// send, or when the lead joined).
+	// send, or when the lead joined). The zero time means due already.
 	Due time.Time
 }
 

@@ -1,0 +1,62 @@
+package rules
+
+import "testing"
+
+func TestAssignInbox(t *testing.T) {
+	tests := []struct {
+		name    string
+		inboxes []Capacity
+		want    string
+	}{
+		{"none", nil, ""},
+		{"only inactive", []Capacity{{ID: "p", Status: InboxPaused, Limit: 30, Remaining: 30}, {ID: "d", Status: InboxDisconnected, Limit: 30}}, ""},
+		{"skips paused", []Capacity{{ID: "p", Status: InboxPaused, Limit: 30, Remaining: 30}, {ID: "a", Status: InboxActive, Limit: 30, Pending: 90}}, "a"},
+		{"sends today beats an idle but full mailbox", []Capacity{
+			{ID: "full", Status: InboxActive, Limit: 30, Remaining: 0},
+			{ID: "free", Status: InboxActive, Limit: 30, Remaining: 25, Pending: 5}}, "free"},
+		{"lighter load", []Capacity{
+			{ID: "a", Status: InboxActive, Limit: 30, Remaining: 0, Pending: 40},
+			{ID: "b", Status: InboxActive, Limit: 30, Remaining: 0, Pending: 35}}, "b"},
+		{"load is relative to the limit", []Capacity{
+			{ID: "small", Status: InboxActive, Limit: 10, Pending: 12},
+			{ID: "big", Status: InboxActive, Limit: 30, Pending: 24}}, "big"},
+		{"more remaining breaks a tie", []Capacity{
+			{ID: "a", Status: InboxActive, Limit: 30, Remaining: 10, Pending: 2},
+			{ID: "b", Status: InboxActive, Limit: 30, Remaining: 20, Pending: 2}}, "b"},
+		{"smallest ID breaks a full tie", []Capacity{
+			{ID: "b", Status: InboxActive, Limit: 30, Remaining: 30},
+			{ID: "a", Status: InboxActive, Limit: 30, Remaining: 30}}, "a"},
+		{"zero limit only as a last resort", []Capacity{
+			{ID: "zero", Status: InboxActive, Limit: 0},
+			{ID: "busy", Status: InboxActive, Limit: 1, Pending: 500}}, "busy"},
+	}
+	for _, tt := range tests {
+		if got := AssignInbox(tt.inboxes); got != tt.want {
+			t.Errorf("%s: AssignInbox = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestAssignInboxBalancesALaunch assigns a launch's leads one by one, as the
+// caller does, and checks the split follows capacity rather than whichever
+// mailbox had a few more free slots today.
+func TestAssignInboxBalancesALaunch(t *testing.T) {
+	inboxes := []Capacity{
+		{ID: "a", Status: InboxActive, Limit: 30, Remaining: 30},
+		{ID: "b", Status: InboxActive, Limit: 30, Remaining: 20},
+		{ID: "c", Status: InboxActive, Limit: 10, Remaining: 10},
+	}
+	count := map[string]int{}
+	for range 1400 {
+		id := AssignInbox(inboxes)
+		count[id]++
+		for i := range inboxes {
+			if inboxes[i].ID == id {
+				inboxes[i].Pending++
+			}
+		}
+	}
+	if count["a"] < 580 || count["a"] > 620 || count["b"] < 580 || count["b"] > 620 || count["c"] < 180 || count["c"] > 220 {
+		t.Errorf("launch split %v, want about 600/600/200 (by daily limit)", count)
+	}
+}
