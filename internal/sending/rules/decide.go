@@ -186,6 +186,12 @@ func Decide(now time.Time, in Input) Decision {
 	if earliest.After(now) {
 		d.NotBefore = NextWindowStart(in.Schedule, in.Lead.Timezone, earliest)
 	}
+	if d.NotBefore.IsZero() {
+		// A valid schedule always opens within searchDays; keep the
+		// promise that a zero NotBefore means a person must act.
+		d.Reason = ReasonScheduleInvalid
+		return d
+	}
 	d.Reason, d.reset = blockers[main].reason, blockers[main].reset
 	if len(blockers) > 1 {
 		d.Also = make([]Reason, 0, len(blockers)-1)
