@@ -1,0 +1,96 @@
+package lead
+
+import (
+	"strings"
+	"unicode"
+)
+
+// E.164 numbers have at most 15 digits; fewer than 5 is no dialable number.
+const (
+	minPhoneDigits = 5
+	maxPhoneDigits = 15
+)
+
+// NormalizePhone keeps a phone number's leading "+" and its digits and drops
+// the punctuation people format it with: "+1 (415) 555-0100" →
+// "+14155550100". It also handles what exports add around numbers: Excel's
+// leading apostrophe, a "tel:" prefix, the international "00" prefix (→ "+"),
+// the "(0)" trunk digit written inside an international number
+// ("+33 (0)1 23 45 67 89" → "+33123456789"), and an extension after the
+// number ("x12", "ext. 12", "#12"), which is dropped. Placeholders give "".
+// It does not guess a country code for national numbers: without a "+" the
+// digits are kept as they are. It fails (Field "phone") for letters inside
+// the number, a misplaced "+", or fewer than 5 or more than 15 digits.
+func NormalizePhone(s string) (string, error) {
+	s = cleanSpace(s)
+	s = strings.TrimPrefix(s, "'")
+	if len(s) >= 4 && strings.EqualFold(s[:4], "tel:") {
+		s = s[4:]
+	}
+	s = cleanSpace(s)
+	if s == "" || isPlaceholder(s) {
+		return "", nil
+	}
+	if len(s) > 100 {
+		return "", fieldErr(FieldPhone, "is too long for a phone number")
+	}
+	if strings.HasPrefix(s, "+") || strings.HasPrefix(s, "00") {
+		// "+33 (0)1 23…": the trunk 0 is not dialled from abroad.
+		s = strings.Replace(s, "(0)", "", 1)
+	}
+	plus := false
+	digits := make([]byte, 0, 16)
+	for i, r := range s {
+		switch {
+		case '0' <= r && r <= '9':
+			digits = append(digits, byte(r))
+		case r == '+':
+			if plus || len(digits) > 0 {
+				return "", fieldErr(FieldPhone, "has a + that is not at the start")
+			}
+			plus = true
+		case strings.ContainsRune(" -.()/\u00a0\u2010\u2011\u2012\u2013\u2014", r):
+		case unicode.IsLetter(r) || r == '#' || r == ',' || r == ';':
+			if len(digits) >= minPhoneDigits && isExtension(s[i:]) {
+				return finishPhone(plus, digits)
+			}
+			return "", fieldErr(FieldPhone, "contains letters or symbols")
+		default:
+			return "", fieldErr(FieldPhone, "contains letters or symbols")
+		}
+	}
+	return finishPhone(plus, digits)
+}
+
+// isExtension reports whether rest starts an extension: "x12", "ext 12",
+// "ext. 12", "extension 12", "#12", ",12" or ";ext=12".
+func isExtension(rest string) bool {
+	l := strings.ToLower(rest)
+	for _, p := range []string{";ext=", "extension", "ext.", "ext", "x", "#", ",", ";"} {
+		if after, ok := strings.CutPrefix(l, p); ok {
+			after = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(after), ":"))
+			return after != "" && strings.Trim(after, "0123456789") == ""
+		}
+	}
+	return false
+}
+
+// finishPhone applies the "00" prefix rule and checks the digit count.
+func finishPhone(plus bool, digits []byte) (string, error) {
+	d := string(digits)
+	if !plus && strings.HasPrefix(d, "00") {
+		plus, d = true, d[2:]
+	}
+	switch {
+	case len(d) < minPhoneDigits:
+		return "", fieldErr(FieldPhone, "has fewer than 5 digits")
+	case len(d) > maxPhoneDigits:
+		return "", fieldErr(FieldPhone, "has more than 15 digits")
+	case plus && d[0] == '0':
+		return "", fieldErr(FieldPhone, "country code after + cannot start with 0")
+	}
+	if plus {
+		return "+" + d, nil
+	}
+	return d, nil
+}
