@@ -23,6 +23,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/web"
 )
 
 // App is a running Leadbitz: everything `serve` needs.
@@ -87,30 +88,49 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	a.Accounts = account.New(a.Store, a.Limiter, nil)
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.Handler = a.buildHandler()
-	return nil
+	a.Handler, err = a.buildHandler()
+	return err
 }
 
 // apiCSP is the Content-Security-Policy of JSON responses: they load nothing.
 const apiCSP = "default-src 'none'; frame-ancestors 'none'"
 
-func (a *App) buildHandler() http.Handler {
+func (a *App) buildHandler() (http.Handler, error) {
 	jsonAPI := api.New(api.Deps{
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log,
 		Metrics: promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
 	})
+	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log})
+	if err != nil {
+		return nil, fmt.Errorf("web app: %w", err)
+	}
 	router := httpserver.NewRouter()
 	jsonAPI.Register(router)
-	router.NotFound = jsonAPI.NotFound
-	router.MethodNotAllowed = jsonAPI.MethodNotAllowed
+	webApp.Register(router)
+	// Unknown paths, wrong methods, refused cross-site posts and panics are
+	// answered in the surface's own format: HTML pages outside /api, JSON
+	// errors under it.
+	router.NotFound = bySurface(webApp.NotFound, jsonAPI.NotFound)
+	router.MethodNotAllowed = bySurface(webApp.MethodNotAllowed, jsonAPI.MethodNotAllowed)
 
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cop.SetDenyHandler(bySurface(webApp.CrossOriginDenied, func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"code":"cross_origin_request","message":"Cross-site requests that change state are refused."}}`, http.StatusForbidden)
 	}))
 	var h http.Handler = cop.Handler(router)
 	h = httpserver.SecurityHeaders(h, apiCSP, a.Config.SecureCookies())
-	return httpserver.Observe(h, a.Log, httpserver.NewMetrics(a.Registry), jsonAPI.InternalError)
+	return httpserver.Observe(h, a.Log, httpserver.NewMetrics(a.Registry), bySurface(webApp.InternalError, jsonAPI.InternalError)), nil
+}
+
+// bySurface picks the web app's handler for pages and the API's for /api/.
+func bySurface(page, jsonAPI http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if web.IsPage(r) {
+			page(w, r)
+			return
+		}
+		jsonAPI(w, r)
+	}
 }
 
 // Serve listens on the configured address until ctx ends, then shuts down

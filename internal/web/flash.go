@@ -1,0 +1,53 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// flashCookie carries a one-time message from a POST to the page it
+// redirects to. It is sealed with the app's key ring, so the text a user
+// sees is always text this server wrote, on any replica.
+const flashCookie = "leadbitz_flash"
+
+var flashAD = []byte("leadbitz web flash v1")
+
+// flash is the result of the last action: "success" or "error".
+type flash struct {
+	Kind    string `json:"k"`
+	Message string `json:"m"`
+}
+
+func (w *Web) setFlash(rw http.ResponseWriter, f flash) error {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	sealed, err := w.Keys.Encrypt(data, flashAD)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(rw, &http.Cookie{Name: flashCookie, Value: sealed, Path: "/", HttpOnly: true,
+		Secure: w.Config.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: 60})
+	return nil
+}
+
+// takeFlash reads and clears the flash message; a missing, expired or
+// forged cookie is simply no message.
+func (w *Web) takeFlash(rw http.ResponseWriter, r *http.Request) *flash {
+	c, err := r.Cookie(flashCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	http.SetCookie(rw, &http.Cookie{Name: flashCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: w.Config.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	data, err := w.Keys.Decrypt(c.Value, flashAD)
+	if err != nil {
+		return nil
+	}
+	var f flash
+	if json.Unmarshal(data, &f) != nil || f.Message == "" {
+		return nil
+	}
+	return &f
+}

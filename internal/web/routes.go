@@ -1,0 +1,71 @@
+package web
+
+import "net/http"
+
+// Access says who may open a page.
+type Access int
+
+const (
+	Public    Access = iota // anyone (logout works without a session)
+	Guest                   // logged-out visitors; a logged-in user is sent to the dashboard
+	User                    // a session; no workspace needed
+	Workspace               // a session with an active workspace
+)
+
+// Route is one line of the route table: the page a method+path renders and
+// who may open it. Page is the template in templates/pages/ the handler
+// renders ("" for handlers that only redirect); New checks every one exists.
+type Route struct {
+	Method string
+	Path   string
+	Access Access
+	Page   string
+	handle handlerFunc
+}
+
+// Routes is the browser app's route table.
+func (w *Web) Routes() []Route {
+	get, post := http.MethodGet, http.MethodPost
+	return []Route{
+		// Accounts.
+		{get, "/signup", Guest, "signup", w.signupForm},
+		{post, "/signup", Guest, "signup", w.signup},
+		{get, "/login", Guest, "login", w.loginForm},
+		{post, "/login", Guest, "login", w.login},
+		{post, "/logout", Public, "", w.logout},
+
+		// Workspaces.
+		{post, "/workspaces/switch", User, "", w.switchWorkspace},
+		{get, "/workspaces/new", User, "workspace_new", w.newWorkspaceForm},
+		{post, "/workspaces/new", User, "workspace_new", w.createWorkspace},
+
+		// Main navigation.
+		{get, "/{$}", Workspace, "dashboard", w.dashboard},
+		{get, "/campaigns", Workspace, "campaigns", w.campaigns},
+		{get, "/leads", Workspace, "leads", w.leads},
+		{get, "/replies", Workspace, "replies", w.replies},
+		{get, "/mailboxes", Workspace, "mailboxes", w.mailboxes},
+
+		// Settings.
+		{get, "/settings", Workspace, "settings_workspace", w.workspaceSettings},
+		{post, "/settings", Workspace, "settings_workspace", w.saveWorkspaceSettings},
+		{get, "/settings/members", Workspace, "settings_members", w.members},
+		{post, "/settings/members", Workspace, "settings_members", w.addMember},
+		{get, "/settings/api-keys", Workspace, "settings_api_keys", w.apiKeys},
+		{post, "/settings/api-keys", Workspace, "settings_api_key_created", w.createAPIKey},
+		{get, "/settings/api-keys/{id}/revoke", Workspace, "settings_api_key_revoke", w.confirmRevokeAPIKey},
+		{post, "/settings/api-keys/{id}/revoke", Workspace, "", w.revokeAPIKey},
+		{get, "/settings/audit", Workspace, "settings_audit", w.auditLog},
+	}
+}
+
+// templateNames are the pages the routes render, plus the error page.
+func (w *Web) templateNames() []string {
+	names := []string{errorPage}
+	for _, r := range w.Routes() {
+		if r.Page != "" {
+			names = append(names, r.Page)
+		}
+	}
+	return names
+}

@@ -1,0 +1,43 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// membersData is the members page.
+type membersData struct {
+	Members []store.Member
+}
+
+func (w *Web) members(rw http.ResponseWriter, r *http.Request, v *view) error {
+	v.Form = emptyForm(map[string]string{"role": store.RoleMember})
+	if err := w.loadMembers(v); err != nil {
+		return err
+	}
+	return v.render(rw, http.StatusOK)
+}
+
+func (w *Web) loadMembers(v *view) error {
+	v.Title, v.Nav, v.Tab = "Members", "settings", "members"
+	list, err := w.Accounts.Members(v.r.Context(), v.P, v.P.WorkspaceID)
+	v.Data = membersData{Members: list}
+	return err
+}
+
+// addMember gives an existing user a role here; the account service checks
+// the caller may (owner/admin) and the role is allowed.
+func (w *Web) addMember(rw http.ResponseWriter, r *http.Request, v *view) error {
+	v.Form = newForm(r)
+	in := account.AddMemberInput{Email: v.Form.Get("email"), Role: v.Form.Get("role")}
+	m, err := w.Accounts.AddMember(r.Context(), v.P, v.P.WorkspaceID, in, meta(r))
+	if err != nil {
+		if lerr := w.loadMembers(v); lerr != nil {
+			return lerr
+		}
+		return v.formFailed(rw, err)
+	}
+	return v.redirect(rw, "/settings/members", m.Email+" is now a member ("+m.Role+") of "+v.Workspace.Name+".")
+}

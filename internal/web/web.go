@@ -1,0 +1,113 @@
+// Package web is the browser app: server-rendered html/template pages with
+// our own CSS and a little JavaScript, all embedded in the binary. It calls
+// the same services the JSON API calls (account, store…), so no rule exists
+// twice.
+//
+// Layout of the package: routes.go is the route table; each page is one
+// handler file (dashboard.go, settings_api_keys.go…) plus one template in
+// templates/pages/ named by its route. view.go is what every handler gets
+// (who is asking, the layout's data, render and redirect); templates.go
+// parses every page at boot and refuses to start when a route names a
+// template that does not exist.
+//
+// Cross-site request forgery: every state change is a POST, and the app's
+// handler chain runs http.CrossOriginProtection, which refuses a POST whose
+// Sec-Fetch-Site or Origin says it came from another origin; the session
+// cookie is also SameSite=Lax, so a cross-site form POST does not carry it.
+// Every browser we support sends one of those headers, so a per-form token
+// would add a second secret to manage without closing any gap; we do not add
+// one. GET handlers never change state.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
+	"github.com/leadbitz/leadbitz/internal/secrets"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// CSP is the Content-Security-Policy of every HTML page: our own scripts,
+// styles and images only, no inline code, not framable, forms post only to
+// us.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+
+// maxFormBody caps urlencoded form bodies; CSV uploads will get their own
+// limit on their route.
+const maxFormBody = 64 << 10
+
+// Deps are what the web app needs; internal/app builds them.
+type Deps struct {
+	Config   config.Config
+	Store    *store.Store
+	Accounts *account.Service
+	Keys     *secrets.KeyRing // seals flash messages
+	Log      *slog.Logger
+}
+
+// Web serves the browser app.
+type Web struct {
+	Deps
+	tpl    *templates
+	assets *assets
+}
+
+// New parses the templates and hashes the static assets. It fails when a
+// route names a template that is missing, so a broken build never serves.
+func New(d Deps) (*Web, error) {
+	w := &Web{Deps: d}
+	var err error
+	if w.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if w.tpl, err = parseTemplates(w.funcs(), w.templateNames()); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// Register adds every page and the static assets to the router.
+func (w *Web) Register(rt *httpserver.Router) {
+	for _, r := range w.Routes() {
+		rt.Handle(r.Method+" "+r.Path, httpserver.LimitBody(w.wrap(r), maxFormBody))
+	}
+	rt.Handle("GET /static/{hash}/{name}", http.HandlerFunc(w.assets.serve))
+	rt.Handle("GET /favicon.ico", http.HandlerFunc(w.assets.favicon))
+}
+
+// IsPage reports whether a path belongs to the browser app rather than the
+// JSON API (everything under /api/, and the probes /healthz, /readyz and
+// /metrics), so 404, 405, 403 and 500 answers match the surface.
+func IsPage(r *http.Request) bool {
+	switch p := r.URL.Path; {
+	case p == "/api", strings.HasPrefix(p, "/api/"), p == "/healthz", p == "/readyz", p == "/metrics":
+		return false
+	}
+	return true
+}
+
+// NotFound answers an unknown page with an HTML 404.
+func (w *Web) NotFound(rw http.ResponseWriter, r *http.Request) {
+	w.errorPage(rw, r, http.StatusNotFound)
+}
+
+// MethodNotAllowed answers a known page with the wrong method; the router
+// has set Allow.
+func (w *Web) MethodNotAllowed(rw http.ResponseWriter, r *http.Request) {
+	w.errorPage(rw, r, http.StatusMethodNotAllowed)
+}
+
+// InternalError is what a panic on a page answers.
+func (w *Web) InternalError(rw http.ResponseWriter, r *http.Request) {
+	w.errorPage(rw, r, http.StatusInternalServerError)
+}
+
+// CrossOriginDenied answers a form posted from another site.
+func (w *Web) CrossOriginDenied(rw http.ResponseWriter, r *http.Request) {
+	w.errorPage(rw, r, http.StatusForbidden)
+}
