@@ -1,0 +1,289 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Campaign statuses: draft → active ⇄ paused → completed.
+const (
+	CampaignDraft     = "draft"
+	CampaignActive    = "active"
+	CampaignPaused    = "paused"
+	CampaignCompleted = "completed"
+)
+
+// Campaign is a sequence sent to a set of leads from a set of mailboxes on a
+// schedule. Times of day are minutes after local midnight in Timezone.
+type Campaign struct {
+	ID              string
+	Name            string
+	ICPProfileID    string
+	Status          string
+	StatusReason    string
+	Timezone        string
+	SendDays        []int // ISO weekdays, 1 = Monday … 7 = Sunday
+	SendStartMinute int
+	SendEndMinute   int
+	UseLeadTimezone bool
+	StopOnReply     bool
+	DailyLimit      int // 0: no campaign-wide limit
+	// SentToday counts sends reserved in the campaign-zone day SentTodayDate.
+	SentToday     int
+	SentTodayDate string
+	InboxIDs      []string
+	LaunchedAt    *time.Time
+	CompletedAt   *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+const campaignColumns = `id, name, COALESCE(icp_profile_id, ''), status, status_reason, timezone, send_days,
+	send_start_minute, send_end_minute, use_lead_timezone, stop_on_reply, daily_limit, sent_today, sent_today_date,
+	launched_at, completed_at, created_at, updated_at`
+
+func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
+	var c Campaign
+	var days string
+	var launched, completed sql.NullTime
+	err := row.Scan(&c.ID, &c.Name, &c.ICPProfileID, &c.Status, &c.StatusReason, &c.Timezone, &days,
+		&c.SendStartMinute, &c.SendEndMinute, &c.UseLeadTimezone, &c.StopOnReply, &c.DailyLimit,
+		&c.SentToday, &c.SentTodayDate, &launched, &completed, &c.CreatedAt, &c.UpdatedAt)
+	if err != nil {
+		return c, notFound(err)
+	}
+	c.SendDays = parseDays(days)
+	c.LaunchedAt, c.CompletedAt = timePtr(launched), timePtr(completed)
+	return c, nil
+}
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time.UTC()
+	return &v
+}
+
+// formatDays stores ISO weekdays as "1,2,3".
+func formatDays(days []int) string {
+	parts := make([]string, len(days))
+	for i, d := range days {
+		parts[i] = strconv.Itoa(d)
+	}
+	return strings.Join(parts, ",")
+}
+
+func parseDays(s string) []int {
+	days := []int{}
+	for _, p := range strings.Split(s, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(p)); err == nil {
+			days = append(days, n)
+		}
+	}
+	return days
+}
+
+// CreateCampaign inserts a campaign (status draft unless set) and links its
+// mailboxes, which must belong to the workspace (ErrNotFound otherwise).
+func (s Scope) CreateCampaign(ctx context.Context, c *Campaign) error {
+	if c.ID == "" {
+		c.ID = NewID()
+	}
+	if c.Status == "" {
+		c.Status = CampaignDraft
+	}
+	c.CreatedAt, c.UpdatedAt = now(), now()
+	_, err := s.exec(ctx, `INSERT INTO campaigns (id, workspace_id, name, icp_profile_id, status, status_reason, timezone,
+		send_days, send_start_minute, send_end_minute, use_lead_timezone, stop_on_reply, daily_limit, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, s.ws, c.Name, nullString(c.ICPProfileID), c.Status, c.StatusReason, c.Timezone, formatDays(c.SendDays),
+		c.SendStartMinute, c.SendEndMinute, c.UseLeadTimezone, c.StopOnReply, c.DailyLimit, c.CreatedAt, c.UpdatedAt)
+	if err != nil {
+		return s.d.translate(err)
+	}
+	return s.SetCampaignInboxes(ctx, c.ID, c.InboxIDs)
+}
+
+// Campaign returns one campaign with its mailbox ids.
+func (s Scope) Campaign(ctx context.Context, id string) (Campaign, error) {
+	c, err := scanCampaign(s.queryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = ? AND workspace_id = ?`, id, s.ws))
+	if err != nil {
+		return c, err
+	}
+	c.InboxIDs, err = s.CampaignInboxIDs(ctx, id)
+	return c, err
+}
+
+// Campaigns lists the workspace's campaigns newest first, after the cursor (a
+// campaign id) when given; limit+1 rows so the caller sees a next page.
+func (s Scope) Campaigns(ctx context.Context, status, cursor string, limit int) ([]Campaign, error) {
+	q := `SELECT ` + campaignColumns + ` FROM campaigns WHERE workspace_id = ?`
+	args := []any{s.ws}
+	if status != "" {
+		q += ` AND status = ?`
+		args = append(args, status)
+	}
+	if cursor != "" {
+		q += ` AND id < ?`
+		args = append(args, cursor)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var list []Campaign
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		list = append(list, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].InboxIDs, err = s.CampaignInboxIDs(ctx, list[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// UpdateCampaignSettings writes the editable settings (not status, not
+// mailboxes).
+func (s Scope) UpdateCampaignSettings(ctx context.Context, c *Campaign) error {
+	c.UpdatedAt = now()
+	return s.execOne(ctx, `UPDATE campaigns SET name = ?, icp_profile_id = ?, timezone = ?, send_days = ?,
+		send_start_minute = ?, send_end_minute = ?, use_lead_timezone = ?, stop_on_reply = ?, daily_limit = ?,
+		updated_at = ? WHERE id = ? AND workspace_id = ?`,
+		c.Name, nullString(c.ICPProfileID), c.Timezone, formatDays(c.SendDays), c.SendStartMinute, c.SendEndMinute,
+		c.UseLeadTimezone, c.StopOnReply, c.DailyLimit, c.UpdatedAt, c.ID, s.ws)
+}
+
+// SetCampaignStatus moves a campaign to status when it is currently in one
+// of from; ErrNotFound when it is not (the caller checked the transition on
+// a locked row, so this only guards against a concurrent change).
+func (s Scope) SetCampaignStatus(ctx context.Context, id, status, reason string, at time.Time, from ...string) error {
+	q := `UPDATE campaigns SET status = ?, status_reason = ?, updated_at = ?`
+	args := []any{status, reason, at}
+	switch status {
+	case CampaignActive:
+		q += `, launched_at = COALESCE(launched_at, ?)`
+		args = append(args, at)
+	case CampaignCompleted:
+		q += `, completed_at = ?`
+		args = append(args, at)
+	}
+	q += ` WHERE id = ? AND workspace_id = ?`
+	args = append(args, id, s.ws)
+	if len(from) > 0 {
+		q += ` AND status IN (` + qmarks(len(from)) + `)`
+		for _, f := range from {
+			args = append(args, f)
+		}
+	}
+	return s.execOne(ctx, q, args...)
+}
+
+// CompleteCampaignIfDone marks an active or paused campaign completed when
+// none of its leads is still active. It reports whether it did.
+func (s Scope) CompleteCampaignIfDone(ctx context.Context, id string, at time.Time) (bool, error) {
+	res, err := s.exec(ctx, `UPDATE campaigns SET status = 'completed', status_reason = 'every lead is done',
+		completed_at = ?, updated_at = ? WHERE id = ? AND workspace_id = ? AND status IN ('active', 'paused')
+		AND EXISTS (SELECT 1 FROM campaign_leads WHERE campaign_id = ?)
+		AND NOT EXISTS (SELECT 1 FROM campaign_leads WHERE campaign_id = ? AND status = 'active')`,
+		at, at, id, s.ws, id, id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// DeleteCampaign removes a campaign and everything that cascades from it.
+func (s Scope) DeleteCampaign(ctx context.Context, id string) error {
+	return s.execOne(ctx, `DELETE FROM campaigns WHERE id = ? AND workspace_id = ?`, id, s.ws)
+}
+
+// SetCampaignInboxes replaces the campaign's mailboxes. Every id must be a
+// mailbox of the workspace; ErrNotFound otherwise.
+func (s Scope) SetCampaignInboxes(ctx context.Context, campaignID string, inboxIDs []string) error {
+	if len(inboxIDs) > 0 {
+		var n int
+		args := []any{s.ws}
+		for _, id := range inboxIDs {
+			args = append(args, id)
+		}
+		if err := s.queryRow(ctx, `SELECT COUNT(*) FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
+			qmarks(len(inboxIDs))+`)`, args...).Scan(&n); err != nil {
+			return err
+		}
+		if n != len(inboxIDs) {
+			return ErrNotFound
+		}
+	}
+	if _, err := s.exec(ctx, `DELETE FROM campaign_inboxes WHERE campaign_id = ? AND workspace_id = ?`, campaignID, s.ws); err != nil {
+		return err
+	}
+	for _, id := range inboxIDs {
+		if _, err := s.exec(ctx, `INSERT INTO campaign_inboxes (campaign_id, inbox_id, workspace_id) VALUES (?, ?, ?)`,
+			campaignID, id, s.ws); err != nil {
+			return s.d.translate(err)
+		}
+	}
+	return nil
+}
+
+// CampaignInboxIDs lists the campaign's mailboxes in id order.
+func (s Scope) CampaignInboxIDs(ctx context.Context, campaignID string) ([]string, error) {
+	return s.queryStrings(ctx, `SELECT inbox_id FROM campaign_inboxes WHERE campaign_id = ? AND workspace_id = ? ORDER BY inbox_id`,
+		campaignID, s.ws)
+}
+
+// CampaignsUsingInbox lists the ids of the workspace's campaigns that send
+// from a mailbox.
+func (s Scope) CampaignsUsingInbox(ctx context.Context, inboxID string) ([]string, error) {
+	return s.queryStrings(ctx, `SELECT campaign_id FROM campaign_inboxes WHERE inbox_id = ? AND workspace_id = ? ORDER BY campaign_id`,
+		inboxID, s.ws)
+}
+
+// ICPProfileExists reports whether the workspace has this ICP profile.
+func (s Scope) ICPProfileExists(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM icp_profiles WHERE id = ? AND workspace_id = ?`, id, s.ws).Scan(&n)
+	return n > 0, err
+}
+
+func (q Queries) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []string{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, rows.Err()
+}
+
+// qmarks returns "?, ?, …" for n values.
+func qmarks(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}

@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// Inbox statuses: only active mailboxes send; the others hold their leads'
+// work.
+const (
+	InboxActive       = "active"
+	InboxPaused       = "paused"
+	InboxDisconnected = "disconnected"
+	InboxError        = "error"
+)
+
+// Inbox providers.
+const (
+	ProviderGmail     = "gmail"
+	ProviderMicrosoft = "microsoft"
+	ProviderSMTP      = "smtp"
+	ProviderSandbox   = "sandbox"
+)
+
+// Inbox is a mailbox the workspace sends from ("Mailbox" in the UI). Its
+// encrypted credentials are not read here: only the providers that need them
+// do.
+type Inbox struct {
+	ID            string
+	Provider      string
+	Email         string
+	DisplayName   string
+	Status        string
+	StatusReason  string
+	DailyCap      int
+	RampStart     int
+	RampIncrement int
+	MinGapSeconds int
+	Signature     string
+	Timezone      string
+	Config        string // non-secret provider settings, JSON
+	// Usage, kept by the send engine: sends reserved in the local day
+	// SentTodayDate, the latest send and when the drawn gap after it ends.
+	SentToday     int
+	SentTodayDate string
+	LastSentAt    *time.Time
+	NextSendAt    *time.Time
+	RampStartedAt time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+const inboxColumns = `id, provider, email, display_name, status, status_reason, daily_cap, ramp_start, ramp_increment,
+	min_gap_seconds, signature, timezone, config, sent_today, sent_today_date, last_sent_at, next_send_at,
+	ramp_started_at, created_at, updated_at`
+
+func scanInbox(row interface{ Scan(...any) error }) (Inbox, error) {
+	var i Inbox
+	var last, next sql.NullTime
+	err := row.Scan(&i.ID, &i.Provider, &i.Email, &i.DisplayName, &i.Status, &i.StatusReason, &i.DailyCap, &i.RampStart,
+		&i.RampIncrement, &i.MinGapSeconds, &i.Signature, &i.Timezone, &i.Config, &i.SentToday, &i.SentTodayDate,
+		&last, &next, &i.RampStartedAt, &i.CreatedAt, &i.UpdatedAt)
+	i.LastSentAt, i.NextSendAt = timePtr(last), timePtr(next)
+	return i, notFound(err)
+}
+
+// CreateInbox inserts a mailbox; ErrDuplicate when the workspace already has
+// this provider and address.
+func (s Scope) CreateInbox(ctx context.Context, i *Inbox) error {
+	if i.ID == "" {
+		i.ID = NewID()
+	}
+	if i.Status == "" {
+		i.Status = InboxActive
+	}
+	if i.Timezone == "" {
+		i.Timezone = "UTC"
+	}
+	if i.Config == "" {
+		i.Config = "{}"
+	}
+	i.CreatedAt, i.UpdatedAt = now(), now()
+	if i.RampStartedAt.IsZero() {
+		i.RampStartedAt = i.CreatedAt
+	}
+	_, err := s.exec(ctx, `INSERT INTO inbox_connections (id, workspace_id, provider, email, display_name, status,
+		status_reason, daily_cap, ramp_start, ramp_increment, min_gap_seconds, signature, timezone, config,
+		ramp_started_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		i.ID, s.ws, i.Provider, i.Email, i.DisplayName, i.Status, i.StatusReason, i.DailyCap, i.RampStart,
+		i.RampIncrement, i.MinGapSeconds, i.Signature, i.Timezone, i.Config, i.RampStartedAt, i.CreatedAt, i.UpdatedAt)
+	return s.d.translate(err)
+}
+
+// Inbox returns one mailbox of the workspace.
+func (s Scope) Inbox(ctx context.Context, id string) (Inbox, error) {
+	return scanInbox(s.queryRow(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE id = ? AND workspace_id = ?`,
+		id, s.ws))
+}
+
+// Inboxes lists the workspace's mailboxes, oldest first.
+func (s Scope) Inboxes(ctx context.Context) ([]Inbox, error) {
+	return s.inboxes(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE workspace_id = ? ORDER BY id`, s.ws)
+}
+
+// InboxesByID returns the workspace's mailboxes among ids, in id order.
+func (s Scope) InboxesByID(ctx context.Context, ids []string) ([]Inbox, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := []any{s.ws}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return s.inboxes(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
+		qmarks(len(ids))+`) ORDER BY id`, args...)
+}
+
+func (q Queries) inboxes(ctx context.Context, query string, args ...any) ([]Inbox, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	list := []Inbox{}
+	for rows.Next() {
+		i, err := scanInbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, i)
+	}
+	return list, rows.Err()
+}
+
+// UpdateInboxSettings writes the user-editable fields of a mailbox.
+func (s Scope) UpdateInboxSettings(ctx context.Context, i *Inbox) error {
+	i.UpdatedAt = now()
+	return s.execOne(ctx, `UPDATE inbox_connections SET display_name = ?, daily_cap = ?, ramp_start = ?,
+		ramp_increment = ?, min_gap_seconds = ?, signature = ?, timezone = ?, status = ?, status_reason = ?,
+		updated_at = ? WHERE id = ? AND workspace_id = ?`,
+		i.DisplayName, i.DailyCap, i.RampStart, i.RampIncrement, i.MinGapSeconds, i.Signature, i.Timezone,
+		i.Status, i.StatusReason, i.UpdatedAt, i.ID, s.ws)
+}
+
+// SetInboxStatus changes a mailbox's status with a reason ("invalid_grant:
+// Token has been revoked."), as the engine does on an authentication error.
+func (s Scope) SetInboxStatus(ctx context.Context, id, status, reason string) error {
+	return s.execOne(ctx, `UPDATE inbox_connections SET status = ?, status_reason = ?, updated_at = ?
+		WHERE id = ? AND workspace_id = ?`, status, reason, now(), id, s.ws)
+}
+
+// DeleteInbox removes a mailbox. Its campaign links and sandbox messages go
+// with it; campaign leads, jobs and messages keep their rows (the caller
+// re-assigns pending work first).
+func (s Scope) DeleteInbox(ctx context.Context, id string) error {
+	return s.execOne(ctx, `DELETE FROM inbox_connections WHERE id = ? AND workspace_id = ?`, id, s.ws)
+}
+
+// InboxLoad is how many active campaign leads each mailbox carries across
+// all campaigns: AssignInbox balances new leads by it.
+func (s Scope) InboxLoad(ctx context.Context, inboxIDs []string) (map[string]int, error) {
+	load := make(map[string]int, len(inboxIDs))
+	if len(inboxIDs) == 0 {
+		return load, nil
+	}
+	args := []any{s.ws}
+	for _, id := range inboxIDs {
+		args = append(args, id)
+	}
+	rows, err := s.query(ctx, `SELECT inbox_id, COUNT(*) FROM campaign_leads WHERE workspace_id = ? AND status = 'active'
+		AND inbox_id IN (`+qmarks(len(inboxIDs))+`) GROUP BY inbox_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		load[id] = n
+	}
+	return load, rows.Err()
+}
+
+// InboxBusy reports whether a mailbox has a job between claim and record: a
+// delete waits until it has none, so no send loses its mailbox mid-flight.
+func (s Scope) InboxBusy(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := s.queryRow(ctx, `SELECT COUNT(*) FROM send_jobs WHERE inbox_id = ? AND workspace_id = ?
+		AND status IN ('claimed', 'sending')`, id, s.ws).Scan(&n)
+	return n > 0, err
+}
