@@ -1,0 +1,47 @@
+package inbound
+
+import (
+	"regexp"
+	"strings"
+)
+
+// quoteMarkers find where a reply stops being the sender's own words: the
+// attribution line before quoted text in the languages we classify, the
+// Outlook/Exchange separators and header blocks, and the signature
+// delimiter. Everything from the first marker on is dropped before
+// matching, so our own footer ("reply unsubscribe") quoted back to us never
+// counts.
+var quoteMarkers = []*regexp.Regexp{
+	// "On Mon, 30 Nov 2026 at 10:00, Ann <a@b.c> wrote:" (may wrap onto a
+	// second line), and its German, French, Spanish, Dutch, Italian,
+	// Portuguese and Nordic forms.
+	regexp.MustCompile(`(?im)^[ \t]*(?:on|am|le|el|op|il|em|den|w dniu)\b[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|schrieb|a écrit|a ecrit|escribió|escribio|schreef|ha scritto|escreveu|skrev|napisał)\s*:`),
+	regexp.MustCompile(`(?im)^[ \t]*-{2,}\s*(?:original message|forwarded message|ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré|mensaje original|mensaje reenviado|oorspronkelijk bericht|doorgestuurd bericht|messaggio originale|messaggio inoltrato|mensagem original|mensagem encaminhada)\s*-{2,}`),
+	regexp.MustCompile(`(?m)^[ \t]*_{20,}[ \t]*$`),
+	// An Outlook header block: "From: …" followed within two lines by
+	// "Sent:"/"Date:" (or their translations).
+	regexp.MustCompile(`(?im)^[ \t]*\*?(?:from|von|de|da|van|från|fra)\s*:\*?[^\n]*\n(?:[^\n]*\n)?[ \t]*\*?(?:sent|date|gesendet|datum|envoyé|date d'envoi|enviado(?: el)?|fecha|verzonden|inviato|data|skickat|sendt)\s*:`),
+	regexp.MustCompile(`(?m)^-- ?$`),
+}
+
+// ownText returns the part of a reply the sender wrote: text before the
+// first quote marker, without ">"-quoted lines, with runs of blank lines
+// collapsed and typographic apostrophes made ASCII.
+func ownText(text string) string {
+	cut := len(text)
+	for _, re := range quoteMarkers {
+		if loc := re.FindStringIndex(text[:cut]); loc != nil {
+			cut = loc[0]
+		}
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(text[:cut], "\n") {
+		if strings.HasPrefix(strings.TrimLeft(line, " \t"), ">") {
+			continue
+		}
+		b.WriteString(strings.TrimRight(line, " \t\r"))
+		b.WriteByte('\n')
+	}
+	s := strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u00a0", " ").Replace(b.String())
+	return strings.TrimSpace(s)
+}
