@@ -90,32 +90,26 @@ func sniffEncoding(head []byte) (skip int, err error) {
 	return 0, nil
 }
 
-// guessLegacy names the encoding of a line that is not valid UTF-8, from
-// its bytes that are not part of a valid UTF-8 sequence. Text in
-// Windows-1252 or Latin-1 has them isolated between ASCII letters
-// ("M\xfcller"); Shift-JIS, GBK and Big5 have them in runs.
+// guessLegacy names the encoding of a line that is not valid UTF-8 from its
+// bytes of 0x80 and above. Text in Windows-1252 or Latin-1 has them mostly
+// alone between ASCII letters ("M\xfcller", "Soci\xe9t\xe9"); Shift-JIS,
+// GBK and Big5 have them in runs, two bytes per character.
 func guessLegacy(line []byte) string {
 	isolated, runs := 0, 0
-	prevBad := false
-	for i := 0; i < len(line); {
-		r, n := utf8.DecodeRune(line[i:])
-		bad := r == utf8.RuneError && n == 1
-		i += n
-		switch {
-		case bad && prevBad:
-			isolated-- // the previous bad byte was not isolated after all
-			runs++
-			for i < len(line) {
-				if r, n := utf8.DecodeRune(line[i:]); r != utf8.RuneError || n != 1 {
-					break
-				}
-				i++
-			}
-			bad = false
-		case bad:
-			isolated++
+	for i := 0; i < len(line); i++ {
+		if line[i] < utf8.RuneSelf {
+			continue
 		}
-		prevBad = bad
+		j := i
+		for j < len(line) && line[j] >= utf8.RuneSelf {
+			j++
+		}
+		if j-i == 1 {
+			isolated++
+		} else {
+			runs++
+		}
+		i = j - 1
 	}
 	switch {
 	case isolated == 0 && runs == 0:
