@@ -21,7 +21,7 @@ var (
 	forwardSubject = regexp.MustCompile(`^(?:fwd?|wg|tr|rv|enc|doorst|re|aw|sv|antw|rif|res)\s*:`)
 	// copyMarker (raw text) starts the returned copy of our message in
 	// text bounces; diagnostics are read only before it.
-	copyMarker = regexp.MustCompile(`(?im)^.*(?:this is a copy of the message|below this line is a copy of the message|original message follows|-+ ?original message ?-+|original message headers|unsent message below|the header of the original message|message headers follow|returned message follows).*$`)
+	copyMarker = regexp.MustCompile(`(?i)this is a copy of the message|below this line is a copy of the message|original message follows|-+ ?original message ?-+|original message headers|unsent message below|the header of the original message|message headers follow|returned message follows`)
 
 	// Recipient patterns (raw text).
 	angleAddrLine = regexp.MustCompile(`(?mi)^[ \t]*(?:recipient:[ \t]*)?<([^<>\s@]+@[^<>\s]+)>`)
@@ -68,11 +68,12 @@ func classifyBounce(m *mailmsg.Inbound) (Verdict, bool) {
 			return v, true
 		}
 	}
-	signals := bounceSignals(m)
+	section, _ := diagnosticSection(m.Text)
+	signals := bounceSignals(m, section)
 	if len(signals) == 0 {
 		return Verdict{}, false
 	}
-	return bounceFromText(m, signals), true
+	return bounceFromText(m, section, signals), true
 }
 
 func bounceFromDSN(m *mailmsg.Inbound, ds *mailmsg.Part) (Verdict, bool) {
@@ -101,7 +102,7 @@ func bounceFromDSN(m *mailmsg.Inbound, ds *mailmsg.Part) (Verdict, bool) {
 		}, true
 	}
 	v := Verdict{Kind: KindBounce, Reasons: []string{ds.MediaType + " report"}}
-	section := diagnosticSection(m.Text)
+	section, _ := diagnosticSection(m.Text)
 	hard := true
 	ex := excluded(m)
 	for _, r := range use {
@@ -133,7 +134,7 @@ func bounceFromDSN(m *mailmsg.Inbound, ds *mailmsg.Part) (Verdict, bool) {
 // bounceSignals lists what marks a message without a readable report as a
 // bounce: a mail-system sender, X-Failed-Recipients, a bounce subject, or
 // a known MTA's wording (not in replies or forwards).
-func bounceSignals(m *mailmsg.Inbound) []string {
+func bounceSignals(m *mailmsg.Inbound, section string) []string {
 	var s []string
 	if isDaemon(m.From) {
 		s = append(s, "sender is a mail system ("+strings.ToLower(cmp.Or(m.From.Address, m.From.Name))+")")
@@ -146,15 +147,14 @@ func bounceSignals(m *mailmsg.Inbound) []string {
 		s = append(s, "bounce subject")
 	}
 	if !forwardSubject.MatchString(subj) {
-		if w := bounceBody.FindString(fold(diagnosticSection(m.Text))); w != "" {
+		if w := bounceBody.FindString(fold(section)); w != "" {
 			s = append(s, "bounce wording: "+w)
 		}
 	}
 	return s
 }
 
-func bounceFromText(m *mailmsg.Inbound, signals []string) Verdict {
-	section := diagnosticSection(m.Text)
+func bounceFromText(m *mailmsg.Inbound, section string, signals []string) Verdict {
 	ex := excluded(m)
 	v := Verdict{Kind: KindBounce, Reasons: signals}
 	v.Recipients = textRecipients(m, section, ex)
@@ -173,12 +173,19 @@ func bounceFromText(m *mailmsg.Inbound, signals []string) Verdict {
 	return v
 }
 
-// diagnosticSection is a text bounce up to the returned copy of our message.
-func diagnosticSection(text string) string {
-	if loc := copyMarker.FindStringIndex(text); loc != nil {
-		return text[:loc[0]]
+// diagnosticSection is a text bounce up to the line that announces the
+// returned copy of our message; copy is what follows that line.
+func diagnosticSection(text string) (section, copy string) {
+	loc := copyMarker.FindStringIndex(text)
+	if loc == nil {
+		return text, ""
 	}
-	return text
+	start := strings.LastIndexByte(text[:loc[0]], '\n') + 1
+	end := len(text)
+	if i := strings.IndexByte(text[loc[1]:], '\n'); i >= 0 {
+		end = loc[1] + i + 1
+	}
+	return text[:start], text[end:]
 }
 
 // textRecipients finds the failed addresses of a text bounce:
@@ -311,8 +318,8 @@ func returnedHeader(m *mailmsg.Inbound) mailmsg.Header {
 	if found != nil {
 		return found
 	}
-	if loc := copyMarker.FindStringIndex(m.Text); loc != nil {
-		h, _ := mailmsg.ParseHeader(trimBlank([]byte(m.Text[loc[1]:])))
+	if _, copy := diagnosticSection(m.Text); copy != "" {
+		h, _ := mailmsg.ParseHeader(trimBlank([]byte(copy)))
 		return h
 	}
 	return nil

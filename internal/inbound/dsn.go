@@ -53,9 +53,9 @@ func parseDeliveryStatus(body []byte) []dsnRecipient {
 		if addr == "" && action == "" {
 			continue // the per-message block
 		}
-		status := strings.TrimSpace(strings.Fields(h.Get("Status") + " ")[0])
-		if !statusCode.MatchString(status) {
-			status = ""
+		status := ""
+		if f := strings.Fields(h.Get("Status")); len(f) > 0 && statusCode.MatchString(f[0]) {
+			status = f[0]
 		}
 		if action == "" {
 			// Broken reports omit Action; infer it from the class.

@@ -13,9 +13,9 @@ import (
 // counts.
 var quoteMarkers = []*regexp.Regexp{
 	// "On Mon, 30 Nov 2026 at 10:00, Ann <a@b.c> wrote:" (may wrap onto a
-	// second line), and its German, French, Spanish, Dutch, Italian,
-	// Portuguese and Nordic forms.
-	regexp.MustCompile(`(?im)^[ \t]*(?:on|am|le|el|op|il|em|den|w dniu)\b[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|schrieb|a écrit|a ecrit|escribió|escribio|schreef|ha scritto|escreveu|skrev|napisał)\s*:`),
+	// second line), and its German ("Am … schrieb Ann <a@b.c>:"), French,
+	// Spanish, Dutch, Italian, Portuguese and Nordic forms.
+	regexp.MustCompile(`(?im)^[ \t]*(?:on|am|le|el|op|il|em|den|w dniu)\b[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|schrieb|a écrit|a ecrit|escribió|escribio|schreef|ha scritto|escreveu|skrev|napisał)[^\n]{0,150}:[ \t]*$`),
 	regexp.MustCompile(`(?im)^[ \t]*-{2,}\s*(?:original message|forwarded message|ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré|mensaje original|mensaje reenviado|oorspronkelijk bericht|doorgestuurd bericht|messaggio originale|messaggio inoltrato|mensagem original|mensagem encaminhada)\s*-{2,}`),
 	regexp.MustCompile(`(?m)^[ \t]*_{20,}[ \t]*$`),
 	// An Outlook header block: "From: …" followed within two lines by
