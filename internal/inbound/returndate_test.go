@@ -68,11 +68,11 @@ func TestReturnDate(t *testing.T) {
 
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
-		"Réponse AUTOMATIQUE":  "reponse automatique",
-		"Grüße aus Köln":       "grusse aus koln",
-		"lunedì, Mañana, até":  "lunedi, manana, ate",
-		"don’t":                "don't",
-		"plain ascii":          "plain ascii",
+		"Réponse AUTOMATIQUE": "reponse automatique",
+		"Grüße aus Köln":      "grusse aus koln",
+		"lunedì, Mañana, até": "lunedi, manana, ate",
+		"don’t":               "don't",
+		"plain ascii":         "plain ascii",
 		"Ünïcödé\u00a0spaces": "unicode spaces",
 	} {
 		if got := fold(in); got != want {
