@@ -1,0 +1,373 @@
+package smtpimap
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-smtp"
+
+	"github.com/leadbitz/leadbitz/internal/provider"
+)
+
+// Mailbox is an SMTP+IMAP mailbox. It implements provider.Mailbox and is
+// safe for concurrent use; sends on one mailbox are serialised on its one
+// SMTP connection.
+type Mailbox struct {
+	cfg Config
+
+	smtpMu sync.Mutex
+	smtp   *smtpSession // nil until first use or after a failure
+
+	imapMu sync.Mutex
+	imap   *imapclient.Client
+	sent   string // discovered Sent folder
+}
+
+var _ provider.Mailbox = (*Mailbox)(nil)
+
+// New checks cfg and returns a mailbox; it connects on first use.
+func New(cfg Config) (*Mailbox, error) {
+	if err := cfg.setDefaults(); err != nil {
+		return nil, err
+	}
+	return &Mailbox{cfg: cfg}, nil
+}
+
+// Close ends both sessions.
+func (m *Mailbox) Close() error {
+	m.smtpMu.Lock()
+	if m.smtp != nil {
+		m.smtp.quit()
+		m.smtp = nil
+	}
+	m.smtpMu.Unlock()
+	m.imapMu.Lock()
+	defer m.imapMu.Unlock()
+	if m.imap != nil {
+		_ = m.imap.Logout().Wait() // best effort: the server may close first
+		_ = m.imap.Close()
+		m.imap = nil
+	}
+	return nil
+}
+
+// Send submits m over the mailbox's SMTP session, then appends a copy to the
+// Sent folder (unless SkipSentCopy) so FindSent can see it. A failed copy is
+// logged, not returned: the message went out.
+func (m *Mailbox) Send(ctx context.Context, msg provider.OutgoingMessage) (provider.SentMessage, error) {
+	if len(msg.Raw) == 0 || msg.To == "" {
+		return provider.SentMessage{}, &provider.Error{Kind: provider.Permanent, Code: "invalid_message", Message: "a message needs a recipient and content"}
+	}
+	if err := m.submit(ctx, msg); err != nil {
+		return provider.SentMessage{}, fmt.Errorf("smtp send: %w", err)
+	}
+	sent := provider.SentMessage{MessageID: msg.MessageID}
+	if m.cfg.SkipSentCopy {
+		return sent, nil
+	}
+	ref, err := m.appendSent(ctx, msg.Raw)
+	if err != nil {
+		m.cfg.Logger.WarnContext(ctx, "smtpimap: could not save the sent copy", "message_id", msg.MessageID, "error", err)
+		return sent, nil
+	}
+	sent.ProviderID = ref
+	return sent, nil
+}
+
+// submit runs one SMTP transaction, opening the session if needed. A
+// session the server closed while idle shows as a network error at MAIL
+// FROM, before anything was sent: then it reconnects once and retries.
+// After a refused MAIL, RCPT or DATA the transaction is reset (RSET) so the
+// session stays usable; after a completed DATA it already is.
+func (m *Mailbox) submit(ctx context.Context, msg provider.OutgoingMessage) error {
+	m.smtpMu.Lock()
+	defer m.smtpMu.Unlock()
+	from := msg.From
+	if from == "" {
+		from = m.cfg.Address
+	}
+	for attempt := 0; ; attempt++ {
+		fresh := m.smtp == nil
+		if fresh {
+			s, err := openSMTP(ctx, &m.cfg)
+			if err != nil {
+				return err
+			}
+			m.smtp = s
+		}
+		s := m.smtp
+		stop := context.AfterFunc(ctx, func() { s.conn.Close() })
+		st, err := s.transaction(from, msg.To, msg.Raw)
+		stop()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			m.dropSMTP()
+			return classifyConn(ctx.Err())
+		}
+		var se *smtp.SMTPError
+		if errors.As(err, &se) {
+			if se.Code == 421 { // the server is closing the session
+				m.dropSMTP()
+			} else if rerr := s.c.Reset(); rerr != nil {
+				m.dropSMTP()
+			}
+			return classifySMTP(se, st)
+		}
+		m.dropSMTP()
+		if !fresh && st == stageMail && attempt == 0 {
+			continue
+		}
+		return classifyConn(err)
+	}
+}
+
+func (m *Mailbox) dropSMTP() {
+	if m.smtp != nil {
+		m.smtp.close()
+		m.smtp = nil
+	}
+}
+
+// withIMAP runs f on the mailbox's IMAP session, opening it if needed. A
+// reused session that fails with a network error is replaced once.
+func (m *Mailbox) withIMAP(ctx context.Context, f func(c *imapclient.Client) error) error {
+	m.imapMu.Lock()
+	defer m.imapMu.Unlock()
+	for attempt := 0; ; attempt++ {
+		fresh := m.imap == nil
+		if fresh {
+			c, err := openIMAP(ctx, &m.cfg)
+			if err != nil {
+				return err
+			}
+			m.imap = c
+		}
+		c := m.imap
+		stop := context.AfterFunc(ctx, func() { c.Close() })
+		err := f(c)
+		stop()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			m.dropIMAP()
+			return classifyConn(ctx.Err())
+		}
+		var ie *imap.Error
+		var pe *provider.Error
+		if errors.As(err, &ie) || errors.As(err, &pe) {
+			return imapError(err, false)
+		}
+		m.dropIMAP()
+		if !fresh && attempt == 0 {
+			continue
+		}
+		return classifyConn(err)
+	}
+}
+
+func (m *Mailbox) dropIMAP() {
+	if m.imap != nil {
+		m.imap.Close()
+		m.imap = nil
+		m.sent = ""
+	}
+}
+
+func (m *Mailbox) sentFolder(c *imapclient.Client) (string, error) {
+	if m.cfg.SentFolder != "" {
+		return m.cfg.SentFolder, nil
+	}
+	if m.sent == "" {
+		name, err := findSentFolder(c)
+		if err != nil {
+			return "", err
+		}
+		m.sent = name
+	}
+	return m.sent, nil
+}
+
+// appendSent stores raw in the Sent folder, flagged \Seen, and returns its
+// "<uidvalidity>:<uid>" when the server reports it (UIDPLUS).
+func (m *Mailbox) appendSent(ctx context.Context, raw []byte) (string, error) {
+	var ref string
+	err := m.withIMAP(ctx, func(c *imapclient.Client) error {
+		folder, err := m.sentFolder(c)
+		if err != nil {
+			return err
+		}
+		cmd := c.Append(folder, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: m.cfg.Now()})
+		if _, err := cmd.Write(raw); err != nil {
+			cmd.Close()
+			return err
+		}
+		if err := cmd.Close(); err != nil {
+			return err
+		}
+		data, err := cmd.Wait()
+		if err != nil {
+			m.sent = "" // the folder may have gone; discover it again next time
+			return err
+		}
+		if data != nil && data.UID != 0 {
+			ref = uidRef(data.UIDValidity, data.UID)
+		}
+		return nil
+	})
+	return ref, err
+}
+
+// FindSent searches the Sent folder for our Message-ID header.
+func (m *Mailbox) FindSent(ctx context.Context, messageID string) (provider.SentMessage, bool, error) {
+	id := strings.TrimSpace(messageID)
+	if id == "" {
+		return provider.SentMessage{}, false, &provider.Error{Kind: provider.Permanent, Code: "empty_message_id", Message: "no Message-ID to look for"}
+	}
+	if !strings.HasPrefix(id, "<") {
+		id = "<" + id + ">"
+	}
+	var found provider.SentMessage
+	var ok bool
+	err := m.withIMAP(ctx, func(c *imapclient.Client) error {
+		folder, err := m.sentFolder(c)
+		if err != nil {
+			return err
+		}
+		sd, err := c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+		if err != nil {
+			return err
+		}
+		res, err := c.UIDSearch(&imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: id}}}, nil).Wait()
+		if err != nil {
+			return err
+		}
+		// HEADER search is a substring match: confirm the exact id.
+		for _, uid := range res.AllUIDs() {
+			if got, err := messageIDOf(c, uid); err != nil {
+				return err
+			} else if got == id {
+				found, ok = provider.SentMessage{ProviderID: uidRef(sd.UIDValidity, uid), MessageID: id}, true
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return provider.SentMessage{}, false, fmt.Errorf("imap find sent: %w", err)
+	}
+	return found, ok, nil
+}
+
+func messageIDOf(c *imapclient.Client, uid imap.UID) (string, error) {
+	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
+	bufs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+	if err != nil || len(bufs) == 0 {
+		return "", err
+	}
+	h := string(bufs[0].FindBodySection(section))
+	_, v, _ := strings.Cut(h, ":")
+	return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", ""), "\n", "")), nil
+}
+
+// Fetch syncs INBOX by UID. The cursor is "<uidvalidity>:<last uid seen>".
+// An empty cursor, or a UIDVALIDITY that changed (every old UID is void),
+// starts a bounded scan: messages received within ScanWindow (SEARCH
+// SINCE, which compares dates only, so the window has day precision). Otherwise it asks for UIDs above the last one, filtering out the
+// highest old message that "n:*" always returns.
+func (m *Mailbox) Fetch(ctx context.Context, cursor string) (provider.Page, error) {
+	validity, last, cursorOK := parseCursor(cursor)
+	var page provider.Page
+	err := m.withIMAP(ctx, func(c *imapclient.Client) error {
+		sd, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
+		if err != nil {
+			return err
+		}
+		page = provider.Page{}
+		var uids []imap.UID
+		if !cursorOK || validity != sd.UIDValidity {
+			page.Reset = cursor != ""
+			last = 0
+			since := m.cfg.Now().Add(-m.cfg.ScanWindow)
+			res, err := c.UIDSearch(&imap.SearchCriteria{Since: since}, nil).Wait()
+			if err != nil {
+				return err
+			}
+			uids = res.AllUIDs()
+		} else if sd.UIDNext == 0 || uint32(sd.UIDNext) > last+1 {
+			set := imap.UIDSet{imap.UIDRange{Start: imap.UID(last + 1), Stop: 0}}
+			res, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{set}}, nil).Wait()
+			if err != nil {
+				return err
+			}
+			uids = slices.DeleteFunc(res.AllUIDs(), func(u imap.UID) bool { return uint32(u) <= last })
+		}
+		slices.Sort(uids)
+		if len(uids) > m.cfg.PageSize {
+			uids, page.More = uids[:m.cfg.PageSize], true
+		}
+		msgs, err := fetchRaw(c, sd.UIDValidity, uids)
+		if err != nil {
+			return err
+		}
+		page.Messages = msgs
+		top := last
+		if len(uids) > 0 {
+			top = max(top, uint32(uids[len(uids)-1]))
+		}
+		if !page.More && sd.UIDNext > 0 {
+			// Everything below UIDNext (as of SELECT) has been seen.
+			top = max(top, uint32(sd.UIDNext)-1)
+		}
+		page.Cursor = strconv.FormatUint(uint64(sd.UIDValidity), 10) + ":" + strconv.FormatUint(uint64(top), 10)
+		return nil
+	})
+	if err != nil {
+		return provider.Page{}, fmt.Errorf("imap fetch: %w", err)
+	}
+	return page, nil
+}
+
+func fetchRaw(c *imapclient.Client, validity uint32, uids []imap.UID) ([]provider.InboundMessage, error) {
+	if len(uids) == 0 {
+		return nil, nil
+	}
+	section := &imap.FetchItemBodySection{Peek: true}
+	bufs, err := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, InternalDate: true,
+		BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(bufs, func(a, b *imapclient.FetchMessageBuffer) int { return int(int64(a.UID) - int64(b.UID)) })
+	out := make([]provider.InboundMessage, 0, len(bufs))
+	for _, b := range bufs {
+		if !slices.Contains(uids, b.UID) {
+			continue
+		}
+		out = append(out, provider.InboundMessage{ProviderID: uidRef(validity, b.UID), Raw: b.FindBodySection(section),
+			ReceivedAt: b.InternalDate.UTC(), Folder: provider.FolderInbox})
+	}
+	return out, nil
+}
+
+func parseCursor(s string) (validity, last uint32, ok bool) {
+	a, b, found := strings.Cut(s, ":")
+	if !found {
+		return 0, 0, false
+	}
+	v, err1 := strconv.ParseUint(a, 10, 32)
+	l, err2 := strconv.ParseUint(b, 10, 32)
+	if err1 != nil || err2 != nil || v == 0 {
+		return 0, 0, false
+	}
+	return uint32(v), uint32(l), true
+}
