@@ -138,3 +138,12 @@ func (d Dialect) translate(err error) error {
 	}
 	return err
 }
+
+// forUpdate locks the selected rows until the transaction ends. SQLite has no
+// row locks and needs none: its single writer holds the whole database.
+func (d Dialect) forUpdate() string {
+	if d == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}

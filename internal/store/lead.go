@@ -3,6 +3,10 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -98,4 +102,161 @@ func (s Scope) LeadByEmail(ctx context.Context, email string) (Lead, error) {
 func (s Scope) SetLeadStatus(ctx context.Context, id, status string) error {
 	return s.execOne(ctx, `UPDATE leads SET status = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,
 		status, now(), id, s.ws)
+}
+
+// UpdateLead writes every field of l (its email too: ErrDuplicate when
+// another lead of the workspace has it) and sets UpdatedAt.
+func (s Scope) UpdateLead(ctx context.Context, l *Lead) error {
+	custom, err := customJSON(l.Custom)
+	if err != nil {
+		return err
+	}
+	l.UpdatedAt = now()
+	return s.execOne(ctx, `UPDATE leads SET email = ?, first_name = ?, last_name = ?, company = ?, title = ?,
+		website = ?, linkedin_url = ?, phone = ?, timezone = ?, country = ?, custom = ?, status = ?, updated_at = ?
+		WHERE id = ? AND workspace_id = ?`,
+		l.Email, l.FirstName, l.LastName, l.Company, l.Title, l.Website, l.LinkedinURL, l.Phone, l.Timezone,
+		l.Country, custom, l.Status, l.UpdatedAt, l.ID, s.ws)
+}
+
+// LeadQuery selects leads for a list or an export. Erased leads are never
+// listed.
+type LeadQuery struct {
+	Search     string // substring of email, "first last" name or company, any case
+	Status     string
+	SourceID   string // the import that created the lead
+	CampaignID string // leads enrolled in this campaign
+	Cursor     string // a lead id: list the leads created before it
+	Limit      int
+}
+
+// leadSearchExpr is what Search matches. It is written exactly as the
+// Postgres trigram index of migration 0002 is, so that index serves it.
+const leadSearchExpr = `lower(email || ' ' || first_name || ' ' || last_name || ' ' || company)`
+
+// where builds the WHERE clause of q (without the cursor) and its args.
+func (q LeadQuery) where(ws string) (string, []any) {
+	var b strings.Builder
+	b.WriteString(` WHERE workspace_id = ? AND status <> 'erased'`)
+	args := []any{ws}
+	if q.Status != "" {
+		b.WriteString(` AND status = ?`)
+		args = append(args, q.Status)
+	}
+	if q.SourceID != "" {
+		b.WriteString(` AND source_id = ?`)
+		args = append(args, q.SourceID)
+	}
+	if q.CampaignID != "" {
+		b.WriteString(` AND id IN (SELECT lead_id FROM campaign_leads WHERE workspace_id = ? AND campaign_id = ?)`)
+		args = append(args, ws, q.CampaignID)
+	}
+	if s := strings.ToLower(strings.TrimSpace(q.Search)); s != "" {
+		b.WriteString(` AND ` + leadSearchExpr + ` LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscaper.Replace(s)+"%")
+	}
+	return b.String(), args
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// Leads lists the workspace's leads matching q, newest first, after
+// q.Cursor. It returns up to q.Limit+1 leads so the caller knows whether
+// there is a next page.
+func (s Scope) Leads(ctx context.Context, q LeadQuery) ([]Lead, error) {
+	where, args := q.where(s.ws)
+	if q.Cursor != "" {
+		where += ` AND id < ?`
+		args = append(args, q.Cursor)
+	}
+	args = append(args, q.Limit+1)
+	rows, err := s.query(ctx, `SELECT `+leadColumns+` FROM leads`+where+` ORDER BY id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []Lead
+	for rows.Next() {
+		l, err := scanLead(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, l)
+	}
+	return list, rows.Err()
+}
+
+// EachLead calls fn for every lead matching q (Cursor and Limit ignored),
+// newest first. It reads a page at a time and holds no query open while fn
+// runs, so a slow reader (an export download) never blocks the database.
+func (s Scope) EachLead(ctx context.Context, q LeadQuery, fn func(Lead) error) error {
+	q.Cursor, q.Limit = "", eachPage
+	for {
+		page, err := s.Leads(ctx, q)
+		if err != nil {
+			return err
+		}
+		more := len(page) > eachPage
+		if more {
+			page = page[:eachPage]
+		}
+		for _, l := range page {
+			if err := fn(l); err != nil {
+				return err
+			}
+		}
+		if !more {
+			return nil
+		}
+		q.Cursor = page[len(page)-1].ID
+	}
+}
+
+const eachPage = 1000
+
+// LeadCustomKeys returns the sorted custom keys used by the leads matching
+// q: the extra columns of an export.
+func (s Scope) LeadCustomKeys(ctx context.Context, q LeadQuery) ([]string, error) {
+	where, args := q.where(s.ws)
+	where += ` AND custom <> '{}'`
+	keys := map[string]bool{}
+	cursor := ""
+	for {
+		pageWhere, pageArgs := where, append([]any(nil), args...)
+		if cursor != "" {
+			pageWhere += ` AND id < ?`
+			pageArgs = append(pageArgs, cursor)
+		}
+		pageArgs = append(pageArgs, eachPage)
+		rows, err := s.query(ctx, `SELECT id, custom FROM leads`+pageWhere+` ORDER BY id DESC LIMIT ?`, pageArgs...)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for rows.Next() {
+			var custom string
+			if err := rows.Scan(&cursor, &custom); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			var m map[string]string
+			if err := json.Unmarshal([]byte(custom), &m); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("lead %s custom fields: %w", cursor, err)
+			}
+			for k := range m {
+				keys[k] = true
+			}
+			n++
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if n < eachPage {
+			return slices.Sorted(maps.Keys(keys)), nil
+		}
+	}
 }
