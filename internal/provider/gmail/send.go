@@ -20,15 +20,15 @@ func (c *Client) Send(ctx context.Context, m provider.OutgoingMessage) (provider
 	if len(m.Raw) == 0 {
 		return provider.SentMessage{}, &provider.Error{Kind: provider.Permanent, Code: "empty_message", Message: "nothing to send"}
 	}
-	body, err := json.Marshal(map[string]string{"raw": base64.URLEncoding.EncodeToString(m.Raw), "threadId": m.ThreadID})
+	resp, err := c.send(ctx, m.Raw, m.ThreadID)
+	if code(err) == http.StatusNotFound && m.ThreadID != "" {
+		// The thread is gone (the user deleted the conversation). Gmail
+		// refused the request, so nothing went out: send it unthreaded in
+		// our mailbox; the recipient still threads it by its headers.
+		c.log.InfoContext(ctx, "gmail: thread not found, sending without threadId", "thread_id", m.ThreadID)
+		resp, err = c.send(ctx, m.Raw, "")
+	}
 	if err != nil {
-		return provider.SentMessage{}, fmt.Errorf("gmail send: %w", err)
-	}
-	var resp struct {
-		ID       string `json:"id"`
-		ThreadID string `json:"threadId"`
-	}
-	if err := c.do(ctx, http.MethodPost, "/messages/send", nil, body, &resp, false); err != nil {
 		return provider.SentMessage{}, fmt.Errorf("gmail send: %w", err)
 	}
 	sent := provider.SentMessage{ProviderID: resp.ID, ThreadID: resp.ThreadID, MessageID: m.MessageID}
@@ -41,6 +41,21 @@ func (c *Client) Send(ctx context.Context, m provider.OutgoingMessage) (provider
 		sent.MessageID = id
 	}
 	return sent, nil
+}
+
+type sendResponse struct {
+	ID       string `json:"id"`
+	ThreadID string `json:"threadId"`
+}
+
+func (c *Client) send(ctx context.Context, raw []byte, threadID string) (sendResponse, error) {
+	var resp sendResponse
+	body, err := json.Marshal(map[string]string{"raw": base64.URLEncoding.EncodeToString(raw), "threadId": threadID})
+	if err != nil {
+		return resp, err
+	}
+	err = c.do(ctx, http.MethodPost, "/messages/send", nil, body, &resp, false)
+	return resp, err
 }
 
 // messageID reads the Message-ID header of a stored message.

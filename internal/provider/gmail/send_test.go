@@ -120,3 +120,17 @@ func TestProfile(t *testing.T) {
 		t.Errorf("profile = %+v", p)
 	}
 }
+
+func TestSendIntoDeletedThreadFallsBack(t *testing.T) {
+	e := newEnv(t)
+	sent, err := e.client.Send(context.Background(), outgoing("Re: Hi", "<f@leadbitz.test>", "00000000deadbeef", "<m1@leadbitz.test>"))
+	if err != nil {
+		t.Fatalf("Send into an unknown thread = %v", err)
+	}
+	if sent.ThreadID == "00000000deadbeef" || sent.ThreadID == "" {
+		t.Errorf("thread = %q, want a new one", sent.ThreadID)
+	}
+	if e.fake.Calls("send") != 2 || len(e.fake.Messages(me, "SENT")) != 1 {
+		t.Errorf("send calls %d, sent %d; want 2 calls and 1 message", e.fake.Calls("send"), len(e.fake.Messages(me, "SENT")))
+	}
+}
