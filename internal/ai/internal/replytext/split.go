@@ -19,7 +19,9 @@ type Reply struct {
 
 var (
 	// replyHeader matches "On … wrote:" in the languages we support, on folded text.
-	replyHeader = regexp.MustCompile(`^(on|am|le|el|il|op|em|den|w dniu)\s.{4,220}\s(wrote|schrieb|a ecrit|escribio|ha scritto|schreef|escreveu|skrev|napisal)\s?:?\s*$`)
+	replyHeader = regexp.MustCompile(`^(on|am|le|el|il|op|em|den|w dniu)\s.{4,220}\s(wrote|schrieb|a ecrit|escribio|ha scritto|schreef|escreveu|skrev|napisal)\s?:?\s*$` +
+		// German and Dutch put the sender after the verb: "Am … schrieb Sam <s@x>:".
+		`|^(am|op)\s.{4,120}\s(schrieb|schreef)\s.{1,160}:\s*$`)
 	// replyHeaderStart is the first line of a reply header wrapped over two lines.
 	replyHeaderStart = regexp.MustCompile(`^(on|am|le|el|il|op|em)\s.{4,200}$`)
 	replyHeaderEnd   = regexp.MustCompile(`^.{0,120}(wrote|schrieb|a ecrit|escribio|ha scritto|schreef|escreveu)\s?:\s*$`)
