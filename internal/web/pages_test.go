@@ -14,6 +14,7 @@ import (
 )
 
 func TestLoggedOutVisitorsAreSentToLogin(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t, nil)
 	c := srv.Client(t)
 	cases := []struct{ path, want string }{
@@ -31,6 +32,7 @@ func TestLoggedOutVisitorsAreSentToLogin(t *testing.T) {
 }
 
 func TestSignupLogoutLoginWithForms(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t, nil)
 	c := srv.Client(t)
 	get(t, c, "/signup", http.StatusOK)
@@ -86,6 +88,7 @@ func TestSignupLogoutLoginWithForms(t *testing.T) {
 }
 
 func TestLoginRefusesToRedirectOffSite(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t, nil)
 	a := srv.SignUp(t, "Ann")
 	for _, next := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""} {
@@ -98,6 +101,7 @@ func TestLoginRefusesToRedirectOffSite(t *testing.T) {
 }
 
 func TestFormErrorsShowNextToTheirFields(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t, nil)
 	taken := srv.SignUp(t, "Taken")
 	cases := []struct {
@@ -137,6 +141,7 @@ func TestFormErrorsShowNextToTheirFields(t *testing.T) {
 }
 
 func TestEveryPageHasTheCSPAndNoInlineCode(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t, nil)
 	a := srv.SignUp(t, "Ann")
 	postForm(t, a.Client, "/settings/api-keys", url.Values{"name": {"ci"}})
@@ -185,6 +190,7 @@ func checkPage(t *testing.T, path string, r apptest.Response) {
 }
 
 func TestUnknownPathsAnswerInTheirSurfacesFormat(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t, nil)
 	c := srv.Client(t)
 	page := c.Do("GET", "/nope", nil)
@@ -205,6 +211,7 @@ func TestUnknownPathsAnswerInTheirSurfacesFormat(t *testing.T) {
 }
 
 func TestCrossSiteFormPostsAreRefused(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t, nil)
 	a := srv.SignUp(t, "Ann")
 	req, _ := http.NewRequest("POST", srv.URL+"/settings", strings.NewReader("name=Hijacked"))
@@ -220,6 +227,7 @@ func TestCrossSiteFormPostsAreRefused(t *testing.T) {
 }
 
 func TestStaticAssetsAreCachedByContentHash(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t, nil)
 	c := srv.Client(t)
 	d := doc(t, get(t, c, "/login", 200).Body)

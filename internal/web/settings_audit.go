@@ -13,7 +13,14 @@ const auditPageSize = 25
 // auditRow is one line of the audit log, with the actor resolved to a name.
 type auditRow struct {
 	store.AuditEvent
-	Actor string
+	Actor actor
+}
+
+// actor is who did something: a name, and the email or key prefix that
+// tells two of the same name apart.
+type actor struct {
+	Name   string
+	Detail string
 }
 
 type auditData struct {
@@ -49,39 +56,42 @@ func (w *Web) auditLog(rw http.ResponseWriter, r *http.Request, v *view) error {
 }
 
 // actorNames maps user ids and API key ids to what the log shows for them.
-func (w *Web) actorNames(v *view, scope store.Scope) (map[string]string, error) {
-	names := map[string]string{}
+func (w *Web) actorNames(v *view, scope store.Scope) (map[string]actor, error) {
+	names := map[string]actor{}
 	members, err := scope.Members(v.r.Context())
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range members {
-		names[m.UserID] = m.Email
+		names[m.UserID] = actor{Name: m.Email}
+		if m.Name != "" {
+			names[m.UserID] = actor{Name: m.Name, Detail: m.Email}
+		}
 	}
 	keys, err := scope.APIKeys(v.r.Context())
 	if err != nil {
 		return nil, err
 	}
 	for _, k := range keys {
-		names["key:"+k.ID] = "API key “" + k.Name + "”"
+		names["key:"+k.ID] = actor{Name: "API key “" + k.Name + "”", Detail: k.TokenPrefix + "…"}
 	}
 	return names, nil
 }
 
-func actorName(e store.AuditEvent, names map[string]string) string {
+func actorName(e store.AuditEvent, names map[string]actor) actor {
 	if e.ActorAPIKey != "" {
 		if n, ok := names["key:"+e.ActorAPIKey]; ok {
 			return n
 		}
-		return "an API key"
+		return actor{Name: "A deleted API key"}
 	}
 	if e.ActorUserID == "" {
-		return "Leadbitz"
+		return actor{Name: "Leadbitz"}
 	}
 	if n, ok := names[e.ActorUserID]; ok {
 		return n
 	}
-	return "a former member"
+	return actor{Name: "A former member"}
 }
 
 // actionTexts are the audit actions in plain words; others are shown from

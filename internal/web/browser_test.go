@@ -1,0 +1,434 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/leadbitz/leadbitz/internal/apptest"
+	"github.com/leadbitz/leadbitz/internal/web"
+)
+
+// The browser tests drive Debian's chromium, headless, against the real app
+// on a test database. CI must run them: without chromium they fail there;
+// on a laptop they skip with a message.
+
+// browser is one headless chromium tab on a test server.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+}
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "/usr/bin/chromium"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	const msg = "chromium is not installed: the browser tests need Debian's chromium (apt-get install -y chromium; .ci/run installs it)"
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg + "; skipped outside CI")
+	return ""
+}
+
+// cspWatcher runs before any page script and records every Content-Security-
+// Policy violation the page causes, so each page visit can assert none.
+const cspWatcher = `window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline code"));
+});`
+
+// chromium is one headless browser shared by the package's browser tests;
+// each test gets its own tab in its own browser context (no shared cookies).
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context
+	cancel func()
+	err    error
+}
+
+func startChromium(path string) {
+	dir, err := os.MkdirTemp("", "leadbitz-chromium-")
+	if err != nil {
+		chromium.err = err
+		return
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.UserDataDir(dir),
+		chromedp.WindowSize(1280, 860),
+	)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	chromium.ctx = ctx
+	chromium.cancel = func() {
+		cancelCtx()
+		cancelAlloc()
+		_ = os.RemoveAll(dir)
+	}
+	chromium.err = chromedp.Do(ctx)
+}
+
+// stopChromium ends the shared browser, if a test started it.
+func stopChromium() {
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+}
+
+func startBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	path := chromiumPath(t)
+	chromium.once.Do(func() { startChromium(path) })
+	if chromium.err != nil {
+		t.Fatalf("start chromium: %v", chromium.err)
+	}
+	ctx, cancelTab := chromedp.NewContext(chromium.ctx, chromedp.WithNewBrowserContext())
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelTab()
+	})
+	b := &browser{t: t, ctx: ctx, base: base}
+	b.do(chromedp.EmulateViewport(1280, 860), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspWatcher})
+		return err
+	}))
+	return b
+}
+
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+// open loads a page, checks it was served with the app's CSP and broke none
+// of it.
+func (b *browser) open(path string) {
+	b.t.Helper()
+	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(b.base+path))
+	if err != nil {
+		b.t.Fatalf("open %s: %v", path, err)
+	}
+	if csp, _ := resp.Headers["Content-Security-Policy"].(string); csp != web.CSP {
+		b.t.Errorf("%s: Content-Security-Policy %q", path, csp)
+	}
+	b.checkCSP()
+}
+
+// submit clicks a button that submits a form and waits for the next page.
+func (b *browser) submit(sel string) {
+	b.t.Helper()
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		b.t.Fatalf("submit %s: %v", sel, err)
+	}
+	b.checkCSP()
+}
+
+func (b *browser) checkCSP() {
+	b.t.Helper()
+	if v := eval[[]string](b, `window.__cspViolations || []`); len(v) > 0 {
+		b.t.Errorf("%s: Content-Security-Policy violations: %v", b.path(), v)
+	}
+}
+
+func (b *browser) path() string {
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return strings.TrimPrefix(loc, b.base)
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func (b *browser) value(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("value of %s: %v", sel, err)
+	}
+	return s
+}
+
+func (b *browser) fill(sel, value string) {
+	b.t.Helper()
+	q, _ := json.Marshal(sel)
+	b.do(chromedp.Evaluate[chromedp.Void](`document.querySelector(`+string(q)+`).value = ""`), chromedp.SendKeys(chromedp.CSS(sel), value))
+}
+
+func eval[T any](b *browser, js string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// screenshot saves the whole page as artifacts/screenshots/name.png.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := filepath.Join(repoRoot(b.t), "artifacts", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func repoRoot(t *testing.T) string {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+}
+
+// signUp creates an account through the sign-up form.
+func (b *browser) signUp(name string) (email, password string) {
+	b.t.Helper()
+	email, password = strings.ToLower(name)+"-"+apptest.Unique()+"@example.com", "correct horse battery"
+	b.open("/signup")
+	b.fill("#f-name", name)
+	b.fill("#f-email", email)
+	b.fill("#f-password", password)
+	b.submit("form[action='/signup'] button[type=submit]")
+	if p := b.path(); p != "/" {
+		b.t.Fatalf("after sign-up the browser is on %s, want /", p)
+	}
+	return email, password
+}
+
+func TestBrowserSignupAPIKeyLogoutLogin(t *testing.T) {
+	srv := apptest.Start(t, nil)
+	b := startBrowser(t, srv.URL)
+
+	b.open("/signup")
+	b.screenshot("signup")
+	email, password := b.signUp("Ann")
+
+	// The dashboard greets the new user with the setup checklist.
+	b.do(chromedp.WaitVisible(chromedp.CSS(".checklist")))
+	if got := b.text(".flash p"); !strings.Contains(got, "Welcome to Leadbitz!") {
+		t.Errorf("flash after sign-up: %q", got)
+	}
+	if got := b.text(".progress-count"); got != "0 of 5 done" {
+		t.Errorf("progress on a new workspace: %q", got)
+	}
+	if got := b.text(".step-next h3"); !strings.HasPrefix(got, "Connect a mailbox") {
+		t.Errorf("first open step: %q", got)
+	}
+	b.screenshot("dashboard")
+
+	// A step ticks itself from real data: saving a postal address.
+	b.open("/settings")
+	b.fill("#f-footerAddress", "Acme Ltd, 1 Main Street, Springfield")
+	b.submit("form[action='/settings'] button[type=submit]")
+	if got := b.text(".flash p"); got != "Workspace settings saved." {
+		t.Errorf("flash after saving settings: %q", got)
+	}
+	b.screenshot("settings")
+	b.open("/")
+	if got := b.text(".progress-count"); got != "1 of 5 done" {
+		t.Errorf("progress after adding the address: %q", got)
+	}
+	if got := b.text(".step-done h3"); !strings.HasPrefix(got, "Add your postal address") {
+		t.Errorf("done step: %q", got)
+	}
+
+	// Create an API key: the token is shown once and works.
+	b.open("/settings/api-keys")
+	b.fill("#f-name", "CRM sync")
+	b.submit("form[action='/settings/api-keys'] button[type=submit]")
+	token := b.value("#new-token")
+	if !strings.HasPrefix(token, "lbz_") {
+		t.Fatalf("token shown after create: %q", token)
+	}
+	b.screenshot("api-key-created")
+	c := srv.Client(t)
+	c.Headers["Authorization"] = "Bearer " + token
+	c.Must(http.StatusOK, "GET", "/api/me", nil)
+	b.open("/settings/api-keys")
+	html, err := chromedp.Run(b.ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(html, token) {
+		t.Error("the key list shows the token again")
+	}
+	if got := b.text("tbody tr"); !strings.Contains(got, "CRM sync") || !strings.Contains(got, "Active") {
+		t.Errorf("key row: %q", got)
+	}
+	b.screenshot("api-keys")
+
+	for _, p := range []string{"/settings/members", "/settings/audit", "/campaigns", "/leads", "/replies", "/mailboxes"} {
+		b.open(p)
+		b.screenshot(strings.ReplaceAll(strings.TrimPrefix(p, "/"), "/", "-"))
+	}
+
+	// Log out, then back in.
+	b.submit(".logout-form button")
+	if p := b.path(); p != "/login" {
+		t.Fatalf("after logout the browser is on %s", p)
+	}
+	if got := b.text(".flash p"); got != "You are logged out." {
+		t.Errorf("flash after logout: %q", got)
+	}
+	b.screenshot("login")
+	b.fill("#f-email", email)
+	b.fill("#f-password", password)
+	b.submit("form[action='/login'] button[type=submit]")
+	if p := b.path(); p != "/" {
+		t.Fatalf("after login the browser is on %s", p)
+	}
+	b.do(chromedp.WaitVisible(chromedp.CSS(".checklist")))
+
+	// On a phone the page fits the screen: no sideways scrolling.
+	b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.open("/")
+	if over := eval[bool](b, `document.documentElement.scrollWidth > window.innerWidth`); over {
+		t.Error("the dashboard scrolls sideways on a 390px-wide screen")
+	}
+	b.screenshot("dashboard-phone")
+}
+
+func TestBrowserFormErrorShowsNextToItsField(t *testing.T) {
+	srv := apptest.Start(t, nil)
+	b := startBrowser(t, srv.URL)
+	b.open("/signup")
+	b.fill("#f-email", "sam@example.com")
+	b.fill("#f-password", "short")
+	b.submit("form[action='/signup'] button[type=submit]")
+
+	if got := b.text("#f-password-error"); !strings.Contains(got, "Password must be at least 10 characters.") {
+		t.Fatalf("password error: %q", got)
+	}
+	// Right under its input, announced with it, and focused for the user.
+	var geo struct {
+		Sibling   string  `json:"sibling"`
+		Gap       float64 `json:"gap"`
+		Described string  `json:"described"`
+		Active    string  `json:"active"`
+		Email     string  `json:"email"`
+	}
+	raw := eval[[]byte](b, `(function () {
+		var input = document.getElementById("f-password"), err = document.getElementById("f-password-error");
+		return {sibling: err.previousElementSibling.id,
+			gap: err.getBoundingClientRect().top - input.getBoundingClientRect().bottom,
+			described: input.getAttribute("aria-describedby"),
+			active: document.activeElement.id,
+			email: document.getElementById("f-email").value};
+	})()`)
+	if err := json.Unmarshal(raw, &geo); err != nil {
+		t.Fatal(err)
+	}
+	if geo.Sibling != "f-password" || geo.Gap < 0 || geo.Gap > 16 {
+		t.Errorf("the error is not right under its input: %+v", geo)
+	}
+	if !strings.Contains(geo.Described, "f-password-error") {
+		t.Errorf("aria-describedby %q does not name the error", geo.Described)
+	}
+	if geo.Active != "f-password" {
+		t.Errorf("focus is on %q, want the invalid field", geo.Active)
+	}
+	if geo.Email != "sam@example.com" {
+		t.Errorf("the email field lost its value: %q", geo.Email)
+	}
+	if n := eval[int](b, `document.querySelectorAll(".field-error").length`); n != 1 {
+		t.Errorf("%d field errors shown, want 1", n)
+	}
+	b.screenshot("signup-error")
+}
+
+func TestBrowserKeyboardReachesTheMainNav(t *testing.T) {
+	srv := apptest.Start(t, nil)
+	b := startBrowser(t, srv.URL)
+	b.signUp("Kim")
+	b.open("/")
+
+	b.do(chromedp.KeyEvent(kb.Tab))
+	if got := eval[string](b, `document.activeElement.textContent.trim()`); got != "Skip to content" {
+		t.Errorf("first Tab focuses %q, want the skip link", got)
+	}
+	reached := false
+	var seen []string
+	for range 12 {
+		b.do(chromedp.KeyEvent(kb.Tab))
+		label := eval[string](b, `(function () {
+			var a = document.activeElement;
+			return (a.closest("nav[aria-label=Main]") ? "nav:" : "") + (a.textContent || a.name || a.tagName).trim();
+		})()`)
+		seen = append(seen, label)
+		if label == "nav:Campaigns" {
+			reached = true
+			break
+		}
+	}
+	if !reached {
+		t.Fatalf("Tab never reached Campaigns in the main nav; focus went %q", seen)
+	}
+	if shadow := eval[string](b, `getComputedStyle(document.activeElement).boxShadow`); shadow == "none" || shadow == "" {
+		t.Error("the focused nav link shows no focus ring")
+	}
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	if p := b.path(); p != "/campaigns" {
+		t.Fatalf("Enter on Campaigns went to %s", p)
+	}
+	if cur := b.text(`nav[aria-label=Main] a[aria-current=page]`); cur != "Campaigns" {
+		t.Errorf("current nav item %q", cur)
+	}
+	fmt.Fprintln(os.Stderr, "keyboard path:", strings.Join(seen, " → "))
+}
