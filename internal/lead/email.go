@@ -66,12 +66,14 @@ func NormalizeEmail(s string) (string, error) {
 		s = addr
 	}
 	s = stripQuotes(s)
-	s = strings.Map(func(r rune) rune {
-		if isInvisible(r) {
-			return -1
-		}
-		return r
-	}, s)
+	if !isPlainASCII(s) {
+		s = strings.Map(func(r rune) rune {
+			if isInvisible(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	if strings.ContainsAny(s, " \t\r\n,;") || strings.ContainsRune(s, '\u00a0') {
 		if strings.Count(s, "@") > 1 {
 			return "", emailErr("holds several addresses; keep one per row")
@@ -88,6 +90,11 @@ func NormalizeEmail(s string) (string, error) {
 		return "", emailErr("nothing before @")
 	case at == len(s)-1:
 		return "", emailErr("nothing after @")
+	}
+	if isPlainASCII(s) {
+		// One lower-casing for the whole address instead of one per
+		// part and a concatenation: this runs for every imported row.
+		s = strings.ToLower(s)
 	}
 	local, err := normalizeLocal(s[:at])
 	if err != nil {
@@ -203,13 +210,21 @@ func normalizeDomain(d string) (string, error) {
 	if d[0] == '[' || isIPv4(d) {
 		return "", fmt.Errorf("IP address instead of a domain name")
 	}
-	if !isPlainASCII(d) || strings.Contains(d, "xn--") || strings.Contains(d, "XN--") {
+	ascii, upper, puny := scanDomain(d)
+	switch {
+	case !ascii || puny:
+		// The second conversion checks that the result is itself valid:
+		// idna accepts some inputs (U+FFFD, invalid UTF-8) whose punycode
+		// it then refuses, and a stored domain must normalise to itself.
 		a, err := idna.Lookup.ToASCII(d)
-		if err != nil {
+		if err == nil {
+			_, err = idna.Lookup.ToASCII(a)
+		}
+		if err != nil || !utf8.ValidString(d) {
 			return "", fmt.Errorf("domain is not a valid international domain name")
 		}
 		d = strings.TrimSuffix(a, ".")
-	} else {
+	case upper:
 		d = strings.ToLower(d)
 	}
 	if len(d) > maxDomainLen {
@@ -242,7 +257,7 @@ func normalizeDomain(d string) (string, error) {
 		}
 		tld = l
 	}
-	if strings.Trim(tld, "0123456789") == "" {
+	if allDigits(tld) {
 		return "", fmt.Errorf("domain ends in a number")
 	}
 	if len(tld) < 2 {
@@ -251,17 +266,47 @@ func normalizeDomain(d string) (string, error) {
 	return d, nil
 }
 
+// scanDomain reports, in one pass, whether d is all ASCII, has upper-case
+// letters, and has a punycode label ("xn--", any case) to validate.
+func scanDomain(d string) (ascii, upper, puny bool) {
+	ascii = true
+	for i := 0; i < len(d); i++ {
+		switch c := d[i]; {
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case c == '-' && i >= 3 && d[i-1] == '-' && d[i-2]|0x20 == 'n' && d[i-3]|0x20 == 'x':
+			puny = true
+		}
+	}
+	return ascii, upper, puny
+}
+
 // isIPv4 reports a dotted-quad, which is not a domain.
 func isIPv4(s string) bool {
+	if s == "" || !allDigits(s[len(s)-1:]) {
+		return false
+	}
 	parts := 0
 	for rest := s; rest != "" || parts == 0; parts++ {
 		var p string
 		p, rest, _ = strings.Cut(rest, ".")
-		if p == "" || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
+		if p == "" || len(p) > 3 || !allDigits(p) {
 			return false
 		}
 	}
 	return parts == 4
+}
+
+// allDigits reports whether s is made of ASCII digits only.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // truncate shortens s to at most n runes, marking the cut with "…", so a

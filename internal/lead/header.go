@@ -19,7 +19,7 @@ func headerNames(cells []string) []string {
 	for i, c := range cells {
 		c = cleanSpace(c)
 		if len(c) > maxHeaderNameLen {
-			c = strings.ToValidUTF8(c[:maxHeaderNameLen], "")
+			c = cleanSpace(strings.ToValidUTF8(c[:maxHeaderNameLen], ""))
 		}
 		if c == "" {
 			c = "col_" + strconv.Itoa(i+1)

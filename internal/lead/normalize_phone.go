@@ -39,11 +39,14 @@ func NormalizePhone(s string) (string, error) {
 		s = strings.Replace(s, "(0)", "", 1)
 	}
 	plus := false
-	digits := make([]byte, 0, 16)
+	var buf [maxPhoneDigits + 2]byte // "+" and one digit too many
+	digits := buf[1:1]
 	for i, r := range s {
 		switch {
 		case '0' <= r && r <= '9':
-			digits = append(digits, byte(r))
+			if len(digits) <= maxPhoneDigits {
+				digits = append(digits, byte(r))
+			}
 		case r == '+':
 			if plus || len(digits) > 0 {
 				return "", fieldErr(FieldPhone, "has a + that is not at the start")
@@ -52,14 +55,14 @@ func NormalizePhone(s string) (string, error) {
 		case strings.ContainsRune(" -.()/\u00a0\u2010\u2011\u2012\u2013\u2014", r):
 		case unicode.IsLetter(r) || r == '#' || r == ',' || r == ';':
 			if len(digits) >= minPhoneDigits && isExtension(s[i:]) {
-				return finishPhone(plus, digits)
+				return finishPhone(s, plus, buf[:], digits)
 			}
 			return "", fieldErr(FieldPhone, "contains letters or symbols")
 		default:
 			return "", fieldErr(FieldPhone, "contains letters or symbols")
 		}
 	}
-	return finishPhone(plus, digits)
+	return finishPhone(s, plus, buf[:], digits)
 }
 
 // isExtension reports whether rest starts an extension: "x12", "ext 12",
@@ -76,21 +79,28 @@ func isExtension(rest string) bool {
 }
 
 // finishPhone applies the "00" prefix rule and checks the digit count.
-func finishPhone(plus bool, digits []byte) (string, error) {
-	d := string(digits)
-	if !plus && strings.HasPrefix(d, "00") {
-		plus, d = true, d[2:]
+// digits live in buf from index 1, so the "+" can go in front without a
+// copy; s is returned as is when it already is the result.
+func finishPhone(s string, plus bool, buf, digits []byte) (string, error) {
+	if !plus && len(digits) >= 2 && digits[0] == '0' && digits[1] == '0' {
+		plus, digits = true, digits[2:]
+		buf = buf[2:]
 	}
 	switch {
-	case len(d) < minPhoneDigits:
+	case len(digits) < minPhoneDigits:
 		return "", fieldErr(FieldPhone, "has fewer than 5 digits")
-	case len(d) > maxPhoneDigits:
+	case len(digits) > maxPhoneDigits:
 		return "", fieldErr(FieldPhone, "has more than 15 digits")
-	case plus && d[0] == '0':
+	case plus && digits[0] == '0':
 		return "", fieldErr(FieldPhone, "country code after + cannot start with 0")
 	}
+	out := digits
 	if plus {
-		return "+" + d, nil
+		buf[0] = '+'
+		out = buf[:len(digits)+1]
 	}
-	return d, nil
+	if string(out) == s {
+		return s, nil
+	}
+	return string(out), nil
 }

@@ -16,6 +16,25 @@ const maxURLLen = 2048
 // It fails (Field "website") for other schemes, credentials in the URL,
 // spaces, or a host that is not a domain name.
 func NormalizeWebsite(s string) (string, error) {
+	s = cleanSpace(s)
+	if s == "" || isPlaceholder(s) {
+		return "", nil
+	}
+	if scheme, host, path, ok := simpleURL(s, false); ok && len(s) <= maxURLLen {
+		h, err := normalizeDomain(host)
+		if err != nil {
+			return "", fieldErr(FieldWebsite, err.Error())
+		}
+		if path == "/" {
+			path = ""
+		}
+		return joinURL(s, scheme, h, path), nil
+	}
+	return websiteSlow(s)
+}
+
+// websiteSlow is NormalizeWebsite through net/url, for any input.
+func websiteSlow(s string) (string, error) {
 	u, err := parseWebURL(s, FieldWebsite)
 	if u == nil || err != nil {
 		return "", err
@@ -37,24 +56,108 @@ func NormalizeWebsite(s string) (string, error) {
 // written, since Sales Navigator ids are case-sensitive. It fails (Field
 // "linkedinUrl") for a URL outside linkedin.com or without a path.
 func NormalizeLinkedinURL(s string) (string, error) {
+	s = cleanSpace(s)
+	if s == "" || isPlaceholder(s) {
+		return "", nil
+	}
+	if i := strings.IndexAny(s, "?#"); i > 0 {
+		s = s[:i] // tracking parameters, dropped anyway
+	}
+	_, h, p, ok := simpleURL(s, true)
+	if !ok || len(s) > maxURLLen {
+		return linkedinSlow(s)
+	}
+	host, err := normalizeDomain(h)
+	if err != nil {
+		return "", fieldErr(FieldLinkedinURL, err.Error())
+	}
+	return linkedinFromParts(s, host, p)
+}
+
+// linkedinSlow is NormalizeLinkedinURL through net/url, for any input.
+func linkedinSlow(s string) (string, error) {
 	u, err := parseWebURL(s, FieldLinkedinURL)
 	if u == nil || err != nil {
 		return "", err
 	}
-	host := u.Hostname()
+	return linkedinFromParts(s, u.Hostname(), u.EscapedPath())
+}
+
+// linkedinFromParts checks the host and builds the canonical URL.
+func linkedinFromParts(s, host, path string) (string, error) {
 	if host != "linkedin.com" && !strings.HasSuffix(host, ".linkedin.com") {
 		return "", fieldErr(FieldLinkedinURL, "is not a linkedin.com address")
 	}
-	path := strings.TrimRight(u.EscapedPath(), "/")
+	path = strings.TrimRight(path, "/")
 	if path == "" {
 		return "", fieldErr(FieldLinkedinURL, "has no profile path (like /in/name)")
 	}
-	out := "https://www.linkedin.com" + path
-	if len(out) > maxURLLen {
+	const prefix = "https://www.linkedin.com"
+	if len(prefix)+len(path) > maxURLLen {
 		return "", fieldErr(FieldLinkedinURL, "is longer than 2048 characters")
 	}
-	return out, nil
+	if len(s) == len(prefix)+len(path) && s[:len(prefix)] == prefix && s[len(prefix):] == path {
+		return s, nil
+	}
+	return prefix + path, nil
 }
+
+// simpleURL splits s into lower-case scheme ("https" when s has none),
+// host and path when s is made only of characters net/url neither escapes
+// nor interprets: ASCII letters, digits, "-._~/" and, with pct, valid %XX
+// escapes in the path. Such URLs, nearly all of a real file, then skip
+// net/url's allocations; ok is false for anything else, which takes the
+// full parser. Both paths give the same result (see the tests).
+func simpleURL(s string, pct bool) (scheme, host, path string, ok bool) {
+	scheme, rest := "https", s
+	switch {
+	case len(s) >= 8 && strings.EqualFold(s[:8], "https://"):
+		rest = s[8:]
+	case len(s) >= 7 && strings.EqualFold(s[:7], "http://"):
+		scheme, rest = "http", s[7:]
+	}
+	slash := strings.IndexByte(rest, '/')
+	if slash < 0 {
+		slash = len(rest)
+	}
+	host, path = rest[:slash], rest[slash:]
+	if host == "" {
+		return "", "", "", false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !(isAlnum(c) || c == '-' || c == '.') {
+			return "", "", "", false
+		}
+	}
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		switch {
+		case isAlnum(c) || strings.IndexByte("-._~/", c) >= 0:
+		case c == '%' && pct && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]):
+			i += 2
+		default:
+			return "", "", "", false
+		}
+	}
+	return scheme, host, path, true
+}
+
+// joinURL returns scheme://host+path, or s itself when that is what s
+// already says, saving the allocation.
+func joinURL(s, scheme, host, path string) string {
+	n := len(scheme) + len("://") + len(host)
+	if len(s) == n+len(path) && s[:len(scheme)] == scheme && s[len(scheme):len(scheme)+3] == "://" &&
+		s[len(scheme)+3:n] == host && s[n:] == path {
+		return s
+	}
+	return scheme + "://" + host + path
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 // parseWebURL parses s as an http(s) URL, adding "https://" when s has no
 // scheme, and lower-cases the host. It returns nil, nil for an empty value

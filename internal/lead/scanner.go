@@ -187,14 +187,17 @@ func (s *scanner) next() (record, error) {
 }
 
 // readLine returns the next line with its terminator. fromPending says the
-// line was pushed back by broken. Lines read from the file are checked to
-// be UTF-8 and for NUL bytes.
+// line was pushed back by broken. Lines are checked for NUL bytes, and
+// lines read from the file to be UTF-8.
 func (s *scanner) readLine() (line []byte, fromPending bool, err error) {
 	if len(s.pending) > 0 {
 		if i := bytes.IndexByte(s.pending, s.eol); i >= 0 {
 			line, s.pending = s.pending[:i+1], s.pending[i+1:]
 		} else {
 			line, s.pending = s.pending, nil
+		}
+		if bytes.IndexByte(line, 0) >= 0 {
+			s.sawNUL = true // it was seen before, but for another row
 		}
 		return line, true, nil
 	}
