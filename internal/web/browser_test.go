@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/leadbitz/leadbitz/internal/apptest"
+	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/web"
 )
 
@@ -312,7 +313,10 @@ func TestBrowserSignupAPIKeyLogoutLogin(t *testing.T) {
 	}
 	b.screenshot("api-keys")
 
-	for _, p := range []string{"/settings/members", "/settings/audit", "/campaigns", "/leads", "/replies", "/mailboxes"} {
+	leadID := seedLeads(t, srv, email)
+	b.open("/leads/" + leadID)
+	b.screenshot("lead")
+	for _, p := range []string{"/settings/members", "/settings/audit", "/campaigns", "/leads", "/leads/suppressions", "/replies", "/mailboxes"} {
 		b.open(p)
 		b.screenshot(strings.ReplaceAll(strings.TrimPrefix(p, "/"), "/", "-"))
 	}
@@ -431,4 +435,62 @@ func TestBrowserKeyboardReachesTheMainNav(t *testing.T) {
 		t.Errorf("current nav item %q", cur)
 	}
 	fmt.Fprintln(os.Stderr, "keyboard path:", strings.Join(seen, " → "))
+}
+
+// seedLeads gives the user's workspace a few leads, with a CSV-import
+// history for the first, and a suppression, so the lead pages have
+// something real to show. It returns the first lead's id.
+func seedLeads(t *testing.T, srv *apptest.Server, email string) string {
+	t.Helper()
+	ctx := context.Background()
+	u, err := srv.Store.UserByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := srv.Store.Memberships(ctx, u.ID)
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("memberships: %v", err)
+	}
+	scope := srv.Store.InWorkspace(ms[0].ID)
+	src := store.LeadSource{Kind: "csv", Name: "Trade show list", FileName: "saastock-2026.csv"}
+	if err := scope.CreateLeadSource(ctx, &src); err != nil {
+		t.Fatal(err)
+	}
+	people := []struct{ first, last, company, title, status string }{
+		{"Maya", "Okafor", "Northwind Analytics", "Head of Growth", store.LeadActive},
+		{"Lucas", "Brandt", "Fjord Logistics", "COO", store.LeadActive},
+		{"Priya", "Raman", "Tessellate", "VP Sales", store.LeadBounced},
+		{"Tom", "Haverford", "Brightline Dental", "Practice Manager", store.LeadActive},
+		{"Inès", "Moreau", "Atelier Nuage", "Founder", store.LeadUnsubscribed},
+		{"Kenji", "Sato", "Kumo Robotics", "CTO", store.LeadActive},
+	}
+	var first string
+	for i := len(people) - 1; i >= 0; i-- {
+		p := people[i]
+		l := store.Lead{Email: strings.ToLower(strings.ReplaceAll(p.first, "è", "e")) + "@" + strings.ToLower(strings.Fields(p.company)[0]) + ".example",
+			FirstName: p.first, LastName: p.last, Company: p.company, Title: p.title, Status: p.status,
+			Timezone: "Europe/Berlin", Country: "DE", SourceID: src.ID, Custom: map[string]string{"event": "SaaStock 2026"}}
+		if err := scope.CreateLead(ctx, &l); err != nil {
+			t.Fatal(err)
+		}
+		first = l.ID
+		if err := scope.AddProvenance(ctx, []store.Provenance{{LeadID: l.ID, SourceKind: store.ProvenanceImport, SourceID: src.ID, SourceRow: i + 2,
+			Fields: map[string]string{"email": l.Email, "firstName": p.first, "lastName": p.last, "company": p.company, "title": p.title, "custom.event": "SaaStock 2026"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := scope.AddProvenance(ctx, []store.Provenance{{LeadID: first, SourceKind: store.ProvenanceManual, SourceID: u.ID,
+		Fields: map[string]string{"timezone": "Europe/Berlin", "country": "DE"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sup := range []store.Suppression{
+		{Kind: store.SuppressEmail, Value: "ines@atelier.example", Reason: store.ReasonUnsubscribe, Source: "Unsubscribe link"},
+		{Kind: store.SuppressEmail, Value: "priya@tessellate.example", Reason: store.ReasonBounce, Source: "550 5.1.1 user unknown"},
+		{Kind: store.SuppressDomain, Value: "competitor.example", Reason: store.ReasonManual},
+	} {
+		if _, err := scope.AddSuppression(ctx, &sup); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return first
 }

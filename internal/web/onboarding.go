@@ -29,7 +29,11 @@ var onboardingSteps = []onboardingStep{
 			return strings.TrimSpace(ws.FooterAddress) != "", nil
 		}},
 	{Title: "Import leads", Link: "/leads", Action: "Import leads",
-		Text: "Upload a CSV of the people you want to reach. Duplicates and anyone who unsubscribed are skipped."},
+		Text: "Upload a CSV of the people you want to reach. Duplicates and anyone who unsubscribed are skipped.",
+		check: func(ctx context.Context, s store.Scope, _ store.Workspace) (bool, error) {
+			leads, err := s.Leads(ctx, store.LeadQuery{Limit: 1})
+			return len(leads) > 0, err
+		}},
 	{Title: "Write a sequence", Link: "/campaigns", Action: "Write a sequence",
 		Text: "A first email and a few follow-ups, with merge tags like {{firstName}} and an AI draft if you want one."},
 	{Title: "Launch a campaign", Link: "/campaigns", Action: "Review and launch",

@@ -43,6 +43,8 @@ func (w *Web) Routes() []Route {
 		{get, "/{$}", Workspace, "dashboard", w.dashboard},
 		{get, "/campaigns", Workspace, "campaigns", w.campaigns},
 		{get, "/leads", Workspace, "leads", w.leads},
+		{get, "/leads/suppressions", Workspace, "suppressions", w.suppressions},
+		{get, "/leads/{id}", Workspace, "lead", w.lead},
 		{get, "/replies", Workspace, "replies", w.replies},
 		{get, "/mailboxes", Workspace, "mailboxes", w.mailboxes},
 

@@ -85,6 +85,8 @@ func (w *Web) funcs() template.FuncMap {
 		"plural":   plural,
 		"initial":  initial,
 		"action":   describeAction,
+		"source":   describeProvenance,
+		"leadName": leadName,
 	}
 }
 
