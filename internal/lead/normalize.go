@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -105,7 +106,7 @@ func normalizeCustom(m map[string]string, errs *FieldErrors) map[string]string {
 	var custErrs FieldErrors
 	for k, v := range m {
 		if err := checkCustomKey(k); err != nil {
-			custErrs = append(custErrs, fieldErr(CustomPrefix+k, err.Error()))
+			custErrs = append(custErrs, fieldErr(CustomPrefix+strings.ToValidUTF8(truncate(k, MaxCustomKeyLen), "?"), err.Error()))
 			set(k, "", false)
 			continue
 		}

@@ -381,6 +381,7 @@ func TestScannerQuoting(t *testing.T) {
 		{"spaces around quotes", "email,a\nx@y.co , \"b,c\" \n", []string{"email|a", "x@y.co |b,c"}},
 		{"quote inside unquoted cell", "email,a\nx@y.co,5'11\" tall\n", []string{"email|a", `x@y.co|5'11" tall`}},
 		{"stray quotes on the opening line", "email,a\nx@y.co,\"Ada \"the Countess\" King\"\n", []string{"email|a", `x@y.co|Ada "the Countess" King`}},
+		{"text after a closing quote", "email,a\nx@y.co,\"Bob\" Smith,z\nq@y.co,\"Al\" B\n", []string{"email|a", "x@y.co|Bob Smith|z", "q@y.co|Al B"}},
 		{"empty quoted cells", "email,a\n\"\",\"\"\nx@y.co,\"\"\n", []string{"email|a", "", "x@y.co|"}},
 		{"CRLF inside a quoted cell", "email,a\nx@y.co,\"l1\r\nl2\"\n", []string{"email|a", "x@y.co|l1\nl2"}},
 		{"unterminated at end of file", "email,a\nx@y.co,\"open\nnext@y.co,2\n", []string{"email|a", "ERR:unbalanced", "next@y.co|2"}},

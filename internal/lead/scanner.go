@@ -34,7 +34,9 @@ var errLineTooLong = errors.New("line too long")
 //   - spaces before an opening quote and after a closing one are ignored;
 //   - a quote inside an unquoted cell is a literal character (5'11");
 //   - on the line where a quoted cell starts, a quote not followed by the
-//     delimiter or the line end is literal ("Ada "the Countess" King");
+//     delimiter or the line end is literal ("Ada "the Countess" King"),
+//     unless no quote follows on the line: then it closes the cell and the
+//     text up to the delimiter is appended ("Bob" Smith → Bob Smith);
 //   - a quoted cell may span lines, but if it then meets such a stray quote,
 //     runs past MaxRowBytes or the end of the file, or ends with more cells
 //     than the header, the opening quote is taken to be a typo: the row is
@@ -155,7 +157,21 @@ func (s *scanner) next() (record, error) {
 			if multi {
 				return s.broken(r, ErrUnbalancedQuote)
 			}
-			s.rec = append(s.rec, '"') // a stray quote on the opening line
+			if bytes.IndexByte(line[pos:], '"') < 0 {
+				// `"Bob" Smith,`: no quote left on the line, so this one
+				// closed the cell and the text after it belongs to the
+				// cell too (as spreadsheets read it), rather than opening
+				// a cell that runs into the next lines.
+				rest := s.trimEOL(line[pos:])
+				if i := bytes.IndexByte(rest, s.delim); i >= 0 {
+					rest = rest[:i]
+				}
+				s.rec = append(s.rec, rest...)
+				pos += len(rest)
+				closed = true
+				continue
+			}
+			s.rec = append(s.rec, '"') // a stray quote with more to come
 		}
 		s.ends = append(s.ends, len(s.rec))
 		if pos < len(line) && line[pos] == s.delim {
