@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -52,7 +53,7 @@ func scanCampaignLead(row interface{ Scan(...any) error }) (CampaignLead, error)
 	err := row.Scan(&c.ID, &c.CampaignID, &c.LeadID, &c.InboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
 		&c.ThreadID, &c.FirstMessageID, &c.LastMessageID, &refs, &c.FirstSubject, &sent, &replied,
 		&c.CreatedAt, &c.UpdatedAt)
-	c.References = strings.Fields(refs)
+	c.References = splitRefs(refs)
 	c.LastSentAt, c.RepliedAt = timePtr(sent), timePtr(replied)
 	return c, notFound(err)
 }
@@ -157,4 +158,168 @@ func (s Scope) CancelPendingJobs(ctx context.Context, campaignLeadID, reason str
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+// splitRefs reads references_ids: Message-IDs separated by spaces.
+func splitRefs(s string) []string { return strings.Fields(s) }
+
+// LeadInCampaign is a campaign lead with the lead's fields.
+type LeadInCampaign struct {
+	CampaignLead
+	Lead Lead
+}
+
+const leadColumnsL = `l.id, l.email, l.first_name, l.last_name, l.company, l.title, l.website, l.linkedin_url, l.phone,
+	l.timezone, l.country, l.custom, l.status, COALESCE(l.source_id, ''), l.created_at, l.updated_at`
+
+// UnstartedCampaignLeads lists the campaign's active leads that have no job
+// yet (added to a draft, or never assigned): launch checks and starts them.
+func (s Scope) UnstartedCampaignLeads(ctx context.Context, campaignID string) ([]LeadInCampaign, error) {
+	return s.leadsInCampaign(ctx, `SELECT `+campaignLeadColumns+`, `+leadColumnsL+` FROM campaign_leads cl
+		JOIN leads l ON l.id = cl.lead_id WHERE cl.campaign_id = ? AND cl.workspace_id = ? AND cl.status = 'active'
+		AND NOT EXISTS (SELECT 1 FROM send_jobs j WHERE j.campaign_lead_id = cl.id) ORDER BY cl.id`, campaignID, s.ws)
+}
+
+// ActiveCampaignLeadsOfInbox lists a campaign's active leads assigned to a
+// mailbox ("" for leads without one).
+func (s Scope) ActiveCampaignLeadsOfInbox(ctx context.Context, campaignID, inboxID string) ([]LeadInCampaign, error) {
+	cond, args := `cl.inbox_id = ?`, []any{campaignID, s.ws, inboxID}
+	if inboxID == "" {
+		cond, args = `cl.inbox_id IS NULL`, args[:2]
+	}
+	return s.leadsInCampaign(ctx, `SELECT `+campaignLeadColumns+`, `+leadColumnsL+` FROM campaign_leads cl
+		JOIN leads l ON l.id = cl.lead_id WHERE cl.campaign_id = ? AND cl.workspace_id = ? AND cl.status = 'active'
+		AND `+cond+` ORDER BY cl.id`, args...)
+}
+
+func (s Scope) leadsInCampaign(ctx context.Context, query string, args ...any) ([]LeadInCampaign, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []LeadInCampaign
+	for rows.Next() {
+		var x LeadInCampaign
+		var refs, custom string
+		var sent, replied sql.NullTime
+		c, l := &x.CampaignLead, &x.Lead
+		if err := rows.Scan(&c.ID, &c.CampaignID, &c.LeadID, &c.InboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
+			&c.ThreadID, &c.FirstMessageID, &c.LastMessageID, &refs, &c.FirstSubject, &sent, &replied, &c.CreatedAt,
+			&c.UpdatedAt, &l.ID, &l.Email, &l.FirstName, &l.LastName, &l.Company, &l.Title, &l.Website, &l.LinkedinURL,
+			&l.Phone, &l.Timezone, &l.Country, &custom, &l.Status, &l.SourceID, &l.CreatedAt, &l.UpdatedAt); err != nil {
+			return nil, err
+		}
+		c.References = splitRefs(refs)
+		c.LastSentAt, c.RepliedAt = timePtr(sent), timePtr(replied)
+		if l.Custom, err = parseCustom(custom); err != nil {
+			return nil, err
+		}
+		list = append(list, x)
+	}
+	return list, rows.Err()
+}
+
+// AssignCampaignLeads sets the mailbox of many campaign leads at once.
+func (s Scope) AssignCampaignLeads(ctx context.Context, inboxID string, ids []string) error {
+	for start := 0; start < len(ids); start += 500 {
+		part := ids[start:min(start+500, len(ids))]
+		args := []any{nullString(inboxID), now(), s.ws}
+		for _, id := range part {
+			args = append(args, id)
+		}
+		if _, err := s.exec(ctx, `UPDATE campaign_leads SET inbox_id = ?, updated_at = ? WHERE workspace_id = ? AND id IN (`+
+			qmarks(len(part))+`)`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LeadsByIDs returns the workspace's leads among ids (missing ids are left
+// out), keyed by id.
+func (s Scope) LeadsByIDs(ctx context.Context, ids []string) (map[string]Lead, error) {
+	found := make(map[string]Lead, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		part := ids[start:min(start+500, len(ids))]
+		args := []any{s.ws}
+		for _, id := range part {
+			args = append(args, id)
+		}
+		rows, err := s.query(ctx, `SELECT `+leadColumnsL+` FROM leads l WHERE l.workspace_id = ? AND l.id IN (`+
+			qmarks(len(part))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var l Lead
+			var custom string
+			if err := rows.Scan(&l.ID, &l.Email, &l.FirstName, &l.LastName, &l.Company, &l.Title, &l.Website,
+				&l.LinkedinURL, &l.Phone, &l.Timezone, &l.Country, &custom, &l.Status, &l.SourceID, &l.CreatedAt,
+				&l.UpdatedAt); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if l.Custom, err = parseCustom(custom); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			found[l.ID] = l
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
+
+func parseCustom(s string) (map[string]string, error) {
+	m := map[string]string{}
+	if s == "" || s == "{}" {
+		return m, nil
+	}
+	err := json.Unmarshal([]byte(s), &m)
+	return m, err
+}
+
+// ReleaseHeldJobs sends a campaign's held jobs back to scheduled, due now:
+// the tick decides each again (and holds it again if it still cannot go).
+// Called after a resume, a settings change or a new mailbox.
+func (s Scope) ReleaseHeldJobs(ctx context.Context, campaignID string, at time.Time) (int, error) {
+	return s.release(ctx, `campaign_id = ?`, campaignID, at)
+}
+
+// ReleaseHeldJobsOfInbox does the same for a mailbox that was resumed,
+// reconnected or edited.
+func (s Scope) ReleaseHeldJobsOfInbox(ctx context.Context, inboxID string, at time.Time) (int, error) {
+	return s.release(ctx, `inbox_id = ?`, inboxID, at)
+}
+
+func (s Scope) release(ctx context.Context, cond, id string, at time.Time) (int, error) {
+	res, err := s.exec(ctx, `UPDATE send_jobs SET status = 'scheduled', run_at = ?, defer_reason = '', defer_detail = '',
+		updated_at = ? WHERE workspace_id = ? AND status = 'held' AND `+cond, at, at, s.ws, id)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// PendingJobOf returns a campaign lead's job that has not finished
+// (scheduled, held, claimed or sending), or ErrNotFound.
+func (s Scope) PendingJobOf(ctx context.Context, campaignLeadID string) (SendJob, error) {
+	return scanSendJob(s.queryRow(ctx, `SELECT `+sendJobColumns+` FROM send_jobs j WHERE j.campaign_lead_id = ?
+		AND j.workspace_id = ? AND j.status IN ('scheduled', 'held', 'claimed', 'sending') ORDER BY j.step_position DESC
+		LIMIT 1`, campaignLeadID, s.ws))
+}
+
+// CampaignLeadWorkspace finds which workspace a campaign lead belongs to.
+// Only the unsubscribe link needs this system-wide lookup: its signed token
+// names a campaign lead and nothing else, and the person clicking it has no
+// session.
+func (q Queries) CampaignLeadWorkspace(ctx context.Context, campaignLeadID string) (string, error) {
+	var ws string
+	err := q.queryRow(ctx, `SELECT workspace_id FROM campaign_leads WHERE id = ?`, campaignLeadID).Scan(&ws)
+	return ws, notFound(err)
 }

@@ -139,6 +139,16 @@ func (d Dialect) translate(err error) error {
 	return err
 }
 
+// skipLocked locks the selected rows and skips rows another transaction
+// holds, so concurrent ticks claim disjoint jobs. On SQLite the single writer
+// already serialises claims.
+func (d Dialect) skipLocked() string {
+	if d == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
 // forUpdate locks the selected rows until the transaction ends. SQLite has no
 // row locks and needs none: its single writer holds the whole database.
 func (d Dialect) forUpdate() string {

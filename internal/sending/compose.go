@@ -1,0 +1,191 @@
+package sending
+
+import (
+	"fmt"
+	"hash/fnv"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/mailmsg"
+	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
+	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/template"
+)
+
+// Sequence is a campaign's steps with their templates parsed once.
+type Sequence struct {
+	Steps []Step
+}
+
+// Step is one parsed step.
+type Step struct {
+	Delay    rules.Delay
+	Variants []Variant // A first
+}
+
+// Variant is one parsed version of a step's message.
+type Variant struct {
+	Letter  string
+	Subject *template.Template
+	Body    *template.Template
+}
+
+// ParseSequence parses every template of a stored sequence. The sequence
+// was checked when saved, so an error here means the data changed under us.
+func ParseSequence(steps []store.SequenceStep) (*Sequence, error) {
+	seq := &Sequence{Steps: make([]Step, len(steps))}
+	for i, st := range steps {
+		seq.Steps[i].Delay = rules.Delay{Days: st.DelayDays, Minutes: st.DelayMinutes}
+		for _, v := range st.Variants {
+			subject, err := template.Parse(v.Subject)
+			if err != nil {
+				return nil, fmt.Errorf("step %d variant %s subject: %w", st.Position, v.Variant, err)
+			}
+			body, err := template.Parse(v.Body)
+			if err != nil {
+				return nil, fmt.Errorf("step %d variant %s body: %w", st.Position, v.Variant, err)
+			}
+			seq.Steps[i].Variants = append(seq.Steps[i].Variants, Variant{Letter: v.Variant, Subject: subject, Body: body})
+		}
+	}
+	return seq, nil
+}
+
+// variant returns a step's variant by letter, falling back to the first
+// when the sequence was edited and the letter is gone, with its index (the
+// spintax seed uses it).
+func (s *Sequence) variant(step int, letter string) (Variant, int, bool) {
+	if step < 1 || step > len(s.Steps) || len(s.Steps[step-1].Variants) == 0 {
+		return Variant{}, 0, false
+	}
+	vs := s.Steps[step-1].Variants
+	for i, v := range vs {
+		if v.Letter == letter {
+			return v, i, true
+		}
+	}
+	return vs[0], 0, true
+}
+
+// VariantLetter is the letter of variant i: A, B, C…
+func VariantLetter(i int) string { return string(rune('A' + i)) }
+
+// VariantFor picks the variant a campaign lead gets for a step, out of n:
+// a hash of the pair, so leads split evenly, the choice never changes for a
+// lead, and a retry renders the same version.
+func VariantFor(campaignLeadID string, step, n int) string {
+	if n <= 1 {
+		return "A"
+	}
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s:%d", campaignLeadID, step)
+	return VariantLetter(int(h.Sum32() % uint32(n)))
+}
+
+// LeadData is what a template may read about a lead.
+func LeadData(l store.Lead) template.Data {
+	return template.Data{Email: l.Email, FirstName: l.FirstName, LastName: l.LastName, Company: l.Company,
+		Title: l.Title, Website: l.Website, LinkedInURL: l.LinkedinURL, Phone: l.Phone, Custom: l.Custom}
+}
+
+// Render produces a step's subject and body for a lead, deterministically
+// (template.Seed of lead, step and variant). A later step with an empty
+// subject replies in the thread: "Re: " + the first step's subject.
+func (s *Sequence) Render(step int, letter string, l store.Lead, firstSubject string) (subject, body string, err error) {
+	v, idx, ok := s.variant(step, letter)
+	if !ok {
+		return "", "", fmt.Errorf("step %d does not exist", step)
+	}
+	seed := template.Seed(l.ID, step, idx)
+	data := LeadData(l)
+	if subject, err = v.Subject.Render(data, seed); err != nil {
+		return "", "", err
+	}
+	if body, err = v.Body.Render(data, seed); err != nil {
+		return "", "", err
+	}
+	subject = strings.TrimSpace(subject)
+	if subject == "" && step > 1 {
+		subject = mailmsg.ReplySubject(firstSubject)
+	}
+	return subject, body, nil
+}
+
+// footer is the workspace's CAN-SPAM block.
+type footer struct {
+	address, text string
+}
+
+// message is everything compose needs for one send.
+type message struct {
+	inbox      store.Inbox
+	lead       store.Lead
+	cl         store.CampaignLead
+	step       int
+	subject    string
+	body       string
+	footer     footer
+	unsubURL   string
+	messageID  string
+	date       time.Time
+	inReplyTo  string
+	references []string // the thread's ids before this message
+}
+
+// compose builds the RFC 5322 message with mailmsg: our Message-ID, the
+// thread headers for a follow-up, the one-click List-Unsubscribe pair, the
+// mailbox's signature and the workspace footer.
+func compose(m message) (out provider.OutgoingMessage, text string, err error) {
+	text = m.body
+	if sig := strings.TrimSpace(m.inbox.Signature); sig != "" {
+		text = strings.TrimRight(text, "\n") + "\n\n" + sig
+	}
+	if m.footer.text != "" || m.footer.address != "" {
+		var b strings.Builder
+		b.WriteString(strings.TrimRight(text, "\n"))
+		b.WriteString("\n\n--\n")
+		if m.footer.text != "" {
+			b.WriteString(m.footer.text + "\n")
+		}
+		if m.footer.address != "" {
+			b.WriteString(m.footer.address + "\n")
+		}
+		b.WriteString("Unsubscribe: " + m.unsubURL + "\n")
+		text = b.String()
+	}
+	mm := mailmsg.Outgoing{
+		MessageID:             m.messageID,
+		Date:                  m.date,
+		From:                  mail.Address{Name: m.inbox.DisplayName, Address: m.inbox.Email},
+		To:                    []mail.Address{{Name: strings.TrimSpace(m.lead.FirstName + " " + m.lead.LastName), Address: m.lead.Email}},
+		Subject:               m.subject,
+		Text:                  text,
+		ListUnsubscribeURL:    m.unsubURL,
+		ListUnsubscribeMailto: "mailto:" + m.inbox.Email + "?subject=unsubscribe",
+	}
+	if m.inReplyTo != "" {
+		mm.InReplyTo = m.inReplyTo
+		mm.References = m.references
+	}
+	raw, err := mailmsg.Build(mm)
+	if err != nil {
+		return out, "", err
+	}
+	return provider.OutgoingMessage{From: m.inbox.Email, To: m.lead.Email, MessageID: m.messageID, Raw: raw,
+		ThreadID: m.cl.ThreadID, InReplyTo: m.inReplyTo}, text, nil
+}
+
+// threadOf returns the In-Reply-To and References of a campaign lead's next
+// message: the previous message and every one before it.
+func threadOf(cl store.CampaignLead) (inReplyTo string, references []string) {
+	if cl.LastMessageID == "" {
+		return "", nil
+	}
+	refs := cl.References
+	if len(refs) == 0 || refs[len(refs)-1] != cl.LastMessageID {
+		refs = append(append([]string{}, refs...), cl.LastMessageID)
+	}
+	return cl.LastMessageID, refs
+}

@@ -1,0 +1,191 @@
+package sending
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// Opener connects to a mailbox of one provider kind. The engine opens each
+// mailbox once per batch and closes it after.
+type Opener func(ctx context.Context, workspaceID string, inbox store.Inbox) (provider.Mailbox, error)
+
+// Config is what an Engine needs. Store, Providers and Unsubscribe are
+// required; the rest have defaults.
+type Config struct {
+	Store *store.Store
+	// Providers maps a mailbox's provider ("sandbox", "gmail"…) to its
+	// opener. Jobs of a mailbox whose provider is missing are held with
+	// reason provider_unavailable.
+	Providers   map[string]Opener
+	Unsubscribe *Unsubscribe
+	// Now is the clock (tests move it); default time.Now.
+	Now func() time.Time
+	// Rand draws the jitter of gaps; default math/rand/v2.
+	Rand    rules.Rand
+	Log     *slog.Logger
+	Metrics *Metrics
+	// BatchSize is how many due jobs one claim picks first (the due jobs of
+	// their mailboxes are added, up to InboxQueueLimit); default 200.
+	BatchSize       int
+	InboxQueueLimit int
+	// MaxPerTick bounds the jobs one Tick looks at, so a huge backlog is
+	// worked through by successive ticks; default 20000.
+	MaxPerTick int
+	// Workers is how many sends run at once; 1 sends in the caller's
+	// goroutine. Default 8.
+	Workers int
+	// SendTimeout bounds one provider call; Lease is how long a claimed job
+	// may stay claimed or sending before another tick treats its tick as
+	// dead and resolves it. Lease must exceed SendTimeout by the time a
+	// batch takes to record. Defaults 1 and 5 minutes.
+	SendTimeout time.Duration
+	Lease       time.Duration
+	// MaxAttempts is how many failed attempts (transient, rate limited)
+	// a job gets before the lead fails; default 8.
+	MaxAttempts int
+}
+
+// Engine is the send tick. It is safe to run Tick from several goroutines
+// and processes at once: claims never overlap.
+type Engine struct {
+	st          *store.Store
+	providers   map[string]Opener
+	unsub       *Unsubscribe
+	now         func() time.Time
+	rnd         rules.Rand
+	log         *slog.Logger
+	metrics     *Metrics
+	batchSize   int
+	queueLimit  int
+	maxPerTick  int
+	workers     int
+	sendTimeout time.Duration
+	lease       time.Duration
+	maxAttempts int
+}
+
+// globalRand is math/rand/v2's goroutine-safe source.
+type globalRand struct{}
+
+func (globalRand) Int64N(n int64) int64 { return rand.Int64N(n) }
+
+// New checks the configuration and applies defaults.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Store == nil || cfg.Unsubscribe == nil {
+		return nil, errors.New("sending: Store and Unsubscribe are required")
+	}
+	e := &Engine{
+		st:          cfg.Store,
+		providers:   cfg.Providers,
+		unsub:       cfg.Unsubscribe,
+		now:         cfg.Now,
+		rnd:         cfg.Rand,
+		log:         cfg.Log,
+		metrics:     cfg.Metrics,
+		batchSize:   cmp.Or(cfg.BatchSize, 200),
+		queueLimit:  cmp.Or(cfg.InboxQueueLimit, 5000),
+		maxPerTick:  cmp.Or(cfg.MaxPerTick, 20000),
+		workers:     cmp.Or(cfg.Workers, 8),
+		sendTimeout: cmp.Or(cfg.SendTimeout, time.Minute),
+		lease:       cmp.Or(cfg.Lease, 5*time.Minute),
+		maxAttempts: cmp.Or(cfg.MaxAttempts, 8),
+	}
+	if cfg.Now == nil {
+		e.now = time.Now
+	}
+	if e.rnd == nil {
+		e.rnd = globalRand{}
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.lease <= e.sendTimeout {
+		return nil, fmt.Errorf("sending: Lease (%s) must be longer than SendTimeout (%s)", e.lease, e.sendTimeout)
+	}
+	return e, nil
+}
+
+// clock is the engine's now in UTC at the database's precision.
+func (e *Engine) clock() time.Time { return e.now().UTC().Truncate(time.Microsecond) }
+
+// Result counts what one Tick did.
+type Result struct {
+	Processed int // jobs looked at (sent, moved, held, canceled, failed)
+	Sent      int
+	Deferred  int // moved to a later time or held
+	Failed    int // send attempts that failed (retried or final)
+}
+
+func (r *Result) add(o Result) {
+	r.Processed += o.Processed
+	r.Sent += o.Sent
+	r.Deferred += o.Deferred
+	r.Failed += o.Failed
+}
+
+// Tick runs one pass: it resolves jobs left behind by a dead tick, then
+// claims, sends and records due jobs in batches until none is due or
+// MaxPerTick jobs were looked at. Cancelling ctx stops new claims; sends
+// already claimed are finished and recorded.
+func (e *Engine) Tick(ctx context.Context) (Result, error) {
+	start := time.Now()
+	var res Result
+	defer func() {
+		if e.metrics != nil {
+			e.metrics.tickDuration.Observe(time.Since(start).Seconds())
+		}
+	}()
+	if err := e.recoverStale(ctx, &res); err != nil {
+		return res, err
+	}
+	cache := newTickCache()
+	for res.Processed < e.maxPerTick && ctx.Err() == nil {
+		b, err := e.claim(ctx, cache)
+		if err != nil {
+			return res, fmt.Errorf("claim: %w", err)
+		}
+		res.add(b.result)
+		if err := e.deliver(context.WithoutCancel(ctx), cache, b, &res); err != nil {
+			return res, err
+		}
+		if err := e.applyStops(context.WithoutCancel(ctx), b.stops); err != nil {
+			return res, err
+		}
+		if b.picked < e.batchSize {
+			break
+		}
+	}
+	if e.metrics != nil {
+		if n, err := e.st.CountDueJobs(ctx, e.clock(), 100000); err == nil {
+			e.metrics.dueBacklog.Set(float64(n))
+		}
+	}
+	return res, nil
+}
+
+// stop is a lead to stop after a claim commits (StopLead takes the campaign
+// lead before its jobs, so it cannot run inside the claim, which holds jobs).
+type stop struct {
+	ws, campaignLeadID, status, reason string
+}
+
+func (e *Engine) applyStops(ctx context.Context, stops []stop) error {
+	for _, s := range stops {
+		err := e.st.InTx(ctx, func(tx *store.Tx) error {
+			return stopLeadAt(ctx, tx, s.ws, s.campaignLeadID, s.status, s.reason, e.clock())
+		})
+		if err != nil {
+			return fmt.Errorf("stop lead: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,98 @@
+package sending
+
+import (
+	"context"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// ForecastDay is one local date of the plan.
+type ForecastDay struct {
+	Date      string         `json:"date"`
+	Total     int            `json:"total"`
+	FollowUps int            `json:"followUps"`
+	PerInbox  map[string]int `json:"perInbox"`
+}
+
+// ForecastInbox names a mailbox of the plan.
+type ForecastInbox struct {
+	ID         string `json:"id"`
+	Email      string `json:"email"`
+	Status     string `json:"status"`
+	TodayLimit int    `json:"todayLimit"`
+}
+
+// CampaignForecast is the planned sends per day and mailbox.
+type CampaignForecast struct {
+	Timezone string          `json:"timezone"`
+	Days     []ForecastDay   `json:"days"`
+	Inboxes  []ForecastInbox `json:"inboxes"`
+}
+
+// Forecast plans a campaign's next `days` local days with rules.Forecast,
+// from the same inputs the tick decides on: its scheduled jobs per mailbox,
+// and (before launch) its unstarted leads spread over the mailboxes the way
+// launch will assign them.
+func Forecast(ctx context.Context, st *store.Store, wsID, campaignID string, days int, now time.Time) (CampaignForecast, error) {
+	s := st.InWorkspace(wsID)
+	c, err := s.Campaign(ctx, campaignID)
+	if err != nil {
+		return CampaignForecast{}, err
+	}
+	out := CampaignForecast{Timezone: c.Timezone, Days: []ForecastDay{}, Inboxes: []ForecastInbox{}}
+	sched, err := Schedule(c)
+	if err != nil {
+		return out, err
+	}
+	steps, err := s.Sequence(ctx, campaignID)
+	if err != nil {
+		return out, err
+	}
+	jobs, err := s.ScheduledJobs(ctx, campaignID)
+	if err != nil {
+		return out, err
+	}
+	inboxes, err := s.InboxesByID(ctx, c.InboxIDs)
+	if err != nil {
+		return out, err
+	}
+	newLeads := map[string]int{}
+	if c.Status == store.CampaignDraft || c.Status == store.CampaignPaused || c.Status == store.CampaignActive {
+		unstarted, err := s.UnstartedCampaignLeads(ctx, campaignID)
+		if err != nil {
+			return out, err
+		}
+		if len(unstarted) > 0 {
+			p, err := newPicker(ctx, s, c.InboxIDs, "", now)
+			if err != nil {
+				return out, err
+			}
+			for range unstarted {
+				newLeads[p.pick()]++
+			}
+		}
+	}
+	in := rules.ForecastInput{Schedule: sched, Campaign: campaignSide(c, sched.Timezone, now), Steps: Delays(steps)}
+	// A draft or paused campaign is planned as if it ran from now: the
+	// forecast answers "what would it send".
+	in.Campaign.Status = rules.CampaignActive
+	for _, i := range inboxes {
+		side, err := InboxSide(i, now)
+		if err != nil {
+			continue
+		}
+		fi := rules.ForecastInbox{ID: i.ID, Inbox: side, NewLeads: newLeads[i.ID]}
+		for _, j := range jobs[i.ID] {
+			fi.Jobs = append(fi.Jobs, rules.Job{Step: j.Step, Due: j.DueAt})
+		}
+		in.Inboxes = append(in.Inboxes, fi)
+		out.Inboxes = append(out.Inboxes, ForecastInbox{ID: i.ID, Email: i.Email, Status: i.Status,
+			TodayLimit: rules.TodayLimit(side.Limits, now)})
+	}
+	for _, d := range rules.Forecast(now, days, in) {
+		out.Days = append(out.Days, ForecastDay{Date: d.Date, Total: d.Total, FollowUps: d.FollowUps, PerInbox: d.PerInbox})
+	}
+	return out, nil
+}

@@ -1,0 +1,144 @@
+package sending
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// This file turns stored rows into the rules' inputs. The tick, explain and
+// forecast all build their rules.Input here, so the three can never read a
+// mailbox's usage or a campaign's schedule differently.
+
+// dayFormat names a local date in the usage counters.
+const dayFormat = "2006-01-02"
+
+var zoneCache sync.Map // IANA name → *time.Location
+
+// location loads an IANA zone once per process. An unknown name is an error
+// for the caller to report; "" is UTC.
+func location(name string) (*time.Location, error) {
+	if name == "" || name == "UTC" {
+		return time.UTC, nil
+	}
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", name, err)
+	}
+	zoneCache.Store(name, loc)
+	return loc, nil
+}
+
+// leadLocation is the lead's zone when it is known and valid, else nil (the
+// schedule then uses the campaign's zone).
+func leadLocation(name string) *time.Location {
+	if name == "" {
+		return nil
+	}
+	loc, err := location(name)
+	if err != nil {
+		return nil
+	}
+	return loc
+}
+
+// Schedule is a campaign's sending window as the rules read it.
+func Schedule(c store.Campaign) (rules.Schedule, error) {
+	loc, err := location(c.Timezone)
+	if err != nil {
+		return rules.Schedule{}, err
+	}
+	days, err := rules.WeekdaysFromISO(c.SendDays)
+	if err != nil {
+		return rules.Schedule{}, err
+	}
+	return rules.Schedule{Timezone: loc, Days: days, Start: c.SendStartMinute, End: c.SendEndMinute,
+		UseLeadTimezone: c.UseLeadTimezone}, nil
+}
+
+// campaignSide is the campaign's state at now: status, limit, and the sends
+// counted in its zone's current day.
+func campaignSide(c store.Campaign, loc *time.Location, now time.Time) rules.Campaign {
+	sent := 0
+	if c.SentTodayDate == now.In(loc).Format(dayFormat) {
+		sent = c.SentToday
+	}
+	return rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: sent}
+}
+
+// Limits are a mailbox's sending limits as the rules read them.
+func Limits(i store.Inbox) (rules.InboxLimits, error) {
+	loc, err := location(i.Timezone)
+	if err != nil {
+		return rules.InboxLimits{}, err
+	}
+	return rules.InboxLimits{DailyCap: i.DailyCap, RampStart: i.RampStart, RampIncrement: i.RampIncrement,
+		MinGap: time.Duration(i.MinGapSeconds) * time.Second, Timezone: loc, ActiveSince: i.RampStartedAt}, nil
+}
+
+// usage is what a mailbox has sent so far, seen at now: the day's count only
+// when it is today's, and the gap drawn after its latest send.
+func usage(i store.Inbox, loc *time.Location, now time.Time) rules.InboxUsage {
+	var u rules.InboxUsage
+	if i.SentTodayDate == now.In(loc).Format(dayFormat) {
+		u.SentToday = i.SentToday
+	}
+	if i.LastSentAt != nil {
+		u.LastSentAt = *i.LastSentAt
+		if i.NextSendAt != nil && i.NextSendAt.After(u.LastSentAt) {
+			u.Gap = i.NextSendAt.Sub(u.LastSentAt)
+		}
+	}
+	return u
+}
+
+// InboxSide is a mailbox as the rules read it at now.
+func InboxSide(i store.Inbox, now time.Time) (rules.Inbox, error) {
+	limits, err := Limits(i)
+	if err != nil {
+		return rules.Inbox{}, err
+	}
+	return rules.Inbox{Email: i.Email, Status: rules.InboxStatus(i.Status), Limits: limits,
+		Usage: usage(i, limits.Timezone, now)}, nil
+}
+
+// leadSide is the lead's state: its zone, whether it is suppressed, and
+// whether its sequence still runs (a lead erased, bounced or unsubscribed
+// workspace-wide has stopped in every campaign).
+func leadSide(l store.Lead, cl store.CampaignLead, suppressed bool) rules.Lead {
+	status := rules.LeadStatus(cl.Status)
+	if cl.Status == store.CampaignLeadActive && l.Status != "" && l.Status != store.LeadActive {
+		status = rules.LeadStatus(l.Status)
+	}
+	return rules.Lead{Timezone: leadLocation(l.Timezone), Suppressed: suppressed, Status: status}
+}
+
+// Input assembles everything Decide looks at for one pending step. It is
+// the single place the tick, explain and forecast build it.
+func Input(c store.Campaign, inbox store.Inbox, l store.Lead, cl store.CampaignLead, suppressed bool, due, now time.Time) (rules.Input, error) {
+	sched, err := Schedule(c)
+	if err != nil {
+		return rules.Input{}, err
+	}
+	in, err := InboxSide(inbox, now)
+	if err != nil {
+		return rules.Input{}, err
+	}
+	return rules.Input{Schedule: sched, Campaign: campaignSide(c, sched.Timezone, now), Inbox: in,
+		Lead: leadSide(l, cl, suppressed), Due: due}, nil
+}
+
+// Delays are the sequence's step delays as the rules read them.
+func Delays(steps []store.SequenceStep) []rules.Delay {
+	d := make([]rules.Delay, len(steps))
+	for i, s := range steps {
+		d[i] = rules.Delay{Days: s.DelayDays, Minutes: s.DelayMinutes}
+	}
+	return d
+}

@@ -1,0 +1,151 @@
+package sending
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// StartLeads gives every active campaign lead that has no job yet a mailbox
+// and its step 1, due the step's delay after `at`: what a launch does for
+// every lead, and what adding leads to a running campaign does for the new
+// ones. Mailboxes are chosen by rules.AssignInbox among the campaign's, by
+// capacity and load. It runs in the caller's transaction and returns how
+// many leads it started.
+func StartLeads(ctx context.Context, tx *store.Tx, wsID string, c store.Campaign, at time.Time) (int, error) {
+	s := tx.InWorkspace(wsID)
+	steps, err := s.Sequence(ctx, c.ID)
+	if err != nil {
+		return 0, err
+	}
+	if len(steps) == 0 {
+		return 0, nil
+	}
+	leads, err := s.UnstartedCampaignLeads(ctx, c.ID)
+	if err != nil || len(leads) == 0 {
+		return 0, err
+	}
+	loc, err := location(c.Timezone)
+	if err != nil {
+		return 0, err
+	}
+	picker, err := newPicker(ctx, s, c.InboxIDs, "", at)
+	if err != nil {
+		return 0, err
+	}
+	due := rules.Delay{Days: steps[0].DelayDays, Minutes: steps[0].DelayMinutes}.After(at, loc)
+	assigned := map[string][]string{}
+	jobs := make([]store.SendJob, 0, len(leads))
+	for _, l := range leads {
+		inbox := l.InboxID
+		if inbox == "" || !picker.has(inbox) {
+			inbox = picker.pick()
+			assigned[inbox] = append(assigned[inbox], l.ID)
+		}
+		jobs = append(jobs, store.SendJob{CampaignID: c.ID, CampaignLeadID: l.ID, LeadID: l.LeadID, InboxID: inbox,
+			Step: 1, Variant: VariantFor(l.ID, 1, len(steps[0].Variants)), DueAt: due, RunAt: due})
+	}
+	for inbox, ids := range assigned {
+		if err := s.AssignCampaignLeads(ctx, inbox, ids); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.InsertSendJobs(ctx, jobs)
+	if err != nil {
+		return 0, fmt.Errorf("schedule step 1: %w", err)
+	}
+	return n, nil
+}
+
+// Reassign moves a campaign's active leads off a mailbox (being deleted, or
+// removed from the campaign), or gives leads without one a mailbox
+// (fromInbox ""), choosing among the campaign's other mailboxes by capacity.
+// Their pending jobs follow them; when no mailbox is left they are held
+// (reason no_inbox) until one is added. Never drops work.
+func Reassign(ctx context.Context, tx *store.Tx, wsID, campaignID, fromInbox string, at time.Time) (int, error) {
+	s := tx.InWorkspace(wsID)
+	leads, err := s.ActiveCampaignLeadsOfInbox(ctx, campaignID, fromInbox)
+	if err != nil || len(leads) == 0 {
+		return 0, err
+	}
+	inboxIDs, err := s.CampaignInboxIDs(ctx, campaignID)
+	if err != nil {
+		return 0, err
+	}
+	picker, err := newPicker(ctx, s, inboxIDs, fromInbox, at)
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	for _, l := range leads {
+		to := picker.pick()
+		if to == fromInbox {
+			continue
+		}
+		if err := s.SetCampaignLeadInbox(ctx, l.ID, to); err != nil {
+			return moved, err
+		}
+		moved++
+	}
+	if moved > 0 {
+		if _, err := s.ReleaseHeldJobs(ctx, campaignID, at); err != nil {
+			return moved, err
+		}
+	}
+	return moved, nil
+}
+
+// picker hands out mailboxes with rules.AssignInbox, counting each pick into
+// the chosen mailbox's load so a batch of leads spreads out.
+type picker struct {
+	caps []rules.Capacity
+}
+
+func newPicker(ctx context.Context, s store.Scope, inboxIDs []string, exclude string, at time.Time) (*picker, error) {
+	inboxes, err := s.InboxesByID(ctx, inboxIDs)
+	if err != nil {
+		return nil, err
+	}
+	load, err := s.InboxLoad(ctx, inboxIDs)
+	if err != nil {
+		return nil, err
+	}
+	p := &picker{}
+	for _, i := range inboxes {
+		if i.ID == exclude {
+			continue
+		}
+		limits, err := Limits(i)
+		if err != nil {
+			continue // a mailbox whose zone cannot be read gets no new leads
+		}
+		limit := rules.TodayLimit(limits, at)
+		used := usage(i, limits.Timezone, at).SentToday
+		p.caps = append(p.caps, rules.Capacity{ID: i.ID, Status: rules.InboxStatus(i.Status), Limit: limit,
+			Remaining: max(limit-used, 0), Pending: load[i.ID]})
+	}
+	return p, nil
+}
+
+func (p *picker) has(id string) bool {
+	for _, c := range p.caps {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// pick returns the mailbox for the next lead, or "" when none is active.
+func (p *picker) pick() string {
+	id := rules.AssignInbox(p.caps)
+	for i := range p.caps {
+		if p.caps[i].ID == id {
+			p.caps[i].Pending++
+		}
+	}
+	return id
+}

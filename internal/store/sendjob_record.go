@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// SentRecord is what a send that went out leaves behind.
+type SentRecord struct {
+	JobID             string
+	WorkspaceID       string
+	CampaignLeadID    string
+	InboxID           string
+	Step              int
+	LastStep          bool // no step follows: the lead is done
+	MessageID         string
+	ProviderMessageID string
+	ThreadID          string
+	InReplyTo         string
+	References        []string // the thread's Message-IDs up to and including this one
+	From, To          string
+	Subject           string
+	Body              string
+	SentAt            time.Time
+}
+
+// RecordSent marks a sending job sent, advances its campaign lead (thread,
+// Message-IDs, step; completed after the last step) and stores the outbound
+// message for reply matching. recorded is false when the job was not in
+// sending (another process recorded or re-queued it): then nothing is
+// written. leadStatus is the campaign lead's status afterwards; only an
+// active lead gets its next step.
+//
+// Rows are touched job first, then campaign lead: a stop touches the
+// campaign lead then only jobs that are not sending, so the two never wait
+// on each other in a cycle.
+func (q Queries) RecordSent(ctx context.Context, r SentRecord) (recorded bool, leadStatus string, err error) {
+	res, err := q.exec(ctx, `UPDATE send_jobs SET status = 'sent', provider_message_id = ?, thread_id = ?, sent_at = ?,
+		last_error = '', updated_at = ? WHERE id = ? AND status = 'sending'`,
+		r.ProviderMessageID, r.ThreadID, r.SentAt, r.SentAt, r.JobID)
+	if err != nil {
+		return false, "", err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, "", err
+	}
+	set := `last_step_sent = ?, thread_id = ?, last_message_id = ?, references_ids = ?, last_sent_at = ?, updated_at = ?`
+	args := []any{r.Step, r.ThreadID, r.MessageID, strings.Join(r.References, " "), r.SentAt, r.SentAt}
+	if r.Step == 1 {
+		set += `, first_message_id = ?, first_subject = ?`
+		args = append(args, r.MessageID, r.Subject)
+	}
+	if r.LastStep {
+		set += `, status = CASE WHEN status = 'active' THEN 'completed' ELSE status END,
+			status_reason = CASE WHEN status = 'active' THEN 'every step was sent' ELSE status_reason END`
+	}
+	args = append(args, r.CampaignLeadID, r.WorkspaceID)
+	if err := q.queryRow(ctx, `UPDATE campaign_leads SET `+set+` WHERE id = ? AND workspace_id = ? RETURNING status`,
+		args...).Scan(&leadStatus); err != nil {
+		return false, "", notFound(err)
+	}
+	_, err = q.exec(ctx, `INSERT INTO messages (id, workspace_id, inbox_id, send_job_id, campaign_lead_id, direction,
+		message_id, in_reply_to, references_ids, provider_message_id, thread_id, from_addr, to_addr, subject, text_body,
+		occurred_at, created_at) VALUES (?, ?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, inbox_id, message_id) DO NOTHING`,
+		NewID(), r.WorkspaceID, nullString(r.InboxID), r.JobID, r.CampaignLeadID, r.MessageID, r.InReplyTo,
+		strings.Join(r.References[:max(len(r.References)-1, 0)], " "), r.ProviderMessageID, r.ThreadID, r.From, r.To,
+		r.Subject, r.Body, r.SentAt, r.SentAt)
+	return true, leadStatus, err
+}
+
+// RecordRetry sends a job that failed for now back to scheduled at runAt,
+// keeping its Message-ID: the next attempt first asks the provider whether
+// it went out after all.
+func (q Queries) RecordRetry(ctx context.Context, id string, runAt time.Time, reason, lastError string, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE send_jobs SET status = 'scheduled', run_at = ?, defer_reason = ?, last_error = ?,
+		updated_at = ? WHERE id = ? AND status = 'sending'`, runAt, reason, lastError, at, id)
+	return err
+}
+
+// RecordFailed ends a job the provider refused for good.
+func (q Queries) RecordFailed(ctx context.Context, id, lastError string, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE send_jobs SET status = 'failed', last_error = ?, updated_at = ?
+		WHERE id = ? AND status = 'sending'`, lastError, at, id)
+	return err
+}
+
+// RecordHeld parks a job whose mailbox needs a person (revoked grant, wrong
+// password) until the mailbox is reconnected.
+func (q Queries) RecordHeld(ctx context.Context, id, reason, lastError string, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE send_jobs SET status = 'held', defer_reason = ?, last_error = ?, updated_at = ?
+		WHERE id = ? AND status IN ('sending', 'claimed')`, reason, lastError, at, id)
+	return err
+}
+
+// ReleaseInboxSlot gives back a slot reserved on the local day `date` by a
+// send that did not happen.
+func (q Queries) ReleaseInboxSlot(ctx context.Context, id, date string) error {
+	_, err := q.exec(ctx, `UPDATE inbox_connections SET sent_today = sent_today - 1 WHERE id = ? AND sent_today_date = ?
+		AND sent_today > 0`, id, date)
+	return err
+}
+
+// ReleaseCampaignSlot is ReleaseInboxSlot for a campaign's daily count.
+func (q Queries) ReleaseCampaignSlot(ctx context.Context, id, date string) error {
+	_, err := q.exec(ctx, `UPDATE campaigns SET sent_today = sent_today - 1 WHERE id = ? AND sent_today_date = ?
+		AND sent_today > 0`, id, date)
+	return err
+}
+
+// DisconnectInbox marks an active mailbox disconnected (its provider
+// refused our credentials); its leads' work is held until it is reconnected.
+func (q Queries) DisconnectInbox(ctx context.Context, id, reason string, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE inbox_connections SET status = 'disconnected', status_reason = ?, updated_at = ?
+		WHERE id = ? AND status = 'active'`, reason, at, id)
+	return err
+}
+
+// FailCampaignLead stops an active campaign lead whose message the provider
+// refused for good, with the provider's answer as the reason, and cancels
+// its pending jobs.
+func (q Queries) FailCampaignLead(ctx context.Context, workspaceID, id, reason string, at time.Time) error {
+	s := q.InWorkspace(workspaceID)
+	if _, err := s.exec(ctx, `UPDATE campaign_leads SET status = 'failed', status_reason = ?, updated_at = ?
+		WHERE id = ? AND workspace_id = ? AND status = 'active'`, reason, at, id, s.ws); err != nil {
+		return err
+	}
+	_, err := s.CancelPendingJobs(ctx, id, "lead_failed", at)
+	return err
+}
+
+// StaleJobs lists jobs claimed before `before` that are still claimed or
+// sending: the tick that claimed them died (a send never takes that long).
+func (q Queries) StaleJobs(ctx context.Context, before time.Time, limit int) ([]SendJob, error) {
+	return q.sendJobs(ctx, `SELECT `+sendJobColumns+` FROM send_jobs j WHERE j.status IN ('claimed', 'sending')
+		AND j.claimed_at < ? ORDER BY j.claimed_at LIMIT ?`, before, limit)
+}
+
+// RequeueStale sends a stale job back to scheduled at runAt, only if it is
+// still in the state and claim it was found in.
+func (q Queries) RequeueStale(ctx context.Context, id, status string, claimedAt, runAt, at time.Time) (bool, error) {
+	res, err := q.exec(ctx, `UPDATE send_jobs SET status = 'scheduled', run_at = ?, defer_reason = 'recovered',
+		updated_at = ? WHERE id = ? AND status = ? AND claimed_at = ?`, runAt, at, id, status, claimedAt)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
