@@ -51,12 +51,3 @@ func LeadBlock(l LeadFields) string {
 // AllowedText joins the inputs whose links may legitimately appear in an output, for
 // CheckOutput and StripUnrequested.
 func AllowedText(parts ...string) string { return strings.Join(parts, "\n") }
-
-// LeadText is the lead's fields joined as text, for AllowedText.
-func LeadText(l LeadFields) string {
-	parts := []string{l.FirstName, l.LastName, l.Company, l.Title, l.Website, l.Industry}
-	for _, k := range slices.Sorted(maps.Keys(l.Custom)) {
-		parts = append(parts, l.Custom[k])
-	}
-	return strings.Join(parts, "\n")
-}
