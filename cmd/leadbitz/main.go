@@ -29,6 +29,7 @@ commands:
   serve        run the web app, the API and the background workers
   migrate      apply pending database migrations and exit
   rotate-key   re-encrypt stored secrets with the first key of LEADBITZ_SECRET_KEY
+  tick         run one send tick (due sends) and exit
 `
 
 func main() {
@@ -60,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return rotateKey(ctx, cfg, log, stdout)
 	case "bench":
 		return bench(ctx, args[1:], stdout)
+	case "tick":
+		return tick(ctx, cfg, log, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -13,9 +13,12 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
+	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -50,12 +53,15 @@ type SyncResult struct {
 
 // Deps are what the API needs; main builds them.
 type Deps struct {
-	Config   config.Config
-	Store    *store.Store
-	Accounts *account.Service
-	Log      *slog.Logger
-	Cron     CronRunner
-	Metrics  http.Handler
+	Config      config.Config
+	Store       *store.Store
+	Accounts    *account.Service
+	Log         *slog.Logger
+	Cron        CronRunner
+	Metrics     http.Handler
+	Campaigns   *campaign.Service
+	Inboxes     *inbox.Service
+	Unsubscribe *sending.Unsubscribe
 }
 
 // API serves the JSON API.

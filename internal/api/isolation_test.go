@@ -26,12 +26,29 @@ var isolationCases = []struct {
 	{"GET", "/api/workspaces/{workspace}/members", nil},
 	{"POST", "/api/workspaces/{workspace}/members", map[string]string{"email": "x@example.com", "role": "member"}},
 	{"DELETE", "/api/api-keys/{apiKey}", nil},
+	{"GET", "/api/campaigns/{campaign}", nil},
+	{"PATCH", "/api/campaigns/{campaign}", map[string]string{"name": "Mallory"}},
+	{"DELETE", "/api/campaigns/{campaign}", nil},
+	{"GET", "/api/campaigns/{campaign}/sequence", nil},
+	{"PUT", "/api/campaigns/{campaign}/sequence", map[string]any{"steps": []map[string]any{{"subject": "x", "body": "y"}}}},
+	{"POST", "/api/campaigns/{campaign}/leads", map[string]any{"leadIds": []string{"{campaignLead}"}}},
+	{"POST", "/api/campaigns/{campaign}/launch", nil},
+	{"POST", "/api/campaigns/{campaign}/pause", nil},
+	{"POST", "/api/campaigns/{campaign}/resume", nil},
+	{"GET", "/api/campaigns/{campaign}/forecast", nil},
+	{"GET", "/api/campaigns/{campaign}/leads/{campaignLead}/explain", nil},
+	{"GET", "/api/inboxes/{inbox}", nil},
+	{"PATCH", "/api/inboxes/{inbox}", map[string]any{"dailyCap": 1}},
+	{"DELETE", "/api/inboxes/{inbox}", nil},
+	{"GET", "/api/inboxes/{inbox}/sandbox/messages", nil},
+	{"POST", "/api/inboxes/{inbox}/sandbox/receive", map[string]string{"from": "x@example.com", "subject": "s", "body": "b"}},
 }
 
 // setupFixtures creates one object of each kind in owner's workspace.
 func setupFixtures(t *testing.T, owner *apptest.Account) fixtures {
 	f := fixtures{ids: map[string]string{"workspace": owner.WorkspaceID}}
 	f.ids["apiKey"] = owner.Must(201, "POST", "/api/api-keys", map[string]string{"name": "k"}).Map(t)["id"].(string)
+	setupSendingFixtures(t, owner, f)
 	return f
 }
 

@@ -22,6 +22,34 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodDelete, Path: "/api/api-keys/{id}", Access: Workspace, Summary: "Revoke an API key", handle: a.revokeAPIKey},
 		{Method: http.MethodGet, Path: "/api/audit-events", Access: Workspace, Summary: "The workspace's audit log, newest first", handle: a.listAuditEvents},
 
+		// Campaigns and sequences.
+		{Method: http.MethodPost, Path: "/api/campaigns", Access: Workspace, Summary: "Create a draft campaign", handle: a.createCampaign},
+		{Method: http.MethodGet, Path: "/api/campaigns", Access: Workspace, Summary: "List campaigns with their stats (?status=)", handle: a.listCampaigns},
+		{Method: http.MethodGet, Path: "/api/campaigns/{id}", Access: Workspace, Summary: "A campaign with stats, per-step and per-variant numbers, and its next send", handle: a.getCampaign},
+		{Method: http.MethodPatch, Path: "/api/campaigns/{id}", Access: Workspace, Summary: "Change a campaign's settings (not once completed)", handle: a.patchCampaign},
+		{Method: http.MethodDelete, Path: "/api/campaigns/{id}", Access: Workspace, Summary: "Delete a campaign that is not running", handle: a.deleteCampaign},
+		{Method: http.MethodGet, Path: "/api/campaigns/{id}/sequence", Access: Workspace, Summary: "A campaign's sequence", handle: a.getSequence},
+		{Method: http.MethodPut, Path: "/api/campaigns/{id}/sequence", Access: Workspace, Summary: "Replace the sequence (steps with delays, subject/body templates, A/B variants); 422 with the position of a template error", handle: a.putSequence},
+		{Method: http.MethodPost, Path: "/api/campaigns/{id}/leads", Access: Workspace, Summary: "Add leads (suppressed and duplicate ones are counted, not added)", handle: a.addCampaignLeads},
+		{Method: http.MethodPost, Path: "/api/campaigns/{id}/launch", Access: Workspace, Summary: "Launch a draft (409 launch_blocked lists what to fix, with leads missing merge fields)", handle: a.launchCampaign},
+		{Method: http.MethodPost, Path: "/api/campaigns/{id}/pause", Access: Workspace, Summary: "Pause an active campaign", handle: a.pauseCampaign},
+		{Method: http.MethodPost, Path: "/api/campaigns/{id}/resume", Access: Workspace, Summary: "Resume a paused campaign", handle: a.resumeCampaign},
+		{Method: http.MethodGet, Path: "/api/campaigns/{id}/forecast", Access: Workspace, Summary: "Planned sends per day and mailbox (?days=14)", handle: a.campaignForecast},
+		{Method: http.MethodGet, Path: "/api/campaigns/{id}/leads/{leadId}/explain", Access: Workspace, Summary: "Why this lead's next step has or has not gone out, and when it will", handle: a.explainCampaignLead},
+
+		// Mailboxes (inbox connections) and the sandbox mailbox.
+		{Method: http.MethodGet, Path: "/api/inboxes", Access: Workspace, Summary: "List mailboxes with today's sends and limit", handle: a.listInboxes},
+		{Method: http.MethodGet, Path: "/api/inboxes/{id}", Access: Workspace, Summary: "One mailbox", handle: a.getInbox},
+		{Method: http.MethodPost, Path: "/api/inboxes/sandbox", Access: Workspace, Summary: "Add a sandbox mailbox (a local simulated mailbox)", handle: a.createSandboxInbox},
+		{Method: http.MethodPatch, Path: "/api/inboxes/{id}", Access: Workspace, Summary: "Change a mailbox's limits, signature or status (active|paused)", handle: a.patchInbox},
+		{Method: http.MethodDelete, Path: "/api/inboxes/{id}", Access: Workspace, Summary: "Delete a mailbox; its leads move to the campaigns' other mailboxes or wait", handle: a.deleteInbox},
+		{Method: http.MethodGet, Path: "/api/inboxes/{id}/sandbox/messages", Access: Workspace, Summary: "Sandbox only: what it has sent, newest first (?folder=inbox for received)", handle: a.listSandboxMessages},
+		{Method: http.MethodPost, Path: "/api/inboxes/{id}/sandbox/receive", Access: Workspace, Summary: "Sandbox only: deliver a message into the mailbox", handle: a.sandboxReceive},
+
+		// Unsubscribe links (no login; the token is signed).
+		{Method: http.MethodGet, Path: "/u/{token}", Access: Public, Summary: "Unsubscribe page (a GET never unsubscribes)", handle: a.unsubscribeForm},
+		{Method: http.MethodPost, Path: "/u/{token}", Access: Public, Summary: "One-click unsubscribe (RFC 8058): suppresses at once", handle: a.unsubscribe},
+
 		// Cron, health, metrics, description.
 		{Method: http.MethodPost, Path: "/api/cron/tick", Access: Public, Summary: "Run one send tick (Bearer CRON_SECRET)", handle: a.cronTick},
 		{Method: http.MethodPost, Path: "/api/cron/sync-inbox", Access: Public, Summary: "Run one inbox sync pass (Bearer CRON_SECRET)", handle: a.cronSync},

@@ -34,6 +34,7 @@ type App struct {
 	Keys     *secrets.KeyRing
 	Limiter  ratelimit.Limiter
 	Accounts *account.Service
+	Sending  *Sending
 	Registry *prometheus.Registry
 	Handler  http.Handler
 }
@@ -88,6 +89,9 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	a.Accounts = account.New(a.Store, a.Limiter, nil)
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := a.initSending(ctx); err != nil {
+		return err
+	}
 	a.Handler, err = a.buildHandler()
 	return err
 }
@@ -98,7 +102,9 @@ const apiCSP = "default-src 'none'; frame-ancestors 'none'"
 func (a *App) buildHandler() (http.Handler, error) {
 	jsonAPI := api.New(api.Deps{
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log,
-		Metrics: promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
+		Metrics:   promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
+		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe,
+		Cron: cronRunner{a.Sending.Engine},
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log})
 	if err != nil {
@@ -114,6 +120,8 @@ func (a *App) buildHandler() (http.Handler, error) {
 	router.MethodNotAllowed = bySurface(webApp.MethodNotAllowed, jsonAPI.MethodNotAllowed)
 
 	cop := http.NewCrossOriginProtection()
+	// Mail providers post RFC 8058 one-click unsubscribes from their own origin.
+	cop.AddInsecureBypassPattern("POST /u/{token}")
 	cop.SetDenyHandler(bySurface(webApp.CrossOriginDenied, func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"code":"cross_origin_request","message":"Cross-site requests that change state are refused."}}`, http.StatusForbidden)
 	}))
@@ -140,6 +148,12 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	if err != nil {
 		return err
 	}
+	stopScheduler, err := a.startScheduler(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopScheduler()
 	a.Log.Info("leadbitz listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL,
 		"database", a.Store.Dialect().String())
 	if ready != nil {

@@ -162,8 +162,12 @@ func compose(m message) (out provider.OutgoingMessage, text string, err error) {
 		To:                    []mail.Address{{Name: strings.TrimSpace(m.lead.FirstName + " " + m.lead.LastName), Address: m.lead.Email}},
 		Subject:               m.subject,
 		Text:                  text,
-		ListUnsubscribeURL:    m.unsubURL,
 		ListUnsubscribeMailto: "mailto:" + m.inbox.Email + "?subject=unsubscribe",
+	}
+	// RFC 8058 one-click needs https; a server on plain http (local use)
+	// offers only the mailto address, which the reply loop honours.
+	if strings.HasPrefix(m.unsubURL, "https://") {
+		mm.ListUnsubscribeURL = m.unsubURL
 	}
 	if m.inReplyTo != "" {
 		mm.InReplyTo = m.inReplyTo

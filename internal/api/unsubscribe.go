@@ -1,0 +1,92 @@
+package api
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
+	"github.com/leadbitz/leadbitz/internal/sending"
+)
+
+// unsubscribeCSP lets the page style itself and post its one form back to
+// us, and nothing else.
+const unsubscribeCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+
+var unsubscribePage = template.Must(template.New("u").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>{{.Title}}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}
+button{font:inherit;padding:.5rem 1.2rem;border:1px solid #444;border-radius:4px;background:#fff;cursor:pointer}</style>
+</head><body><h1>{{.Title}}</h1><p>{{.Text}}</p>
+{{if .Form}}<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit">Unsubscribe</button></form>{{end}}
+</body></html>`))
+
+type unsubscribeView struct {
+	Title, Text string
+	Form        bool
+}
+
+func writePage(w http.ResponseWriter, status int, v unsubscribeView) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", unsubscribeCSP)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.WriteHeader(status)
+	_ = unsubscribePage.Execute(w, v)
+}
+
+// maskEmail shows enough of an address for its owner to recognise it.
+func maskEmail(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at <= 0 {
+		return "your address"
+	}
+	return email[:1] + "•••" + email[at:]
+}
+
+var badLink = unsubscribeView{Title: "Link not valid",
+	Text: "This unsubscribe link is not valid. If you copied it from an email, make sure it is complete."}
+
+// unsubscribePage answers GET /u/{token}: a page with a button. A GET never
+// unsubscribes, because mail scanners and link previews fetch every link.
+func (a *API) unsubscribeForm(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
+	t, err := a.Unsubscribe.Lookup(r.Context(), a.Store, r.PathValue("token"))
+	switch {
+	case errors.Is(err, sending.ErrBadToken):
+		writePage(w, http.StatusNotFound, badLink)
+		return nil
+	case err != nil:
+		return err
+	case t.Gone:
+		writePage(w, http.StatusOK, unsubscribeView{Title: "Unsubscribe",
+			Text: "This address is not on the list any more; it will not receive further emails from this sender."})
+		return nil
+	}
+	writePage(w, http.StatusOK, unsubscribeView{Title: "Unsubscribe", Form: true,
+		Text: "Stop all emails from this sender to " + maskEmail(t.Email) + "?"})
+	return nil
+}
+
+// unsubscribe answers POST /u/{token}: RFC 8058 one-click (mail providers
+// post List-Unsubscribe=One-Click, no login, from their own origin) and the
+// page's button. The address is suppressed at once.
+func (a *API) unsubscribe(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
+	t, err := a.Unsubscribe.Apply(r.Context(), a.Store, r.PathValue("token"), httpserver.ClientIP(r), httpserver.RequestID(r.Context()))
+	switch {
+	case errors.Is(err, sending.ErrBadToken):
+		writePage(w, http.StatusNotFound, badLink)
+		return nil
+	case err != nil:
+		return err
+	}
+	text := "You will not receive further emails from this sender."
+	if !t.Gone {
+		text = maskEmail(t.Email) + " will not receive further emails from this sender."
+	}
+	writePage(w, http.StatusOK, unsubscribeView{Title: "You are unsubscribed", Text: text})
+	return nil
+}

@@ -1,0 +1,107 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/api"
+	"github.com/leadbitz/leadbitz/internal/campaign"
+	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
+	"github.com/leadbitz/leadbitz/internal/scheduler"
+	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// TickEvery is how often the built-in scheduler runs the send tick. The
+// default gap between two sends of a mailbox is ten minutes, so a tick
+// every 15 seconds sends every job within seconds of its time.
+const TickEvery = 15 * time.Second
+
+// Sending is the send engine and what it serves: campaigns, mailboxes,
+// unsubscribe links, the tick and its periodic scheduler.
+type Sending struct {
+	Campaigns   *campaign.Service
+	Inboxes     *inbox.Service
+	Unsubscribe *sending.Unsubscribe
+	Engine      *sending.Engine
+	Metrics     *sending.Metrics
+	scheduler   *scheduler.Scheduler
+}
+
+// initSending builds the send engine and its services; it needs the store
+// and the metrics registry.
+func (a *App) initSending(ctx context.Context) error {
+	unsub, err := sending.LoadUnsubscribe(ctx, a.Store, a.Config.BaseURL)
+	if err != nil {
+		return err
+	}
+	s := &Sending{
+		Campaigns:   campaign.New(a.Store, nil),
+		Inboxes:     inbox.New(a.Store, nil),
+		Unsubscribe: unsub,
+		Metrics:     sending.NewMetrics(a.Registry),
+	}
+	s.Engine, err = sending.New(sending.Config{Store: a.Store, Providers: a.mailboxProviders(), Unsubscribe: unsub,
+		Log: a.Log, Metrics: s.Metrics})
+	if err != nil {
+		return err
+	}
+	a.Sending = s
+	return nil
+}
+
+// mailboxProviders are the provider kinds this build can send through. The
+// real providers (Gmail, Microsoft, SMTP) join here with their credentials;
+// until then their mailboxes' jobs are held as provider_unavailable.
+func (a *App) mailboxProviders() map[string]sending.Opener {
+	return map[string]sending.Opener{
+		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
+			return sandbox.New(a.Store, ws, i.ID), nil
+		},
+	}
+}
+
+// cronRunner is the engine behind POST /api/cron/*.
+type cronRunner struct{ engine *sending.Engine }
+
+func (c cronRunner) Tick(ctx context.Context) (api.TickResult, error) {
+	r, err := c.engine.Tick(ctx)
+	return api.TickResult{Processed: r.Processed, Sent: r.Sent, Deferred: r.Deferred, Failed: r.Failed}, err
+}
+
+func (c cronRunner) SyncInboxes(context.Context) (api.SyncResult, error) {
+	return api.SyncResult{Note: "inbox sync is not part of this build yet"}, nil
+}
+
+// startScheduler starts River's periodic tick when LEADBITZ_SCHEDULER is
+// on (the default); it returns the function that stops it, letting an
+// in-flight tick finish its sends.
+func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
+	if !a.Config.Scheduler {
+		a.Log.Info("built-in scheduler off: run `leadbitz tick` or POST /api/cron/tick from outside")
+		return func() {}, nil
+	}
+	tick := scheduler.Task{Name: "send_tick", Every: TickEvery, Timeout: 5 * time.Minute,
+		Run: func(ctx context.Context) error {
+			_, err := a.Sending.Engine.Tick(ctx)
+			return err
+		}}
+	sch, err := scheduler.New(ctx, a.Store, a.Log, []scheduler.Task{tick})
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	if err := sch.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, fmt.Errorf("start scheduler: %w", err)
+	}
+	a.Sending.scheduler = sch
+	return func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		if err := sch.Stop(stopCtx); err != nil {
+			a.Log.Warn("scheduler stop", "err", err)
+		}
+	}, nil
+}

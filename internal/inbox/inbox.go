@@ -1,0 +1,231 @@
+// Package inbox holds the rules of mailboxes ("Mailboxes" in the UI) that
+// do not depend on their provider: listing them with today's usage, their
+// limits and status, deleting one without losing its leads' work, and the
+// sandbox mailbox that lets a new user run the whole loop locally. Real
+// providers (Gmail, Microsoft, SMTP/IMAP) add their own connect flows.
+package inbox
+
+import (
+	"context"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// Service implements the mailbox rules.
+type Service struct {
+	st  *store.Store
+	now func() time.Time
+}
+
+// New returns a Service; now is injectable for tests (nil: time.Now).
+func New(st *store.Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{st: st, now: now}
+}
+
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// View is a mailbox as GET /api/inboxes shows it. SentToday and TodayLimit
+// come from the same rules the tick applies (rules.TodayLimit and the usage
+// counter in the mailbox's own day).
+type View struct {
+	ID            string     `json:"id"`
+	Provider      string     `json:"provider"`
+	Email         string     `json:"email"`
+	DisplayName   string     `json:"displayName"`
+	Status        string     `json:"status"`
+	StatusReason  string     `json:"statusReason"`
+	DailyCap      int        `json:"dailyCap"`
+	RampStart     int        `json:"rampStart"`
+	RampIncrement int        `json:"rampIncrement"`
+	MinGapSeconds int        `json:"minGapSeconds"`
+	Signature     string     `json:"signature"`
+	Timezone      string     `json:"timezone"`
+	SentToday     int        `json:"sentToday"`
+	TodayLimit    int        `json:"todayLimit"`
+	RampDay       int        `json:"rampDay"`  // "day N of M" of the ramp; 0 when off
+	RampDays      int        `json:"rampDays"` // M
+	LastSentAt    *time.Time `json:"lastSentAt"`
+	CreatedAt     time.Time  `json:"createdAt"`
+}
+
+func (s *Service) view(i store.Inbox) View {
+	v := View{ID: i.ID, Provider: i.Provider, Email: i.Email, DisplayName: i.DisplayName, Status: i.Status,
+		StatusReason: i.StatusReason, DailyCap: i.DailyCap, RampStart: i.RampStart, RampIncrement: i.RampIncrement,
+		MinGapSeconds: i.MinGapSeconds, Signature: i.Signature, Timezone: i.Timezone, LastSentAt: i.LastSentAt,
+		CreatedAt: i.CreatedAt}
+	now := s.clock()
+	if side, err := sending.InboxSide(i, now); err == nil {
+		v.SentToday = side.Usage.SentToday
+		v.TodayLimit = rules.TodayLimit(side.Limits, now)
+		v.RampDay, v.RampDays = rules.RampProgress(side.Limits, now)
+	}
+	return v
+}
+
+// List returns the workspace's mailboxes.
+func (s *Service) List(ctx context.Context, ws string) ([]View, error) {
+	list, err := s.st.InWorkspace(ws).Inboxes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]View, len(list))
+	for i, x := range list {
+		out[i] = s.view(x)
+	}
+	return out, nil
+}
+
+// Get returns one mailbox.
+func (s *Service) Get(ctx context.Context, ws, id string) (View, error) {
+	i, err := s.st.InWorkspace(ws).Inbox(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(i), nil
+}
+
+// Patch is the body of PATCH /api/inboxes/{id}; every field is optional.
+type Patch struct {
+	DisplayName   *string `json:"displayName"`
+	DailyCap      *int    `json:"dailyCap"`
+	RampStart     *int    `json:"rampStart"`
+	RampIncrement *int    `json:"rampIncrement"`
+	MinGapSeconds *int    `json:"minGapSeconds"`
+	Signature     *string `json:"signature"`
+	Timezone      *string `json:"timezone"`
+	Status        *string `json:"status"`
+}
+
+// Bounds of the limits a user may set.
+const (
+	MaxDailyCap  = 5000
+	MaxGap       = 24 * 60 * 60
+	MaxSignature = 5000
+)
+
+// Update changes a mailbox's settings. Status may be set to active or
+// paused; disconnected and error are the providers' to set (reconnecting is
+// their flow). Work held for this mailbox is released so the tick decides it
+// again under the new settings.
+func (s *Service) Update(ctx context.Context, p account.Principal, id string, in Patch, m account.Meta) (View, error) {
+	var out store.Inbox
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		q := tx.InWorkspace(p.WorkspaceID)
+		i, err := q.Inbox(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := applyPatch(&i, in); err != nil {
+			return err
+		}
+		if err := q.UpdateInboxSettings(ctx, &i); err != nil {
+			return err
+		}
+		if _, err := q.ReleaseHeldJobsOfInbox(ctx, id, s.clock()); err != nil {
+			return err
+		}
+		out = i
+		return tx.InsertAudit(ctx, audit(p, m, "inbox.updated", id, map[string]any{"status": i.Status}))
+	})
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(out), nil
+}
+
+func applyPatch(i *store.Inbox, in Patch) error {
+	f := problem.Fields{}
+	if in.DisplayName != nil {
+		if len(*in.DisplayName) > 200 {
+			f.Add("displayName", "must be at most 200 characters")
+		}
+		i.DisplayName = *in.DisplayName
+	}
+	bound := func(name string, v *int, lo, hi int, dst *int) {
+		if v == nil {
+			return
+		}
+		if *v < lo || *v > hi {
+			f.Add(name, "must be %d to %d", lo, hi)
+		}
+		*dst = *v
+	}
+	bound("dailyCap", in.DailyCap, 0, MaxDailyCap, &i.DailyCap)
+	bound("rampStart", in.RampStart, 0, MaxDailyCap, &i.RampStart)
+	bound("rampIncrement", in.RampIncrement, 0, MaxDailyCap, &i.RampIncrement)
+	bound("minGapSeconds", in.MinGapSeconds, 0, MaxGap, &i.MinGapSeconds)
+	if in.Signature != nil {
+		if len(*in.Signature) > MaxSignature {
+			f.Add("signature", "must be at most %d characters", MaxSignature)
+		}
+		i.Signature = *in.Signature
+	}
+	if in.Timezone != nil {
+		if _, err := time.LoadLocation(*in.Timezone); err != nil || *in.Timezone == "" || *in.Timezone == "Local" {
+			f.Add("timezone", "must be an IANA time zone such as Europe/Paris")
+		}
+		i.Timezone = *in.Timezone
+	}
+	if in.Status != nil {
+		switch *in.Status {
+		case store.InboxActive, store.InboxPaused:
+			if *in.Status != i.Status {
+				i.Status, i.StatusReason = *in.Status, ""
+			}
+		default:
+			f.Add("status", "must be active or paused")
+		}
+	}
+	return f.Err()
+}
+
+// Delete removes a mailbox. Its campaigns' leads move to the campaigns'
+// other mailboxes (or wait, held, for a new one); nothing scheduled is
+// lost. A mailbox in the middle of a send answers 409: try again in a
+// moment.
+func (s *Service) Delete(ctx context.Context, p account.Principal, id string, m account.Meta) error {
+	return s.st.InTx(ctx, func(tx *store.Tx) error {
+		q := tx.InWorkspace(p.WorkspaceID)
+		i, err := q.Inbox(ctx, id)
+		if err != nil {
+			return err
+		}
+		busy, err := q.InboxBusy(ctx, id)
+		if err != nil {
+			return err
+		}
+		if busy {
+			return problem.New(problem.Conflict, "inbox_busy", "The mailbox is sending right now; try again in a minute.")
+		}
+		campaigns, err := q.CampaignsUsingInbox(ctx, id)
+		if err != nil {
+			return err
+		}
+		moved := 0
+		for _, c := range campaigns {
+			n, err := sending.Reassign(ctx, tx, p.WorkspaceID, c, id, s.clock())
+			if err != nil {
+				return err
+			}
+			moved += n
+		}
+		if err := q.DeleteInbox(ctx, id); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, audit(p, m, "inbox.deleted", id, map[string]any{"provider": i.Provider,
+			"leadsReassigned": moved}))
+	})
+}
+
+func audit(p account.Principal, m account.Meta, action, targetID string, data map[string]any) store.AuditEvent {
+	return store.AuditEvent{WorkspaceID: p.WorkspaceID, ActorUserID: p.User.ID, ActorAPIKey: p.APIKeyID,
+		Action: action, TargetType: "inbox", TargetID: targetID, Data: data, IP: m.IP, RequestID: m.RequestID}
+}
