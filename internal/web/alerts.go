@@ -13,7 +13,36 @@ type alertSource func(ctx context.Context, s store.Scope) ([]alert, error)
 
 // alertSources are checked on every signed-in page, in this order; keep
 // each one a single indexed query.
-var alertSources []alertSource
+var alertSources = []alertSource{brokenMailboxes}
+
+// brokenMailboxes warns when a mailbox cannot send until someone reconnects
+// it: every campaign using it holds those sends meanwhile.
+func brokenMailboxes(ctx context.Context, s store.Scope) ([]alert, error) {
+	list, err := s.Inboxes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var broken []store.Inbox
+	for _, in := range list {
+		if mailboxBroken(in) {
+			broken = append(broken, in)
+		}
+	}
+	switch len(broken) {
+	case 0:
+		return nil, nil
+	case 1:
+		msg := broken[0].Email + " cannot send"
+		if broken[0].StatusReason != "" {
+			msg += " (" + broken[0].StatusReason + ")"
+		}
+		return []alert{{Level: "danger", Nav: "mailboxes", Link: "/mailboxes", Action: "See the mailbox",
+			Message: msg + ". Campaigns using it hold those emails until it is reconnected."}}, nil
+	default:
+		return []alert{{Level: "danger", Nav: "mailboxes", Link: "/mailboxes", Action: "See the mailboxes",
+			Message: plural(len(broken), "mailbox", "mailboxes") + " cannot send. Campaigns using them hold those emails until they are reconnected."}}, nil
+	}
+}
 
 // alerts collects the workspace's current problems.
 func (w *Web) alerts(ctx context.Context, p account.Principal) ([]alert, error) {

@@ -170,9 +170,17 @@ func (b *browser) path() string {
 	return strings.TrimPrefix(loc, b.base)
 }
 
+// query is the context of one element lookup: a missing element fails in
+// seconds, not at the test's deadline.
+func (b *browser) query() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(b.ctx, 5*time.Second)
+}
+
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	ctx, cancel := b.query()
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		b.t.Fatalf("text of %s: %v", sel, err)
 	}
@@ -181,7 +189,9 @@ func (b *browser) text(sel string) string {
 
 func (b *browser) value(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel)))
+	ctx, cancel := b.query()
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
 	if err != nil {
 		b.t.Fatalf("value of %s: %v", sel, err)
 	}
@@ -272,6 +282,15 @@ func TestBrowserSignupAPIKeyLogoutLogin(t *testing.T) {
 	}
 	b.screenshot("dashboard")
 
+	// On a phone the page fits the screen: no sideways scrolling.
+	b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.open("/")
+	if over := eval[bool](b, `document.documentElement.scrollWidth > window.innerWidth`); over {
+		t.Error("the dashboard scrolls sideways on a 390px-wide screen")
+	}
+	b.screenshot("dashboard-phone")
+	b.do(chromedp.EmulateViewport(1280, 860))
+
 	// A step ticks itself from real data: saving a postal address.
 	b.open("/settings")
 	b.fill("#f-footerAddress", "Acme Ltd, 1 Main Street, Springfield")
@@ -313,9 +332,22 @@ func TestBrowserSignupAPIKeyLogoutLogin(t *testing.T) {
 	}
 	b.screenshot("api-keys")
 
-	leadID := seedLeads(t, srv, email)
+	scope := workspaceOf(t, srv, email)
+	leadID := seedLeads(t, scope)
+	seedCampaigns(t, scope)
 	b.open("/leads/" + leadID)
 	b.screenshot("lead")
+	b.open("/")
+	if n := eval[int](b, `document.querySelectorAll(".checklist").length`); n != 0 {
+		t.Error("the checklist is still shown once every step is done")
+	}
+	if got := b.text(".summary-list li"); !strings.Contains(got, "Dental practices follow-up") {
+		t.Errorf("latest campaign on the dashboard: %q", got)
+	}
+	if got := b.text(".alert-strip p"); !strings.Contains(got, "cannot send") {
+		t.Errorf("alert strip: %q", got)
+	}
+	b.screenshot("dashboard-alert")
 	for _, p := range []string{"/settings/members", "/settings/audit", "/campaigns", "/leads", "/leads/suppressions", "/replies", "/mailboxes"} {
 		b.open(p)
 		b.screenshot(strings.ReplaceAll(strings.TrimPrefix(p, "/"), "/", "-"))
@@ -336,15 +368,7 @@ func TestBrowserSignupAPIKeyLogoutLogin(t *testing.T) {
 	if p := b.path(); p != "/" {
 		t.Fatalf("after login the browser is on %s", p)
 	}
-	b.do(chromedp.WaitVisible(chromedp.CSS(".checklist")))
-
-	// On a phone the page fits the screen: no sideways scrolling.
-	b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-	b.open("/")
-	if over := eval[bool](b, `document.documentElement.scrollWidth > window.innerWidth`); over {
-		t.Error("the dashboard scrolls sideways on a 390px-wide screen")
-	}
-	b.screenshot("dashboard-phone")
+	b.do(chromedp.WaitVisible(chromedp.CSS("main h1")))
 }
 
 func TestBrowserFormErrorShowsNextToItsField(t *testing.T) {
@@ -437,10 +461,8 @@ func TestBrowserKeyboardReachesTheMainNav(t *testing.T) {
 	fmt.Fprintln(os.Stderr, "keyboard path:", strings.Join(seen, " → "))
 }
 
-// seedLeads gives the user's workspace a few leads, with a CSV-import
-// history for the first, and a suppression, so the lead pages have
-// something real to show. It returns the first lead's id.
-func seedLeads(t *testing.T, srv *apptest.Server, email string) string {
+// workspaceOf is the first workspace of the user with this email.
+func workspaceOf(t *testing.T, srv *apptest.Server, email string) store.Scope {
 	t.Helper()
 	ctx := context.Background()
 	u, err := srv.Store.UserByEmail(ctx, email)
@@ -451,7 +473,52 @@ func seedLeads(t *testing.T, srv *apptest.Server, email string) string {
 	if err != nil || len(ms) == 0 {
 		t.Fatalf("memberships: %v", err)
 	}
-	scope := srv.Store.InWorkspace(ms[0].ID)
+	return srv.Store.InWorkspace(ms[0].ID)
+}
+
+// seedCampaigns gives the workspace three mailboxes (one disconnected) and
+// two campaigns, one launched with a sequence.
+func seedCampaigns(t *testing.T, scope store.Scope) {
+	t.Helper()
+	ctx := context.Background()
+	var ids []string
+	for _, in := range []store.Inbox{
+		{Provider: store.ProviderGmail, Email: "ann@northwind-mail.example", DisplayName: "Ann from Northwind", DailyCap: 30, RampStart: 5, RampIncrement: 2, MinGapSeconds: 180, Timezone: "Europe/Berlin"},
+		{Provider: store.ProviderSMTP, Email: "hello@northwind-mail.example", DailyCap: 40, MinGapSeconds: 90, Timezone: "Europe/Berlin"},
+		{Provider: store.ProviderMicrosoft, Email: "sales@northwind.example", DailyCap: 30, RampStart: 10, RampIncrement: 5, MinGapSeconds: 60, Timezone: "UTC",
+			Status: store.InboxDisconnected, StatusReason: "Microsoft says the sign-in has expired"},
+	} {
+		if err := scope.CreateInbox(ctx, &in); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, in.ID)
+	}
+	launched := store.Campaign{Name: "Logistics COOs — spring", Timezone: "Europe/Berlin", SendDays: []int{1, 2, 3, 4, 5},
+		SendStartMinute: 9 * 60, SendEndMinute: 17 * 60, StopOnReply: true, InboxIDs: ids[:2]}
+	draft := store.Campaign{Name: "Dental practices follow-up", Timezone: "Europe/London", SendDays: []int{2, 3, 4},
+		SendStartMinute: 8*60 + 30, SendEndMinute: 12 * 60, StopOnReply: true, InboxIDs: ids[2:]}
+	for _, c := range []*store.Campaign{&launched, &draft} {
+		if err := scope.CreateCampaign(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := scope.ReplaceSequence(ctx, launched.ID, []store.SequenceStep{
+		{Position: 1, Variants: []store.StepVariant{{Variant: "A", Subject: "Quick question, {{firstName}}", Body: "Hi {{firstName}},\n…"}}},
+		{Position: 2, DelayDays: 3, Variants: []store.StepVariant{{Variant: "A", Body: "Following up…"}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := scope.SetCampaignStatus(ctx, launched.ID, store.CampaignActive, "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seedLeads gives the workspace a few leads, with a CSV-import history for
+// the first, and suppressions, so the lead pages have something real to
+// show. It returns the first lead's id.
+func seedLeads(t *testing.T, scope store.Scope) string {
+	t.Helper()
+	ctx := context.Background()
 	src := store.LeadSource{Kind: "csv", Name: "Trade show list", FileName: "saastock-2026.csv"}
 	if err := scope.CreateLeadSource(ctx, &src); err != nil {
 		t.Fatal(err)
@@ -479,7 +546,7 @@ func seedLeads(t *testing.T, srv *apptest.Server, email string) string {
 			t.Fatal(err)
 		}
 	}
-	if err := scope.AddProvenance(ctx, []store.Provenance{{LeadID: first, SourceKind: store.ProvenanceManual, SourceID: u.ID,
+	if err := scope.AddProvenance(ctx, []store.Provenance{{LeadID: first, SourceKind: store.ProvenanceManual,
 		Fields: map[string]string{"timezone": "Europe/Berlin", "country": "DE"}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,20 +2,47 @@ package web
 
 import (
 	"net/http"
+	"time"
 )
+
+// dashboardCampaigns is how many recent campaigns the dashboard lists.
+const dashboardCampaigns = 5
 
 type dashboardData struct {
 	Checklist checklist
+	Campaigns []campaignRow
+	Mailboxes []mailboxRow
 }
 
 // dashboard is the home page: the setup checklist until the workspace is
-// set up, each item ticked from real data.
+// set up, each item ticked from real data, then the latest campaigns and
+// how each mailbox is doing today.
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
 	scope := w.Store.InWorkspace(v.P.WorkspaceID)
-	list, err := buildChecklist(r.Context(), scope, v.Workspace, onboardingSteps)
+	list, err := buildChecklist(ctx, scope, v.Workspace, onboardingSteps)
 	if err != nil {
 		return err
 	}
-	v.Title, v.Nav, v.Data = "Dashboard", "dashboard", dashboardData{Checklist: list}
+	data := dashboardData{Checklist: list}
+	campaigns, err := scope.Campaigns(ctx, "", "", dashboardCampaigns)
+	if err != nil {
+		return err
+	}
+	if len(campaigns) > dashboardCampaigns {
+		campaigns = campaigns[:dashboardCampaigns]
+	}
+	for _, c := range campaigns {
+		data.Campaigns = append(data.Campaigns, campaignRow{Campaign: c, Schedule: describeSchedule(c)})
+	}
+	inboxes, err := scope.Inboxes(ctx)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	for _, in := range inboxes {
+		data.Mailboxes = append(data.Mailboxes, newMailboxRow(in, now))
+	}
+	v.Title, v.Nav, v.Data = "Dashboard", "dashboard", data
 	return v.render(rw, http.StatusOK)
 }

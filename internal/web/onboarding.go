@@ -22,7 +22,8 @@ type onboardingStep struct {
 // onboardingSteps is the order a new workspace is set up in.
 var onboardingSteps = []onboardingStep{
 	{Title: "Connect a mailbox", Link: "/mailboxes", Action: "Connect a mailbox",
-		Text: "The Gmail, Microsoft 365 or SMTP/IMAP account your emails go out from. A sandbox mailbox lets you try everything without sending real email."},
+		Text:  "The Gmail, Microsoft 365 or SMTP/IMAP account your emails go out from. A sandbox mailbox lets you try everything without sending real email.",
+		check: hasMailbox},
 	{Title: "Add your postal address", Link: "/settings", Action: "Add the address",
 		Text: "Anti-spam law (CAN-SPAM) wants a physical address in every cold email. Leadbitz puts it in the footer for you.",
 		check: func(_ context.Context, _ store.Scope, ws store.Workspace) (bool, error) {
@@ -35,9 +36,53 @@ var onboardingSteps = []onboardingStep{
 			return len(leads) > 0, err
 		}},
 	{Title: "Write a sequence", Link: "/campaigns", Action: "Write a sequence",
-		Text: "A first email and a few follow-ups, with merge tags like {{firstName}} and an AI draft if you want one."},
+		Text:  "A first email and a few follow-ups, with merge tags like {{firstName}} and an AI draft if you want one.",
+		check: hasSequence},
 	{Title: "Launch a campaign", Link: "/campaigns", Action: "Review and launch",
-		Text: "Check the review list, preview each email for a real lead, then start sending inside your schedule."},
+		Text:  "Check the review list, preview each email for a real lead, then start sending inside your schedule.",
+		check: hasLaunched},
+}
+
+func hasMailbox(ctx context.Context, s store.Scope, _ store.Workspace) (bool, error) {
+	list, err := s.Inboxes(ctx)
+	return len(list) > 0, err
+}
+
+// recentCampaigns bounds the campaigns the checklist looks at: a workspace
+// with more than this has long finished its setup.
+const recentCampaigns = 50
+
+// hasSequence is done when a recent campaign has a step with a body.
+func hasSequence(ctx context.Context, s store.Scope, _ store.Workspace) (bool, error) {
+	list, err := s.Campaigns(ctx, "", "", recentCampaigns)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range list {
+		steps, err := s.Sequence(ctx, c.ID)
+		if err != nil {
+			return false, err
+		}
+		for _, st := range steps {
+			for _, v := range st.Variants {
+				if strings.TrimSpace(v.Body) != "" {
+					return true, nil
+				}
+			}
+		}
+	}
+	return false, nil
+}
+
+// hasLaunched is done once any campaign has been launched.
+func hasLaunched(ctx context.Context, s store.Scope, _ store.Workspace) (bool, error) {
+	for _, status := range []string{store.CampaignActive, store.CampaignPaused, store.CampaignCompleted} {
+		list, err := s.Campaigns(ctx, status, "", 1)
+		if err != nil || len(list) > 0 {
+			return len(list) > 0, err
+		}
+	}
+	return false, nil
 }
 
 // checklistItem is a step as the dashboard shows it.

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -195,7 +196,8 @@ func TestForgedFlashCookiesAreIgnored(t *testing.T) {
 	srv := apptest.Start(t, nil)
 	c := srv.Client(t)
 	req, _ := http.NewRequest("GET", srv.URL+"/login", nil)
-	req.AddCookie(&http.Cookie{Name: "leadbitz_flash", Value: `{"k":"success","m":"Call +1 555 0100 to verify your account"}`})
+	forged := base64.RawURLEncoding.EncodeToString([]byte(`{"k":"success","m":"Call +1 555 0100 to verify your account"}`))
+	req.AddCookie(&http.Cookie{Name: "leadbitz_flash", Value: forged})
 	r := c.Send(req)
 	if r.Status != 200 || strings.Contains(string(r.Body), "555 0100") {
 		t.Fatalf("a forged flash was shown: %d", r.Status)

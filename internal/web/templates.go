@@ -87,6 +87,7 @@ func (w *Web) funcs() template.FuncMap {
 		"action":   describeAction,
 		"source":   describeProvenance,
 		"leadName": leadName,
+		"gap":      formatGap,
 	}
 }
 
@@ -187,6 +188,19 @@ func formatInt(n int) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// formatGap writes a number of seconds as the largest whole unit that
+// keeps it exact: "90 s", "2 min", "1 h".
+func formatGap(seconds int) string {
+	switch {
+	case seconds%3600 == 0:
+		return formatInt(seconds/3600) + " h"
+	case seconds%60 == 0:
+		return formatInt(seconds/60) + " min"
+	default:
+		return formatInt(seconds) + " s"
+	}
 }
 
 // plural writes "1 lead" or "3 leads".

@@ -45,6 +45,17 @@ type alert struct {
 	Message string
 	Link    string
 	Action  string
+	Nav     string // the main nav item that gets a "needs attention" dot
+}
+
+// NavAlert reports whether a main nav item has a problem to show.
+func (v *view) NavAlert(key string) bool {
+	for _, a := range v.Alerts {
+		if a.Nav == key {
+			return true
+		}
+	}
+	return false
 }
 
 // Path is the current request path, for the workspace switcher's return.

@@ -184,3 +184,50 @@ func TestCleanMultiline(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestDescribeDays(t *testing.T) {
+	cases := []struct {
+		days []int
+		want string
+	}{
+		{[]int{1, 2, 3, 4, 5}, "Mon–Fri"},
+		{[]int{1, 2, 3, 4, 5, 6, 7}, "Every day"},
+		{[]int{1, 3, 5}, "Mon, Wed, Fri"},
+		{[]int{1, 2, 4, 5, 6}, "Mon, Tue, Thu–Sat"},
+		{[]int{7, 6}, "Sat, Sun"},
+		{nil, ""},
+		{[]int{0, 8}, ""},
+	}
+	for _, tc := range cases {
+		if got := describeDays(tc.days); got != tc.want {
+			t.Errorf("describeDays(%v) = %q, want %q", tc.days, got, tc.want)
+		}
+	}
+}
+
+func TestFormatGap(t *testing.T) {
+	cases := map[int]string{45: "45 s", 90: "90 s", 120: "2 min", 3600: "1 h", 5400: "90 min"}
+	for in, want := range cases {
+		if got := formatGap(in); got != want {
+			t.Errorf("formatGap(%d) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMailboxRowUsesTheEngineRules(t *testing.T) {
+	now := time.Date(2026, 5, 6, 10, 0, 0, 0, time.UTC)
+	in := store.Inbox{DailyCap: 30, RampStart: 10, RampIncrement: 5, Timezone: "Europe/Paris",
+		RampStartedAt: now.Add(-48 * time.Hour), SentToday: 7, SentTodayDate: "2026-05-06"}
+	row := newMailboxRow(in, now)
+	if row.TodayLimit != 20 || row.RampDay != 3 || row.RampDays != 5 || row.SentToday != 7 || row.Location != "Europe/Paris" {
+		t.Fatalf("row %+v", row)
+	}
+	in.SentTodayDate = "2026-05-05" // yesterday's counter does not count today
+	if row := newMailboxRow(in, now); row.SentToday != 0 {
+		t.Fatalf("yesterday's sends counted today: %d", row.SentToday)
+	}
+	in.Timezone = "Not/AZone"
+	if row := newMailboxRow(in, now); row.Location != "UTC" {
+		t.Fatalf("a bad zone falls back to %q", row.Location)
+	}
+}
