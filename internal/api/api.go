@@ -17,6 +17,8 @@ import (
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/leadimport"
+	"github.com/leadbitz/leadbitz/internal/leads"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -62,6 +64,8 @@ type Deps struct {
 	Campaigns   *campaign.Service
 	Inboxes     *inbox.Service
 	Unsubscribe *sending.Unsubscribe
+	Leads       *leads.Service
+	Imports     *leadimport.Importer
 }
 
 // API serves the JSON API.

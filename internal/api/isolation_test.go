@@ -42,6 +42,11 @@ var isolationCases = []struct {
 	{"DELETE", "/api/inboxes/{inbox}", nil},
 	{"GET", "/api/inboxes/{inbox}/sandbox/messages", nil},
 	{"POST", "/api/inboxes/{inbox}/sandbox/receive", map[string]string{"from": "x@example.com", "subject": "s", "body": "b"}},
+	{"GET", "/api/leads/imports/{import}", nil},
+	{"GET", "/api/leads/{lead}", nil},
+	{"PATCH", "/api/leads/{lead}", map[string]string{"firstName": "Mallory"}},
+	{"DELETE", "/api/leads/{lead}", nil},
+	{"DELETE", "/api/suppressions/{suppression}", nil},
 }
 
 // setupFixtures creates one object of each kind in owner's workspace.
@@ -49,6 +54,9 @@ func setupFixtures(t *testing.T, owner *apptest.Account) fixtures {
 	f := fixtures{ids: map[string]string{"workspace": owner.WorkspaceID}}
 	f.ids["apiKey"] = owner.Must(201, "POST", "/api/api-keys", map[string]string{"name": "k"}).Map(t)["id"].(string)
 	setupSendingFixtures(t, owner, f)
+	f.ids["lead"] = owner.Must(201, "POST", "/api/leads", map[string]string{"email": "iso@example.com"}).Map(t)["id"].(string)
+	f.ids["import"] = upload(t, owner, "/api/leads/import", "iso.csv", []byte("email\niso2@example.com\n"), nil).Map(t)["importId"].(string)
+	f.ids["suppression"] = owner.Must(201, "POST", "/api/suppressions", map[string]string{"domain": "iso.example"}).Map(t)["id"].(string)
 	return f
 }
 

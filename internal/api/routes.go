@@ -22,6 +22,21 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodDelete, Path: "/api/api-keys/{id}", Access: Workspace, Summary: "Revoke an API key", handle: a.revokeAPIKey},
 		{Method: http.MethodGet, Path: "/api/audit-events", Access: Workspace, Summary: "The workspace's audit log, newest first", handle: a.listAuditEvents},
 
+		// Leads and suppressions.
+		{Method: http.MethodPost, Path: "/api/leads", Access: Workspace, Summary: "Create a lead", handle: a.createLead},
+		{Method: http.MethodGet, Path: "/api/leads", Access: Workspace, Summary: "List and search leads (?q=&status=&source=&campaign=)", handle: a.listLeads},
+		{Method: http.MethodGet, Path: "/api/leads/export", Access: Workspace, Summary: "Export leads as spreadsheet-safe CSV (same filters as the list)", handle: a.exportLeads},
+		{Method: http.MethodPost, Path: "/api/leads/import", Access: Workspace, Summary: "Start a CSV import (multipart: file, mapping, source, onDuplicate) → 202 {importId}", MaxBody: a.importMaxBody(), handle: a.importLeads},
+		{Method: http.MethodPost, Path: "/api/leads/import/preview", Access: Workspace, Summary: "Preview a CSV: columns, detected fields, sample rows", MaxBody: a.importMaxBody(), handle: a.previewImport},
+		{Method: http.MethodGet, Path: "/api/leads/imports/{importId}", Access: Workspace, Summary: "An import's progress, counts and row errors (?errorsCursor=)", handle: a.importStatus},
+		{Method: http.MethodGet, Path: "/api/leads/{id}", Access: Workspace, Summary: "A lead with the provenance of each field", handle: a.getLead},
+		{Method: http.MethodPatch, Path: "/api/leads/{id}", Access: Workspace, Summary: "Edit a lead", handle: a.patchLead},
+		{Method: http.MethodDelete, Path: "/api/leads/{id}", Access: Workspace, Summary: "Erase a lead's personal data (kept suppressed by hash)", handle: a.eraseLead},
+		{Method: http.MethodGet, Path: "/api/suppressions", Access: Workspace, Summary: "List suppressions (?q=&kind=)", handle: a.listSuppressions},
+		{Method: http.MethodPost, Path: "/api/suppressions", Access: Workspace, Summary: "Suppress an email or a domain", handle: a.addSuppression},
+		{Method: http.MethodPost, Path: "/api/suppressions/import", Access: Workspace, Summary: "Suppress the emails and domains of a CSV (multipart: reason, source, file)", MaxBody: a.importMaxBody(), handle: a.importSuppressions},
+		{Method: http.MethodDelete, Path: "/api/suppressions/{id}", Access: Workspace, Summary: "Remove a suppression", handle: a.removeSuppression},
+
 		// Campaigns and sequences.
 		{Method: http.MethodPost, Path: "/api/campaigns", Access: Workspace, Summary: "Create a draft campaign", handle: a.createCampaign},
 		{Method: http.MethodGet, Path: "/api/campaigns", Access: Workspace, Summary: "List campaigns with their stats (?status=)", handle: a.listCampaigns},

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,6 +21,8 @@ import (
 	"github.com/leadbitz/leadbitz/internal/api"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
+	"github.com/leadbitz/leadbitz/internal/leadimport"
+	"github.com/leadbitz/leadbitz/internal/leads"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -35,6 +38,8 @@ type App struct {
 	Limiter  ratelimit.Limiter
 	Accounts *account.Service
 	Sending  *Sending
+	Leads    *leads.Service
+	Imports  *leadimport.Importer
 	Registry *prometheus.Registry
 	Handler  http.Handler
 }
@@ -87,6 +92,11 @@ func (a *App) init(ctx context.Context, opts Options) error {
 		}
 	}
 	a.Accounts = account.New(a.Store, a.Limiter, nil)
+	a.Leads = leads.New(a.Store)
+	a.Imports = leadimport.New(a.Store, leadimport.Config{Dir: filepath.Join(a.Config.DataDir, "imports"), Log: a.Log})
+	if err := a.Imports.Start(ctx); err != nil {
+		return err
+	}
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if err := a.initSending(ctx); err != nil {
@@ -101,7 +111,7 @@ const apiCSP = "default-src 'none'; frame-ancestors 'none'"
 
 func (a *App) buildHandler() (http.Handler, error) {
 	jsonAPI := api.New(api.Deps{
-		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log,
+		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log, Leads: a.Leads, Imports: a.Imports,
 		Metrics:   promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe,
 		Cron: cronRunner{a.Sending.Engine},
@@ -174,5 +184,10 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	return err
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.Store.Close() }
+// Close stops the background workers and releases the database.
+func (a *App) Close() error {
+	if a.Imports != nil {
+		a.Imports.Stop()
+	}
+	return a.Store.Close()
+}

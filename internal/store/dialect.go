@@ -157,3 +157,24 @@ func (d Dialect) forUpdate() string {
 	}
 	return ""
 }
+
+// analyze refreshes a table's planner statistics after a bulk write.
+// Postgres plans from them (and autovacuum may lag far behind an import of a
+// million rows); SQLite's planner picks our indexes without them, and its
+// ANALYZE reads whole indexes, so there it is skipped.
+func (d Dialect) analyze(table string) string {
+	if d == Postgres {
+		return "ANALYZE " + table
+	}
+	return ""
+}
+
+// asyncCommit lets the current transaction's commit return before its WAL is
+// flushed. SQLite in WAL mode with synchronous=NORMAL already commits without
+// waiting for the disk.
+func (d Dialect) asyncCommit() string {
+	if d == Postgres {
+		return "SET LOCAL synchronous_commit TO OFF"
+	}
+	return ""
+}

@@ -71,8 +71,8 @@ func (s Scope) LeadsByEmails(ctx context.Context, emails []string) (map[string]L
 
 // InsertLeads inserts new leads (IDs, status and times filled in when
 // empty) and returns the IDs it inserted. A lead whose email the workspace
-// already has — one created concurrently since the caller looked — is left
-// out rather than failing the batch; the caller reports it.
+// already has is left out (ON CONFLICT DO NOTHING), which is how an import
+// learns, without reading first, which of its emails are new.
 func (s Scope) InsertLeads(ctx context.Context, leads []Lead) (map[string]bool, error) {
 	inserted := make(map[string]bool, len(leads))
 	t := now()
@@ -138,4 +138,30 @@ func (s Scope) UpdateLeads(ctx context.Context, leads []Lead) error {
 			FROM v WHERE leads.id = v.id AND leads.workspace_id = ?`, args...)
 		return err
 	})
+}
+
+// RefreshLeadStats updates the planner statistics of the lead tables after a
+// bulk write (a no-op on SQLite), so later imports and searches are planned
+// for the tables' new size.
+func (q Queries) RefreshLeadStats(ctx context.Context) error {
+	for _, table := range []string{"leads", "lead_field_provenance"} {
+		if stmt := q.d.analyze(table); stmt != "" {
+			if _, err := q.exec(ctx, stmt); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// AsyncCommit lets this transaction's commit return before it is on disk. A
+// crash may then lose it — whole, never in part — so it suits work that
+// records its own progress in the same transaction and resumes from there,
+// like an import batch; a later ordinary commit makes it durable too.
+func (t *Tx) AsyncCommit(ctx context.Context) error {
+	if stmt := t.d.asyncCommit(); stmt != "" {
+		_, err := t.exec(ctx, stmt)
+		return err
+	}
+	return nil
 }

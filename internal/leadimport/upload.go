@@ -1,0 +1,199 @@
+package leadimport
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/lead"
+	"github.com/leadbitz/leadbitz/internal/leads"
+	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// ErrTooLarge is returned by Receive for a file over the size limit.
+var ErrTooLarge = errors.New("the file is larger than the import limit")
+
+// Upload is a received file waiting to be submitted. Discard it when the
+// request fails before Submit.
+type Upload struct {
+	path string
+	Size int64
+}
+
+// Discard removes the file (after a successful Submit it is already gone).
+func (u *Upload) Discard() {
+	if u != nil && u.path != "" {
+		_ = os.Remove(u.path)
+	}
+}
+
+// Receive streams r to a file in the import directory, refusing more than
+// limit bytes. Memory use does not depend on the file's size.
+func (im *Importer) Receive(r io.Reader, limit int64) (*Upload, error) {
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	u := &Upload{path: filepath.Join(im.cfg.Dir, "upload-"+hex.EncodeToString(rnd[:])+".part")}
+	f, err := os.OpenFile(u.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("store upload: %w", err)
+	}
+	n, err := io.Copy(f, io.LimitReader(r, limit+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	u.Size = n
+	if err == nil && n > limit {
+		err = ErrTooLarge
+	}
+	if err != nil {
+		u.Discard()
+		return nil, err
+	}
+	return u, nil
+}
+
+// Options are what the user chose for an import, stored with it.
+type Options struct {
+	FileName    string           `json:"fileName"`
+	Source      string           `json:"source"`
+	OnDuplicate lead.OnDuplicate `json:"onDuplicate"`
+	// Mapping is what the user sent in the request; Effective is the
+	// mapping the import applies (detected columns included), so a resumed
+	// import reads the file exactly as the first run did.
+	Mapping   lead.Mapping `json:"mapping,omitempty"`
+	Effective lead.Mapping `json:"effective"`
+}
+
+// Request is what POST /api/leads/import asks for, besides the file.
+type Request struct {
+	FileName    string
+	Source      string
+	OnDuplicate string
+	Mapping     lead.Mapping
+}
+
+func (rq Request) options() (Options, error) {
+	var fields problem.Fields = map[string]string{}
+	mode, err := lead.ParseOnDuplicate(rq.OnDuplicate)
+	if err != nil {
+		fields.Add("onDuplicate", "must be skip, update or fill")
+	}
+	name := filepath.Base(strings.ReplaceAll(strings.TrimSpace(rq.FileName), `\`, "/"))
+	if name == "." || name == "/" {
+		name = ""
+	}
+	name = truncate(name, 255)
+	source := strings.TrimSpace(rq.Source)
+	if len(source) > leads.MaxSourceLen {
+		fields.Add("source", "must be at most 200 characters")
+	}
+	if source == "" {
+		source = name
+	}
+	return Options{FileName: name, Source: source, OnDuplicate: mode, Mapping: rq.Mapping}, fields.Err()
+}
+
+// Submit checks a received file (encoding, header, mapping) and starts its
+// import: 202-style, it returns the new import at once. The checks that
+// need the whole file (an encoding problem on the last row) run in the
+// import and fail it with the same message.
+func (im *Importer) Submit(ctx context.Context, p account.Principal, m account.Meta, u *Upload, rq Request) (store.LeadSource, error) {
+	defer u.Discard()
+	if !im.running() {
+		return store.LeadSource{}, ErrNotStarted
+	}
+	opts, err := rq.options()
+	if err != nil {
+		return store.LeadSource{}, err
+	}
+	f, err := os.Open(u.path)
+	if err != nil {
+		return store.LeadSource{}, err
+	}
+	ir, err := lead.NewImportReader(f, lead.ReaderOptions{Mapping: opts.Mapping})
+	f.Close()
+	if err != nil {
+		return store.LeadSource{}, fileProblem(err)
+	}
+	opts.Effective = ir.Mapping()
+	raw, err := json.Marshal(opts)
+	if err != nil {
+		return store.LeadSource{}, err
+	}
+	if len(im.queue) == cap(im.queue) {
+		return store.LeadSource{}, busy()
+	}
+	src := store.LeadSource{ID: store.NewID(), Kind: store.SourceImport, Name: opts.Source, FileName: opts.FileName,
+		Status: store.ImportRunning, Options: string(raw), CreatedBy: p.User.ID}
+	if err := os.Rename(u.path, im.path(src.ID)); err != nil {
+		return store.LeadSource{}, fmt.Errorf("keep upload: %w", err)
+	}
+	err = im.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InWorkspace(p.WorkspaceID).CreateLeadSource(ctx, &src); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, leads.Audit(p, m, "lead.import_started", "import", src.ID, map[string]any{
+			"bytes": u.Size, "onDuplicate": string(opts.OnDuplicate)}))
+	})
+	if err != nil {
+		_ = os.Remove(im.path(src.ID))
+		return store.LeadSource{}, err
+	}
+	if !im.enqueue(job{p.WorkspaceID, src.ID}) {
+		im.fail(ctx, src, "Too many imports were waiting; import the file again in a few minutes.")
+		return store.LeadSource{}, busy()
+	}
+	return src, nil
+}
+
+func busy() error {
+	return problem.New(problem.Unavailable, "imports_busy", "Too many imports are waiting; try again in a few minutes.")
+}
+
+// fileProblem turns what the reader says about a whole file into a 422 the
+// user can act on.
+func fileProblem(err error) error {
+	var enc *lead.EncodingError
+	switch {
+	case errors.As(err, &enc):
+		return &problem.Error{Kind: problem.Invalid, Code: "file_encoding", Message: enc.Error(),
+			Details: map[string]any{"encoding": enc.Encoding, "row": enc.Row}}
+	case errors.Is(err, lead.ErrBadMapping), errors.Is(err, lead.ErrNoEmailColumn), errors.Is(err, lead.ErrTooManyColumns):
+		return &problem.Error{Kind: problem.Invalid, Code: "bad_mapping", Message: sentence(err.Error()),
+			Fields: map[string]string{"mapping": err.Error()}}
+	case errors.Is(err, lead.ErrEmptyFile), errors.Is(err, lead.ErrNoHeader), errors.Is(err, lead.ErrBadHeader),
+		errors.Is(err, lead.ErrBadDelimiter):
+		return &problem.Error{Kind: problem.Invalid, Code: "bad_file", Message: sentence(err.Error())}
+	}
+	return err
+}
+
+// sentence capitalises a message and ends it with a period.
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+func truncate(s string, n int) string {
+	for len(s) > n {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
+}
