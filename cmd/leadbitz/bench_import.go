@@ -149,4 +149,3 @@ func writeBenchCSV(path string, n int) (int64, error) {
 	}
 	return info.Size(), nil
 }
-

@@ -44,19 +44,6 @@ func (im *Importer) run(ctx context.Context, j job) error {
 	}
 	defer f.Close()
 
-	// Reading the whole file once first finds an encoding problem on the
-	// last row before any lead is written, and gives rowsTotal.
-	total, err := lead.CountRows(f, ro)
-	if err != nil {
-		im.fail(ctx, src, readProblem(err))
-		return nil
-	}
-	if err := im.store.InWorkspace(src.WorkspaceID).SetImportTotal(ctx, src.ID, total); err != nil {
-		return err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
 	ir, err := lead.NewImportReader(f, ro)
 	if err != nil {
 		im.fail(ctx, src, readProblem(err))

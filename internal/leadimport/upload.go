@@ -103,10 +103,9 @@ func (rq Request) options() (Options, error) {
 	return Options{FileName: name, Source: source, OnDuplicate: mode, Mapping: rq.Mapping}, fields.Err()
 }
 
-// Submit checks a received file (encoding, header, mapping) and starts its
-// import: 202-style, it returns the new import at once. The checks that
-// need the whole file (an encoding problem on the last row) run in the
-// import and fail it with the same message.
+// Submit checks a received file (encoding all the way down, header,
+// mapping) and starts its import: 202-style, it returns the new import while
+// its rows are written in the background.
 func (im *Importer) Submit(ctx context.Context, p account.Principal, m account.Meta, u *Upload, rq Request) (store.LeadSource, error) {
 	defer u.Discard()
 	if !im.running() {
@@ -120,12 +119,22 @@ func (im *Importer) Submit(ctx context.Context, p account.Principal, m account.M
 	if err != nil {
 		return store.LeadSource{}, err
 	}
+	defer f.Close()
 	ir, err := lead.NewImportReader(f, lead.ReaderOptions{Mapping: opts.Mapping})
-	f.Close()
 	if err != nil {
 		return store.LeadSource{}, fileProblem(err)
 	}
 	opts.Effective = ir.Mapping()
+	// Reading the whole file once, several times faster than importing it,
+	// refuses a file that is not UTF-8 all the way down (a Latin-1 name on
+	// the last row) before anything is written, and gives rowsTotal.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return store.LeadSource{}, err
+	}
+	total, err := lead.CountRows(f, lead.ReaderOptions{Mapping: opts.Effective})
+	if err != nil {
+		return store.LeadSource{}, fileProblem(err)
+	}
 	raw, err := json.Marshal(opts)
 	if err != nil {
 		return store.LeadSource{}, err
@@ -134,7 +143,10 @@ func (im *Importer) Submit(ctx context.Context, p account.Principal, m account.M
 		return store.LeadSource{}, busy()
 	}
 	src := store.LeadSource{ID: store.NewID(), Kind: store.SourceImport, Name: opts.Source, FileName: opts.FileName,
-		Status: store.ImportRunning, Options: string(raw), CreatedBy: p.User.ID}
+		Status: store.ImportRunning, Options: string(raw), RowsTotal: total, CreatedBy: p.User.ID}
+	if err := f.Close(); err != nil {
+		return store.LeadSource{}, err
+	}
 	if err := os.Rename(u.path, im.path(src.ID)); err != nil {
 		return store.LeadSource{}, fmt.Errorf("keep upload: %w", err)
 	}
