@@ -1,0 +1,58 @@
+package account
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPasswordHashRoundTrip(t *testing.T) {
+	hash, err := HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Fatalf("hash %q is not a PHC argon2id string with our parameters", hash)
+	}
+	if ok, err := VerifyPassword("correct horse battery", hash); !ok || err != nil {
+		t.Fatalf("right password: %v %v", ok, err)
+	}
+	if ok, err := VerifyPassword("correct horse batterY", hash); ok || err != nil {
+		t.Fatalf("wrong password: %v %v", ok, err)
+	}
+	other, _ := HashPassword("correct horse battery")
+	if other == hash {
+		t.Fatal("two hashes of one password share a salt")
+	}
+}
+
+func TestVerifyRejectsMalformedHashes(t *testing.T) {
+	for _, h := range []string{"", "plain", "$argon2i$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA", "$argon2id$v=18$m=1,t=1,p=1$c2FsdA$aGFzaA",
+		"$argon2id$v=19$m=x,t=1,p=1$c2FsdA$aGFzaA", "$argon2id$v=19$m=1,t=1,p=1$!!$aGFzaA", "$argon2id$v=19$m=1,t=1,p=1$c2FsdA$"} {
+		if ok, err := VerifyPassword("pw", h); ok || err == nil {
+			t.Errorf("VerifyPassword(%q) = %v, %v; want an error", h, ok, err)
+		}
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	for in, want := range map[string]string{" Ann@Example.COM ": "ann@example.com", "a.b+c@sub.example.io": "a.b+c@sub.example.io"} {
+		if got, err := NormalizeEmail(in); err != nil || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "ann", "ann@", "Ann <ann@example.com>", "ann@localhost", "a b@example.com"} {
+		if _, err := NormalizeEmail(bad); err == nil {
+			t.Errorf("NormalizeEmail(%q) accepted", bad)
+		}
+	}
+}
+
+func TestTokensAreRandomAndHashedStably(t *testing.T) {
+	a, b := newToken(), newToken()
+	if a == b || len(a) != 43 {
+		t.Fatalf("tokens %q %q", a, b)
+	}
+	if HashToken(a) != HashToken(a) || HashToken(a) == HashToken(b) || strings.Contains(HashToken(a), a) {
+		t.Fatal("token hash is not a stable one-way digest")
+	}
+}
