@@ -8,10 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -65,15 +65,16 @@ func (p Principal) audit(m Meta, action, targetType, targetID string, data map[s
 		Action: action, TargetType: targetType, TargetID: targetID, Data: data, IP: m.IP, RequestID: m.RequestID}
 }
 
-// NormalizeEmail trims and lowercases an account email and checks it is a
-// plain address.
+// NormalizeEmail applies the same address rules to accounts as to leads
+// (trimmed, lowercased, deliverable syntax), returning only the reason on
+// failure so it reads well next to the field.
 func NormalizeEmail(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	addr, err := mail.ParseAddress(s)
-	if err != nil || addr.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
-		return "", errors.New("is not a valid email address")
+	email, err := lead.NormalizeEmail(s)
+	var fe *lead.FieldError
+	if errors.As(err, &fe) {
+		return "", errors.New(fe.Message)
 	}
-	return s, nil
+	return email, err
 }
 
 // SignupInput is the body of POST /api/auth/signup.
