@@ -24,7 +24,7 @@ func brokenMailboxes(ctx context.Context, s store.Scope) ([]alert, error) {
 	}
 	var broken []store.Inbox
 	for _, in := range list {
-		if mailboxBroken(in) {
+		if mailboxBroken(in.Status) {
 			broken = append(broken, in)
 		}
 	}

@@ -334,7 +334,14 @@ func TestBrowserSignupAPIKeyLogoutLogin(t *testing.T) {
 
 	scope := workspaceOf(t, srv, email)
 	leadID := seedLeads(t, scope)
-	seedCampaigns(t, scope)
+	campaignID := seedCampaigns(t, scope)
+	b.open("/campaigns/" + campaignID)
+	if got := b.text("h1"); !strings.Contains(got, "Logistics COOs") || !strings.Contains(got, "Active") {
+		t.Errorf("campaign heading: %q", got)
+	}
+	b.screenshot("campaign")
+	b.open("/campaigns/new")
+	b.screenshot("campaign-new")
 	b.open("/leads/" + leadID)
 	b.screenshot("lead")
 	b.open("/")
@@ -477,8 +484,9 @@ func workspaceOf(t *testing.T, srv *apptest.Server, email string) store.Scope {
 }
 
 // seedCampaigns gives the workspace three mailboxes (one disconnected) and
-// two campaigns, one launched with a sequence.
-func seedCampaigns(t *testing.T, scope store.Scope) {
+// two campaigns, one launched with a sequence; it returns the
+// launched one's id.
+func seedCampaigns(t *testing.T, scope store.Scope) string {
 	t.Helper()
 	ctx := context.Background()
 	var ids []string
@@ -503,14 +511,19 @@ func seedCampaigns(t *testing.T, scope store.Scope) {
 		}
 	}
 	if err := scope.ReplaceSequence(ctx, launched.ID, []store.SequenceStep{
-		{Position: 1, Variants: []store.StepVariant{{Variant: "A", Subject: "Quick question, {{firstName}}", Body: "Hi {{firstName}},\n…"}}},
-		{Position: 2, DelayDays: 3, Variants: []store.StepVariant{{Variant: "A", Body: "Following up…"}}},
+		{Position: 1, Variants: []store.StepVariant{
+			{Variant: "A", Subject: `Quick question, {{firstName | "there"}}`, Body: "Hi {{firstName | \"there\"}},\n\nI noticed {{company}} ships across the Nordics. " +
+				"We help logistics teams cut empty kilometres by 18% in the first quarter.\n\nWorth a 15-minute call next week?\n\nAnn"},
+			{Variant: "B", Subject: "{{company}} and empty kilometres", Body: `Hi {{firstName | "there"}}, one question about your routes…`}}},
+		{Position: 2, DelayDays: 3, Variants: []store.StepVariant{{Variant: "A",
+			Body: `Hi {{firstName | "there"}}, just bringing this back to the top of your inbox. Happy to send a two-minute video instead of a call.`}}},
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if err := scope.SetCampaignStatus(ctx, launched.ID, store.CampaignActive, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	return launched.ID
 }
 
 // seedLeads gives the workspace a few leads, with a CSV-import history for

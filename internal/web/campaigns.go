@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
-	"github.com/leadbitz/leadbitz/internal/sending/rules"
+	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -23,7 +25,7 @@ var campaignStatuses = []option{
 
 // campaignRow is a campaign as the list shows it.
 type campaignRow struct {
-	store.Campaign
+	campaign.View
 	Schedule  string   // "Mon–Fri, 09:00–17:00 Europe/Paris"
 	Mailboxes []string // their addresses
 }
@@ -47,7 +49,7 @@ func (w *Web) campaigns(rw http.ResponseWriter, r *http.Request, v *view) error 
 	if !validOption(campaignStatuses, data.Status) {
 		data.Status = ""
 	}
-	list, err := scope.Campaigns(ctx, data.Status, q.Get("cursor"), campaignsPageSize)
+	list, err := w.Campaigns.List(ctx, v.P.WorkspaceID, data.Status, q.Get("cursor"), campaignsPageSize)
 	if err != nil {
 		return err
 	}
@@ -66,15 +68,27 @@ func (w *Web) campaigns(rw http.ResponseWriter, r *http.Request, v *view) error 
 	}
 	data.HasMailbox = len(mailboxes) > 0
 	for _, c := range list {
-		row := campaignRow{Campaign: c, Schedule: describeSchedule(c)}
-		for _, id := range c.InboxIDs {
-			row.Mailboxes = append(row.Mailboxes, mailboxes[id])
-		}
-		sort.Strings(row.Mailboxes)
-		data.Campaigns = append(data.Campaigns, row)
+		data.Campaigns = append(data.Campaigns, newCampaignRow(c, mailboxes))
 	}
 	v.Title, v.Nav, v.Data = "Campaigns", "campaigns", data
 	return v.render(rw, http.StatusOK)
+}
+
+func newCampaignRow(c campaign.View, mailboxes map[string]string) campaignRow {
+	row := campaignRow{View: c, Schedule: describeSchedule(c)}
+	for _, id := range c.InboxIDs {
+		row.Mailboxes = append(row.Mailboxes, mailboxes[id])
+	}
+	sort.Strings(row.Mailboxes)
+	return row
+}
+
+// Percent is n as a whole percentage of base, "—" when base is 0.
+func percent(n, base int) string {
+	if base <= 0 {
+		return "—"
+	}
+	return strconv.Itoa(int(math.Round(float64(n)*100/float64(base)))) + "%"
 }
 
 // mailboxEmails maps the workspace's mailbox ids to their addresses.
@@ -94,12 +108,12 @@ var isoDayNames = [8]string{"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
 
 // describeSchedule writes a campaign's sending window in words:
 // "Mon–Fri, 09:00–17:00 Europe/Paris".
-func describeSchedule(c store.Campaign) string {
+func describeSchedule(c campaign.View) string {
 	days := describeDays(c.SendDays)
 	if days == "" {
 		return "No sending days"
 	}
-	s := days + ", " + rules.FormatClock(c.SendStartMinute) + "–" + rules.FormatClock(c.SendEndMinute) + " " + c.Timezone
+	s := days + ", " + c.SendStart + "–" + c.SendEnd + " " + c.Timezone
 	if c.UseLeadTimezone {
 		s += " (or the lead's zone)"
 	}

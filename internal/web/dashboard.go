@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 )
 
 // dashboardCampaigns is how many recent campaigns the dashboard lists.
@@ -25,7 +24,7 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *view) error 
 		return err
 	}
 	data := dashboardData{Checklist: list}
-	campaigns, err := scope.Campaigns(ctx, "", "", dashboardCampaigns)
+	campaigns, err := w.Campaigns.List(ctx, v.P.WorkspaceID, "", "", dashboardCampaigns)
 	if err != nil {
 		return err
 	}
@@ -33,15 +32,14 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *view) error 
 		campaigns = campaigns[:dashboardCampaigns]
 	}
 	for _, c := range campaigns {
-		data.Campaigns = append(data.Campaigns, campaignRow{Campaign: c, Schedule: describeSchedule(c)})
+		data.Campaigns = append(data.Campaigns, campaignRow{View: c, Schedule: describeSchedule(c)})
 	}
-	inboxes, err := scope.Inboxes(ctx)
+	inboxes, err := w.Inboxes.List(ctx, v.P.WorkspaceID)
 	if err != nil {
 		return err
 	}
-	now := time.Now()
 	for _, in := range inboxes {
-		data.Mailboxes = append(data.Mailboxes, newMailboxRow(in, now))
+		data.Mailboxes = append(data.Mailboxes, mailboxRow{in})
 	}
 	v.Title, v.Nav, v.Data = "Dashboard", "dashboard", data
 	return v.render(rw, http.StatusOK)

@@ -27,7 +27,8 @@ type leadsData struct {
 	Newest   string // URL of the first page with the same filters
 	Next     string // URL of the next (older) page, "" on the last
 	First    bool
-	Filtered bool // a search or filter is on, so "no leads" means "none match"
+	Filtered bool            // a search or filter is on, so "no leads" means "none match"
+	Campaign *store.Campaign // set when listing one campaign's leads
 }
 
 // leads lists the workspace's leads, newest first, with search and a status
@@ -38,13 +39,27 @@ func (w *Web) leads(rw http.ResponseWriter, r *http.Request, v *view) error {
 	if !validOption(leadStatuses, data.Status) {
 		data.Status = ""
 	}
-	data.Filtered = data.Search != "" || data.Status != ""
-	list, err := w.Store.InWorkspace(v.P.WorkspaceID).Leads(r.Context(), store.LeadQuery{
-		Search: data.Search, Status: data.Status, Cursor: q.Get("cursor"), Limit: leadsPageSize})
+	scope := w.Store.InWorkspace(v.P.WorkspaceID)
+	if id := q.Get("campaign"); id != "" {
+		c, err := scope.Campaign(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		data.Campaign = &c
+	}
+	data.Filtered = data.Search != "" || data.Status != "" || data.Campaign != nil
+	query := store.LeadQuery{Search: data.Search, Status: data.Status, Cursor: q.Get("cursor"), Limit: leadsPageSize}
+	if data.Campaign != nil {
+		query.CampaignID = data.Campaign.ID
+	}
+	list, err := scope.Leads(r.Context(), query)
 	if err != nil {
 		return err
 	}
 	filters := url.Values{}
+	if data.Campaign != nil {
+		filters.Set("campaign", data.Campaign.ID)
+	}
 	if data.Search != "" {
 		filters.Set("q", data.Search)
 	}

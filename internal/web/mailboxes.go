@@ -2,63 +2,63 @@ package web
 
 import (
 	"net/http"
-	"time"
 
-	"github.com/leadbitz/leadbitz/internal/sending/rules"
+	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// mailboxRow is a mailbox as the list shows it: its connection, today's
-// sends against today's limit, and where it is in its ramp-up.
+// mailboxRow is a mailbox as the list shows it; the inbox service works out
+// today's sends and limit with the send engine's own rules.
 type mailboxRow struct {
-	store.Inbox
-	SentToday  int
-	TodayLimit int
-	RampDay    int // 0 when ramp-up is off
-	RampDays   int
-	Location   string // the zone caps reset in
+	inbox.View
 }
 
 // Broken reports whether the mailbox cannot send until someone acts.
-func (m mailboxRow) Broken() bool { return mailboxBroken(m.Inbox) }
+func (m mailboxRow) Broken() bool { return mailboxBroken(m.Status) }
 
-func mailboxBroken(i store.Inbox) bool {
-	return i.Status == store.InboxDisconnected || i.Status == store.InboxError
+func mailboxBroken(status string) bool {
+	return status == store.InboxDisconnected || status == store.InboxError
 }
 
 type mailboxesData struct {
 	Mailboxes []mailboxRow
 }
 
-// mailboxes lists the accounts campaigns send from, or the empty state that
-// names the kinds Leadbitz connects.
+// mailboxes lists the accounts campaigns send from, with the form that
+// adds a sandbox mailbox.
 func (w *Web) mailboxes(rw http.ResponseWriter, r *http.Request, v *view) error {
-	list, err := w.Store.InWorkspace(v.P.WorkspaceID).Inboxes(r.Context())
-	if err != nil {
+	v.Form = emptyForm(map[string]string{"timezone": "UTC"})
+	if err := w.loadMailboxes(v); err != nil {
 		return err
 	}
-	now := time.Now()
-	data := mailboxesData{}
-	for _, in := range list {
-		data.Mailboxes = append(data.Mailboxes, newMailboxRow(in, now))
-	}
-	v.Title, v.Nav, v.Data = "Mailboxes", "mailboxes", data
 	return v.render(rw, http.StatusOK)
 }
 
-// newMailboxRow works out today's figures with the send engine's own rules,
-// so the page shows the limit the engine enforces.
-func newMailboxRow(in store.Inbox, now time.Time) mailboxRow {
-	loc, err := time.LoadLocation(in.Timezone)
+func (w *Web) loadMailboxes(v *view) error {
+	list, err := w.Inboxes.List(v.r.Context(), v.P.WorkspaceID)
 	if err != nil {
-		loc = time.UTC
+		return err
 	}
-	limits := rules.InboxLimits{DailyCap: in.DailyCap, RampStart: in.RampStart, RampIncrement: in.RampIncrement,
-		MinGap: time.Duration(in.MinGapSeconds) * time.Second, Timezone: loc, ActiveSince: in.RampStartedAt}
-	row := mailboxRow{Inbox: in, TodayLimit: rules.TodayLimit(limits, now), Location: loc.String()}
-	if in.SentTodayDate == now.In(loc).Format(time.DateOnly) {
-		row.SentToday = in.SentToday
+	data := mailboxesData{}
+	for _, in := range list {
+		data.Mailboxes = append(data.Mailboxes, mailboxRow{in})
 	}
-	row.RampDay, row.RampDays = rules.RampProgress(limits, now)
-	return row
+	v.Title, v.Nav, v.Data = "Mailboxes", "mailboxes", data
+	return nil
+}
+
+// createSandboxMailbox adds a sandbox mailbox: it "sends" into Leadbitz
+// itself, so a new user can try the whole flow without real email.
+func (w *Web) createSandboxMailbox(rw http.ResponseWriter, r *http.Request, v *view) error {
+	v.Form = newForm(r)
+	in := inbox.SandboxInput{Email: v.Form.Get("email"), DisplayName: v.Form.Get("displayName"), Timezone: v.Form.Get("timezone")}
+	mb, err := w.Inboxes.CreateSandbox(r.Context(), v.P, in, meta(r))
+	if err != nil {
+		if lerr := w.loadMailboxes(v); lerr != nil {
+			return lerr
+		}
+		return v.formFailed(rw, err)
+	}
+	return v.redirect(rw, "/mailboxes", "Added the sandbox mailbox "+mb.Email+": it sends up to "+
+		formatInt(mb.TodayLimit)+" emails today, rising each day to "+formatInt(mb.DailyCap)+". Nothing leaves this server.")
 }

@@ -42,11 +42,18 @@ func (w *Web) Routes() []Route {
 		// Main navigation.
 		{get, "/{$}", Workspace, "dashboard", w.dashboard},
 		{get, "/campaigns", Workspace, "campaigns", w.campaigns},
+		{get, "/campaigns/new", Workspace, "campaign_new", w.newCampaignForm},
+		{post, "/campaigns/new", Workspace, "campaign_new", w.createCampaign},
+		{get, "/campaigns/{id}", Workspace, "campaign", w.campaign},
+		{post, "/campaigns/{id}/launch", Workspace, "campaign", w.launchCampaign},
+		{post, "/campaigns/{id}/pause", Workspace, "campaign", w.pauseCampaign},
+		{post, "/campaigns/{id}/resume", Workspace, "campaign", w.resumeCampaign},
 		{get, "/leads", Workspace, "leads", w.leads},
 		{get, "/leads/suppressions", Workspace, "suppressions", w.suppressions},
 		{get, "/leads/{id}", Workspace, "lead", w.lead},
 		{get, "/replies", Workspace, "replies", w.replies},
 		{get, "/mailboxes", Workspace, "mailboxes", w.mailboxes},
+		{post, "/mailboxes/sandbox", Workspace, "mailboxes", w.createSandboxMailbox},
 
 		// Settings.
 		{get, "/settings", Workspace, "settings_workspace", w.workspaceSettings},

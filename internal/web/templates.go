@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"math"
 	"path"
 	"slices"
 	"strconv"
@@ -88,6 +89,16 @@ func (w *Web) funcs() template.FuncMap {
 		"source":   describeProvenance,
 		"leadName": leadName,
 		"gap":      formatGap,
+		"percent":  percent,
+		"sharePct": func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" },
+		"mul60":    func(n int) int { return n * 60 },
+		"heldTotal": func(h []heldReason) int {
+			n := 0
+			for _, r := range h {
+				n += r.Count
+			}
+			return n
+		},
 	}
 }
 

@@ -25,8 +25,10 @@ import (
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
+	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -46,8 +48,13 @@ type Deps struct {
 	Config   config.Config
 	Store    *store.Store
 	Accounts *account.Service
-	Keys     *secrets.KeyRing // seals flash messages
-	Log      *slog.Logger
+	// Campaigns is the campaign service the API uses; nil builds one on
+	// Store (the service keeps no state besides its clock).
+	Campaigns *campaign.Service
+	// Inboxes is the mailbox service the API uses; nil builds one on Store.
+	Inboxes *inbox.Service
+	Keys    *secrets.KeyRing // seals flash messages
+	Log     *slog.Logger
 }
 
 // Web serves the browser app.
@@ -61,6 +68,12 @@ type Web struct {
 // route names a template that is missing, so a broken build never serves.
 func New(d Deps) (*Web, error) {
 	w := &Web{Deps: d}
+	if w.Campaigns == nil && w.Store != nil {
+		w.Campaigns = campaign.New(w.Store, nil)
+	}
+	if w.Inboxes == nil && w.Store != nil {
+		w.Inboxes = inbox.New(w.Store, nil)
+	}
 	var err error
 	if w.assets, err = loadAssets(); err != nil {
 		return nil, err

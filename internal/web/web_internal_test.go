@@ -213,21 +213,3 @@ func TestFormatGap(t *testing.T) {
 		}
 	}
 }
-
-func TestMailboxRowUsesTheEngineRules(t *testing.T) {
-	now := time.Date(2026, 5, 6, 10, 0, 0, 0, time.UTC)
-	in := store.Inbox{DailyCap: 30, RampStart: 10, RampIncrement: 5, Timezone: "Europe/Paris",
-		RampStartedAt: now.Add(-48 * time.Hour), SentToday: 7, SentTodayDate: "2026-05-06"}
-	row := newMailboxRow(in, now)
-	if row.TodayLimit != 20 || row.RampDay != 3 || row.RampDays != 5 || row.SentToday != 7 || row.Location != "Europe/Paris" {
-		t.Fatalf("row %+v", row)
-	}
-	in.SentTodayDate = "2026-05-05" // yesterday's counter does not count today
-	if row := newMailboxRow(in, now); row.SentToday != 0 {
-		t.Fatalf("yesterday's sends counted today: %d", row.SentToday)
-	}
-	in.Timezone = "Not/AZone"
-	if row := newMailboxRow(in, now); row.Location != "UTC" {
-		t.Fatalf("a bad zone falls back to %q", row.Location)
-	}
-}
