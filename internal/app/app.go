@@ -116,7 +116,8 @@ func (a *App) buildHandler() (http.Handler, error) {
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe,
 		Cron: cronRunner{a.Sending.Engine},
 	})
-	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log})
+	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
+		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}
