@@ -33,14 +33,21 @@ type browser struct {
 	base string
 }
 
+// chromiumPath finds the browser: $LEADBITZ_CHROMIUM when set, else
+// Debian's chromium.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "/usr/bin/chromium"} {
+	candidates := []string{"chromium", "/usr/bin/chromium"}
+	if p := os.Getenv("LEADBITZ_CHROMIUM"); p != "" {
+		candidates = []string{p}
+	}
+	for _, name := range candidates {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
 	}
-	const msg = "chromium is not installed: the browser tests need Debian's chromium (apt-get install -y chromium; .ci/run installs it)"
+	msg := fmt.Sprintf("chromium is not installed (looked for %s): the browser tests need Debian's chromium "+
+		"(apt-get install -y chromium; .ci/run installs it)", strings.Join(candidates, ", "))
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}

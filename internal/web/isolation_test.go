@@ -1,0 +1,100 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/leadbitz/leadbitz/internal/apptest"
+	"github.com/leadbitz/leadbitz/internal/web"
+)
+
+// pageIsolationCases are the pages with an id in their path, opened by a
+// member of another workspace with workspace A's object: each must answer
+// 404, exactly as for a missing one. A new page with a path id must join
+// this table (TestEveryIDPageIsIsolationTested enforces it).
+var pageIsolationCases = []struct{ method, path string }{
+	{"GET", "/leads/{lead}"},
+	{"GET", "/campaigns/{campaign}"},
+	{"POST", "/campaigns/{campaign}/launch"},
+	{"POST", "/campaigns/{campaign}/pause"},
+	{"POST", "/campaigns/{campaign}/resume"},
+	{"GET", "/settings/api-keys/{apiKey}/revoke"},
+	{"POST", "/settings/api-keys/{apiKey}/revoke"},
+}
+
+func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, nil)
+	owner := srv.SignUp(t, "Olga")
+	stranger := srv.SignUp(t, "Sid")
+	ids := map[string]string{
+		"apiKey":   owner.Must(201, "POST", "/api/api-keys", map[string]string{"name": "k"}).Map(t)["id"].(string),
+		"lead":     owner.Must(201, "POST", "/api/leads", map[string]string{"email": "x@acme.example"}).Map(t)["id"].(string),
+		"campaign": owner.Must(201, "POST", "/api/campaigns", map[string]string{"name": "c", "timezone": "UTC"}).Map(t)["id"].(string),
+	}
+	for _, tc := range pageIsolationCases {
+		path := tc.path
+		for name, id := range ids {
+			path = strings.ReplaceAll(path, "{"+name+"}", id)
+		}
+		if strings.Contains(path, "{") {
+			t.Fatalf("%s %s: no fixture for a placeholder", tc.method, tc.path)
+		}
+		var r apptest.Response
+		if tc.method == "POST" {
+			r = postForm(t, stranger.Client, path, nil)
+		} else {
+			r = stranger.Do(tc.method, path, nil)
+		}
+		if r.Status != http.StatusNotFound || !strings.Contains(string(r.Body), "Page not found") {
+			t.Errorf("%s %s: stranger got %d", tc.method, tc.path, r.Status)
+		}
+	}
+	// The owner's objects are untouched.
+	if c := owner.Must(200, "GET", "/api/campaigns/"+ids["campaign"], nil).Map(t); c["status"] != "draft" {
+		t.Errorf("owner's campaign after the stranger's attempts: %v", c["status"])
+	}
+	owner.Must(200, "GET", "/settings/api-keys/"+ids["apiKey"]+"/revoke", nil)
+}
+
+func TestEveryIDPageIsIsolationTested(t *testing.T) {
+	tested := map[string]bool{}
+	for _, tc := range pageIsolationCases {
+		tested[tc.method+" "+tc.path] = true
+	}
+	w, err := web.New(web.Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range w.Routes() {
+		if !strings.Contains(strings.TrimSuffix(rt.Path, "{$}"), "{") {
+			continue
+		}
+		found := false
+		for key := range tested {
+			method, path, _ := strings.Cut(key, " ")
+			if method == rt.Method && sameShape(path, rt.Path) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s %s has a path id but is not in pageIsolationCases", rt.Method, rt.Path)
+		}
+	}
+}
+
+// sameShape compares two paths ignoring the names of their {params}.
+func sameShape(a, b string) bool {
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	if len(as) != len(bs) {
+		return false
+	}
+	for i := range as {
+		ap, bp := strings.HasPrefix(as[i], "{"), strings.HasPrefix(bs[i], "{")
+		if ap != bp || (!ap && as[i] != bs[i]) {
+			return false
+		}
+	}
+	return true
+}
