@@ -341,7 +341,7 @@ func TestBrowserSignupAPIKeyLogoutLogin(t *testing.T) {
 
 	scope := workspaceOf(t, srv, email)
 	leadID := seedLeads(t, scope)
-	campaignID := seedCampaigns(t, scope)
+	campaignID := seedCampaigns(t, scope, leadID)
 	b.open("/campaigns/" + campaignID)
 	if got := b.text("h1"); !strings.Contains(got, "Logistics COOs") || !strings.Contains(got, "Active") {
 		t.Errorf("campaign heading: %q", got)
@@ -491,9 +491,9 @@ func workspaceOf(t *testing.T, srv *apptest.Server, email string) store.Scope {
 }
 
 // seedCampaigns gives the workspace three mailboxes (one disconnected) and
-// two campaigns, one launched with a sequence; it returns the
+// two campaigns, one launched with a sequence and the lead; it returns the
 // launched one's id.
-func seedCampaigns(t *testing.T, scope store.Scope) string {
+func seedCampaigns(t *testing.T, scope store.Scope, leadID string) string {
 	t.Helper()
 	ctx := context.Background()
 	var ids []string
@@ -525,6 +525,9 @@ func seedCampaigns(t *testing.T, scope store.Scope) string {
 		{Position: 2, DelayDays: 3, Variants: []store.StepVariant{{Variant: "A",
 			Body: `Hi {{firstName | "there"}}, just bringing this back to the top of your inbox. Happy to send a two-minute video instead of a call.`}}},
 	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scope.AddCampaignLead(ctx, &store.CampaignLead{CampaignID: launched.ID, LeadID: leadID, InboxID: ids[0]}); err != nil {
 		t.Fatal(err)
 	}
 	if err := scope.SetCampaignStatus(ctx, launched.ID, store.CampaignActive, "", time.Now()); err != nil {

@@ -111,6 +111,10 @@ func TestCampaignFormLaunchPauseResume(t *testing.T) {
 	if !strings.Contains(page, "Resumed.") {
 		t.Error("no flash after resume")
 	}
+	leadPage := string(get(t, a.Client, "/leads/"+lead, 200).Body)
+	if !strings.Contains(leadPage, `href="/campaigns/`+id+`"`) || !strings.Contains(leadPage, "In sequence") || !strings.Contains(leadPage, `class="why"`) {
+		t.Error("the lead page does not show the campaign with why the lead waits")
+	}
 	leads := string(get(t, a.Client, "/leads?campaign="+id, 200).Body)
 	if !strings.Contains(leads, "maya@northwind.example") || !strings.Contains(leads, "Leads in the campaign") {
 		t.Error("the campaign's leads are not listed")

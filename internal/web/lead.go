@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -16,9 +17,17 @@ type leadField struct {
 }
 
 type leadData struct {
-	Lead    store.Lead
-	Fields  []leadField
-	History []store.Provenance // newest first
+	Lead      store.Lead
+	Fields    []leadField
+	History   []store.Provenance // newest first
+	Campaigns []leadCampaign
+}
+
+// leadCampaign is the lead's place in one campaign and the send engine's
+// answer to "why is this lead waiting".
+type leadCampaign struct {
+	ID, Name string
+	sending.Explanation
 }
 
 // standardLeadFields are the lead's own fields in display order, keyed by
@@ -45,8 +54,23 @@ func (w *Web) lead(rw http.ResponseWriter, r *http.Request, v *view) error {
 		return err
 	}
 	sort.SliceStable(history, func(i, j int) bool { return history[i].CreatedAt.After(history[j].CreatedAt) })
-	v.Title, v.Nav = leadName(l), "leads"
-	v.Data = leadData{Lead: l, Fields: leadFields(l, history), History: history}
+	data := leadData{Lead: l, Fields: leadFields(l, history), History: history}
+	in, err := scope.CampaignLeadsOfLead(r.Context(), l.ID)
+	if err != nil {
+		return err
+	}
+	for _, cl := range in {
+		c, err := scope.Campaign(r.Context(), cl.CampaignID)
+		if err != nil {
+			return err
+		}
+		x, err := w.Campaigns.Explain(r.Context(), v.P.WorkspaceID, cl.CampaignID, l.ID)
+		if err != nil {
+			return err
+		}
+		data.Campaigns = append(data.Campaigns, leadCampaign{ID: c.ID, Name: c.Name, Explanation: x})
+	}
+	v.Title, v.Nav, v.Data = leadName(l), "leads", data
 	return v.render(rw, http.StatusOK)
 }
 
