@@ -56,3 +56,9 @@ func TestTokensAreRandomAndHashedStably(t *testing.T) {
 		t.Fatal("token hash is not a stable one-way digest")
 	}
 }
+
+func TestCleanMultiline(t *testing.T) {
+	if got := cleanMultiline("  Acme Ltd \r\n 1 Main St  \r\n\r\n"); got != "Acme Ltd\n1 Main St" {
+		t.Fatalf("got %q", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -136,4 +137,69 @@ func (s *Service) Members(ctx context.Context, p Principal, workspaceID string) 
 		return nil, err
 	}
 	return s.store.InWorkspace(workspaceID).Members(ctx)
+}
+
+// Limits of a workspace's settings.
+const (
+	maxFooterAddress = 300
+	maxFooterText    = 1000
+)
+
+// WorkspaceSettings are the editable settings of a workspace. Nil fields are
+// left as they are (PATCH semantics).
+type WorkspaceSettings struct {
+	Name          *string `json:"name"`
+	FooterAddress *string `json:"footerAddress"`
+	FooterText    *string `json:"footerText"`
+}
+
+// UpdateWorkspace changes a workspace's name and CAN-SPAM footer. Only owners
+// and admins may; a workspace the user is not in answers 404.
+func (s *Service) UpdateWorkspace(ctx context.Context, p Principal, workspaceID string, in WorkspaceSettings, m Meta) (store.Workspace, error) {
+	ws, role, err := s.store.WorkspaceForMember(ctx, workspaceID, p.User.ID)
+	if err != nil {
+		return store.Workspace{}, err
+	}
+	if role != store.RoleOwner && role != store.RoleAdmin {
+		return store.Workspace{}, problem.New(problem.Forbidden, "forbidden", "Only owners and admins can change workspace settings.")
+	}
+	var fields problem.Fields = map[string]string{}
+	if in.Name != nil {
+		if ws.Name, err = validWorkspaceName(*in.Name); err != nil {
+			fields.Add("name", "must be between 1 and 200 characters")
+		}
+	}
+	if in.FooterAddress != nil {
+		ws.FooterAddress = cleanMultiline(*in.FooterAddress)
+		if utf8.RuneCountInString(ws.FooterAddress) > maxFooterAddress {
+			fields.Add("footerAddress", "must be at most %d characters", maxFooterAddress)
+		}
+	}
+	if in.FooterText != nil {
+		ws.FooterText = cleanMultiline(*in.FooterText)
+		if utf8.RuneCountInString(ws.FooterText) > maxFooterText {
+			fields.Add("footerText", "must be at most %d characters", maxFooterText)
+		}
+	}
+	if err := fields.Err(); err != nil {
+		return store.Workspace{}, err
+	}
+	p.WorkspaceID = workspaceID
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InWorkspace(workspaceID).UpdateWorkspace(ctx, ws); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, p.audit(m, "workspace.updated", "workspace", workspaceID, nil))
+	})
+	return ws, err
+}
+
+// cleanMultiline trims a textarea's value and normalises its line endings.
+func cleanMultiline(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, "\n")
 }

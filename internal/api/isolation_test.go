@@ -23,6 +23,7 @@ var isolationCases = []struct {
 	body         any
 }{
 	{"POST", "/api/workspaces/{workspace}/switch", nil},
+	{"PATCH", "/api/workspaces/{workspace}", map[string]string{"name": "taken over"}},
 	{"GET", "/api/workspaces/{workspace}/members", nil},
 	{"POST", "/api/workspaces/{workspace}/members", map[string]string{"email": "x@example.com", "role": "member"}},
 	{"DELETE", "/api/api-keys/{apiKey}", nil},

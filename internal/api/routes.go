@@ -14,6 +14,7 @@ func (a *API) Routes() []Route {
 
 		// Workspaces, members, API keys, audit.
 		{Method: http.MethodPost, Path: "/api/workspaces", Access: User, Summary: "Create a workspace (caller is owner)", handle: a.createWorkspace},
+		{Method: http.MethodPatch, Path: "/api/workspaces/{id}", Access: User, Summary: "Change a workspace's name and CAN-SPAM footer (owner/admin)", handle: a.updateWorkspace},
 		{Method: http.MethodPost, Path: "/api/workspaces/{id}/switch", Access: User, Summary: "Make a workspace the session's active one", handle: a.switchWorkspace},
 		{Method: http.MethodGet, Path: "/api/workspaces/{id}/members", Access: User, Summary: "List a workspace's members", handle: a.listMembers},
 		{Method: http.MethodPost, Path: "/api/workspaces/{id}/members", Access: User, Summary: "Add a member (owner/admin only)", handle: a.addMember},

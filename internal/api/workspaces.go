@@ -22,6 +22,19 @@ func (a *API) createWorkspace(w http.ResponseWriter, r *http.Request, p account.
 	return nil
 }
 
+func (a *API) updateWorkspace(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	var in account.WorkspaceSettings
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	ws, err := a.Accounts.UpdateWorkspace(r.Context(), p, r.PathValue("id"), in, meta(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ws)
+	return nil
+}
+
 func (a *API) switchWorkspace(w http.ResponseWriter, r *http.Request, p account.Principal) error {
 	ws, err := a.Accounts.SwitchWorkspace(r.Context(), p, r.PathValue("id"))
 	if err != nil {

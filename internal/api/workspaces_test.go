@@ -56,6 +56,19 @@ func TestWorkspacesMembersAndHeader(t *testing.T) {
 		t.Fatalf("members: %v", members)
 	}
 
+	// Owners and admins edit settings; members cannot.
+	footer := "Agency Ltd\n1 Main St, Springfield"
+	got := ann.Must(200, "PATCH", "/api/workspaces/"+secondID, map[string]any{"footerAddress": " Agency Ltd \r\n 1 Main St, Springfield "}).Map(t)
+	if got["footerAddress"] != footer || got["name"] != "Agency client" {
+		t.Fatalf("after PATCH: %v", got)
+	}
+	if r := ann.Do("PATCH", "/api/workspaces/"+secondID, map[string]any{"name": ""}); r.Status != 422 {
+		t.Fatalf("empty name: %d", r.Status)
+	}
+	if r := bob.Do("PATCH", "/api/workspaces/"+secondID, map[string]any{"name": "mine"}); r.Status != 403 {
+		t.Fatalf("member editing settings: %d %s", r.Status, r.Body)
+	}
+
 	// Bob now sees the workspace and can switch to it.
 	bob.Must(200, "POST", "/api/workspaces/"+secondID+"/switch", nil)
 	if r := cat.Do("POST", "/api/workspaces/"+secondID+"/switch", nil); r.Status != 404 {

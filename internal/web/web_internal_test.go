@@ -179,12 +179,6 @@ func TestDescribeAction(t *testing.T) {
 	}
 }
 
-func TestCleanMultiline(t *testing.T) {
-	if got := cleanMultiline("  Acme Ltd \r\n 1 Main St  \r\n\r\n"); got != "Acme Ltd\n1 Main St" {
-		t.Fatalf("got %q", got)
-	}
-}
-
 func TestDescribeDays(t *testing.T) {
 	cases := []struct {
 		days []int
