@@ -44,6 +44,7 @@ var isolationCases = []struct {
 	{"GET", "/api/inboxes/{inbox}/sandbox/messages", nil},
 	{"POST", "/api/inboxes/{inbox}/sandbox/receive", map[string]string{"from": "x@example.com", "subject": "s", "body": "b"}},
 	{"GET", "/api/leads/imports/{import}", nil},
+	{"GET", "/api/leads/imports/{import}/errors.csv", nil},
 	{"GET", "/api/leads/{lead}", nil},
 	{"PATCH", "/api/leads/{lead}", map[string]string{"firstName": "Mallory"}},
 	{"DELETE", "/api/leads/{lead}", nil},

@@ -94,6 +94,24 @@ func (a *API) exportLeads(w http.ResponseWriter, r *http.Request, p account.Prin
 	return err
 }
 
+// importErrorsCSV downloads an import's unimported rows with their reasons.
+func (a *API) importErrorsCSV(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	id := r.PathValue("importId")
+	if _, err := a.Imports.Status(r.Context(), p, id, 0, 1); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="import-`+id+`-rejected-rows.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	tw := &trackingWriter{w: w}
+	err := a.Imports.WriteErrorsCSV(r.Context(), p, id, tw)
+	if err != nil && tw.wrote {
+		a.Log.ErrorContext(r.Context(), "import errors download cut short", "err", err)
+		return nil
+	}
+	return err
+}
+
 // trackingWriter notes whether the response has started.
 type trackingWriter struct {
 	w     http.ResponseWriter

@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strings"
@@ -311,6 +313,12 @@ func TestImportErrorsArePaged(t *testing.T) {
 	}
 	if fmt.Sprint(rows) != "[2 3 5 6]" {
 		t.Fatalf("rows over pages: %v", rows)
+	}
+	dl := ann.Must(200, "GET", "/api/leads/imports/"+st.ID+"/errors.csv", nil)
+	records, err := csv.NewReader(bytes.NewReader(dl.Body)).ReadAll()
+	if err != nil || !strings.HasPrefix(dl.Header.Get("Content-Type"), "text/csv") || len(records) != 5 ||
+		fmt.Sprint(records[0]) != "[row code reason]" || fmt.Sprint(records[4]) != `[6 invalid email: missing @ (value "bad4")]` {
+		t.Errorf("errors.csv: %v %q", err, dl.Body)
 	}
 	if r := ann.Do("GET", "/api/leads/imports/"+st.ID+"?errorsCursor=x", nil); r.Status != 422 {
 		t.Fatalf("bad cursor: %d", r.Status)

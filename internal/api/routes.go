@@ -30,6 +30,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/leads/import", Access: Workspace, Summary: "Start a CSV import (multipart: file, mapping, source, onDuplicate) → 202 {importId}", MaxBody: a.importMaxBody(), handle: a.importLeads},
 		{Method: http.MethodPost, Path: "/api/leads/import/preview", Access: Workspace, Summary: "Preview a CSV: columns, detected fields, sample rows", MaxBody: a.importMaxBody(), handle: a.previewImport},
 		{Method: http.MethodGet, Path: "/api/leads/imports/{importId}", Access: Workspace, Summary: "An import's progress, counts and row errors (?errorsCursor=)", handle: a.importStatus},
+		{Method: http.MethodGet, Path: "/api/leads/imports/{importId}/errors.csv", Access: Workspace, Summary: "Download an import's rejected rows with their reasons as CSV", handle: a.importErrorsCSV},
 		{Method: http.MethodGet, Path: "/api/leads/{id}", Access: Workspace, Summary: "A lead with the provenance of each field", handle: a.getLead},
 		{Method: http.MethodPatch, Path: "/api/leads/{id}", Access: Workspace, Summary: "Edit a lead", handle: a.patchLead},
 		{Method: http.MethodDelete, Path: "/api/leads/{id}", Access: Workspace, Summary: "Erase a lead's personal data (kept suppressed by hash)", handle: a.eraseLead},

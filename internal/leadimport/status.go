@@ -2,6 +2,7 @@ package leadimport
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strconv"
@@ -67,6 +68,48 @@ func (im *Importer) Status(ctx context.Context, p account.Principal, id string, 
 		st.ErrorsNextCursor = &next
 	}
 	return st, nil
+}
+
+// WriteErrorsCSV writes every row an import did not import (or imported
+// with warnings) as CSV — row, code, reason — for the report's download. It
+// reads the errors a page at a time.
+func (im *Importer) WriteErrorsCSV(ctx context.Context, p account.Principal, id string, w io.Writer) error {
+	sc := im.store.InWorkspace(p.WorkspaceID)
+	src, err := sc.LeadSource(ctx, id)
+	if err != nil {
+		return err
+	}
+	if src.Kind != store.SourceImport {
+		return store.ErrNotFound
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write([]string{"row", "code", "reason"}); err != nil {
+		return err
+	}
+	after := 0
+	for {
+		page, err := sc.ImportRowErrors(ctx, id, after, 1000)
+		if err != nil {
+			return err
+		}
+		for i, e := range page {
+			if i == 1000 {
+				break
+			}
+			if err := cw.Write([]string{strconv.Itoa(e.Row), e.Code, lead.NeutralizeCell(e.Reason)}); err != nil {
+				return err
+			}
+			after = e.Row
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		if len(page) <= 1000 {
+			return nil
+		}
+	}
 }
 
 // PreviewColumn is one column of a file as the mapping step shows it.
