@@ -71,6 +71,9 @@ type Engine struct {
 	sendTimeout time.Duration
 	lease       time.Duration
 	maxAttempts int
+	// afterClaim runs between a claim's commit and its sends; tests use it
+	// to kill a tick there.
+	afterClaim func()
 }
 
 // globalRand is math/rand/v2's goroutine-safe source.
@@ -154,6 +157,9 @@ func (e *Engine) Tick(ctx context.Context) (Result, error) {
 			return res, fmt.Errorf("claim: %w", err)
 		}
 		res.add(b.result)
+		if e.afterClaim != nil && len(b.claims) > 0 {
+			e.afterClaim()
+		}
 		if err := e.deliver(context.WithoutCancel(ctx), cache, b, &res); err != nil {
 			return res, err
 		}

@@ -122,7 +122,8 @@ func (h *harness) leads(n int, noName ...int) []string {
 	h.t.Helper()
 	var ids []string
 	for i := range n {
-		l := store.Lead{Email: fmt.Sprintf("lead%d-%s@acme%d.test", i, store.NewID()[:8], i), FirstName: fmt.Sprintf("Ann%d", i),
+		id := store.NewID()
+		l := store.Lead{Email: fmt.Sprintf("lead%d-%s@acme%d.test", i, id[len(id)-8:], i), FirstName: fmt.Sprintf("Ann%d", i),
 			Company: "Acme"}
 		for _, k := range noName {
 			if k == i {
