@@ -295,4 +295,3 @@ func TestProviderFailures(t *testing.T) {
 		}
 	})
 }
-

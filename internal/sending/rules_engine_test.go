@@ -247,4 +247,3 @@ func TestLeadTimezoneWindow(t *testing.T) {
 		t.Fatalf("sent %d by 09:01 Tokyo", n)
 	}
 }
-
