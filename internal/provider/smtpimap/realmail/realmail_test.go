@@ -1,0 +1,263 @@
+package realmail_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/inbound"
+	"github.com/leadbitz/leadbitz/internal/mailmsg"
+	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
+	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/realmail"
+)
+
+// One server for the whole file: starting Postfix and Dovecot takes about a
+// second, and the subtests use separate mailboxes.
+func startServer(t *testing.T) *realmail.Server {
+	return realmail.Require(t, realmail.Options{Users: map[string]string{
+		"alice@example.test": "alice-password",
+		"lead@example.test":  "lead-password",
+		"carol@example.test": "carol-password",
+		"dave@example.test":  "dave-password",
+	}})
+}
+
+func ctxFor(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func open(t *testing.T, cfg smtpimap.Config) *smtpimap.Mailbox {
+	t.Helper()
+	m, err := smtpimap.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+func build(t *testing.T, from, to, subject, text, inReplyTo string) provider.OutgoingMessage {
+	t.Helper()
+	out := mailmsg.Outgoing{MessageID: mailmsg.NewMessageID("example.test"), From: mail.Address{Name: "Zoë Sender", Address: from},
+		To: []mail.Address{{Address: to}}, Subject: subject, Text: text}
+	if inReplyTo != "" {
+		out.InReplyTo, out.References = inReplyTo, []string{inReplyTo}
+	}
+	raw, err := mailmsg.Build(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return provider.OutgoingMessage{From: from, To: to, MessageID: out.MessageID, Raw: raw, InReplyTo: inReplyTo}
+}
+
+// drain fetches until the mailbox has nothing more, returning every message
+// and the final cursor.
+func drain(t *testing.T, ctx context.Context, m *smtpimap.Mailbox, cursor string) ([]provider.InboundMessage, string, bool) {
+	t.Helper()
+	var all []provider.InboundMessage
+	reset := false
+	for {
+		p, err := m.Fetch(ctx, cursor)
+		if err != nil {
+			t.Fatalf("fetch from %q: %v", cursor, err)
+		}
+		all = append(all, p.Messages...)
+		reset = reset || p.Reset
+		cursor = p.Cursor
+		if !p.More {
+			return all, cursor, reset
+		}
+	}
+}
+
+func TestRealServer(t *testing.T) {
+	srv := startServer(t)
+
+	t.Run("verify", func(t *testing.T) {
+		ctx := ctxFor(t)
+		good := srv.Config("alice@example.test")
+		if err := smtpimap.Verify(ctx, good); err != nil {
+			t.Fatalf("verify with the right password: %v", err)
+		}
+		implicit := good
+		implicit.SMTP.Port, implicit.SMTP.Security = srv.SubmissionsPort, smtpimap.ImplicitTLS
+		implicit.IMAP.Port, implicit.IMAP.Security = srv.IMAPSPort, smtpimap.ImplicitTLS
+		if err := smtpimap.Verify(ctx, implicit); err != nil {
+			t.Fatalf("verify over implicit TLS: %v", err)
+		}
+
+		bad := good
+		bad.SMTP.Password, bad.IMAP.Password = "wrong", "wrong"
+		err := smtpimap.Verify(ctx, bad)
+		var ve *smtpimap.VerifyError
+		if !errors.As(err, &ve) || ve.SMTP == nil || ve.IMAP == nil {
+			t.Fatalf("wrong password: got %v, want a VerifyError on both sides", err)
+		}
+		if provider.Kind(ve.SMTP) != provider.Auth || provider.Kind(ve.IMAP) != provider.Auth {
+			t.Errorf("wrong password kinds: smtp %v, imap %v; want auth", provider.Kind(ve.SMTP), provider.Kind(ve.IMAP))
+		}
+		// The user sees what the server said (Postfix's 535, Dovecot's NO).
+		if msg := err.Error(); !strings.Contains(msg, "535") || strings.Contains(msg, "wrong") {
+			t.Errorf("message %q: want Postfix's answer and never the password", msg)
+		}
+
+		// STARTTLS refused by a client that does not trust the certificate.
+		untrusted := good
+		untrusted.TLSConfig = nil
+		if err := smtpimap.Verify(ctx, untrusted); err == nil {
+			t.Error("verify trusted a certificate outside the system roots")
+		}
+	})
+
+	t.Run("send, sent copy, find, fetch, reply", func(t *testing.T) {
+		ctx := ctxFor(t)
+		alice := open(t, srv.Config("alice@example.test"))
+		lead := open(t, srv.Config("lead@example.test"))
+
+		// The lead's mailbox starts empty; an initial sync has a cursor.
+		msgs, leadCursor, _ := drain(t, ctx, lead, "")
+		if len(msgs) != 0 {
+			t.Fatalf("lead starts with %d messages", len(msgs))
+		}
+
+		out := build(t, "alice@example.test", "lead@example.test", "Quick question, Zoë", "Hello from Alice", "")
+		sent, err := alice.Send(ctx, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sent.MessageID != out.MessageID {
+			t.Errorf("sent Message-ID %q, want ours %q", sent.MessageID, out.MessageID)
+		}
+		// Postfix delivered it over LMTP to Dovecot.
+		got, err := srv.WaitFor(ctx, "lead@example.test", "INBOX", out.MessageID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(got.Raw), "Hello from Alice") {
+			t.Errorf("delivered message lacks the body:\n%s", got.Raw)
+		}
+		// The copy in the \Sent folder, found by SPECIAL-USE.
+		if _, err := srv.WaitFor(ctx, "alice@example.test", "Sent", out.MessageID); err != nil {
+			t.Fatalf("no copy in Sent: %v", err)
+		}
+		found, ok, err := alice.FindSent(ctx, out.MessageID)
+		if err != nil || !ok || found.MessageID != out.MessageID {
+			t.Fatalf("FindSent(%s) = %+v, %v, %v", out.MessageID, found, ok, err)
+		}
+		if _, ok, err := alice.FindSent(ctx, "<never-sent@example.test>"); err != nil || ok {
+			t.Fatalf("FindSent of an unknown id = %v, %v", ok, err)
+		}
+
+		// The lead's incremental sync returns exactly the new message.
+		msgs, leadCursor, reset := drain(t, ctx, lead, leadCursor)
+		if reset || len(msgs) != 1 {
+			t.Fatalf("lead fetch: %d messages (reset %v), want 1", len(msgs), reset)
+		}
+		in, _ := mailmsg.Parse(msgs[0].Raw)
+		if in.MessageID != out.MessageID || in.Subject != "Quick question, Zoë" || msgs[0].Folder != provider.FolderInbox {
+			t.Errorf("fetched %q %q from %q", in.MessageID, in.Subject, msgs[0].Folder)
+		}
+		if again, _, _ := drain(t, ctx, lead, leadCursor); len(again) != 0 {
+			t.Errorf("a second fetch from the stored cursor repeated %d messages", len(again))
+		}
+
+		// The lead replies from its own mailbox; Alice's sync sees it threaded.
+		_, aliceCursor, _ := drain(t, ctx, alice, "")
+		reply := build(t, "lead@example.test", "alice@example.test", "Re: Quick question, Zoë", "Sounds good", out.MessageID)
+		if _, err := lead.Send(ctx, reply); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.WaitFor(ctx, "alice@example.test", "INBOX", reply.MessageID); err != nil {
+			t.Fatal(err)
+		}
+		msgs, _, _ = drain(t, ctx, alice, aliceCursor)
+		if len(msgs) != 1 {
+			t.Fatalf("alice fetch after the reply: %d messages, want 1", len(msgs))
+		}
+		in, _ = mailmsg.Parse(msgs[0].Raw)
+		if len(in.InReplyTo) != 1 || in.InReplyTo[0] != out.MessageID {
+			t.Errorf("reply In-Reply-To %v, want %s", in.InReplyTo, out.MessageID)
+		}
+		if v := inbound.Classify(in); v.Kind != inbound.KindReply {
+			t.Errorf("the reply classified as %s (%v)", v.Kind, v.Reasons)
+		}
+	})
+
+	t.Run("bounce from postfix", func(t *testing.T) {
+		ctx := ctxFor(t)
+		carol := open(t, srv.Config("carol@example.test"))
+		_, cursor, _ := drain(t, ctx, carol, "")
+		out := build(t, "carol@example.test", "nobody@example.test", "Hello", "Anyone there?", "")
+		// Submission accepts it; Dovecot refuses the unknown user at LMTP
+		// RCPT and Postfix returns a DSN to the sender.
+		if _, err := carol.Send(ctx, out); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.WaitFor(ctx, "carol@example.test", "INBOX", "Undelivered Mail Returned to Sender"); err != nil {
+			t.Fatal(err)
+		}
+		msgs, _, _ := drain(t, ctx, carol, cursor)
+		if len(msgs) != 1 {
+			t.Fatalf("%d messages, want the bounce", len(msgs))
+		}
+		v, err := inbound.ClassifyRaw(msgs[0].Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Kind != inbound.KindBounce || !v.Hard || v.Status != "5.1.1" ||
+			len(v.Recipients) != 1 || v.Recipients[0] != "nobody@example.test" || v.OriginalMessageID != out.MessageID {
+			t.Errorf("postfix bounce classified as %+v", v)
+		}
+	})
+
+	t.Run("uidvalidity change rescans", func(t *testing.T) {
+		ctx := ctxFor(t)
+		dave := open(t, srv.Config("dave@example.test"))
+		alice := open(t, srv.Config("alice@example.test"))
+		for i := range 3 {
+			m := build(t, "alice@example.test", "dave@example.test", fmt.Sprintf("Note %d", i), "text", "")
+			if _, err := alice.Send(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := srv.WaitFor(ctx, "dave@example.test", "INBOX", m.MessageID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		msgs, cursor, _ := drain(t, ctx, dave, "")
+		if len(msgs) != 3 {
+			t.Fatalf("initial scan: %d messages, want 3", len(msgs))
+		}
+		v, err := srv.UIDValidity(ctx, "dave@example.test", "INBOX")
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := srv.Messages(ctx, "dave@example.test", "INBOX")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("%d:%d", v, list[len(list)-1].UID); cursor != want {
+			t.Errorf("cursor %q, want uidvalidity:last uid %q", cursor, want)
+		}
+
+		if err := srv.SetUIDValidity(ctx, "dave@example.test", "INBOX", v+1000); err != nil {
+			t.Fatal(err)
+		}
+		msgs, cursor, reset := drain(t, ctx, dave, cursor)
+		if !reset || len(msgs) != 3 {
+			t.Fatalf("after a UIDVALIDITY change: reset %v, %d messages; want a rescan of 3", reset, len(msgs))
+		}
+		if !strings.HasPrefix(cursor, fmt.Sprint(v+1000)+":") {
+			t.Errorf("cursor %q does not carry the new UIDVALIDITY %d", cursor, v+1000)
+		}
+		if again, _, reset := drain(t, ctx, dave, cursor); len(again) != 0 || reset {
+			t.Errorf("after the rescan: %d messages, reset %v", len(again), reset)
+		}
+	})
+}
