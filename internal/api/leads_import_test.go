@@ -116,7 +116,9 @@ func TestImportMessyApolloExport(t *testing.T) {
 		}
 	}
 	// The import is audited from start to finish.
-	var audit struct{ Items []struct{ Action, TargetID string } }
+	var audit struct {
+		Items []struct{ Action, TargetID string }
+	}
 	ann.Must(200, "GET", "/api/audit-events", nil).JSON(t, &audit)
 	seen := map[string]bool{}
 	for _, e := range audit.Items {
