@@ -1,0 +1,84 @@
+package replies
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/ai"
+	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// Categorizer sorts a reply into one of ai.Categories(). The app's AI
+// service (rate limited per workspace and user) implements it; userID is ""
+// when inbox sync asks.
+type Categorizer interface {
+	Categorize(ctx context.Context, workspaceID, userID string, in ai.ReplyInput) (ai.Category, error)
+}
+
+// Config is what a Service needs. Store and Providers are required.
+type Config struct {
+	Store *store.Store
+	// Providers opens a mailbox by provider kind: the send engine's
+	// openers, so sync and sending reach a mailbox the same way.
+	Providers map[string]sending.Opener
+	// Categorizer decides categories that the certain rules leave open;
+	// nil uses the offline rules (no model, no cost).
+	Categorizer Categorizer
+	// AutoCategorizer is asked during sync; nil means the offline rules, so
+	// a sync never spends model calls unless the app chooses to.
+	AutoCategorizer Categorizer
+	Now             func() time.Time // default time.Now
+	Log             *slog.Logger     // default slog.Default()
+	// Concurrency is how many mailboxes SyncAll reads at once; default 8.
+	Concurrency int
+	// MaxPages bounds the pages one Sync of a mailbox reads, so one busy
+	// mailbox cannot hold a pass; the rest waits for the next pass.
+	// Default 50.
+	MaxPages int
+	// OutOfOfficePause is how long an out-of-office without a stated
+	// return date pauses a lead; default 7 days.
+	OutOfOfficePause time.Duration
+	// SendTimeout bounds one provider call of a reply; an attempt older
+	// than twice this is taken as dead. Default 1 minute.
+	SendTimeout time.Duration
+}
+
+// Service is the reply loop: sync, the Replies list, categories and
+// replies sent from a conversation.
+type Service struct {
+	st        *store.Store
+	providers map[string]sending.Opener
+	cat       Categorizer
+	autoCat   Categorizer
+	now       func() time.Time
+	log       *slog.Logger
+	cfg       Config
+	running   sync.Map // inbox id → struct{}: syncs in progress in this process
+}
+
+// New checks cfg and applies defaults.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Providers == nil {
+		return nil, errors.New("replies: Store and Providers are required")
+	}
+	cfg.Concurrency = cmp.Or(cfg.Concurrency, 8)
+	cfg.MaxPages = cmp.Or(cfg.MaxPages, 50)
+	cfg.OutOfOfficePause = cmp.Or(cfg.OutOfOfficePause, 7*24*time.Hour)
+	cfg.SendTimeout = cmp.Or(cfg.SendTimeout, time.Minute)
+	s := &Service{st: cfg.Store, providers: cfg.Providers, cat: cfg.Categorizer, autoCat: cfg.AutoCategorizer,
+		now: cfg.Now, log: cfg.Log, cfg: cfg}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	return s, nil
+}
+
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// SyncTarget is a mailbox as inbox sync sees it: where it belongs, where
+// its last sync stopped, and how healthy syncing it has been.
+type SyncTarget struct {
+	Inbox
+	WorkspaceID         string
+	Cursor              string
+	LastSyncAt          *time.Time
+	LastError           string
+	ConsecutiveFailures int
+}
+
+const syncTargetColumns = inboxColumns + `, workspace_id, sync_cursor, last_sync_at, last_error, consecutive_failures`
+
+func scanSyncTarget(row interface{ Scan(...any) error }) (SyncTarget, error) {
+	var t SyncTarget
+	var last, next, synced sql.NullTime
+	i := &t.Inbox
+	err := row.Scan(&i.ID, &i.Provider, &i.Email, &i.DisplayName, &i.Status, &i.StatusReason, &i.DailyCap, &i.RampStart,
+		&i.RampIncrement, &i.MinGapSeconds, &i.Signature, &i.Timezone, &i.Config, &i.SentToday, &i.SentTodayDate,
+		&last, &next, &i.RampStartedAt, &i.CreatedAt, &i.UpdatedAt, &t.WorkspaceID, &t.Cursor, &synced, &t.LastError,
+		&t.ConsecutiveFailures)
+	i.LastSentAt, i.NextSendAt, t.LastSyncAt = timePtr(last), timePtr(next), timePtr(synced)
+	return t, notFound(err)
+}
+
+// InboxesToSync lists, across workspaces, the mailboxes inbox sync reads:
+// active ones (paused, disconnected and deleted mailboxes are left alone),
+// least recently synced first so a pass cut short starts elsewhere next
+// time.
+func (q Queries) InboxesToSync(ctx context.Context) ([]SyncTarget, error) {
+	rows, err := q.query(ctx, `SELECT `+syncTargetColumns+` FROM inbox_connections WHERE status = 'active'
+		AND deleted_at IS NULL ORDER BY last_sync_at IS NOT NULL, last_sync_at, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []SyncTarget
+	for rows.Next() {
+		t, err := scanSyncTarget(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, t)
+	}
+	return list, rows.Err()
+}
+
+// InboxToSync returns one mailbox for inbox sync by id alone: the
+// scheduler and /api/cron name a mailbox without a workspace.
+func (q Queries) InboxToSync(ctx context.Context, id string) (SyncTarget, error) {
+	return scanSyncTarget(q.queryRow(ctx, `SELECT `+syncTargetColumns+` FROM inbox_connections WHERE id = ?`, id))
+}
+
+// AdvanceSyncCursor moves a mailbox's cursor from `from` to `to` and
+// records a healthy sync, only if the cursor is still `from`. Called in the
+// transaction that stores the page's messages, first, so that on Postgres
+// it takes the mailbox's row lock: a second sync of the same page waits,
+// then finds the cursor moved (false) and rolls its copy back.
+func (s Scope) AdvanceSyncCursor(ctx context.Context, id, from, to string, at time.Time) (bool, error) {
+	res, err := s.exec(ctx, `UPDATE inbox_connections SET sync_cursor = ?, last_sync_at = ?, last_error = '',
+		consecutive_failures = 0 WHERE id = ? AND workspace_id = ? AND sync_cursor = ?`, to, at, id, s.ws, from)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// RecordSyncFailure notes a failed sync of a mailbox (its provider's
+// answer, never a credential) and counts it.
+func (s Scope) RecordSyncFailure(ctx context.Context, id, lastError string) error {
+	return s.execOne(ctx, `UPDATE inbox_connections SET last_error = ?, consecutive_failures = consecutive_failures + 1
+		WHERE id = ? AND workspace_id = ?`, lastError, id, s.ws)
+}
