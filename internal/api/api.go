@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/assist"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
@@ -66,6 +67,7 @@ type Deps struct {
 	Unsubscribe *sending.Unsubscribe
 	Leads       *leads.Service
 	Imports     *leadimport.Importer
+	Assist      *assist.Service
 }
 
 // API serves the JSON API.

@@ -49,6 +49,8 @@ var isolationCases = []struct {
 	{"PATCH", "/api/leads/{lead}", map[string]string{"firstName": "Mallory"}},
 	{"DELETE", "/api/leads/{lead}", nil},
 	{"DELETE", "/api/suppressions/{suppression}", nil},
+	{"GET", "/api/icp/{icp}", nil},
+	{"PATCH", "/api/icp/{icp}", map[string]string{"name": "Mallory"}},
 }
 
 // setupFixtures creates one object of each kind in owner's workspace.
@@ -59,6 +61,7 @@ func setupFixtures(t *testing.T, owner *apptest.Account) fixtures {
 	f.ids["lead"] = owner.Must(201, "POST", "/api/leads", map[string]string{"email": "iso@example.com"}).Map(t)["id"].(string)
 	f.ids["import"] = upload(t, owner, "/api/leads/import", "iso.csv", []byte("email\niso2@example.com\n"), nil).Map(t)["importId"].(string)
 	f.ids["suppression"] = owner.Must(201, "POST", "/api/suppressions", map[string]string{"domain": "iso.example"}).Map(t)["id"].(string)
+	f.ids["icp"] = owner.Must(201, "POST", "/api/icp/generate", map[string]string{"productDescription": "Payroll for restaurants."}).Map(t)["icpProfileId"].(string)
 	return f
 }
 

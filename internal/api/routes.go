@@ -23,6 +23,14 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodDelete, Path: "/api/api-keys/{id}", Access: Workspace, Summary: "Revoke an API key", handle: a.revokeAPIKey},
 		{Method: http.MethodGet, Path: "/api/audit-events", Access: Workspace, Summary: "The workspace's audit log, newest first", handle: a.listAuditEvents},
 
+		// ICP and drafting.
+		{Method: http.MethodPost, Path: "/api/icp/generate", Access: Workspace, Summary: "Generate and store an ideal customer profile from a product description (AI; rate-limited)", handle: a.generateICP},
+		{Method: http.MethodGet, Path: "/api/icp", Access: Workspace, Summary: "List ICP profiles, newest first", handle: a.listICPProfiles},
+		{Method: http.MethodGet, Path: "/api/icp/{id}", Access: Workspace, Summary: "One ICP profile", handle: a.getICPProfile},
+		{Method: http.MethodPatch, Path: "/api/icp/{id}", Access: Workspace, Summary: "Edit an ICP profile (name, texts, any ICP field)", handle: a.patchICPProfile},
+		{Method: http.MethodPost, Path: "/api/messages/draft", Access: Workspace, Summary: "Draft one email from a profile, campaign and lead (AI; rate-limited)", handle: a.draftMessage},
+		{Method: http.MethodGet, Path: "/api/ai/usage", Access: Workspace, Summary: "AI requests and tokens per task over the last 30 days, with the limits in force", handle: a.aiUsage},
+
 		// Leads and suppressions.
 		{Method: http.MethodPost, Path: "/api/leads", Access: Workspace, Summary: "Create a lead", handle: a.createLead},
 		{Method: http.MethodGet, Path: "/api/leads", Access: Workspace, Summary: "List and search leads (?q=&status=&source=&campaign=)", handle: a.listLeads},

@@ -19,6 +19,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/api"
+	"github.com/leadbitz/leadbitz/internal/assist"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/leadimport"
@@ -40,6 +41,7 @@ type App struct {
 	Sending  *Sending
 	Leads    *leads.Service
 	Imports  *leadimport.Importer
+	Assist   *assist.Service
 	Registry *prometheus.Registry
 	Handler  http.Handler
 }
@@ -51,6 +53,9 @@ type Options struct {
 	// Limiter replaces the one REDIS_URL selects (tests give each run its own
 	// key prefix on the shared Redis).
 	Limiter ratelimit.Limiter
+	// AITimeout, when set, bounds each AI call instead of the defaults (tests
+	// of a slow provider shorten it).
+	AITimeout time.Duration
 }
 
 // New opens the database (migrating it unless told not to), loads keys and
@@ -93,6 +98,9 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	}
 	a.Accounts = account.New(a.Store, a.Limiter, nil)
 	a.Leads = leads.New(a.Store)
+	if err := a.initAssist(opts); err != nil {
+		return fmt.Errorf("ai: %w", err)
+	}
 	a.Imports = leadimport.New(a.Store, leadimport.Config{Dir: filepath.Join(a.Config.DataDir, "imports"), Log: a.Log})
 	if err := a.Imports.Start(ctx); err != nil {
 		return err
@@ -114,7 +122,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log, Leads: a.Leads, Imports: a.Imports,
 		Metrics:   promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe,
-		Cron: cronRunner{a.Sending.Engine},
+		Cron: cronRunner{a.Sending.Engine}, Assist: a.Assist,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes})
