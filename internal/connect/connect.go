@@ -1,0 +1,147 @@
+package connect
+
+import (
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/leadbitz/leadbitz/internal/provider/gmail"
+	"github.com/leadbitz/leadbitz/internal/provider/microsoft"
+	"github.com/leadbitz/leadbitz/internal/secrets"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// OAuthApp is one provider's OAuth client registration and endpoints.
+// An app without a ClientID is not configured: its flow answers 503.
+type OAuthApp struct {
+	ClientID     string
+	ClientSecret string
+	// AuthBaseURL is GOOGLE_OAUTH_BASE_URL / MICROSOFT_LOGIN_BASE_URL and
+	// APIBaseURL GMAIL_API_BASE_URL / GRAPH_API_BASE_URL; "" = the real ones.
+	AuthBaseURL string
+	APIBaseURL  string
+	Tenant      string // Microsoft only; "" = common
+}
+
+// Config is what a Service needs. Store and Keys are required.
+type Config struct {
+	Store *store.Store
+	Keys  *secrets.KeyRing
+	// BaseURL is LEADBITZ_BASE_URL: the OAuth redirect URIs are
+	// BaseURL/api/oauth/{google|microsoft}/callback, and the callback sends
+	// the browser back to BaseURL/mailboxes.
+	BaseURL   string
+	Google    OAuthApp
+	Microsoft OAuthApp
+	// HTTPClient reaches the Google and Microsoft APIs and token endpoints;
+	// default: a client whose transport keeps at most MaxConnsPerHost
+	// connections per host, shared by every mailbox.
+	HTTPClient      *http.Client
+	MaxConnsPerHost int // default 32
+	// TLSConfig is the base TLS configuration of SMTP and IMAP connections
+	// (nil = system roots).
+	TLSConfig *tls.Config
+	// SMTPTimeout bounds an SMTP/IMAP connect and each command; default 30s.
+	SMTPTimeout time.Duration
+	// StateTTL is how long an OAuth flow may take; default 10 minutes.
+	StateTTL time.Duration
+	// IdleClose closes a mailbox nobody opened for this long; default 10
+	// minutes (the sync pass opens every active mailbox each minute).
+	IdleClose time.Duration
+	Now       func() time.Time
+	Log       *slog.Logger
+}
+
+// Service connects mailboxes and is the provider registry.
+type Service struct {
+	st      *store.Store
+	keys    *secrets.KeyRing
+	cfg     Config
+	hc      *http.Client
+	log     *slog.Logger
+	now     func() time.Time
+	oauth   map[string]*oauthProvider // by URL name: google, microsoft
+	mu      sync.Mutex
+	open    map[string]*entry // by inbox id
+	tlsMu   sync.RWMutex
+	tlsBase *tls.Config
+}
+
+// New checks cfg and applies defaults.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Keys == nil {
+		return nil, errors.New("connect: Store and Keys are required")
+	}
+	if cfg.MaxConnsPerHost == 0 {
+		cfg.MaxConnsPerHost = 32
+	}
+	if cfg.HTTPClient == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxConnsPerHost = cfg.MaxConnsPerHost
+		tr.MaxIdleConnsPerHost = cfg.MaxConnsPerHost
+		cfg.HTTPClient = &http.Client{Transport: tr, Timeout: 2 * time.Minute}
+	}
+	if cfg.SMTPTimeout == 0 {
+		cfg.SMTPTimeout = 30 * time.Second
+	}
+	if cfg.StateTTL == 0 {
+		cfg.StateTTL = 10 * time.Minute
+	}
+	if cfg.IdleClose == 0 {
+		cfg.IdleClose = 10 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	s := &Service{st: cfg.Store, keys: cfg.Keys, cfg: cfg, hc: cfg.HTTPClient, log: cfg.Log, now: cfg.Now,
+		open: map[string]*entry{}, tlsBase: cfg.TLSConfig}
+	s.oauth = map[string]*oauthProvider{
+		"google":    s.googleProvider(),
+		"microsoft": s.microsoftProvider(),
+	}
+	return s, nil
+}
+
+func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// TrustRoots replaces the certificate pool that SMTP and IMAP connections
+// trust, for mail servers with a private CA (tests use a throw-away one).
+// Mailboxes opened before keep theirs until rebuilt.
+func (s *Service) TrustRoots(tc *tls.Config) {
+	s.tlsMu.Lock()
+	s.tlsBase = tc
+	s.tlsMu.Unlock()
+}
+
+func (s *Service) tlsConfig() *tls.Config {
+	s.tlsMu.RLock()
+	defer s.tlsMu.RUnlock()
+	if s.tlsBase == nil {
+		return nil
+	}
+	return s.tlsBase.Clone()
+}
+
+func (s *Service) redirectURL(name string) string {
+	return s.cfg.BaseURL + "/api/oauth/" + name + "/callback"
+}
+
+func (s *Service) googleOAuth() *oauth2.Config {
+	g := s.cfg.Google
+	return gmail.OAuthConfig(g.AuthBaseURL, g.ClientID, g.ClientSecret, s.redirectURL("google"))
+}
+
+func (s *Service) microsoftOAuth() *oauth2.Config {
+	m := s.cfg.Microsoft
+	return microsoft.OAuthConfig(m.AuthBaseURL, m.Tenant, m.ClientID, m.ClientSecret, s.redirectURL("microsoft"))
+}

@@ -1,0 +1,202 @@
+package connect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/provider/gmail"
+	"github.com/leadbitz/leadbitz/internal/provider/microsoft"
+	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
+	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// entry is one built mailbox, kept while its credentials stay the same.
+type entry struct {
+	mb       provider.Mailbox
+	cipher   string // the stored credentials it was built from
+	lastUsed time.Time
+}
+
+// Openers are the provider kinds this registry opens, for the send engine
+// and the reply loop (both take a map of sending.Opener).
+func (s *Service) Openers() map[string]sending.Opener {
+	return map[string]sending.Opener{
+		store.ProviderGmail:     s.Open,
+		store.ProviderMicrosoft: s.Open,
+		store.ProviderSMTP:      s.Open,
+	}
+}
+
+// Open returns the mailbox of an inbox row, built once and reused while its
+// stored credentials are unchanged. The returned Mailbox's Close does
+// nothing: the registry closes it when it is idle, rebuilt or forgotten.
+func (s *Service) Open(ctx context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
+	cipher, err := s.st.InWorkspace(ws).InboxCredentials(ctx, i.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	s.mu.Lock()
+	stale := s.sweepLocked(now)
+	e, ok := s.open[i.ID]
+	if ok && e.cipher != cipher {
+		stale = append(stale, e.mb)
+		delete(s.open, i.ID)
+		ok = false
+	}
+	if ok {
+		e.lastUsed = now
+	}
+	s.mu.Unlock()
+	closeAll(stale)
+	if ok {
+		return shared{e.mb}, nil
+	}
+
+	mb, err := s.build(ws, i, cipher)
+	if err != nil {
+		return nil, err
+	}
+	guarded := &guard{Mailbox: mb, s: s, ws: ws, inbox: i}
+	s.mu.Lock()
+	if cur, ok := s.open[i.ID]; ok && cur.cipher == cipher {
+		// Another caller built the same mailbox meanwhile: use theirs.
+		cur.lastUsed = now
+		s.mu.Unlock()
+		_ = mb.Close()
+		return shared{cur.mb}, nil
+	} else if ok {
+		stale = []provider.Mailbox{cur.mb}
+	}
+	s.open[i.ID] = &entry{mb: guarded, cipher: cipher, lastUsed: now}
+	s.mu.Unlock()
+	closeAll(stale)
+	return shared{guarded}, nil
+}
+
+// Forget closes a mailbox's client (deleted, or reconnected with new
+// credentials); the next Open builds a new one.
+func (s *Service) Forget(inboxID string) {
+	s.mu.Lock()
+	e, ok := s.open[inboxID]
+	delete(s.open, inboxID)
+	s.mu.Unlock()
+	if ok {
+		_ = e.mb.Close()
+	}
+}
+
+// Close closes every open mailbox.
+func (s *Service) Close() error {
+	s.mu.Lock()
+	var all []provider.Mailbox
+	for id, e := range s.open {
+		all = append(all, e.mb)
+		delete(s.open, id)
+	}
+	s.mu.Unlock()
+	closeAll(all)
+	return nil
+}
+
+// OpenCount is how many mailboxes are built and kept.
+func (s *Service) OpenCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.open)
+}
+
+func (s *Service) sweepLocked(now time.Time) []provider.Mailbox {
+	var idle []provider.Mailbox
+	for id, e := range s.open {
+		if now.Sub(e.lastUsed) > s.cfg.IdleClose {
+			idle = append(idle, e.mb)
+			delete(s.open, id)
+		}
+	}
+	return idle
+}
+
+func closeAll(list []provider.Mailbox) {
+	for _, mb := range list {
+		_ = mb.Close()
+	}
+}
+
+// shared hides Close from the engine and the reply loop, which close what
+// they open after each batch: the registry keeps the mailbox (and its
+// connections) for the next one.
+type shared struct{ provider.Mailbox }
+
+func (shared) Close() error { return nil }
+
+// errNotConfigured is returned when a mailbox's provider has no OAuth app
+// configured in this deployment.
+var errNotConfigured = errors.New("connect: the provider's OAuth app is not configured")
+
+func (s *Service) build(ws string, i store.Inbox, cipher string) (provider.Mailbox, error) {
+	creds, err := s.unseal(i.ID, cipher)
+	if err != nil {
+		return nil, err
+	}
+	switch i.Provider {
+	case store.ProviderSMTP:
+		return s.buildSMTP(i, creds)
+	case store.ProviderGmail:
+		if s.cfg.Google.ClientID == "" {
+			return nil, fmt.Errorf("gmail mailbox %s: %w", i.ID, errNotConfigured)
+		}
+		return gmail.New(gmail.Config{BaseURL: s.cfg.Google.APIBaseURL, OAuth: s.googleOAuth(), Token: creds.Token,
+			SaveToken: s.tokenSaver(ws, i.ID), HTTPClient: s.hc, Logger: s.log})
+	case store.ProviderMicrosoft:
+		if s.cfg.Microsoft.ClientID == "" {
+			return nil, fmt.Errorf("microsoft mailbox %s: %w", i.ID, errNotConfigured)
+		}
+		return microsoft.New(microsoft.Config{GraphURL: s.cfg.Microsoft.APIBaseURL, OAuth: s.microsoftOAuth(),
+			Token: creds.Token, SaveToken: s.tokenSaver(ws, i.ID), HTTPClient: s.hc, Logger: s.log})
+	}
+	return nil, fmt.Errorf("connect: no provider %q", i.Provider)
+}
+
+func (s *Service) buildSMTP(i store.Inbox, creds credentials) (provider.Mailbox, error) {
+	st, err := readSettings(i.Config)
+	if err != nil || st.SMTP == nil || st.IMAP == nil {
+		return nil, fmt.Errorf("smtp mailbox %s: unreadable server settings", i.ID)
+	}
+	return smtpimap.New(s.smtpConfig(i.Email, st, creds))
+}
+
+func (s *Service) smtpConfig(address string, st settings, creds credentials) smtpimap.Config {
+	server := func(x *serverSettings, password string) smtpimap.Server {
+		return smtpimap.Server{Host: x.Host, Port: x.Port, Username: x.Username, Password: password,
+			Security: smtpimap.Security(x.Security)}
+	}
+	return smtpimap.Config{Address: address, SMTP: server(st.SMTP, creds.SMTPPassword),
+		IMAP: server(st.IMAP, creds.IMAPPassword), TLSConfig: s.tlsConfig(), Timeout: s.cfg.SMTPTimeout, Logger: s.log}
+}
+
+// tokenSaver encrypts and stores a refreshed token, and tells the cached
+// entry its new ciphertext so the mailbox is not rebuilt for it.
+func (s *Service) tokenSaver(ws, inboxID string) provider.TokenSaver {
+	return func(ctx context.Context, tok *oauth2.Token) error {
+		cipher, err := s.seal(inboxID, credentials{Token: tok})
+		if err != nil {
+			return err
+		}
+		if err := s.st.InWorkspace(ws).SaveInboxToken(ctx, inboxID, cipher); err != nil {
+			return fmt.Errorf("save refreshed token of mailbox %s: %w", inboxID, err)
+		}
+		s.mu.Lock()
+		if e, ok := s.open[inboxID]; ok {
+			e.cipher = cipher
+		}
+		s.mu.Unlock()
+		return nil
+	}
+}

@@ -1,0 +1,124 @@
+package connect
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// Result is what a connect flow did.
+type Result struct {
+	InboxID     string `json:"inboxId"`
+	Email       string `json:"email"`
+	Reconnected bool   `json:"reconnected"`
+	// Released is how many held sends of a reconnected mailbox went back
+	// to the send engine.
+	Released int `json:"released"`
+}
+
+// connection is what a finished connect flow saves.
+type connection struct {
+	provider    string
+	email       string
+	displayName string
+	timezone    string
+	settings    settings
+	creds       credentials
+	// inboxID is the mailbox an OAuth reconnect was started for: the
+	// account the user signed in with must be that mailbox's.
+	inboxID string
+}
+
+// actor is who connects: a principal's user (and API key), or the user an
+// OAuth state names.
+type actor struct {
+	ws, userID, apiKeyID string
+	meta                 account.Meta
+}
+
+func (a actor) audit(action, inboxID string, data map[string]any) store.AuditEvent {
+	return store.AuditEvent{WorkspaceID: a.ws, ActorUserID: a.userID, ActorAPIKey: a.apiKeyID, Action: action,
+		TargetType: "inbox", TargetID: inboxID, Data: data, IP: a.meta.IP, RequestID: a.meta.RequestID}
+}
+
+// save creates the mailbox, or reconnects the workspace's mailbox with the
+// same provider and address: new credentials, active again (a mailbox a
+// person paused stays paused), held work released, inbox.reconnected.
+func (s *Service) save(ctx context.Context, a actor, c connection) (Result, error) {
+	res := Result{Email: c.email}
+	now := s.clock()
+	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+		q := tx.InWorkspace(a.ws)
+		existing, err := q.InboxByAddress(ctx, c.provider, c.email)
+		found := err == nil
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if c.inboxID != "" && (!found || existing.ID != c.inboxID) {
+			return problem.New(problem.Conflict, "wrong_account",
+				"You signed in as %s, which is not the mailbox you are reconnecting.", c.email)
+		}
+		if found {
+			return s.reconnect(ctx, tx, a, existing, c, now, &res)
+		}
+		return s.create(ctx, tx, a, c, now, &res)
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if res.Reconnected {
+		s.Forget(res.InboxID)
+	}
+	return res, nil
+}
+
+func (s *Service) reconnect(ctx context.Context, tx *store.Tx, a actor, i store.Inbox, c connection, now time.Time, res *Result) error {
+	q := tx.InWorkspace(a.ws)
+	cipher, err := s.seal(i.ID, c.creds)
+	if err != nil {
+		return err
+	}
+	status := store.InboxActive
+	if i.Status == store.InboxPaused {
+		status = store.InboxPaused
+	}
+	if err := q.ReconnectInbox(ctx, i.ID, cipher, c.settings.json(), status, now); err != nil {
+		return err
+	}
+	released, err := q.ReleaseHeldJobsOfInbox(ctx, i.ID, now)
+	if err != nil {
+		return err
+	}
+	res.InboxID, res.Reconnected, res.Released = i.ID, true, released
+	return tx.InsertAudit(ctx, a.audit("inbox.reconnected", i.ID, map[string]any{"provider": i.Provider,
+		"previousStatus": i.Status, "jobsReleased": released}))
+}
+
+func (s *Service) create(ctx context.Context, tx *store.Tx, a actor, c connection, now time.Time, res *Result) error {
+	q := tx.InWorkspace(a.ws)
+	tz := c.timezone
+	if tz == "" {
+		tz = "UTC"
+	}
+	i := store.Inbox{ID: store.NewID(), Provider: c.provider, Email: c.email, DisplayName: c.displayName,
+		DailyCap: rules.DefaultDailyCap, RampStart: rules.DefaultRampStart, RampIncrement: rules.DefaultRampIncrement,
+		MinGapSeconds: int(rules.DefaultMinGap / time.Second), Timezone: tz, RampStartedAt: now,
+		Config: c.settings.json()}
+	cipher, err := s.seal(i.ID, c.creds)
+	if err != nil {
+		return err
+	}
+	if err := q.CreateInbox(ctx, &i); err != nil {
+		return err
+	}
+	if err := q.SetInboxCredentials(ctx, i.ID, cipher, i.Config); err != nil {
+		return err
+	}
+	res.InboxID = i.ID
+	return tx.InsertAudit(ctx, a.audit("inbox.created", i.ID, map[string]any{"provider": c.provider}))
+}
