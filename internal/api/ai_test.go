@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/ai"
 	"github.com/leadbitz/leadbitz/internal/ai/openai/openaitest"
+	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/apptest"
 )
 
@@ -299,7 +300,7 @@ func TestAIProviderDownOrSlowIs503Quickly(t *testing.T) {
 	down.Close()
 	for name, fake := range map[string]*openaitest.Server{"slow": slow, "down": down} {
 		t.Run(name, func(t *testing.T) {
-			srv := startWithAITimeout(t, map[string]string{"OPENAI_API_KEY": fakeKey, "OPENAI_BASE_URL": fake.BaseURL()}, time.Second)
+			srv := apptest.StartWith(t, map[string]string{"OPENAI_API_KEY": fakeKey, "OPENAI_BASE_URL": fake.BaseURL()}, app.Options{AITimeout: time.Second})
 			ann := srv.SignUp(t, "Ann")
 			start := time.Now()
 			r := ann.Do("POST", "/api/icp/generate", map[string]string{"productDescription": payrollProduct})

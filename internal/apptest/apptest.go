@@ -57,6 +57,13 @@ func (b *SyncBuffer) String() string {
 // Redis, with a key prefix of its own.
 func Start(t testing.TB, env map[string]string) *Server {
 	t.Helper()
+	return StartWith(t, env, app.Options{})
+}
+
+// StartWith is Start with app options (shorter timeouts…); a nil
+// opts.Limiter gets Start's limiter.
+func StartWith(t testing.TB, env map[string]string, opts app.Options) *Server {
+	t.Helper()
 	vars := map[string]string{
 		"DATABASE_URL":      storetest.URL(t),
 		"LEADBITZ_DATA_DIR": t.TempDir(),
@@ -72,7 +79,10 @@ func Start(t testing.TB, env map[string]string) *Server {
 	}
 	logs := &SyncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a, err := app.New(context.Background(), cfg, log, app.Options{Limiter: limiter(t)})
+	if opts.Limiter == nil {
+		opts.Limiter = limiter(t)
+	}
+	a, err := app.New(context.Background(), cfg, log, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
