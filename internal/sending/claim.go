@@ -87,6 +87,9 @@ type batch struct {
 	result Result
 	claims []*claim
 	stops  []stop
+	// Writes gathered while deciding, sent as one statement each.
+	deferrals []store.Deferral
+	usage     []store.InboxUsage
 }
 
 // campaignState is a locked campaign with its daily count as the claim
@@ -169,6 +172,12 @@ func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 					return err
 				}
 			}
+		}
+		if err := q.DeferJobs(ctx, b.deferrals, now); err != nil {
+			return err
+		}
+		if err := q.SaveInboxesUsage(ctx, b.usage, now); err != nil {
+			return err
 		}
 		marks := make([]store.ClaimMark, len(b.claims))
 		for i, c := range b.claims {
@@ -378,17 +387,15 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 				}
 				runAt = spread.slot(in, d.NotBefore, limits, c, e.rnd)
 			}
-			if err := q.DeferJob(ctx, w.Job.ID, runAt, string(d.Reason), "", now); err != nil {
-				return err
-			}
+			b.deferrals = append(b.deferrals, store.Deferral{ID: w.Job.ID, RunAt: runAt, Reason: string(d.Reason)})
 			b.result.Processed++
 			b.result.Deferred++
 			e.metrics.deferred(string(d.Reason))
 		}
 	}
 	if reserved {
-		next := u.LastSentAt.Add(u.Gap)
-		return q.SaveInboxUsage(ctx, inbox.ID, u.SentToday, today, &u.LastSentAt, &next, now)
+		b.usage = append(b.usage, store.InboxUsage{ID: inbox.ID, SentToday: u.SentToday, Date: today,
+			LastSentAt: u.LastSentAt, NextSendAt: u.LastSentAt.Add(u.Gap)})
 	}
 	return nil
 }

@@ -181,22 +181,30 @@ func (e *Engine) record(ctx context.Context, outcomes []outcome, released []*cla
 		disconnect := map[string]string{}
 		done := map[string]string{} // campaign id → workspace id, to check for completion
 		next := map[string][]store.SendJob{}
+		var records []store.SentRecord
+		sentClaims := map[string]*claim{}
+		for _, o := range outcomes {
+			if o.err == nil {
+				records = append(records, sentRecord(o.c, o.sent, now))
+				sentClaims[o.c.w.Job.ID] = o.c
+			}
+		}
+		statuses, err := q.RecordSent(ctx, records, now)
+		if err != nil {
+			return fmt.Errorf("record sent jobs: %w", err)
+		}
+		for id, leadStatus := range statuses {
+			c := sentClaims[id]
+			sent++
+			if c.w.Job.Step >= len(c.seq.Steps) || leadStatus != store.CampaignLeadActive {
+				done[c.campaign.ID] = c.ws
+				continue
+			}
+			next[c.ws] = append(next[c.ws], nextJob(c, now))
+		}
 		for _, o := range outcomes {
 			c := o.c
 			if o.err == nil {
-				recorded, leadStatus, err := q.RecordSent(ctx, sentRecord(c, o.sent, now))
-				if err != nil {
-					return fmt.Errorf("record sent job %s: %w", c.w.Job.ID, err)
-				}
-				if !recorded {
-					continue
-				}
-				sent++
-				if c.w.Job.Step >= len(c.seq.Steps) || leadStatus != store.CampaignLeadActive {
-					done[c.campaign.ID] = c.ws
-					continue
-				}
-				next[c.ws] = append(next[c.ws], nextJob(c, now))
 				continue
 			}
 			failed++

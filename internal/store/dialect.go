@@ -178,3 +178,13 @@ func (d Dialect) asyncCommit() string {
 	}
 	return ""
 }
+
+// timeParam is a placeholder for a time inside a VALUES list, where
+// Postgres cannot infer a parameter's type from a column (it would take it as
+// text); SQLite keeps times as text anyway.
+func (d Dialect) timeParam() string {
+	if d == Postgres {
+		return "CAST(? AS TIMESTAMPTZ)"
+	}
+	return "?"
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -194,6 +195,24 @@ func (q Queries) JobsWork(ctx context.Context, jobIDs []string) ([]JobWork, erro
 	return list, rows.Err()
 }
 
+// valuesRows is how many rows one UPDATE … FROM (VALUES …) carries.
+const valuesRows = 500
+
+// eachChunk calls fn for consecutive ranges of at most valuesRows of n rows.
+func eachChunk(n int, fn func(lo, hi int) error) error {
+	for lo := 0; lo < n; lo += valuesRows {
+		if err := fn(lo, min(lo+valuesRows, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rowsOf writes n copies of a VALUES row separated by commas.
+func rowsOf(row string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
 // ClaimMark is one job the claim reserved, with the Message-ID it will be
 // sent under.
 type ClaimMark struct {
@@ -205,21 +224,38 @@ type ClaimMark struct {
 // Message-IDs: from here a stop can still cancel them, and a crash sends them
 // back to scheduled.
 func (q Queries) MarkJobsClaimed(ctx context.Context, marks []ClaimMark, at time.Time) error {
-	for _, m := range marks {
-		if _, err := q.exec(ctx, `UPDATE send_jobs SET status = 'claimed', message_id = ?, claimed_at = ?, defer_reason = '',
-			defer_detail = '', updated_at = ? WHERE id = ?`, m.MessageID, at, at, m.ID); err != nil {
-			return err
+	return eachChunk(len(marks), func(lo, hi int) error {
+		args := []any{at, at}
+		for _, m := range marks[lo:hi] {
+			args = append(args, m.ID, m.MessageID)
 		}
-	}
-	return nil
+		_, err := q.exec(ctx, `UPDATE send_jobs AS j SET status = 'claimed', message_id = v.column2, claimed_at = ?,
+			defer_reason = '', defer_detail = '', updated_at = ? FROM (VALUES `+rowsOf("(?, ?)", hi-lo)+`) AS v
+			WHERE j.id = v.column1`, args...)
+		return err
+	})
 }
 
-// DeferJob moves a scheduled job to run at runAt, with the rule that
-// blocked it.
-func (q Queries) DeferJob(ctx context.Context, id string, runAt time.Time, reason, detail string, at time.Time) error {
-	_, err := q.exec(ctx, `UPDATE send_jobs SET run_at = ?, defer_reason = ?, defer_detail = ?, updated_at = ? WHERE id = ?`,
-		runAt, reason, detail, at, id)
-	return err
+// Deferral moves a scheduled job to run later, with the rule that blocked
+// it.
+type Deferral struct {
+	ID     string
+	RunAt  time.Time
+	Reason string
+}
+
+// DeferJobs writes deferrals.
+func (q Queries) DeferJobs(ctx context.Context, list []Deferral, at time.Time) error {
+	return eachChunk(len(list), func(lo, hi int) error {
+		args := []any{at}
+		for _, d := range list[lo:hi] {
+			args = append(args, d.ID, d.RunAt, d.Reason)
+		}
+		_, err := q.exec(ctx, `UPDATE send_jobs AS j SET run_at = v.column2, defer_reason = v.column3, defer_detail = '',
+			updated_at = ? FROM (VALUES `+rowsOf("(?, "+q.d.timeParam()+", ?)", hi-lo)+`) AS v WHERE j.id = v.column1`,
+			args...)
+		return err
+	})
 }
 
 // HoldJob parks a job until a person acts (resume, reconnect, assign a
@@ -238,11 +274,28 @@ func (q Queries) CancelJob(ctx context.Context, id, reason string, at time.Time)
 	return err
 }
 
-// SaveInboxUsage writes a mailbox's usage after a claim reserved slots.
-func (q Queries) SaveInboxUsage(ctx context.Context, id string, sentToday int, date string, lastSent, nextSend *time.Time, at time.Time) error {
-	_, err := q.exec(ctx, `UPDATE inbox_connections SET sent_today = ?, sent_today_date = ?, last_sent_at = ?,
-		next_send_at = ?, updated_at = ? WHERE id = ?`, sentToday, date, lastSent, nextSend, at, id)
-	return err
+// InboxUsage is a mailbox's usage after a claim reserved slots in it.
+type InboxUsage struct {
+	ID         string
+	SentToday  int
+	Date       string // the local day SentToday counts
+	LastSentAt time.Time
+	NextSendAt time.Time
+}
+
+// SaveInboxesUsage writes mailboxes' usage after a claim.
+func (q Queries) SaveInboxesUsage(ctx context.Context, list []InboxUsage, at time.Time) error {
+	return eachChunk(len(list), func(lo, hi int) error {
+		args := []any{at}
+		for _, u := range list[lo:hi] {
+			args = append(args, u.ID, u.SentToday, u.Date, u.LastSentAt, u.NextSendAt)
+		}
+		tp := q.d.timeParam()
+		_, err := q.exec(ctx, `UPDATE inbox_connections AS i SET sent_today = v.column2, sent_today_date = v.column3,
+			last_sent_at = v.column4, next_send_at = v.column5, updated_at = ? FROM (VALUES `+
+			rowsOf("(?, CAST(? AS INTEGER), ?, "+tp+", "+tp+")", hi-lo)+`) AS v WHERE i.id = v.column1`, args...)
+		return err
+	})
 }
 
 // SaveCampaignUsage writes a campaign's daily count after a claim.

@@ -25,49 +25,110 @@ type SentRecord struct {
 	SentAt            time.Time
 }
 
-// RecordSent marks a sending job sent, advances its campaign lead (thread,
-// Message-IDs, step; completed after the last step) and stores the outbound
-// message for reply matching. recorded is false when the job was not in
-// sending (another process recorded or re-queued it): then nothing is
-// written. leadStatus is the campaign lead's status afterwards; only an
-// active lead gets its next step.
+// RecordSent marks sending jobs sent, advances their campaign leads
+// (thread, Message-IDs, step; completed after the last step) and stores the
+// outbound messages for reply matching, a few statements per batch. It
+// returns, for each job it recorded, the campaign lead's status afterwards
+// (only an active lead gets its next step). A job that was not in sending
+// (another process recorded or re-queued it) is left out and nothing is
+// written for it.
 //
-// Rows are touched job first, then campaign lead: a stop touches the
-// campaign lead then only jobs that are not sending, so the two never wait
+// Rows are touched jobs first, then campaign leads: a stop touches the
+// campaign lead, then only jobs that are not sending, so the two never wait
 // on each other in a cycle.
-func (q Queries) RecordSent(ctx context.Context, r SentRecord) (recorded bool, leadStatus string, err error) {
-	res, err := q.exec(ctx, `UPDATE send_jobs SET status = 'sent', provider_message_id = ?, thread_id = ?, sent_at = ?,
-		last_error = '', updated_at = ? WHERE id = ? AND status = 'sending'`,
-		r.ProviderMessageID, r.ThreadID, r.SentAt, r.SentAt, r.JobID)
+func (q Queries) RecordSent(ctx context.Context, list []SentRecord, at time.Time) (map[string]string, error) {
+	byJob := make(map[string]*SentRecord, len(list))
+	for i := range list {
+		byJob[list[i].JobID] = &list[i]
+	}
+	recorded := map[string]bool{}
+	err := eachChunk(len(list), func(lo, hi int) error {
+		args := []any{at, at}
+		for _, r := range list[lo:hi] {
+			args = append(args, r.JobID, r.ProviderMessageID, r.ThreadID)
+		}
+		rows, err := q.query(ctx, `UPDATE send_jobs AS j SET status = 'sent', provider_message_id = v.column2,
+			thread_id = v.column3, sent_at = ?, last_error = '', updated_at = ?
+			FROM (VALUES `+rowsOf("(?, ?, ?)", hi-lo)+`) AS v WHERE j.id = v.column1 AND j.status = 'sending'
+			RETURNING id`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			recorded[id] = true
+		}
+		return rows.Err()
+	})
+	if err != nil || len(recorded) == 0 {
+		return nil, err
+	}
+	var done []*SentRecord
+	for _, r := range list {
+		if recorded[r.JobID] {
+			done = append(done, byJob[r.JobID])
+		}
+	}
+	statusByLead := map[string]string{}
+	err = eachChunk(len(done), func(lo, hi int) error {
+		args := []any{at, at}
+		for _, r := range done[lo:hi] {
+			last := 0
+			if r.LastStep {
+				last = 1
+			}
+			args = append(args, r.CampaignLeadID, r.Step, r.ThreadID, r.MessageID, strings.Join(r.References, " "),
+				r.Subject, last)
+		}
+		rows, err := q.query(ctx, `UPDATE campaign_leads AS cl SET last_step_sent = v.column2, thread_id = v.column3,
+			last_message_id = v.column4, references_ids = v.column5, last_sent_at = ?, updated_at = ?,
+			first_message_id = CASE WHEN v.column2 = 1 THEN v.column4 ELSE cl.first_message_id END,
+			first_subject = CASE WHEN v.column2 = 1 THEN v.column6 ELSE cl.first_subject END,
+			status = CASE WHEN cl.status = 'active' AND v.column7 = 1 THEN 'completed' ELSE cl.status END,
+			status_reason = CASE WHEN cl.status = 'active' AND v.column7 = 1 THEN 'every step was sent' ELSE cl.status_reason END
+			FROM (VALUES `+rowsOf("(?, CAST(? AS INTEGER), ?, ?, ?, ?, CAST(? AS INTEGER))", hi-lo)+`) AS v
+			WHERE cl.id = v.column1 RETURNING id, status`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, status string
+			if err := rows.Scan(&id, &status); err != nil {
+				return err
+			}
+			statusByLead[id] = status
+		}
+		return rows.Err()
+	})
 	if err != nil {
-		return false, "", err
+		return nil, err
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, "", err
+	err = eachChunk(len(done), func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*17)
+		for _, r := range done[lo:hi] {
+			args = append(args, NewID(), r.WorkspaceID, nullString(r.InboxID), r.JobID, r.CampaignLeadID, r.MessageID,
+				r.InReplyTo, strings.Join(r.References[:max(len(r.References)-1, 0)], " "), r.ProviderMessageID,
+				r.ThreadID, r.From, r.To, r.Subject, r.Body, r.SentAt, r.SentAt)
+		}
+		_, err := q.exec(ctx, `INSERT INTO messages (id, workspace_id, inbox_id, send_job_id, campaign_lead_id, direction,
+			message_id, in_reply_to, references_ids, provider_message_id, thread_id, from_addr, to_addr, subject, text_body,
+			occurred_at, created_at) VALUES `+rowsOf("(?, ?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", hi-lo)+`
+			ON CONFLICT (workspace_id, inbox_id, message_id) DO NOTHING`, args...)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	set := `last_step_sent = ?, thread_id = ?, last_message_id = ?, references_ids = ?, last_sent_at = ?, updated_at = ?`
-	args := []any{r.Step, r.ThreadID, r.MessageID, strings.Join(r.References, " "), r.SentAt, r.SentAt}
-	if r.Step == 1 {
-		set += `, first_message_id = ?, first_subject = ?`
-		args = append(args, r.MessageID, r.Subject)
+	out := make(map[string]string, len(done))
+	for _, r := range done {
+		out[r.JobID] = statusByLead[r.CampaignLeadID]
 	}
-	if r.LastStep {
-		set += `, status = CASE WHEN status = 'active' THEN 'completed' ELSE status END,
-			status_reason = CASE WHEN status = 'active' THEN 'every step was sent' ELSE status_reason END`
-	}
-	args = append(args, r.CampaignLeadID, r.WorkspaceID)
-	if err := q.queryRow(ctx, `UPDATE campaign_leads SET `+set+` WHERE id = ? AND workspace_id = ? RETURNING status`,
-		args...).Scan(&leadStatus); err != nil {
-		return false, "", notFound(err)
-	}
-	_, err = q.exec(ctx, `INSERT INTO messages (id, workspace_id, inbox_id, send_job_id, campaign_lead_id, direction,
-		message_id, in_reply_to, references_ids, provider_message_id, thread_id, from_addr, to_addr, subject, text_body,
-		occurred_at, created_at) VALUES (?, ?, ?, ?, ?, 'outbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (workspace_id, inbox_id, message_id) DO NOTHING`,
-		NewID(), r.WorkspaceID, nullString(r.InboxID), r.JobID, r.CampaignLeadID, r.MessageID, r.InReplyTo,
-		strings.Join(r.References[:max(len(r.References)-1, 0)], " "), r.ProviderMessageID, r.ThreadID, r.From, r.To,
-		r.Subject, r.Body, r.SentAt, r.SentAt)
-	return true, leadStatus, err
+	return out, nil
 }
 
 // RecordRetry sends a job that failed for now back to scheduled at runAt,
