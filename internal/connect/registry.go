@@ -37,13 +37,17 @@ func (s *Service) Openers() map[string]sending.Opener {
 // stored credentials are unchanged. The returned Mailbox's Close does
 // nothing: the registry closes it when it is idle, rebuilt or forgotten.
 func (s *Service) Open(ctx context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
+	now := s.now()
+	s.mu.Lock()
+	stale := s.sweepLocked(now)
+	s.mu.Unlock()
+	closeAll(stale)
 	cipher, err := s.st.InWorkspace(ws).InboxCredentials(ctx, i.ID)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
 	s.mu.Lock()
-	stale := s.sweepLocked(now)
+	stale = nil
 	e, ok := s.open[i.ID]
 	if ok && e.cipher != cipher {
 		stale = append(stale, e.mb)

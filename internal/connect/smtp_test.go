@@ -1,0 +1,186 @@
+package connect_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+const (
+	smtpUser = "sales@example.org"
+	smtpPass = "s3cret-password"
+)
+
+// smtpServers starts an SMTP and an IMAP server (STARTTLS, one user) and
+// makes the service trust their certificate.
+func smtpServers(t *testing.T, h *harness) (*smtpimapfake.SMTPServer, *smtpimapfake.IMAPServer) {
+	t.Helper()
+	tl, err := smtpimapfake.NewTLS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := smtpimapfake.StartSMTP(smtpimapfake.SMTPOptions{Username: smtpUser, Password: smtpPass, TLS: tl.Server})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	i, err := smtpimapfake.StartIMAP(smtpimapfake.IMAPOptions{Username: smtpUser, Password: smtpPass, TLS: tl.Server,
+		Folders: map[string][]imap.MailboxAttr{"Sent": {imap.MailboxAttrSent}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { i.Close() })
+	h.svc.TrustRoots(tl.Client())
+	return s, i
+}
+
+func smtpInput(s *smtpimapfake.SMTPServer, i *smtpimapfake.IMAPServer, password string) connect.SMTPInput {
+	return connect.SMTPInput{Email: "Sales@Example.org", DisplayName: "Sam", Timezone: "Europe/Paris",
+		SMTP: connect.ServerInput{Host: s.Host, Port: s.Port, Username: smtpUser, Password: password, Security: "starttls"},
+		IMAP: connect.ServerInput{Host: i.Host, Port: i.Port, Username: smtpUser, Password: password, Security: "starttls"}}
+}
+
+func TestConnectSMTPVerifiesFirst(t *testing.T) {
+	h := newHarness(t)
+	s, i := smtpServers(t, h)
+
+	_, err := h.svc.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, "wrong-password"), account.Meta{})
+	p, ok := problem.As(err)
+	if !ok || p.Kind != problem.Invalid || p.Code != "connection_failed" {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if !strings.Contains(p.Details["smtp"].(string), "535") || p.Details["imap"] == nil {
+		t.Errorf("details %v: want each server's answer", p.Details)
+	}
+	if strings.Contains(p.Message, "wrong-password") || strings.Contains(p.Details["smtp"].(string), "wrong-password") {
+		t.Fatalf("the password is echoed: %v", p)
+	}
+	if list, _ := h.scope().Inboxes(h.ctx); len(list) != 0 {
+		t.Fatalf("a mailbox was saved although the check failed: %+v", list)
+	}
+
+	res, err := h.svc.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, smtpPass), account.Meta{IP: "192.0.2.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib := h.inbox(res.InboxID)
+	if ib.Provider != store.ProviderSMTP || ib.Email != "sales@example.org" || ib.DisplayName != "Sam" ||
+		ib.Timezone != "Europe/Paris" || res.Reconnected {
+		t.Fatalf("created %+v (%+v)", ib, res)
+	}
+	if strings.Contains(ib.Config, smtpPass) || !strings.Contains(ib.Config, `"security":"starttls"`) {
+		t.Fatalf("config %s: want the servers without the password", ib.Config)
+	}
+	cipher, _ := h.scope().InboxCredentials(h.ctx, ib.ID)
+	plain, err := h.keys.Decrypt(cipher, store.CredentialsAD(ib.ID))
+	if err != nil || !strings.Contains(string(plain), smtpPass) || strings.Contains(cipher, smtpPass) {
+		t.Fatalf("credentials: %v", err)
+	}
+	if ev := h.audits("inbox.created"); len(ev) != 1 || ev[0].IP != "192.0.2.1" {
+		t.Fatalf("audit %+v", ev)
+	}
+
+	mb, err := h.svc.Open(h.ctx, h.p.WorkspaceID, ib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mb.Send(h.ctx, outgoing(t, "sales@example.org", "lead@example.net", "Hello")); err != nil {
+		t.Fatal(err)
+	}
+	if s.Count() != 1 {
+		t.Fatalf("the SMTP server got %d messages", s.Count())
+	}
+
+	// The same address again reconnects it (a changed password).
+	res2, err := h.svc.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, smtpPass), account.Meta{})
+	if err != nil || !res2.Reconnected || res2.InboxID != ib.ID {
+		t.Fatalf("second connect: %+v, %v", res2, err)
+	}
+}
+
+func TestConnectSMTPInputChecks(t *testing.T) {
+	h := newHarness(t)
+	for _, tc := range []struct {
+		name  string
+		edit  func(*connect.SMTPInput)
+		field string
+	}{
+		{"bad email", func(in *connect.SMTPInput) { in.Email = "not an address" }, "email"},
+		{"no host", func(in *connect.SMTPInput) { in.SMTP.Host = "" }, "smtp.host"},
+		{"host with a path", func(in *connect.SMTPInput) { in.IMAP.Host = "mail.example.org/x" }, "imap.host"},
+		{"bad port", func(in *connect.SMTPInput) { in.SMTP.Port = 70000 }, "smtp.port"},
+		{"unknown security", func(in *connect.SMTPInput) { in.SMTP.Security = "ssl3" }, "smtp.security"},
+		{"plain to a public host", func(in *connect.SMTPInput) { in.SMTP.Security = "none" }, "smtp.security"},
+		{"no IMAP user", func(in *connect.SMTPInput) { in.IMAP.Username = "" }, "imap.username"},
+		{"no password", func(in *connect.SMTPInput) { in.SMTP.Password = "" }, "smtp.password"},
+		{"bad time zone", func(in *connect.SMTPInput) { in.Timezone = "Mars/Olympus" }, "timezone"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := connect.SMTPInput{Email: "sales@example.org",
+				SMTP: connect.ServerInput{Host: "smtp.example.org", Username: "u", Password: "p"},
+				IMAP: connect.ServerInput{Host: "imap.example.org", Username: "u", Password: "p"}}
+			tc.edit(&in)
+			_, err := h.svc.ConnectSMTP(h.ctx, h.p, in, account.Meta{})
+			p, ok := problem.As(err)
+			if !ok || p.Kind != problem.Invalid || p.Fields[tc.field] == "" {
+				t.Fatalf("got %v, want a 422 on %s", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestRegistryRebuildsOnNewCredentialsAndClosesIdle(t *testing.T) {
+	h := newHarness(t)
+	s, i := smtpServers(t, h)
+	res, err := h.svc.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, smtpPass), account.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib := h.inbox(res.InboxID)
+	verified := s.Connections() // the check before saving
+	first, err := h.svc.Open(h.ctx, h.p.WorkspaceID, ib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := first.Send(h.ctx, outgoing(t, "sales@example.org", "lead@example.net", "Hello")); err != nil {
+			t.Fatal(err)
+		}
+		_ = first.Close() // what the engine does after each batch
+		if again, _ := h.svc.Open(h.ctx, h.p.WorkspaceID, ib); again != first {
+			t.Fatal("a second Open built another mailbox")
+		}
+	}
+	if n := s.Connections() - verified; n != 1 {
+		t.Fatalf("%d SMTP connections for 3 sends: the connection is not reused", n)
+	}
+
+	// Reconnecting stores new credentials: the next Open builds anew.
+	if _, err := h.svc.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, smtpPass), account.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := h.svc.Open(h.ctx, h.p.WorkspaceID, ib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second == first {
+		t.Fatal("new credentials did not rebuild the mailbox")
+	}
+
+	// A mailbox nobody opened for longer than IdleClose is closed by the
+	// next Open of any mailbox.
+	h.clock.Add(11 * time.Minute)
+	other := store.Inbox{ID: "none", Provider: store.ProviderSMTP}
+	_, _ = h.svc.Open(h.ctx, h.p.WorkspaceID, other) // not found, but it sweeps
+	if n := h.svc.OpenCount(); n != 0 {
+		t.Fatalf("%d mailboxes kept after being idle", n)
+	}
+}
