@@ -7,6 +7,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -17,7 +18,8 @@ type Result struct {
 	Email       string `json:"email"`
 	Reconnected bool   `json:"reconnected"`
 	// Released is how many held sends of a reconnected mailbox went back
-	// to the send engine.
+	// to the send engine, with the leads of its campaigns that were left
+	// without a mailbox while it was down.
 	Released int `json:"released"`
 }
 
@@ -93,6 +95,19 @@ func (s *Service) reconnect(ctx context.Context, tx *store.Tx, a actor, i store.
 	released, err := q.ReleaseHeldJobsOfInbox(ctx, i.ID, now)
 	if err != nil {
 		return err
+	}
+	// Leads that joined its campaigns while it was the only mailbox and
+	// down have none: give them one now.
+	campaigns, err := q.CampaignsUsingInbox(ctx, i.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range campaigns {
+		n, err := sending.Reassign(ctx, tx, a.ws, c, "", now)
+		if err != nil {
+			return err
+		}
+		released += n
 	}
 	res.InboxID, res.Reconnected, res.Released = i.ID, true, released
 	return tx.InsertAudit(ctx, a.audit("inbox.reconnected", i.ID, map[string]any{"provider": i.Provider,
