@@ -142,8 +142,15 @@ func owner(src store.LeadSource) account.Principal {
 	return account.Principal{User: store.User{ID: src.CreatedBy}, WorkspaceID: src.WorkspaceID}
 }
 
-// finish marks an import done, records its totals and removes its file.
+// finish marks an import done, records its totals and removes its file. A
+// big import first refreshes the lead tables' planner statistics, so that
+// searches are well planned as soon as the import shows done.
 func (im *Importer) finish(ctx context.Context, src store.LeadSource, c store.ImportCounts) error {
+	if c.Created+c.Updated >= statsAfterRows {
+		if err := im.store.RefreshLeadStats(ctx); err != nil {
+			im.cfg.Log.Warn("refresh lead statistics after import", "import_id", src.ID, "err", err)
+		}
+	}
 	err := im.store.InTx(ctx, func(tx *store.Tx) error {
 		sc := tx.InWorkspace(src.WorkspaceID)
 		if err := sc.SetImportTotal(ctx, src.ID, c.RowsDone); err != nil {
@@ -160,11 +167,6 @@ func (im *Importer) finish(ctx context.Context, src store.LeadSource, c store.Im
 		return err
 	}
 	_ = os.Remove(im.path(src.ID))
-	if c.Created+c.Updated >= statsAfterRows {
-		if err := im.store.RefreshLeadStats(ctx); err != nil {
-			im.cfg.Log.Warn("refresh lead statistics after import", "import_id", src.ID, "err", err)
-		}
-	}
 	return nil
 }
 
