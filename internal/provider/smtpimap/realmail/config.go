@@ -263,9 +263,12 @@ smtpd_error_sleep_time = 0
 
 // postfixMaster: submission with STARTTLS required before AUTH, and
 // "submissions" with implicit TLS; only authenticated clients may send.
+// Each smtpd serves one client (max_use=1), so a password changed with
+// AddUser is checked by Dovecot's new auth process, not a kept connection.
 // No daemon is chrooted (the queue is not under /var/spool/postfix).
 const postfixMaster = `127.0.0.1:{{.SubmissionPort}} inet n - n - - smtpd
   -o syslog_name=postfix/submission
+  -o max_use=1
   -o smtpd_tls_security_level=encrypt
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_tls_auth_only=yes
@@ -274,6 +277,7 @@ const postfixMaster = `127.0.0.1:{{.SubmissionPort}} inet n - n - - smtpd
   -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject
 127.0.0.1:{{.SubmissionsPort}} inet n - n - - smtpd
   -o syslog_name=postfix/submissions
+  -o max_use=1
   -o smtpd_tls_wrappermode=yes
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject

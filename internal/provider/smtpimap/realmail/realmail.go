@@ -181,13 +181,33 @@ func (s *Server) Stop() error {
 // Address returns local@Domain.
 func (s *Server) Address(local string) string { return local + "@" + s.Domain }
 
-// AddUser creates (or changes the password of) a mailbox. Dovecot rereads
-// its passwd-file when it changes, so the user can log in at once.
+// AddUser creates (or changes the password of) a mailbox. Once it
+// returns, the new password works and an old one does not: Dovecot is
+// reloaded (its auth process keeps what it read) and asked until it agrees.
 func (s *Server) AddUser(addr, password string) error {
 	s.mu.Lock()
 	s.users[strings.ToLower(addr)] = password
 	s.mu.Unlock()
-	return s.writeUsers()
+	if err := s.writeUsers(); err != nil {
+		return err
+	}
+	if s.dovecot == nil || s.dovecot.Process == nil {
+		return nil
+	}
+	if err := s.dovecot.Process.Signal(syscall.SIGHUP); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := exec.Command("doveadm", "-c", s.path("dovecot", "dovecot.conf"), "auth", "test", addr, password).Run()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("realmail: dovecot does not accept the new password of %s: %w", addr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // ClientTLS returns a TLS configuration that trusts the server's throw-away

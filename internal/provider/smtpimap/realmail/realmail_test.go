@@ -217,6 +217,26 @@ func TestRealServer(t *testing.T) {
 		}
 	})
 
+	t.Run("a changed password disconnects", func(t *testing.T) {
+		ctx := ctxFor(t)
+		cfg := srv.Config("carol@example.test")
+		carol := open(t, cfg)
+		if _, _, err := carol.FindSent(ctx, "<x@example.test>"); err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.AddUser("carol@example.test", "carol-new-password"); err != nil {
+			t.Fatal(err)
+		}
+		err := smtpimap.Verify(ctx, cfg)
+		var ve *smtpimap.VerifyError
+		if !errors.As(err, &ve) || provider.Kind(ve.SMTP) != provider.Auth || provider.Kind(ve.IMAP) != provider.Auth {
+			t.Fatalf("old password after the change: %v", err)
+		}
+		if err := smtpimap.Verify(ctx, srv.Config("carol@example.test")); err != nil {
+			t.Fatalf("new password: %v", err)
+		}
+	})
+
 	t.Run("uidvalidity change rescans", func(t *testing.T) {
 		ctx := ctxFor(t)
 		dave := open(t, srv.Config("dave@example.test"))
