@@ -16,6 +16,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/assist"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/leadimport"
@@ -64,6 +65,7 @@ type Deps struct {
 	Metrics     http.Handler
 	Campaigns   *campaign.Service
 	Inboxes     *inbox.Service
+	Connect     *connect.Service
 	Unsubscribe *sending.Unsubscribe
 	Leads       *leads.Service
 	Imports     *leadimport.Importer

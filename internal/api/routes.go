@@ -66,6 +66,13 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/inboxes", Access: Workspace, Summary: "List mailboxes with today's sends and limit", handle: a.listInboxes},
 		{Method: http.MethodGet, Path: "/api/inboxes/{id}", Access: Workspace, Summary: "One mailbox", handle: a.getInbox},
 		{Method: http.MethodPost, Path: "/api/inboxes/sandbox", Access: Workspace, Summary: "Add a sandbox mailbox (a local simulated mailbox)", handle: a.createSandboxInbox},
+
+		// Mailbox connections: SMTP+IMAP (verified first) and OAuth (Gmail, Microsoft 365); an address the workspace has is reconnected.
+		{Method: http.MethodPost, Path: "/api/inboxes/smtp", Access: Workspace, Summary: "Connect an SMTP+IMAP mailbox after checking both logins (422 connection_failed with the servers' answers); 200 when it reconnects one", handle: a.connectSMTP},
+		{Method: http.MethodGet, Path: "/api/oauth/google/start", Access: Workspace, Summary: "302 to Google's consent page (state + PKCE; ?inboxId= reconnects)", handle: a.startGoogleOAuth},
+		{Method: http.MethodGet, Path: "/api/oauth/google/callback", Access: Public, Summary: "Google's redirect: creates or reconnects the Gmail mailbox, 302 back to /mailboxes", handle: a.googleOAuthCallback},
+		{Method: http.MethodGet, Path: "/api/oauth/microsoft/start", Access: Workspace, Summary: "302 to Microsoft's consent page (state + PKCE; ?inboxId= reconnects)", handle: a.startMicrosoftOAuth},
+		{Method: http.MethodGet, Path: "/api/oauth/microsoft/callback", Access: Public, Summary: "Microsoft's redirect: creates or reconnects the Microsoft 365 mailbox, 302 back to /mailboxes", handle: a.microsoftOAuthCallback},
 		{Method: http.MethodPatch, Path: "/api/inboxes/{id}", Access: Workspace, Summary: "Change a mailbox's limits, signature or status (active|paused)", handle: a.patchInbox},
 		{Method: http.MethodDelete, Path: "/api/inboxes/{id}", Access: Workspace, Summary: "Delete a mailbox; its leads move to the campaigns' other mailboxes or wait", handle: a.deleteInbox},
 		{Method: http.MethodGet, Path: "/api/inboxes/{id}/sandbox/messages", Access: Workspace, Summary: "Sandbox only: what it has sent, newest first (?folder=inbox for received)", handle: a.listSandboxMessages},

@@ -20,7 +20,9 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/api"
 	"github.com/leadbitz/leadbitz/internal/assist"
+	"github.com/leadbitz/leadbitz/internal/bounceguard"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/leadimport"
 	"github.com/leadbitz/leadbitz/internal/leads"
@@ -39,11 +41,14 @@ type App struct {
 	Limiter  ratelimit.Limiter
 	Accounts *account.Service
 	Sending  *Sending
-	Leads    *leads.Service
-	Imports  *leadimport.Importer
-	Assist   *assist.Service
-	Registry *prometheus.Registry
-	Handler  http.Handler
+	// Connect connects real mailboxes and opens them for sending and sync.
+	Connect     *connect.Service
+	BounceGuard *bounceguard.Guard
+	Leads       *leads.Service
+	Imports     *leadimport.Importer
+	Assist      *assist.Service
+	Registry    *prometheus.Registry
+	Handler     http.Handler
 }
 
 // Options change how New starts.
@@ -107,6 +112,9 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	}
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := a.initConnect(); err != nil {
+		return err
+	}
 	if err := a.initSending(ctx); err != nil {
 		return err
 	}
@@ -121,7 +129,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	jsonAPI := api.New(api.Deps{
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log, Leads: a.Leads, Imports: a.Imports,
 		Metrics:   promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
-		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe,
+		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
 		Cron: cronRunner{a.Sending.Engine}, Assist: a.Assist,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
@@ -197,6 +205,9 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 func (a *App) Close() error {
 	if a.Imports != nil {
 		a.Imports.Stop()
+	}
+	if a.Connect != nil {
+		a.Connect.Close()
 	}
 	return a.Store.Close()
 }

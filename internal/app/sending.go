@@ -53,15 +53,20 @@ func (a *App) initSending(ctx context.Context) error {
 	return nil
 }
 
-// mailboxProviders are the provider kinds this build can send through. The
-// real providers (Gmail, Microsoft, SMTP) join here with their credentials;
-// until then their mailboxes' jobs are held as provider_unavailable.
+// mailboxProviders are the provider kinds this build can send through:
+// the sandbox, and the real ones (Gmail, Microsoft, SMTP) from the
+// connect registry, which decrypts their credentials and reuses one
+// mailbox per inbox.
 func (a *App) mailboxProviders() map[string]sending.Opener {
-	return map[string]sending.Opener{
+	openers := map[string]sending.Opener{
 		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
 			return sandbox.New(a.Store, ws, i.ID), nil
 		},
 	}
+	for kind, open := range a.Connect.Openers() {
+		openers[kind] = open
+	}
+	return openers
 }
 
 // cronRunner is the engine behind POST /api/cron/*.
@@ -89,7 +94,7 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 			_, err := a.Sending.Engine.Tick(ctx)
 			return err
 		}}
-	sch, err := scheduler.New(ctx, a.Store, a.Log, []scheduler.Task{tick})
+	sch, err := scheduler.New(ctx, a.Store, a.Log, []scheduler.Task{tick, a.guardTask()})
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}

@@ -54,6 +54,16 @@ type View struct {
 	RampDays      int        `json:"rampDays"` // M
 	LastSentAt    *time.Time `json:"lastSentAt"`
 	CreatedAt     time.Time  `json:"createdAt"`
+	// Health of the inbox sync: the last good pass, the provider's last
+	// answer when a pass failed, and how many failed in a row.
+	LastSyncAt          *time.Time `json:"lastSyncAt"`
+	LastError           string     `json:"lastError"`
+	ConsecutiveFailures int        `json:"consecutiveFailures"`
+}
+
+func withHealth(v View, h store.InboxHealth) View {
+	v.LastSyncAt, v.LastError, v.ConsecutiveFailures = h.LastSyncAt, h.LastError, h.ConsecutiveFailures
+	return v
 }
 
 func (s *Service) view(i store.Inbox) View {
@@ -76,9 +86,13 @@ func (s *Service) List(ctx context.Context, ws string) ([]View, error) {
 	if err != nil {
 		return nil, err
 	}
+	health, err := s.st.InWorkspace(ws).InboxHealth(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]View, len(list))
 	for i, x := range list {
-		out[i] = s.view(x)
+		out[i] = withHealth(s.view(x), health[x.ID])
 	}
 	return out, nil
 }
@@ -89,7 +103,11 @@ func (s *Service) Get(ctx context.Context, ws, id string) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
-	return s.view(i), nil
+	health, err := s.st.InWorkspace(ws).InboxHealth(ctx)
+	if err != nil {
+		return View{}, err
+	}
+	return withHealth(s.view(i), health[id]), nil
 }
 
 // Patch is the body of PATCH /api/inboxes/{id}; every field is optional.

@@ -1,0 +1,40 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/bounceguard"
+	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/scheduler"
+)
+
+// GuardEvery is how often the bounce guard checks campaigns and mailboxes;
+// bounces arrive with the inbox sync, once a minute.
+const GuardEvery = time.Minute
+
+// initConnect builds the mailbox connections service (the provider
+// registry of the real mailboxes) and the bounce guard. It needs the store
+// and the keys; the send engine and the reply loop open mailboxes through
+// it, so it comes before them.
+func (a *App) initConnect() error {
+	c := a.Config
+	var err error
+	a.Connect, err = connect.New(connect.Config{Store: a.Store, Keys: a.Keys, BaseURL: c.BaseURL, Log: a.Log,
+		Google: connect.OAuthApp{ClientID: c.GoogleClientID, ClientSecret: c.GoogleClientSecret,
+			AuthBaseURL: c.GoogleOAuthBaseURL, APIBaseURL: c.GmailAPIBaseURL},
+		Microsoft: connect.OAuthApp{ClientID: c.MicrosoftClientID, ClientSecret: c.MicrosoftClientSecret,
+			AuthBaseURL: c.MicrosoftLoginBaseURL, APIBaseURL: c.GraphAPIBaseURL},
+	})
+	a.BounceGuard = &bounceguard.Guard{Store: a.Store, Log: a.Log}
+	return err
+}
+
+// guardTask is the periodic bounce guard for the scheduler.
+func (a *App) guardTask() scheduler.Task {
+	return scheduler.Task{Name: "bounce_guard", Every: GuardEvery, Timeout: 5 * time.Minute,
+		Run: func(ctx context.Context) error {
+			_, err := a.BounceGuard.Check(ctx)
+			return err
+		}}
+}
