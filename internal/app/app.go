@@ -133,7 +133,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 		Cron: cronRunner{a.Sending.Engine}, Assist: a.Assist,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
-		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes})
+		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // campaignData is the campaign page: its numbers, what it waits for, the
@@ -18,6 +19,9 @@ type campaignData struct {
 	Waiting  string       // why the next email waits, in words
 	Held     []heldReason // emails that wait for a person
 	Blocked  []campaign.Check
+	Activity activityView  // daily sends and replies, 30 days
+	Forecast *forecastView // the plan for the next days
+	Resume   string        // a draft's wizard step to continue at
 }
 
 type heldReason struct {
@@ -62,7 +66,22 @@ func (w *Web) loadCampaign(v *view, id string) error {
 		}
 		sort.Slice(data.Held, func(i, j int) bool { return data.Held[i].Count > data.Held[j].Count })
 	}
-	v.Title, v.Nav, v.Data = c.Name, "campaigns", data
+	if data.Activity, err = w.activity(ctx, v.P.WorkspaceID, c, time.Now()); err != nil {
+		return err
+	}
+	if c.Status != store.CampaignCompleted {
+		unstarted := 0
+		if c.Status == store.CampaignDraft {
+			unstarted = c.Stats.Leads
+		}
+		if data.Forecast, err = w.forecast(ctx, v.P.WorkspaceID, c, unstarted); err != nil {
+			return err
+		}
+	}
+	if c.Status == store.CampaignDraft {
+		data.Resume = "/campaigns/" + c.ID + "/setup"
+	}
+	v.Title, v.Nav, v.Tab, v.Data = c.Name, "campaigns", "overview", data
 	return nil
 }
 

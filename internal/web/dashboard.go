@@ -1,7 +1,11 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
+
+	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // dashboardCampaigns is how many recent campaigns the dashboard lists.
@@ -11,6 +15,16 @@ type dashboardData struct {
 	Checklist checklist
 	Campaigns []campaignRow
 	Mailboxes []mailboxRow
+	Resume    *resumeCard
+}
+
+// resumeCard offers to continue the campaign wizard where the user left it.
+type resumeCard struct {
+	Name   string
+	Link   string
+	Step   string
+	Number int
+	Of     int
 }
 
 // dashboard is the home page: the setup checklist until the workspace is
@@ -41,6 +55,27 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *view) error 
 	for _, in := range inboxes {
 		data.Mailboxes = append(data.Mailboxes, mailboxRow{in})
 	}
+	if data.Resume, err = w.resumeCard(r.Context(), scope); err != nil {
+		return err
+	}
 	v.Title, v.Nav, v.Data = "Dashboard", "dashboard", data
 	return v.render(rw, http.StatusOK)
+}
+
+// resumeCard is the draft whose wizard was used last, nil when none waits.
+func (w *Web) resumeCard(ctx context.Context, scope store.Scope) (*resumeCard, error) {
+	st, err := scope.LatestCampaignWizard(ctx, wizardDone)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := scope.Campaign(ctx, st.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	i := wizardIndex(st.Step)
+	return &resumeCard{Name: c.Name, Link: setupPath(c.ID, wizardSteps[i].Key), Step: wizardSteps[i].Title,
+		Number: i + 1, Of: len(wizardSteps)}, nil
 }

@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"bytes"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -125,4 +128,71 @@ func inlineCode(root *html.Node) []string {
 		}
 	})
 	return found
+}
+
+// postFile uploads a file as a browser's multipart form does.
+func postFile(t *testing.T, c *apptest.Client, path, fileName, content string) apptest.Response {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", fileName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(fw, content); err != nil {
+		t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, c.URL()+path, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", c.URL())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.Send(req)
+}
+
+// apiImport imports a CSV through the JSON API and waits for it to end; it
+// returns the import's id.
+func apiImport(t *testing.T, c *apptest.Client, csv string) string {
+	t.Helper()
+	r := postFile(t, c, "/api/leads/import", "leads.csv", csv)
+	if r.Status != http.StatusAccepted {
+		t.Fatalf("import: %d %s", r.Status, r.Body)
+	}
+	id := r.Map(t)["importId"].(string)
+	waitImport(t, c, id)
+	return id
+}
+
+// waitImport polls an import until it is no longer running.
+func waitImport(t *testing.T, c *apptest.Client, id string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st := c.Must(http.StatusOK, "GET", "/api/leads/imports/"+id, nil).Map(t)
+		if st["status"] != "running" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("import %s still running: %v", id, st)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stagedUpload uploads a CSV to the Leads import page and returns the
+// staged upload's token from the mapping step it redirects to.
+func stagedUpload(t *testing.T, c *apptest.Client, csv string) string {
+	t.Helper()
+	r := postFile(t, c, "/leads/import/upload", "leads.csv", csv)
+	loc := r.Header.Get("Location")
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/leads/import/map/") {
+		t.Fatalf("upload: %d to %q; %.300s", r.Status, loc, r.Body)
+	}
+	token, _, _ := strings.Cut(strings.TrimPrefix(loc, "/leads/import/map/"), "?")
+	return token
 }

@@ -19,6 +19,35 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"POST", "/campaigns/{campaign}/launch"},
 	{"POST", "/campaigns/{campaign}/pause"},
 	{"POST", "/campaigns/{campaign}/resume"},
+	{"GET", "/campaigns/{campaign}/leads"},
+	{"GET", "/campaigns/{campaign}/setup"},
+	{"GET", "/campaigns/{campaign}/setup/mailboxes"},
+	{"POST", "/campaigns/{campaign}/setup/mailboxes"},
+	{"POST", "/campaigns/{campaign}/setup/mailboxes/sandbox"},
+	{"GET", "/campaigns/{campaign}/setup/icp"},
+	{"POST", "/campaigns/{campaign}/setup/icp"},
+	{"POST", "/campaigns/{campaign}/setup/icp/generate"},
+	{"POST", "/campaigns/{campaign}/setup/icp/use"},
+	{"POST", "/campaigns/{campaign}/setup/icp/skip"},
+	{"GET", "/campaigns/{campaign}/setup/leads"},
+	{"POST", "/campaigns/{campaign}/setup/leads"},
+	{"POST", "/campaigns/{campaign}/setup/leads/upload"},
+	{"GET", "/campaigns/{campaign}/setup/leads/map/{upload}"},
+	{"POST", "/campaigns/{campaign}/setup/leads/map/{upload}"},
+	{"POST", "/campaigns/{campaign}/setup/leads/add"},
+	{"GET", "/campaigns/{campaign}/setup/sequence"},
+	{"POST", "/campaigns/{campaign}/setup/sequence"},
+	{"GET", "/campaigns/{campaign}/setup/schedule"},
+	{"POST", "/campaigns/{campaign}/setup/schedule"},
+	{"GET", "/campaigns/{campaign}/setup/review"},
+	{"POST", "/campaigns/{campaign}/setup/launch"},
+	{"GET", "/leads/import/map/{upload}"},
+	{"POST", "/leads/import/map/{upload}"},
+	{"GET", "/leads/imports/{import}"},
+	{"GET", "/leads/imports/{import}/progress"},
+	{"GET", "/leads/imports/{import}/rejected.csv"},
+	{"GET", "/leads/suppressions/{suppression}/remove"},
+	{"POST", "/leads/suppressions/{suppression}/remove"},
 	{"GET", "/settings/api-keys/{apiKey}/revoke"},
 	{"POST", "/settings/api-keys/{apiKey}/revoke"},
 }
@@ -29,9 +58,12 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 	owner := srv.SignUp(t, "Olga")
 	stranger := srv.SignUp(t, "Sid")
 	ids := map[string]string{
-		"apiKey":   owner.Must(201, "POST", "/api/api-keys", map[string]string{"name": "k"}).Map(t)["id"].(string),
-		"lead":     owner.Must(201, "POST", "/api/leads", map[string]string{"email": "x@acme.example"}).Map(t)["id"].(string),
-		"campaign": owner.Must(201, "POST", "/api/campaigns", map[string]string{"name": "c", "timezone": "UTC"}).Map(t)["id"].(string),
+		"apiKey":      owner.Must(201, "POST", "/api/api-keys", map[string]string{"name": "k"}).Map(t)["id"].(string),
+		"lead":        owner.Must(201, "POST", "/api/leads", map[string]string{"email": "x@acme.example"}).Map(t)["id"].(string),
+		"campaign":    owner.Must(201, "POST", "/api/campaigns", map[string]string{"name": "c", "timezone": "UTC"}).Map(t)["id"].(string),
+		"suppression": owner.Must(201, "POST", "/api/suppressions", map[string]string{"email": "gone@acme.example"}).Map(t)["id"].(string),
+		"import":      apiImport(t, owner.Client, "email,firstName\nx@acme.example,X\n"),
+		"upload":      stagedUpload(t, owner.Client, "email\ny@acme.example\n"),
 	}
 	for _, tc := range pageIsolationCases {
 		path := tc.path
@@ -52,9 +84,10 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 		}
 	}
 	// The owner's objects are untouched.
-	if c := owner.Must(200, "GET", "/api/campaigns/"+ids["campaign"], nil).Map(t); c["status"] != "draft" {
-		t.Errorf("owner's campaign after the stranger's attempts: %v", c["status"])
+	if c := owner.Must(200, "GET", "/api/campaigns/"+ids["campaign"], nil).Map(t); c["status"] != "draft" || len(c["inboxIds"].([]any)) != 0 {
+		t.Errorf("owner's campaign after the stranger's attempts: %v", c)
 	}
+	owner.Must(200, "GET", "/leads/suppressions/"+ids["suppression"]+"/remove", nil)
 	owner.Must(200, "GET", "/settings/api-keys/"+ids["apiKey"]+"/revoke", nil)
 }
 

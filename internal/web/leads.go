@@ -27,8 +27,9 @@ type leadsData struct {
 	Newest   string // URL of the first page with the same filters
 	Next     string // URL of the next (older) page, "" on the last
 	First    bool
-	Filtered bool            // a search or filter is on, so "no leads" means "none match"
-	Campaign *store.Campaign // set when listing one campaign's leads
+	Filtered bool              // a search or filter is on, so "no leads" means "none match"
+	Campaign *store.Campaign   // set when listing one campaign's leads
+	Source   *store.LeadSource // set when listing the leads one import created
 }
 
 // leads lists the workspace's leads, newest first, with search and a status
@@ -47,10 +48,20 @@ func (w *Web) leads(rw http.ResponseWriter, r *http.Request, v *view) error {
 		}
 		data.Campaign = &c
 	}
-	data.Filtered = data.Search != "" || data.Status != "" || data.Campaign != nil
+	if id := q.Get("source"); id != "" {
+		src, err := scope.LeadSource(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		data.Source = &src
+	}
+	data.Filtered = data.Search != "" || data.Status != "" || data.Campaign != nil || data.Source != nil
 	query := store.LeadQuery{Search: data.Search, Status: data.Status, Cursor: q.Get("cursor"), Limit: leadsPageSize}
 	if data.Campaign != nil {
 		query.CampaignID = data.Campaign.ID
+	}
+	if data.Source != nil {
+		query.SourceID = data.Source.ID
 	}
 	list, err := scope.Leads(r.Context(), query)
 	if err != nil {
@@ -59,6 +70,9 @@ func (w *Web) leads(rw http.ResponseWriter, r *http.Request, v *view) error {
 	filters := url.Values{}
 	if data.Campaign != nil {
 		filters.Set("campaign", data.Campaign.ID)
+	}
+	if data.Source != nil {
+		filters.Set("source", data.Source.ID)
 	}
 	if data.Search != "" {
 		filters.Set("q", data.Search)

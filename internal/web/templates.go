@@ -92,6 +92,7 @@ func (w *Web) funcs() template.FuncMap {
 		"percent":  percent,
 		"sharePct": func(f float64) string { return strconv.Itoa(int(math.Round(f*100))) + "%" },
 		"mul60":    func(n int) int { return n * 60 },
+		"svgNum":   svgNum,
 		"heldTotal": func(h []heldReason) int {
 			n := 0
 			for _, r := range h {

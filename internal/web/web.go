@@ -25,10 +25,13 @@ import (
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/assist"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/leadimport"
+	"github.com/leadbitz/leadbitz/internal/leads"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -39,9 +42,10 @@ import (
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 
-// maxFormBody caps urlencoded form bodies; CSV uploads will get their own
-// limit on their route.
-const maxFormBody = 64 << 10
+// maxFormBody caps urlencoded form bodies (a sequence of long emails
+// included); routes ending in /upload take a CSV file up to the import
+// limit instead.
+const maxFormBody = 1 << 20
 
 // Deps are what the web app needs; internal/app builds them.
 type Deps struct {
@@ -53,8 +57,14 @@ type Deps struct {
 	Campaigns *campaign.Service
 	// Inboxes is the mailbox service the API uses; nil builds one on Store.
 	Inboxes *inbox.Service
-	Keys    *secrets.KeyRing // seals flash messages
-	Log     *slog.Logger
+	// Leads and Imports are the lead rules and the CSV importer the API
+	// uses; nil Leads builds one on Store.
+	Leads   *leads.Service
+	Imports *leadimport.Importer
+	// Assist is the AI service (ICP, drafts); nil hides the AI buttons.
+	Assist *assist.Service
+	Keys   *secrets.KeyRing // seals flash messages
+	Log    *slog.Logger
 }
 
 // Web serves the browser app.
@@ -74,6 +84,9 @@ func New(d Deps) (*Web, error) {
 	if w.Inboxes == nil && w.Store != nil {
 		w.Inboxes = inbox.New(w.Store, nil)
 	}
+	if w.Leads == nil && w.Store != nil {
+		w.Leads = leads.New(w.Store)
+	}
 	var err error
 	if w.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -87,7 +100,11 @@ func New(d Deps) (*Web, error) {
 // Register adds every page and the static assets to the router.
 func (w *Web) Register(rt *httpserver.Router) {
 	for _, r := range w.Routes() {
-		rt.Handle(r.Method+" "+r.Path, httpserver.LimitBody(w.wrap(r), maxFormBody))
+		limit := int64(maxFormBody)
+		if strings.HasSuffix(r.Path, "/upload") { // a CSV file
+			limit = w.uploadMaxBody()
+		}
+		rt.Handle(r.Method+" "+r.Path, httpserver.LimitBody(w.wrap(r), limit))
 	}
 	rt.Handle("GET /static/{hash}/{name}", http.HandlerFunc(w.assets.serve))
 	rt.Handle("GET /favicon.ico", http.HandlerFunc(w.assets.favicon))
