@@ -1,0 +1,34 @@
+package store
+
+import "context"
+
+// CampaignRef names a campaign next to something that uses it (a
+// mailbox's campaigns on the Mailboxes page).
+type CampaignRef struct {
+	ID     string
+	Name   string
+	Status string
+}
+
+// InboxCampaigns lists, in one query, the campaigns each of the
+// workspace's mailboxes sends for, by mailbox id, campaigns by name.
+// Mailboxes no campaign uses are absent from the map.
+func (s Scope) InboxCampaigns(ctx context.Context) (map[string][]CampaignRef, error) {
+	rows, err := s.query(ctx, `SELECT ci.inbox_id, c.id, c.name, c.status FROM campaign_inboxes ci
+		JOIN campaigns c ON c.id = ci.campaign_id AND c.workspace_id = ci.workspace_id
+		WHERE ci.workspace_id = ? ORDER BY c.name, c.id`, s.ws)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]CampaignRef{}
+	for rows.Next() {
+		var inboxID string
+		var c CampaignRef
+		if err := rows.Scan(&inboxID, &c.ID, &c.Name, &c.Status); err != nil {
+			return nil, err
+		}
+		out[inboxID] = append(out[inboxID], c)
+	}
+	return out, rows.Err()
+}
