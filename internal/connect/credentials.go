@@ -31,6 +31,9 @@ type serverSettings struct {
 type settings struct {
 	SMTP *serverSettings `json:"smtp,omitempty"`
 	IMAP *serverSettings `json:"imap,omitempty"`
+	// SkipSentCopy: the server files submitted mail in Sent itself (Gmail,
+	// Exchange Online), so no copy is appended over IMAP.
+	SkipSentCopy bool `json:"skipSentCopy,omitempty"`
 }
 
 func (s *Service) seal(inboxID string, c credentials) (string, error) {

@@ -182,7 +182,8 @@ func (s *Service) smtpConfig(address string, st settings, creds credentials) smt
 			Security: smtpimap.Security(x.Security)}
 	}
 	return smtpimap.Config{Address: address, SMTP: server(st.SMTP, creds.SMTPPassword),
-		IMAP: server(st.IMAP, creds.IMAPPassword), TLSConfig: s.tlsConfig(), Timeout: s.cfg.SMTPTimeout, Logger: s.log}
+		IMAP: server(st.IMAP, creds.IMAPPassword), TLSConfig: s.tlsConfig(), Timeout: s.cfg.SMTPTimeout, Logger: s.log,
+		SkipSentCopy: st.SkipSentCopy}
 }
 
 // tokenSaver encrypts and stores a refreshed token, and tells the cached

@@ -29,6 +29,9 @@ type SMTPInput struct {
 	Timezone    string      `json:"timezone"` // optional, default UTC: where its daily cap resets
 	SMTP        ServerInput `json:"smtp"`
 	IMAP        ServerInput `json:"imap"`
+	// SkipSentCopy is for servers that file what they send in the Sent
+	// folder themselves (Gmail, Exchange Online): no IMAP copy is appended.
+	SkipSentCopy bool `json:"skipSentCopy"`
 }
 
 // ConnectSMTP verifies both connections (SMTP login, IMAP login and
@@ -127,8 +130,9 @@ func checkSMTPInput(in *SMTPInput) (string, settings, credentials, error) {
 		return &serverSettings{Host: host, Port: port, Username: x.Username, Security: sec}
 	}
 	st := settings{
-		SMTP: server("smtp", in.SMTP, map[string]int{"starttls": 587, "tls": 465, "none": 25}),
-		IMAP: server("imap", in.IMAP, map[string]int{"starttls": 143, "tls": 993, "none": 143}),
+		SMTP:         server("smtp", in.SMTP, map[string]int{"starttls": 587, "tls": 465, "none": 25}),
+		IMAP:         server("imap", in.IMAP, map[string]int{"starttls": 143, "tls": 993, "none": 143}),
+		SkipSentCopy: in.SkipSentCopy,
 	}
 	return email, st, credentials{SMTPPassword: in.SMTP.Password, IMAPPassword: in.IMAP.Password}, f.Err()
 }

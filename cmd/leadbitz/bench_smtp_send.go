@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
+	"github.com/leadbitz/leadbitz/internal/secrets"
+	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+func init() { benches["smtp-send"] = benchSMTPSend }
+
+// listmonkMsgsPerSec is what listmonk, a Go mailer built for bulk, sends to
+// a local SMTP sink on this kind of machine (the issue's reference figure).
+const listmonkMsgsPerSec = 6000
+
+// benchSMTPSend is `leadbitz bench smtp-send`: `inboxes` SMTP mailboxes,
+// each with its own campaign of `leads` leads and every step 1 due, caps,
+// ramp and gaps lifted, sent by the real engine tick through the SMTP
+// provider (one connection per mailbox, kept by the connect registry) to a
+// local SMTP sink that requires STARTTLS and AUTH and discards what it
+// accepts. Every message is rendered, built, submitted and recorded with
+// its next step. Timed from the first tick to the last recorded send.
+//
+//	leadbitz bench smtp-send --db postgres://…/empty_db
+func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench smtp-send", flag.ContinueOnError)
+	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
+	inboxes := fs.Int("inboxes", 100, "SMTP mailboxes (one campaign each)")
+	leads := fs.Int("leads", 1000, "leads per mailbox")
+	workers := fs.Int("workers", 32, "engine send workers")
+	batch := fs.Int("batch", 500, "engine claim batch size")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the sending to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, cleanup, err := benchStore(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	user, ws, err := benchWorkspace(ctx, st)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	t0 := time.Now()
+	if err := st.SeedSendBench(ctx, store.SendBench{WorkspaceID: ws.ID, Campaigns: *inboxes, Inboxes: *inboxes,
+		LeadsPerCampaign: *leads, Now: now}); err != nil {
+		return err
+	}
+	ids, err := st.LiftBenchInboxLimits(ctx, store.ProviderSMTP)
+	if err != nil {
+		return err
+	}
+
+	tl, err := smtpimapfake.NewTLS()
+	if err != nil {
+		return err
+	}
+	sink, err := smtpimapfake.StartSMTP(smtpimapfake.SMTPOptions{Username: "bench", Password: "bench-password",
+		TLS: tl.Server, Discard: true})
+	if err != nil {
+		return err
+	}
+	defer sink.Close()
+	imap, err := smtpimapfake.StartIMAP(smtpimapfake.IMAPOptions{Username: "bench", Password: "bench-password", TLS: tl.Server})
+	if err != nil {
+		return err
+	}
+	defer imap.Close()
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	keys, err := secrets.NewKeyRing(key)
+	if err != nil {
+		return err
+	}
+	reg, err := connect.New(connect.Config{Store: st, Keys: keys, TLSConfig: tl.Client()})
+	if err != nil {
+		return err
+	}
+	defer reg.Close()
+	// The API's own connect path: each bench mailbox is "reconnected" with
+	// the sink's settings after both logins are checked.
+	p := account.Principal{User: user, WorkspaceID: ws.ID, Role: store.RoleOwner}
+	for i := range ids {
+		server := connect.ServerInput{Host: sink.Host, Port: sink.Port, Username: "bench", Password: "bench-password",
+			Security: "starttls"}
+		imapServer := connect.ServerInput{Host: imap.Host, Port: imap.Port, Username: "bench", Password: "bench-password",
+			Security: "starttls"}
+		if _, err := reg.ConnectSMTP(ctx, p, connect.SMTPInput{Email: fmt.Sprintf("box%d@bench.test", i),
+			SMTP: server, IMAP: imapServer, SkipSentCopy: true}, account.Meta{}); err != nil {
+			return fmt.Errorf("connect bench mailbox %d: %w", i, err)
+		}
+	}
+	total := *inboxes * *leads
+	due, err := st.MakeBenchJobsDue(ctx, total, time.Now().UTC().Add(-time.Minute))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: seeded %d mailboxes × %d leads (%d due step-1 jobs) and connected them in %s\n",
+		st.Dialect(), *inboxes, *leads, due, time.Since(t0).Round(time.Millisecond))
+
+	engine, err := sending.New(sending.Config{Store: st, Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
+		Metrics: sending.NewMetrics(prometheus.NewRegistry()), Providers: reg.Openers(), Workers: *workers,
+		BatchSize: *batch, MaxPerTick: total})
+	if err != nil {
+		return err
+	}
+	connsBefore := sink.Connections()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	start := time.Now()
+	sent, ticks := 0, 0
+	for sent < due {
+		res, err := engine.Tick(ctx)
+		if err != nil {
+			return err
+		}
+		ticks++
+		if res.Sent == 0 {
+			return fmt.Errorf("tick %d sent nothing with %d of %d sent (%+v)", ticks, sent, due, res)
+		}
+		sent += res.Sent
+	}
+	took := time.Since(start)
+	rate := float64(sent) / took.Seconds()
+	fmt.Fprintf(stdout, "sent %d messages in %s over %d ticks: %.0f msgs/s end to end (%d workers, batch %d, GOMAXPROCS %d)\n",
+		sent, took.Round(time.Millisecond), ticks, rate, *workers, *batch, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(stdout, "the sink accepted %d; SMTP connections opened for them: %d (%d mailboxes)\n",
+		sink.Count(), sink.Connections()-connsBefore, *inboxes)
+	fmt.Fprintf(stdout, "ratio to listmonk's ~%d msgs/s to such a sink: %.2f\n", listmonkMsgsPerSec, rate/listmonkMsgsPerSec)
+	if sink.Count() != sent {
+		return fmt.Errorf("the sink accepted %d messages, the engine recorded %d", sink.Count(), sent)
+	}
+	return nil
+}
