@@ -200,7 +200,7 @@ func deref[T any](p *T) T {
 func (s *Service) Create(ctx context.Context, p account.Principal, in Input, m account.Meta) (View, error) {
 	c := store.Campaign{SendDays: []int{1, 2, 3, 4, 5}, SendStartMinute: rules.DefaultStart,
 		SendEndMinute: rules.DefaultEnd, StopOnReply: true, InboxIDs: []string{}}
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
 		if err := s.apply(ctx, q, &c, in, true); err != nil {
 			return err
@@ -221,7 +221,8 @@ func (s *Service) Create(ctx context.Context, p account.Principal, in Input, m a
 // waiting for a mailbox get one of the new ones; jobs held for a setting
 // are released so the tick decides them again.
 func (s *Service) Update(ctx context.Context, p account.Principal, id string, in Input, m account.Meta) (View, error) {
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	var status string
+	err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
 		c, err := q.CampaignForUpdate(ctx, id)
 		if err != nil {
@@ -241,35 +242,52 @@ func (s *Service) Update(ctx context.Context, p account.Principal, id string, in
 			if err := q.SetCampaignInboxes(ctx, c.ID, c.InboxIDs); err != nil {
 				return err
 			}
-			if c.Status != store.CampaignDraft {
-				if err := s.rebalance(ctx, tx, p.WorkspaceID, c.ID, before, c.InboxIDs); err != nil {
-					return err
-				}
-			}
 		}
 		if _, err := q.ReleaseHeldJobs(ctx, c.ID, s.clock()); err != nil {
 			return err
 		}
+		status = c.Status
 		return tx.InsertAudit(ctx, audit(p, m, "campaign.updated", c.ID, nil))
 	})
 	if err != nil {
 		return View{}, err
 	}
+	if in.InboxIDs != nil && status != store.CampaignDraft {
+		// Moving leads takes campaign leads and then their jobs, the order
+		// a stop uses, and not the campaign's row, which a tick takes after
+		// jobs: so it runs on its own, after the settings committed. It is
+		// idempotent: sending the same PATCH again finishes an interrupted
+		// move.
+		if err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
+			return s.rebalance(ctx, tx, p.WorkspaceID, id)
+		}); err != nil {
+			return View{}, err
+		}
+	}
 	return s.Get(ctx, p.WorkspaceID, id)
 }
 
-// rebalance moves leads off removed mailboxes and gives leads without one a
-// mailbox.
-func (s *Service) rebalance(ctx context.Context, tx *store.Tx, ws, campaignID string, before, after []string) error {
-	for _, id := range before {
-		if !slices.Contains(after, id) {
-			if _, err := sending.Reassign(ctx, tx, ws, campaignID, id, s.clock()); err != nil {
-				return err
-			}
+// rebalance moves leads off mailboxes the campaign no longer uses and gives
+// leads without one a mailbox.
+func (s *Service) rebalance(ctx context.Context, tx *store.Tx, ws, campaignID string) error {
+	q := tx.InWorkspace(ws)
+	current, err := q.CampaignInboxIDs(ctx, campaignID)
+	if err != nil {
+		return err
+	}
+	used, err := q.CampaignLeadInboxes(ctx, campaignID)
+	if err != nil {
+		return err
+	}
+	for _, from := range used {
+		if from != "" && slices.Contains(current, from) {
+			continue
+		}
+		if _, err := sending.Reassign(ctx, tx, ws, campaignID, from, s.clock()); err != nil {
+			return err
 		}
 	}
-	_, err := sending.Reassign(ctx, tx, ws, campaignID, "", s.clock())
-	return err
+	return nil
 }
 
 // Get returns one campaign with its stats, per-step table and next send.
@@ -310,8 +328,12 @@ func (s *Service) List(ctx context.Context, ws, status, cursor string, limit int
 // Delete removes a campaign that is not running (draft, paused or
 // completed); pause a running one first.
 func (s *Service) Delete(ctx context.Context, p account.Principal, id string, m account.Meta) error {
-	return s.st.InTx(ctx, func(tx *store.Tx) error {
+	return s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
+		// The delete removes its jobs: lock them first, as a tick does.
+		if err := q.LockCampaignJobs(ctx, id); err != nil {
+			return err
+		}
 		c, err := q.CampaignForUpdate(ctx, id)
 		if err != nil {
 			return err

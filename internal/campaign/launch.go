@@ -104,7 +104,7 @@ func (s *Service) launchChecks(ctx context.Context, q store.Scope, c store.Campa
 // checks and the leads missing merge fields) unless everything is ready,
 // then assigns each lead a mailbox and schedules step 1.
 func (s *Service) Launch(ctx context.Context, p account.Principal, id string, m account.Meta) (View, error) {
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
 		c, err := q.CampaignForUpdate(ctx, id)
 		if err != nil {
@@ -160,7 +160,7 @@ func (s *Service) Resume(ctx context.Context, p account.Principal, id string, m 
 }
 
 func (s *Service) transition(ctx context.Context, p account.Principal, id string, m account.Meta, verb, from, to string) (View, error) {
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
 		c, err := q.CampaignForUpdate(ctx, id)
 		if err != nil {

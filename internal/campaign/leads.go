@@ -34,7 +34,7 @@ func (s *Service) AddLeads(ctx context.Context, p account.Principal, id string, 
 	if len(leadIDs) == 0 || len(leadIDs) > MaxLeadsPerRequest {
 		return res, problem.InvalidField("leadIds", fmt.Sprintf("must list 1 to %d lead ids", MaxLeadsPerRequest))
 	}
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		res = AddLeadsResult{}
 		q := tx.InWorkspace(p.WorkspaceID)
 		c, err := q.CampaignForUpdate(ctx, id)

@@ -161,7 +161,7 @@ func (s *Service) PutSequence(ctx context.Context, p account.Principal, id strin
 	if err != nil {
 		return SequenceView{}, err
 	}
-	err = s.st.InTx(ctx, func(tx *store.Tx) error {
+	err = s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
 		c, err := q.CampaignForUpdate(ctx, id)
 		if err != nil {

@@ -135,9 +135,9 @@ const (
 // again under the new settings.
 func (s *Service) Update(ctx context.Context, p account.Principal, id string, in Patch, m account.Meta) (View, error) {
 	var out store.Inbox
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
+	err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
-		i, err := q.Inbox(ctx, id)
+		i, err := q.InboxForUpdate(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -210,18 +210,14 @@ func applyPatch(i *store.Inbox, in Patch) error {
 // lost. A mailbox in the middle of a send answers 409: try again in a
 // moment.
 func (s *Service) Delete(ctx context.Context, p account.Principal, id string, m account.Meta) error {
-	return s.st.InTx(ctx, func(tx *store.Tx) error {
+	// Locks are taken in the engine's order (campaign leads and jobs, then
+	// the mailbox): once the mailbox row is locked no tick can claim for
+	// it, so the busy check is final; a busy mailbox rolls everything back.
+	return s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
 		i, err := q.Inbox(ctx, id)
 		if err != nil {
 			return err
-		}
-		busy, err := q.InboxBusy(ctx, id)
-		if err != nil {
-			return err
-		}
-		if busy {
-			return problem.New(problem.Conflict, "inbox_busy", "The mailbox is sending right now; try again in a minute.")
 		}
 		campaigns, err := q.CampaignsUsingInbox(ctx, id)
 		if err != nil {
@@ -234,6 +230,16 @@ func (s *Service) Delete(ctx context.Context, p account.Principal, id string, m 
 				return err
 			}
 			moved += n
+		}
+		if _, err := q.InboxForUpdate(ctx, id); err != nil {
+			return err
+		}
+		busy, err := q.InboxBusy(ctx, id)
+		if err != nil {
+			return err
+		}
+		if busy {
+			return problem.New(problem.Conflict, "inbox_busy", "The mailbox is sending right now; try again in a minute.")
 		}
 		if err := q.DeleteInbox(ctx, id); err != nil {
 			return err

@@ -107,7 +107,7 @@ type campaignState struct {
 // reserve a slot for each job that may go, and move or hold the others.
 func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 	var b *batch
-	err := e.st.InTx(ctx, func(tx *store.Tx) error {
+	err := e.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		b = &batch{}
 		now := e.clock()
 		q := tx.Queries

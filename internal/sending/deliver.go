@@ -165,7 +165,7 @@ func (e *Engine) sendOne(ctx context.Context, mb provider.Mailbox, c *claim) (pr
 // by id, then campaigns by id — so concurrent ticks never deadlock.
 func (e *Engine) record(ctx context.Context, outcomes []outcome, released []*claim, res *Result) error {
 	var sent, failed int
-	err := e.st.InTx(ctx, func(tx *store.Tx) error {
+	err := e.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		sent, failed = 0, 0
 		now := e.clock()
 		q := tx.Queries

@@ -186,7 +186,7 @@ type stop struct {
 
 func (e *Engine) applyStops(ctx context.Context, stops []stop) error {
 	for _, s := range stops {
-		err := e.st.InTx(ctx, func(tx *store.Tx) error {
+		err := e.st.InTxRetry(ctx, func(tx *store.Tx) error {
 			return stopLeadAt(ctx, tx, s.ws, s.campaignLeadID, s.status, s.reason, e.clock())
 		})
 		if err != nil {

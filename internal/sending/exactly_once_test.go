@@ -2,6 +2,7 @@ package sending_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -294,4 +296,81 @@ func TestProviderFailures(t *testing.T) {
 			t.Fatalf("job after a 429 asking for 30m: %s at %v", j.Status, j.RunAt)
 		}
 	})
+}
+
+// Ticks racing with everything a person or the reply loop does to the same
+// campaign — stops, pause and resume, mailbox edits, mailbox changes — end
+// without a deadlock or an error, and no job goes out twice.
+func TestTicksRaceWithStopsAndEdits(t *testing.T) {
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	h := newHarness(t, start)
+	b1 := h.inbox("x1@sender.test", 1000, 0, 0, 0)
+	b2 := h.inbox("x2@sender.test", 1000, 0, 0, 0)
+	leads := h.leads(60)
+	id := h.campaignWith(allWeek("Race", b1.ID, b2.ID), zeroDelayTwoSteps(), leads)
+	h.launch(id)
+	var cls []string
+	for _, l := range leads {
+		cls = append(cls, h.campaignLead(id, l).ID)
+	}
+	inboxes := inbox.New(h.st, h.clock.Now)
+	ctx := h.ctx
+	errs := make(chan error, 64)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		e := h.newEngine(sending.Config{BatchSize: 4 + g, Workers: 2})
+		wg.Go(func() {
+			for range 25 {
+				if _, err := e.Tick(ctx); err != nil {
+					errs <- fmt.Errorf("tick: %w", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range 20 {
+			var err error
+			switch i % 5 {
+			case 0:
+				err = h.st.InTx(ctx, func(tx *store.Tx) error {
+					return sending.StopLead(ctx, tx, h.p.WorkspaceID, cls[i], store.CampaignLeadReplied, "race")
+				})
+			case 1:
+				if _, err = h.camps.Pause(ctx, h.p, id, account.Meta{}); err == nil {
+					_, err = h.camps.Resume(ctx, h.p, id, account.Meta{})
+				}
+			case 2:
+				_, err = inboxes.Update(ctx, h.p, b1.ID, inbox.Patch{DailyCap: ptr(999 - i)}, account.Meta{})
+			case 3:
+				ids := []string{b2.ID}
+				if i%2 == 0 {
+					ids = []string{b1.ID, b2.ID}
+				}
+				_, err = h.camps.Update(ctx, h.p, id, campaign.Input{InboxIDs: &ids}, account.Meta{})
+			case 4:
+				_, err = h.unsub.Apply(ctx, h.st, h.unsub.Token(cls[30+i]), "", "")
+			}
+			// A state conflict (the campaign finished meanwhile) is a fair
+			// answer in a race; anything else is not.
+			if p, ok := problem.As(err); err != nil && (!ok || p.Kind != problem.Conflict) {
+				errs <- fmt.Errorf("step %d: %w", i, err)
+				return
+			}
+		}
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, b := range []string{b1.ID, b2.ID} {
+		msgs := h.sentBy(b)
+		total += len(msgs)
+		h.assertOnceEach(b, len(msgs))
+	}
+	if total == 0 {
+		t.Fatal("nothing was sent")
+	}
 }

@@ -66,7 +66,7 @@ func (e *Engine) recoverJob(ctx context.Context, j store.SendJob, res *Result) e
 		}
 	}
 	now := e.clock()
-	return e.st.InTx(ctx, func(tx *store.Tx) error {
+	return e.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		ok, err := tx.RequeueStale(ctx, j.ID, j.Status, *j.ClaimedAt, now, now)
 		if err != nil || !ok {
 			return err

@@ -149,7 +149,7 @@ func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, req
 	if err != nil || t.Gone {
 		return t, err
 	}
-	err = st.InTx(ctx, func(tx *store.Tx) error {
+	err = st.InTxRetry(ctx, func(tx *store.Tx) error {
 		s := tx.InWorkspace(t.WorkspaceID)
 		sup := store.Suppression{Kind: store.SuppressEmail, Value: strings.ToLower(strings.TrimSpace(t.Email)),
 			Reason: store.ReasonUnsubscribe, Source: "one-click link"}

@@ -323,3 +323,10 @@ func (q Queries) CampaignLeadWorkspace(ctx context.Context, campaignLeadID strin
 	err := q.queryRow(ctx, `SELECT workspace_id FROM campaign_leads WHERE id = ?`, campaignLeadID).Scan(&ws)
 	return ws, notFound(err)
 }
+
+// CampaignLeadInboxes lists the mailboxes the campaign's active leads are
+// assigned to ("" for leads without one).
+func (s Scope) CampaignLeadInboxes(ctx context.Context, campaignID string) ([]string, error) {
+	return s.queryStrings(ctx, `SELECT DISTINCT COALESCE(inbox_id, '') FROM campaign_leads WHERE campaign_id = ?
+		AND workspace_id = ? AND status = 'active'`, campaignID, s.ws)
+}

@@ -141,10 +141,22 @@ func (d Dialect) translate(err error) error {
 
 // skipLocked locks the selected rows and skips rows another transaction
 // holds, so concurrent ticks claim disjoint jobs. On SQLite the single writer
-// already serialises claims.
+// already serialises claims. (NO KEY: see lockRows.)
 func (d Dialect) skipLocked() string {
 	if d == Postgres {
-		return " FOR UPDATE SKIP LOCKED"
+		return " FOR NO KEY UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
+// lockRows locks the selected rows for an update that keeps their keys
+// (FOR NO KEY UPDATE). Unlike FOR UPDATE it does not block the key-share
+// locks that inserting a referencing row takes (a job naming its mailbox
+// and campaign), so the send engine's locks on mailboxes and campaigns never
+// stall an insert elsewhere. SQLite's single writer needs none.
+func (d Dialect) lockRows() string {
+	if d == Postgres {
+		return " FOR NO KEY UPDATE"
 	}
 	return ""
 }

@@ -98,6 +98,14 @@ func (s Scope) Inbox(ctx context.Context, id string) (Inbox, error) {
 		id, s.ws))
 }
 
+// InboxForUpdate is Inbox with the row locked until the transaction ends
+// (Postgres): a tick that wants the mailbox waits, so a delete sees every
+// job the tick claimed.
+func (s Scope) InboxForUpdate(ctx context.Context, id string) (Inbox, error) {
+	return scanInbox(s.queryRow(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE id = ? AND workspace_id = ?`+
+		s.d.lockRows(), id, s.ws))
+}
+
 // Inboxes lists the workspace's mailboxes, oldest first.
 func (s Scope) Inboxes(ctx context.Context) ([]Inbox, error) {
 	return s.inboxes(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE workspace_id = ? ORDER BY id`, s.ws)

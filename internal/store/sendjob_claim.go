@@ -72,7 +72,7 @@ func (q Queries) LockInboxes(ctx context.Context, ids []string) ([]WorkspaceInbo
 		args[i] = id
 	}
 	rows, err := q.query(ctx, `SELECT workspace_id, `+inboxColumns+` FROM inbox_connections WHERE id IN (`+
-		qmarks(len(ids))+`) ORDER BY id`+q.d.forUpdate(), args...)
+		qmarks(len(ids))+`) ORDER BY id`+q.d.lockRows(), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (q Queries) LockCampaigns(ctx context.Context, ids []string) ([]WorkspaceCa
 		args[i] = id
 	}
 	rows, err := q.query(ctx, `SELECT workspace_id, `+campaignColumns+` FROM campaigns WHERE id IN (`+
-		qmarks(len(ids))+`) ORDER BY id`+q.d.forUpdate(), args...)
+		qmarks(len(ids))+`) ORDER BY id`+q.d.lockRows(), args...)
 	if err != nil {
 		return nil, err
 	}
