@@ -30,6 +30,7 @@ commands:
   migrate      apply pending database migrations and exit
   rotate-key   re-encrypt stored secrets with the first key of LEADBITZ_SECRET_KEY
   tick         run one send tick (due sends) and exit
+  sync         read every active mailbox once (replies, bounces) and exit
 `
 
 func main() {
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return bench(ctx, args[1:], stdout)
 	case "tick":
 		return tick(ctx, cfg, log, stdout)
+	case "sync":
+		return syncInboxes(ctx, cfg, log, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

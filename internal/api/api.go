@@ -22,6 +22,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/leadimport"
 	"github.com/leadbitz/leadbitz/internal/leads"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -69,6 +70,7 @@ type Deps struct {
 	Unsubscribe *sending.Unsubscribe
 	Leads       *leads.Service
 	Imports     *leadimport.Importer
+	Replies     *replies.Service
 	Assist      *assist.Service
 }
 

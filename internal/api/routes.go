@@ -78,6 +78,14 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/inboxes/{id}/sandbox/messages", Access: Workspace, Summary: "Sandbox only: what it has sent, newest first (?folder=inbox for received)", handle: a.listSandboxMessages},
 		{Method: http.MethodPost, Path: "/api/inboxes/{id}/sandbox/receive", Access: Workspace, Summary: "Sandbox only: deliver a message into the mailbox", handle: a.sandboxReceive},
 
+		// Replies.
+		{Method: http.MethodGet, Path: "/api/replies", Access: Workspace, Summary: "Conversations, latest activity first, with the latest received message, lead, campaign and category (?category=&inboxId=&campaignId=&unread=&others=)", handle: a.listReplies},
+		{Method: http.MethodGet, Path: "/api/replies/{id}", Access: Workspace, Summary: "A conversation's whole thread, oldest first, with where the lead's sequence stands; marks it read", handle: a.getReplyThread},
+		{Method: http.MethodPost, Path: "/api/replies/{id}/categorize", Access: Workspace, Summary: "Set the category by hand ({category}; wins from then on) or, without one, ask AI", handle: a.categorizeReply},
+		{Method: http.MethodPost, Path: "/api/replies/{id}/send", Access: Workspace, Summary: "Reply in the thread from the mailbox that received it → 202; a provider failure keeps it queued and retried", handle: a.sendReply},
+		{Method: http.MethodPost, Path: "/api/inboxes/{id}/sync", Access: Workspace, Summary: "Read a mailbox now (replies, bounces, out-of-office) → {pages, fetched, stored, skipped, complete}", handle: a.syncInbox},
+		{Method: http.MethodPost, Path: "/api/inbound/classify", Access: User, Summary: "Classify one raw message (message/rfc822, ≤ 10 MB): bounce, auto-reply, complaint, unsubscribe or reply, and why; nothing is stored", MaxBody: MaxInboundMessage, handle: a.classifyInbound},
+
 		// Unsubscribe links (no login; the token is signed).
 		{Method: http.MethodGet, Path: "/u/{token}", Access: Public, Summary: "Unsubscribe page (a GET never unsubscribes)", handle: a.unsubscribeForm},
 		{Method: http.MethodPost, Path: "/u/{token}", Access: Public, Summary: "One-click unsubscribe (RFC 8058): suppresses at once", handle: a.unsubscribe},

@@ -27,6 +27,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/leadimport"
 	"github.com/leadbitz/leadbitz/internal/leads"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
+	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/web"
@@ -46,6 +47,7 @@ type App struct {
 	BounceGuard *bounceguard.Guard
 	Leads       *leads.Service
 	Imports     *leadimport.Importer
+	Replies     *replies.Service
 	Assist      *assist.Service
 	Registry    *prometheus.Registry
 	Handler     http.Handler
@@ -118,6 +120,9 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	if err := a.initSending(ctx); err != nil {
 		return err
 	}
+	if err := a.initReplies(); err != nil {
+		return err
+	}
 	a.Handler, err = a.buildHandler()
 	return err
 }
@@ -130,7 +135,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log, Leads: a.Leads, Imports: a.Imports,
 		Metrics:   promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
-		Cron: cronRunner{a.Sending.Engine}, Assist: a.Assist,
+		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies}, Replies: a.Replies, Assist: a.Assist,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist})

@@ -10,6 +10,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
+	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/scheduler"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -70,15 +71,19 @@ func (a *App) mailboxProviders() map[string]sending.Opener {
 }
 
 // cronRunner is the engine behind POST /api/cron/*.
-type cronRunner struct{ engine *sending.Engine }
+type cronRunner struct {
+	engine  *sending.Engine
+	replies *replies.Service
+}
 
 func (c cronRunner) Tick(ctx context.Context) (api.TickResult, error) {
 	r, err := c.engine.Tick(ctx)
 	return api.TickResult{Processed: r.Processed, Sent: r.Sent, Deferred: r.Deferred, Failed: r.Failed}, err
 }
 
-func (c cronRunner) SyncInboxes(context.Context) (api.SyncResult, error) {
-	return api.SyncResult{Note: "inbox sync is not part of this build yet"}, nil
+func (c cronRunner) SyncInboxes(ctx context.Context) (api.SyncResult, error) {
+	t, err := c.replies.SyncAll(ctx)
+	return api.SyncResult{Inboxes: t.Inboxes, Messages: t.Messages}, err
 }
 
 // startScheduler starts River's periodic tick when LEADBITZ_SCHEDULER is
@@ -94,7 +99,7 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 			_, err := a.Sending.Engine.Tick(ctx)
 			return err
 		}}
-	sch, err := scheduler.New(ctx, a.Store, a.Log, []scheduler.Task{tick, a.guardTask()})
+	sch, err := scheduler.New(ctx, a.Store, a.Log, []scheduler.Task{tick, a.syncTask(), a.guardTask()})
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}

@@ -2,31 +2,73 @@ package replies
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// act applies what a message means to the lead and its sequences, in the
-// page's transaction, and returns short sentences saying what it did (kept
-// with the message, so the thread can show why a sequence stopped).
+// effects are what a page's messages do to leads and sequences, decided
+// message by message and written together by flush. Stops carry the order
+// of the message that caused them: the latest cause wins, as with
+// sending.StopLead.
+type effects struct {
+	seq        int
+	stops      map[string]stopEffect // campaign lead id → its latest stop
+	leadStops  []leadStop            // stop a lead in every campaign
+	stopped    map[string]bool       // leads stopped everywhere by the page
+	leadStatus map[string]string     // lead id → new status (from active; the first cause wins)
+	suppress   []store.Suppression
+	replied    map[string]time.Time // campaign lead id → when it first replied
+	pauses     map[string]time.Time // campaign lead id → until
+}
+
+type stopEffect struct {
+	campaignID, status, reason string
+	seq                        int
+}
+
+type leadStop struct {
+	leadID, status, reason string
+	seq                    int
+}
+
+func (e *effects) init() {
+	if e.stops == nil {
+		e.stops, e.stopped, e.leadStatus = map[string]stopEffect{}, map[string]bool{}, map[string]string{}
+		e.replied, e.pauses = map[string]time.Time{}, map[string]time.Time{}
+	}
+}
+
+func (e *effects) stop(clID, campaignID, status, reason string) {
+	e.seq++
+	e.stops[clID] = stopEffect{campaignID: campaignID, status: status, reason: reason, seq: e.seq}
+}
+
+// active reports whether a campaign lead is still running once the page's
+// earlier messages are taken into account.
+func (e *effects) active(cl store.CampaignLead) bool {
+	_, stopping := e.stops[cl.ID]
+	return cl.Status == store.CampaignLeadActive && !stopping && !e.stopped[cl.LeadID]
+}
+
+// act decides what a message does and returns short sentences saying so
+// (kept with the message, so the thread can show why a sequence stopped).
 func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]string, error) {
+	p.init()
 	v := it.verdict
 	switch v.Kind {
 	case inbound.KindReply:
 		return s.actOnReply(ctx, p, it, mt)
 	case inbound.KindUnsubscribe:
-		return p.suppressAndStop(ctx, mt, v.Recipients, store.ReasonUnsubscribe, store.LeadUnsubscribed,
-			store.CampaignLeadUnsubscribed, "asked to be removed in a reply")
+		return p.suppressAndStop(mt, v.Recipients, store.ReasonUnsubscribe, store.LeadUnsubscribed,
+			store.CampaignLeadUnsubscribed, "asked to be removed in a reply"), nil
 	case inbound.KindComplaint:
-		return p.suppressAndStop(ctx, mt, v.Recipients, store.ReasonComplaint, store.LeadUnsubscribed,
-			store.CampaignLeadSuppressed, "marked our message as spam")
+		return p.suppressAndStop(mt, v.Recipients, store.ReasonComplaint, store.LeadUnsubscribed,
+			store.CampaignLeadSuppressed, "marked our message as spam"), nil
 	case inbound.KindBounce:
 		if !v.Hard {
 			return []string{"soft bounce recorded (" + v.Status + "); the sequence goes on"}, nil
@@ -35,53 +77,53 @@ func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]
 		if v.Status != "" {
 			why += " " + v.Status
 		}
-		return p.suppressAndStop(ctx, mt, v.Recipients, store.ReasonBounce, store.LeadBounced,
-			store.CampaignLeadBounced, why)
+		return p.suppressAndStop(mt, v.Recipients, store.ReasonBounce, store.LeadBounced, store.CampaignLeadBounced, why), nil
 	case inbound.KindAutoReply:
-		return s.actOnAutoReply(ctx, p, it, mt)
+		return s.actOnAutoReply(p, it, mt), nil
 	}
 	return nil, nil
 }
 
+// actOnReply is sending.RecordReply for a page: the reply time is kept;
+// an active lead stops when its campaign stops on reply, and a finished one
+// counts as replied.
 func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt match) ([]string, error) {
-	if mt.cl == nil {
+	t := mt.cl
+	if t == nil {
 		return nil, nil
 	}
-	var did []string
-	stopped, err := sending.RecordReply(ctx, p.tx, p.t.WorkspaceID, mt.cl.ID, it.occurredAt)
-	if err != nil {
-		return nil, err
+	if at, ok := p.replied[t.ID]; !ok || it.occurredAt.Before(at) {
+		p.replied[t.ID] = it.occurredAt
 	}
-	if stopped {
+	_, stopping := p.stops[t.ID]
+	var did []string
+	switch {
+	case p.active(t.CampaignLead) && t.Campaign.StopOnReply:
+		p.stop(t.ID, t.CampaignID, store.CampaignLeadReplied, "the lead replied")
 		did = append(did, "sequence stopped: the lead replied")
-	} else {
+	case t.Status == store.CampaignLeadCompleted && !stopping:
+		p.stop(t.ID, t.CampaignID, store.CampaignLeadReplied, "replied after the last step")
+		did = append(did, "reply recorded")
+	default:
 		did = append(did, "reply recorded")
 	}
-	set, err := p.replySettings(ctx, mt.cl.CampaignID)
-	if err != nil || !set.StopOnCompanyReply {
-		return did, err
+	if !t.Campaign.StopOnCompanyReply {
+		return did, nil
 	}
-	lead, err := p.lead(ctx, mt.cl.LeadID)
-	if err != nil {
-		return did, err
-	}
-	domain := strings.ToLower(mailmsg.Domain(lead.Email))
+	domain := strings.ToLower(mailmsg.Domain(t.LeadEmail))
 	if domain == "" || freeMail[domain] {
 		return did, nil
 	}
-	ids, err := p.q.ActiveCampaignLeadsAtDomain(ctx, mt.cl.CampaignID, domain)
+	ids, err := p.q.ActiveCampaignLeadsAtDomain(ctx, t.CampaignID, domain)
 	if err != nil {
 		return did, err
 	}
 	n := 0
 	for _, id := range ids {
-		if id == mt.cl.ID {
+		if _, stopping := p.stops[id]; id == t.ID || stopping {
 			continue
 		}
-		if err := sending.StopLead(ctx, p.tx, p.t.WorkspaceID, id, store.CampaignLeadStopped,
-			"someone at "+domain+" replied"); err != nil {
-			return did, err
-		}
+		p.stop(id, t.CampaignID, store.CampaignLeadStopped, "someone at "+domain+" replied")
 		n++
 	}
 	if n > 0 {
@@ -90,103 +132,176 @@ func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt mat
 	return did, nil
 }
 
-func (s *Service) actOnAutoReply(ctx context.Context, p *pageState, it *item, mt match) ([]string, error) {
-	if mt.cl == nil || mt.cl.Status != store.CampaignLeadActive {
-		return nil, nil
+// actOnAutoReply pauses the lead's next step until an out-of-office's
+// return date, or stops the sequence when the campaign stops on
+// auto-replies.
+func (s *Service) actOnAutoReply(p *pageState, it *item, mt match) []string {
+	t := mt.cl
+	if t == nil || !p.active(t.CampaignLead) {
+		return nil
 	}
-	set, err := p.replySettings(ctx, mt.cl.CampaignID)
-	if err != nil {
-		return nil, err
+	if t.Campaign.StopOnAutoReply {
+		p.stop(t.ID, t.CampaignID, store.CampaignLeadStopped, "an automatic reply came back (the campaign stops on auto-replies)")
+		return []string{"sequence stopped: automatic reply"}
 	}
-	ooo := it.verdict.AutoReplyKind == inbound.AutoReplyOutOfOffice
-	if set.StopOnAutoReply {
-		if err := sending.StopLead(ctx, p.tx, p.t.WorkspaceID, mt.cl.ID, store.CampaignLeadStopped,
-			"an automatic reply came back (the campaign stops on auto-replies)"); err != nil {
-			return nil, err
-		}
-		return []string{"sequence stopped: automatic reply"}, nil
-	}
-	if !ooo {
-		return nil, nil
+	if it.verdict.AutoReplyKind != inbound.AutoReplyOutOfOffice {
+		return nil
 	}
 	until := it.occurredAt.Add(s.cfg.OutOfOfficePause)
 	if rd := it.verdict.ReturnDate; rd != nil {
 		until = *rd
 	}
 	if !until.After(p.now) {
-		return []string{"out of office, already back: the sequence goes on"}, nil
+		return []string{"out of office, already back: the sequence goes on"}
 	}
-	if _, err := p.q.PauseCampaignLeadUntil(ctx, mt.cl.ID, until, p.now); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	return []string{"out of office: next step paused until " + until.UTC().Format(time.DateOnly)}, nil
+	p.pauses[t.ID] = until
+	return []string{"out of office: next step paused until " + until.UTC().Format(time.DateOnly)}
 }
 
-// suppressAndStop writes suppressions for the addresses (and the matched
-// lead's), marks their leads with leadStatus and stops them in every
-// campaign with clStatus.
-func (p *pageState) suppressAndStop(ctx context.Context, mt match, addrs []string, reason, leadStatus, clStatus, why string) ([]string, error) {
-	var leads []store.Lead
-	seen := map[string]bool{}
-	if mt.leadID != "" {
-		l, err := p.lead(ctx, mt.leadID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, err
-		}
-		if err == nil && l.Status != store.LeadErased {
-			leads = append(leads, l)
-			addrs = append(addrs, l.Email)
-			seen[l.ID] = true
+// leadRef is a lead a message is about.
+type leadRef struct{ id, email, status string }
+
+// suppressAndStop suppresses the addresses (and the matched lead's), marks
+// their leads with leadStatus and stops them in every campaign with
+// clStatus: what a hard bounce, an unsubscribe request or a complaint does.
+func (p *pageState) suppressAndStop(mt match, addrs []string, reason, leadStatus, clStatus, why string) []string {
+	var leads []leadRef
+	if mt.cl != nil {
+		leads = append(leads, leadRef{mt.cl.LeadID, mt.cl.LeadEmail, mt.cl.LeadStatus})
+	} else if mt.leadID != "" {
+		for _, l := range p.leadsByAddr {
+			if l.ID == mt.leadID {
+				leads = append(leads, leadRef{l.ID, l.Email, l.Status})
+			}
 		}
 	}
-	var did []string
-	done := map[string]bool{}
 	for _, a := range addrs {
-		a = normalizeAddr(a)
-		if a == "" || done[a] {
-			continue
-		}
-		done[a] = true
-		sup := store.Suppression{Kind: store.SuppressEmail, Value: a, Reason: reason, Source: "inbox sync: " + why}
-		created, err := p.q.AddSuppression(ctx, &sup)
-		if err != nil {
-			return did, err
-		}
-		if created {
-			did = append(did, "suppressed "+a+" ("+reason+")")
-		}
-		l, err := p.leadByEmail(ctx, a)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return did, err
-		}
-		if !seen[l.ID] && l.Status != store.LeadErased {
-			seen[l.ID] = true
-			leads = append(leads, l)
+		if l, ok := p.leadsByAddr[normalizeAddr(a)]; ok {
+			leads = append(leads, leadRef{l.ID, l.Email, l.Status})
 		}
 	}
 	for _, l := range leads {
-		if l.Status == store.LeadActive {
-			if err := p.q.SetLeadStatus(ctx, l.ID, leadStatus); err != nil {
-				return did, err
-			}
-			l.Status = leadStatus
-			p.leads[l.ID] = l
-		}
-		n, err := sending.StopLeadEverywhere(ctx, p.tx, p.t.WorkspaceID, l.ID, clStatus, why)
-		if err != nil {
-			return did, err
-		}
-		if n > 0 {
-			did = append(did, fmt.Sprintf("stopped %d sequence(s) of %s", n, l.Email))
+		if l.status != store.LeadErased {
+			addrs = append(addrs, l.email)
 		}
 	}
-	return did, nil
+	var did []string
+	for _, a := range unique(normalizeAll(addrs)) {
+		if a == "" {
+			continue
+		}
+		p.suppress = append(p.suppress, store.Suppression{Kind: store.SuppressEmail, Value: a, Reason: reason,
+			Source: "inbox sync: " + why})
+		did = append(did, "suppressed "+a+" ("+reason+")")
+	}
+	done := map[string]bool{}
+	for _, l := range leads {
+		if done[l.id] || l.status == store.LeadErased {
+			continue
+		}
+		done[l.id] = true
+		if _, set := p.leadStatus[l.id]; !set && l.status == store.LeadActive {
+			p.leadStatus[l.id] = leadStatus
+		}
+		p.seq++
+		p.leadStops = append(p.leadStops, leadStop{leadID: l.id, status: clStatus, reason: why, seq: p.seq})
+		p.stopped[l.id] = true
+		did = append(did, "every sequence of "+l.email+" stopped ("+clStatus+")")
+	}
+	return did
+}
+
+func normalizeAll(addrs []string) []string {
+	out := make([]string, len(addrs))
+	for i, a := range addrs {
+		out[i] = normalizeAddr(a)
+	}
+	return out
+}
+
+// flushEffects writes the page's effects: suppressions, lead statuses,
+// out-of-office pauses, stops (with their jobs canceled and the campaigns
+// that have no active lead left completed) and reply times.
+func (p *pageState) flushEffects(ctx context.Context) error {
+	p.init()
+	q := p.q
+	if len(p.suppress) > 0 {
+		if _, err := q.AddSuppressions(ctx, p.suppress); err != nil {
+			return err
+		}
+	}
+	byStatus := map[string][]string{}
+	for id, st := range p.leadStatus {
+		byStatus[st] = append(byStatus[st], id)
+	}
+	for st, ids := range byStatus {
+		if err := q.SetLeadsStatus(ctx, ids, st); err != nil {
+			return err
+		}
+	}
+	if len(p.leadStops) > 0 {
+		if err := p.expandLeadStops(ctx); err != nil {
+			return err
+		}
+	}
+	for id := range p.stops {
+		delete(p.pauses, id)
+	}
+	if len(p.pauses) > 0 {
+		if err := q.PauseCampaignLeads(ctx, p.pauses); err != nil {
+			return err
+		}
+	}
+	groups := map[[2]string][]string{}
+	campaigns := map[string]bool{}
+	for id, st := range p.stops {
+		k := [2]string{st.status, st.reason}
+		groups[k] = append(groups[k], id)
+		campaigns[st.campaignID] = true
+	}
+	for k, ids := range groups {
+		if err := q.StopCampaignLeads(ctx, ids, k[0], k[1], p.now); err != nil {
+			return err
+		}
+	}
+	if len(p.replied) > 0 {
+		if err := q.MarkCampaignLeadsReplied(ctx, p.replied); err != nil {
+			return err
+		}
+	}
+	for id := range campaigns {
+		if _, err := q.CompleteCampaignIfDone(ctx, id, p.now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expandLeadStops turns "stop this lead everywhere" into stops of its
+// active campaign leads, unless a later message of the page stopped one
+// otherwise.
+func (p *pageState) expandLeadStops(ctx context.Context) error {
+	var ids []string
+	for _, ls := range p.leadStops {
+		ids = append(ids, ls.leadID)
+	}
+	cls, err := p.q.ActiveCampaignLeadsOfLeads(ctx, unique(ids))
+	if err != nil {
+		return err
+	}
+	byLead := map[string][]store.CampaignLead{}
+	for _, cl := range cls {
+		byLead[cl.LeadID] = append(byLead[cl.LeadID], cl)
+	}
+	for _, ls := range p.leadStops {
+		for _, cl := range byLead[ls.leadID] {
+			if cur, ok := p.stops[cl.ID]; ok && cur.seq > ls.seq {
+				continue
+			}
+			p.stops[cl.ID] = stopEffect{campaignID: cl.CampaignID, status: ls.status, reason: ls.reason, seq: ls.seq}
+		}
+	}
+	return nil
 }
 
 // normalizeAddr is an address as leads and suppressions store it.

@@ -26,8 +26,8 @@ type Categorized struct {
 
 // Categorize sets a conversation's category by hand (in.Category), which
 // wins over every automatic one from then on, or asks the Categorizer about
-// the latest inbound message, whose answer is stored unless a person set
-// the category already.
+// the latest inbound message and stores its answer. A conversation whose
+// category a person set is returned as it is, without asking.
 func (s *Service) Categorize(ctx context.Context, p account.Principal, id string, in CategorizeInput, m account.Meta) (Categorized, error) {
 	if in.Category != nil {
 		return s.setCategory(ctx, p, id, strings.TrimSpace(*in.Category), m)
@@ -36,6 +36,10 @@ func (s *Service) Categorize(ctx context.Context, p account.Principal, id string
 	c, err := q.Conversation(ctx, id)
 	if err != nil {
 		return Categorized{}, err
+	}
+	if c.CategorySource == store.CategoryManual {
+		// A person decided; a model's opinion would only be ignored.
+		return Categorized{ConversationView: conversationView(c)}, nil
 	}
 	if c.LastInboundID == "" {
 		return Categorized{}, problem.New(problem.Conflict, "nothing_to_categorize", "This conversation has no received message yet.")
@@ -104,4 +108,3 @@ func ourLast(msgs []store.Message) string {
 	}
 	return ""
 }
-

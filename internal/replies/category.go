@@ -59,16 +59,13 @@ func replyInput(m *mailmsg.Inbound, ourLast string) ai.ReplyInput {
 	return ai.ReplyInput{From: from, Subject: m.Subject, Body: m.Text, Headers: h, OurLastMessage: ourLast}
 }
 
-// categorize decides a category: the verdict first, then the certain
-// rules, then the categorizer c (the offline one when c is nil or fails,
-// so a rate-limited or unreachable model never leaves a reply without
-// one).
+// categorize decides a category: the verdict first, then the categorizer
+// c, which runs the certain rules (ai.CategorizeByRules) before anything
+// else; the offline one when c is nil or fails, so a rate-limited or
+// unreachable model never leaves a reply without one.
 func categorize(ctx context.Context, c Categorizer, ws, userID string, v inbound.Verdict, in ai.ReplyInput) (ai.Category, error) {
 	if cat, ok := verdictCategory(v); ok {
 		return ai.Category{Category: cat, Confidence: 1, Reasons: v.Reasons, Generator: ai.GeneratorRules}, nil
-	}
-	if cat, ok := ai.CategorizeByRules(in); ok {
-		return cat, nil
 	}
 	if c == nil {
 		c = offlineCategorizer{}

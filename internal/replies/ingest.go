@@ -3,8 +3,8 @@ package replies
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/inbound"
@@ -18,21 +18,38 @@ const (
 	maxHTML    = 1 << 20
 )
 
-// pageState is one page's transaction with what it has looked up, so a
-// page of replies to one campaign reads each campaign, lead and
-// conversation once.
+// pageState is one page's transaction. A page is handled in a few
+// statements whatever its size: what it names is read at once (stored
+// messages, campaign leads, conversations), each message is then decided
+// in order in memory, and the outcome is written at once (conversations,
+// messages, suppressions, stops). Decisions read the page's own earlier
+// outcomes, so the result is the one message-by-message handling gives.
 type pageState struct {
 	tx  *store.Tx
 	q   store.Scope
 	t   store.SyncTarget
 	now time.Time
-	// byMessageID holds the stored messages named by the page (its own
-	// Message-IDs and every id they reply to), plus the ones stored so far.
-	byMessageID   map[string][]store.Message
-	campaignLeads map[string]store.CampaignLead
-	leads         map[string]store.Lead
-	settings      map[string]store.ReplySettings
-	convOfCL      map[string]string // campaign lead id → conversation id in this mailbox
+
+	byMessageID map[string][]store.Message    // stored messages the page names
+	targets     map[string]*store.ReplyTarget // campaign leads the page is about
+	convByCL    map[string]*convState         // by campaign lead, in this mailbox
+	convByID    map[string]*convState         // every conversation the page knows, by id
+	convByThr   map[string]*convState         // by provider thread, in this mailbox
+	matches     []match                       // per item
+	itemConv    []string                      // per item: the conversation it joined
+	newConvs    []*store.Conversation         // started by this page
+	rows        []*store.Message              // messages to store
+	kinds       []string                      // their verdicts, for metrics
+	effects                                   // what the messages do to leads
+	seen        map[string]bool               // Message-IDs handled in this page
+	leadsByAddr map[string]store.Lead         // leads found by address
+}
+
+// convState is a conversation the page adds to.
+type convState struct {
+	c        store.Conversation
+	isNew    bool
+	activity *store.Activity // the latest inbound message, for an existing conversation
 }
 
 // commitPage stores a page's messages and acts on them in one transaction
@@ -40,11 +57,9 @@ type pageState struct {
 // ahead of the messages it covers. It returns how many messages were new
 // and how many were skipped (already stored, or our own).
 func (s *Service) commitPage(ctx context.Context, t store.SyncTarget, from, to string, items []item) (stored, skipped int, err error) {
+	var kinds []string
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
-		stored, skipped = 0, 0
-		p := &pageState{tx: tx, q: tx.InWorkspace(t.WorkspaceID), t: t, now: s.clock(),
-			campaignLeads: map[string]store.CampaignLead{}, leads: map[string]store.Lead{},
-			settings: map[string]store.ReplySettings{}, convOfCL: map[string]string{}}
+		p := &pageState{tx: tx, q: tx.InWorkspace(t.WorkspaceID), t: t, now: s.clock(), seen: map[string]bool{}}
 		moved, err := p.q.AdvanceSyncCursor(ctx, t.ID, from, to, p.now)
 		if err != nil {
 			return err
@@ -53,28 +68,42 @@ func (s *Service) commitPage(ctx context.Context, t store.SyncTarget, from, to s
 			return errCursorMoved
 		}
 		if len(items) == 0 {
+			stored, skipped = 0, 0
 			return nil
 		}
 		if err := p.prefetch(ctx, items); err != nil {
 			return err
 		}
-		for i := range items {
-			ok, err := s.ingest(ctx, p, &items[i])
-			if err != nil {
+		todo := p.fresh(items)
+		skipped = len(items) - len(todo)
+		if err := p.resolve(ctx, todo); err != nil {
+			return err
+		}
+		if err := p.loadConversations(ctx, todo); err != nil {
+			return err
+		}
+		p.itemConv = make([]string, len(todo))
+		for i, it := range todo {
+			if err := s.ingest(ctx, p, i, it); err != nil {
 				return err
 			}
-			if ok {
-				stored++
-			} else {
-				skipped++
-			}
 		}
+		if stored, err = p.flush(ctx); err != nil {
+			return err
+		}
+		kinds = p.kinds
 		return nil
 	})
+	if err == nil {
+		for _, k := range kinds {
+			s.metrics.stored(k)
+		}
+	}
 	return stored, skipped, err
 }
 
-// prefetch reads, in one query, every stored message the page names.
+// prefetch reads, in one query, every stored message the page names: its
+// own Message-IDs (to skip what is stored or ours) and those it answers.
 func (p *pageState) prefetch(ctx context.Context, items []item) error {
 	var ids []string
 	for i := range items {
@@ -94,6 +123,22 @@ func (p *pageState) prefetch(ctx context.Context, items []item) error {
 	return nil
 }
 
+// fresh leaves out messages already stored (in any of the workspace's
+// mailboxes: one reply copied to two of them is one reply), ours, and
+// repeats within the page.
+func (p *pageState) fresh(items []item) []*item {
+	var todo []*item
+	for i := range items {
+		it := &items[i]
+		if len(p.byMessageID[it.messageID]) > 0 || p.seen[it.messageID] {
+			continue
+		}
+		p.seen[it.messageID] = true
+		todo = append(todo, it)
+	}
+	return todo
+}
+
 // candidates are the Message-IDs a message may answer, most telling first:
 // the original a bounce or complaint returns, In-Reply-To, then References
 // from the newest.
@@ -109,24 +154,11 @@ func candidates(it *item) []string {
 	return ids
 }
 
-// known reports whether the message is stored already (in any of the
-// workspace's mailboxes: one reply copied to two of them is one reply) or
-// is one we sent.
-func (p *pageState) known(it *item) bool {
-	return len(p.byMessageID[it.messageID]) > 0
-}
-
-// ingest stores one message in its conversation and acts on it. It
-// reports false for a message skipped as already stored or our own.
-func (s *Service) ingest(ctx context.Context, p *pageState, it *item) (bool, error) {
-	if p.known(it) {
-		return false, nil
-	}
-	mt, err := p.match(ctx, it)
-	if err != nil {
-		return false, err
-	}
-	row := store.Message{ID: store.NewID(), InboxID: p.t.ID, Direction: store.DirectionInbound,
+// ingest decides one message: its conversation, what it does, and its
+// stored row.
+func (s *Service) ingest(ctx context.Context, p *pageState, i int, it *item) error {
+	mt := p.matches[i]
+	row := &store.Message{ID: store.NewID(), InboxID: p.t.ID, Direction: store.DirectionInbound,
 		MessageID: it.messageID, References: it.msg.References, ProviderMessageID: it.fetched.ProviderID,
 		ThreadID: it.fetched.ThreadID, From: clean(it.msg.From.Address, 320), Subject: clean(it.msg.Subject, maxSubject),
 		Text: clean(it.msg.Text, maxText), HTML: clean(it.msg.HTML, maxHTML), OccurredAt: it.occurredAt}
@@ -139,217 +171,125 @@ func (s *Service) ingest(ctx context.Context, p *pageState, it *item) (bool, err
 	if mt.cl != nil {
 		row.CampaignLeadID = mt.cl.ID
 	}
-	if row.ConversationID, err = p.conversation(ctx, it, mt, row.ID); err != nil {
-		return false, err
-	}
+	row.ConversationID = p.conversation(it, mt, row.ID)
+	p.itemConv[i] = row.ConversationID
 	actions, err := s.act(ctx, p, it, mt)
 	if err != nil {
-		return false, err
-	}
-	if mt.cl != nil {
-		delete(p.campaignLeads, mt.cl.ID) // its status may have changed
+		return err
 	}
 	row.Classification = record(it, mt, actions)
-	inserted, err := p.q.InsertMessage(ctx, &row)
-	if err != nil || !inserted {
-		return false, err
-	}
-	p.byMessageID[row.MessageID] = append(p.byMessageID[row.MessageID], row)
-	return true, nil
+	p.rows = append(p.rows, row)
+	p.kinds = append(p.kinds, string(it.verdict.Kind))
+	return nil
 }
 
-// match is what a message was found to answer.
-type match struct {
-	by             string              // how: original_message, in_reply_to, references, thread, sender; "" for none
-	cl             *store.CampaignLead // the campaign lead it is about, if any
-	leadID         string              // the lead, also when no campaign lead is known
-	conversationID string              // the conversation of the message it answers, if any
-}
-
-// match finds what a message answers: one of our stored messages named by
-// its headers, then the provider thread, then a lead with the sender's (or
-// the bounced) address that this mailbox writes to.
-func (p *pageState) match(ctx context.Context, it *item) (match, error) {
-	for i, id := range candidates(it) {
-		for _, m := range p.byMessageID[id] {
-			if m.CampaignLeadID == "" && m.ConversationID == "" {
-				continue
+// flush writes what the page decided: new conversations (with the
+// campaign lead's earlier outbound messages), the latest activity of the
+// existing ones, the messages, and their effects. It returns how many
+// messages were stored.
+func (p *pageState) flush(ctx context.Context) (int, error) {
+	var attach = map[string]string{}
+	for _, cs := range p.convByID {
+		if cs.isNew {
+			p.newConvs = append(p.newConvs, &cs.c)
+			if cs.c.CampaignLeadID != "" {
+				attach[cs.c.CampaignLeadID] = cs.c.ID
 			}
-			return p.matchMessage(ctx, m, matchedBy(it, i))
 		}
 	}
-	if th := it.fetched.ThreadID; th != "" {
-		m, err := p.q.MessageOfThread(ctx, p.t.ID, th)
-		if err == nil {
-			return p.matchMessage(ctx, m, "thread")
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return match{}, err
-		}
+	slices.SortFunc(p.newConvs, func(a, b *store.Conversation) int { return strings.Compare(a.ID, b.ID) })
+	if err := p.q.InsertConversations(ctx, p.newConvs); err != nil {
+		return 0, err
 	}
-	return p.matchSender(ctx, it)
-}
-
-func matchedBy(it *item, i int) string {
-	if it.verdict.OriginalMessageID != "" {
-		if i == 0 {
-			return "original_message"
-		}
-		i--
+	if err := p.q.AttachOutboundToConversations(ctx, attach); err != nil {
+		return 0, err
 	}
-	if i < len(it.msg.InReplyTo) {
-		return "in_reply_to"
-	}
-	return "references"
-}
-
-func (p *pageState) matchMessage(ctx context.Context, m store.Message, by string) (match, error) {
-	mt := match{by: by, conversationID: m.ConversationID}
-	if m.CampaignLeadID == "" && m.ConversationID != "" {
-		c, err := p.q.Conversation(ctx, m.ConversationID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return mt, err
-		}
-		mt.leadID, m.CampaignLeadID = c.LeadID, c.CampaignLeadID
-	}
-	if m.CampaignLeadID != "" {
-		cl, err := p.campaignLead(ctx, m.CampaignLeadID)
-		if errors.Is(err, store.ErrNotFound) {
-			return mt, nil // the campaign was deleted since
-		}
-		if err != nil {
-			return mt, err
-		}
-		mt.cl, mt.leadID = &cl, cl.LeadID
-	}
-	return mt, nil
-}
-
-// matchSender matches mail that names none of our messages by address:
-// the sender for a reply, the failed recipient for a bounce or complaint.
-func (p *pageState) matchSender(ctx context.Context, it *item) (match, error) {
-	addr := it.msg.From.Address
-	if k := it.verdict.Kind; k == inbound.KindBounce || k == inbound.KindComplaint {
-		addr = ""
-		if len(it.verdict.Recipients) > 0 {
-			addr = it.verdict.Recipients[0]
+	for _, cs := range p.convByID {
+		if !cs.isNew && cs.activity != nil {
+			if err := p.q.AddToConversation(ctx, cs.c.ID, *cs.activity); err != nil {
+				return 0, err
+			}
 		}
 	}
-	lead, err := p.leadByEmail(ctx, addr)
-	if errors.Is(err, store.ErrNotFound) {
-		return match{}, nil
-	}
+	n, err := p.q.InsertMessages(ctx, p.rows)
 	if err != nil {
-		return match{}, err
+		return 0, err
 	}
-	mt := match{by: "sender", leadID: lead.ID}
-	cls, err := p.q.CampaignLeadsOfLeadInInbox(ctx, lead.ID, p.t.ID)
-	if err != nil || len(cls) == 0 {
-		return mt, err
-	}
-	p.campaignLeads[cls[0].ID] = cls[0]
-	mt.cl = &cls[0]
-	return mt, nil
+	return n, p.flushEffects(ctx)
 }
 
-// conversation finds or starts the conversation a message joins and
-// records the message's arrival in it.
-func (p *pageState) conversation(ctx context.Context, it *item, mt match, rowID string) (string, error) {
-	activity := store.Activity{MessageID: rowID, Inbound: true, ThreadID: it.fetched.ThreadID, At: it.occurredAt,
-		Category: it.category.Category, CategorySource: categorySource(it.category)}
-	id, err := p.findConversation(ctx, it, mt)
-	if err != nil {
-		return "", err
-	}
-	if id != "" {
-		return id, p.q.AddToConversation(ctx, id, activity)
-	}
-	c := store.Conversation{InboxID: p.t.ID, LeadID: mt.leadID, ThreadID: it.fetched.ThreadID,
-		Subject: clean(it.msg.Subject, maxSubject), Category: activity.Category, CategorySource: activity.CategorySource,
-		Unread: true, LastInboundID: rowID, LastMessageAt: it.occurredAt}
-	if mt.cl != nil {
-		c.CampaignID, c.CampaignLeadID = mt.cl.CampaignID, mt.cl.ID
-	}
-	if err := p.q.CreateConversation(ctx, &c); err != nil {
-		return "", err
-	}
-	if mt.cl != nil {
-		p.convOfCL[mt.cl.ID] = c.ID
-		if err := p.q.AttachCampaignLeadMessages(ctx, mt.cl.ID, c.ID); err != nil {
-			return "", err
+// conversation finds or starts the conversation a message joins and notes
+// the message's arrival in it.
+func (p *pageState) conversation(it *item, mt match, rowID string) string {
+	cs := p.findConversation(it, mt)
+	if cs == nil {
+		c := &store.Conversation{ID: store.NewID(), InboxID: p.t.ID, LeadID: mt.leadID, ThreadID: it.fetched.ThreadID,
+			Subject: clean(it.msg.Subject, maxSubject), LastMessageAt: it.occurredAt}
+		if mt.cl != nil {
+			c.CampaignID, c.CampaignLeadID = mt.cl.CampaignID, mt.cl.ID
 		}
+		cs = &convState{c: *c, isNew: true}
+		p.register(cs)
 	}
-	return c.ID, nil
+	cat, src := it.category.Category, categorySource(it.category)
+	if cs.isNew {
+		c := &cs.c
+		c.LastMessageAt = later(c.LastMessageAt, it.occurredAt)
+		c.LastInboundID, c.Unread, c.Category, c.CategorySource = rowID, true, cat, src
+		if c.ThreadID == "" {
+			c.ThreadID = it.fetched.ThreadID
+		}
+		return c.ID
+	}
+	at := it.occurredAt
+	if cs.activity != nil {
+		at = later(at, cs.activity.At)
+	}
+	cs.activity = &store.Activity{MessageID: rowID, Inbound: true, ThreadID: it.fetched.ThreadID, At: at,
+		Category: cat, CategorySource: src}
+	return cs.c.ID
 }
 
-func (p *pageState) findConversation(ctx context.Context, it *item, mt match) (string, error) {
-	var c store.Conversation
-	var err error
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func (p *pageState) findConversation(it *item, mt match) *convState {
 	switch {
 	case mt.cl != nil:
-		if id, ok := p.convOfCL[mt.cl.ID]; ok {
-			return id, nil
-		}
-		c, err = p.q.ConversationOfCampaignLead(ctx, p.t.ID, mt.cl.ID)
-		if err == nil {
-			p.convOfCL[mt.cl.ID] = c.ID
-		}
+		return p.convByCL[mt.cl.ID]
 	case mt.conversationID != "":
-		return mt.conversationID, nil
-	case it.fetched.ThreadID != "":
-		c, err = p.q.ConversationOfThread(ctx, p.t.ID, it.fetched.ThreadID)
-	default:
-		return "", nil
+		if cs := p.convByID[mt.conversationID]; cs != nil {
+			return cs
+		}
+	case mt.from > 0:
+		return p.convByID[p.itemConv[mt.from-1]] // it answers an earlier message of the page
 	}
-	if errors.Is(err, store.ErrNotFound) {
-		return "", nil
+	if mt.cl == nil && it.fetched.ThreadID != "" {
+		return p.convByThr[it.fetched.ThreadID]
 	}
-	return c.ID, err
+	return nil
 }
 
-func (p *pageState) campaignLead(ctx context.Context, id string) (store.CampaignLead, error) {
-	if cl, ok := p.campaignLeads[id]; ok {
-		return cl, nil
+// register makes a conversation findable by the page's later messages.
+func (p *pageState) register(cs *convState) {
+	c := &cs.c
+	p.convByID[c.ID] = cs
+	if c.InboxID != p.t.ID {
+		return // a conversation of another mailbox is joined only by its id
 	}
-	cl, err := p.q.CampaignLead(ctx, id)
-	if err == nil {
-		p.campaignLeads[id] = cl
+	if c.CampaignLeadID != "" {
+		if cur := p.convByCL[c.CampaignLeadID]; cur == nil || cur.c.ID < c.ID {
+			p.convByCL[c.CampaignLeadID] = cs
+		}
+	} else if c.ThreadID != "" {
+		if cur := p.convByThr[c.ThreadID]; cur == nil || cur.c.ID < c.ID {
+			p.convByThr[c.ThreadID] = cs
+		}
 	}
-	return cl, err
-}
-
-func (p *pageState) lead(ctx context.Context, id string) (store.Lead, error) {
-	if l, ok := p.leads[id]; ok {
-		return l, nil
-	}
-	l, err := p.q.Lead(ctx, id)
-	if err == nil {
-		p.leads[id] = l
-	}
-	return l, err
-}
-
-func (p *pageState) leadByEmail(ctx context.Context, addr string) (store.Lead, error) {
-	addr = normalizeAddr(addr)
-	if addr == "" {
-		return store.Lead{}, store.ErrNotFound
-	}
-	l, err := p.q.LeadByEmail(ctx, addr)
-	if err == nil {
-		p.leads[l.ID] = l
-	}
-	return l, err
-}
-
-func (p *pageState) replySettings(ctx context.Context, campaignID string) (store.ReplySettings, error) {
-	if r, ok := p.settings[campaignID]; ok {
-		return r, nil
-	}
-	r, err := p.q.CampaignReplySettings(ctx, campaignID)
-	if err == nil {
-		p.settings[campaignID] = r
-	}
-	return r, err
 }
 
 // Record is what the reply loop keeps about an inbound message (the

@@ -109,13 +109,13 @@ func (s *Service) Thread(ctx context.Context, ws, id string) (Thread, error) {
 				return err
 			}
 		}
-		t, err = threadOf(ctx, q, c)
+		t, err = threadOf(ctx, q, c, s.clock())
 		return err
 	})
 	return t, err
 }
 
-func threadOf(ctx context.Context, q store.Scope, c store.Conversation) (Thread, error) {
+func threadOf(ctx context.Context, q store.Scope, c store.Conversation, now time.Time) (Thread, error) {
 	t := Thread{ConversationView: conversationView(c), Messages: []MessageView{}}
 	t.Unread = false
 	if c.LeadID != "" {
@@ -145,8 +145,12 @@ func threadOf(ctx context.Context, q store.Scope, c store.Conversation) (Thread,
 			st := &SequenceState{Status: cl.Status, StatusReason: cl.StatusReason, StepsSent: cl.LastStepSent,
 				RepliedAt: cl.RepliedAt}
 			if cl.Status == store.CampaignLeadActive {
-				if st.PausedUntil, err = q.CampaignLeadPausedUntil(ctx, cl.ID); err != nil {
+				until, err := q.CampaignLeadPausedUntil(ctx, cl.ID)
+				if err != nil {
 					return t, err
+				}
+				if until != nil && until.After(now) {
+					st.PausedUntil = until
 				}
 			}
 			t.Sequence = st

@@ -2,7 +2,10 @@ package replies
 
 import (
 	"context"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/ai"
@@ -23,42 +26,60 @@ type item struct {
 	occurredAt time.Time
 }
 
-// prepare parses, classifies and categorises a page's messages. Our own
-// sent copies (the sent folder) and empty messages are left out.
+// prepare parses, classifies and categorises a page's messages, on every
+// CPU at once. Our own sent copies (the sent folder) and unreadable
+// messages are left out; the rest keep their order.
 func (s *Service) prepare(ctx context.Context, t store.SyncTarget, msgs []provider.InboundMessage) []item {
+	prepared := make([]*item, len(msgs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(msgs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(msgs); i = int(next.Add(1) - 1) {
+				prepared[i] = s.prepareOne(ctx, t, msgs[i])
+			}
+		})
+	}
+	wg.Wait()
 	items := make([]item, 0, len(msgs))
-	for _, m := range msgs {
-		if m.Folder == provider.FolderSent {
-			continue
+	for _, it := range prepared {
+		if it != nil {
+			items = append(items, *it)
 		}
-		in, err := mailmsg.Parse(m.Raw)
-		if err != nil {
-			s.log.WarnContext(ctx, "inbox sync: unreadable message skipped", "inbox_id", t.ID,
-				"provider_id", m.ProviderID, "err", err)
-			continue
-		}
-		it := item{fetched: m, msg: in, verdict: inbound.Classify(in), messageID: in.MessageID}
-		if it.messageID == "" {
-			// Stable across fetches, so a message without a Message-ID is
-			// still stored once.
-			it.messageID = "<" + cleanID(m.ProviderID) + "@" + t.ID + ".sync.invalid>"
-		}
-		it.occurredAt = m.ReceivedAt
-		if it.occurredAt.IsZero() {
-			it.occurredAt = in.Date
-		}
-		if it.occurredAt.IsZero() {
-			it.occurredAt = s.clock()
-		}
-		it.occurredAt = it.occurredAt.UTC().Truncate(time.Microsecond)
-		cat, err := categorize(ctx, s.autoCat, t.WorkspaceID, "", it.verdict, replyInput(in, ""))
-		if err != nil && ctx.Err() == nil {
-			s.log.WarnContext(ctx, "inbox sync: categorizer failed, offline rules used", "inbox_id", t.ID, "err", err)
-		}
-		it.category = cat
-		items = append(items, it)
 	}
 	return items
+}
+
+func (s *Service) prepareOne(ctx context.Context, t store.SyncTarget, m provider.InboundMessage) *item {
+	if m.Folder == provider.FolderSent {
+		return nil
+	}
+	in, err := mailmsg.Parse(m.Raw)
+	if err != nil {
+		s.log.WarnContext(ctx, "inbox sync: unreadable message skipped", "inbox_id", t.ID,
+			"provider_id", m.ProviderID, "err", err)
+		return nil
+	}
+	it := &item{fetched: m, msg: in, verdict: inbound.Classify(in), messageID: in.MessageID}
+	if it.messageID == "" {
+		// Stable across fetches, so a message without a Message-ID is
+		// still stored once.
+		it.messageID = "<" + cleanID(m.ProviderID) + "@" + t.ID + ".sync.invalid>"
+	}
+	it.occurredAt = m.ReceivedAt
+	if it.occurredAt.IsZero() {
+		it.occurredAt = in.Date
+	}
+	if it.occurredAt.IsZero() {
+		it.occurredAt = s.clock()
+	}
+	it.occurredAt = it.occurredAt.UTC().Truncate(time.Microsecond)
+	cat, err := categorize(ctx, s.autoCat, t.WorkspaceID, "", it.verdict, replyInput(in, ""))
+	if err != nil && ctx.Err() == nil {
+		s.log.WarnContext(ctx, "inbox sync: categorizer failed, offline rules used", "inbox_id", t.ID, "err", err)
+	}
+	it.category = cat
+	return it
 }
 
 // cleanID keeps the characters of a provider id that are safe in a

@@ -2,6 +2,7 @@ package replies
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
@@ -257,6 +259,9 @@ func (s *Service) recordReplyOutcome(ctx context.Context, r store.OutboxReply, i
 			if err := q.RecordReplyRetry(ctx, r.ID, now, reason); err != nil {
 				return err
 			}
+			if cur, err := q.Inbox(ctx, ib.ID); err != nil || cur.Status != store.InboxActive {
+				return err // already disconnected (and audited) by the provider registry
+			}
 			if err := tx.DisconnectInbox(ctx, ib.ID, reason, now); err != nil {
 				return err
 			}
@@ -269,6 +274,15 @@ func (s *Service) recordReplyOutcome(ctx context.Context, r store.OutboxReply, i
 			return q.RecordReplyRetry(ctx, r.ID, now.Add(replyBackoff(attempts, provider.RetryAfter(sendErr))), reason)
 		}
 	})
+	switch {
+	case err != nil:
+	case sendErr == nil:
+		s.metrics.reply("sent")
+	case provider.IsPermanent(sendErr) || attempts >= maxReplyAttempts:
+		s.metrics.reply("failed")
+	default:
+		s.metrics.reply("retry")
+	}
 	return errors.Join(sendErr, err)
 }
 
@@ -279,10 +293,12 @@ func replyBackoff(n int, asked time.Duration) time.Duration {
 	d = min(d, time.Hour)
 	return max(d, asked)
 }
+
 // replyTo is whom a reply goes to: the sender of the latest inbound
-// message, else the conversation's lead.
+// message, else the conversation's lead. A bounce or complaint comes from a
+// mail system, never the person: the reply goes to the lead.
 func replyTo(latest *store.Message, lead *store.Lead) string {
-	if latest != nil && latest.From != "" {
+	if latest != nil && latest.From != "" && !fromMailSystem(latest) {
 		return latest.From
 	}
 	if lead != nil {
@@ -330,4 +346,14 @@ func replyReferences(parent *store.Message) []string {
 		refs = []string{parent.InReplyTo}
 	}
 	return mailmsg.ReplyReferences(parent.MessageID, refs)
+}
+
+// fromMailSystem reports whether an inbound message was a delivery or
+// complaint report.
+func fromMailSystem(m *store.Message) bool {
+	var r Record
+	if json.Unmarshal([]byte(m.Classification), &r) != nil {
+		return false
+	}
+	return r.Verdict.Kind == inbound.KindBounce || r.Verdict.Kind == inbound.KindComplaint
 }

@@ -34,6 +34,7 @@ type Config struct {
 	AutoCategorizer Categorizer
 	Now             func() time.Time // default time.Now
 	Log             *slog.Logger     // default slog.Default()
+	Metrics         *Metrics         // optional
 	// Concurrency is how many mailboxes SyncAll reads at once; default 8.
 	Concurrency int
 	// MaxPages bounds the pages one Sync of a mailbox reads, so one busy
@@ -57,6 +58,7 @@ type Service struct {
 	autoCat   Categorizer
 	now       func() time.Time
 	log       *slog.Logger
+	metrics   *Metrics
 	cfg       Config
 	running   sync.Map // inbox id → struct{}: syncs in progress in this process
 }
@@ -71,7 +73,7 @@ func New(cfg Config) (*Service, error) {
 	cfg.OutOfOfficePause = cmp.Or(cfg.OutOfOfficePause, 7*24*time.Hour)
 	cfg.SendTimeout = cmp.Or(cfg.SendTimeout, time.Minute)
 	s := &Service{st: cfg.Store, providers: cfg.Providers, cat: cfg.Categorizer, autoCat: cfg.AutoCategorizer,
-		now: cfg.Now, log: cfg.Log, cfg: cfg}
+		now: cfg.Now, log: cfg.Log, metrics: cfg.Metrics, cfg: cfg}
 	if s.now == nil {
 		s.now = time.Now
 	}

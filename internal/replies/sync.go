@@ -6,17 +6,18 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // SyncResult counts what syncing one mailbox did.
 type SyncResult struct {
-	Pages    int // pages committed
-	Fetched  int // messages the provider returned
-	Stored   int // new messages stored
-	Skipped  int // already stored, our own sent copies, unreadable
-	Complete bool
+	Pages    int  `json:"pages"`    // pages committed
+	Fetched  int  `json:"fetched"`  // messages the provider returned
+	Stored   int  `json:"stored"`   // new messages stored
+	Skipped  int  `json:"skipped"`  // already stored, our own sent copies, unreadable
+	Complete bool `json:"complete"` // false when MaxPages stopped it: the next pass goes on
 }
 
 // Totals is what one SyncAll pass did.
@@ -40,10 +41,20 @@ var ErrProviderUnavailable = errors.New("replies: no provider for this mailbox")
 // not stop the others; the error returned is only the context's.
 func (s *Service) SyncAll(ctx context.Context) (Totals, error) {
 	var t Totals
+	start := s.clock()
 	targets, err := s.st.InboxesToSync(ctx)
 	if err != nil {
 		return t, fmt.Errorf("list mailboxes to sync: %w", err)
 	}
+	lag := 0.0
+	for _, target := range targets {
+		since := target.CreatedAt
+		if target.LastSyncAt != nil {
+			since = *target.LastSyncAt
+		}
+		lag = max(lag, start.Sub(since).Seconds())
+	}
+	defer func() { s.metrics.pass(s.clock().Sub(start).Seconds(), lag) }()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	work := make(chan store.SyncTarget)
@@ -92,6 +103,29 @@ func (s *Service) Sync(ctx context.Context, inboxID string) (SyncResult, error) 
 	return s.syncTarget(ctx, t)
 }
 
+// SyncNow syncs one of a workspace's mailboxes at once (the "sync now"
+// button). A mailbox that is not active answers 409; a provider failure
+// 503 with the provider's answer, also recorded on the mailbox.
+func (s *Service) SyncNow(ctx context.Context, ws, inboxID string) (SyncResult, error) {
+	i, err := s.st.InWorkspace(ws).Inbox(ctx, inboxID)
+	if err != nil {
+		return SyncResult{}, err
+	}
+	if i.Status != store.InboxActive {
+		return SyncResult{}, problem.New(problem.Conflict, "mailbox_not_active",
+			"This mailbox is %s; only an active mailbox is read.", i.Status)
+	}
+	t, err := s.st.InboxToSync(ctx, inboxID)
+	if err != nil {
+		return SyncResult{}, err
+	}
+	res, err := s.syncTarget(ctx, t)
+	if err != nil && ctx.Err() == nil {
+		return res, problem.New(problem.Unavailable, "sync_failed", "The mailbox could not be read: %s.", failureText(err))
+	}
+	return res, err
+}
+
 func (s *Service) syncTarget(ctx context.Context, t store.SyncTarget) (res SyncResult, err error) {
 	if _, busy := s.running.LoadOrStore(t.ID, struct{}{}); busy {
 		return res, nil // this process is syncing it already
@@ -107,8 +141,98 @@ func (s *Service) syncTarget(ctx context.Context, t store.SyncTarget) (res SyncR
 	}
 	defer mb.Close()
 
-	stored, from := t.Cursor, t.Cursor
-	restarted := false
+	// Fetching and reading the next pages overlaps storing the earlier
+	// ones. Pages that are ready together are stored together, in order,
+	// in one transaction (up to batchMessages messages): a backlog costs a
+	// few statements per thousand messages rather than per hundred.
+	pages := make(chan fetchedPage, 8)
+	fctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait() // before mb.Close (deferred first, runs last)
+	defer cancel()
+	wg.Go(func() { s.fetchPages(fctx, t, mb, pages) })
+
+	stored := t.Cursor
+	for {
+		batch, fetchErr := nextBatch(pages)
+		if len(batch) == 0 && fetchErr == nil {
+			return res, ctx.Err() // the provider has no more (or ctx ended)
+		}
+		if len(batch) > 0 {
+			var items []item
+			fetched := 0
+			for _, fp := range batch {
+				items = append(items, fp.items...)
+				fetched += len(fp.page.Messages)
+			}
+			last := batch[len(batch)-1].page
+			n, skipped, err := s.commitPage(ctx, t, stored, last.Cursor, items)
+			if errors.Is(err, errCursorMoved) {
+				return res, nil // another sync is reading this mailbox
+			}
+			if err != nil {
+				return res, s.recordFailure(ctx, t, err)
+			}
+			res.Pages += len(batch)
+			res.Fetched += fetched
+			res.Stored += n
+			res.Skipped += skipped + fetched - len(items)
+			stored = last.Cursor
+			res.Complete = !last.More
+		}
+		if fetchErr != nil {
+			return res, s.recordFailure(ctx, t, fetchErr)
+		}
+	}
+}
+
+// batchMessages is how many fetched messages one transaction stores at
+// most when several pages are ready at once.
+const batchMessages = 1000
+
+// nextBatch waits for the next fetched page and takes those ready behind
+// it, up to batchMessages messages. A fetch error ends the batch: the pages
+// before it are returned with it, to be stored first.
+func nextBatch(pages <-chan fetchedPage) ([]fetchedPage, error) {
+	fp, ok := <-pages
+	if !ok {
+		return nil, nil
+	}
+	if fp.err != nil {
+		return nil, fp.err
+	}
+	batch, n := []fetchedPage{fp}, len(fp.page.Messages)
+	for n < batchMessages {
+		select {
+		case fp, ok := <-pages:
+			if !ok {
+				return batch, nil
+			}
+			if fp.err != nil {
+				return batch, fp.err
+			}
+			batch, n = append(batch, fp), n+len(fp.page.Messages)
+		default:
+			return batch, nil
+		}
+	}
+	return batch, nil
+}
+
+// fetchedPage is a page read and prepared, or the error that ended the
+// fetching.
+type fetchedPage struct {
+	page  provider.Page
+	items []item
+	err   error
+}
+
+// fetchPages fetches up to MaxPages pages from the mailbox's cursor and
+// prepares their messages, handing each to out; it closes out when the
+// provider has no more, on an error (sent last) or when ctx ends.
+func (s *Service) fetchPages(ctx context.Context, t store.SyncTarget, mb provider.Mailbox, out chan<- fetchedPage) {
+	defer close(out)
+	from, restarted := t.Cursor, false
 	for range s.cfg.MaxPages {
 		page, err := mb.Fetch(ctx, from)
 		if provider.Kind(err) == provider.CursorExpired && !restarted {
@@ -117,28 +241,20 @@ func (s *Service) syncTarget(ctx context.Context, t store.SyncTarget) (res SyncR
 			restarted, from = true, ""
 			continue
 		}
-		if err != nil {
-			return res, s.recordFailure(ctx, t, err)
+		fp := fetchedPage{page: page, err: err}
+		if err == nil {
+			fp.items = s.prepare(ctx, t, page.Messages)
 		}
-		res.Fetched += len(page.Messages)
-		items := s.prepare(ctx, t, page.Messages)
-		n, skipped, err := s.commitPage(ctx, t, stored, page.Cursor, items)
-		if errors.Is(err, errCursorMoved) {
-			return res, nil // another sync is reading this mailbox
+		select {
+		case out <- fp:
+		case <-ctx.Done():
+			return
 		}
-		if err != nil {
-			return res, s.recordFailure(ctx, t, err)
+		if err != nil || !page.More {
+			return
 		}
-		res.Pages++
-		res.Stored += n
-		res.Skipped += skipped + len(page.Messages) - len(items)
-		stored, from = page.Cursor, page.Cursor
-		if !page.More {
-			res.Complete = true
-			break
-		}
+		from = page.Cursor
 	}
-	return res, nil
 }
 
 // recordFailure notes a failed sync on the mailbox. An authentication
@@ -150,6 +266,7 @@ func (s *Service) recordFailure(ctx context.Context, t store.SyncTarget, err err
 		return err
 	}
 	reason := failureText(err)
+	s.metrics.failed(provider.Kind(err).String())
 	s.log.WarnContext(ctx, "inbox sync failed", "inbox_id", t.ID, "workspace_id", t.WorkspaceID,
 		"kind", provider.Kind(err).String(), "err", reason)
 	werr := s.st.InTx(context.WithoutCancel(ctx), func(tx *store.Tx) error {
@@ -159,6 +276,11 @@ func (s *Service) recordFailure(ctx context.Context, t store.SyncTarget, err err
 		}
 		if !provider.IsAuth(err) {
 			return nil
+		}
+		// The provider registry may have disconnected it already (and
+		// audited that): one event per disconnection.
+		if cur, err := q.Inbox(ctx, t.ID); err != nil || cur.Status != store.InboxActive {
+			return err
 		}
 		if err := tx.DisconnectInbox(ctx, t.ID, reason, s.clock()); err != nil {
 			return err

@@ -14,6 +14,7 @@ import (
 )
 
 func TestReplyStopsTheSequence(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ann := h.lead("ann@acme.test", "Ann")
 	bob := h.lead("bob@acme.test", "Bob")
@@ -68,6 +69,7 @@ func TestReplyStopsTheSequence(t *testing.T) {
 }
 
 func TestCompanyReplyStopsColleagues(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ann := h.lead("ann@acme.test", "Ann")
 	bob := h.lead("bob@acme.test", "Bob")
@@ -92,58 +94,82 @@ func TestCompanyReplyStopsColleagues(t *testing.T) {
 	}
 }
 
-func TestHardBounceSuppressesAndStops(t *testing.T) {
+func TestBouncesAndUnsubscribes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ann := h.lead("ann@acme.test", "Ann")
-	c := h.launch(ann)
+	bob := h.lead("bob@acme.test", "Bob")
+	cid := h.lead("cid@acme.test", "Cid")
+	c := h.launch(ann, bob, cid)
 	h.deliver(hardBounce("ann@acme.test", h.sentTo("ann@acme.test").MessageID))
-	h.sync()
+	h.deliver(softBounce("bob@acme.test", h.sentTo("bob@acme.test").MessageID))
+	h.deliver(replyMsg("cid@acme.test", h.sentTo("cid@acme.test").MessageID, "Re: Quick question",
+		"Please remove me from your mailing list."))
+	if res := h.sync(); res.Stored != 3 {
+		t.Fatalf("stored %d", res.Stored)
+	}
+
+	// Hard bounce: suppressed, lead bounced, sequence stopped.
 	if cl := h.campaignLead(c, ann); cl.Status != store.CampaignLeadBounced {
 		t.Fatalf("campaign lead after a hard bounce: %s", cl.Status)
 	}
 	if s := h.leadStatus(ann); s != store.LeadBounced {
 		t.Fatalf("lead status: %s", s)
 	}
-	sup, ok := h.suppressed("ann@acme.test")
-	if !ok || sup.Reason != store.ReasonBounce {
+	if sup, ok := h.suppressed("ann@acme.test"); !ok || sup.Reason != store.ReasonBounce {
 		t.Fatalf("suppression: %v %+v", ok, sup)
 	}
-	list := h.list(replies.Query{Category: ai.CategoryBounce})
-	if len(list) != 1 || list[0].Lead == nil || list[0].Lead.ID != ann {
-		t.Fatalf("bounce conversation: %+v", list)
-	}
-	h.clock.Add(72 * time.Hour)
-	if r := h.tick(); r.Sent != 0 {
-		t.Fatalf("a bounced lead got a follow-up")
-	}
-}
-
-func TestSoftBounceIsOnlyRecorded(t *testing.T) {
-	h := newHarness(t)
-	ann := h.lead("ann@acme.test", "Ann")
-	c := h.launch(ann)
-	h.deliver(softBounce("ann@acme.test", h.sentTo("ann@acme.test").MessageID))
-	if res := h.sync(); res.Stored != 1 {
-		t.Fatalf("stored %d", res.Stored)
-	}
-	if cl := h.campaignLead(c, ann); cl.Status != store.CampaignLeadActive {
+	// Soft bounce: recorded, nothing else.
+	if cl := h.campaignLead(c, bob); cl.Status != store.CampaignLeadActive {
 		t.Fatalf("soft bounce changed the lead: %s", cl.Status)
 	}
-	if _, ok := h.suppressed("ann@acme.test"); ok {
+	if _, ok := h.suppressed("bob@acme.test"); ok {
 		t.Fatal("soft bounce suppressed the address")
 	}
-	if l := h.list(replies.Query{Category: ai.CategoryBounce}); len(l) != 1 {
-		t.Fatalf("soft bounce not listed as a bounce: %d", len(l))
+	bounces := h.list(replies.Query{Category: ai.CategoryBounce})
+	if len(bounces) != 2 {
+		t.Fatalf("bounce conversations: %+v", bounces)
+	}
+	for _, b := range bounces {
+		if b.Lead == nil || b.Lead.ID != ann && b.Lead.ID != bob {
+			t.Fatalf("bounce not matched to its lead: %+v", b)
+		}
+	}
+	// Unsubscribe request: suppressed, lead unsubscribed.
+	if cl := h.campaignLead(c, cid); cl.Status != store.CampaignLeadUnsubscribed {
+		t.Fatalf("campaign lead: %s", cl.Status)
+	}
+	if s := h.leadStatus(cid); s != store.LeadUnsubscribed {
+		t.Fatalf("lead: %s", s)
+	}
+	if sup, ok := h.suppressed("cid@acme.test"); !ok || sup.Reason != store.ReasonUnsubscribe {
+		t.Fatalf("suppression: %+v %v", sup, ok)
+	}
+	// Only Bob gets the follow-up.
+	h.clock.Add(72 * time.Hour)
+	if r := h.tick(); r.Sent != 1 || h.countSent("bob@acme.test") != 2 {
+		t.Fatalf("follow-ups: %+v", r)
 	}
 }
 
 func TestOutOfOfficePausesUntilTheReturnDate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ann := h.lead("ann@acme.test", "Ann")
-	c := h.launch(ann)
+	bob := h.lead("bob@acme.test", "Bob")
+	cid := h.lead("cid@acme.test", "Cid")
+	c := h.launch(ann, bob)
+	c3 := h.launch(cid)
+	setCampaign(t, h, c3, "stop_on_auto_reply")
 	back := h.clock.Now().AddDate(0, 0, 10).Truncate(24 * time.Hour)
+	noDate := func(to string) string {
+		return strings.Replace(outOfOffice(to, h.sentTo(to).MessageID, time.Time{}), "until Monday, 1 January 0001 ", "", 1)
+	}
 	h.deliver(outOfOffice("ann@acme.test", h.sentTo("ann@acme.test").MessageID, back))
+	h.deliver(noDate("bob@acme.test"))
+	h.deliver(noDate("cid@acme.test"))
 	h.sync()
+
 	cl := h.campaignLead(c, ann)
 	if cl.Status != store.CampaignLeadActive {
 		t.Fatalf("out-of-office stopped the lead: %s", cl.Status)
@@ -152,64 +178,36 @@ func TestOutOfOfficePausesUntilTheReturnDate(t *testing.T) {
 	if err != nil || until == nil || !until.Equal(back) {
 		t.Fatalf("paused until %v (%v), want %v", until, err, back)
 	}
-	conv := h.list(replies.Query{})
-	if len(conv) != 1 || conv[0].Category != ai.CategoryOutOfOffice {
-		t.Fatalf("conversation: %+v", conv)
+	// Without a stated date: a week. With stop_on_auto_reply: stopped.
+	until, err = h.scope().CampaignLeadPausedUntil(h.ctx, h.campaignLead(c, bob).ID)
+	if err != nil || until == nil || until.Sub(h.clock.Now()) < 6*24*time.Hour || until.Sub(h.clock.Now()) > 8*24*time.Hour {
+		t.Fatalf("paused until %v, want about a week from now", until)
 	}
-	// The follow-up was due after two days: it waits for the return date.
+	if cl := h.campaignLead(c3, cid); cl.Status != store.CampaignLeadStopped {
+		t.Fatalf("stop_on_auto_reply: %s", cl.Status)
+	}
+	for _, conv := range h.list(replies.Query{}) {
+		if conv.Category != ai.CategoryOutOfOffice {
+			t.Fatalf("conversation: %+v", conv)
+		}
+	}
+	th, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, h.list(replies.Query{CampaignID: c3})[0].ID)
+	if err != nil || th.Sequence == nil || th.Sequence.Status != store.CampaignLeadStopped {
+		t.Fatalf("thread: %+v %v", th.Sequence, err)
+	}
+	// The follow-ups were due after two days: they wait for the return dates.
 	h.clock.Add(3 * 24 * time.Hour)
 	if r := h.tick(); r.Sent != 0 {
 		t.Fatalf("follow-up went out during the absence")
 	}
 	h.clock.Add(back.Sub(h.clock.Now()) + time.Hour)
-	if r := h.tick(); r.Sent != 1 {
-		t.Fatalf("follow-up after the return date: sent %d", r.Sent)
-	}
-}
-
-func TestOutOfOfficeWithoutDatePausesAWeekOrStops(t *testing.T) {
-	h := newHarness(t)
-	ann := h.lead("ann@acme.test", "Ann")
-	bob := h.lead("bob@acme.test", "Bob")
-	c := h.launch(ann)
-	noDate := func(to string) string {
-		return strings.Replace(outOfOffice(to, h.sentTo(to).MessageID, time.Time{}), "until Monday, 1 January 0001 ", "", 1)
-	}
-	h.deliver(noDate("ann@acme.test"))
-	h.sync()
-	until, err := h.scope().CampaignLeadPausedUntil(h.ctx, h.campaignLead(c, ann).ID)
-	if err != nil || until == nil || until.Sub(h.clock.Now()) < 6*24*time.Hour || until.Sub(h.clock.Now()) > 8*24*time.Hour {
-		t.Fatalf("paused until %v, want about a week from now", until)
-	}
-
-	c2 := h.launch(bob)
-	setCampaign(t, h, c2, "stop_on_auto_reply")
-	h.deliver(noDate("bob@acme.test"))
-	h.sync()
-	if cl := h.campaignLead(c2, bob); cl.Status != store.CampaignLeadStopped {
-		t.Fatalf("stop_on_auto_reply: %s", cl.Status)
-	}
-}
-
-func TestUnsubscribeReplySuppresses(t *testing.T) {
-	h := newHarness(t)
-	ann := h.lead("ann@acme.test", "Ann")
-	c := h.launch(ann)
-	h.deliver(replyMsg("ann@acme.test", h.sentTo("ann@acme.test").MessageID, "Re: Quick question",
-		"Please remove me from your mailing list."))
-	h.sync()
-	if cl := h.campaignLead(c, ann); cl.Status != store.CampaignLeadUnsubscribed {
-		t.Fatalf("campaign lead: %s", cl.Status)
-	}
-	if s := h.leadStatus(ann); s != store.LeadUnsubscribed {
-		t.Fatalf("lead: %s", s)
-	}
-	if sup, ok := h.suppressed("ann@acme.test"); !ok || sup.Reason != store.ReasonUnsubscribe {
-		t.Fatalf("suppression: %+v %v", sup, ok)
+	if r := h.tick(); r.Sent != 2 || h.countSent("ann@acme.test") != 2 {
+		t.Fatalf("follow-ups after the return dates: sent %d", r.Sent)
 	}
 }
 
 func TestMailMatchingNothingIsAnOther(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ann := h.lead("ann@acme.test", "Ann")
 	h.launch(ann)
@@ -233,6 +231,7 @@ func TestMailMatchingNothingIsAnOther(t *testing.T) {
 }
 
 func TestSameMessageTwiceIsStoredOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ann := h.lead("ann@acme.test", "Ann")
 	h.launch(ann)
@@ -274,6 +273,7 @@ func (f failingFetch) Fetch(ctx context.Context, cursor string) (provider.Page, 
 }
 
 func TestRestartMidSyncResumesWithoutLossOrDuplicates(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var ids []string
 	for i := range 150 {
@@ -321,6 +321,7 @@ func TestRestartMidSyncResumesWithoutLossOrDuplicates(t *testing.T) {
 }
 
 func TestAuthFailureDisconnectsTheMailbox(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ok, calls := 0, 0
 	h.wrap = func(m provider.Mailbox) provider.Mailbox {
@@ -350,6 +351,7 @@ func TestAuthFailureDisconnectsTheMailbox(t *testing.T) {
 }
 
 func TestConcurrentSyncsStoreOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var ids []string
 	for range 20 {
@@ -379,7 +381,8 @@ func TestConcurrentSyncsStoreOnce(t *testing.T) {
 	}
 }
 
-func TestManualCategoryWins(t *testing.T) {
+func TestCategories(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ann := h.lead("ann@acme.test", "Ann")
 	h.launch(ann)
@@ -409,21 +412,23 @@ func TestManualCategoryWins(t *testing.T) {
 	if !found {
 		t.Fatal("no reply.category_set audit event")
 	}
-}
 
-func TestCategorizeAsksTheCategorizer(t *testing.T) {
-	h := newHarness(t)
+	// Without a manual category, asking uses the configured categorizer.
+	bob := h.lead("bob@acme.test", "Bob")
 	fake := &fakeCategorizer{answer: ai.Category{Category: ai.CategoryMeetingRequest, Confidence: 0.9, Generator: ai.GeneratorOpenAI}}
 	h.svc = h.newService(replies.Config{Categorizer: fake})
-	ann := h.lead("ann@acme.test", "Ann")
-	h.launch(ann)
-	h.deliver(replyMsg("ann@acme.test", h.sentTo("ann@acme.test").MessageID, "Re: Quick question", "Hmm, maybe."))
+	h.launch(bob)
+	h.deliver(replyMsg("bob@acme.test", h.sentTo("bob@acme.test").MessageID, "Re: Quick question", "Hmm, maybe."))
 	h.sync()
 	if fake.calls != 0 {
 		t.Fatal("sync asked the explicit categorizer")
 	}
-	conv := h.list(replies.Query{})[0]
-	got, err := h.svc.Categorize(h.ctx, h.p, conv.ID, replies.CategorizeInput{}, metaNone)
+	for _, c := range h.list(replies.Query{}) {
+		if c.Lead != nil && c.Lead.ID == bob {
+			conv = c
+		}
+	}
+	got, err = h.svc.Categorize(h.ctx, h.p, conv.ID, replies.CategorizeInput{}, metaNone)
 	if err != nil || got.Category != ai.CategoryMeetingRequest || got.CategorySource != store.CategoryAI ||
 		got.Suggestion == nil || fake.calls != 1 || fake.user != h.p.User.ID || !strings.Contains(fake.in.OurLastMessage, "question") {
 		t.Fatalf("categorize: %+v %v, fake %+v", got, err, fake)

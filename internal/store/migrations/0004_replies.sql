@@ -7,7 +7,10 @@ ALTER TABLE conversations ADD COLUMN last_inbound_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX conversations_thread ON conversations (inbox_id, thread_id);
 CREATE INDEX conversations_list ON conversations (workspace_id, last_message_at, id);
 
--- Messages found by provider thread id when a reply names none of ours.
+-- A page of inbound mail is matched to the workspace's stored messages by
+-- the Message-IDs it names (In-Reply-To, References, a bounce's original),
+-- and by provider thread id when it names none of ours.
+CREATE INDEX messages_workspace_message_id ON messages (workspace_id, message_id);
 CREATE INDEX messages_thread ON messages (inbox_id, thread_id);
 
 -- A reply written in the Replies page is stored first (send_status queued,

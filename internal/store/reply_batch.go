@@ -1,0 +1,371 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+)
+
+// The queries below let inbox sync handle a page of messages in a few
+// statements instead of several per message: a page of a hundred replies
+// is a hundred leads to look up, stop and thread at once.
+
+// ReplyTarget is a campaign lead as a reply acts on it: its progress, its
+// lead's address and status, and its campaign's reply rules.
+type ReplyTarget struct {
+	CampaignLead
+	LeadEmail  string
+	LeadStatus string
+	Campaign   ReplySettings
+}
+
+// ReplyTargets returns campaign leads by id with their lead and campaign,
+// keyed by id; ids that do not exist are left out.
+func (s Scope) ReplyTargets(ctx context.Context, ids []string) (map[string]ReplyTarget, error) {
+	out := make(map[string]ReplyTarget, len(ids))
+	err := chunks(ids, func(part []string) error {
+		rows, err := s.query(ctx, `SELECT `+campaignLeadColumns+`, l.email, l.status, k.name, k.stop_on_reply,
+			k.stop_on_auto_reply, k.stop_on_company_reply FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id
+			JOIN campaigns k ON k.id = cl.campaign_id WHERE cl.workspace_id = ? AND cl.id IN (`+marks(len(part))+`)`,
+			append([]any{s.ws}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t ReplyTarget
+			if err := scanReplyTarget(rows, &t); err != nil {
+				return err
+			}
+			out[t.ID] = t
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+func scanReplyTarget(rows interface{ Scan(...any) error }, t *ReplyTarget) error {
+	var refs string
+	var sent, replied sql.NullTime
+	c := &t.CampaignLead
+	err := rows.Scan(&c.ID, &c.CampaignID, &c.LeadID, &c.InboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
+		&c.ThreadID, &c.FirstMessageID, &c.LastMessageID, &refs, &c.FirstSubject, &sent, &replied, &c.CreatedAt,
+		&c.UpdatedAt, &t.LeadEmail, &t.LeadStatus, &t.Campaign.Name, &t.Campaign.StopOnReply,
+		&t.Campaign.StopOnAutoReply, &t.Campaign.StopOnCompanyReply)
+	c.References = splitRefs(refs)
+	c.LastSentAt, c.RepliedAt = timePtr(sent), timePtr(replied)
+	return err
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// LatestMessagesOfThreads returns, per provider thread of a mailbox, the
+// latest message that belongs to a campaign lead or a conversation.
+func (s Scope) LatestMessagesOfThreads(ctx context.Context, inboxID string, threadIDs []string) (map[string]Message, error) {
+	out := map[string]Message{}
+	err := chunks(threadIDs, func(part []string) error {
+		list, err := s.messages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE m.workspace_id = ? AND m.inbox_id = ?
+			AND m.thread_id IN (`+marks(len(part))+`) AND (m.campaign_lead_id IS NOT NULL OR m.conversation_id IS NOT NULL)
+			ORDER BY m.occurred_at, m.id`, append([]any{s.ws, inboxID}, anys(part)...)...)
+		for _, m := range list {
+			out[m.ThreadID] = m // oldest first: the latest wins
+		}
+		return err
+	})
+	return out, err
+}
+
+// LeadsWithEmails returns the workspace's leads with these normalised
+// addresses, keyed by address, without locking them.
+func (s Scope) LeadsWithEmails(ctx context.Context, emails []string) (map[string]Lead, error) {
+	out := map[string]Lead{}
+	err := chunks(emails, func(part []string) error {
+		rows, err := s.query(ctx, `SELECT `+leadColumns+` FROM leads WHERE workspace_id = ? AND email IN (`+
+			marks(len(part))+`)`, append([]any{s.ws}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l, err := scanLead(rows)
+			if err != nil {
+				return err
+			}
+			out[l.Email] = l
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// LatestCampaignLeadsInInbox returns, per lead, the lead's campaign lead
+// assigned to a mailbox that was written to last.
+func (s Scope) LatestCampaignLeadsInInbox(ctx context.Context, inboxID string, leadIDs []string) (map[string]string, error) {
+	out := map[string]string{}
+	err := chunks(leadIDs, func(part []string) error {
+		rows, err := s.query(ctx, `SELECT id, lead_id FROM campaign_leads WHERE workspace_id = ? AND inbox_id = ?
+			AND lead_id IN (`+marks(len(part))+`) ORDER BY last_sent_at IS NOT NULL, last_sent_at, id`,
+			append([]any{s.ws, inboxID}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, lead string
+			if err := rows.Scan(&id, &lead); err != nil {
+				return err
+			}
+			out[lead] = id // ordered oldest first: the latest wins
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// ActiveCampaignLeadsOfLeads lists the active campaign leads of leads, in
+// every campaign: whom "stop this person everywhere" stops.
+func (s Scope) ActiveCampaignLeadsOfLeads(ctx context.Context, leadIDs []string) ([]CampaignLead, error) {
+	var out []CampaignLead
+	err := chunks(leadIDs, func(part []string) error {
+		rows, err := s.query(ctx, `SELECT `+campaignLeadColumns+` FROM campaign_leads cl WHERE cl.workspace_id = ?
+			AND cl.status = 'active' AND cl.lead_id IN (`+marks(len(part))+`) ORDER BY cl.id`,
+			append([]any{s.ws}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCampaignLead(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// ConversationsOfCampaignLeads returns, per campaign lead, its latest
+// conversation in a mailbox.
+func (s Scope) ConversationsOfCampaignLeads(ctx context.Context, inboxID string, ids []string) (map[string]Conversation, error) {
+	return s.conversationsBy(ctx, `c.inbox_id = ? AND c.campaign_lead_id`, inboxID, ids,
+		func(c Conversation) string { return c.CampaignLeadID })
+}
+
+// ConversationsOfThreads returns, per provider thread, the latest
+// conversation of a mailbox on it.
+func (s Scope) ConversationsOfThreads(ctx context.Context, inboxID string, threadIDs []string) (map[string]Conversation, error) {
+	return s.conversationsBy(ctx, `c.inbox_id = ? AND c.thread_id`, inboxID, threadIDs,
+		func(c Conversation) string { return c.ThreadID })
+}
+
+// ConversationsByID returns conversations by id.
+func (s Scope) ConversationsByID(ctx context.Context, ids []string) (map[string]Conversation, error) {
+	return s.conversationsBy(ctx, `c.id`, nil, ids, func(c Conversation) string { return c.ID })
+}
+
+func (s Scope) conversationsBy(ctx context.Context, cond string, inboxID any, values []string, key func(Conversation) string) (map[string]Conversation, error) {
+	out := map[string]Conversation{}
+	err := chunks(values, func(part []string) error {
+		args := []any{s.ws}
+		if inboxID != nil {
+			args = append(args, inboxID)
+		}
+		rows, err := s.query(ctx, `SELECT `+conversationColumns+` FROM conversations c WHERE c.workspace_id = ? AND `+
+			cond+` IN (`+marks(len(part))+`) ORDER BY c.id`, append(args, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanConversation(rows)
+			if err != nil {
+				return err
+			}
+			out[key(c)] = c // ordered oldest first: the latest wins
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// InsertConversations inserts new conversations in multi-row statements.
+func (s Scope) InsertConversations(ctx context.Context, list []*Conversation) error {
+	t := now()
+	return chunks(list, func(part []*Conversation) error {
+		args := make([]any, 0, len(part)*15)
+		for _, c := range part {
+			if c.ID == "" {
+				c.ID = NewID()
+			}
+			c.CreatedAt, c.UpdatedAt = t, t
+			args = append(args, c.ID, s.ws, nullString(c.InboxID), nullString(c.LeadID), nullString(c.CampaignID),
+				nullString(c.CampaignLeadID), c.ThreadID, c.Subject, c.Category, c.CategorySource, c.Unread,
+				c.LastInboundID, c.LastMessageAt, c.CreatedAt, c.UpdatedAt)
+		}
+		row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + s.d.timeParam() + ", " + s.d.timeParam() + ", " + s.d.timeParam() + ")"
+		_, err := s.exec(ctx, `INSERT INTO conversations (id, workspace_id, inbox_id, lead_id, campaign_id,
+			campaign_lead_id, thread_id, subject, category, category_source, unread, last_inbound_id, last_message_at,
+			created_at, updated_at) VALUES `+repeatRow(row, len(part)), args...)
+		return s.d.translate(err)
+	})
+}
+
+func repeatRow(row string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// AttachOutboundToConversations puts the outbound messages of campaign
+// leads that belong to no conversation yet into the given conversations
+// (campaign lead id → conversation id), in one statement per chunk.
+func (s Scope) AttachOutboundToConversations(ctx context.Context, convOf map[string]string) error {
+	ids := make([]string, 0, len(convOf))
+	for id := range convOf {
+		ids = append(ids, id)
+	}
+	return chunks(ids, func(part []string) error {
+		var b strings.Builder
+		args := make([]any, 0, len(part)*3+1)
+		b.WriteString("CASE campaign_lead_id")
+		for _, id := range part {
+			b.WriteString(" WHEN ? THEN ?")
+			args = append(args, id, convOf[id])
+		}
+		b.WriteString(" END")
+		args = append(args, s.ws)
+		args = append(args, anys(part)...)
+		_, err := s.exec(ctx, `UPDATE messages SET conversation_id = `+b.String()+` WHERE workspace_id = ?
+			AND campaign_lead_id IN (`+marks(len(part))+`) AND conversation_id IS NULL AND direction = 'outbound'`, args...)
+		return err
+	})
+}
+
+// InsertMessages stores messages in multi-row statements; one whose
+// mailbox already has its Message-ID is skipped. It returns how many were
+// inserted.
+func (s Scope) InsertMessages(ctx context.Context, list []*Message) (int, error) {
+	t := now()
+	inserted := 0
+	err := chunks(list, func(part []*Message) error {
+		args := make([]any, 0, len(part)*22)
+		for _, m := range part {
+			if m.ID == "" {
+				m.ID = NewID()
+			}
+			m.CreatedAt = t
+			args = append(args, m.ID, s.ws, nullString(m.ConversationID), nullString(m.InboxID),
+				nullString(m.CampaignLeadID), nullString(m.SendJobID), m.Direction, m.MessageID, m.InReplyTo,
+				strings.Join(m.References, " "), m.ProviderMessageID, m.ThreadID, m.From, m.To, m.Subject, m.Text, m.HTML,
+				orJSON(m.Classification), m.OccurredAt, m.CreatedAt, m.SendStatus, nullString(m.AuthorUserID))
+		}
+		tp := s.d.timeParam()
+		row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + tp + ", " + tp + ", ?, ?)"
+		res, err := s.exec(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, inbox_id, campaign_lead_id,
+			send_job_id, direction, message_id, in_reply_to, references_ids, provider_message_id, thread_id, from_addr,
+			to_addr, subject, text_body, html_body, classification, occurred_at, created_at, send_status, author_user_id)
+			VALUES `+repeatRow(row, len(part))+` ON CONFLICT (workspace_id, inbox_id, message_id) DO NOTHING`, args...)
+		if err != nil {
+			return s.d.translate(err)
+		}
+		n, err := res.RowsAffected()
+		inserted += int(n)
+		return err
+	})
+	return inserted, err
+}
+
+// StopCampaignLeads ends the sequences of many campaign leads with one
+// status and reason, and cancels their jobs that have not been handed to a
+// provider: sending.StopLead for a batch, in the caller's transaction (the
+// caller completes the campaigns that have no active lead left).
+func (s Scope) StopCampaignLeads(ctx context.Context, ids []string, status, reason string, at time.Time) error {
+	return chunks(ids, func(part []string) error {
+		in := marks(len(part))
+		if _, err := s.exec(ctx, `UPDATE campaign_leads SET status = ?, status_reason = ?, updated_at = ?
+			WHERE workspace_id = ? AND id IN (`+in+`)`, append([]any{status, reason, at, s.ws}, anys(part)...)...); err != nil {
+			return err
+		}
+		_, err := s.exec(ctx, `UPDATE send_jobs SET status = 'canceled', defer_reason = ?, updated_at = ?
+			WHERE workspace_id = ? AND campaign_lead_id IN (`+in+`) AND status IN ('scheduled', 'held', 'claimed')`,
+			append([]any{"lead_" + status, at, s.ws}, anys(part)...)...)
+		return err
+	})
+}
+
+// MarkCampaignLeadsReplied records when campaign leads first replied
+// (campaign lead id → time); an earlier time is kept.
+func (s Scope) MarkCampaignLeadsReplied(ctx context.Context, at map[string]time.Time) error {
+	return s.caseUpdate(ctx, `campaign_leads`, `replied_at = COALESCE(replied_at, %s)`, at, `1 = 1`)
+}
+
+// PauseCampaignLeads holds active campaign leads' next steps until a time
+// each (campaign lead id → until): PauseCampaignLeadUntil for a batch.
+func (s Scope) PauseCampaignLeads(ctx context.Context, until map[string]time.Time) error {
+	if err := s.caseUpdate(ctx, `campaign_leads`, `paused_until = %s`, until, `status = 'active'`); err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(until))
+	for id := range until {
+		ids = append(ids, id)
+	}
+	return chunks(ids, func(part []string) error {
+		var b strings.Builder
+		var args []any
+		b.WriteString("CASE campaign_lead_id")
+		for _, id := range part {
+			b.WriteString(" WHEN ? THEN " + s.d.timeParam())
+			args = append(args, id, until[id])
+		}
+		b.WriteString(" END")
+		x := b.String()
+		all := append(append(append(append([]any{}, args...), args...), args...), args...)
+		all = append(all, now(), s.ws)
+		all = append(all, anys(part)...)
+		_, err := s.exec(ctx, `UPDATE send_jobs SET due_at = CASE WHEN due_at < `+x+` THEN `+x+` ELSE due_at END,
+			run_at = CASE WHEN run_at < `+x+` THEN `+x+` ELSE run_at END, defer_reason = 'out_of_office', updated_at = ?
+			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`) AND status IN ('scheduled', 'held')`, all...)
+		return err
+	})
+}
+
+// caseUpdate sets one time column of rows by id, each to its own value:
+// set is the SET clause with %s where the per-row value goes.
+func (s Scope) caseUpdate(ctx context.Context, table, set string, values map[string]time.Time, cond string) error {
+	ids := make([]string, 0, len(values))
+	for id := range values {
+		ids = append(ids, id)
+	}
+	return chunks(ids, func(part []string) error {
+		var b strings.Builder
+		args := make([]any, 0, len(part)*3+2)
+		b.WriteString("CASE id")
+		for _, id := range part {
+			b.WriteString(" WHEN ? THEN " + s.d.timeParam())
+			args = append(args, id, values[id])
+		}
+		b.WriteString(" END")
+		args = append(args, now(), s.ws)
+		args = append(args, anys(part)...)
+		_, err := s.exec(ctx, `UPDATE `+table+` SET `+strings.Replace(set, "%s", b.String(), 1)+`, updated_at = ?
+			WHERE workspace_id = ? AND id IN (`+marks(len(part))+`) AND `+cond, args...)
+		return err
+	})
+}
+
+// SetLeadsStatus changes the status of active leads (bounced,
+// unsubscribed); leads in any other status keep theirs.
+func (s Scope) SetLeadsStatus(ctx context.Context, ids []string, status string) error {
+	return chunks(ids, func(part []string) error {
+		_, err := s.exec(ctx, `UPDATE leads SET status = ?, updated_at = ? WHERE workspace_id = ? AND status = 'active'
+			AND id IN (`+marks(len(part))+`)`, append([]any{status, now(), s.ws}, anys(part)...)...)
+		return err
+	})
+}
