@@ -48,6 +48,15 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"GET", "/leads/imports/{import}/rejected.csv"},
 	{"GET", "/leads/suppressions/{suppression}/remove"},
 	{"POST", "/leads/suppressions/{suppression}/remove"},
+	{"GET", "/mailboxes/{mailbox}"},
+	{"POST", "/mailboxes/{mailbox}/identity"},
+	{"POST", "/mailboxes/{mailbox}/limits"},
+	{"POST", "/mailboxes/{mailbox}/pause"},
+	{"POST", "/mailboxes/{mailbox}/resume"},
+	{"GET", "/mailboxes/{mailbox}/reconnect"},
+	{"POST", "/mailboxes/{mailbox}/reconnect"},
+	{"GET", "/mailboxes/{mailbox}/delete"},
+	{"POST", "/mailboxes/{mailbox}/delete"},
 	{"GET", "/settings/api-keys/{apiKey}/revoke"},
 	{"POST", "/settings/api-keys/{apiKey}/revoke"},
 }
@@ -64,6 +73,7 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 		"suppression": owner.Must(201, "POST", "/api/suppressions", map[string]string{"email": "gone@acme.example"}).Map(t)["id"].(string),
 		"import":      apiImport(t, owner.Client, "email,firstName\nx@acme.example,X\n"),
 		"upload":      stagedUpload(t, owner.Client, "email\ny@acme.example\n"),
+		"mailbox":     owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "own@acme.example"}).Map(t)["id"].(string),
 	}
 	for _, tc := range pageIsolationCases {
 		path := tc.path
@@ -89,6 +99,9 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 	}
 	owner.Must(200, "GET", "/leads/suppressions/"+ids["suppression"]+"/remove", nil)
 	owner.Must(200, "GET", "/settings/api-keys/"+ids["apiKey"]+"/revoke", nil)
+	if m := owner.Must(200, "GET", "/api/inboxes/"+ids["mailbox"], nil).Map(t); m["status"] != "active" {
+		t.Errorf("owner's mailbox after the stranger's attempts: %v", m["status"])
+	}
 }
 
 func TestEveryIDPageIsIsolationTested(t *testing.T) {

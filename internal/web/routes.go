@@ -93,6 +93,17 @@ func (w *Web) Routes() []Route {
 		{get, "/replies", Workspace, "replies", w.replies},
 		{get, "/mailboxes", Workspace, "mailboxes", w.mailboxes},
 		{post, "/mailboxes/sandbox", Workspace, "mailboxes", w.createSandboxMailbox},
+		{get, "/mailboxes/connect/smtp", Workspace, "mailbox_smtp", w.smtpMailboxForm},
+		{post, "/mailboxes/connect/smtp", Workspace, "mailbox_smtp", w.connectSMTPMailbox},
+		{get, "/mailboxes/{id}", Workspace, "mailbox", w.mailbox},
+		{post, "/mailboxes/{id}/identity", Workspace, "mailbox", w.saveMailboxIdentity},
+		{post, "/mailboxes/{id}/limits", Workspace, "mailbox", w.saveMailboxLimits},
+		{post, "/mailboxes/{id}/pause", Workspace, "mailbox", w.pauseMailbox},
+		{post, "/mailboxes/{id}/resume", Workspace, "mailbox", w.resumeMailbox},
+		{get, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectMailbox},
+		{post, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectSMTPMailbox},
+		{get, "/mailboxes/{id}/delete", Workspace, "mailbox_delete", w.confirmDeleteMailbox},
+		{post, "/mailboxes/{id}/delete", Workspace, "mailbox_delete", w.deleteMailbox},
 
 		// Settings.
 		{get, "/settings", Workspace, "settings_workspace", w.workspaceSettings},

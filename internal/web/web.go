@@ -28,10 +28,12 @@ import (
 	"github.com/leadbitz/leadbitz/internal/assist"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/leadimport"
 	"github.com/leadbitz/leadbitz/internal/leads"
+	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -55,6 +57,12 @@ type Deps struct {
 	// Campaigns is the campaign service the API uses; nil builds one on
 	// Store (the service keeps no state besides its clock).
 	Campaigns *campaign.Service
+	// Connect connects real mailboxes (SMTP/IMAP verify-then-save, OAuth
+	// reconnects); nil hides those forms.
+	Connect *connect.Service
+	// Replies is the reply loop (conversations, threads, categories,
+	// replies); nil leaves the Replies page empty.
+	Replies *replies.Service
 	// Inboxes is the mailbox service the API uses; nil builds one on Store.
 	Inboxes *inbox.Service
 	// Leads and Imports are the lead rules and the CSV importer the API
