@@ -194,6 +194,31 @@ func (b *browser) text(sel string) string {
 	return s
 }
 
+// waitFor waits until an element is visible, across the page reloads of a
+// progress bar; it fails after 15 s.
+func (b *browser) waitFor(sel string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		b.screenshot("failed-" + b.t.Name())
+		b.t.Fatalf("wait for %s on %s: %v (screenshot failed-%s)", sel, b.path(), err, b.t.Name())
+	}
+}
+
+// waitText waits until an element's text contains want.
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	q, _ := json.Marshal(sel)
+	w, _ := json.Marshal(want)
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	js := `(function () { var el = document.querySelector(` + string(q) + `); return !!el && el.textContent.indexOf(` + string(w) + `) >= 0; })()`
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js)); err != nil {
+		b.t.Fatalf("wait for %q in %s: %v (text %q)", want, sel, err, b.text(sel))
+	}
+}
+
 func (b *browser) value(sel string) string {
 	b.t.Helper()
 	ctx, cancel := b.query()

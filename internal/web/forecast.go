@@ -23,7 +23,6 @@ type forecastView struct {
 	Timezone  string
 	Invalid   bool // the schedule never opens: nothing can be planned
 	Leads     int  // leads waiting for their first email, to compare with First
-	LastDay   string
 }
 
 // Behind reports whether the plan gives fewer first emails than there are
@@ -58,20 +57,19 @@ func (w *Web) forecast(ctx context.Context, ws string, c campaign.View, unstarte
 		fv.Total += d.Total
 		fv.FollowUps += d.FollowUps
 		fv.First += d.Total - d.FollowUps
-		fv.LastDay = d.Date
 	}
-	fv.LastDay = shortDate(fv.LastDay)
 	fv.Chart = newChart(spec)
 	return fv, nil
 }
 
-// shortDate writes a YYYY-MM-DD date as "Mon 2 Mar".
+// shortDate writes a YYYY-MM-DD date as "Mon 2", short enough for 14
+// labels side by side.
 func shortDate(date string) string {
 	t, err := time.Parse(time.DateOnly, date)
 	if err != nil {
 		return date
 	}
-	return t.Format("Mon 2 Jan")
+	return t.Format("Mon 2")
 }
 
 // activityDays is how far back the campaign page's chart goes.

@@ -91,6 +91,7 @@ func (w *Web) startLeadImport(rw http.ResponseWriter, r *http.Request, v *view) 
 // it ends.
 type importData struct {
 	leadimport.Status
+	State       string // running, done or failed (Status is the embedded struct in templates)
 	Percent     int
 	Running     bool
 	ProgressURL string // JSON polled by app.js every 2 s
@@ -104,7 +105,7 @@ func (w *Web) importData(r *http.Request, v *view, id string, after int) (import
 	if err != nil {
 		return importData{}, err
 	}
-	d := importData{Status: st, Running: st.Status == store.ImportRunning, Percent: progressPercent(st),
+	d := importData{Status: st, State: st.Status, Running: st.Status == store.ImportRunning, Percent: progressPercent(st),
 		ProgressURL: "/leads/imports/" + id + "/progress", ErrorsURL: "/leads/imports/" + id + "/rejected.csv"}
 	if st.ErrorsNextCursor != nil {
 		d.NextErrors = "/leads/imports/" + id + "?" + url.Values{"after": {*st.ErrorsNextCursor}}.Encode()

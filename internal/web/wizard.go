@@ -24,15 +24,16 @@ import (
 type wizardStep struct {
 	Key   string // the last segment of its path
 	Title string
+	Short string // in the step bar
 }
 
 var wizardSteps = []wizardStep{
-	{"mailboxes", "Mailboxes"},
-	{"icp", "Product & ICP"},
-	{"leads", "Leads"},
-	{"sequence", "Sequence"},
-	{"schedule", "Schedule & limits"},
-	{"review", "Review & launch"},
+	{"mailboxes", "Mailboxes", "Mailboxes"},
+	{"icp", "Product & ICP", "Product"},
+	{"leads", "Leads", "Leads"},
+	{"sequence", "Sequence", "Sequence"},
+	{"schedule", "Schedule & limits", "Schedule"},
+	{"review", "Review & launch", "Launch"},
 }
 
 // wizardDone is the wizard state of a launched campaign.
@@ -61,11 +62,11 @@ type wizardPage struct {
 	Campaign campaign.View
 	State    store.CampaignWizard
 	Step     wizardStep
-	Number   int  // 1-based number of the step shown
-	Draft    bool // the campaign is a draft: the step bar, else the tabs
-	Steps    []wizardBarStep
-	Next     string // path of the step after this one
-	Back     string // path of the step before it, "" on the first
+	Number   int             // 1-based number of the step shown
+	Draft    bool            // the campaign is a draft: the step bar, else the tabs
+	Bar      []wizardBarStep // the step bar
+	Next     string          // path of the step after this one
+	Back     string          // path of the step before it, "" on the first
 }
 
 // wizardBarStep is one item of the step bar.
@@ -99,7 +100,7 @@ func (w *Web) loadWizard(v *view, id, key string) (wizardPage, error) {
 	}
 	p := wizardPage{Campaign: c, State: st, Step: wizardSteps[idx], Number: idx + 1, Draft: c.Status == store.CampaignDraft}
 	for i, s := range wizardSteps {
-		p.Steps = append(p.Steps, wizardBarStep{Number: i + 1, Title: s.Title, Href: setupPath(id, s.Key),
+		p.Bar = append(p.Bar, wizardBarStep{Number: i + 1, Title: s.Short, Href: setupPath(id, s.Key),
 			Current: i == idx, Done: i < reached && i != idx})
 	}
 	if idx+1 < len(wizardSteps) {
@@ -113,23 +114,22 @@ func (w *Web) loadWizard(v *view, id, key string) (wizardPage, error) {
 	return p, nil
 }
 
-// advance finishes a step: a draft's wizard moves on to the next step and
-// the browser goes there; a running campaign's page reloads with the flash.
+// advance finishes a step: a draft's wizard moves on to the next step, or
+// back to the furthest step reached when the user came back to fix an
+// earlier one (the review's fix links), and the browser goes there; a
+// running campaign's page reloads with the flash.
 func (w *Web) advance(rw http.ResponseWriter, v *view, p wizardPage, message string) error {
 	id := p.Campaign.ID
 	if !p.Draft {
 		return v.redirect(rw, setupPath(id, p.Step.Key), message)
 	}
-	next := wizardDone
-	if i := wizardIndex(p.Step.Key); i+1 < len(wizardSteps) {
-		next = wizardSteps[i+1].Key
-	}
+	next := min(max(wizardIndex(p.Step.Key)+1, wizardIndex(p.State.Step)), len(wizardSteps)-1)
 	st := p.State
-	st.CampaignID, st.Step = id, next
+	st.CampaignID, st.Step = id, wizardSteps[next].Key
 	if err := w.Store.InWorkspace(v.P.WorkspaceID).SaveCampaignWizard(v.r.Context(), &st); err != nil {
 		return err
 	}
-	return v.redirect(rw, setupPath(id, next), message)
+	return v.redirect(rw, setupPath(id, st.Step), message)
 }
 
 // resumeWizard sends the user to the step their setup stopped at, or to the

@@ -29,7 +29,7 @@ type icpListField struct {
 }
 
 var icpListFields = []icpListField{
-	{"icp.industries", "Industries", "One per line, e.g. Logistics"},
+	{"icp.industries", "Industries", "e.g. Logistics"},
 	{"icp.companySizes", "Company sizes", "e.g. 50–200 employees"},
 	{"icp.regions", "Regions", "e.g. Nordics"},
 	{"icp.titles", "Job titles to reach", "e.g. Head of Operations"},

@@ -161,8 +161,8 @@ func pickPreviewLead(ctx context.Context, scope store.Scope, leads []store.Lead,
 func previewInput(steps []seqStep) [][]previewVariant {
 	out := make([][]previewVariant, len(steps))
 	for i, s := range steps {
-		for _, vr := range s.Variants {
-			out[i] = append(out[i], previewVariant{Letter: vr.Letter, Subject: vr.Subject, Body: vr.Body})
+		for j, vr := range s.Variants {
+			out[i] = append(out[i], previewVariant{Letter: sending.VariantLetter(j), Subject: vr.Subject, Body: vr.Body})
 		}
 	}
 	return out
