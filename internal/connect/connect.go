@@ -54,8 +54,12 @@ type Config struct {
 	// IdleClose closes a mailbox nobody opened for this long; default 10
 	// minutes (the sync pass opens every active mailbox each minute).
 	IdleClose time.Duration
-	Now       func() time.Time
-	Log       *slog.Logger
+	// CredentialsCheck is how often an open mailbox's stored credentials
+	// are compared with those it was built from (a reconnect made by
+	// another replica); default 15 seconds.
+	CredentialsCheck time.Duration
+	Now              func() time.Time
+	Log              *slog.Logger
 }
 
 // Service connects mailboxes and is the provider registry.
@@ -95,6 +99,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.IdleClose == 0 {
 		cfg.IdleClose = 10 * time.Minute
+	}
+	if cfg.CredentialsCheck == 0 {
+		cfg.CredentialsCheck = 15 * time.Second
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -2,6 +2,7 @@ package connect_test
 
 import (
 	"context"
+	"crypto/tls"
 	"net/http"
 	"net/url"
 	"os"
@@ -54,6 +55,7 @@ type harness struct {
 	gf    *gmailfake.Server
 	mf    *graphfake.Server
 	svc   *connect.Service
+	tls   *tls.Config // trusted by the SMTP/IMAP test servers' clients
 }
 
 const baseURL = "https://app.example.test"

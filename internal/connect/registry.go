@@ -18,9 +18,10 @@ import (
 
 // entry is one built mailbox, kept while its credentials stay the same.
 type entry struct {
-	mb       provider.Mailbox
-	cipher   string // the stored credentials it was built from
-	lastUsed time.Time
+	mb        provider.Mailbox
+	cipher    string // the stored credentials it was built from
+	lastUsed  time.Time
+	checkedAt time.Time // when cipher was last compared with the stored one
 }
 
 // Openers are the provider kinds this registry opens, for the send engine
@@ -36,10 +37,20 @@ func (s *Service) Openers() map[string]sending.Opener {
 // Open returns the mailbox of an inbox row, built once and reused while its
 // stored credentials are unchanged. The returned Mailbox's Close does
 // nothing: the registry closes it when it is idle, rebuilt or forgotten.
+//
+// The stored credentials are compared at most every CredentialsCheck: this
+// process's own changes (a reconnect, a refreshed token) reach the cached
+// mailbox at once, another replica's within that time.
 func (s *Service) Open(ctx context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
 	now := s.now()
 	s.mu.Lock()
 	stale := s.sweepLocked(now)
+	if e, ok := s.open[i.ID]; ok && now.Sub(e.checkedAt) < s.cfg.CredentialsCheck {
+		e.lastUsed = now
+		s.mu.Unlock()
+		closeAll(stale)
+		return shared{e.mb}, nil
+	}
 	s.mu.Unlock()
 	closeAll(stale)
 	cipher, err := s.st.InWorkspace(ws).InboxCredentials(ctx, i.ID)
@@ -55,7 +66,7 @@ func (s *Service) Open(ctx context.Context, ws string, i store.Inbox) (provider.
 		ok = false
 	}
 	if ok {
-		e.lastUsed = now
+		e.lastUsed, e.checkedAt = now, now
 	}
 	s.mu.Unlock()
 	closeAll(stale)
@@ -71,14 +82,14 @@ func (s *Service) Open(ctx context.Context, ws string, i store.Inbox) (provider.
 	s.mu.Lock()
 	if cur, ok := s.open[i.ID]; ok && cur.cipher == cipher {
 		// Another caller built the same mailbox meanwhile: use theirs.
-		cur.lastUsed = now
+		cur.lastUsed, cur.checkedAt = now, now
 		s.mu.Unlock()
 		_ = mb.Close()
 		return shared{cur.mb}, nil
 	} else if ok {
 		stale = []provider.Mailbox{cur.mb}
 	}
-	s.open[i.ID] = &entry{mb: guarded, cipher: cipher, lastUsed: now}
+	s.open[i.ID] = &entry{mb: guarded, cipher: cipher, lastUsed: now, checkedAt: now}
 	s.mu.Unlock()
 	closeAll(stale)
 	return shared{guarded}, nil

@@ -1,6 +1,7 @@
 package connect_test
 
 import (
+	"crypto/tls"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,16 @@ func smtpServers(t *testing.T, h *harness) (*smtpimapfake.SMTPServer, *smtpimapf
 	}
 	t.Cleanup(func() { i.Close() })
 	h.svc.TrustRoots(tl.Client())
+	h.tls = tl.Client()
 	return s, i
+}
+
+func tlsOf(t *testing.T, h *harness) *tls.Config {
+	t.Helper()
+	if h.tls == nil {
+		t.Fatal("no mail servers started")
+	}
+	return h.tls
 }
 
 func smtpInput(s *smtpimapfake.SMTPServer, i *smtpimapfake.IMAPServer, password string) connect.SMTPInput {
@@ -173,6 +183,20 @@ func TestRegistryRebuildsOnNewCredentialsAndClosesIdle(t *testing.T) {
 	}
 	if second == first {
 		t.Fatal("new credentials did not rebuild the mailbox")
+	}
+
+	// Another replica reconnects it: seen once CredentialsCheck has passed.
+	replica := h.newService()
+	replica.TrustRoots(tlsOf(t, h))
+	if _, err := replica.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, smtpPass), account.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := h.svc.Open(h.ctx, h.p.WorkspaceID, ib); again != second {
+		t.Fatal("the stored credentials were read again before CredentialsCheck")
+	}
+	h.clock.Add(16 * time.Second)
+	if third, _ := h.svc.Open(h.ctx, h.p.WorkspaceID, ib); third == second {
+		t.Fatal("another replica's new credentials were not picked up")
 	}
 
 	// A mailbox nobody opened for longer than IdleClose is closed by the
