@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
@@ -91,9 +93,11 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	cpu0 := processCPU()
 	start := time.Now()
 	res, err := svc.Sync(ctx, inboxID)
 	elapsed := time.Since(start)
+	syncCPU := processCPU() - cpu0
 	if err != nil {
 		return err
 	}
@@ -101,6 +105,8 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "sync: %d fetched (incl. %d own sent copies), %d stored, %d pages in %s: %.0f msgs/s\n",
 		res.Fetched, res.Fetched-len(raws), res.Stored, res.Pages, elapsed.Round(time.Millisecond),
 		float64(res.Stored)/elapsed.Seconds())
+	fmt.Fprintf(stdout, "sync used %s of CPU in this process (reading on %d cores, overlapped with the database work)\n",
+		syncCPU.Round(time.Millisecond), runtime.GOMAXPROCS(0))
 	if res.Stored != len(raws) {
 		return fmt.Errorf("stored %d of %d messages", res.Stored, len(raws))
 	}
@@ -227,3 +233,12 @@ func benchInbound(i int, lead, ours, back string, now time.Time) []byte {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -71,8 +71,8 @@ func anys(ss []string) []any {
 func (s Scope) LatestMessagesOfThreads(ctx context.Context, inboxID string, threadIDs []string) (map[string]Message, error) {
 	out := map[string]Message{}
 	err := chunks(threadIDs, func(part []string) error {
-		list, err := s.messages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE m.workspace_id = ? AND m.inbox_id = ?
-			AND m.thread_id IN (`+marks(len(part))+`) AND (m.campaign_lead_id IS NOT NULL OR m.conversation_id IS NOT NULL)
+		list, err := s.messages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE `+s.d.notIndexed("m.workspace_id")+` = ?
+			AND m.inbox_id = ? AND m.thread_id IN (`+marks(len(part))+`) AND (m.campaign_lead_id IS NOT NULL OR m.conversation_id IS NOT NULL)
 			ORDER BY m.occurred_at, m.id`, append([]any{s.ws, inboxID}, anys(part)...)...)
 		for _, m := range list {
 			out[m.ThreadID] = m // oldest first: the latest wins
@@ -110,7 +110,7 @@ func (s Scope) LeadsWithEmails(ctx context.Context, emails []string) (map[string
 func (s Scope) LatestCampaignLeadsInInbox(ctx context.Context, inboxID string, leadIDs []string) (map[string]string, error) {
 	out := map[string]string{}
 	err := chunks(leadIDs, func(part []string) error {
-		rows, err := s.query(ctx, `SELECT id, lead_id FROM campaign_leads WHERE workspace_id = ? AND inbox_id = ?
+		rows, err := s.query(ctx, `SELECT id, lead_id FROM campaign_leads WHERE workspace_id = ? AND `+s.d.notIndexed("inbox_id")+` = ?
 			AND lead_id IN (`+marks(len(part))+`) ORDER BY last_sent_at IS NOT NULL, last_sent_at, id`,
 			append([]any{s.ws, inboxID}, anys(part)...)...)
 		if err != nil {
@@ -135,7 +135,7 @@ func (s Scope) ActiveCampaignLeadsOfLeads(ctx context.Context, leadIDs []string)
 	var out []CampaignLead
 	err := chunks(leadIDs, func(part []string) error {
 		rows, err := s.query(ctx, `SELECT `+campaignLeadColumns+` FROM campaign_leads cl WHERE cl.workspace_id = ?
-			AND cl.status = 'active' AND cl.lead_id IN (`+marks(len(part))+`) ORDER BY cl.id`,
+			AND `+s.d.notIndexed("cl.status")+` = 'active' AND cl.lead_id IN (`+marks(len(part))+`) ORDER BY cl.id`,
 			append([]any{s.ws}, anys(part)...)...)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (s Scope) ActiveCampaignLeadsOfLeads(ctx context.Context, leadIDs []string)
 // ConversationsOfCampaignLeads returns, per campaign lead, its latest
 // conversation in a mailbox.
 func (s Scope) ConversationsOfCampaignLeads(ctx context.Context, inboxID string, ids []string) (map[string]Conversation, error) {
-	return s.conversationsBy(ctx, `c.inbox_id = ? AND c.campaign_lead_id`, inboxID, ids,
+	return s.conversationsBy(ctx, s.d.notIndexed("c.inbox_id")+` = ? AND c.campaign_lead_id`, inboxID, ids,
 		func(c Conversation) string { return c.CampaignLeadID })
 }
 
@@ -179,8 +179,9 @@ func (s Scope) conversationsBy(ctx context.Context, cond string, inboxID any, va
 		if inboxID != nil {
 			args = append(args, inboxID)
 		}
-		rows, err := s.query(ctx, `SELECT `+conversationColumns+` FROM conversations c WHERE c.workspace_id = ? AND `+
-			cond+` IN (`+marks(len(part))+`) ORDER BY c.id`, append(args, anys(part)...)...)
+		rows, err := s.query(ctx, `SELECT `+conversationColumns+` FROM conversations c WHERE `+
+			s.d.notIndexed("c.workspace_id")+` = ? AND `+cond+` IN (`+marks(len(part))+`) ORDER BY c.id`,
+			append(args, anys(part)...)...)
 		if err != nil {
 			return err
 		}
@@ -242,8 +243,9 @@ func (s Scope) AttachOutboundToConversations(ctx context.Context, convOf map[str
 		b.WriteString(" END")
 		args = append(args, s.ws)
 		args = append(args, anys(part)...)
-		_, err := s.exec(ctx, `UPDATE messages SET conversation_id = `+b.String()+` WHERE workspace_id = ?
-			AND campaign_lead_id IN (`+marks(len(part))+`) AND conversation_id IS NULL AND direction = 'outbound'`, args...)
+		_, err := s.exec(ctx, `UPDATE messages SET conversation_id = `+b.String()+` WHERE `+s.d.notIndexed("workspace_id")+` = ?
+			AND campaign_lead_id IN (`+marks(len(part))+`) AND `+s.d.notIndexed("conversation_id")+` IS NULL
+			AND direction = 'outbound'`, args...)
 		return err
 	})
 }
@@ -294,7 +296,7 @@ func (s Scope) StopCampaignLeads(ctx context.Context, ids []string, status, reas
 			return err
 		}
 		_, err := s.exec(ctx, `UPDATE send_jobs SET status = 'canceled', defer_reason = ?, updated_at = ?
-			WHERE workspace_id = ? AND campaign_lead_id IN (`+in+`) AND status IN ('scheduled', 'held', 'claimed')`,
+			WHERE workspace_id = ? AND campaign_lead_id IN (`+in+`) AND `+s.d.notIndexed("status")+` IN ('scheduled', 'held', 'claimed')`,
 			append([]any{"lead_" + status, at, s.ws}, anys(part)...)...)
 		return err
 	})
@@ -331,7 +333,8 @@ func (s Scope) PauseCampaignLeads(ctx context.Context, until map[string]time.Tim
 		all = append(all, anys(part)...)
 		_, err := s.exec(ctx, `UPDATE send_jobs SET due_at = CASE WHEN due_at < `+x+` THEN `+x+` ELSE due_at END,
 			run_at = CASE WHEN run_at < `+x+` THEN `+x+` ELSE run_at END, defer_reason = 'out_of_office', updated_at = ?
-			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`) AND status IN ('scheduled', 'held')`, all...)
+			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`) AND `+s.d.notIndexed("status")+`
+			IN ('scheduled', 'held')`, all...)
 		return err
 	})
 }
