@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -52,6 +54,7 @@ func benchTick(ctx context.Context, args []string, stdout io.Writer) error {
 	perCampaign := fs.Int("leads-per-campaign", 10_000, "campaign leads per campaign")
 	due := fs.Int("due", 5_000, "jobs made due for the sending tick (at most one per mailbox)")
 	idle := fs.Int("idle-ticks", 20, "ticks timed with nothing due")
+	batches := fs.String("batch", "200", "claim batch sizes to time, comma-separated: one sending tick each, on fresh due jobs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -75,11 +78,14 @@ func benchTick(ctx context.Context, args []string, stdout io.Writer) error {
 
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	engine, err := sending.New(sending.Config{Store: st, Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
-		Metrics: sending.NewMetrics(prometheus.NewRegistry()),
-		Providers: map[string]sending.Opener{store.ProviderSandbox: func(context.Context, string, store.Inbox) (provider.Mailbox, error) {
-			return noopMailbox{}, nil
-		}}})
+	newEngine := func(batch int) (*sending.Engine, error) {
+		return sending.New(sending.Config{Store: st, Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
+			Metrics: sending.NewMetrics(prometheus.NewRegistry()), BatchSize: batch,
+			Providers: map[string]sending.Opener{store.ProviderSandbox: func(context.Context, string, store.Inbox) (provider.Mailbox, error) {
+				return noopMailbox{}, nil
+			}}})
+	}
+	engine, err := newEngine(0)
 	if err != nil {
 		return err
 	}
@@ -104,20 +110,32 @@ func benchTick(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := idleTicks("before"); err != nil {
 		return err
 	}
-	n, err := st.MakeBenchJobsDue(ctx, *due, time.Now().UTC().Add(-time.Minute))
-	if err != nil {
-		return err
-	}
-	t0 := time.Now()
-	res, err := engine.Tick(ctx)
-	if err != nil {
-		return err
-	}
-	took := time.Since(t0)
-	fmt.Fprintf(stdout, "tick sending %d due jobs: %s (processed %d, sent %d, deferred %d, failed %d; %.0f sends/s)\n",
-		n, took.Round(time.Millisecond), res.Processed, res.Sent, res.Deferred, res.Failed, float64(res.Sent)/took.Seconds())
-	if res.Sent != n {
-		return fmt.Errorf("sent %d of %d due jobs", res.Sent, n)
+	for round, b := range strings.Split(*batches, ",") {
+		batch, err := strconv.Atoi(strings.TrimSpace(b))
+		if err != nil || batch <= 0 {
+			return fmt.Errorf("--batch: %q is not a positive number", b)
+		}
+		if engine, err = newEngine(batch); err != nil {
+			return err
+		}
+		if err := st.ResetBenchUsage(ctx, ws.ID); err != nil {
+			return err
+		}
+		n, err := st.MakeBenchJobsDueRange(ctx, round**due, (round+1)**due, time.Now().UTC().Add(-time.Minute))
+		if err != nil {
+			return err
+		}
+		t0 := time.Now()
+		res, err := engine.Tick(ctx)
+		if err != nil {
+			return err
+		}
+		took := time.Since(t0)
+		fmt.Fprintf(stdout, "tick sending %d due jobs, batches of %d: %s (processed %d, sent %d, deferred %d, failed %d; %.0f sends/s)\n",
+			n, batch, took.Round(time.Millisecond), res.Processed, res.Sent, res.Deferred, res.Failed, float64(res.Sent)/took.Seconds())
+		if res.Sent != n {
+			return fmt.Errorf("sent %d of %d due jobs", res.Sent, n)
+		}
 	}
 	return idleTicks("after, with the follow-ups scheduled")
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/provider"
@@ -43,6 +44,10 @@ type Config struct {
 	// Workers is how many sends run at once; 1 sends in the caller's
 	// goroutine. Default 8.
 	Workers int
+	// Parallel is how many batches one Tick works at once: 2 on Postgres
+	// (their claims never overlap), 1 on SQLite, whose single connection
+	// runs one transaction at a time anyway.
+	Parallel int
 	// SendTimeout bounds one provider call; Lease is how long a claimed job
 	// may stay claimed or sending before another tick treats its tick as
 	// dead and resolves it. Lease must exceed SendTimeout by the time a
@@ -68,6 +73,7 @@ type Engine struct {
 	queueLimit  int
 	maxPerTick  int
 	workers     int
+	parallel    int
 	sendTimeout time.Duration
 	lease       time.Duration
 	maxAttempts int
@@ -98,12 +104,19 @@ func New(cfg Config) (*Engine, error) {
 		queueLimit:  cmp.Or(cfg.InboxQueueLimit, 5000),
 		maxPerTick:  cmp.Or(cfg.MaxPerTick, 20000),
 		workers:     cmp.Or(cfg.Workers, 8),
+		parallel:    cfg.Parallel,
 		sendTimeout: cmp.Or(cfg.SendTimeout, time.Minute),
 		lease:       cmp.Or(cfg.Lease, 5*time.Minute),
 		maxAttempts: cmp.Or(cfg.MaxAttempts, 8),
 	}
 	if cfg.Now == nil {
 		e.now = time.Now
+	}
+	if e.parallel == 0 {
+		e.parallel = 1
+		if cfg.Store.Dialect() == store.Postgres {
+			e.parallel = 2
+		}
 	}
 	if e.rnd == nil {
 		e.rnd = globalRand{}
@@ -150,24 +163,56 @@ func (e *Engine) Tick(ctx context.Context) (Result, error) {
 	if err := e.recoverStale(ctx, &res); err != nil {
 		return res, err
 	}
-	cache := newTickCache()
-	for res.Processed < e.maxPerTick && ctx.Err() == nil {
-		b, err := e.claim(ctx, cache)
-		if err != nil {
-			return res, fmt.Errorf("claim: %w", err)
+	// Lanes claim disjoint batches (SKIP LOCKED) and overlap one batch's
+	// database round trips with another's.
+	var mu sync.Mutex
+	lane := func() error {
+		cache := newTickCache()
+		for ctx.Err() == nil {
+			mu.Lock()
+			done := res.Processed >= e.maxPerTick
+			mu.Unlock()
+			if done {
+				return nil
+			}
+			b, err := e.claim(ctx, cache)
+			if err != nil {
+				return fmt.Errorf("claim: %w", err)
+			}
+			local := b.result
+			if e.afterClaim != nil && len(b.claims) > 0 {
+				e.afterClaim()
+			}
+			err = e.deliver(context.WithoutCancel(ctx), cache, b, &local)
+			if err == nil {
+				err = e.applyStops(context.WithoutCancel(ctx), b.stops)
+			}
+			mu.Lock()
+			res.add(local)
+			mu.Unlock()
+			if err != nil || b.picked < e.batchSize {
+				return err
+			}
 		}
-		res.add(b.result)
-		if e.afterClaim != nil && len(b.claims) > 0 {
-			e.afterClaim()
-		}
-		if err := e.deliver(context.WithoutCancel(ctx), cache, b, &res); err != nil {
+		return nil
+	}
+	if e.parallel <= 1 {
+		// In the caller's goroutine: a crash (panic) mid-tick stays a crash.
+		if err := lane(); err != nil {
 			return res, err
 		}
-		if err := e.applyStops(context.WithoutCancel(ctx), b.stops); err != nil {
-			return res, err
+	} else {
+		errs := make(chan error, e.parallel)
+		var wg sync.WaitGroup
+		for range e.parallel {
+			wg.Go(func() { errs <- lane() })
 		}
-		if b.picked < e.batchSize {
-			break
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				return res, err
+			}
 		}
 	}
 	if e.metrics != nil {

@@ -75,8 +75,8 @@ func TestConcurrentTicksSendEachJobOnce(t *testing.T) {
 	id := h.campaignWith(allWeek("Concurrent", boxes...), zeroDelayTwoSteps(), h.leads(leads))
 	h.launch(id)
 	engines := []*sending.Engine{
-		h.newEngine(sending.Config{BatchSize: 7, Workers: 3}),
-		h.newEngine(sending.Config{BatchSize: 5, Workers: 2}),
+		h.newEngine(sending.Config{BatchSize: 7, Workers: 3, Parallel: 2}),
+		h.newEngine(sending.Config{BatchSize: 5, Workers: 2, Parallel: 3}),
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 16)
@@ -318,7 +318,7 @@ func TestTicksRaceWithStopsAndEdits(t *testing.T) {
 	errs := make(chan error, 64)
 	var wg sync.WaitGroup
 	for g := range 4 {
-		e := h.newEngine(sending.Config{BatchSize: 4 + g, Workers: 2})
+		e := h.newEngine(sending.Config{BatchSize: 4 + g, Workers: 2, Parallel: 1 + g%2})
 		wg.Go(func() {
 			for range 25 {
 				if _, err := e.Tick(ctx); err != nil {

@@ -81,6 +81,9 @@ func (h *harness) newEngine(cfg sending.Config) *sending.Engine {
 	if cfg.Workers == 0 {
 		cfg.Workers = h.workers
 	}
+	if cfg.Parallel == 0 {
+		cfg.Parallel = 1 // crash tests need the tick in the test's goroutine
+	}
 	cfg.Providers = map[string]sending.Opener{
 		store.ProviderSandbox: func(ctx context.Context, ws string, inbox store.Inbox) (provider.Mailbox, error) {
 			var mb provider.Mailbox = sandbox.New(h.st, ws, inbox.ID)

@@ -97,11 +97,28 @@ func (q Queries) SeedSendBench(ctx context.Context, b SendBench) error {
 // MakeBenchJobsDue makes the step-1 jobs of campaign leads 0…n-1 (one per
 // mailbox while n ≤ Inboxes) due at `at`. For benchmarks only.
 func (q Queries) MakeBenchJobsDue(ctx context.Context, n int, at time.Time) (int, error) {
+	return q.MakeBenchJobsDueRange(ctx, 0, n, at)
+}
+
+// MakeBenchJobsDueRange makes the step-1 jobs of campaign leads from…to-1
+// due at `at`, so one seeded database serves several timed ticks. For
+// benchmarks only.
+func (q Queries) MakeBenchJobsDueRange(ctx context.Context, from, to int, at time.Time) (int, error) {
 	res, err := q.exec(ctx, `UPDATE send_jobs SET run_at = ?, due_at = ? WHERE status = 'scheduled' AND step_position = 1
-		AND id < ?`, at, at, fmt.Sprintf("00000008-0000-7000-8000-%d", 100000000000+n))
+		AND id >= ? AND id < ?`, at, at, fmt.Sprintf("00000008-0000-7000-8000-%d", 100000000000+from),
+		fmt.Sprintf("00000008-0000-7000-8000-%d", 100000000000+to))
 	if err != nil {
 		return 0, err
 	}
 	k, err := res.RowsAffected()
 	return int(k), err
+}
+
+// ResetBenchUsage forgets every mailbox's sends of the day, so a bench can
+// time another sending tick on mailboxes that already sent. For benchmarks
+// only.
+func (q Queries) ResetBenchUsage(ctx context.Context, workspaceID string) error {
+	_, err := q.exec(ctx, `UPDATE inbox_connections SET sent_today = 0, sent_today_date = '', last_sent_at = NULL,
+		next_send_at = NULL WHERE workspace_id = ?`, workspaceID)
+	return err
 }
