@@ -139,7 +139,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist,
-		Connect: a.Connect})
+		Connect: a.Connect, Replies: a.Replies})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}

@@ -57,6 +57,13 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"POST", "/mailboxes/{mailbox}/reconnect"},
 	{"GET", "/mailboxes/{mailbox}/delete"},
 	{"POST", "/mailboxes/{mailbox}/delete"},
+	{"GET", "/replies/{reply}"},
+	{"GET", "/replies/{reply}/messages/{message}/html"},
+	{"POST", "/replies/{reply}/category"},
+	{"POST", "/replies/{reply}/unread"},
+	{"POST", "/replies/{reply}/stop"},
+	{"POST", "/replies/{reply}/suggest"},
+	{"POST", "/replies/{reply}/send"},
 	{"GET", "/settings/api-keys/{apiKey}/revoke"},
 	{"POST", "/settings/api-keys/{apiKey}/revoke"},
 }
@@ -75,6 +82,7 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 		"upload":      stagedUpload(t, owner.Client, "email\ny@acme.example\n"),
 		"mailbox":     owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "own@acme.example"}).Map(t)["id"].(string),
 	}
+	ids["reply"], ids["message"] = replyFixture(t, owner.Client, ids["mailbox"])
 	for _, tc := range pageIsolationCases {
 		path := tc.path
 		for name, id := range ids {
@@ -99,6 +107,9 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 	}
 	owner.Must(200, "GET", "/leads/suppressions/"+ids["suppression"]+"/remove", nil)
 	owner.Must(200, "GET", "/settings/api-keys/"+ids["apiKey"]+"/revoke", nil)
+	if c := owner.Must(200, "GET", "/api/replies/"+ids["reply"], nil).Map(t); c["category"] != "interested" || len(c["messages"].([]any)) != 1 {
+		t.Errorf("owner's conversation after the stranger's attempts: %v", c)
+	}
 	if m := owner.Must(200, "GET", "/api/inboxes/"+ids["mailbox"], nil).Map(t); m["status"] != "active" {
 		t.Errorf("owner's mailbox after the stranger's attempts: %v", m["status"])
 	}

@@ -171,4 +171,18 @@
       invalid.setSelectionRange(n, n + 1);
     }
   }
+
+  // Replies: an email's HTML is shown in a sandboxed frame (same origin,
+  // no scripts); it grows to its content so the thread reads as one page.
+  document.querySelectorAll("iframe.mail-frame").forEach(function (frame) {
+    function fit() {
+      try {
+        var doc = frame.contentDocument;
+        if (doc && doc.documentElement) { frame.style.height = (doc.documentElement.scrollHeight + 2) + "px"; }
+      } catch (e) { /* keep the stylesheet's height */ }
+    }
+    frame.addEventListener("load", fit);
+    var d = frame.contentDocument;
+    if (d && d.URL !== "about:blank" && d.readyState === "complete") { fit(); }
+  });
 })();
