@@ -1,12 +1,17 @@
 package api_test
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/leadbitz/leadbitz/internal/apptest"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail/gmailfake"
+	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 func gmailServer(t *testing.T) (*apptest.Server, *gmailfake.Server) {
@@ -132,10 +137,33 @@ func TestGmailMailboxOverHTTP(t *testing.T) {
 	if events["inbox.created"] != 1 || events["inbox.disconnected"] < 1 || events["inbox.reconnected"] != 1 {
 		t.Fatalf("audit events %v", events)
 	}
-	// No secret reached the logs.
-	if logs := srv.Logs.String(); strings.Contains(logs, "refresh-") || strings.Contains(logs, "access_token") {
-		t.Fatal("a token appears in the logs")
+	// The stored token is encrypted, and no token reached the logs.
+	tok := storedToken(t, srv, owner.WorkspaceID, id)
+	logs := srv.Logs.String()
+	if tok.RefreshToken == "" || strings.Contains(logs, tok.RefreshToken) || strings.Contains(logs, tok.AccessToken) {
+		t.Fatal("a token appears in the logs (or none is stored)")
 	}
+}
+
+// storedToken decrypts a mailbox's stored OAuth token.
+func storedToken(t *testing.T, srv *apptest.Server, ws, inboxID string) oauth2.Token {
+	t.Helper()
+	cipher, err := srv.Store.InWorkspace(ws).InboxCredentials(context.Background(), inboxID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(cipher, "fake-refresh") {
+		t.Fatal("the token is stored in clear")
+	}
+	plain, err := srv.Keys.Decrypt(cipher, store.CredentialsAD(inboxID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct{ Token oauth2.Token }
+	if err := json.Unmarshal(plain, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c.Token
 }
 
 // assertActedOn checks the reply stopped ann's sequence, the hard bounce
