@@ -30,11 +30,16 @@ func (a *App) initConnect() error {
 	return err
 }
 
-// guardTask is the periodic bounce guard for the scheduler.
+// guardTask is the scheduler's periodic mailbox upkeep: the bounce guard,
+// then closing the clients of mailboxes deleted, paused or disconnected
+// meanwhile.
 func (a *App) guardTask() scheduler.Task {
 	return scheduler.Task{Name: "bounce_guard", Every: GuardEvery, Timeout: 5 * time.Minute,
 		Run: func(ctx context.Context) error {
-			_, err := a.BounceGuard.Check(ctx)
+			if _, err := a.BounceGuard.Check(ctx); err != nil {
+				return err
+			}
+			_, err := a.Connect.Prune(ctx)
 			return err
 		}}
 }

@@ -107,6 +107,34 @@ func (s *Service) Forget(inboxID string) {
 	}
 }
 
+// Prune closes the clients of mailboxes that were deleted, paused or
+// disconnected since they were opened, and reports how many it closed.
+// The app runs it every minute.
+func (s *Service) Prune(ctx context.Context) (int, error) {
+	s.mu.Lock()
+	ids := make([]string, 0, len(s.open))
+	for id := range s.open {
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	active, err := s.st.ActiveInboxIDs(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	keep := make(map[string]bool, len(active))
+	for _, id := range active {
+		keep[id] = true
+	}
+	closed := 0
+	for _, id := range ids {
+		if !keep[id] {
+			s.Forget(id)
+			closed++
+		}
+	}
+	return closed, nil
+}
+
 // Close closes every open mailbox.
 func (s *Service) Close() error {
 	s.mu.Lock()

@@ -208,3 +208,33 @@ func TestRegistryRebuildsOnNewCredentialsAndClosesIdle(t *testing.T) {
 		t.Fatalf("%d mailboxes kept after being idle", n)
 	}
 }
+
+func TestPruneClosesDeletedAndInactiveMailboxes(t *testing.T) {
+	h := newHarness(t)
+	s, i := smtpServers(t, h)
+	in := smtpInput(s, i, smtpPass)
+	var ids []string
+	for _, addr := range []string{"a@example.org", "b@example.org", "c@example.org"} {
+		in.Email = addr
+		res, err := h.svc.ConnectSMTP(h.ctx, h.p, in, account.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.svc.Open(h.ctx, h.p.WorkspaceID, h.inbox(res.InboxID)); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.InboxID)
+	}
+	if n, err := h.svc.Prune(h.ctx); err != nil || n != 0 {
+		t.Fatalf("prune with every mailbox active: %d, %v", n, err)
+	}
+	if err := h.scope().DeleteInbox(h.ctx, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.scope().SetInboxStatus(h.ctx, ids[1], store.InboxDisconnected, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := h.svc.Prune(h.ctx); err != nil || n != 2 || h.svc.OpenCount() != 1 {
+		t.Fatalf("prune after a delete and a disconnect: closed %d (%v), %d still open", n, err, h.svc.OpenCount())
+	}
+}

@@ -82,3 +82,18 @@ func (s Scope) InboxHealth(ctx context.Context) (map[string]InboxHealth, error) 
 	}
 	return out, rows.Err()
 }
+
+// ActiveInboxIDs returns which of ids are mailboxes that exist and are
+// active, across workspaces: the provider registry closes the clients of
+// the others (deleted, paused, disconnected).
+func (q Queries) ActiveInboxIDs(ctx context.Context, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return q.queryStrings(ctx, `SELECT id FROM inbox_connections WHERE status = 'active' AND id IN (`+
+		qmarks(len(ids))+`) ORDER BY id`, args...)
+}
