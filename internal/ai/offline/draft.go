@@ -96,17 +96,26 @@ var leadNoise = regexp.MustCompile(`\{\{[^}]*\}\}|\{%[^%]*%\}|[<>{}\[\]]`)
 
 // sanitiseLead makes lead fields safe to paste into an email: one line each, capped, with
 // links and template syntax removed, so a crafted field cannot add lines, links or tags.
+// A value that cannot be what its field claims (a "company" of twenty words, a name that
+// talks about instructions) is dropped, so the draft falls back to wording without it
+// rather than mail-merging someone's prompt into a greeting.
 func sanitiseLead(l ai.LeadFields) ai.LeadFields {
-	clean := func(s string) string {
+	clean := func(s string, maxWords int) string {
 		s = oneLine(ai.Clean(s, ai.MaxFieldRunes))
-		s = ai.StripUnrequested(leadNoise.ReplaceAllString(s, ""), "", nil)
-		return strings.TrimSpace(oneLine(s))
+		s = strings.TrimSpace(oneLine(ai.StripUnrequested(leadNoise.ReplaceAllString(s, ""), "", nil)))
+		if len(strings.Fields(s)) > maxWords || instructionLike.MatchString(s) {
+			return ""
+		}
+		return s
 	}
 	return ai.LeadFields{
-		FirstName: clean(l.FirstName), LastName: clean(l.LastName), Company: clean(l.Company),
-		Title: clean(l.Title), Industry: clean(l.Industry),
+		FirstName: clean(l.FirstName, 3), LastName: clean(l.LastName, 4), Company: clean(l.Company, 8),
+		Title: clean(l.Title, 10), Industry: clean(l.Industry, 6),
 	}
 }
+
+// instructionLike matches words that belong in a prompt, not in a name, company or title.
+var instructionLike = regexp.MustCompile(`(?i)\b(ignore|disregard|instructions?|prompt|system|assistant|jailbreak|pwned)\b`)
 
 var (
 	hintShort  = w(`short(er)?`, `brief`, `concise`, `fewer words`, `under \d+ words`, `kurz`, `court`, `corto`)

@@ -92,6 +92,16 @@ func TestDraftLeadDataCannotInject(t *testing.T) {
 	if strings.Contains(text, "evil") || strings.Contains(text, "<b>") || strings.Contains(d.Body, "\nP.S.") {
 		t.Fatalf("lead data leaked structure into the email:\n%s", text)
 	}
+	if strings.Contains(strings.ToLower(text), "ignore") || strings.Contains(strings.ToLower(text), "instructions") {
+		t.Fatalf("an instruction-like field value was merged into the email:\n%s", text)
+	}
+}
+
+func TestDraftKeepsPlausibleLeadValues(t *testing.T) {
+	d := draft(t, ai.DraftRequest{ProductDescription: restaurantPayroll, Lead: ai.LeadFields{FirstName: "Anna", Company: "Trattoria Roma & Sons"}, SenderName: "Sam"})
+	if !strings.Contains(d.Body, "Anna") || !strings.Contains(d.Subject+d.Body, "Trattoria Roma") {
+		t.Fatalf("plausible lead values dropped:\n%s\n%s", d.Subject, d.Body)
+	}
 }
 
 func TestDraftTemplateUsesOnlyAllowedMergeTags(t *testing.T) {
