@@ -48,6 +48,7 @@ func daytimeZone(t *testing.T, now time.Time) string {
 // and an AI draft, a schedule open now, the review, the launch, and the
 // first send in the sandbox after a tick of the send engine.
 func TestBrowserWizardFromSandboxToFirstSends(t *testing.T) {
+	t.Parallel() // its own tab and browser context in the shared chromium
 	const secret = "cron-secret-for-the-wizard-test"
 	srv := apptest.Start(t, map[string]string{"CRON_SECRET": secret})
 	logPageErrors(t, srv)

@@ -342,6 +342,9 @@ func (w *Web) saveWizardSequence(rw http.ResponseWriter, r *http.Request, v *vie
 			return store.ErrNotFound
 		}
 		d, err := w.Assist.Draft(r.Context(), v.P, assist.DraftInput{CampaignID: p.Campaign.ID, StepNumber: at[0] + 1})
+		if pr, ok := problem.As(err); ok && pr.Code == "icp_required" {
+			err = problem.New(problem.Invalid, pr.Code, "An AI draft is written for your ideal customer: describe your product in the “Product & ICP” step first.")
+		}
 		if err != nil {
 			if lerr := w.loadWizardSequence(v, p, steps, ""); lerr != nil {
 				return lerr

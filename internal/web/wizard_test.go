@@ -11,6 +11,28 @@ import (
 	"github.com/leadbitz/leadbitz/internal/apptest"
 )
 
+// TestWizardAndLeadsPages runs the page tests of the wizard, imports and
+// suppressions on one server (each in its own workspace), which keeps the
+// package fast on Postgres where every server costs a database.
+func TestWizardAndLeadsPages(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, map[string]string{"LEADBITZ_IMPORT_MAX_BYTES": "2048"})
+	for name, fn := range map[string]func(*testing.T, *apptest.Server){
+		"WizardResumesWhereTheUserLeft":                     testWizardResumesWhereTheUserLeft,
+		"ImportPagesMapProgressRejectedRowsAndHistory":      testImportPagesMapProgressRejectedRowsAndHistory,
+		"WizardAddsEveryLeadOfTheFileIncludingExistingOnes": testWizardAddsEveryLeadOfTheFileIncludingExistingOnes,
+		"SequenceEditorButtonsErrorsAndPreview":             testSequenceEditorButtonsErrorsAndPreview,
+		"ReviewBlocksLaunchUntilFixed":                      testReviewBlocksLaunchUntilFixed,
+		"SuppressionAddAndRemoveGoThroughConfirmPages":      testSuppressionAddAndRemoveGoThroughConfirmPages,
+		"CampaignLeadsTabExplainsEachLead":                  testCampaignLeadsTabExplainsEachLead,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, srv)
+		})
+	}
+}
+
 // newWizardCampaign starts a campaign through the form and returns its id.
 func newWizardCampaign(t *testing.T, a *apptest.Account, name string) string {
 	t.Helper()
@@ -22,9 +44,7 @@ func newWizardCampaign(t *testing.T, a *apptest.Account, name string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(loc, "/campaigns/"), "/setup/mailboxes")
 }
 
-func TestWizardResumesWhereTheUserLeft(t *testing.T) {
-	t.Parallel()
-	srv := apptest.Start(t, nil)
+func testWizardResumesWhereTheUserLeft(t *testing.T, srv *apptest.Server) {
 	a := srv.SignUp(t, "Ann")
 	id := newWizardCampaign(t, a, "Spring")
 	setup := "/campaigns/" + id + "/setup"
