@@ -258,6 +258,16 @@ func TestBrowserWizardFromSandboxToFirstSends(t *testing.T) {
 		t.Errorf("campaign leads tab: %q", got)
 	}
 	b.screenshot("campaign-leads")
+
+	// On a phone, the wizard's pages and the campaign fit the screen.
+	b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	for _, p := range []string{"/campaigns/new", setup + "/sequence", setup + "/schedule", strings.TrimSuffix(setup, "/setup")} {
+		b.open(p)
+		if over := eval[bool](b, `document.documentElement.scrollWidth > window.innerWidth`); over {
+			t.Errorf("%s scrolls sideways on a 390px-wide screen", p)
+		}
+	}
+	b.screenshot("campaign-phone")
 }
 
 // logPageErrors prints the app's "page failed" log lines when the test
