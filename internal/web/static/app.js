@@ -178,7 +178,7 @@
     function fit() {
       try {
         var doc = frame.contentDocument;
-        if (doc && doc.documentElement) { frame.style.height = (doc.documentElement.scrollHeight + 2) + "px"; }
+        if (doc && doc.documentElement) { frame.style.height = Math.max(40, doc.documentElement.offsetHeight + 2) + "px"; }
       } catch (e) { /* keep the stylesheet's height */ }
     }
     frame.addEventListener("load", fit);
