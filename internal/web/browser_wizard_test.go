@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/leadbitz/leadbitz/internal/apptest"
+	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // wizardCSV is a messy export: a row with a broken address, one repeated
@@ -283,4 +284,45 @@ func logPageErrors(t *testing.T, srv *apptest.Server) {
 			}
 		}
 	})
+}
+
+// TestBrowserImportProgressIsLive checks the progress bar's script: the
+// numbers move while the import runs, and the report appears when it ends.
+func TestBrowserImportProgressIsLive(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, nil)
+	b := startBrowser(t, srv.URL)
+	email, _ := b.signUp("Ivo")
+	scope := workspaceOf(t, srv, email)
+	src := store.LeadSource{ID: store.NewID(), Kind: store.SourceImport, Name: "big.csv", FileName: "big.csv",
+		Status: store.ImportRunning, Options: `{"onDuplicate":"skip"}`, RowsTotal: 10}
+	ctx := context.Background()
+	if err := scope.CreateLeadSource(ctx, &src); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/leads/imports/" + src.ID)
+	if got := b.text("[data-progress-text]"); got != "0 of 10 rows" {
+		t.Errorf("progress text %q", got)
+	}
+	if err := scope.SaveImportProgress(ctx, src.ID, store.ImportCounts{RowsDone: 7, Created: 6, Invalid: 1}); err != nil {
+		t.Fatal(err)
+	}
+	b.waitText("[data-progress-text]", "7 of 10 rows")
+	if v := eval[float64](b, `document.querySelector("[data-progress-bar]").value`); v != 70 {
+		t.Errorf("bar at %v%%, want 70", v)
+	}
+	if got := b.text("[data-count=created]"); got != "6" {
+		t.Errorf("created count %q", got)
+	}
+	b.screenshot("import-progress")
+	if err := scope.SaveImportProgress(ctx, src.ID, store.ImportCounts{RowsDone: 10, Created: 8, Invalid: 1, Skipped: 1, Duplicates: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := scope.FinishImport(ctx, src.ID, store.ImportDone, ""); err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor(".rejected")
+	if got := b.text("h1"); !strings.Contains(got, "Done") {
+		t.Errorf("heading after the import ended: %q", got)
+	}
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/leadbitz/leadbitz/internal/apptest"
+	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 const importCSV = "Email,Vorname,Firma,Notes\n" +
@@ -188,4 +190,46 @@ func regexpFind(t *testing.T, s, expr string) string {
 		t.Fatalf("no %s in the page", expr)
 	}
 	return m
+}
+
+// runningImport records an import that is under way (as the importer
+// does), 4 rows of 10 done; the importer leaves it alone for a minute.
+func runningImport(t *testing.T, srv *apptest.Server, a *apptest.Account) store.Scope {
+	t.Helper()
+	scope := srv.Store.InWorkspace(a.WorkspaceID)
+	src := store.LeadSource{ID: store.NewID(), Kind: store.SourceImport, Name: "big.csv", FileName: "big.csv",
+		Status: store.ImportRunning, Options: `{"onDuplicate":"skip"}`, RowsTotal: 10}
+	if err := scope.CreateLeadSource(context.Background(), &src); err != nil {
+		t.Fatal(err)
+	}
+	if err := scope.SaveImportProgress(context.Background(), src.ID, store.ImportCounts{RowsDone: 4, Created: 3, Invalid: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return scope
+}
+
+func testRunningImportRefreshesItself(t *testing.T, srv *apptest.Server) {
+	a := srv.SignUp(t, "Ann")
+	scope := runningImport(t, srv, a)
+	list, err := scope.LeadSources(context.Background(), "", 1)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("imports %v %v", list, err)
+	}
+	id := list[0].ID
+	page := string(get(t, a.Client, "/leads/imports/"+id, http.StatusOK).Body)
+	// Without JavaScript the page reloads itself every 2 s; with it,
+	// app.js polls the progress JSON named on the bar.
+	for _, want := range []string{`<noscript><meta http-equiv="refresh" content="2"></noscript>`,
+		`data-progress-url="/leads/imports/` + id + `/progress"`, `<progress max="100" value="40"`, "4 of 10 rows", "You can leave this page"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("running import page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "Rows not imported") {
+		t.Error("a running import shows its report already")
+	}
+	p := a.Must(http.StatusOK, "GET", "/leads/imports/"+id+"/progress", nil).Map(t)
+	if p["status"] != "running" || p["percent"] != float64(40) || p["rowsDone"] != float64(4) || p["rowsTotal"] != float64(10) {
+		t.Errorf("progress JSON %v", p)
+	}
 }

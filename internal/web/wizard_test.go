@@ -25,6 +25,7 @@ func TestWizardAndLeadsPages(t *testing.T) {
 		"ReviewBlocksLaunchUntilFixed":                      testReviewBlocksLaunchUntilFixed,
 		"SuppressionAddAndRemoveGoThroughConfirmPages":      testSuppressionAddAndRemoveGoThroughConfirmPages,
 		"CampaignLeadsTabExplainsEachLead":                  testCampaignLeadsTabExplainsEachLead,
+		"RunningImportRefreshesItself":                      testRunningImportRefreshesItself,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
