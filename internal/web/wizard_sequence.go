@@ -33,6 +33,7 @@ type seqStep struct {
 	DelayDays    string
 	DelayMinutes string // kept as it was: the editor sets whole days
 	Variants     []seqVariant
+	Open         int // the variant app.js shows first (the one just added)
 }
 
 // Number is the step's 1-based position.
@@ -331,6 +332,7 @@ func (w *Web) saveWizardSequence(rw http.ResponseWriter, r *http.Request, v *vie
 		notice = "Removed step " + strconv.Itoa(at[0]+1) + ". Save to keep the change."
 	case action == "add-variant" && valid(1) && len(steps[at[0]].Variants) < campaign.MaxVariants:
 		steps[at[0]].Variants = append(steps[at[0]].Variants, seqVariant{Subject: steps[at[0]].Variants[0].Subject})
+		steps[at[0]].Open = len(steps[at[0]].Variants) - 1
 		notice = "Added variant " + sending.VariantLetter(len(steps[at[0]].Variants)-1) + " to step " + strconv.Itoa(at[0]+1) +
 			". Leads are split evenly between a step's variants."
 	case action == "remove-variant" && valid(2) && at[1] > 0 && at[1] < len(steps[at[0]].Variants):

@@ -50,6 +50,9 @@ func testSequenceEditorButtonsErrorsAndPreview(t *testing.T, srv *apptest.Server
 	if !strings.Contains(page, `name="steps[0].variants[0].body"`) || !strings.Contains(page, "Leads are split evenly") {
 		t.Error("add variant B")
 	}
+	if !strings.Contains(page, `id="v-steps[0].variants[0]" role="tabpanel" data-variant-panel data-variant-open>`) {
+		t.Error("the new variant B is not the one shown first")
+	}
 	// An AI draft needs the product's profile first.
 	f := url.Values{}
 	for k, v := range form {

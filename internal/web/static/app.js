@@ -130,7 +130,8 @@
       });
     });
     var withError = card.querySelector("[data-variant-panel] [aria-invalid=true]");
-    show(withError ? withError.closest("[data-variant-panel]").id : panels[0].id);
+    var open = card.querySelector("[data-variant-open]") || panels[0];
+    show(withError ? withError.closest("[data-variant-panel]").id : open.id);
   });
 
   // Import progress: poll every 2 s and reload once the import has ended
