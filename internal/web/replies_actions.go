@@ -46,8 +46,11 @@ func (w *Web) stopReplySequence(rw http.ResponseWriter, r *http.Request, v *view
 	ctx := r.Context()
 	ws := v.P.WorkspaceID
 	id := r.PathValue("id")
-	stopped := false
-	err := w.Store.InTx(ctx, func(tx *store.Tx) error {
+	var stopped bool
+	// In the engine's lock order (StopLead takes the campaign lead, then
+	// its jobs); a deadlock on Postgres runs it again from scratch.
+	err := w.Store.InTxRetry(ctx, func(tx *store.Tx) error {
+		stopped = false
 		q := tx.InWorkspace(ws)
 		c, err := q.Conversation(ctx, id)
 		if err != nil {
