@@ -58,6 +58,17 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *view) error 
 	if data.Resume, err = w.resumeCard(r.Context(), scope); err != nil {
 		return err
 	}
+	// Writing and launching are done in the campaign wizard: the open
+	// items lead into it, where the user left it or at its start.
+	wizard := "/campaigns/new"
+	if data.Resume != nil {
+		wizard = data.Resume.Link
+	}
+	for i := range data.Checklist.Items {
+		if it := &data.Checklist.Items[i]; !it.Done && it.Link == "/campaigns" {
+			it.Link = wizard
+		}
+	}
 	v.Title, v.Nav, v.Data = "Dashboard", "dashboard", data
 	return v.render(rw, http.StatusOK)
 }

@@ -78,7 +78,11 @@ func testWizardResumesWhereTheUserLeft(t *testing.T, srv *apptest.Server) {
 	if got := resume(); got != setup+"/icp" {
 		t.Errorf("resumes at %q after the mailboxes step", got)
 	}
-	dash := text(doc(t, get(t, a.Client, "/", 200).Body))
+	dashPage := string(get(t, a.Client, "/", 200).Body)
+	if !strings.Contains(dashPage, `href="`+setup+`/icp">Write a sequence`) {
+		t.Error("the checklist's sequence step does not lead into the wizard where it was left")
+	}
+	dash := text(doc(t, []byte(dashPage)))
 	if !strings.Contains(dash, "Continue setting up “Spring”") || !strings.Contains(dash, "step 2 of 6: Product & ICP") {
 		t.Errorf("dashboard does not offer to resume: %.500s", dash)
 	}
