@@ -93,6 +93,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if opts.StartTimeout == 0 {
 		opts.StartTimeout = 20 * time.Second
 	}
+	cleanAbandoned()
 	dir, err := os.MkdirTemp("", "realmail-")
 	if err != nil {
 		return nil, err
@@ -112,6 +113,9 @@ func (s *Server) start(ctx context.Context, timeout time.Duration) error {
 	// The daemons run as unprivileged users: every directory on the way to
 	// their files must be traversable.
 	if err := os.Chmod(s.dir, 0o755); err != nil {
+		return err
+	}
+	if err := s.writeOwner(); err != nil {
 		return err
 	}
 	ports, err := freePorts(4)
@@ -138,6 +142,9 @@ func (s *Server) start(ctx context.Context, timeout time.Duration) error {
 	defer cancel()
 
 	s.dovecot = exec.Command("dovecot", "-F", "-c", s.path("dovecot", "dovecot.conf"))
+	// If the test process dies without Stop (a test timeout), the master
+	// is told to end and takes its children with it.
+	s.dovecot.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if s.dovecotCh, err = startCmd(s.dovecot, s.path("dovecot.out")); err != nil {
 		return fmt.Errorf("start dovecot: %w", err)
 	}
@@ -148,7 +155,15 @@ func (s *Server) start(ctx context.Context, timeout time.Duration) error {
 		return fmt.Errorf("dovecot lmtp socket: %w\n%s", err, s.Logs())
 	}
 
-	s.postfix = exec.Command("postfix", "-c", s.path("postfix"), "start-fg")
+	// The master runs as our direct child (what "postfix start-fg" would
+	// run after checks the layout above makes unnecessary), so a SIGTERM
+	// stops it and its daemons, and so does the death of the test process.
+	daemonDir, err := exec.CommandContext(ctx, "postconf", "-c", s.path("postfix"), "-h", "daemon_directory").Output()
+	if err != nil {
+		return fmt.Errorf("postconf daemon_directory: %w", err)
+	}
+	s.postfix = exec.Command(filepath.Join(strings.TrimSpace(string(daemonDir)), "master"), "-c", s.path("postfix"), "-s")
+	s.postfix.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if s.postfixCh, err = startCmd(s.postfix, s.path("postfix.out")); err != nil {
 		return fmt.Errorf("start postfix: %w", err)
 	}
@@ -161,13 +176,9 @@ func (s *Server) Stop() error {
 	s.stopOnce.Do(func() {
 		var errs []error
 		if s.postfix != nil && s.postfix.Process != nil {
-			// SIGTERM makes the master end its children and exit; start-fg
-			// returns then. ("postfix stop" does the same, then polls once a
-			// second.)
-			if pid, err := s.postfixMasterPID(); err == nil {
-				_ = syscall.Kill(pid, syscall.SIGTERM)
-			}
-			errs = append(errs, waitOrKill(s.postfix, s.postfixCh, false))
+			// SIGTERM makes the master end its children and exit ("postfix
+			// stop" does the same, then polls once a second).
+			errs = append(errs, waitOrKill(s.postfix, s.postfixCh, true))
 		}
 		if s.dovecot != nil && s.dovecot.Process != nil {
 			errs = append(errs, waitOrKill(s.dovecot, s.dovecotCh, true))
@@ -341,13 +352,4 @@ func chownTo(path, username, group string) error {
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(gidStr)
 	return os.Chown(path, uid, gid)
-}
-
-// postfixMasterPID reads the running master's pid file.
-func (s *Server) postfixMasterPID() (int, error) {
-	data, err := os.ReadFile(s.path("postfix-queue", "pid", "master.pid"))
-	if err != nil {
-		return 0, err
-	}
-	return strconv.Atoi(strings.TrimSpace(string(data)))
 }
