@@ -183,25 +183,19 @@ func (s *Service) ingest(ctx context.Context, p *pageState, i int, it *item) err
 	return nil
 }
 
-// flush writes what the page decided: new conversations (with the
-// campaign lead's earlier outbound messages), the latest activity of the
-// existing ones, the messages, and their effects. It returns how many
-// messages were stored.
+// flush writes what the page decided: new conversations, the latest
+// activity of the existing ones, the messages, and their effects. It
+// returns how many messages were stored. (What the sequence sent before a
+// reply joins its conversation through the campaign lead:
+// ConversationMessages.)
 func (p *pageState) flush(ctx context.Context) (int, error) {
-	var attach = map[string]string{}
 	for _, cs := range p.convByID {
 		if cs.isNew {
 			p.newConvs = append(p.newConvs, &cs.c)
-			if cs.c.CampaignLeadID != "" {
-				attach[cs.c.CampaignLeadID] = cs.c.ID
-			}
 		}
 	}
 	slices.SortFunc(p.newConvs, func(a, b *store.Conversation) int { return strings.Compare(a.ID, b.ID) })
 	if err := p.q.InsertConversations(ctx, p.newConvs); err != nil {
-		return 0, err
-	}
-	if err := p.q.AttachOutboundToConversations(ctx, attach); err != nil {
 		return 0, err
 	}
 	for _, cs := range p.convByID {

@@ -179,15 +179,6 @@ func (s Scope) KnownMessageIDs(ctx context.Context, inboxID string, ids []string
 	return known, err
 }
 
-// AttachCampaignLeadMessages puts a campaign lead's outbound messages that
-// belong to no conversation yet into one, so the thread shows what we sent
-// before the reply.
-func (s Scope) AttachCampaignLeadMessages(ctx context.Context, campaignLeadID, conversationID string) error {
-	_, err := s.exec(ctx, `UPDATE messages SET conversation_id = ? WHERE workspace_id = ? AND campaign_lead_id = ?
-		AND conversation_id IS NULL AND direction = 'outbound'`, conversationID, s.ws, campaignLeadID)
-	return err
-}
-
 // ConversationMessages returns a conversation's messages oldest first.
 // Follow-ups the send engine sends after the conversation began carry only
 // the campaign lead, so those are included too.

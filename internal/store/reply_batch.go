@@ -224,32 +224,6 @@ func repeatRow(row string, n int) string {
 	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
-// AttachOutboundToConversations puts the outbound messages of campaign
-// leads that belong to no conversation yet into the given conversations
-// (campaign lead id → conversation id), in one statement per chunk.
-func (s Scope) AttachOutboundToConversations(ctx context.Context, convOf map[string]string) error {
-	ids := make([]string, 0, len(convOf))
-	for id := range convOf {
-		ids = append(ids, id)
-	}
-	return chunks(ids, func(part []string) error {
-		var b strings.Builder
-		args := make([]any, 0, len(part)*3+1)
-		b.WriteString("CASE campaign_lead_id")
-		for _, id := range part {
-			b.WriteString(" WHEN ? THEN ?")
-			args = append(args, id, convOf[id])
-		}
-		b.WriteString(" END")
-		args = append(args, s.ws)
-		args = append(args, anys(part)...)
-		_, err := s.exec(ctx, `UPDATE messages SET conversation_id = `+b.String()+` WHERE `+s.d.notIndexed("workspace_id")+` = ?
-			AND campaign_lead_id IN (`+marks(len(part))+`) AND `+s.d.notIndexed("conversation_id")+` IS NULL
-			AND direction = 'outbound'`, args...)
-		return err
-	})
-}
-
 // InsertMessages stores messages in multi-row statements; one whose
 // mailbox already has its Message-ID is skipped. It returns how many were
 // inserted.
