@@ -53,6 +53,8 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"POST", "/mailboxes/{mailbox}/limits"},
 	{"POST", "/mailboxes/{mailbox}/pause"},
 	{"POST", "/mailboxes/{mailbox}/resume"},
+	{"POST", "/mailboxes/{mailbox}/sync"},
+	{"POST", "/mailboxes/{mailbox}/sandbox/reply"},
 	{"GET", "/mailboxes/{mailbox}/reconnect"},
 	{"POST", "/mailboxes/{mailbox}/reconnect"},
 	{"GET", "/mailboxes/{mailbox}/delete"},

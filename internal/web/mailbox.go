@@ -25,6 +25,11 @@ type mailboxPageData struct {
 	// SignaturePreview is a short email as a lead gets it from this
 	// mailbox, signature included.
 	SignaturePreview string
+	// SandboxSent are a sandbox mailbox's latest sent emails, for the
+	// form that plays a lead's reply.
+	SandboxSent []inbox.SandboxMessage
+	// CanSync: the Replies service is there to read the mailbox now.
+	CanSync bool
 }
 
 // mailboxDefaults are the send engine's defaults for a new mailbox, shown
@@ -67,7 +72,12 @@ func (w *Web) loadMailbox(v *view, id string) (inbox.View, error) {
 		Mailbox: mailboxListRow{mailboxRow: mailboxRow{mb}, Connection: connectionOf(mb), Health: healthOf(mb, time.Now()),
 			Campaigns: campaigns[mb.ID]},
 		SignaturePreview: signaturePreview(mb.Signature)}
+	data.CanSync = w.Replies != nil && mb.Status == store.InboxActive
 	switch mb.Provider {
+	case store.ProviderSandbox:
+		if data.SandboxSent, err = w.Inboxes.SandboxMessages(ctx, v.P.WorkspaceID, mb.ID, store.SandboxSent, "", sandboxTryRecent); err != nil {
+			return mb, err
+		}
 	case store.ProviderSMTP:
 		data.Reconnect = "/mailboxes/" + mb.ID + "/reconnect"
 	case store.ProviderGmail, store.ProviderMicrosoft:

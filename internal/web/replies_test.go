@@ -348,3 +348,55 @@ func TestMessageHTMLFrameIsSanitisedAndSandboxed(t *testing.T) {
 	other := w.conversation(t, w.ann)
 	get(t, w.owner.Client, strings.Replace(src, conv, other, 1), http.StatusNotFound)
 }
+
+func TestSandboxMailboxPlaysALeadsReplyAndSyncsNow(t *testing.T) {
+	t.Parallel()
+	w := newReplyWorld(t)
+	c := w.owner.Client
+	page := "/mailboxes/" + w.inbox
+	d := doc(t, get(t, c, page, 200).Body)
+	sel := byID(d, "f-messageId")
+	if sel == nil || !strings.Contains(text(sel), "bob@globex.test · Quick question, Bob") {
+		t.Fatalf("the try-a-reply form does not offer Bob's email")
+	}
+
+	r := postForm(t, c, page+"/sandbox/reply", url.Values{"messageId": {"<nope@x>"}, "body": {""}})
+	bad := doc(t, r.Body)
+	if r.Status != http.StatusUnprocessableEntity || byID(bad, "f-messageId-error") == nil || byID(bad, "f-body-error") == nil {
+		t.Errorf("a reply to nothing, with no text: %d", r.Status)
+	}
+	r = postForm(t, c, page+"/sandbox/reply", url.Values{"messageId": {w.bobSentID}, "body": {"Please take me off your list."}})
+	if loc := r.Header.Get("Location"); r.Status != http.StatusSeeOther || loc != "/replies" {
+		t.Fatalf("after delivering: %d %q", r.Status, loc)
+	}
+	list := doc(t, follow(t, c, r).Body)
+	if got := text(list); !strings.Contains(got, "Delivered a reply from bob@globex.test to the sandbox mailbox and read it") {
+		t.Errorf("flash: %.300s", got)
+	}
+	var bobRow string
+	for _, row := range byClass(list, "reply-row") {
+		if strings.Contains(text(row), "Bob") {
+			bobRow = text(row)
+		}
+	}
+	if !strings.Contains(bobRow, "Do not contact") || !strings.Contains(bobRow, "Please take me off your list.") {
+		t.Errorf("Bob's reply in the list: %q", bobRow)
+	}
+	x := w.owner.Must(200, "GET", "/api/campaigns/"+w.campaign+"/leads/"+w.bob+"/explain", nil).Map(t)
+	if x["leadStatus"] != "unsubscribed" {
+		t.Errorf("bob after asking to be removed: %v", x["leadStatus"])
+	}
+
+	// Check for replies now: nothing new, said so.
+	if got := text(doc(t, follow(t, c, postForm(t, c, page+"/sync", nil)).Body)); !strings.Contains(got, "Read the mailbox: nothing new.") {
+		t.Errorf("after sync now: %.300s", got)
+	}
+	// A paused mailbox is not read: the page says why instead of failing.
+	follow(t, c, postForm(t, c, page+"/pause", nil))
+	if strings.Contains(string(get(t, c, page, 200).Body), "Check for replies now") {
+		t.Error("a paused mailbox offers to be read")
+	}
+	if r := postForm(t, c, page+"/sync", nil); r.Status != http.StatusConflict || byID(doc(t, r.Body), "form-message") == nil {
+		t.Errorf("sync of a paused mailbox: %d", r.Status)
+	}
+}

@@ -107,6 +107,8 @@ func (w *Web) Routes() []Route {
 		{post, "/mailboxes/{id}/limits", Workspace, "mailbox", w.saveMailboxLimits},
 		{post, "/mailboxes/{id}/pause", Workspace, "mailbox", w.pauseMailbox},
 		{post, "/mailboxes/{id}/resume", Workspace, "mailbox", w.resumeMailbox},
+		{post, "/mailboxes/{id}/sync", Workspace, "mailbox", w.syncMailbox},
+		{post, "/mailboxes/{id}/sandbox/reply", Workspace, "mailbox", w.sandboxReply},
 		{get, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectMailbox},
 		{post, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectSMTPMailbox},
 		{get, "/mailboxes/{id}/delete", Workspace, "mailbox_delete", w.confirmDeleteMailbox},
