@@ -161,7 +161,8 @@ func (v *view) redirect(rw http.ResponseWriter, path, message string) error {
 
 // formFailed re-renders the page with the error shown on the form when it is
 // one the user can fix (a field, a conflict, a wrong password, a rate
-// limit); any other error is returned for the error page.
+// limit, a service to try again later); any other error is returned for the
+// error page.
 func (v *view) formFailed(rw http.ResponseWriter, err error) error {
 	p, ok := problem.As(err)
 	if !ok {
@@ -182,6 +183,8 @@ func (v *view) formFailed(rw http.ResponseWriter, err error) error {
 		status = http.StatusForbidden
 	case problem.RateLimited:
 		status = http.StatusTooManyRequests
+	case problem.Unavailable: // the AI service or the importer is busy: try again
+		status = http.StatusServiceUnavailable
 	default:
 		return err
 	}

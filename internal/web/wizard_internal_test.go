@@ -1,10 +1,14 @@
 package web
 
 import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/leadbitz/leadbitz/internal/campaign"
+	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -150,5 +154,27 @@ func TestWizardIndex(t *testing.T) {
 	}
 	if wizardIndex("unknown") != 0 {
 		t.Error("an unknown step must resume at the start")
+	}
+}
+
+func TestFormFailedKeepsTheFormWhenAServiceIsUnavailable(t *testing.T) {
+	w, err := New(Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader("email=ann%40example.com"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	v := &view{web: w, r: req, page: "login"}
+	if err := v.formFailed(rec, problem.New(problem.Unavailable, "ai_unavailable", "The AI service is not answering; try again in a minute.")); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.Body.String()
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(body, "The AI service is not answering") || !strings.Contains(body, `value="ann@example.com"`) {
+		t.Errorf("%d: %.600s", rec.Code, body)
+	}
+	// An error that is not the user's to act on still goes to the error page.
+	if err := v.formFailed(httptest.NewRecorder(), errors.New("disk on fire")); err == nil {
+		t.Error("a plain error was shown on the form")
 	}
 }
