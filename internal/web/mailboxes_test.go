@@ -127,7 +127,9 @@ func TestMailboxSettingsIdentityLimitsPauseDelete(t *testing.T) {
 	}
 
 	// Delete: a confirm page naming the consequence, then the mailbox is gone.
-	confirm := text(doc(t, get(t, a.Client, page+"/delete", 200).Body))
+	del := get(t, a.Client, page+"/delete", 200)
+	checkPage(t, "/mailboxes/{id}/delete", del)
+	confirm := text(doc(t, del.Body))
 	if !strings.Contains(confirm, "2 campaigns use it; their leads move to other mailboxes or wait.") || !strings.Contains(confirm, "Spring founders") {
 		t.Errorf("confirm page: %.400s", confirm)
 	}
@@ -255,6 +257,7 @@ func TestSMTPMailboxConnectAndReconnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	re := get(t, a.Client, "/mailboxes/"+id+"/reconnect", 200)
+	checkPage(t, "/mailboxes/{id}/reconnect", re)
 	rd := doc(t, re.Body)
 	if n := byID(rd, "f-smtp.host"); n == nil {
 		t.Fatal("no SMTP host field on the reconnect form")

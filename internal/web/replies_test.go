@@ -314,7 +314,9 @@ func TestMessageHTMLFrameIsSanitisedAndSandboxed(t *testing.T) {
 	t.Parallel()
 	w := newReplyWorld(t)
 	conv := w.deliverHTML(t, `<p>Hello</p><script>parent.pwned=1</script><img src="https://tracker.example/p.png" alt="Logo"><a href="https://ok.example">ok</a>`)
-	d := doc(t, get(t, w.owner.Client, "/replies/"+conv, 200).Body)
+	page := get(t, w.owner.Client, "/replies/"+conv, 200)
+	checkPage(t, "/replies/{id}", page)
+	d := doc(t, page.Body)
 	frames := byClass(d, "mail-frame")
 	if len(frames) != 1 {
 		t.Fatalf("%d frames", len(frames))
@@ -354,7 +356,9 @@ func TestSandboxMailboxPlaysALeadsReplyAndSyncsNow(t *testing.T) {
 	w := newReplyWorld(t)
 	c := w.owner.Client
 	page := "/mailboxes/" + w.inbox
-	d := doc(t, get(t, c, page, 200).Body)
+	r0 := get(t, c, page, 200)
+	checkPage(t, "/mailboxes/{id}", r0)
+	d := doc(t, r0.Body)
 	sel := byID(d, "f-messageId")
 	if sel == nil || !strings.Contains(text(sel), "bob@globex.test · Quick question, Bob") {
 		t.Fatalf("the try-a-reply form does not offer Bob's email")
