@@ -9,9 +9,8 @@
 // pages from the cursor stored in inbox_connections.sync_cursor. For each
 // page, outside any transaction, every message is parsed (mailmsg.Parse),
 // classified (inbound.Classify) and given a category (rules, then the
-// configured Categorizer). Then one transaction moves the cursor (compare and
-// set: a second sync of the same page finds it moved and rolls back), skips
-// what is already stored or is our own sent copy, matches each message to
+// configured Categorizer). Then one transaction skips what is already
+// stored or is our own sent copy, matches each message to
 // our sent one (its In-Reply-To, References or a bounce's returned
 // Message-ID, then the provider's thread id, then the sender's address),
 // stores it once in its conversation, and acts:
@@ -28,6 +27,9 @@
 //     auto-replies;
 //   - mail that matches nothing is kept as a conversation without a lead
 //     ("Others").
+//
+// and finally moves the cursor, compare and set: a second sync of the same
+// page finds it moved and rolls back.
 //
 // Because the cursor commits with the messages, a crash repeats a page
 // instead of losing it, and the repeat is skipped message by message: a

@@ -53,13 +53,44 @@ type convState struct {
 }
 
 // commitPage stores a page's messages and acts on them in one transaction
-// that first moves the cursor from `from` to `to`, so the cursor never runs
+// that also moves the cursor from `from` to `to`, so the cursor never runs
 // ahead of the messages it covers. It returns how many messages were new
 // and how many were skipped (already stored, or our own).
 func (s *Service) commitPage(ctx context.Context, t store.SyncTarget, from, to string, items []item) (stored, skipped int, err error) {
 	var kinds []string
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		p := &pageState{tx: tx, q: tx.InWorkspace(t.WorkspaceID), t: t, now: s.clock(), seen: map[string]bool{}}
+		stored, skipped = 0, 0
+		if len(items) > 0 {
+			if err := p.prefetch(ctx, items); err != nil {
+				return err
+			}
+			todo := p.fresh(items)
+			skipped = len(items) - len(todo)
+			if err := p.resolve(ctx, todo); err != nil {
+				return err
+			}
+			if err := p.loadConversations(ctx, todo); err != nil {
+				return err
+			}
+			p.itemConv = make([]string, len(todo))
+			for i, it := range todo {
+				if err := s.ingest(ctx, p, i, it); err != nil {
+					return err
+				}
+			}
+			var err error
+			if stored, err = p.flush(ctx); err != nil {
+				return err
+			}
+			kinds = p.kinds
+		}
+		// The cursor moves last, compare-and-set, so the mailbox row is
+		// locked only for the commit (the send engine locks it too, after
+		// jobs: taking it first would risk a deadlock). A second sync of
+		// the same page waits on the first one's messages (unique per
+		// mailbox and Message-ID), stores none of them, then finds the
+		// cursor moved here and rolls back whatever it did.
 		moved, err := p.q.AdvanceSyncCursor(ctx, t.ID, from, to, p.now)
 		if err != nil {
 			return err
@@ -67,31 +98,6 @@ func (s *Service) commitPage(ctx context.Context, t store.SyncTarget, from, to s
 		if !moved {
 			return errCursorMoved
 		}
-		if len(items) == 0 {
-			stored, skipped = 0, 0
-			return nil
-		}
-		if err := p.prefetch(ctx, items); err != nil {
-			return err
-		}
-		todo := p.fresh(items)
-		skipped = len(items) - len(todo)
-		if err := p.resolve(ctx, todo); err != nil {
-			return err
-		}
-		if err := p.loadConversations(ctx, todo); err != nil {
-			return err
-		}
-		p.itemConv = make([]string, len(todo))
-		for i, it := range todo {
-			if err := s.ingest(ctx, p, i, it); err != nil {
-				return err
-			}
-		}
-		if stored, err = p.flush(ctx); err != nil {
-			return err
-		}
-		kinds = p.kinds
 		return nil
 	})
 	if err == nil {

@@ -59,7 +59,8 @@ func TestSendReplyThreadsFromTheSameMailbox(t *testing.T) {
 	th, _ := h.svc.Thread(h.ctx, h.p.WorkspaceID, conv.ID)
 	theirs := th.Messages[1].MessageID
 
-	h.clock.Add(time.Second) // the sandbox stamps received mail with the real time
+	// The sandbox stamps received mail with the real time; ours must be later.
+	h.clock.Set(time.Now().UTC().Add(time.Second))
 	m, err := h.svc.SendReply(h.ctx, h.p, conv.ID, replies.SendInput{Body: "Sure - Tuesday at 10?"}, metaNone)
 	if err != nil || m.SendStatus != store.SendSent || m.Direction != store.DirectionOutbound {
 		t.Fatalf("send: %+v %v", m, err)

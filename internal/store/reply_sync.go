@@ -60,10 +60,9 @@ func (q Queries) InboxToSync(ctx context.Context, id string) (SyncTarget, error)
 }
 
 // AdvanceSyncCursor moves a mailbox's cursor from `from` to `to` and
-// records a healthy sync, only if the cursor is still `from`. Called in the
-// transaction that stores the page's messages, first, so that on Postgres
-// it takes the mailbox's row lock: a second sync of the same page waits,
-// then finds the cursor moved (false) and rolls its copy back.
+// records a healthy sync, only if the cursor is still `from`: called in the
+// transaction that stores the page's messages, it reports false when
+// another sync committed the page first, and that transaction rolls back.
 func (s Scope) AdvanceSyncCursor(ctx context.Context, id, from, to string, at time.Time) (bool, error) {
 	res, err := s.exec(ctx, `UPDATE inbox_connections SET sync_cursor = ?, last_sync_at = ?, last_error = '',
 		consecutive_failures = 0 WHERE id = ? AND workspace_id = ? AND sync_cursor = ?`, to, at, id, s.ws, from)
