@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/leadbitz/leadbitz/internal/ai"
 	"github.com/leadbitz/leadbitz/internal/leads"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/replies"
@@ -83,45 +82,20 @@ func (w *Web) stopReplySequence(rw http.ResponseWriter, r *http.Request, v *view
 	return v.redirect(rw, threadPath(r, id), msg)
 }
 
-// suggestReply asks the AI service for a reply and puts it in the
-// composer; a person reads, edits and sends it (nothing is sent here).
+// suggestReply asks the AI service for a reply (assist.SuggestForThread,
+// the same request the API makes) and puts it in the composer; a person
+// reads, edits and sends it (nothing is sent here).
 func (w *Web) suggestReply(rw http.ResponseWriter, r *http.Request, v *view) error {
 	if w.Assist == nil {
 		return store.ErrNotFound
 	}
-	ctx := r.Context()
-	ws := v.P.WorkspaceID
 	data, err := w.loadReplies(v, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	v.Data = data
 	t := data.Thread
-	req := ai.SuggestRequest{Category: t.Category}
-	for _, m := range t.Messages {
-		body := m.Text
-		if body == "" && m.Preview != "" {
-			body = m.Preview
-		}
-		req.Conversation = append(req.Conversation, ai.Message{Inbound: m.Inbound(), From: m.From, Subject: m.Subject, Body: body})
-	}
-	if t.Lead != nil {
-		l, err := w.Store.InWorkspace(ws).Lead(ctx, t.Lead.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		req.Lead = ai.LeadFields{FirstName: l.FirstName, LastName: l.LastName, Company: l.Company, Title: l.Title,
-			Website: l.Website}
-	}
-	if t.Campaign != nil {
-		if req.ICP, req.ProductDescription, err = w.Assist.CampaignICP(ctx, ws, t.Campaign.ID); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-	}
-	if t.Mailbox != nil {
-		req.SenderName = t.Mailbox.DisplayName
-	}
-	sug, err := w.Assist.Suggest(ctx, ws, v.P.User.ID, req)
+	sug, err := w.Assist.SuggestForThread(r.Context(), v.P.WorkspaceID, v.P.User.ID, t.Thread)
 	if err != nil {
 		v.Form = emptyForm(map[string]string{"body": r.PostFormValue("body")})
 		return v.formFailed(rw, err)
