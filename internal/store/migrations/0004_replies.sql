@@ -5,7 +5,6 @@
 -- beside the lead (one lookup instead of a subquery per row).
 ALTER TABLE conversations ADD COLUMN last_inbound_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX conversations_thread ON conversations (inbox_id, thread_id);
-CREATE INDEX conversations_list ON conversations (workspace_id, last_message_at, id);
 
 -- A page of inbound mail is matched to the workspace's stored messages by
 -- the Message-IDs it names (In-Reply-To, References, a bounce's original),
