@@ -13,7 +13,7 @@ type Erasure struct {
 // EraseLead wipes a lead's personal data (right to erasure). The row stays,
 // with status "erased" and a placeholder email, so the campaign history that
 // points at it keeps its shape; its field history is deleted, the messages of
-// its conversations are blanked, its pending sends are canceled and its
+// its conversations and those its sequence sent are blanked, its pending sends are canceled and its
 // active campaign enrolments stopped. The address itself survives only as an
 // email_hash suppression, so a later import of the same person is kept out.
 // Run it in a transaction. ErrNotFound for a missing or already erased lead.
@@ -55,6 +55,9 @@ func (s Scope) EraseLead(ctx context.Context, id string) (Erasure, error) {
 		`DELETE FROM lead_field_provenance WHERE lead_id = ? AND workspace_id = ?`,
 		`UPDATE messages SET from_addr = '', to_addr = '', subject = '', text_body = '', html_body = ''
 			WHERE conversation_id IN (SELECT id FROM conversations WHERE lead_id = ? AND workspace_id = ?)`,
+		// What the sequence sent them, which has no conversation until a reply.
+		`UPDATE messages SET from_addr = '', to_addr = '', subject = '', text_body = '', html_body = ''
+			WHERE campaign_lead_id IN (SELECT id FROM campaign_leads WHERE lead_id = ? AND workspace_id = ?)`,
 		`UPDATE conversations SET subject = '' WHERE lead_id = ? AND workspace_id = ?`,
 	} {
 		if _, err := s.exec(ctx, q, id, s.ws); err != nil {

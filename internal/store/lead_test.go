@@ -134,6 +134,12 @@ func TestEraseLeadStopsItsCampaigns(t *testing.T) {
 		t.Fatalf("campaign filter: %d %v", len(inCampaign), err)
 	}
 
+	sent := store.Message{CampaignLeadID: enrolled[0].ID, Direction: "outbound", MessageID: "<step1@example.com>",
+		From: "me@example.com", To: ada.Email, Subject: "Hi Ada", Text: "Hello Ada", OccurredAt: time.Now()}
+	if _, err := sc.InsertMessage(ctx, &sent); err != nil {
+		t.Fatal(err)
+	}
+
 	var e store.Erasure
 	err = st.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -142,6 +148,9 @@ func TestEraseLeadStopsItsCampaigns(t *testing.T) {
 	})
 	if err != nil || e.JobsCanceled != 1 || e.CampaignsStopped != 1 {
 		t.Fatalf("erase: %+v %v", e, err)
+	}
+	if m, err := sc.Message(ctx, sent.ID); err != nil || m.To != "" || m.Subject != "" || m.Text != "" {
+		t.Fatalf("the sequence's sent message keeps personal data after erasure: %+v %v", m, err)
 	}
 	got, _ := sc.Lead(ctx, ada.ID)
 	if got.Status != store.LeadErased || got.FirstName != "" || len(got.Custom) != 0 || got.Email == ada.Email {
