@@ -32,6 +32,7 @@ func benchImport(ctx context.Context, args []string, stdout io.Writer) error {
 	rows := fs.Int("rows", 1_000_000, "rows in the generated file")
 	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
 	batch := fs.Int("batch", 1000, "rows per transaction")
+	parallel := fs.Int("parallel", 0, "batches written at once (default: the importer's, 2 on Postgres, 1 on SQLite)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the import to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -58,7 +59,8 @@ func benchImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	im := leadimport.New(st, leadimport.Config{Dir: filepath.Join(dir, "imports"), Workers: 1, BatchSize: *batch})
+	im := leadimport.New(st, leadimport.Config{Dir: filepath.Join(dir, "imports"), Workers: 1, BatchSize: *batch,
+		Parallel: *parallel})
 	if err := im.Start(ctx); err != nil {
 		return err
 	}

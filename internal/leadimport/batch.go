@@ -2,8 +2,10 @@ package leadimport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/leads"
@@ -14,37 +16,127 @@ import (
 // values; it is listed with the rows not imported but not counted as one.
 const RowWarning = "warning"
 
+// batch is one transaction's worth of rows on its way to the database.
+// Batches of one import may run at the same time (see writeBatches); each
+// knows the one before it, after which it must commit, and the running ones
+// it shares an email with, which it must wait for before it starts.
+type batch struct {
+	rows   []parsedRow
+	emails []string      // the valid rows' distinct emails, in file order
+	from   int           // rows of the file done before this batch
+	prev   *batch        // the batch before, nil for the first of a run
+	after  []*batch      // earlier running batches with an email of this one
+	began  chan struct{} // closed once the batch holds its transaction (or is done)
+	begun  sync.Once
+	done   chan struct{}      // closed when the batch committed or failed
+	counts store.ImportCounts // the batch's own outcome, once done without err
+	err    error
+}
+
+// newBatch prepares the batch of rows that follows the running ones (oldest
+// first). A batch that shares an email with a running one starts only once
+// that one is done: otherwise it could merge its rows into a lead before (or
+// without) the earlier rows, and the two transactions could wait for each
+// other, one in the database and the other here.
+func newBatch(rows []parsedRow, from int, running []*batch) *batch {
+	b := &batch{rows: rows, from: from, began: make(chan struct{}), done: make(chan struct{})}
+	seen := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		if r.Err == nil && !seen[r.Fields.Email] {
+			seen[r.Fields.Email] = true
+			b.emails = append(b.emails, r.Fields.Email)
+		}
+	}
+	if len(running) > 0 {
+		b.prev = running[len(running)-1]
+	}
+	for _, r := range running {
+		for _, e := range r.emails {
+			if seen[e] {
+				b.after = append(b.after, r)
+				break
+			}
+		}
+	}
+	return b
+}
+
+// errPrevFailed stops a batch whose predecessor did not commit; the import
+// reports the predecessor's error.
+var errPrevFailed = errors.New("the batch before failed")
+
+// waitDone waits until batch a is done; it fails if a did not commit.
+func waitDone(ctx context.Context, a *batch) error {
+	if a == nil {
+		return nil
+	}
+	select {
+	case <-a.done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if a.err != nil {
+		return errPrevFailed
+	}
+	return nil
+}
+
+// waitPrevBegan waits until the batch before b holds its transaction. A
+// batch waits for its predecessor while holding a connection, so it must not
+// take one the predecessor still needs: on SQLite's single connection, or a
+// busy Postgres pool, that would wait forever.
+func (b *batch) waitPrevBegan(ctx context.Context) error {
+	if b.prev == nil {
+		return nil
+	}
+	select {
+	case <-b.prev.began:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // writeBatch writes one batch in one transaction: new and updated leads,
-// their provenance, the rows not imported and the import's progress. On
-// success it adds the batch's outcome to counts.
+// their provenance, the rows not imported and the import's progress, and
+// closes b.done with the outcome in b.counts or b.err.
 //
 // New leads are inserted first (ON CONFLICT DO NOTHING), one per email, with
 // the values of the email's first row; only the emails that turn out to be
 // leads already are read back (and locked). A fresh import therefore never
 // reads the leads table, whose planner statistics on Postgres may lag far
 // behind an import that grows it by a million rows.
-func (im *Importer) writeBatch(ctx context.Context, src store.LeadSource, mode lead.OnDuplicate, counts *store.ImportCounts, rows []parsedRow) error {
-	var emails []string
-	seen := make(map[string]bool, len(rows))
-	for _, r := range rows {
-		if r.Err == nil && !seen[r.Fields.Email] {
-			seen[r.Fields.Email] = true
-			emails = append(emails, r.Fields.Email)
+//
+// A batch runs alongside the ones before it unless they share an email
+// (newBatch), and records its progress only once that one committed
+// (AdvanceImport from b.from), so the import's progress is always a prefix of
+// the file and resuming stays exact.
+func (im *Importer) writeBatch(ctx context.Context, src store.LeadSource, mode lead.OnDuplicate, b *batch) {
+	markBegun := func() { b.begun.Do(func() { close(b.began) }) }
+	defer close(b.done)
+	defer markBegun()
+	for _, a := range b.after {
+		if b.err = waitDone(ctx, a); b.err != nil {
+			return
 		}
 	}
-	var total store.ImportCounts
-	err := im.store.InTx(ctx, func(tx *store.Tx) error {
+	if b.err = b.waitPrevBegan(ctx); b.err != nil {
+		return
+	}
+	var outcome store.ImportCounts
+	b.err = im.store.InTx(ctx, func(tx *store.Tx) error {
+		markBegun()
 		// The batch records the import's progress itself: if a crash loses
 		// it, the import resumes before it.
 		if err := tx.AsyncCommit(ctx); err != nil {
 			return err
 		}
 		sc := tx.InWorkspace(src.WorkspaceID)
-		suppressed, err := sc.SuppressedAmong(ctx, emails)
+		suppressed, err := sc.SuppressedAmong(ctx, b.emails)
 		if err != nil {
 			return err
 		}
-		candidates := newLeads(src.ID, rows, suppressed)
+		candidates := newLeads(src.ID, b.rows, suppressed)
 		inserted, err := sc.InsertLeads(ctx, candidates)
 		if err != nil {
 			return err
@@ -62,7 +154,7 @@ func (im *Importer) writeBatch(ctx context.Context, src store.LeadSource, mode l
 		if err != nil {
 			return err
 		}
-		p := planBatch(src.ID, mode, rows, created, existing, suppressed)
+		p := planBatch(src.ID, mode, b.rows, created, existing, suppressed)
 		if err := sc.UpdateLeads(ctx, p.updates); err != nil {
 			return err
 		}
@@ -72,15 +164,16 @@ func (im *Importer) writeBatch(ctx context.Context, src store.LeadSource, mode l
 		if err := sc.AddImportRowErrors(ctx, src.ID, p.rowErrors); err != nil {
 			return err
 		}
-		total = add(*counts, p.counts)
-		total.RowsDone += len(rows)
-		return sc.SaveImportProgress(ctx, src.ID, total)
+		if err := waitDone(ctx, b.prev); err != nil {
+			return err
+		}
+		outcome = p.counts
+		outcome.RowsDone = len(b.rows)
+		return sc.AdvanceImport(ctx, src.ID, b.from, outcome)
 	})
-	if err != nil {
-		return err
+	if b.err == nil {
+		b.counts = outcome
 	}
-	*counts = total
-	return nil
 }
 
 // newLeads returns the lead each email of the batch would create: the

@@ -4,6 +4,9 @@
 // small pool of workers in batches of about a thousand rows, each batch one
 // transaction that writes its leads, their provenance, its rejected rows and
 // the import's progress together: a broken batch leaves nothing half-written.
+// On Postgres two batches of an import run at once, on two connections, so
+// the database uses both cores; they commit in file order, and a batch that
+// shares an email with a running one waits for it (see newBatch).
 //
 // Interrupted imports. A running import's lead_sources row carries a
 // heartbeat the importer refreshes while it holds the import. Stop releases
@@ -36,6 +39,7 @@ type Config struct {
 	Dir        string        // where uploads wait for their import; required
 	Workers    int           // imports run at the same time (default 2)
 	BatchSize  int           // rows per transaction (default 1000)
+	Parallel   int           // batches of one import written at once (default 2 on Postgres, 1 on SQLite)
 	QueueSize  int           // imports waiting for a worker (default 100)
 	Heartbeat  time.Duration // how often held imports are marked alive and stale ones looked for (default 10 s)
 	StaleAfter time.Duration // a running import not marked alive for this long was interrupted (default 1 min)
@@ -83,6 +87,15 @@ type Importer struct {
 // New returns an Importer that is not started.
 func New(st *store.Store, cfg Config) *Importer {
 	cfg = cfg.withDefaults()
+	if cfg.Parallel <= 0 {
+		// Postgres writes two batches on two connections, which keeps both
+		// cores busy; SQLite has one writer, so a second batch would only
+		// wait for the first.
+		cfg.Parallel = 1
+		if st != nil && st.Dialect() == store.Postgres {
+			cfg.Parallel = 2
+		}
+	}
 	return &Importer{store: st, cfg: cfg, queue: make(chan job, cfg.QueueSize), held: map[string]bool{}}
 }
 

@@ -58,16 +58,7 @@ func (im *Importer) run(ctx context.Context, j job) error {
 		defer close(batches)
 		readErr = im.read(readCtx, ir, src.RowsDone, batches)
 	}()
-	counts := src.ImportCounts
-	var writeErr error
-	for batch := range batches {
-		if writeErr == nil {
-			writeErr = im.writeBatch(ctx, src, opts.OnDuplicate, &counts, batch)
-			if writeErr != nil {
-				stopReading() // and drain what the reader already sent
-			}
-		}
-	}
+	counts, writeErr := im.writeBatches(ctx, src, opts.OnDuplicate, batches, stopReading)
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
@@ -80,6 +71,50 @@ func (im *Importer) run(ctx context.Context, j job) error {
 		return nil
 	}
 	return im.finish(ctx, src, counts)
+}
+
+// writeBatches writes the batches as the reader sends them, up to
+// Config.Parallel at once, each in its own transaction (writeBatch orders
+// their commits). It returns the import's totals after the batches that
+// committed and the first error; after an error it stops the reader and
+// drains what it already sent.
+func (im *Importer) writeBatches(ctx context.Context, src store.LeadSource, mode lead.OnDuplicate, in <-chan []parsedRow, stopReading func()) (store.ImportCounts, error) {
+	counts := src.ImportCounts
+	var err error
+	var running []*batch // oldest first
+	settle := func() {
+		b := running[0]
+		running = running[1:]
+		<-b.done
+		b.prev, b.after, b.rows = nil, nil, nil // read only by b's own goroutine: keeps no chain of batches
+		if err != nil {
+			return
+		}
+		if b.err != nil {
+			err = b.err
+			stopReading()
+			return
+		}
+		counts = add(counts, b.counts)
+		counts.RowsDone += b.counts.RowsDone
+	}
+	from := src.RowsDone
+	for rows := range in {
+		if err == nil && len(running) == im.cfg.Parallel {
+			settle()
+		}
+		if err != nil {
+			continue
+		}
+		b := newBatch(rows, from, running)
+		from += len(rows)
+		running = append(running, b)
+		go im.writeBatch(ctx, src, mode, b)
+	}
+	for len(running) > 0 {
+		settle()
+	}
+	return counts, err
 }
 
 // read sends the file's rows in batches, skipping (but remembering, for the

@@ -212,3 +212,26 @@ func (d Dialect) timeParam() string {
 	}
 	return "?"
 }
+
+// arrayBatches reports whether a batch of rows is written as one array
+// parameter per column, zipped back into rows by unnest: one short
+// statement whatever the batch size, each column encoded in binary. Postgres
+// has arrays; SQLite gets a multi-row VALUES list instead (valuesList).
+func (d Dialect) arrayBatches() bool { return d == Postgres }
+
+// unnest is the row source of an array batch: one array parameter per
+// column, given as "name type" ("email text"), read as the columns of alias.
+// Only for dialects with arrayBatches.
+func (d Dialect) unnest(alias string, cols ...string) string {
+	var args, names strings.Builder
+	for i, c := range cols {
+		name, typ, _ := strings.Cut(c, " ")
+		if i > 0 {
+			args.WriteString(", ")
+			names.WriteString(", ")
+		}
+		args.WriteString("CAST(? AS " + typ + "[])")
+		names.WriteString(name)
+	}
+	return "unnest(" + args.String() + ") AS " + alias + " (" + names.String() + ")"
+}

@@ -5,10 +5,13 @@ import (
 	"strings"
 )
 
-// Batched lead writes for imports. Each call sends one statement per chunk
-// of rows (a multi-row VALUES list) instead of one per lead: that is what
-// lets an import write tens of thousands of leads a second. Callers run them
-// inside one transaction per batch, so a batch is written whole or not at all.
+// Batched lead writes for imports. Each call sends one statement for many
+// rows instead of one per lead: that is what lets an import write tens of
+// thousands of leads a second. On Postgres the statement takes one array per
+// column (Dialect.unnest), so its size and parameter count do not grow with
+// the batch and pgx sends each column in binary; on SQLite it is a multi-row
+// VALUES list per chunk of rows. Callers run them inside one transaction per
+// batch, so a batch is written whole or not at all.
 
 // batchChunk bounds the rows of one statement: 17 columns × 1000 rows stays
 // under both SQLite's 32,766 and Postgres' 65,535 bound parameters.
@@ -76,17 +79,35 @@ func (s Scope) LeadsByEmails(ctx context.Context, emails []string) (map[string]L
 func (s Scope) InsertLeads(ctx context.Context, leads []Lead) (map[string]bool, error) {
 	inserted := make(map[string]bool, len(leads))
 	t := now()
+	var cols leadColumnsBatch
+	for i := range leads {
+		l := &leads[i]
+		if l.ID == "" {
+			l.ID = NewID()
+		}
+		if l.Status == "" {
+			l.Status = LeadActive
+		}
+		l.CreatedAt, l.UpdatedAt = t, t
+	}
+	if s.d.arrayBatches() {
+		if err := cols.fill(leads, true); err != nil {
+			return nil, err
+		}
+		args := append([]any{s.ws, t, t}, cols.args(true)...)
+		err := s.insertedIDs(ctx, inserted, `INSERT INTO leads (id, workspace_id, email, first_name, last_name,
+			company, title, website, linkedin_url, phone, timezone, country, custom, status, source_id, created_at,
+			updated_at)
+			SELECT v.id, ?, v.email, v.first_name, v.last_name, v.company, v.title, v.website, v.linkedin_url,
+				v.phone, v.timezone, v.country, v.custom, v.status, NULLIF(v.source_id, ''), `+s.d.timeParam()+`, `+s.d.timeParam()+`
+			FROM `+s.d.unnest("v", leadBatchColumns(true)...)+`
+			ON CONFLICT (workspace_id, email) DO NOTHING RETURNING id`, args...)
+		return inserted, err
+	}
 	err := chunks(leads, func(part []Lead) error {
 		args := make([]any, 0, len(part)*17)
 		for i := range part {
 			l := &part[i]
-			if l.ID == "" {
-				l.ID = NewID()
-			}
-			if l.Status == "" {
-				l.Status = LeadActive
-			}
-			l.CreatedAt, l.UpdatedAt = t, t
 			custom, err := customJSON(l.Custom)
 			if err != nil {
 				return err
@@ -94,29 +115,55 @@ func (s Scope) InsertLeads(ctx context.Context, leads []Lead) (map[string]bool, 
 			args = append(args, l.ID, s.ws, l.Email, l.FirstName, l.LastName, l.Company, l.Title, l.Website,
 				l.LinkedinURL, l.Phone, l.Timezone, l.Country, custom, l.Status, nullString(l.SourceID), t, t)
 		}
-		rows, err := s.query(ctx, `INSERT INTO leads (id, workspace_id, email, first_name, last_name, company, title,
-			website, linkedin_url, phone, timezone, country, custom, status, source_id, created_at, updated_at)
-			VALUES `+valuesList(len(part), 17)+` ON CONFLICT (workspace_id, email) DO NOTHING RETURNING id`, args...)
-		if err != nil {
-			return s.d.translate(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			inserted[id] = true
-		}
-		return rows.Err()
+		return s.insertedIDs(ctx, inserted, `INSERT INTO leads (id, workspace_id, email, first_name, last_name,
+			company, title, website, linkedin_url, phone, timezone, country, custom, status, source_id, created_at,
+			updated_at) VALUES `+valuesList(len(part), 17)+` ON CONFLICT (workspace_id, email) DO NOTHING RETURNING id`,
+			args...)
 	})
 	return inserted, err
 }
 
+// insertedIDs runs an INSERT … RETURNING id and adds the ids to into.
+func (s Scope) insertedIDs(ctx context.Context, into map[string]bool, query string, args ...any) error {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return s.d.translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		into[id] = true
+	}
+	return rows.Err()
+}
+
 // UpdateLeads writes the fields of existing leads (email and status
-// excepted) in one statement per chunk.
+// excepted) in one statement (per chunk on SQLite).
 func (s Scope) UpdateLeads(ctx context.Context, leads []Lead) error {
 	t := now()
+	for i := range leads {
+		leads[i].UpdatedAt = t
+	}
+	const set = `first_name = v.first_name, last_name = v.last_name, company = v.company, title = v.title,
+		website = v.website, linkedin_url = v.linkedin_url, phone = v.phone, timezone = v.timezone,
+		country = v.country, custom = v.custom, updated_at = ?`
+	if s.d.arrayBatches() {
+		if len(leads) == 0 {
+			return nil
+		}
+		var cols leadColumnsBatch
+		if err := cols.fill(leads, false); err != nil {
+			return err
+		}
+		args := append([]any{t}, cols.args(false)...)
+		args = append(args, s.ws)
+		_, err := s.exec(ctx, `UPDATE leads SET `+set+` FROM `+s.d.unnest("v", leadBatchColumns(false)...)+`
+			WHERE leads.id = v.id AND leads.workspace_id = ?`, args...)
+		return err
+	}
 	return chunks(leads, func(part []Lead) error {
 		args := make([]any, 0, len(part)*11+2)
 		for i := range part {
@@ -125,19 +172,71 @@ func (s Scope) UpdateLeads(ctx context.Context, leads []Lead) error {
 			if err != nil {
 				return err
 			}
-			l.UpdatedAt = t
 			args = append(args, l.ID, l.FirstName, l.LastName, l.Company, l.Title, l.Website, l.LinkedinURL,
 				l.Phone, l.Timezone, l.Country, custom)
 		}
 		args = append(args, t, s.ws)
 		_, err := s.exec(ctx, `WITH v (id, first_name, last_name, company, title, website, linkedin_url, phone,
 			timezone, country, custom) AS (VALUES `+valuesList(len(part), 11)+`)
-			UPDATE leads SET first_name = v.first_name, last_name = v.last_name, company = v.company,
-				title = v.title, website = v.website, linkedin_url = v.linkedin_url, phone = v.phone,
-				timezone = v.timezone, country = v.country, custom = v.custom, updated_at = ?
-			FROM v WHERE leads.id = v.id AND leads.workspace_id = ?`, args...)
+			UPDATE leads SET `+set+` FROM v WHERE leads.id = v.id AND leads.workspace_id = ?`, args...)
 		return err
 	})
+}
+
+// leadBatchColumns are the columns of an array batch of leads: all of a new
+// lead's values, or (update) the id and the fields an import may change.
+func leadBatchColumns(insert bool) []string {
+	cols := []string{"id text"}
+	if insert {
+		cols = append(cols, "email text")
+	}
+	cols = append(cols, "first_name text", "last_name text", "company text", "title text", "website text",
+		"linkedin_url text", "phone text", "timezone text", "country text", "custom text")
+	if insert {
+		cols = append(cols, "status text", "source_id text")
+	}
+	return cols
+}
+
+// leadColumnsBatch holds a batch of leads column by column, in the order of
+// leadBatchColumns.
+type leadColumnsBatch struct {
+	id, email, first, last, company, title, website, linkedin, phone, timezone, country, custom,
+	status, source []string
+}
+
+func (c *leadColumnsBatch) fill(leads []Lead, insert bool) error {
+	n := len(leads)
+	for _, col := range []*[]string{&c.id, &c.first, &c.last, &c.company, &c.title, &c.website, &c.linkedin,
+		&c.phone, &c.timezone, &c.country, &c.custom} {
+		*col = make([]string, n)
+	}
+	if insert {
+		c.email, c.status, c.source = make([]string, n), make([]string, n), make([]string, n)
+	}
+	for i := range leads {
+		l := &leads[i]
+		custom, err := customJSON(l.Custom)
+		if err != nil {
+			return err
+		}
+		c.id[i], c.first[i], c.last[i], c.company[i], c.title[i] = l.ID, l.FirstName, l.LastName, l.Company, l.Title
+		c.website[i], c.linkedin[i], c.phone[i], c.timezone[i] = l.Website, l.LinkedinURL, l.Phone, l.Timezone
+		c.country[i], c.custom[i] = l.Country, custom
+		if insert {
+			c.email[i], c.status[i], c.source[i] = l.Email, l.Status, l.SourceID
+		}
+	}
+	return nil
+}
+
+func (c *leadColumnsBatch) args(insert bool) []any {
+	if insert {
+		return []any{c.id, c.email, c.first, c.last, c.company, c.title, c.website, c.linkedin, c.phone, c.timezone,
+			c.country, c.custom, c.status, c.source}
+	}
+	return []any{c.id, c.first, c.last, c.company, c.title, c.website, c.linkedin, c.phone, c.timezone, c.country,
+		c.custom}
 }
 
 // RefreshLeadStats updates the planner statistics of the lead tables after a

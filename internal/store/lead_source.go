@@ -91,12 +91,20 @@ func (s Scope) LeadSource(ctx context.Context, id string) (LeadSource, error) {
 	return scanLeadSource(s.queryRow(ctx, `SELECT `+leadSourceColumns+` FROM lead_sources WHERE id = ? AND workspace_id = ?`, id, s.ws))
 }
 
-// SaveImportProgress records a running import's totals after a batch and
-// refreshes its heartbeat. ErrNotFound when the import is no longer running.
-func (s Scope) SaveImportProgress(ctx context.Context, id string, c ImportCounts) error {
-	return s.execOne(ctx, `UPDATE lead_sources SET rows_done = ?, created = ?, updated = ?, skipped = ?, invalid = ?,
-		suppressed = ?, duplicates = ?, heartbeat_at = ? WHERE id = ? AND workspace_id = ? AND status = 'running'`,
-		c.RowsDone, c.Created, c.Updated, c.Skipped, c.Invalid, c.Suppressed, c.Duplicates, now(), id, s.ws)
+// AdvanceImport adds one batch's outcome (rows handled and counts) to a
+// running import's totals and refreshes its heartbeat, provided the import
+// has done exactly from rows: batches therefore record their progress in file
+// order even when several run at once, and a batch whose predecessor did not
+// commit cannot commit either. On Postgres a concurrent batch's uncommitted
+// advance is waited for, then the condition is checked again. ErrNotFound
+// when the import is no longer running or is not at from.
+func (s Scope) AdvanceImport(ctx context.Context, id string, from int, batch ImportCounts) error {
+	return s.execOne(ctx, `UPDATE lead_sources SET rows_done = rows_done + ?, created = created + ?,
+		updated = updated + ?, skipped = skipped + ?, invalid = invalid + ?, suppressed = suppressed + ?,
+		duplicates = duplicates + ?, heartbeat_at = ?
+		WHERE id = ? AND workspace_id = ? AND status = 'running' AND rows_done = ?`,
+		batch.RowsDone, batch.Created, batch.Updated, batch.Skipped, batch.Invalid, batch.Suppressed, batch.Duplicates,
+		now(), id, s.ws, from)
 }
 
 // SetImportTotal records how many data rows the file holds.
