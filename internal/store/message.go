@@ -130,7 +130,7 @@ func (s Scope) Message(ctx context.Context, id string) (Message, error) {
 // References are matched against.
 func (s Scope) MessagesByMessageID(ctx context.Context, ids []string) ([]Message, error) {
 	var out []Message
-	err := chunks(ids, func(part []string) error {
+	err := paddedChunks(ids, func(part []string) error {
 		args := []any{s.ws}
 		for _, id := range part {
 			args = append(args, id)

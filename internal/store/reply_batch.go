@@ -24,7 +24,7 @@ type ReplyTarget struct {
 // keyed by id; ids that do not exist are left out.
 func (s Scope) ReplyTargets(ctx context.Context, ids []string) (map[string]ReplyTarget, error) {
 	out := make(map[string]ReplyTarget, len(ids))
-	err := chunks(ids, func(part []string) error {
+	err := paddedChunks(ids, func(part []string) error {
 		rows, err := s.query(ctx, `SELECT `+campaignLeadColumns+`, l.email, l.status, k.name, k.stop_on_reply,
 			k.stop_on_auto_reply, k.stop_on_company_reply FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id
 			JOIN campaigns k ON k.id = cl.campaign_id WHERE cl.workspace_id = ? AND cl.id IN (`+marks(len(part))+`)`,
@@ -70,7 +70,7 @@ func anys(ss []string) []any {
 // latest message that belongs to a campaign lead or a conversation.
 func (s Scope) LatestMessagesOfThreads(ctx context.Context, inboxID string, threadIDs []string) (map[string]Message, error) {
 	out := map[string]Message{}
-	err := chunks(threadIDs, func(part []string) error {
+	err := paddedChunks(threadIDs, func(part []string) error {
 		list, err := s.messages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE `+s.d.notIndexed("m.workspace_id")+` = ?
 			AND m.inbox_id = ? AND m.thread_id IN (`+marks(len(part))+`) AND (m.campaign_lead_id IS NOT NULL OR m.conversation_id IS NOT NULL)
 			ORDER BY m.occurred_at, m.id`, append([]any{s.ws, inboxID}, anys(part)...)...)
@@ -86,7 +86,7 @@ func (s Scope) LatestMessagesOfThreads(ctx context.Context, inboxID string, thre
 // addresses, keyed by address, without locking them.
 func (s Scope) LeadsWithEmails(ctx context.Context, emails []string) (map[string]Lead, error) {
 	out := map[string]Lead{}
-	err := chunks(emails, func(part []string) error {
+	err := paddedChunks(emails, func(part []string) error {
 		rows, err := s.query(ctx, `SELECT `+leadColumns+` FROM leads WHERE workspace_id = ? AND email IN (`+
 			marks(len(part))+`)`, append([]any{s.ws}, anys(part)...)...)
 		if err != nil {
@@ -109,7 +109,7 @@ func (s Scope) LeadsWithEmails(ctx context.Context, emails []string) (map[string
 // assigned to a mailbox that was written to last.
 func (s Scope) LatestCampaignLeadsInInbox(ctx context.Context, inboxID string, leadIDs []string) (map[string]string, error) {
 	out := map[string]string{}
-	err := chunks(leadIDs, func(part []string) error {
+	err := paddedChunks(leadIDs, func(part []string) error {
 		rows, err := s.query(ctx, `SELECT id, lead_id FROM campaign_leads WHERE workspace_id = ? AND `+s.d.notIndexed("inbox_id")+` = ?
 			AND lead_id IN (`+marks(len(part))+`) ORDER BY last_sent_at IS NOT NULL, last_sent_at, id`,
 			append([]any{s.ws, inboxID}, anys(part)...)...)
@@ -133,7 +133,7 @@ func (s Scope) LatestCampaignLeadsInInbox(ctx context.Context, inboxID string, l
 // every campaign: whom "stop this person everywhere" stops.
 func (s Scope) ActiveCampaignLeadsOfLeads(ctx context.Context, leadIDs []string) ([]CampaignLead, error) {
 	var out []CampaignLead
-	err := chunks(leadIDs, func(part []string) error {
+	err := paddedChunks(leadIDs, func(part []string) error {
 		rows, err := s.query(ctx, `SELECT `+campaignLeadColumns+` FROM campaign_leads cl WHERE cl.workspace_id = ?
 			AND `+s.d.notIndexed("cl.status")+` = 'active' AND cl.lead_id IN (`+marks(len(part))+`) ORDER BY cl.id`,
 			append([]any{s.ws}, anys(part)...)...)
@@ -174,7 +174,7 @@ func (s Scope) ConversationsByID(ctx context.Context, ids []string) (map[string]
 
 func (s Scope) conversationsBy(ctx context.Context, cond string, inboxID any, values []string, key func(Conversation) string) (map[string]Conversation, error) {
 	out := map[string]Conversation{}
-	err := chunks(values, func(part []string) error {
+	err := paddedChunks(values, func(part []string) error {
 		args := []any{s.ws}
 		if inboxID != nil {
 			args = append(args, inboxID)
@@ -201,7 +201,7 @@ func (s Scope) conversationsBy(ctx context.Context, cond string, inboxID any, va
 // InsertConversations inserts new conversations in multi-row statements.
 func (s Scope) InsertConversations(ctx context.Context, list []*Conversation) error {
 	t := now()
-	return chunks(list, func(part []*Conversation) error {
+	return chunksOf(list, insertRows, func(part []*Conversation) error {
 		args := make([]any, 0, len(part)*15)
 		for _, c := range part {
 			if c.ID == "" {
@@ -220,6 +220,45 @@ func (s Scope) InsertConversations(ctx context.Context, list []*Conversation) er
 	})
 }
 
+// insertRows is how many rows one multi-row INSERT of the reply loop
+// carries. Full chunks share one statement text, which pgx prepares once
+// and reuses; a statement of every size would be parsed and planned anew.
+const insertRows = 100
+
+// paddedChunks is chunks for id lists that go into "IN (…)": each part is
+// padded to a power of two (at least 8) by repeating its last id, which
+// changes no result and lets lists of any length share a few statement
+// texts that pgx prepares once.
+func paddedChunks(items []string, fn func([]string) error) error {
+	return chunks(items, func(part []string) error {
+		n := 8
+		for n < len(part) {
+			n *= 2
+		}
+		if n == len(part) || n > batchChunk {
+			return fn(part)
+		}
+		padded := make([]string, n)
+		copy(padded, part)
+		for i := len(part); i < n; i++ {
+			padded[i] = part[len(part)-1]
+		}
+		return fn(padded)
+	})
+}
+
+// chunksOf calls fn with consecutive parts of items of at most size.
+func chunksOf[T any](items []T, size int, fn func([]T) error) error {
+	for len(items) > 0 {
+		n := min(len(items), size)
+		if err := fn(items[:n]); err != nil {
+			return err
+		}
+		items = items[n:]
+	}
+	return nil
+}
+
 func repeatRow(row string, n int) string {
 	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
@@ -230,7 +269,7 @@ func repeatRow(row string, n int) string {
 func (s Scope) InsertMessages(ctx context.Context, list []*Message) (int, error) {
 	t := now()
 	inserted := 0
-	err := chunks(list, func(part []*Message) error {
+	err := chunksOf(list, insertRows, func(part []*Message) error {
 		args := make([]any, 0, len(part)*22)
 		for _, m := range part {
 			if m.ID == "" {
@@ -263,7 +302,7 @@ func (s Scope) InsertMessages(ctx context.Context, list []*Message) (int, error)
 // provider: sending.StopLead for a batch, in the caller's transaction (the
 // caller completes the campaigns that have no active lead left).
 func (s Scope) StopCampaignLeads(ctx context.Context, ids []string, status, reason string, at time.Time) error {
-	return chunks(ids, func(part []string) error {
+	return paddedChunks(ids, func(part []string) error {
 		in := marks(len(part))
 		if _, err := s.exec(ctx, `UPDATE campaign_leads SET status = ?, status_reason = ?, updated_at = ?
 			WHERE workspace_id = ? AND id IN (`+in+`)`, append([]any{status, reason, at, s.ws}, anys(part)...)...); err != nil {
@@ -292,7 +331,7 @@ func (s Scope) PauseCampaignLeads(ctx context.Context, until map[string]time.Tim
 	for id := range until {
 		ids = append(ids, id)
 	}
-	return chunks(ids, func(part []string) error {
+	return paddedChunks(ids, func(part []string) error {
 		var b strings.Builder
 		var args []any
 		b.WriteString("CASE campaign_lead_id")
@@ -320,7 +359,7 @@ func (s Scope) caseUpdate(ctx context.Context, table, set string, values map[str
 	for id := range values {
 		ids = append(ids, id)
 	}
-	return chunks(ids, func(part []string) error {
+	return paddedChunks(ids, func(part []string) error {
 		var b strings.Builder
 		args := make([]any, 0, len(part)*3+2)
 		b.WriteString("CASE id")
@@ -340,7 +379,7 @@ func (s Scope) caseUpdate(ctx context.Context, table, set string, values map[str
 // SetLeadsStatus changes the status of active leads (bounced,
 // unsubscribed); leads in any other status keep theirs.
 func (s Scope) SetLeadsStatus(ctx context.Context, ids []string, status string) error {
-	return chunks(ids, func(part []string) error {
+	return paddedChunks(ids, func(part []string) error {
 		_, err := s.exec(ctx, `UPDATE leads SET status = ?, updated_at = ? WHERE workspace_id = ? AND status = 'active'
 			AND id IN (`+marks(len(part))+`)`, append([]any{status, now(), s.ws}, anys(part)...)...)
 		return err
