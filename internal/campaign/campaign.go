@@ -49,24 +49,29 @@ type Stats struct {
 
 // View is a campaign as the API shows it.
 type View struct {
-	ID              string     `json:"id"`
-	Name            string     `json:"name"`
-	ICPProfileID    *string    `json:"icpProfileId"`
-	Status          string     `json:"status"`
-	StatusReason    string     `json:"statusReason,omitempty"`
-	Timezone        string     `json:"timezone"`
-	SendDays        []int      `json:"sendDays"`
-	SendStart       string     `json:"sendStart"`
-	SendEnd         string     `json:"sendEnd"`
-	UseLeadTimezone bool       `json:"useLeadTimezone"`
-	StopOnReply     bool       `json:"stopOnReply"`
-	DailyLimit      int        `json:"dailyLimit"`
-	InboxIDs        []string   `json:"inboxIds"`
-	LaunchedAt      *time.Time `json:"launchedAt"`
-	CompletedAt     *time.Time `json:"completedAt"`
-	CreatedAt       time.Time  `json:"createdAt"`
-	UpdatedAt       time.Time  `json:"updatedAt"`
-	Stats           Stats      `json:"stats"`
+	ID              string  `json:"id"`
+	Name            string  `json:"name"`
+	ICPProfileID    *string `json:"icpProfileId"`
+	Status          string  `json:"status"`
+	StatusReason    string  `json:"statusReason,omitempty"`
+	Timezone        string  `json:"timezone"`
+	SendDays        []int   `json:"sendDays"`
+	SendStart       string  `json:"sendStart"`
+	SendEnd         string  `json:"sendEnd"`
+	UseLeadTimezone bool    `json:"useLeadTimezone"`
+	StopOnReply     bool    `json:"stopOnReply"`
+	// StopOnAutoReply stops a lead on an out-of-office (default: pause
+	// until the return date); StopOnCompanyReply stops every lead of the
+	// same company domain when one of them replies.
+	StopOnAutoReply    bool       `json:"stopOnAutoReply"`
+	StopOnCompanyReply bool       `json:"stopOnCompanyReply"`
+	DailyLimit         int        `json:"dailyLimit"`
+	InboxIDs           []string   `json:"inboxIds"`
+	LaunchedAt         *time.Time `json:"launchedAt"`
+	CompletedAt        *time.Time `json:"completedAt"`
+	CreatedAt          time.Time  `json:"createdAt"`
+	UpdatedAt          time.Time  `json:"updatedAt"`
+	Stats              Stats      `json:"stats"`
 	// Detail views (GET one) add the per-step table and what is next.
 	Steps    []StepStats `json:"steps,omitempty"`
 	NextSend *NextSend   `json:"nextSend,omitempty"`
@@ -76,6 +81,7 @@ func view(c store.Campaign) View {
 	v := View{ID: c.ID, Name: c.Name, Status: c.Status, StatusReason: c.StatusReason, Timezone: c.Timezone,
 		SendDays: c.SendDays, SendStart: rules.FormatClock(c.SendStartMinute), SendEnd: rules.FormatClock(c.SendEndMinute),
 		UseLeadTimezone: c.UseLeadTimezone, StopOnReply: c.StopOnReply, DailyLimit: c.DailyLimit, InboxIDs: c.InboxIDs,
+		StopOnAutoReply: c.StopOnAutoReply, StopOnCompanyReply: c.StopOnCompanyReply,
 		LaunchedAt: c.LaunchedAt, CompletedAt: c.CompletedAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	if c.ICPProfileID != "" {
 		id := c.ICPProfileID
@@ -92,16 +98,18 @@ func view(c store.Campaign) View {
 // and the rest default to a safe schedule (Mon–Fri 09:00–17:00, stop on
 // reply).
 type Input struct {
-	Name            *string   `json:"name"`
-	ICPProfileID    *string   `json:"icpProfileId"`
-	Timezone        *string   `json:"timezone"`
-	SendDays        *[]int    `json:"sendDays"`
-	SendStart       *string   `json:"sendStart"`
-	SendEnd         *string   `json:"sendEnd"`
-	UseLeadTimezone *bool     `json:"useLeadTimezone"`
-	StopOnReply     *bool     `json:"stopOnReply"`
-	DailyLimit      *int      `json:"dailyLimit"`
-	InboxIDs        *[]string `json:"inboxIds"`
+	Name               *string   `json:"name"`
+	ICPProfileID       *string   `json:"icpProfileId"`
+	Timezone           *string   `json:"timezone"`
+	SendDays           *[]int    `json:"sendDays"`
+	SendStart          *string   `json:"sendStart"`
+	SendEnd            *string   `json:"sendEnd"`
+	UseLeadTimezone    *bool     `json:"useLeadTimezone"`
+	StopOnReply        *bool     `json:"stopOnReply"`
+	StopOnAutoReply    *bool     `json:"stopOnAutoReply"`
+	StopOnCompanyReply *bool     `json:"stopOnCompanyReply"`
+	DailyLimit         *int      `json:"dailyLimit"`
+	InboxIDs           *[]string `json:"inboxIds"`
 }
 
 // apply validates in onto c, collecting field errors.
@@ -163,6 +171,12 @@ func (s *Service) apply(ctx context.Context, q store.Scope, c *store.Campaign, i
 	}
 	if in.StopOnReply != nil {
 		c.StopOnReply = *in.StopOnReply
+	}
+	if in.StopOnAutoReply != nil {
+		c.StopOnAutoReply = *in.StopOnAutoReply
+	}
+	if in.StopOnCompanyReply != nil {
+		c.StopOnCompanyReply = *in.StopOnCompanyReply
 	}
 	if in.DailyLimit != nil {
 		if *in.DailyLimit < 0 || *in.DailyLimit > 100000 {

@@ -30,7 +30,11 @@ type Campaign struct {
 	SendEndMinute   int
 	UseLeadTimezone bool
 	StopOnReply     bool
-	DailyLimit      int // 0: no campaign-wide limit
+	// StopOnAutoReply stops a lead on an out-of-office instead of pausing
+	// it; StopOnCompanyReply stops every lead of the replier's company domain.
+	StopOnAutoReply    bool
+	StopOnCompanyReply bool
+	DailyLimit         int // 0: no campaign-wide limit
 	// SentToday counts sends reserved in the campaign-zone day SentTodayDate.
 	SentToday     int
 	SentTodayDate string
@@ -42,16 +46,16 @@ type Campaign struct {
 }
 
 const campaignColumns = `id, name, COALESCE(icp_profile_id, ''), status, status_reason, timezone, send_days,
-	send_start_minute, send_end_minute, use_lead_timezone, stop_on_reply, daily_limit, sent_today, sent_today_date,
-	launched_at, completed_at, created_at, updated_at`
+	send_start_minute, send_end_minute, use_lead_timezone, stop_on_reply, stop_on_auto_reply, stop_on_company_reply,
+	daily_limit, sent_today, sent_today_date, launched_at, completed_at, created_at, updated_at`
 
 func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
 	var c Campaign
 	var days string
 	var launched, completed sql.NullTime
 	err := row.Scan(&c.ID, &c.Name, &c.ICPProfileID, &c.Status, &c.StatusReason, &c.Timezone, &days,
-		&c.SendStartMinute, &c.SendEndMinute, &c.UseLeadTimezone, &c.StopOnReply, &c.DailyLimit,
-		&c.SentToday, &c.SentTodayDate, &launched, &completed, &c.CreatedAt, &c.UpdatedAt)
+		&c.SendStartMinute, &c.SendEndMinute, &c.UseLeadTimezone, &c.StopOnReply, &c.StopOnAutoReply,
+		&c.StopOnCompanyReply, &c.DailyLimit, &c.SentToday, &c.SentTodayDate, &launched, &completed, &c.CreatedAt, &c.UpdatedAt)
 	if err != nil {
 		return c, notFound(err)
 	}
@@ -98,10 +102,12 @@ func (s Scope) CreateCampaign(ctx context.Context, c *Campaign) error {
 	}
 	c.CreatedAt, c.UpdatedAt = now(), now()
 	_, err := s.exec(ctx, `INSERT INTO campaigns (id, workspace_id, name, icp_profile_id, status, status_reason, timezone,
-		send_days, send_start_minute, send_end_minute, use_lead_timezone, stop_on_reply, daily_limit, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		send_days, send_start_minute, send_end_minute, use_lead_timezone, stop_on_reply, stop_on_auto_reply,
+		stop_on_company_reply, daily_limit, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, s.ws, c.Name, nullString(c.ICPProfileID), c.Status, c.StatusReason, c.Timezone, formatDays(c.SendDays),
-		c.SendStartMinute, c.SendEndMinute, c.UseLeadTimezone, c.StopOnReply, c.DailyLimit, c.CreatedAt, c.UpdatedAt)
+		c.SendStartMinute, c.SendEndMinute, c.UseLeadTimezone, c.StopOnReply, c.StopOnAutoReply, c.StopOnCompanyReply,
+		c.DailyLimit, c.CreatedAt, c.UpdatedAt)
 	if err != nil {
 		return s.d.translate(err)
 	}
@@ -163,10 +169,10 @@ func (s Scope) Campaigns(ctx context.Context, status, cursor string, limit int) 
 func (s Scope) UpdateCampaignSettings(ctx context.Context, c *Campaign) error {
 	c.UpdatedAt = now()
 	return s.execOne(ctx, `UPDATE campaigns SET name = ?, icp_profile_id = ?, timezone = ?, send_days = ?,
-		send_start_minute = ?, send_end_minute = ?, use_lead_timezone = ?, stop_on_reply = ?, daily_limit = ?,
-		updated_at = ? WHERE id = ? AND workspace_id = ?`,
+		send_start_minute = ?, send_end_minute = ?, use_lead_timezone = ?, stop_on_reply = ?, stop_on_auto_reply = ?,
+		stop_on_company_reply = ?, daily_limit = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,
 		c.Name, nullString(c.ICPProfileID), c.Timezone, formatDays(c.SendDays), c.SendStartMinute, c.SendEndMinute,
-		c.UseLeadTimezone, c.StopOnReply, c.DailyLimit, c.UpdatedAt, c.ID, s.ws)
+		c.UseLeadTimezone, c.StopOnReply, c.StopOnAutoReply, c.StopOnCompanyReply, c.DailyLimit, c.UpdatedAt, c.ID, s.ws)
 }
 
 // SetCampaignStatus moves a campaign to status when it is currently in one
