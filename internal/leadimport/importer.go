@@ -1,7 +1,7 @@
 // Package leadimport runs CSV lead imports in the background. An upload is
 // streamed to a file in the data directory (never held in memory), checked
 // (encoding, header, mapping) while the request waits, then imported by a
-// small pool of workers in batches of about a thousand rows, each batch one
+// small pool of workers in batches of a couple of thousand rows, each batch one
 // transaction that writes its leads, their provenance, its rejected rows and
 // the import's progress together: a broken batch leaves nothing half-written.
 // On Postgres two batches of an import run at once, on two connections, so
@@ -38,7 +38,7 @@ import (
 type Config struct {
 	Dir        string        // where uploads wait for their import; required
 	Workers    int           // imports run at the same time (default 2)
-	BatchSize  int           // rows per transaction (default 1000)
+	BatchSize  int           // rows per transaction (default 2000)
 	Parallel   int           // batches of one import written at once (default 2 on Postgres, 1 on SQLite)
 	QueueSize  int           // imports waiting for a worker (default 100)
 	Heartbeat  time.Duration // how often held imports are marked alive and stale ones looked for (default 10 s)
@@ -51,7 +51,7 @@ func (c Config) withDefaults() Config {
 		c.Workers = 2
 	}
 	if c.BatchSize <= 0 {
-		c.BatchSize = 1000
+		c.BatchSize = 2000
 	}
 	if c.QueueSize <= 0 {
 		c.QueueSize = 100

@@ -95,3 +95,43 @@ func TestAdvanceImportInFileOrder(t *testing.T) {
 		t.Fatalf("advancing a finished import: %v", err)
 	}
 }
+
+// Inside a transaction InsertLeads first tries a plain insert; an email that
+// is a lead already sends it back, whole, to the ON CONFLICT insert, and the
+// transaction goes on.
+func TestInsertLeadsInTxWithExistingEmails(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	sc := workspace(t, st)
+	old := store.Lead{Email: "old@example.com", Company: "Old"}
+	if err := sc.CreateLead(ctx, &old); err != nil {
+		t.Fatal(err)
+	}
+	var fresh, mixed []store.Lead
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		txs := tx.InWorkspace(sc.WorkspaceID())
+		fresh = []store.Lead{{Email: "a@example.com"}, {Email: "b@example.com"}}
+		got, err := txs.InsertLeads(ctx, fresh)
+		if err != nil || len(got) != 2 {
+			t.Errorf("fresh batch: %v %v", got, err)
+		}
+		mixed = []store.Lead{{Email: "c@example.com"}, {Email: "old@example.com", Company: "New"}, {Email: "a@example.com"}, {Email: "d@example.com"}}
+		got, err = txs.InsertLeads(ctx, mixed)
+		if err != nil || len(got) != 2 || !got[mixed[0].ID] || !got[mixed[3].ID] {
+			t.Errorf("mixed batch: %v %v", got, err)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []struct{ email, id, company string }{
+		{"a@example.com", fresh[0].ID, ""}, {"b@example.com", fresh[1].ID, ""}, {"c@example.com", mixed[0].ID, ""},
+		{"d@example.com", mixed[3].ID, ""}, {"old@example.com", old.ID, "Old"},
+	} {
+		l, err := sc.LeadByEmail(ctx, want.email)
+		if err != nil || l.ID != want.id || l.Company != want.company {
+			t.Errorf("%s: %+v %v", want.email, l, err)
+		}
+	}
+}
