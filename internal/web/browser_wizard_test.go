@@ -304,7 +304,7 @@ func TestBrowserImportProgressIsLive(t *testing.T) {
 	if got := b.text("[data-progress-text]"); got != "0 of 10 rows" {
 		t.Errorf("progress text %q", got)
 	}
-	if err := scope.SaveImportProgress(ctx, src.ID, store.ImportCounts{RowsDone: 7, Created: 6, Invalid: 1}); err != nil {
+	if err := scope.AdvanceImport(ctx, src.ID, 0, store.ImportCounts{RowsDone: 7, Created: 6, Invalid: 1}); err != nil {
 		t.Fatal(err)
 	}
 	b.waitText("[data-progress-text]", "7 of 10 rows")
@@ -315,7 +315,7 @@ func TestBrowserImportProgressIsLive(t *testing.T) {
 		t.Errorf("created count %q", got)
 	}
 	b.screenshot("import-progress")
-	if err := scope.SaveImportProgress(ctx, src.ID, store.ImportCounts{RowsDone: 10, Created: 8, Invalid: 1, Skipped: 1, Duplicates: 1}); err != nil {
+	if err := scope.AdvanceImport(ctx, src.ID, 7, store.ImportCounts{RowsDone: 3, Created: 2, Skipped: 1, Duplicates: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := scope.FinishImport(ctx, src.ID, store.ImportDone, ""); err != nil {

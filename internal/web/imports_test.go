@@ -202,7 +202,7 @@ func runningImport(t *testing.T, srv *apptest.Server, a *apptest.Account) store.
 	if err := scope.CreateLeadSource(context.Background(), &src); err != nil {
 		t.Fatal(err)
 	}
-	if err := scope.SaveImportProgress(context.Background(), src.ID, store.ImportCounts{RowsDone: 4, Created: 3, Invalid: 1}); err != nil {
+	if err := scope.AdvanceImport(context.Background(), src.ID, 0, store.ImportCounts{RowsDone: 4, Created: 3, Invalid: 1}); err != nil {
 		t.Fatal(err)
 	}
 	return scope
