@@ -77,7 +77,9 @@ func (s Scope) LeadsByEmails(ctx context.Context, emails []string) (map[string]L
 // InsertLeads inserts new leads (IDs, status and times filled in when
 // empty) and returns the IDs it inserted. A lead whose email the workspace
 // already has is left out (ON CONFLICT DO NOTHING), which is how an import
-// learns, without reading first, which of its emails are new.
+// learns, without reading first, which of its emails are new. Inside a
+// transaction on Postgres it first tries the cheaper plain insert
+// (insertFresh).
 func (s Scope) InsertLeads(ctx context.Context, leads []Lead) (map[string]bool, error) {
 	inserted := make(map[string]bool, len(leads))
 	t := now()
@@ -93,6 +95,9 @@ func (s Scope) InsertLeads(ctx context.Context, leads []Lead) (map[string]bool, 
 		l.CreatedAt, l.UpdatedAt = t, t
 	}
 	if s.d.arrayBatches() {
+		if len(leads) == 0 {
+			return inserted, nil
+		}
 		if err := cols.fill(leads, true); err != nil {
 			return nil, err
 		}

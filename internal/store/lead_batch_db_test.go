@@ -110,6 +110,9 @@ func TestInsertLeadsInTxWithExistingEmails(t *testing.T) {
 	var fresh, mixed []store.Lead
 	err := st.InTx(ctx, func(tx *store.Tx) error {
 		txs := tx.InWorkspace(sc.WorkspaceID())
+		if got, err := txs.InsertLeads(ctx, nil); err != nil || len(got) != 0 {
+			t.Errorf("empty batch: %v %v", got, err)
+		}
 		fresh = []store.Lead{{Email: "a@example.com"}, {Email: "b@example.com"}}
 		got, err := txs.InsertLeads(ctx, fresh)
 		if err != nil || len(got) != 2 {
