@@ -1,10 +1,11 @@
 package inbound
 
 import (
+	"github.com/leadbitz/leadbitz/internal/textmatch"
+
 	"bytes"
 	"cmp"
 	"net/mail"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -15,25 +16,25 @@ import (
 // are recognised by these patterns; all run on folded text except where
 // noted.
 var (
-	bounceSubject = regexp.MustCompile(`^(?:undeliverable|undelivered mail|undelivered message|delivery status notification \((?:failure|delay)\)|mail delivery failed|delivery failure|failure notice|returned mail|mail system error|message not delivered|delivery notification: delivery has failed|delivery has failed|non-?delivery|nondeliverable|mail could not be delivered|could not send message|warning: could not send message|message delivery failure|delivery failed|unzustellbar|nicht zustellbar|non remis|non distribuable|echec de la remise|no se puede entregar|no se pudo entregar|onbestelbaar|niet bezorgd|non recapitabile|mancato recapito|nao entregue|nao foi possivel entregar)`)
-	bounceBody    = regexp.MustCompile(`this is the qmail-send program|this message was created automatically by mail delivery software|mail delivery failed: returning message to sender|delivery has failed to these recipients or groups|your message did not reach some or all of the intended recipients|the following recipient\(s\) cannot be reached|sorry, we were unable to deliver your message|i'm sorry to have to inform you that your message could not|this is the mail system at host|delivery to the following recipients? failed|the following addresses had permanent fatal errors|your message wasn't delivered to|your message couldn't be delivered|could not be delivered to (?:one or more|the following)|unable to deliver (?:your )?message to the following|a message that you sent could not be delivered|the following recipients did not receive this message|message could not be delivered to the following`)
+	bounceSubject = textmatch.MustCompile(`^(?:undeliverable|undelivered mail|undelivered message|delivery status notification \((?:failure|delay)\)|mail delivery failed|delivery failure|failure notice|returned mail|mail system error|message not delivered|delivery notification: delivery has failed|delivery has failed|non-?delivery|nondeliverable|mail could not be delivered|could not send message|warning: could not send message|message delivery failure|delivery failed|unzustellbar|nicht zustellbar|non remis|non distribuable|echec de la remise|no se puede entregar|no se pudo entregar|onbestelbaar|niet bezorgd|non recapitabile|mancato recapito|nao entregue|nao foi possivel entregar)`)
+	bounceBody    = textmatch.MustCompile(`this is the qmail-send program|this message was created automatically by mail delivery software|mail delivery failed: returning message to sender|delivery has failed to these recipients or groups|your message did not reach some or all of the intended recipients|the following recipient\(s\) cannot be reached|sorry, we were unable to deliver your message|i'm sorry to have to inform you that your message could not|this is the mail system at host|delivery to the following recipients? failed|the following addresses had permanent fatal errors|your message wasn't delivered to|your message couldn't be delivered|could not be delivered to (?:one or more|the following)|unable to deliver (?:your )?message to the following|a message that you sent could not be delivered|the following recipients did not receive this message|message could not be delivered to the following`)
 	// forwardSubject: a human passing a bounce on is not a bounce.
-	forwardSubject = regexp.MustCompile(`^(?:fwd?|wg|tr|rv|enc|doorst|re|aw|sv|antw|rif|res)\s*:`)
+	forwardSubject = textmatch.MustCompile(`^(?:fwd?|wg|tr|rv|enc|doorst|re|aw|sv|antw|rif|res)\s*:`)
 	// copyMarker (raw text) starts the returned copy of our message in
 	// text bounces; diagnostics are read only before it.
-	copyMarker = regexp.MustCompile(`(?i)this is a copy of the message|below this line is a copy of the message|original message follows|-+ ?original message ?-+|original message headers|unsent message below|the header of the original message|message headers follow|returned message follows`)
+	copyMarker = textmatch.MustCompile(`(?i)this is a copy of the message|below this line is a copy of the message|original message follows|-+ ?original message ?-+|original message headers|unsent message below|the header of the original message|message headers follow|returned message follows`)
 
 	// Recipient patterns (raw text).
-	angleAddrLine = regexp.MustCompile(`(?mi)^[ \t]*(?:recipient:[ \t]*)?<([^<>\s@]+@[^<>\s]+)>`)
-	deliveredTo   = regexp.MustCompile(`(?i)(?:wasn't|was not|could not be|couldn't be|not be) delivered to:?\s+<?([^\s<>()]+@[^\s<>()]+?)>?(?:[\s,;]|\.(?:\s|$)|$)`)
-	rcptTo        = regexp.MustCompile(`(?i)rcpt to:\s*<([^<>\s]+@[^<>\s]+)>`)
-	anyAddr       = regexp.MustCompile(`[a-zA-Z0-9._%+'=-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}`)
-	listMarker    = regexp.MustCompile(`(?im)^.*(?:failed|cannot be reached|recipients or groups|following address|following recipient|fatal errors|did not receive).*:[ \t]*$`)
+	angleAddrLine = textmatch.MustCompile(`(?mi)^[ \t]*(?:recipient:[ \t]*)?<([^<>\s@]+@[^<>\s]+)>`)
+	deliveredTo   = textmatch.MustCompile(`(?i)(?:wasn't|was not|could not be|couldn't be|not be) delivered to:?\s+<?([^\s<>()]+@[^\s<>()]+?)>?(?:[\s,;]|\.(?:\s|$)|$)`)
+	rcptTo        = textmatch.MustCompile(`(?i)rcpt to:\s*<([^<>\s]+@[^<>\s]+)>`)
+	anyAddr       = textmatch.MustCompile(`[a-zA-Z0-9._%+'=-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}`)
+	listMarker    = textmatch.MustCompile(`(?im)^.*(?:failed|cannot be reached|recipients or groups|following address|following recipient|fatal errors|did not receive).*:[ \t]*$`)
 
 	// enhancedStatus is an RFC 3463 code not embedded in an IP address.
-	enhancedStatus = regexp.MustCompile(`(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)`)
-	smtpCode       = regexp.MustCompile(`(?m)(?:^|[\s;(#])([45][0-5]\d)(?:[\s:-]|$)`)
-	bodyMessageID  = regexp.MustCompile(`(?im)^[ \t]*message-id:\s*(<[^<>\s]+>)`)
+	enhancedStatus = textmatch.MustCompile(`(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)`)
+	smtpCode       = textmatch.MustCompile(`(?m)(?:^|[\s;(#])([45][0-5]\d)(?:[\s:-]|$)`)
+	bodyMessageID  = textmatch.MustCompile(`(?im)^[ \t]*message-id:\s*(<[^<>\s]+>)`)
 )
 
 // daemonLocals are the local parts of delivery-report senders.
@@ -206,7 +207,7 @@ func textRecipients(m *mailmsg.Inbound, section string, ex map[string]bool) []st
 			add(a)
 		}
 	}
-	for _, re := range []*regexp.Regexp{angleAddrLine, deliveredTo, rcptTo} {
+	for _, re := range []textmatch.Pattern{angleAddrLine, deliveredTo, rcptTo} {
 		for _, mm := range re.FindAllStringSubmatch(section, -1) {
 			add(mm[1])
 		}

@@ -1,7 +1,8 @@
 package inbound
 
 import (
-	"regexp"
+	"github.com/leadbitz/leadbitz/internal/textmatch"
+
 	"strings"
 )
 
@@ -11,17 +12,17 @@ import (
 // delimiter. Everything from the first marker on is dropped before
 // matching, so our own footer ("reply unsubscribe") quoted back to us never
 // counts.
-var quoteMarkers = []*regexp.Regexp{
+var quoteMarkers = []textmatch.Pattern{
 	// "On Mon, 30 Nov 2026 at 10:00, Ann <a@b.c> wrote:" (may wrap onto a
 	// second line), and its German ("Am … schrieb Ann <a@b.c>:"), French,
 	// Spanish, Dutch, Italian, Portuguese and Nordic forms.
-	regexp.MustCompile(`(?im)^[ \t]*(?:on|am|le|el|op|il|em|den|w dniu)\b[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|schrieb|a écrit|a ecrit|escribió|escribio|schreef|ha scritto|escreveu|skrev|napisał)[^\n]{0,150}:[ \t]*$`),
-	regexp.MustCompile(`(?im)^[ \t]*-{2,}\s*(?:original message|forwarded message|ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré|mensaje original|mensaje reenviado|oorspronkelijk bericht|doorgestuurd bericht|messaggio originale|messaggio inoltrato|mensagem original|mensagem encaminhada)\s*-{2,}`),
-	regexp.MustCompile(`(?m)^[ \t]*_{20,}[ \t]*$`),
+	textmatch.MustCompile(`(?im)^[ \t]*(?:on|am|le|el|op|il|em|den|w dniu)\b[^\n]{0,200}(?:\n[^\n]{0,200})?(?:wrote|schrieb|a écrit|a ecrit|escribió|escribio|schreef|ha scritto|escreveu|skrev|napisał)[^\n]{0,150}:[ \t]*$`),
+	textmatch.MustCompile(`(?im)^[ \t]*-{2,}\s*(?:original message|forwarded message|ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré|mensaje original|mensaje reenviado|oorspronkelijk bericht|doorgestuurd bericht|messaggio originale|messaggio inoltrato|mensagem original|mensagem encaminhada)\s*-{2,}`),
+	textmatch.MustCompile(`(?m)^[ \t]*_{20,}[ \t]*$`),
 	// An Outlook header block: "From: …" followed within two lines by
 	// "Sent:"/"Date:" (or their translations).
-	regexp.MustCompile(`(?im)^[ \t]*\*?(?:from|von|de|da|van|från|fra)\s*:\*?[^\n]*\n(?:[^\n]*\n)?[ \t]*\*?(?:sent|date|gesendet|datum|envoyé|date d'envoi|enviado(?: el)?|fecha|verzonden|inviato|data|skickat|sendt)\s*:`),
-	regexp.MustCompile(`(?m)^-- ?$`),
+	textmatch.MustCompile(`(?im)^[ \t]*\*?(?:from|von|de|da|van|från|fra)\s*:\*?[^\n]*\n(?:[^\n]*\n)?[ \t]*\*?(?:sent|date|gesendet|datum|envoyé|date d'envoi|enviado(?: el)?|fecha|verzonden|inviato|data|skickat|sendt)\s*:`),
+	textmatch.MustCompile(`(?m)^-- ?$`),
 }
 
 // ownText returns the part of a reply the sender wrote: text before the

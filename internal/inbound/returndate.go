@@ -1,6 +1,8 @@
 package inbound
 
 import (
+	"github.com/leadbitz/leadbitz/internal/textmatch"
+
 	"regexp"
 	"slices"
 	"sort"
@@ -40,7 +42,7 @@ var weekdays = map[string]time.Weekday{
 }
 
 // tomorrowWords resolve to the day after the message date.
-var tomorrowWords = regexp.MustCompile(`\b(?:tomorrow|morgen|demain|manana|domani|amanha)\b`)
+var tomorrowWords = textmatch.MustCompile(`\b(?:tomorrow|morgen|demain|manana|domani|amanha)\b`)
 
 func alternation[V any](m map[string]V) string {
 	keys := make([]string, 0, len(m))
@@ -59,18 +61,18 @@ var (
 
 	// Patterns over folded text, in priority order: a span taken by an
 	// earlier pattern is not re-read by a later one.
-	isoDate      = regexp.MustCompile(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
-	dayMonthName = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th|er|e|o|\.)?\s*(?:de\s+|of\s+)?(` + monthAlt + `)\b\.?(?:,?\s*(?:de\s+)?(\d{4})\b)?`)
-	monthNameDay = regexp.MustCompile(`\b(` + monthAlt + `)\b\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4})\b)?`)
-	dottedDate   = regexp.MustCompile(`\b(\d{1,2})\.(\d{1,2})\.(?:(\d{4}|\d{2})\b)?`)
-	slashDate    = regexp.MustCompile(`\b(\d{1,2})([/-])(\d{1,2})(?:[/-](\d{4}|\d{2}))?\b`)
-	weekdayName  = regexp.MustCompile(`\b(` + alternation(weekdays) + `)\b`)
+	isoDate      = textmatch.MustCompile(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
+	dayMonthName = textmatch.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th|er|e|o|\.)?\s*(?:de\s+|of\s+)?(` + monthAlt + `)\b\.?(?:,?\s*(?:de\s+)?(\d{4})\b)?`)
+	monthNameDay = textmatch.MustCompile(`\b(` + monthAlt + `)\b\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4})\b)?`)
+	dottedDate   = textmatch.MustCompile(`\b(\d{1,2})\.(\d{1,2})\.(?:(\d{4}|\d{2})\b)?`)
+	slashDate    = textmatch.MustCompile(`\b(\d{1,2})([/-])(\d{1,2})(?:[/-](\d{4}|\d{2}))?\b`)
+	weekdayName  = textmatch.MustCompile(`\b(` + alternation(weekdays) + `)\b`)
 
 	// returnWords introduce the day someone is back; untilWords the last
 	// day away (close enough: either is when to follow up). Return words
 	// are tried first: "bis 02.12., ab dem 03.12. wieder da" → 03.12.
-	returnWords = regexp.MustCompile(`\b(?:back|return|returning|returns|resume|resuming|available again|reachable again|zuruck|wieder|ruckkehr|ab dem|ab|retour|reviendrai|rentre|rentrerai|a partir du|a partir de|a partir del|regreso|regresare|vuelvo|volvere|retorno|terug|vanaf|weer|rientro|rientrero|tornero|ritorno|volto|voltarei|regresso)\b`)
-	untilWords  = regexp.MustCompile(`\b(?:until|till|til|through|thru|bis|jusqu'au|jusqu'a|jusqu au|jusqu|hasta|tot en met|t/m|tot|fino al|fino a|fino|ate)\b`)
+	returnWords = textmatch.MustCompile(`\b(?:back|return|returning|returns|resume|resuming|available again|reachable again|zuruck|wieder|ruckkehr|ab dem|ab|retour|reviendrai|rentre|rentrerai|a partir du|a partir de|a partir del|regreso|regresare|vuelvo|volvere|retorno|terug|vanaf|weer|rientro|rientrero|tornero|ritorno|volto|voltarei|regresso)\b`)
+	untilWords  = textmatch.MustCompile(`\b(?:until|till|til|through|thru|bis|jusqu'au|jusqu'a|jusqu au|jusqu|hasta|tot en met|t/m|tot|fino al|fino a|fino|ate)\b`)
 )
 
 // keywordWindow is how far after a return/until word a date may start.
@@ -97,7 +99,7 @@ type dateCand struct {
 // written year can be used.
 func returnDate(text string, ref time.Time) *time.Time {
 	cands := findDates(text)
-	for _, words := range []*regexp.Regexp{returnWords, untilWords} {
+	for _, words := range []textmatch.Pattern{returnWords, untilWords} {
 		for _, kw := range words.FindAllStringIndex(text, -1) {
 			for _, c := range cands {
 				if c.start < kw[1] || c.start-kw[1] > keywordWindow {

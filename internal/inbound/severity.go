@@ -1,7 +1,8 @@
 package inbound
 
 import (
-	"regexp"
+	"github.com/leadbitz/leadbitz/internal/textmatch"
+
 	"strings"
 )
 
@@ -20,22 +21,22 @@ var hardStatuses = map[string]string{
 // hard ones: "mailbox unavailable (blocked as spam)" is a block, not a
 // dead address.
 type reasonRule struct {
-	re   *regexp.Regexp
+	re   textmatch.Pattern
 	name string
 }
 
 var softRules = []reasonRule{
-	{regexp.MustCompile(`mailbox (?:is )?full|over ?quota|quota exceeded|exceeded (?:its |the |their )?(?:storage|quota)|insufficient (?:system )?storage|out of storage|not enough (?:storage|space)|mailbox size limit`), "mailbox full"},
-	{regexp.MustCompile(`too (?:large|big)|size limit|exceeds? (?:the )?(?:maximum )?(?:allowed )?(?:message )?size|message size exceeds`), "message too large"},
-	{regexp.MustCompile(`spam|blacklist|blocklist|black list|block list|spamhaus|spamcop|barracuda|reputation|unsolicited|blocked|bulk mail`), "spam or reputation block"},
-	{regexp.MustCompile(`policy|prohibited|dmarc|\bspf\b|dkim|authentication (?:failed|required)|unauthenticated|not permitted|relay(?:ing)? (?:access )?denied|relay not permitted`), "policy rejection"},
-	{regexp.MustCompile(`disabled|suspended|inactive|deactivated|account (?:is )?locked`), "account disabled"},
-	{regexp.MustCompile(`rate limit|too many|try again later|temporar|greylist|deferred|timed? ?out|connection refused`), "transient failure"},
+	{textmatch.MustCompile(`mailbox (?:is )?full|over ?quota|quota exceeded|exceeded (?:its |the |their )?(?:storage|quota)|insufficient (?:system )?storage|out of storage|not enough (?:storage|space)|mailbox size limit`), "mailbox full"},
+	{textmatch.MustCompile(`too (?:large|big)|size limit|exceeds? (?:the )?(?:maximum )?(?:allowed )?(?:message )?size|message size exceeds`), "message too large"},
+	{textmatch.MustCompile(`spam|blacklist|blocklist|black list|block list|spamhaus|spamcop|barracuda|reputation|unsolicited|blocked|bulk mail`), "spam or reputation block"},
+	{textmatch.MustCompile(`policy|prohibited|dmarc|\bspf\b|dkim|authentication (?:failed|required)|unauthenticated|not permitted|relay(?:ing)? (?:access )?denied|relay not permitted`), "policy rejection"},
+	{textmatch.MustCompile(`disabled|suspended|inactive|deactivated|account (?:is )?locked`), "account disabled"},
+	{textmatch.MustCompile(`rate limit|too many|try again later|temporar|greylist|deferred|timed? ?out|connection refused`), "transient failure"},
 }
 
 var hardRules = []reasonRule{
-	{regexp.MustCompile(`user unknown|unknown user|no such (?:user|recipient|mailbox|address|account|person)|unknown (?:recipient|address|mailbox|local part)|recipient (?:unknown|not found|does not exist)|(?:user|mailbox|account|address|recipient)(?: name)? (?:not found|does not exist|doesn't exist|is unknown)|does ?n[o']t exist|not exist|invalid (?:recipient|mailbox|address|user)|unrouteable address|no mailbox here|mailbox unavailable|mailbox not found|not a valid (?:mailbox|address|user)|couldn't be found|could not be found|(?:wasn't|was not) found|recip(?:ient)?notfound|bad destination mailbox|doesn't have an? [^ ]+ account|address rejected: access denied|no longer (?:exists|valid|available|in use)|not our customer|non-?existent (?:user|mailbox|address|recipient)`), "user unknown"},
-	{regexp.MustCompile(`host unknown|unknown host|host not found|host or domain name not found|domain not found|no such domain|(?:non-?existent|unknown|invalid) domain|domain (?:does not|doesn't) exist|name service error|no mx|nonexistentdomain|unrout(?:e)?able domain|couldn't find any host`), "host unknown"},
+	{textmatch.MustCompile(`user unknown|unknown user|no such (?:user|recipient|mailbox|address|account|person)|unknown (?:recipient|address|mailbox|local part)|recipient (?:unknown|not found|does not exist)|(?:user|mailbox|account|address|recipient)(?: name)? (?:not found|does not exist|doesn't exist|is unknown)|does ?n[o']t exist|not exist|invalid (?:recipient|mailbox|address|user)|unrouteable address|no mailbox here|mailbox unavailable|mailbox not found|not a valid (?:mailbox|address|user)|couldn't be found|could not be found|(?:wasn't|was not) found|recip(?:ient)?notfound|bad destination mailbox|doesn't have an? [^ ]+ account|address rejected: access denied|no longer (?:exists|valid|available|in use)|not our customer|non-?existent (?:user|mailbox|address|recipient)`), "user unknown"},
+	{textmatch.MustCompile(`host unknown|unknown host|host not found|host or domain name not found|domain not found|no such domain|(?:non-?existent|unknown|invalid) domain|domain (?:does not|doesn't) exist|name service error|no mx|nonexistentdomain|unrout(?:e)?able domain|couldn't find any host`), "host unknown"},
 }
 
 // judge decides hard or soft for one failure from its Action, status and

@@ -68,3 +68,20 @@ func TestClassifyTrickyReplies(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkClassify measures the offline classifier on the labelled replies: the reply loop
+// runs it on every inbound message that no rule decides.
+func BenchmarkClassify(b *testing.B) {
+	examples, err := aieval.Load("../testdata/replies.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	inputs := make([]ai.ReplyInput, len(examples))
+	for i, e := range examples {
+		inputs[i] = e.Input()
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		Classify(inputs[i%len(inputs)])
+	}
+}

@@ -3,6 +3,8 @@ package replytext
 import (
 	"regexp"
 	"strings"
+
+	"github.com/leadbitz/leadbitz/internal/textmatch"
 )
 
 // Signal is one named cue: a pattern over folded text and how much it counts.
@@ -10,18 +12,20 @@ type Signal struct {
 	Weight int
 	// Negatable cues do not count right after a negation ("not interested" is not interest).
 	Negatable bool
-	Re        *regexp.Regexp
+	Re        textmatch.Pattern
 }
 
 // Signals is a list of cues for one category.
 type Signals []Signal
 
 // S builds a signal from word-bounded alternatives (see Words).
-func S(weight int, alts ...string) Signal { return Signal{Weight: weight, Re: Words(alts...)} }
+func S(weight int, alts ...string) Signal {
+	return Signal{Weight: weight, Re: textmatch.Words(alts...)}
+}
 
 // N builds a negatable signal.
 func N(weight int, alts ...string) Signal {
-	return Signal{Weight: weight, Negatable: true, Re: Words(alts...)}
+	return Signal{Weight: weight, Negatable: true, Re: textmatch.Words(alts...)}
 }
 
 // negation is looked for in the few words before a negatable cue.

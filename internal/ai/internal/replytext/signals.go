@@ -1,6 +1,6 @@
 package replytext
 
-import "regexp"
+import "github.com/leadbitz/leadbitz/internal/textmatch"
 
 // The phrase lists below are written for folded text: lower case, no accents, straight
 // apostrophes. English, German, French and Spanish are covered throughout; Italian,
@@ -9,9 +9,9 @@ import "regexp"
 // Bounces.
 var (
 	// BounceSubject is a delivery-failure subject, possibly forwarded ("Fwd: Undeliverable: …").
-	BounceSubject = regexp.MustCompile(`^((fwd?|fw|wg|tr|rv|enc|re|aw)\s?:\s?)*(undeliverable|undelivered mail|delivery status notification|mail delivery failed|mail delivery failure|returned mail|failure notice|delivery failure|delivery has failed|message not delivered|message blocked|delivery notification|could not be delivered|delivery (failed|failure)|non-?deliverable|unzustellbar|nicht zustellbar|non remis|non distribuable|echec de (la )?remise|no se puede entregar|no entregado|onbestelbaar|niet bezorgd|mensagem nao entregue|non recapitabile|impossibile recapitare)`)
+	BounceSubject = textmatch.MustCompile(`^((fwd?|fw|wg|tr|rv|enc|re|aw)\s?:\s?)*(undeliverable|undelivered mail|delivery status notification|mail delivery failed|mail delivery failure|returned mail|failure notice|delivery failure|delivery has failed|message not delivered|message blocked|delivery notification|could not be delivered|delivery (failed|failure)|non-?deliverable|unzustellbar|nicht zustellbar|non remis|non distribuable|echec de (la )?remise|no se puede entregar|no entregado|onbestelbaar|niet bezorgd|mensagem nao entregue|non recapitabile|impossibile recapitare)`)
 	// BounceSender is the local part or display name of a mail system, on the folded From.
-	BounceSender = regexp.MustCompile(`(^|[<\s"])(mailer-daemon|mailer_daemon|mail-daemon|maildaemon|postmaster)@|mail delivery (system|subsystem)`)
+	BounceSender = textmatch.MustCompile(`(^|[<\s"])(mailer-daemon|mailer_daemon|mail-daemon|maildaemon|postmaster)@|mail delivery (system|subsystem)`)
 	// BounceText is DSN content or a mail system's failure wording.
 	BounceText = Signals{
 		S(3, `final-recipient\s?:`, `diagnostic-code\s?:`, `action\s?:\s?(failed|delayed)`),
@@ -30,7 +30,7 @@ var (
 // Automatic replies.
 var (
 	// AutoSubject is the subject prefix of an automatic reply, folded.
-	AutoSubject = regexp.MustCompile(`^((re|aw|fwd?)\s?:\s?)?(automatic reply|auto reply|auto-reply|autoreply|auto response|autoresponse|auto-response|auto\s?:|out of (the )?office|ooo\s?:|abwesenheitsnotiz|abwesenheit|abwesend|automatische antwort|reponse automatique|absence|absent\s?:|respuesta automatica|fuera de la oficina|resposta automatica|ausencia|risposta automatica|fuori sede|automatisch antwoord|afwezig)`)
+	AutoSubject = textmatch.MustCompile(`^((re|aw|fwd?)\s?:\s?)?(automatic reply|auto reply|auto-reply|autoreply|auto response|autoresponse|auto-response|auto\s?:|out of (the )?office|ooo\s?:|abwesenheitsnotiz|abwesenheit|abwesend|automatische antwort|reponse automatique|absence|absent\s?:|respuesta automatica|fuera de la oficina|resposta automatica|ausencia|risposta automatica|fuori sede|automatisch antwoord|afwezig)`)
 	// OutOfOffice is wording of an absence notice.
 	OutOfOffice = Signals{
 		S(3, `out of (the )?office`, `ooo`, `on (annual |parental |maternity |paternity |sick |medical |study |holiday |vacation )?leave`,
@@ -89,7 +89,7 @@ var (
 	}
 	// UnsubscribeAlone is a whole message that is only an unsubscribe word ("Unsubscribe",
 	// "STOP", "Opt out"); such a word inside a longer message is not enough.
-	UnsubscribeAlone = regexp.MustCompile(`^(please )?(unsubscribe|unsub|opt[- ]?out|remove|stop|abmelden|austragen|desinscription|desinscrire|desabonner|baja|darme de baja)( me)?( please| thanks| thank you)?$`)
+	UnsubscribeAlone = textmatch.MustCompile(`^(please )?(unsubscribe|unsub|opt[- ]?out|remove|stop|abmelden|austragen|desinscription|desinscrire|desabonner|baja|darme de baja)( me)?( please| thanks| thank you)?$`)
 )
 
 // Human intents, for the offline classifier.

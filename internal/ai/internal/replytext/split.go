@@ -1,7 +1,7 @@
 package replytext
 
 import (
-	"regexp"
+	"github.com/leadbitz/leadbitz/internal/textmatch"
 	"strings"
 )
 
@@ -19,32 +19,32 @@ type Reply struct {
 
 var (
 	// replyHeader matches "On … wrote:" in the languages we support, on folded text.
-	replyHeader = regexp.MustCompile(`^(on|am|le|el|il|op|em|den|w dniu)\s.{4,220}\s(wrote|schrieb|a ecrit|escribio|ha scritto|schreef|escreveu|skrev|napisal)\s?:?\s*$` +
+	replyHeader = textmatch.MustCompile(`^(on|am|le|el|il|op|em|den|w dniu)\s.{4,220}\s(wrote|schrieb|a ecrit|escribio|ha scritto|schreef|escreveu|skrev|napisal)\s?:?\s*$` +
 		// German and Dutch put the sender after the verb: "Am … schrieb Sam <s@x>:".
 		`|^(am|op)\s.{4,120}\s(schrieb|schreef)\s.{1,160}:\s*$`)
 	// replyHeaderStart is the first line of a reply header wrapped over two lines.
-	replyHeaderStart = regexp.MustCompile(`^(on|am|le|el|il|op|em)\s.{4,200}$`)
-	replyHeaderEnd   = regexp.MustCompile(`^.{0,120}(wrote|schrieb|a ecrit|escribio|ha scritto|schreef|escreveu)\s?:\s*$`)
-	separator        = regexp.MustCompile(`^-{2,}\s*(original message|ursprungliche nachricht|urspr\. nachricht|message d'origine|message original|mensaje original|messaggio originale|oorspronkelijk bericht|mensagem original|forwarded message|weitergeleitete nachricht|message transfere|mensaje reenviado|messaggio inoltrato)\s*-*\s*$`)
-	appleForward     = regexp.MustCompile(`^(begin forwarded message|anfang der weitergeleiteten nachricht|debut du message reexpedie|inicio del mensaje reenviado)\s?:`)
-	underscores      = regexp.MustCompile(`^_{8,}\s*$`)
-	headerFrom       = regexp.MustCompile(`^(from|von|de|da|van|fra)\s?:\s?\S`)
-	headerNext       = regexp.MustCompile(`^(sent|date|to|subject|cc|gesendet|datum|an|betreff|envoye|objet|a|enviado|fecha|para|asunto|inviato|oggetto|verzonden|onderwerp)\s?:`)
+	replyHeaderStart = textmatch.MustCompile(`^(on|am|le|el|il|op|em)\s.{4,200}$`)
+	replyHeaderEnd   = textmatch.MustCompile(`^.{0,120}(wrote|schrieb|a ecrit|escribio|ha scritto|schreef|escreveu)\s?:\s*$`)
+	separator        = textmatch.MustCompile(`^-{2,}\s*(original message|ursprungliche nachricht|urspr\. nachricht|message d'origine|message original|mensaje original|messaggio originale|oorspronkelijk bericht|mensagem original|forwarded message|weitergeleitete nachricht|message transfere|mensaje reenviado|messaggio inoltrato)\s*-*\s*$`)
+	appleForward     = textmatch.MustCompile(`^(begin forwarded message|anfang der weitergeleiteten nachricht|debut du message reexpedie|inicio del mensaje reenviado)\s?:`)
+	underscores      = textmatch.MustCompile(`^_{8,}\s*$`)
+	headerFrom       = textmatch.MustCompile(`^(from|von|de|da|van|fra)\s?:\s?\S`)
+	headerNext       = textmatch.MustCompile(`^(sent|date|to|subject|cc|gesendet|datum|an|betreff|envoye|objet|a|enviado|fecha|para|asunto|inviato|oggetto|verzonden|onderwerp)\s?:`)
 
 	// signatureCut starts a signature: "-- ", "Sent from my iPhone" and friends.
-	signatureCut = regexp.MustCompile(`^(--|-- |—|__+)\s*$|^(sent from my|sent from outlook|get outlook for|von meinem .{1,30} gesendet|gesendet von|envoye de mon|envoye depuis|enviado desde mi|enviado desde|inviato da|verzonden vanaf|enviado do meu)`)
+	signatureCut = textmatch.MustCompile(`^(--|-- |—|__+)\s*$|^(sent from my|sent from outlook|get outlook for|von meinem .{1,30} gesendet|gesendet von|envoye de mon|envoye depuis|enviado desde mi|enviado desde|inviato da|verzonden vanaf|enviado do meu)`)
 	// signOff is a closing line ("Best,", "Viele Grüße", "Saludos, Marta"), on folded text.
-	signOff = regexp.MustCompile(`^(best|best regards|best wishes|kind regards|warm regards|warmly|regards|many thanks|thanks|thank you|thanks again|thx|cheers|sincerely|yours|all the best|br|viele grusse|beste grusse|liebe grusse|freundliche grusse|mit freundlichen grussen|herzliche grusse|schone grusse|gruss|grusse|lg|vg|mfg|cordialement|bien cordialement|bien a vous|salutations|bonne journee|saludos|un saludo|saludos cordiales|atentamente|abrazos|obrigado|obrigada|cumprimentos|atenciosamente|cordiali saluti|saluti|distinti saluti|met vriendelijke groet|groeten|hartelijke groet)[,.!]?(\s+[\p{L}.\-]+){0,2}\s*$`)
+	signOff = textmatch.MustCompile(`^(best|best regards|best wishes|kind regards|warm regards|warmly|regards|many thanks|thanks|thank you|thanks again|thx|cheers|sincerely|yours|all the best|br|viele grusse|beste grusse|liebe grusse|freundliche grusse|mit freundlichen grussen|herzliche grusse|schone grusse|gruss|grusse|lg|vg|mfg|cordialement|bien cordialement|bien a vous|salutations|bonne journee|saludos|un saludo|saludos cordiales|atentamente|abrazos|obrigado|obrigada|cumprimentos|atenciosamente|cordiali saluti|saluti|distinti saluti|met vriendelijke groet|groeten|hartelijke groet)[,.!]?(\s+[\p{L}.\-]+){0,2}\s*$`)
 
 	// footerLine is newsletter and legal boilerplate in a signature: a line that offers to
 	// unsubscribe from something, or a confidentiality notice. Such lines must not be read
 	// as the sender asking to unsubscribe.
-	footerLine = regexp.MustCompile(`(unsubscribe|abmelden|desinscri|desabonn|darse de baja|opt[- ]out).{0,80}(click|here|link|website|web site|at any time|preferences|manage|visit|hier|lien|enlace|aqui|http)` +
+	footerLine = textmatch.MustCompile(`(unsubscribe|abmelden|desinscri|desabonn|darse de baja|opt[- ]out).{0,80}(click|here|link|website|web site|at any time|preferences|manage|visit|hier|lien|enlace|aqui|http)` +
 		`|(click|here|if you (no longer|don't|do not)|don't want|do not want|no longer wish|to unsubscribe from|hier|pour vous desinscrire|para darse de baja).{0,60}(unsubscribe|abmelden|desinscri|desabonn|darse de baja|opt[- ]out)`)
 	// legalLine is a confidentiality notice.
-	legalLine = regexp.MustCompile(`this (e-?mail|message)( and any attachments)? (is|are|may be) (confidential|intended)|confidentiality notice|disclaimer:`)
+	legalLine = textmatch.MustCompile(`this (e-?mail|message)( and any attachments)? (is|are|may be) (confidential|intended)|confidentiality notice|disclaimer:`)
 	// firstPerson tells "please unsubscribe me, here is why" from boilerplate.
-	firstPerson = Words("me", "my", "mich", "mir", "meine", "moi", "mi", "mis")
+	firstPerson = textmatch.Words("me", "my", "mich", "mir", "meine", "moi", "mi", "mis")
 )
 
 // Split takes an inbound body apart into the fresh text, the quoted thread and footer lines.

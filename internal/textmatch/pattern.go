@@ -1,0 +1,323 @@
+// Package textmatch holds regular expressions with a literal prefilter, for the phrase lists
+// that classify inbound mail (bounces, auto-replies, reply categories).
+package textmatch
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode/utf8"
+)
+
+// Pattern is a regular expression with a cheap test in front of it: the
+// literal strings one of which every match must contain. Go's regexp runs the
+// large word-bounded alternations of this package position by position with
+// hundreds of alternatives alive at each, which made them most of the reply
+// loop's CPU time; most texts contain none of a pattern's literals, and
+// strings.Contains rules those out in nanoseconds. The answers are exactly
+// the regexp's.
+type Pattern struct {
+	Re   *regexp.Regexp
+	need []string // nil: no literal is certain, always run Re
+}
+
+// MustCompile compiles expr (Go syntax) with its literal prefilter; it panics on a bad
+// expression, like regexp.MustCompile.
+func MustCompile(expr string) Pattern {
+	return Pattern{Re: regexp.MustCompile(expr), need: requiredLiterals(expr)}
+}
+
+// Words compiles alternatives (regexp fragments) into one pattern that only matches at word
+// boundaries. Go's \b only knows ASCII letters, so the boundary is spelled out with Unicode
+// classes. The prefilter's literals are read from each alternative on its own: parsed
+// together, alternatives sharing a first letter are factored into one ("no…|not…" becomes
+// "no(…|t…)"), which hides their longer literals.
+func Words(alts ...string) Pattern {
+	var need []string
+	for _, alt := range alts {
+		lits := requiredLiterals(alt)
+		if lits == nil {
+			need = nil
+			break
+		}
+		need = append(need, lits...)
+	}
+	return Pattern{Re: regexp.MustCompile(WordsExpr(alts)), need: dedupe(need)}
+}
+
+// WordsExpr is the expression Words compiles.
+func WordsExpr(alts []string) string {
+	return `(?:^|[^\p{L}\p{N}])(?:` + strings.Join(alts, "|") + `)(?:[^\p{L}\p{N}]|$)`
+}
+
+// mayMatch reports whether s contains one of the literals every match needs.
+func (p Pattern) mayMatch(s string) bool {
+	if p.need == nil {
+		return true
+	}
+	for _, lit := range p.need {
+		if strings.Contains(s, lit) {
+			return true
+		}
+	}
+	return false
+}
+
+// MatchString is p.Re.MatchString.
+func (p Pattern) MatchString(s string) bool { return p.mayMatch(s) && p.Re.MatchString(s) }
+
+// FindString is p.Re.FindString.
+func (p Pattern) FindString(s string) string {
+	if !p.mayMatch(s) {
+		return ""
+	}
+	return p.Re.FindString(s)
+}
+
+// FindStringIndex is p.Re.FindStringIndex.
+func (p Pattern) FindStringIndex(s string) []int {
+	if !p.mayMatch(s) {
+		return nil
+	}
+	return p.Re.FindStringIndex(s)
+}
+
+// FindStringSubmatch is p.Re.FindStringSubmatch.
+func (p Pattern) FindStringSubmatch(s string) []string {
+	if !p.mayMatch(s) {
+		return nil
+	}
+	return p.Re.FindStringSubmatch(s)
+}
+
+// FindAllStringIndex is p.Re.FindAllStringIndex.
+func (p Pattern) FindAllStringIndex(s string, n int) [][]int {
+	if !p.mayMatch(s) {
+		return nil
+	}
+	return p.Re.FindAllStringIndex(s, n)
+}
+
+// requiredLiterals returns strings one of which is inside every match of
+// expr, or nil when no such set is known (then the pattern always runs).
+func requiredLiterals(expr string) []string {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	lits, ok := needs(re.Simplify())
+	if !ok {
+		return nil
+	}
+	return dedupe(lits)
+}
+
+// needs computes, for the expression tree re, a set of strings such that
+// every match of re contains at least one of them; ok is false when there is
+// none (re can match without any particular literal, or the empty string).
+func needs(re *syntax.Regexp) (lits []string, ok bool) {
+	if set, ok := exact(re); ok {
+		return set, shortest(set) > 0
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil, false // case folding would need every casing of the literal
+		}
+		return []string{string(re.Rune)}, len(re.Rune) > 0
+	case syntax.OpCapture, syntax.OpPlus:
+		return needs(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false
+		}
+		return needs(re.Sub[0])
+	case syntax.OpCharClass:
+		return classLiterals(re.Rune)
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			l, ok := needs(sub)
+			if !ok {
+				return nil, false
+			}
+			lits = append(lits, l...)
+		}
+		return lits, true
+	case syntax.OpConcat:
+		// Any one part's set will do; the best is the one whose shortest
+		// literal is longest, as it rules out the most texts. Runs of parts
+		// with few exact spellings ("no" then "t|n't") count as one part
+		// spelled out ("not", "non't").
+		best := -1
+		consider := func(l []string, ok bool) {
+			if ok && shortest(l) > best {
+				lits, best = l, shortest(l)
+			}
+		}
+		var run []string // the spellings of the current run of exact parts
+		inRun := false
+		for _, sub := range re.Sub {
+			set, isExact := exact(sub)
+			if isExact && (!inRun || len(run)*len(set) <= maxExact) {
+				if inRun {
+					run = product(run, set)
+				} else {
+					run, inRun = set, true
+				}
+				continue
+			}
+			if inRun {
+				consider(run, true)
+			}
+			run, inRun = set, isExact
+			if !isExact {
+				consider(needs(sub))
+			}
+		}
+		if inRun {
+			consider(run, true)
+		}
+		return lits, best > 0
+	}
+	return nil, false
+}
+
+// maxExact bounds the spellings exact spells out.
+const maxExact = 64
+
+// exact returns every string re matches when they are few (a literal, a
+// small class, alternations, concatenations and options of those).
+func exact(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return []string{""}, true
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil, false
+		}
+		return []string{string(re.Rune)}, true
+	case syntax.OpCharClass:
+		return classLiterals(re.Rune)
+	case syntax.OpCapture:
+		return exact(re.Sub[0])
+	case syntax.OpQuest:
+		set, ok := exact(re.Sub[0])
+		return append(set, ""), ok && len(set) < maxExact
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			set, ok := exact(sub)
+			if !ok || len(all)+len(set) > maxExact {
+				return nil, false
+			}
+			all = append(all, set...)
+		}
+		return all, true
+	case syntax.OpConcat:
+		all := []string{""}
+		for _, sub := range re.Sub {
+			set, ok := exact(sub)
+			if !ok || len(all)*len(set) > maxExact {
+				return nil, false
+			}
+			all = product(all, set)
+		}
+		return all, true
+	}
+	return nil, false
+}
+
+// product is every a followed by every b.
+func product(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out
+}
+
+// classLiterals turns a small character class ("[45]", "[sz]") into its
+// characters; larger ones say nothing useful.
+func classLiterals(ranges []rune) ([]string, bool) {
+	var lits []string
+	for i := 0; i+1 < len(ranges); i += 2 {
+		for r := ranges[i]; r <= ranges[i+1]; r++ {
+			if len(lits) == 4 || !utf8.ValidRune(r) {
+				return nil, false
+			}
+			lits = append(lits, string(r))
+		}
+	}
+	return lits, len(lits) > 0
+}
+
+func shortest(lits []string) int {
+	n := -1
+	for _, l := range lits {
+		if n < 0 || len(l) < n {
+			n = len(l)
+		}
+	}
+	return n
+}
+
+// dedupe drops repeats and any literal that contains another one of the set
+// (a text with "ab" in it is already let through by "a").
+func dedupe(lits []string) []string {
+	var out []string
+	for i, l := range lits {
+		covered := false
+		for j, o := range lits {
+			if i != j && strings.Contains(l, o) && (len(o) < len(l) || j < i) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// FindAllString is p.Re.FindAllString.
+func (p Pattern) FindAllString(s string, n int) []string {
+	if !p.mayMatch(s) {
+		return nil
+	}
+	return p.Re.FindAllString(s, n)
+}
+
+// FindStringSubmatchIndex is p.Re.FindStringSubmatchIndex.
+func (p Pattern) FindStringSubmatchIndex(s string) []int {
+	if !p.mayMatch(s) {
+		return nil
+	}
+	return p.Re.FindStringSubmatchIndex(s)
+}
+
+// FindAllStringSubmatch is p.Re.FindAllStringSubmatch.
+func (p Pattern) FindAllStringSubmatch(s string, n int) [][]string {
+	if !p.mayMatch(s) {
+		return nil
+	}
+	return p.Re.FindAllStringSubmatch(s, n)
+}
+
+// FindAllStringSubmatchIndex is p.Re.FindAllStringSubmatchIndex.
+func (p Pattern) FindAllStringSubmatchIndex(s string, n int) [][]int {
+	if !p.mayMatch(s) {
+		return nil
+	}
+	return p.Re.FindAllStringSubmatchIndex(s, n)
+}
+
+// ReplaceAllString is p.Re.ReplaceAllString.
+func (p Pattern) ReplaceAllString(src, repl string) string {
+	if !p.mayMatch(src) {
+		return src
+	}
+	return p.Re.ReplaceAllString(src, repl)
+}
