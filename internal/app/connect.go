@@ -24,7 +24,7 @@ func (a *App) initConnect() error {
 		Google: connect.OAuthApp{ClientID: c.GoogleClientID, ClientSecret: c.GoogleClientSecret,
 			AuthBaseURL: c.GoogleOAuthBaseURL, APIBaseURL: c.GmailAPIBaseURL},
 		Microsoft: connect.OAuthApp{ClientID: c.MicrosoftClientID, ClientSecret: c.MicrosoftClientSecret,
-			AuthBaseURL: c.MicrosoftLoginBaseURL, APIBaseURL: c.GraphAPIBaseURL},
+			AuthBaseURL: c.MicrosoftLoginBaseURL, APIBaseURL: c.GraphAPIBaseURL, Tenant: c.MicrosoftTenant},
 	})
 	a.BounceGuard = &bounceguard.Guard{Store: a.Store, Log: a.Log}
 	return err

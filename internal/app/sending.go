@@ -45,6 +45,7 @@ func (a *App) initSending(ctx context.Context) error {
 		Unsubscribe: unsub,
 		Metrics:     sending.NewMetrics(a.Registry),
 	}
+	s.Inboxes.OnDelete(a.Connect.Forget) // close the deleted mailbox's connection now, not at the next prune
 	s.Engine, err = sending.New(sending.Config{Store: a.Store, Providers: a.mailboxProviders(), Unsubscribe: unsub,
 		Log: a.Log, Metrics: s.Metrics})
 	if err != nil {

@@ -30,6 +30,9 @@ type Config struct {
 	GoogleClientSecret    string
 	MicrosoftClientID     string
 	MicrosoftClientSecret string
+	// MicrosoftTenant is the Entra ID tenant mailboxes sign in through: "common" (any work,
+	// school or personal account), "organizations", or one tenant's id or domain.
+	MicrosoftTenant string
 
 	GmailAPIBaseURL       string
 	GoogleOAuthBaseURL    string
@@ -64,6 +67,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		GoogleClientSecret:    get("GOOGLE_CLIENT_SECRET", ""),
 		MicrosoftClientID:     get("MICROSOFT_CLIENT_ID", ""),
 		MicrosoftClientSecret: get("MICROSOFT_CLIENT_SECRET", ""),
+		MicrosoftTenant:       get("MICROSOFT_TENANT", "common"),
 
 		GmailAPIBaseURL:       get("GMAIL_API_BASE_URL", "https://gmail.googleapis.com"),
 		GoogleOAuthBaseURL:    get("GOOGLE_OAUTH_BASE_URL", "https://oauth2.googleapis.com"),

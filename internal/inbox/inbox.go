@@ -20,7 +20,13 @@ import (
 type Service struct {
 	st  *store.Store
 	now func() time.Time
+	// deleted is told a mailbox's id once its deletion committed, so the
+	// provider client open for it closes at once (connect.Service.Forget).
+	deleted func(inboxID string)
 }
+
+// OnDelete sets what is told of each deleted mailbox.
+func (s *Service) OnDelete(fn func(inboxID string)) { s.deleted = fn }
 
 // New returns a Service; now is injectable for tests (nil: time.Now).
 func New(st *store.Store, now func() time.Time) *Service {
@@ -213,7 +219,7 @@ func (s *Service) Delete(ctx context.Context, p account.Principal, id string, m 
 	// Locks are taken in the engine's order (campaign leads and jobs, then
 	// the mailbox): once the mailbox row is locked no tick can claim for
 	// it, so the busy check is final; a busy mailbox rolls everything back.
-	return s.st.InTxRetry(ctx, func(tx *store.Tx) error {
+	err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
 		i, err := q.Inbox(ctx, id)
 		if err != nil {
@@ -247,6 +253,10 @@ func (s *Service) Delete(ctx context.Context, p account.Principal, id string, m 
 		return tx.InsertAudit(ctx, audit(p, m, "inbox.deleted", id, map[string]any{"provider": i.Provider,
 			"leadsReassigned": moved}))
 	})
+	if err == nil && s.deleted != nil {
+		s.deleted(id)
+	}
+	return err
 }
 
 func audit(p account.Principal, m account.Meta, action, targetID string, data map[string]any) store.AuditEvent {
