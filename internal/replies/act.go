@@ -3,18 +3,21 @@ package replies
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
+	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // effects are what a page's messages do to leads and sequences, decided
-// message by message and written together by flush. Stops carry the order
-// of the message that caused them: the latest cause wins, as with
-// sending.StopLead.
+// message by message and written together by flush, through
+// sending.StopLeads for the stops. Stops carry the order of the message
+// that caused them: the latest cause wins, as with sending.StopLead.
 type effects struct {
 	seq        int
 	stops      map[string]stopEffect // campaign lead id → its latest stop
@@ -27,8 +30,8 @@ type effects struct {
 }
 
 type stopEffect struct {
-	campaignID, status, reason string
-	seq                        int
+	status, reason string
+	seq            int
 }
 
 type leadStop struct {
@@ -43,9 +46,9 @@ func (e *effects) init() {
 	}
 }
 
-func (e *effects) stop(clID, campaignID, status, reason string) {
+func (e *effects) stop(clID, status, reason string) {
 	e.seq++
-	e.stops[clID] = stopEffect{campaignID: campaignID, status: status, reason: reason, seq: e.seq}
+	e.stops[clID] = stopEffect{status: status, reason: reason, seq: e.seq}
 }
 
 // active reports whether a campaign lead is still running once the page's
@@ -99,10 +102,10 @@ func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt mat
 	var did []string
 	switch {
 	case p.active(t.CampaignLead) && t.Campaign.StopOnReply:
-		p.stop(t.ID, t.CampaignID, store.CampaignLeadReplied, "the lead replied")
+		p.stop(t.ID, store.CampaignLeadReplied, "the lead replied")
 		did = append(did, "sequence stopped: the lead replied")
 	case t.Status == store.CampaignLeadCompleted && !stopping:
-		p.stop(t.ID, t.CampaignID, store.CampaignLeadReplied, "replied after the last step")
+		p.stop(t.ID, store.CampaignLeadReplied, "replied after the last step")
 		did = append(did, "reply recorded")
 	default:
 		did = append(did, "reply recorded")
@@ -123,7 +126,7 @@ func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt mat
 		if _, stopping := p.stops[id]; id == t.ID || stopping {
 			continue
 		}
-		p.stop(id, t.CampaignID, store.CampaignLeadStopped, "someone at "+domain+" replied")
+		p.stop(id, store.CampaignLeadStopped, "someone at "+domain+" replied")
 		n++
 	}
 	if n > 0 {
@@ -141,7 +144,7 @@ func (s *Service) actOnAutoReply(p *pageState, it *item, mt match) []string {
 		return nil
 	}
 	if t.Campaign.StopOnAutoReply {
-		p.stop(t.ID, t.CampaignID, store.CampaignLeadStopped, "an automatic reply came back (the campaign stops on auto-replies)")
+		p.stop(t.ID, store.CampaignLeadStopped, "an automatic reply came back (the campaign stops on auto-replies)")
 		return []string{"sequence stopped: automatic reply"}
 	}
 	if it.verdict.AutoReplyKind != inbound.AutoReplyOutOfOffice {
@@ -220,8 +223,9 @@ func normalizeAll(addrs []string) []string {
 }
 
 // flushEffects writes the page's effects: suppressions, lead statuses,
-// out-of-office pauses, stops (with their jobs canceled and the campaigns
-// that have no active lead left completed) and reply times.
+// out-of-office pauses, reply times and stops (sending.StopLeads, one call
+// per status and reason: jobs canceled, campaigns that have no active lead
+// left completed).
 func (p *pageState) flushEffects(ctx context.Context) error {
 	p.init()
 	q := p.q
@@ -252,29 +256,33 @@ func (p *pageState) flushEffects(ctx context.Context) error {
 			return err
 		}
 	}
-	groups := map[[2]string][]string{}
-	campaigns := map[string]bool{}
-	for id, st := range p.stops {
-		k := [2]string{st.status, st.reason}
-		groups[k] = append(groups[k], id)
-		campaigns[st.campaignID] = true
-	}
-	for k, ids := range groups {
-		if err := q.StopCampaignLeads(ctx, ids, k[0], k[1], p.now); err != nil {
-			return err
-		}
-	}
+	// Reply times first: a stop as replied records its own time (the
+	// page's) only where none is recorded, and the message's is the one.
 	if len(p.replied) > 0 {
 		if err := q.MarkCampaignLeadsReplied(ctx, p.replied); err != nil {
 			return err
 		}
 	}
-	for id := range campaigns {
-		if _, err := q.CompleteCampaignIfDone(ctx, id, p.now); err != nil {
+	groups := map[[2]string][]string{}
+	for id, st := range p.stops {
+		k := [2]string{st.status, st.reason}
+		groups[k] = append(groups[k], id)
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(groups), compareKeys) {
+		ids := groups[k]
+		slices.Sort(ids)
+		if _, err := sending.StopLeads(ctx, p.tx, p.t.WorkspaceID, ids, k[0], k[1], p.now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func compareKeys(a, b [2]string) int {
+	if c := strings.Compare(a[0], b[0]); c != 0 {
+		return c
+	}
+	return strings.Compare(a[1], b[1])
 }
 
 // expandLeadStops turns "stop this lead everywhere" into stops of its
@@ -298,7 +306,7 @@ func (p *pageState) expandLeadStops(ctx context.Context) error {
 			if cur, ok := p.stops[cl.ID]; ok && cur.seq > ls.seq {
 				continue
 			}
-			p.stops[cl.ID] = stopEffect{campaignID: cl.CampaignID, status: ls.status, reason: ls.reason, seq: ls.seq}
+			p.stops[cl.ID] = stopEffect{status: ls.status, reason: ls.reason, seq: ls.seq}
 		}
 	}
 	return nil

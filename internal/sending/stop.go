@@ -3,12 +3,13 @@ package sending
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// Statuses a stopped campaign lead can have; StopLead refuses any other.
+// Statuses a stopped campaign lead can have; StopLeads refuses any other.
 var stopStatuses = map[string]bool{
 	store.CampaignLeadReplied:      true,
 	store.CampaignLeadBounced:      true,
@@ -19,36 +20,65 @@ var stopStatuses = map[string]bool{
 	store.CampaignLeadCompleted:    true,
 }
 
-// StopLead ends one campaign lead's sequence at once: it sets the campaign
-// lead's status (replied, bounced, unsubscribed, suppressed, failed, stopped
-// or completed) with a reason a person can read, cancels its scheduled, held
-// and claimed-but-not-yet-sent jobs, and completes the campaign when that
-// was its last active lead. Call it inside the transaction that records the
-// cause (the stored reply, the bounce, the suppression), so both commit
-// together.
+// StopLeads ends campaign leads' sequences at once, which is what stopping
+// means everywhere (the API, the Replies page, unsubscribes, the tick and the
+// reply loop): each campaign lead gets the status (replied, bounced,
+// unsubscribed, suppressed, failed, stopped or completed) and a reason a
+// person can read, its scheduled, held and claimed-but-not-yet-sent jobs are
+// canceled with the reason "lead_"+status, and a campaign whose last active
+// lead this stopped is completed. Call it inside the transaction that
+// records the cause (the stored reply, the bounce, the suppression), so both
+// commit together. A status of replied also records `at` as the reply time
+// unless one is recorded already.
+//
+// It runs three statements whatever the number of ids (one set per chunk of
+// a thousand), so a page of the reply loop costs what one stop does. Ids
+// that are not campaign leads of the workspace are left alone; it returns
+// how many campaign leads it stopped.
 //
 // A job the engine has already handed to the provider cannot be called
 // back; when its outcome is recorded the engine sees the stopped status and
 // schedules nothing after it. Stopping an already stopped lead again
 // overwrites the status: the latest cause wins.
+func StopLeads(ctx context.Context, tx *store.Tx, wsID string, campaignLeadIDs []string, status, reason string, at time.Time) (int, error) {
+	if !stopStatuses[status] {
+		return 0, fmt.Errorf("stop campaign leads: %q is not a stop status", status)
+	}
+	if len(campaignLeadIDs) == 0 {
+		return 0, nil
+	}
+	s := tx.InWorkspace(wsID)
+	stopped, campaigns, err := s.StopCampaignLeads(ctx, campaignLeadIDs, status, reason, at)
+	if err != nil {
+		return 0, fmt.Errorf("stop campaign leads: %w", err)
+	}
+	if len(stopped) == 0 {
+		return 0, nil
+	}
+	if _, err := s.CancelPendingJobsOf(ctx, stopped, "lead_"+status, at); err != nil {
+		return 0, fmt.Errorf("cancel jobs of stopped campaign leads: %w", err)
+	}
+	// Campaigns in id order, the order every transaction locks them in.
+	slices.Sort(campaigns)
+	if _, err := s.CompleteCampaignsIfDone(ctx, campaigns, at); err != nil {
+		return 0, fmt.Errorf("complete campaigns: %w", err)
+	}
+	return len(stopped), nil
+}
+
+// StopLead is StopLeads for one campaign lead, now; ErrNotFound when the
+// workspace has no such campaign lead.
 func StopLead(ctx context.Context, tx *store.Tx, wsID, campaignLeadID, status, reason string) error {
 	return stopLeadAt(ctx, tx, wsID, campaignLeadID, status, reason, time.Now().UTC())
 }
 
 func stopLeadAt(ctx context.Context, tx *store.Tx, wsID, campaignLeadID, status, reason string, at time.Time) error {
-	if !stopStatuses[status] {
-		return fmt.Errorf("stop campaign lead: %q is not a stop status", status)
+	n, err := StopLeads(ctx, tx, wsID, []string{campaignLeadID}, status, reason, at)
+	if err == nil && n == 0 {
+		err = store.ErrNotFound
 	}
-	s := tx.InWorkspace(wsID)
-	campaignID, err := s.StopCampaignLead(ctx, campaignLeadID, status, reason, at)
 	if err != nil {
 		return fmt.Errorf("stop campaign lead %s: %w", campaignLeadID, err)
-	}
-	if _, err := s.CancelPendingJobs(ctx, campaignLeadID, "lead_"+status, at); err != nil {
-		return fmt.Errorf("cancel jobs of campaign lead %s: %w", campaignLeadID, err)
-	}
-	if _, err := s.CompleteCampaignIfDone(ctx, campaignID, at); err != nil {
-		return fmt.Errorf("complete campaign %s: %w", campaignID, err)
 	}
 	return nil
 }
@@ -57,21 +87,15 @@ func stopLeadAt(ctx context.Context, tx *store.Tx, wsID, campaignLeadID, status,
 // it is still active: what a bounce, an unsubscribe, a suppression or an
 // erasure means. It returns how many campaign leads it stopped.
 func StopLeadEverywhere(ctx context.Context, tx *store.Tx, wsID, leadID, status, reason string) (int, error) {
-	list, err := tx.InWorkspace(wsID).CampaignLeadsOfLead(ctx, leadID)
+	list, err := tx.InWorkspace(wsID).ActiveCampaignLeadsOfLeads(ctx, []string{leadID})
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	for _, cl := range list {
-		if cl.Status != store.CampaignLeadActive {
-			continue
-		}
-		if err := StopLead(ctx, tx, wsID, cl.ID, status, reason); err != nil {
-			return n, err
-		}
-		n++
+	ids := make([]string, len(list))
+	for i, cl := range list {
+		ids[i] = cl.ID
 	}
-	return n, nil
+	return StopLeads(ctx, tx, wsID, ids, status, reason, time.Now().UTC())
 }
 
 // RecordReply notes that a campaign lead replied at `at`. When the campaign

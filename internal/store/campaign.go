@@ -215,6 +215,27 @@ func (s Scope) CompleteCampaignIfDone(ctx context.Context, id string, at time.Ti
 	return n == 1, err
 }
 
+// CompleteCampaignsIfDone is CompleteCampaignIfDone for many campaigns, in
+// one statement per chunk of ids. It returns how many it completed.
+func (s Scope) CompleteCampaignsIfDone(ctx context.Context, ids []string, at time.Time) (int, error) {
+	n := 0
+	err := paddedChunks(ids, func(part []string) error {
+		res, err := s.exec(ctx, `UPDATE campaigns SET status = 'completed', status_reason = 'every lead is done',
+			completed_at = ?, updated_at = ? WHERE workspace_id = ? AND id IN (`+marks(len(part))+`)
+			AND `+s.d.notIndexed("status")+` IN ('active', 'paused')
+			AND EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.campaign_id = campaigns.id)
+			AND NOT EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.campaign_id = campaigns.id AND cl.status = 'active')`,
+			append([]any{at, at, s.ws}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		k, err := res.RowsAffected()
+		n += int(k)
+		return err
+	})
+	return n, err
+}
+
 // DeleteCampaign removes a campaign and everything that cascades from it.
 func (s Scope) DeleteCampaign(ctx context.Context, id string) error {
 	return s.execOne(ctx, `DELETE FROM campaigns WHERE id = ? AND workspace_id = ?`, id, s.ws)

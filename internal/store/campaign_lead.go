@@ -160,6 +160,61 @@ func (s Scope) CancelPendingJobs(ctx context.Context, campaignLeadID, reason str
 	return int(n), err
 }
 
+// StopCampaignLeads is StopCampaignLead for many campaign leads with one
+// status and reason, in one statement per chunk of ids: sending.StopLeads
+// runs it with CancelPendingJobsOf and CompleteCampaignsIfDone. Ids that are
+// not campaign leads of the workspace are left alone. It returns the ids it
+// stopped and the campaigns they belong to (each once).
+func (s Scope) StopCampaignLeads(ctx context.Context, ids []string, status, reason string, at time.Time) (stopped, campaignIDs []string, err error) {
+	var replied any
+	if status == CampaignLeadReplied {
+		replied = at
+	}
+	seen := map[string]bool{}
+	err = paddedChunks(ids, func(part []string) error {
+		rows, err := s.query(ctx, `UPDATE campaign_leads SET status = ?, status_reason = ?,
+			replied_at = COALESCE(replied_at, ?), updated_at = ?
+			WHERE workspace_id = ? AND id IN (`+marks(len(part))+`) RETURNING id, campaign_id`,
+			append([]any{status, reason, replied, at, s.ws}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, campaignID string
+			if err := rows.Scan(&id, &campaignID); err != nil {
+				return err
+			}
+			stopped = append(stopped, id)
+			if !seen[campaignID] {
+				seen[campaignID] = true
+				campaignIDs = append(campaignIDs, campaignID)
+			}
+		}
+		return rows.Err()
+	})
+	return stopped, campaignIDs, err
+}
+
+// CancelPendingJobsOf is CancelPendingJobs for many campaign leads, in one
+// statement per chunk of ids. It returns how many jobs it canceled.
+func (s Scope) CancelPendingJobsOf(ctx context.Context, campaignLeadIDs []string, reason string, at time.Time) (int, error) {
+	n := 0
+	err := paddedChunks(campaignLeadIDs, func(part []string) error {
+		res, err := s.exec(ctx, `UPDATE send_jobs SET status = 'canceled', defer_reason = ?, updated_at = ?
+			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`)
+			AND `+s.d.notIndexed("status")+` IN ('scheduled', 'held', 'claimed')`,
+			append([]any{reason, at, s.ws}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		k, err := res.RowsAffected()
+		n += int(k)
+		return err
+	})
+	return n, err
+}
+
 // splitRefs reads references_ids: Message-IDs separated by spaces.
 func splitRefs(s string) []string { return strings.Fields(s) }
 

@@ -297,24 +297,6 @@ func (s Scope) InsertMessages(ctx context.Context, list []*Message) (int, error)
 	return inserted, err
 }
 
-// StopCampaignLeads ends the sequences of many campaign leads with one
-// status and reason, and cancels their jobs that have not been handed to a
-// provider: sending.StopLead for a batch, in the caller's transaction (the
-// caller completes the campaigns that have no active lead left).
-func (s Scope) StopCampaignLeads(ctx context.Context, ids []string, status, reason string, at time.Time) error {
-	return paddedChunks(ids, func(part []string) error {
-		in := marks(len(part))
-		if _, err := s.exec(ctx, `UPDATE campaign_leads SET status = ?, status_reason = ?, updated_at = ?
-			WHERE workspace_id = ? AND id IN (`+in+`)`, append([]any{status, reason, at, s.ws}, anys(part)...)...); err != nil {
-			return err
-		}
-		_, err := s.exec(ctx, `UPDATE send_jobs SET status = 'canceled', defer_reason = ?, updated_at = ?
-			WHERE workspace_id = ? AND campaign_lead_id IN (`+in+`) AND `+s.d.notIndexed("status")+` IN ('scheduled', 'held', 'claimed')`,
-			append([]any{"lead_" + status, at, s.ws}, anys(part)...)...)
-		return err
-	})
-}
-
 // MarkCampaignLeadsReplied records when campaign leads first replied
 // (campaign lead id → time); an earlier time is kept.
 func (s Scope) MarkCampaignLeadsReplied(ctx context.Context, at map[string]time.Time) error {
