@@ -198,3 +198,168 @@ func TestRecordReplyFollowsStopOnReply(t *testing.T) {
 		}
 	}
 }
+
+// TestStopLeadsStopsASetAcrossCampaigns stops five campaign leads of two
+// campaigns in one call, with a campaign lead of another workspace among
+// the ids: campaign A loses its last active lead and completes, campaign B
+// keeps one and stays active; every job not yet handed to a provider is
+// canceled, a sending or sent one is left as it is, and the other
+// workspace's campaign lead, job and campaign are untouched.
+func TestStopLeadsStopsASetAcrossCampaigns(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.New(t)
+	u := store.User{Email: "o@example.com", PasswordHash: "x"}
+	if err := st.CreateUser(ctx, &u); err != nil {
+		t.Fatal(err)
+	}
+	type enrolment struct{ cl, job string }
+	// enrol adds a lead to a campaign with one job per status given (steps 1, 2, …).
+	enrol := func(s store.Scope, campaignID, email string, jobStatuses ...string) enrolment {
+		t.Helper()
+		l := store.Lead{Email: email}
+		if err := s.CreateLead(ctx, &l); err != nil {
+			t.Fatal(err)
+		}
+		cl := store.CampaignLead{CampaignID: campaignID, LeadID: l.ID}
+		if _, err := s.AddCampaignLead(ctx, &cl); err != nil {
+			t.Fatal(err)
+		}
+		var jobs []store.SendJob
+		for i, status := range jobStatuses {
+			jobs = append(jobs, store.SendJob{CampaignID: campaignID, CampaignLeadID: cl.ID, LeadID: l.ID, Step: i + 1,
+				Status: status, DueAt: time.Now()})
+		}
+		if _, err := s.InsertSendJobs(ctx, jobs); err != nil {
+			t.Fatal(err)
+		}
+		return enrolment{cl: cl.ID, job: jobs[len(jobs)-1].ID}
+	}
+	workspace := func(name string, campaigns int) (string, []string) {
+		t.Helper()
+		w := store.Workspace{Name: name}
+		if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for range campaigns {
+			c := store.Campaign{Name: "C", Timezone: "UTC", SendDays: []int{1, 2, 3, 4, 5}, SendEndMinute: 1440,
+				StopOnReply: true, Status: store.CampaignActive}
+			if err := st.InWorkspace(w.ID).CreateCampaign(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		return w.ID, ids
+	}
+	ws, camps := workspace("W", 2)
+	s := st.InWorkspace(ws)
+	a1 := enrol(s, camps[0], "a1@acme.com", store.JobSent, store.JobScheduled)
+	a2 := enrol(s, camps[0], "a2@acme.com", store.JobHeld)
+	b1 := enrol(s, camps[1], "b1@beta.com", store.JobClaimed)
+	b2 := enrol(s, camps[1], "b2@beta.com", store.JobSending)
+	b3 := enrol(s, camps[1], "b3@beta.com", store.JobScheduled) // not stopped: keeps B running
+	otherWS, otherCamps := workspace("Other", 1)
+	x := enrol(st.InWorkspace(otherWS), otherCamps[0], "x@gamma.com", store.JobScheduled)
+
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	ids := []string{a1.cl, a2.cl, b1.cl, b2.cl, x.cl, a1.cl}
+	var n int
+	err := st.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = sending.StopLeads(ctx, tx, ws, ids, store.CampaignLeadBounced, "hard bounce 5.1.1", at)
+		return err
+	})
+	if err != nil || n != 4 {
+		t.Fatalf("StopLeads stopped %d (err %v), want 4", n, err)
+	}
+
+	for _, e := range []enrolment{a1, a2, b1, b2} {
+		cl, err := s.CampaignLead(ctx, e.cl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cl.Status != store.CampaignLeadBounced || cl.StatusReason != "hard bounce 5.1.1" || cl.RepliedAt != nil {
+			t.Errorf("stopped campaign lead: %s %q replied %v", cl.Status, cl.StatusReason, cl.RepliedAt)
+		}
+	}
+	if cl, _ := s.CampaignLead(ctx, b3.cl); cl.Status != store.CampaignLeadActive {
+		t.Errorf("campaign lead left out of the set: %s, want active", cl.Status)
+	}
+	jobs := func(sc store.Scope, cl string) map[int]store.SendJob {
+		t.Helper()
+		list, err := sc.SendJobsOfCampaignLead(ctx, cl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int]store.SendJob{}
+		for _, j := range list {
+			out[j.Step] = j
+		}
+		return out
+	}
+	for name, c := range map[string]struct {
+		sc          store.Scope
+		cl          string
+		step        int
+		status, why string
+	}{
+		"a1 sent step":      {s, a1.cl, 1, store.JobSent, ""},
+		"a1 scheduled step": {s, a1.cl, 2, store.JobCanceled, "lead_bounced"},
+		"a2 held":           {s, a2.cl, 1, store.JobCanceled, "lead_bounced"},
+		"b1 claimed":        {s, b1.cl, 1, store.JobCanceled, "lead_bounced"},
+		"b2 sending":        {s, b2.cl, 1, store.JobSending, ""},
+		"b3 not stopped":    {s, b3.cl, 1, store.JobScheduled, ""},
+		"other workspace":   {st.InWorkspace(otherWS), x.cl, 1, store.JobScheduled, ""},
+	} {
+		j := jobs(c.sc, c.cl)[c.step]
+		if j.Status != c.status || j.DeferReason != c.why {
+			t.Errorf("%s: job %s %q, want %s %q", name, j.Status, j.DeferReason, c.status, c.why)
+		}
+	}
+	for i, want := range []string{store.CampaignCompleted, store.CampaignActive} {
+		if c, _ := s.Campaign(ctx, camps[i]); c.Status != want {
+			t.Errorf("campaign %d: %s, want %s", i, c.Status, want)
+		}
+	}
+	ox := st.InWorkspace(otherWS)
+	if cl, _ := ox.CampaignLead(ctx, x.cl); cl.Status != store.CampaignLeadActive {
+		t.Errorf("other workspace's campaign lead: %s, want active", cl.Status)
+	}
+	if c, _ := ox.Campaign(ctx, otherCamps[0]); c.Status != store.CampaignActive {
+		t.Errorf("other workspace's campaign: %s, want active", c.Status)
+	}
+
+	// Replied records the reply time where none is, and keeps an earlier one.
+	earlier := at.Add(-time.Hour)
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InWorkspace(ws).MarkCampaignLeadReplied(ctx, a1.cl, earlier); err != nil {
+			return err
+		}
+		_, err := sending.StopLeads(ctx, tx, ws, []string{a1.cl, b3.cl}, store.CampaignLeadReplied, "the lead replied", at)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cl, want := range map[string]time.Time{a1.cl: earlier, b3.cl: at} {
+		if c, _ := s.CampaignLead(ctx, cl); c.Status != store.CampaignLeadReplied || c.RepliedAt == nil || !c.RepliedAt.Equal(want) {
+			t.Errorf("replied campaign lead: %s at %v, want replied at %v", c.Status, c.RepliedAt, want)
+		}
+	}
+	if c, _ := s.Campaign(ctx, camps[1]); c.Status != store.CampaignCompleted {
+		t.Errorf("campaign B after its last lead stopped: %s, want completed", c.Status)
+	}
+
+	// Nothing to stop is no statement and no error; a status that is not a
+	// stop is refused.
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		if n, err := sending.StopLeads(ctx, tx, ws, nil, store.CampaignLeadStopped, "", at); n != 0 || err != nil {
+			t.Errorf("StopLeads of no ids: %d %v", n, err)
+		}
+		_, err := sending.StopLeads(ctx, tx, ws, []string{b3.cl}, store.CampaignLeadActive, "", at)
+		return err
+	})
+	if err == nil {
+		t.Error("StopLeads accepted a status that is not a stop")
+	}
+}
