@@ -51,11 +51,22 @@ func (e *effects) stop(clID, status, reason string) {
 	e.stops[clID] = stopEffect{status: status, reason: reason, seq: e.seq}
 }
 
+// status is a campaign lead's status once the page's earlier messages are
+// taken into account.
+func (e *effects) status(cl store.CampaignLead) string {
+	if st, stopping := e.stops[cl.ID]; stopping {
+		return st.status
+	}
+	if cl.Status == store.CampaignLeadActive && e.stopped[cl.LeadID] {
+		return store.CampaignLeadStopped // by a stop everywhere, expanded at flush
+	}
+	return cl.Status
+}
+
 // active reports whether a campaign lead is still running once the page's
 // earlier messages are taken into account.
 func (e *effects) active(cl store.CampaignLead) bool {
-	_, stopping := e.stops[cl.ID]
-	return cl.Status == store.CampaignLeadActive && !stopping && !e.stopped[cl.LeadID]
+	return e.status(cl) == store.CampaignLeadActive
 }
 
 // act decides what a message does and returns short sentences saying so
@@ -87,9 +98,9 @@ func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]
 	return nil, nil
 }
 
-// actOnReply is sending.RecordReply for a page: the reply time is kept;
-// an active lead stops when its campaign stops on reply, and a finished one
-// counts as replied.
+// actOnReply is sending.RecordReply for a page: the reply time is kept,
+// and sending.ReplyStop decides from the campaign lead's status as the
+// page's earlier messages left it.
 func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt match) ([]string, error) {
 	t := mt.cl
 	if t == nil {
@@ -98,17 +109,12 @@ func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt mat
 	if at, ok := p.replied[t.ID]; !ok || it.occurredAt.Before(at) {
 		p.replied[t.ID] = it.occurredAt
 	}
-	_, stopping := p.stops[t.ID]
-	var did []string
-	switch {
-	case p.active(t.CampaignLead) && t.Campaign.StopOnReply:
-		p.stop(t.ID, store.CampaignLeadReplied, "the lead replied")
-		did = append(did, "sequence stopped: the lead replied")
-	case t.Status == store.CampaignLeadCompleted && !stopping:
-		p.stop(t.ID, store.CampaignLeadReplied, "replied after the last step")
-		did = append(did, "reply recorded")
-	default:
-		did = append(did, "reply recorded")
+	did := []string{"reply recorded"}
+	if status, reason, stopped := sending.ReplyStop(p.status(t.CampaignLead), t.Campaign.StopOnReply); status != "" {
+		p.stop(t.ID, status, reason)
+		if stopped {
+			did = []string{"sequence stopped: " + reason}
+		}
 	}
 	if !t.Campaign.StopOnCompanyReply {
 		return did, nil

@@ -98,11 +98,29 @@ func StopLeadEverywhere(ctx context.Context, tx *store.Tx, wsID, leadID, status,
 	return StopLeads(ctx, tx, wsID, ids, status, reason, time.Now().UTC())
 }
 
+// ReplyStop is what a reply does to a campaign lead in status clStatus of
+// a campaign that does or does not stop on reply. An active lead of a
+// campaign that stops on reply stops as replied (sequenceStopped). A
+// completed one is counted as replied in the stats, its sequence being over
+// already. Any other keeps its status (status is ""): only the reply time is
+// recorded and, for an active lead, the steps go on. RecordReply and the
+// reply loop, which decides a page of messages before writing them, both
+// follow it.
+func ReplyStop(clStatus string, stopOnReply bool) (status, reason string, sequenceStopped bool) {
+	switch {
+	case clStatus == store.CampaignLeadActive && stopOnReply:
+		return store.CampaignLeadReplied, "the lead replied", true
+	case clStatus == store.CampaignLeadCompleted:
+		return store.CampaignLeadReplied, "replied after the last step", false
+	}
+	return "", "", false
+}
+
 // RecordReply notes that a campaign lead replied at `at`. When the campaign
 // stops on reply (the default) the sequence stops with status replied;
-// otherwise only the reply time is kept and the steps go on. It reports
-// whether the sequence stopped. The reply loop calls it in the transaction
-// that stores the inbound message.
+// otherwise only the reply time is kept and the steps go on (ReplyStop). It
+// reports whether the sequence stopped. Call it in the transaction that
+// stores the inbound message.
 func RecordReply(ctx context.Context, tx *store.Tx, wsID, campaignLeadID string, at time.Time) (stopped bool, err error) {
 	s := tx.InWorkspace(wsID)
 	cl, err := s.CampaignLead(ctx, campaignLeadID)
@@ -113,16 +131,10 @@ func RecordReply(ctx context.Context, tx *store.Tx, wsID, campaignLeadID string,
 	if err != nil {
 		return false, fmt.Errorf("campaign %s: %w", cl.CampaignID, err)
 	}
-	if !c.StopOnReply || cl.Status != store.CampaignLeadActive {
-		if err := s.MarkCampaignLeadReplied(ctx, campaignLeadID, at); err != nil {
-			return false, err
-		}
-		// A finished lead that replies still counts as replied in the stats.
-		if cl.Status == store.CampaignLeadCompleted {
-			_, err := s.StopCampaignLead(ctx, campaignLeadID, store.CampaignLeadReplied, "replied after the last step", at)
-			return false, err
-		}
-		return false, nil
+	status, reason, stopped := ReplyStop(cl.Status, c.StopOnReply)
+	if status == "" {
+		return false, s.MarkCampaignLeadReplied(ctx, campaignLeadID, at)
 	}
-	return true, stopLeadAt(ctx, tx, wsID, campaignLeadID, store.CampaignLeadReplied, "the lead replied", at)
+	// A stop as replied records the reply time too.
+	return stopped, stopLeadAt(ctx, tx, wsID, campaignLeadID, status, reason, at)
 }

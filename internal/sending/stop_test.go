@@ -363,3 +363,27 @@ func TestStopLeadsStopsASetAcrossCampaigns(t *testing.T) {
 		t.Error("StopLeads accepted a status that is not a stop")
 	}
 }
+
+// TestReplyStop is the rule RecordReply and the reply loop share.
+func TestReplyStop(t *testing.T) {
+	for _, c := range []struct {
+		clStatus      string
+		stopOnReply   bool
+		status, why   string
+		stopsSequence bool
+	}{
+		{store.CampaignLeadActive, true, store.CampaignLeadReplied, "the lead replied", true},
+		{store.CampaignLeadActive, false, "", "", false},
+		{store.CampaignLeadCompleted, true, store.CampaignLeadReplied, "replied after the last step", false},
+		{store.CampaignLeadCompleted, false, store.CampaignLeadReplied, "replied after the last step", false},
+		{store.CampaignLeadReplied, true, "", "", false},
+		{store.CampaignLeadBounced, true, "", "", false},
+		{store.CampaignLeadStopped, false, "", "", false},
+	} {
+		status, why, stops := sending.ReplyStop(c.clStatus, c.stopOnReply)
+		if status != c.status || why != c.why || stops != c.stopsSequence {
+			t.Errorf("ReplyStop(%s, %v) = %q %q %v, want %q %q %v", c.clStatus, c.stopOnReply, status, why, stops,
+				c.status, c.why, c.stopsSequence)
+		}
+	}
+}
