@@ -33,7 +33,7 @@ func (b Backoff) Retry(ctx context.Context, retryable func(error) bool, f func()
 		if wait < 0 {
 			return err
 		}
-		if serr := b.sleep(ctx, wait); serr != nil {
+		if serr := b.Wait(ctx, wait); serr != nil {
 			return err
 		}
 	}
@@ -56,7 +56,10 @@ func (b Backoff) delay(i int, requested time.Duration) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-func (b Backoff) sleep(ctx context.Context, d time.Duration) error {
+// Wait waits d or until ctx ends, through Sleep when it is set, so that a
+// client's other waits (Graph's read-back of Sent Items) are stubbed with
+// the retries'.
+func (b Backoff) Wait(ctx context.Context, d time.Duration) error {
 	if b.Sleep != nil {
 		return b.Sleep(ctx, d)
 	}

@@ -121,26 +121,12 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) er
 	return c.do(ctx, http.MethodGet, path, q, nil, out, true)
 }
 
-// do runs one API call with the token, one forced refresh after a 401, and
-// backoff. Non-idempotent calls (send) are retried only when the request was
-// refused (throttled), never after a failure that may have gone through.
+// do runs one API call (provider.CallAPI: the token, one refresh after a
+// 401, backoff). Non-idempotent calls (send) are retried only when the
+// request was refused (throttled), never after a failure that may have gone
+// through.
 func (c *Client) do(ctx context.Context, method, path string, q url.Values, body []byte, out any, idempotent bool) error {
-	retryable := func(err error) bool {
-		k := provider.Kind(err)
-		return k == provider.RateLimited || (idempotent && k == provider.Transient && !provider.IsContextError(err))
-	}
-	return c.cfg.Backoff.Retry(ctx, retryable, func() error {
-		tok, err := c.ts.Token(ctx)
-		if err != nil {
-			return err
-		}
-		err = c.roundTrip(ctx, tok, method, path, q, body, out)
-		if code(err) != http.StatusUnauthorized {
-			return err
-		}
-		if tok, err = c.ts.Refresh(ctx, tok.AccessToken); err != nil {
-			return err
-		}
+	return provider.CallAPI(ctx, c.cfg.Backoff, c.ts, idempotent, func(tok *oauth2.Token) error {
 		return c.roundTrip(ctx, tok, method, path, q, body, out)
 	})
 }

@@ -2,7 +2,6 @@ package gmail
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -25,20 +24,6 @@ type apiError struct {
 	} `json:"error"`
 }
 
-// statusError keeps the HTTP status of a classified failure, so callers can
-// react to one status (401 → refresh, 404 → expired history).
-type statusError struct{ status int }
-
-func (e *statusError) Error() string { return "HTTP " + strconv.Itoa(e.status) }
-
-func code(err error) int {
-	var se *statusError
-	if errors.As(err, &se) {
-		return se.status
-	}
-	return 0
-}
-
 // Gmail's sending-limit answers say when sending may resume: "User-rate
 // limit exceeded.  Retry after 2026-01-19T15:38:35.118Z" (seen in practice;
 // not in the reference docs).
@@ -56,7 +41,7 @@ func classify(resp *http.Response, body []byte, now time.Time) error {
 	if msg == "" {
 		msg = http.StatusText(resp.StatusCode)
 	}
-	e := &provider.Error{Code: strconv.Itoa(resp.StatusCode), Message: msg, Err: &statusError{resp.StatusCode}}
+	e := &provider.Error{Code: strconv.Itoa(resp.StatusCode), Message: msg, Err: &provider.StatusError{Status: resp.StatusCode}}
 	if reason != "" {
 		e.Code += " " + reason
 	}

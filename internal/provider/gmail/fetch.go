@@ -60,7 +60,7 @@ func (c *Client) history(ctx context.Context, start uint64) (provider.Page, erro
 	}
 	var resp historyResponse
 	if err := c.get(ctx, "/history", q, &resp); err != nil {
-		if code(err) == http.StatusNotFound {
+		if provider.HTTPStatus(err) == http.StatusNotFound {
 			return provider.Page{}, &provider.Error{Kind: provider.CursorExpired, Code: "404 history", Message: "history id expired", Err: err}
 		}
 		return provider.Page{}, fmt.Errorf("gmail history: %w", err)
@@ -142,7 +142,7 @@ func (c *Client) getRaw(ctx context.Context, ids []string) ([]provider.InboundMe
 		wg.Go(func() {
 			defer func() { <-sem }()
 			m, err := c.getOne(ctx, id)
-			if err != nil && code(err) != http.StatusNotFound {
+			if err != nil && provider.HTTPStatus(err) != http.StatusNotFound {
 				cancel(err)
 				return
 			}

@@ -21,7 +21,7 @@ func (c *Client) Send(ctx context.Context, m provider.OutgoingMessage) (provider
 		return provider.SentMessage{}, &provider.Error{Kind: provider.Permanent, Code: "empty_message", Message: "nothing to send"}
 	}
 	resp, err := c.send(ctx, m.Raw, m.ThreadID)
-	if code(err) == http.StatusNotFound && m.ThreadID != "" {
+	if provider.HTTPStatus(err) == http.StatusNotFound && m.ThreadID != "" {
 		// The thread is gone (the user deleted the conversation). Gmail
 		// refused the request, so nothing went out: send it unthreaded in
 		// our mailbox; the recipient still threads it by its headers.

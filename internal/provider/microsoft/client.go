@@ -51,13 +51,12 @@ type Config struct {
 // Client is a Microsoft Graph mailbox. It implements provider.Mailbox and is
 // safe for concurrent use.
 type Client struct {
-	cfg  Config
-	api  string // .../v1.0
-	ts   *provider.TokenSource
-	hc   *http.Client
-	log  *slog.Logger
-	sem  chan struct{}
-	wait func(ctx context.Context, d time.Duration) error
+	cfg Config
+	api string // .../v1.0
+	ts  *provider.TokenSource
+	hc  *http.Client
+	log *slog.Logger
+	sem chan struct{}
 }
 
 var _ provider.Mailbox = (*Client)(nil)
@@ -90,10 +89,6 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{cfg: cfg, api: cfg.GraphURL + "/v1.0", hc: hc, log: log, sem: make(chan struct{}, cfg.Concurrency)}
 	c.ts = provider.NewTokenSource(cfg.OAuth, cfg.Token, provider.TokenSourceOptions{
 		HTTPClient: hc, Save: cfg.SaveToken, Now: cfg.Now, ScopeOnRefresh: true})
-	c.wait = cfg.Backoff.Sleep
-	if c.wait == nil {
-		c.wait = sleep
-	}
 	return c, nil
 }
 
@@ -138,25 +133,10 @@ func (c *Client) get(ctx context.Context, u string, out any) error {
 	return c.do(ctx, request{method: http.MethodGet, url: u, idempotent: true, out: out})
 }
 
-// do runs a call with the token, one forced refresh after a 401 and
-// backoff. A non-idempotent call is retried only when it was refused (429).
+// do runs a call (provider.CallAPI: the token, one refresh after a 401,
+// backoff). A non-idempotent call is retried only when it was refused (429).
 func (c *Client) do(ctx context.Context, r request) error {
-	retryable := func(err error) bool {
-		k := provider.Kind(err)
-		return k == provider.RateLimited || (r.idempotent && k == provider.Transient && !provider.IsContextError(err))
-	}
-	return c.cfg.Backoff.Retry(ctx, retryable, func() error {
-		tok, err := c.ts.Token(ctx)
-		if err != nil {
-			return err
-		}
-		err = c.roundTrip(ctx, tok, r)
-		if status(err) != http.StatusUnauthorized {
-			return err
-		}
-		if tok, err = c.ts.Refresh(ctx, tok.AccessToken); err != nil {
-			return err
-		}
+	return provider.CallAPI(ctx, c.cfg.Backoff, c.ts, r.idempotent, func(tok *oauth2.Token) error {
 		return c.roundTrip(ctx, tok, r)
 	})
 }
@@ -203,17 +183,6 @@ func (c *Client) roundTrip(ctx context.Context, tok *oauth2.Token, r request) er
 		if err := json.Unmarshal(data, out); err != nil {
 			return &provider.Error{Kind: provider.Transient, Code: "bad_response", Message: "unreadable Graph response", Err: err}
 		}
-		return nil
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
 		return nil
 	}
 }

@@ -2,7 +2,6 @@ package microsoft
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,19 +16,6 @@ type graphError struct {
 	} `json:"error"`
 }
 
-// statusError keeps the HTTP status of a classified failure.
-type statusError struct{ status int }
-
-func (e *statusError) Error() string { return "HTTP " + strconv.Itoa(e.status) }
-
-func status(err error) int {
-	var se *statusError
-	if errors.As(err, &se) {
-		return se.status
-	}
-	return 0
-}
-
 // classify maps a Graph error response to a provider.Error (REFERENCE §2).
 // Retry-After is kept on every kind: Graph sends it with 429 and often with
 // 503, and the backoff honours it.
@@ -40,7 +26,7 @@ func classify(resp *http.Response, body []byte, now time.Time) error {
 	if msg == "" {
 		msg = http.StatusText(resp.StatusCode)
 	}
-	e := &provider.Error{Code: strconv.Itoa(resp.StatusCode), Message: msg, Err: &statusError{resp.StatusCode},
+	e := &provider.Error{Code: strconv.Itoa(resp.StatusCode), Message: msg, Err: &provider.StatusError{Status: resp.StatusCode},
 		RetryAfter: provider.ParseRetryAfter(resp.Header.Get("Retry-After"), now)}
 	if ge.Error.Code != "" {
 		e.Code += " " + ge.Error.Code

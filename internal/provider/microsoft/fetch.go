@@ -101,7 +101,7 @@ func (c *Client) fillRaw(ctx context.Context, items []provider.InboundMessage) (
 				switch {
 				case err == nil:
 					items[i].Raw, keep[i] = raw, true
-				case status(err) != http.StatusNotFound:
+				case provider.HTTPStatus(err) != http.StatusNotFound:
 					cancel(err)
 				}
 			}

@@ -30,7 +30,7 @@ func (c *Client) Send(ctx context.Context, m provider.OutgoingMessage) (provider
 	delay := c.cfg.ReadbackDelay
 	for i := range c.cfg.ReadbackAttempts {
 		if i > 0 {
-			if err := c.wait(ctx, delay); err != nil {
+			if err := c.cfg.Backoff.Wait(ctx, delay); err != nil {
 				break
 			}
 			delay *= 2
