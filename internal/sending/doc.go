@@ -29,8 +29,15 @@
 //
 // # For the reply loop
 //
-// StopLead, StopLeadEverywhere and RecordReply stop a lead's sequence in the
-// caller's transaction. Outbound messages rows carry message_id, thread_id,
-// inbox_id, send_job_id and campaign_lead_id, so a reply is matched by
-// In-Reply-To/References (then the provider thread id) to its campaign lead.
+// StopLeads is the one implementation of stopping: a set of campaign leads
+// gets a status and reason, their jobs not yet handed to a provider are
+// canceled and campaigns left without an active lead complete, in three
+// statements in the caller's transaction. StopLead, StopLeadEverywhere and
+// RecordReply are it for one campaign lead or one lead; the reply loop calls
+// it once per status and reason for a page of messages, deciding replies
+// with ReplyStop as RecordReply does.
+//
+// Outbound messages rows carry message_id, thread_id, inbox_id, send_job_id
+// and campaign_lead_id, so a reply is matched by In-Reply-To/References
+// (then the provider thread id) to its campaign lead.
 package sending
