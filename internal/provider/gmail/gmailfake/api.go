@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider/oauthfake"
 )
 
 // OAuth scopes the fake enforces, as Gmail does (REFERENCE §1.7).
@@ -45,8 +47,8 @@ func invalidArgument(w http.ResponseWriter, msg string) {
 
 // handleSend serves users.messages.send: raw base64url RFC 822 plus an
 // optional threadId, following Google's threading rules.
-func (s *Server) handleSend(w http.ResponseWriter, r *http.Request, u *user, g *grant) {
-	if !g.has(sendScopes...) {
+func (s *Server) handleSend(w http.ResponseWriter, r *http.Request, u *user, g *oauthfake.Grant) {
+	if !g.HasAny(sendScopes...) {
 		insufficientScope(w)
 		return
 	}
@@ -135,8 +137,8 @@ func (u *user) firstOfThread(threadID string) *message {
 // handleGet serves users.messages.get with format minimal|metadata|full|raw.
 // For full, the payload carries the top-level headers and body; MIME parts
 // are not split.
-func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, u *user, g *grant) {
-	if !g.has(readScopes...) {
+func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, u *user, g *oauthfake.Grant) {
+	if !g.HasAny(readScopes...) {
 		insufficientScope(w)
 		return
 	}
@@ -149,7 +151,7 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, u *user, g *g
 	if format == "" {
 		format = "full"
 	}
-	if (format == "raw" || format == "full") && !g.has(bodyScopes...) {
+	if (format == "raw" || format == "full") && !g.HasAny(bodyScopes...) {
 		writeError(w, http.StatusForbidden, "global", "forbidden", "Metadata scope doesn't allow format "+strings.ToUpper(format),
 			"Metadata scope doesn't allow format "+strings.ToUpper(format), "PERMISSION_DENIED")
 		return
@@ -193,13 +195,13 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, u *user, g *g
 
 // handleList serves users.messages.list: newest first, q in Gmail search
 // syntax (the operators in matchQuery), labelIds, paging.
-func (s *Server) handleList(w http.ResponseWriter, r *http.Request, u *user, g *grant) {
-	if !g.has(readScopes...) {
+func (s *Server) handleList(w http.ResponseWriter, r *http.Request, u *user, g *oauthfake.Grant) {
+	if !g.HasAny(readScopes...) {
 		insufficientScope(w)
 		return
 	}
 	q := r.URL.Query()
-	if q.Get("q") != "" && !g.has(bodyScopes...) {
+	if q.Get("q") != "" && !g.HasAny(bodyScopes...) {
 		writeError(w, http.StatusForbidden, "global", "forbidden", "Metadata scope does not support 'q' parameter",
 			"Metadata scope does not support 'q' parameter", "PERMISSION_DENIED")
 		return
@@ -244,8 +246,8 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request, u *user, g *
 
 // handleHistory serves users.history.list: messageAdded records after
 // startHistoryId in ascending order, 404 for expired or invalid ids.
-func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request, u *user, g *grant) {
-	if !g.has(readScopes...) {
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request, u *user, g *oauthfake.Grant) {
+	if !g.HasAny(readScopes...) {
 		insufficientScope(w)
 		return
 	}
@@ -291,8 +293,8 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request, u *user, 
 }
 
 // handleProfile serves users.getProfile (refused under gmail.send alone).
-func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, u *user, g *grant) {
-	if !g.has(profScopes...) {
+func (s *Server) handleProfile(w http.ResponseWriter, r *http.Request, u *user, g *oauthfake.Grant) {
+	if !g.HasAny(profScopes...) {
 		insufficientScope(w)
 		return
 	}

@@ -13,7 +13,6 @@ import (
 // user is one mailbox: messages, threads (by message threadId) and history.
 type user struct {
 	email      string
-	hasRefresh bool // a refresh token was issued once (Google repeats it only with prompt=consent)
 	msgs       []*message
 	byID       map[string]*message
 	historyID  uint64
@@ -59,6 +58,7 @@ func (s *Server) userLocked(email string) *user {
 	if u == nil {
 		u = &user{email: email, byID: map[string]*message{}, historyID: 1000 + uint64(len(s.users))*100}
 		s.users[key] = u
+		s.oauth.AddUser(email)
 	}
 	return u
 }

@@ -1,17 +1,17 @@
 // Package gmailfake is an in-memory Gmail API and Google OAuth 2.0 server for
 // tests. It serves the documented paths and JSON shapes of the Gmail REST API
 // (users.messages send/get/list, users.history.list, users.getProfile) and of
-// Google's authorization and token endpoints on one loopback httptest server,
-// so the real client in package gmail can be pointed at it through its base
-// URLs. Error modes can be injected: throttling (429, 403 rate reasons),
-// 401, 5xx, domain policy blocks, expired history ids and revoked grants.
+// Google's authorization and token endpoints (oauthfake in Google's dialect)
+// on one loopback httptest server, so the real client in package gmail can
+// be pointed at it through its base URLs. Error modes can be injected:
+// throttling (429, 403 rate reasons), 401, 5xx, domain policy blocks, expired
+// history ids and revoked grants.
 //
 // Messages sent between users of the same fake are delivered to the
 // recipient's INBOX, so a test can play both sides of a conversation.
 package gmailfake
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -19,7 +19,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider/oauthfake"
 )
+
+const jsonContentType = "application/json; charset=UTF-8"
 
 // Options configures a Server.
 type Options struct {
@@ -33,42 +37,34 @@ type Options struct {
 type Server struct {
 	// URL is the base of both the API (GMAIL_API_BASE_URL) and the OAuth
 	// endpoints (GOOGLE_OAUTH_BASE_URL): /gmail/v1/..., /o/oauth2/v2/auth, /token.
-	URL  string
-	opts Options
-	srv  *httptest.Server
+	URL   string
+	opts  Options
+	srv   *httptest.Server
+	oauth *oauthfake.Server // Google's authorization server, and the access tokens the API accepts
 
-	mu          sync.Mutex
-	users       map[string]*user  // by lower-case address
-	access      map[string]*grant // access token → grant
-	refresh     map[string]*grant // refresh token → grant
-	codes       map[string]*code  // authorization code → pending grant
-	consentUser string            // who signs in at the authorize endpoint without login_hint
-	consent     consentBehaviour  // how the fake user answers the consent screen
-	faults      []Fault           // queued API failures, consumed in order
-	calls       map[string]int    // requests per endpoint name
-	rewriteIDs  bool              // replace client Message-IDs on send
-	seq         int               // id generator
+	mu         sync.Mutex
+	users      map[string]*user // by lower-case address
+	faults     []Fault          // queued API failures, consumed in order
+	calls      map[string]int   // requests per API endpoint name
+	rewriteIDs bool             // replace client Message-IDs on send
+	seq        int              // id generator
 }
 
 // New starts a fake on 127.0.0.1.
 func New(opts Options) *Server {
-	opts.ClientID = cmp.Or(opts.ClientID, "test-client")
-	opts.ClientSecret = cmp.Or(opts.ClientSecret, "test-secret")
-	opts.TokenTTL = cmp.Or(opts.TokenTTL, time.Hour)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	s := &Server{
-		opts:    opts,
-		users:   map[string]*user{},
-		access:  map[string]*grant{},
-		refresh: map[string]*grant{},
-		codes:   map[string]*code{},
-		calls:   map[string]int{},
+		opts: opts,
+		oauth: oauthfake.New(oauthfake.Options{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
+			TokenTTL: opts.TokenTTL, Now: opts.Now}, google),
+		users: map[string]*user{},
+		calls: map[string]int{},
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /o/oauth2/v2/auth", s.handleAuthorize)
-	mux.HandleFunc("POST /token", s.handleToken)
+	mux.HandleFunc("GET /o/oauth2/v2/auth", s.oauth.HandleAuthorize)
+	mux.HandleFunc("POST /token", s.oauth.HandleToken)
 	mux.HandleFunc("POST /gmail/v1/users/{user}/messages/send", s.api("send", s.handleSend))
 	mux.HandleFunc("GET /gmail/v1/users/{user}/messages/{id}", s.api("get", s.handleGet))
 	mux.HandleFunc("GET /gmail/v1/users/{user}/messages", s.api("list", s.handleList))
@@ -90,7 +86,7 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 func (s *Server) Calls(endpoint string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.calls[endpoint]
+	return s.calls[endpoint] + s.oauth.Calls(endpoint)
 }
 
 // RewriteMessageIDs makes send replace the client's Message-ID with one of
@@ -102,7 +98,7 @@ func (s *Server) RewriteMessageIDs(on bool) {
 }
 
 // apiHandler serves one authenticated API call for u with the grant's scopes.
-type apiHandler func(w http.ResponseWriter, r *http.Request, u *user, g *grant)
+type apiHandler func(w http.ResponseWriter, r *http.Request, u *user, g *oauthfake.Grant)
 
 // api wraps an endpoint: count, inject faults, authenticate, resolve userId.
 func (s *Server) api(name string, h apiHandler) http.HandlerFunc {
@@ -114,32 +110,21 @@ func (s *Server) api(name string, h apiHandler) http.HandlerFunc {
 			writeFault(w, f)
 			return
 		}
-		g := s.authenticate(r)
+		g := s.oauth.Authenticate(r)
 		if g == nil {
 			writeError(w, http.StatusUnauthorized, "global", "authError", "Invalid Credentials",
 				"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.", "UNAUTHENTICATED")
 			return
 		}
+		u := s.users[strings.ToLower(g.Email())]
 		uid := r.PathValue("user")
-		if uid != "me" && !strings.EqualFold(uid, g.user.email) {
-			writeError(w, http.StatusForbidden, "global", "forbidden", "Delegation denied for "+g.user.email,
-				"Delegation denied for "+g.user.email, "PERMISSION_DENIED")
+		if uid != "me" && !strings.EqualFold(uid, u.email) {
+			writeError(w, http.StatusForbidden, "global", "forbidden", "Delegation denied for "+u.email,
+				"Delegation denied for "+u.email, "PERMISSION_DENIED")
 			return
 		}
-		h(w, r, g.user, g)
+		h(w, r, u, g)
 	}
-}
-
-func (s *Server) authenticate(r *http.Request) *grant {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
-		return nil
-	}
-	g := s.access[tok]
-	if g == nil || g.revoked || !s.opts.Now().Before(g.accessExpiry[tok]) {
-		return nil
-	}
-	return g
 }
 
 // writeError writes Google's JSON error envelope.
@@ -154,7 +139,7 @@ func writeError(w http.ResponseWriter, status int, domain, reason, itemMsg, msg,
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.Header().Set("Content-Type", jsonContentType)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }

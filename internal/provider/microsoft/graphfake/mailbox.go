@@ -67,6 +67,7 @@ func (s *Server) userLocked(email string) *user {
 		name, _, _ := strings.Cut(email, "@")
 		u = &user{email: email, name: name}
 		s.users[key] = u
+		s.oauth.AddUser(email)
 	}
 	return u
 }

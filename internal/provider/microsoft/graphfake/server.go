@@ -1,8 +1,8 @@
 // Package graphfake is an in-memory Microsoft Graph mail API and Microsoft
-// identity platform (v2.0 authorize and token endpoints) for tests. It
-// serves the documented paths and JSON shapes: /me, sendMail (JSON and
-// base64 MIME), createReply and send, sent items filtered by
-// internetMessageId, inbox delta queries with nextLink/deltaLink, raw MIME
+// identity platform (v2.0 authorize and token endpoints, oauthfake in its
+// dialect) for tests. It serves the documented paths and JSON shapes: /me,
+// sendMail (JSON and base64 MIME), createReply and send, sent items filtered
+// by internetMessageId, inbox delta queries with nextLink/deltaLink, raw MIME
 // through $value; and the documented failures: 429 with Retry-After, more
 // than four concurrent requests per mailbox answered 429, 410
 // SyncStateNotFound for expired delta tokens, 401 for expired access tokens,
@@ -21,7 +21,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider/oauthfake"
 )
+
+const jsonContentType = "application/json; odata.metadata=minimal"
 
 // Options configures a Server.
 type Options struct {
@@ -39,41 +43,36 @@ type Options struct {
 type Server struct {
 	// URL serves both the Graph API (GRAPH_API_BASE_URL: /v1.0/...) and the
 	// login endpoints (MICROSOFT_LOGIN_BASE_URL: /{tenant}/oauth2/v2.0/...).
-	URL  string
-	opts Options
-	srv  *httptest.Server
+	URL   string
+	opts  Options
+	srv   *httptest.Server
+	oauth *oauthfake.Server // the identity platform, and the access tokens the API accepts
 
-	mu          sync.Mutex
-	users       map[string]*user
-	access      map[string]*grant
-	refresh     map[string]*grant
-	codes       map[string]*code
-	consentUser string
-	denyConsent bool
-	faults      []Fault
-	calls       map[string]int
-	throttled   int            // requests refused for concurrency
-	inflight    map[string]int // per mailbox
-	deltas      map[string]*deltaState
-	rewriteIDs  bool
-	hideSent    int // next sent messages stay invisible for this many sent-items queries
-	seq         int
+	mu         sync.Mutex
+	users      map[string]*user
+	faults     []Fault
+	calls      map[string]int
+	throttled  int            // requests refused for concurrency
+	inflight   map[string]int // per mailbox
+	deltas     map[string]*deltaState
+	rewriteIDs bool
+	hideSent   int // next sent messages stay invisible for this many sent-items queries
+	seq        int
 }
 
 // New starts a fake on 127.0.0.1.
 func New(opts Options) *Server {
-	opts.ClientID = cmp.Or(opts.ClientID, "test-client")
-	opts.ClientSecret = cmp.Or(opts.ClientSecret, "test-secret")
-	opts.TokenTTL = cmp.Or(opts.TokenTTL, time.Hour)
 	opts.MaxConcurrent = cmp.Or(opts.MaxConcurrent, 4)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, users: map[string]*user{}, access: map[string]*grant{}, refresh: map[string]*grant{},
-		codes: map[string]*code{}, calls: map[string]int{}, inflight: map[string]int{}, deltas: map[string]*deltaState{}}
+	s := &Server{opts: opts, users: map[string]*user{}, calls: map[string]int{}, inflight: map[string]int{},
+		deltas: map[string]*deltaState{}}
+	s.oauth = oauthfake.New(oauthfake.Options{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
+		TokenTTL: opts.TokenTTL, Now: opts.Now}, identityPlatform)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.handleAuthorize)
-	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.handleToken)
+	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.oauth.HandleAuthorize)
+	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.oauth.HandleToken)
 	mux.HandleFunc("GET /v1.0/me", s.api("me", s.handleMe))
 	mux.HandleFunc("POST /v1.0/me/sendMail", s.api("sendMail", s.handleSendMail))
 	mux.HandleFunc("GET /v1.0/me/mailFolders/{folder}/messages", s.api("list", s.handleList))
@@ -99,7 +98,7 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 func (s *Server) Calls(endpoint string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.calls[endpoint]
+	return s.calls[endpoint] + s.oauth.Calls(endpoint)
 }
 
 // Throttled returns how many requests were refused for exceeding
@@ -139,14 +138,15 @@ func (s *Server) api(name string, h apiHandler) http.HandlerFunc {
 			writeFault(w, f)
 			return
 		}
-		g := s.authenticate(r)
+		g := s.oauth.Authenticate(r)
 		if g == nil {
 			s.mu.Unlock()
 			w.Header().Set("WWW-Authenticate", `Bearer realm="", error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.")
 			return
 		}
-		key := g.user.email
+		u := s.users[strings.ToLower(g.Email())]
+		key := u.email
 		if s.inflight[key] >= s.opts.MaxConcurrent {
 			s.throttled++
 			s.mu.Unlock()
@@ -166,20 +166,8 @@ func (s *Server) api(name string, h apiHandler) http.HandlerFunc {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		h(w, r, g.user)
+		h(w, r, u)
 	}
-}
-
-func (s *Server) authenticate(r *http.Request) *grant {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
-		return nil
-	}
-	g := s.access[tok]
-	if g == nil || g.revoked || !s.opts.Now().Before(g.accessExpiry[tok]) {
-		return nil
-	}
-	return g
 }
 
 // writeError writes Graph's JSON error envelope.
@@ -189,7 +177,7 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; odata.metadata=minimal")
+	w.Header().Set("Content-Type", jsonContentType)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
