@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/oauthfake"
 )
 
@@ -100,7 +101,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request, u *user, g *
 		}
 	}
 	if h.Get("Message-Id") == "" || s.rewriteIDs {
-		raw = setMessageID(raw, "<fake."+s.nextID()+"@mail.gmail.com>")
+		raw = mailfake.SetHeader(raw, "Message-ID", "<fake."+s.nextID()+"@mail.gmail.com>")
 		if h, err = parseHeader(raw); err != nil {
 			invalidArgument(w, "Invalid RFC822 message")
 			return
@@ -117,7 +118,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request, u *user, g *
 	m := s.addLocked(u, raw, h, labels, threadID, now)
 	delivered := map[*user]bool{u: true}
 	for _, a := range rcpts {
-		if rcpt := s.users[strings.ToLower(a.Address)]; rcpt != nil && !delivered[rcpt] {
+		if rcpt := s.users.Get(a.Address); rcpt != nil && !delivered[rcpt] {
 			delivered[rcpt] = true
 			s.addLocked(rcpt, raw, h, []string{"INBOX", "UNREAD"}, rcpt.threadFor(h), now)
 		}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
 
 // user is one mailbox: messages, threads (by message threadId) and history.
@@ -53,14 +55,10 @@ func (s *Server) AddUser(email string) {
 }
 
 func (s *Server) userLocked(email string) *user {
-	key := strings.ToLower(email)
-	u := s.users[key]
-	if u == nil {
-		u = &user{email: email, byID: map[string]*message{}, historyID: 1000 + uint64(len(s.users))*100}
-		s.users[key] = u
+	return s.users.Add(email, func() *user {
 		s.oauth.AddUser(email)
-	}
-	return u
+		return &user{email: email, byID: map[string]*message{}, historyID: 1000 + uint64(len(s.users))*100}
+	})
 }
 
 // Deliver puts an inbound message into email's INBOX now, threading it with
@@ -73,7 +71,7 @@ func (s *Server) Deliver(email string, raw []byte) (Message, error) {
 func (s *Server) DeliverAt(email string, raw []byte, at time.Time) (Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[strings.ToLower(email)]
+	u := s.users.Get(email)
 	if u == nil {
 		return Message{}, fmt.Errorf("gmailfake: no user %s", email)
 	}
@@ -93,7 +91,7 @@ func (s *Server) DeliverAt(email string, raw []byte, at time.Time) (Message, err
 func (s *Server) Messages(email, label string) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[strings.ToLower(email)]
+	u := s.users.Get(email)
 	if u == nil {
 		return nil
 	}
@@ -110,7 +108,7 @@ func (s *Server) Messages(email, label string) []Message {
 func (s *Server) HistoryID(email string) uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u := s.users[strings.ToLower(email)]; u != nil {
+	if u := s.users.Get(email); u != nil {
 		return u.historyID
 	}
 	return 0
@@ -121,7 +119,7 @@ func (s *Server) HistoryID(email string) uint64 {
 func (s *Server) ExpireHistory(email string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u := s.users[strings.ToLower(email)]; u != nil {
+	if u := s.users.Get(email); u != nil {
 		u.bumpHistory()
 		u.minHistory = u.historyID
 	}
@@ -150,7 +148,7 @@ func (s *Server) addLocked(u *user, raw []byte, h mail.Header, labels []string, 
 // threadFor finds the thread of a message this header replies to, following
 // Gmail's rule that the subject must match too. "" = new thread.
 func (u *user) threadFor(h mail.Header) string {
-	refs := msgIDs(h.Get("In-Reply-To") + " " + h.Get("References"))
+	refs := mailfake.References(h)
 	if len(refs) == 0 {
 		return ""
 	}
@@ -177,39 +175,8 @@ func parseHeader(raw []byte) (mail.Header, error) {
 	return msg.Header, nil
 }
 
-var msgIDRe = regexp.MustCompile(`<[^<>\s]+>`)
-
-func msgIDs(s string) []string { return msgIDRe.FindAllString(s, -1) }
-
 var subjectPrefix = regexp.MustCompile(`(?i)^\s*((re|fwd?|aw|sv|tr)\s*:\s*)+`)
 
 func normSubject(s string) string {
 	return strings.ToLower(strings.TrimSpace(subjectPrefix.ReplaceAllString(s, "")))
-}
-
-// setMessageID returns raw with its Message-ID header set to id (replacing
-// an existing one, or prepended).
-func setMessageID(raw []byte, id string) []byte {
-	end := bytes.Index(raw, []byte("\r\n\r\n"))
-	if end < 0 {
-		end = len(raw)
-	} else {
-		end += 2 // keep the last header line's CRLF with the header
-	}
-	lines := strings.SplitAfter(string(raw[:end]), "\r\n")
-	var b strings.Builder
-	b.WriteString("Message-ID: " + id + "\r\n")
-	skipping := false
-	for _, l := range lines {
-		if skipping && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
-			continue
-		}
-		skipping = false
-		if name, _, ok := strings.Cut(l, ":"); ok && strings.EqualFold(strings.TrimSpace(name), "Message-ID") {
-			skipping = true
-			continue
-		}
-		b.WriteString(l)
-	}
-	return append([]byte(b.String()), raw[end:]...)
 }

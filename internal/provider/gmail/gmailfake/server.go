@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/oauthfake"
 )
 
@@ -43,11 +44,10 @@ type Server struct {
 	oauth *oauthfake.Server // Google's authorization server, and the access tokens the API accepts
 
 	mu         sync.Mutex
-	users      map[string]*user // by lower-case address
-	faults     []Fault          // queued API failures, consumed in order
-	calls      map[string]int   // requests per API endpoint name
-	rewriteIDs bool             // replace client Message-IDs on send
-	seq        int              // id generator
+	users      mailfake.Mailboxes[user]
+	endpoints  mailfake.Endpoints[Fault] // requests per API endpoint name, and queued failures
+	rewriteIDs bool                      // replace client Message-IDs on send
+	seq        int                       // id generator
 }
 
 // New starts a fake on 127.0.0.1.
@@ -59,8 +59,7 @@ func New(opts Options) *Server {
 		opts: opts,
 		oauth: oauthfake.New(oauthfake.Options{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
 			TokenTTL: opts.TokenTTL, Now: opts.Now}, google),
-		users: map[string]*user{},
-		calls: map[string]int{},
+		users: mailfake.Mailboxes[user]{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /o/oauth2/v2/auth", s.oauth.HandleAuthorize)
@@ -86,7 +85,7 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 func (s *Server) Calls(endpoint string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.calls[endpoint] + s.oauth.Calls(endpoint)
+	return s.endpoints.Calls(endpoint) + s.oauth.Calls(endpoint)
 }
 
 // RewriteMessageIDs makes send replace the client's Message-ID with one of
@@ -105,8 +104,7 @@ func (s *Server) api(name string, h apiHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.calls[name]++
-		if f, ok := s.takeFault(name); ok {
+		if f, ok := s.endpoints.Call(name); ok {
 			writeFault(w, f)
 			return
 		}
@@ -116,7 +114,7 @@ func (s *Server) api(name string, h apiHandler) http.HandlerFunc {
 				"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.", "UNAUTHENTICATED")
 			return
 		}
-		u := s.users[strings.ToLower(g.Email())]
+		u := s.users.Get(g.Email())
 		uid := r.PathValue("user")
 		if uid != "me" && !strings.EqualFold(uid, u.email) {
 			writeError(w, http.StatusForbidden, "global", "forbidden", "Delegation denied for "+u.email,

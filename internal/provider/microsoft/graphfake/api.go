@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
 
 func notFound(w http.ResponseWriter) {
@@ -78,7 +80,7 @@ func (s *Server) handleSendMail(w http.ResponseWriter, r *http.Request, u *user)
 		return
 	}
 	if h.Get("Message-Id") == "" || s.rewriteIDs {
-		raw = setHeader(raw, "Message-ID", fmt.Sprintf("<fake-%d@fake.prod.outlook.com>", s.seq+1))
+		raw = mailfake.SetHeader(raw, "Message-ID", fmt.Sprintf("<fake-%d@fake.prod.outlook.com>", s.seq+1))
 		s.seq++
 		h, _ = parseHeader(raw)
 	}

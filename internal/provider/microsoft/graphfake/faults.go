@@ -2,8 +2,9 @@ package graphfake
 
 import (
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
 
 // Fault is an error the fake returns instead of serving a call.
@@ -41,24 +42,10 @@ func (f Fault) On(endpoint string) Fault {
 func (s *Server) FailNext(n int, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for range n {
-		s.faults = append(s.faults, f)
-	}
-}
-
-func (s *Server) takeFault(endpoint string) (Fault, bool) {
-	for i, f := range s.faults {
-		if f.Endpoint == "" || f.Endpoint == endpoint {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			return f, true
-		}
-	}
-	return Fault{}, false
+	s.endpoints.FailNext(n, f.Endpoint, f)
 }
 
 func writeFault(w http.ResponseWriter, f Fault) {
-	if f.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(f.RetryAfter/time.Second)))
-	}
+	mailfake.SetRetryAfter(w.Header(), f.RetryAfter)
 	writeError(w, f.Status, f.Code, f.Message)
 }

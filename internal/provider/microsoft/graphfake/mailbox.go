@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"net/mail"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
 
 // Well-known folder names the fake keeps.
@@ -61,15 +62,11 @@ func (s *Server) AddUser(email string) {
 }
 
 func (s *Server) userLocked(email string) *user {
-	key := strings.ToLower(email)
-	u := s.users[key]
-	if u == nil {
-		name, _, _ := strings.Cut(email, "@")
-		u = &user{email: email, name: name}
-		s.users[key] = u
+	return s.users.Add(email, func() *user {
 		s.oauth.AddUser(email)
-	}
-	return u
+		name, _, _ := strings.Cut(email, "@")
+		return &user{email: email, name: name}
+	})
 }
 
 // Deliver stores an inbound MIME message in email's inbox now.
@@ -81,7 +78,7 @@ func (s *Server) Deliver(email string, raw []byte) (Message, error) {
 func (s *Server) DeliverAt(email string, raw []byte, at time.Time) (Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[strings.ToLower(email)]
+	u := s.users.Get(email)
 	if u == nil {
 		return Message{}, fmt.Errorf("graphfake: no user %s", email)
 	}
@@ -99,7 +96,7 @@ func (s *Server) DeliverAt(email string, raw []byte, at time.Time) (Message, err
 func (s *Server) Delete(email, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if u := s.users[strings.ToLower(email)]; u != nil {
+	if u := s.users.Get(email); u != nil {
 		if m := u.byID(id); m != nil && !m.deleted {
 			m.deleted = true
 			u.seq++
@@ -112,7 +109,7 @@ func (s *Server) Delete(email, id string) {
 func (s *Server) Messages(email, folder string) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := s.users[strings.ToLower(email)]
+	u := s.users.Get(email)
 	if u == nil {
 		return nil
 	}
@@ -142,7 +139,7 @@ func (s *Server) deliverLocked(from *user, raw []byte, h mail.Header, at time.Ti
 	for _, field := range []string{"To", "Cc", "Bcc"} {
 		list, _ := h.AddressList(field)
 		for _, a := range list {
-			if rcpt := s.users[strings.ToLower(a.Address)]; rcpt != nil && rcpt != from {
+			if rcpt := s.users.Get(a.Address); rcpt != nil && rcpt != from {
 				s.storeLocked(rcpt, Inbox, raw, h, at)
 			}
 		}
@@ -152,7 +149,7 @@ func (s *Server) deliverLocked(from *user, raw []byte, h mail.Header, at time.Ti
 // conversationFor approximates Exchange: a message replying to a stored one
 // joins its conversation.
 func (u *user) conversationFor(h mail.Header) string {
-	refs := msgIDRe.FindAllString(h.Get("In-Reply-To")+" "+h.Get("References"), -1)
+	refs := mailfake.References(h)
 	for i := len(u.msgs) - 1; i >= 0; i-- {
 		if slices.Contains(refs, u.msgs[i].header.Get("Message-Id")) {
 			return u.msgs[i].conversationID
@@ -224,36 +221,8 @@ func parseHeader(raw []byte) (mail.Header, error) {
 	return msg.Header, nil
 }
 
-var msgIDRe = regexp.MustCompile(`<[^<>\s]+>`)
-
 func preview(raw []byte) string {
 	_, body, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
 	p := strings.Join(strings.Fields(string(body)), " ")
 	return p[:min(len(p), 255)]
-}
-
-// setHeader returns raw with header name set to value (replacing existing
-// occurrences, or prepended).
-func setHeader(raw []byte, name, value string) []byte {
-	end := bytes.Index(raw, []byte("\r\n\r\n"))
-	if end < 0 {
-		end = len(raw)
-	} else {
-		end += 2
-	}
-	var b strings.Builder
-	b.WriteString(name + ": " + value + "\r\n")
-	skipping := false
-	for _, l := range strings.SplitAfter(string(raw[:end]), "\r\n") {
-		if skipping && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
-			continue
-		}
-		skipping = false
-		if n, _, ok := strings.Cut(l, ":"); ok && strings.EqualFold(strings.TrimSpace(n), name) {
-			skipping = true
-			continue
-		}
-		b.WriteString(l)
-	}
-	return append([]byte(b.String()), raw[end:]...)
 }

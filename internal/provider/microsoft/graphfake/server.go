@@ -18,10 +18,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/oauthfake"
 )
 
@@ -49,11 +49,10 @@ type Server struct {
 	oauth *oauthfake.Server // the identity platform, and the access tokens the API accepts
 
 	mu         sync.Mutex
-	users      map[string]*user
-	faults     []Fault
-	calls      map[string]int
-	throttled  int            // requests refused for concurrency
-	inflight   map[string]int // per mailbox
+	users      mailfake.Mailboxes[user]
+	endpoints  mailfake.Endpoints[Fault] // requests per API endpoint name, and queued failures
+	throttled  int                       // requests refused for concurrency
+	inflight   map[string]int            // per mailbox
 	deltas     map[string]*deltaState
 	rewriteIDs bool
 	hideSent   int // next sent messages stay invisible for this many sent-items queries
@@ -66,8 +65,7 @@ func New(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, users: map[string]*user{}, calls: map[string]int{}, inflight: map[string]int{},
-		deltas: map[string]*deltaState{}}
+	s := &Server{opts: opts, users: mailfake.Mailboxes[user]{}, inflight: map[string]int{}, deltas: map[string]*deltaState{}}
 	s.oauth = oauthfake.New(oauthfake.Options{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret,
 		TokenTTL: opts.TokenTTL, Now: opts.Now}, identityPlatform)
 	mux := http.NewServeMux()
@@ -98,7 +96,7 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 func (s *Server) Calls(endpoint string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.calls[endpoint] + s.oauth.Calls(endpoint)
+	return s.endpoints.Calls(endpoint) + s.oauth.Calls(endpoint)
 }
 
 // Throttled returns how many requests were refused for exceeding
@@ -132,8 +130,7 @@ type apiHandler func(w http.ResponseWriter, r *http.Request, u *user)
 func (s *Server) api(name string, h apiHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		s.calls[name]++
-		if f, ok := s.takeFault(name); ok {
+		if f, ok := s.endpoints.Call(name); ok {
 			s.mu.Unlock()
 			writeFault(w, f)
 			return
@@ -145,7 +142,7 @@ func (s *Server) api(name string, h apiHandler) http.HandlerFunc {
 			writeError(w, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.")
 			return
 		}
-		u := s.users[strings.ToLower(g.Email())]
+		u := s.users.Get(g.Email())
 		key := u.email
 		if s.inflight[key] >= s.opts.MaxConcurrent {
 			s.throttled++

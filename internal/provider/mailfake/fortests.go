@@ -1,0 +1,43 @@
+package mailfake
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Clock is a settable time for a test to share between a fake (its
+// Options.Now) and the client under test. It is safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock reading now until moved.
+func NewClock(now time.Time) *Clock { return &Clock{now: now} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Add moves the clock by d.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// RawMessage builds a minimal CRLF text message for tests, threaded under
+// inReplyTo (In-Reply-To and References) unless it is "". Its Date is fixed
+// (Mon, 04 May 2026 10:00:00 +0000).
+func RawMessage(from, to, subject, msgID, inReplyTo, body string) []byte {
+	s := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: %s\r\nDate: Mon, 04 May 2026 10:00:00 +0000\r\n", from, to, subject, msgID)
+	if inReplyTo != "" {
+		s += "In-Reply-To: " + inReplyTo + "\r\nReferences: " + inReplyTo + "\r\n"
+	}
+	s += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n"
+	return []byte(s)
+}
