@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/provider/gmail"
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
 
 // BenchmarkFetch syncs 1,000 new inbox messages through history pages of
@@ -16,7 +17,7 @@ func BenchmarkFetch(b *testing.B) {
 	start := strconv.FormatUint(e.fake.HistoryID(me), 10)
 	for i := range 1000 {
 		subj := "m" + strconv.Itoa(i)
-		if _, err := e.fake.DeliverAt(me, rawMessage(lead, me, subj, "<"+subj+"@x.test>", "", "a reply body of a few words"), e.clock.Now().Add(time.Duration(i)*time.Second)); err != nil {
+		if _, err := e.fake.DeliverAt(me, mailfake.RawMessage(lead, me, subj, "<"+subj+"@x.test>", "", "a reply body of a few words"), e.clock.Now().Add(time.Duration(i)*time.Second)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -42,8 +42,8 @@ func TestSendErrorClassification(t *testing.T) {
 			if got := e.fake.Calls("send"); got != tt.sendCalls {
 				t.Errorf("send calls = %d, want %d", got, tt.sendCalls)
 			}
-			if tt.n < 5 && tt.kind == 0 && len(*e.waits) != tt.n {
-				t.Errorf("backoff waits = %v, want %d", *e.waits, tt.n)
+			if tt.n < 5 && tt.kind == 0 && len(e.rec.Waits()) != tt.n {
+				t.Errorf("backoff waits = %v, want %d", e.rec.Waits(), tt.n)
 			}
 		})
 	}
@@ -72,8 +72,8 @@ func TestRetryAfterHeaderHonoured(t *testing.T) {
 	if _, _, err := e.client.FindSent(context.Background(), "<x@y>"); err != nil {
 		t.Fatal(err)
 	}
-	if len(*e.waits) != 1 || (*e.waits)[0] != 7*time.Second {
-		t.Errorf("waits = %v, want [7s]", *e.waits)
+	if waits := e.rec.Waits(); len(waits) != 1 || waits[0] != 7*time.Second {
+		t.Errorf("waits = %v, want [7s]", waits)
 	}
 }
 
@@ -97,8 +97,8 @@ func TestExpiredAccessTokenIsRefreshedOnce(t *testing.T) {
 	if e.fake.Calls("token") != 1 {
 		t.Errorf("token calls = %d, want 1", e.fake.Calls("token"))
 	}
-	if len(*e.saved) != 1 || (*e.saved)[0].RefreshToken == "" {
-		t.Errorf("refreshed token not saved with its refresh token: %v", *e.saved)
+	if saved := e.rec.Saved(); len(saved) != 1 || saved[0].RefreshToken == "" {
+		t.Errorf("refreshed token not saved with its refresh token: %v", saved)
 	}
 	if got := len(e.fake.Messages(me, "SENT")); got != 1 {
 		t.Errorf("sent %d messages, want 1", got)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail"
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
 
 // drain calls Fetch until a page says there is no more, like the sync loop.
@@ -53,7 +54,7 @@ func subjectOf(raw []byte) string {
 
 func deliver(t *testing.T, e env, subject string, at time.Time) {
 	t.Helper()
-	if _, err := e.fake.DeliverAt(me, rawMessage(lead, me, subject, "<"+subject+"@x.test>", "", "body of "+subject), at); err != nil {
+	if _, err := e.fake.DeliverAt(me, mailfake.RawMessage(lead, me, subject, "<"+subject+"@x.test>", "", "body of "+subject), at); err != nil {
 		t.Fatal(err)
 	}
 }

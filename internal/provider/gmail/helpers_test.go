@@ -1,10 +1,7 @@
 package gmail_test
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +10,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail/gmailfake"
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
 
 const (
@@ -20,62 +18,30 @@ const (
 	lead = "lead@example.org"
 )
 
-// clock is a settable time shared by the fake and the client.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 type env struct {
 	fake   *gmailfake.Server
 	client *gmail.Client
-	clock  *clock
-	waits  *[]time.Duration // backoff sleeps requested by the client
-	saved  *[]*oauth2.Token // tokens persisted by the client
+	clock  *mailfake.Clock
+	rec    *mailfake.Recorder // the tokens the client saved, the backoff waits it asked for
 }
 
 // newEnv starts a fake with two users and a client for "me".
 func newEnv(t testing.TB, tweak ...func(*gmail.Config)) env {
 	t.Helper()
-	clk := &clock{now: time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)}
+	clk := mailfake.NewClock(time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC))
 	fake := gmailfake.New(gmailfake.Options{Now: clk.Now})
 	t.Cleanup(fake.Close)
 	fake.AddUser(me)
 	fake.AddUser(lead)
-	tok := fake.Grant(me, gmail.Scopes...)
-	var waits []time.Duration
-	var saved []*oauth2.Token
-	var mu sync.Mutex
+	rec := &mailfake.Recorder{}
 	cfg := gmail.Config{
-		BaseURL: fake.URL,
-		OAuth:   gmail.OAuthConfig(fake.URL, "test-client", "test-secret", "http://app/callback"),
-		Token:   tok,
-		SaveToken: func(_ context.Context, tok *oauth2.Token) error {
-			mu.Lock()
-			saved = append(saved, tok)
-			mu.Unlock()
-			return nil
-		},
+		BaseURL:    fake.URL,
+		OAuth:      gmail.OAuthConfig(fake.URL, "test-client", "test-secret", "http://app/callback"),
+		Token:      fake.Grant(me, gmail.Scopes...),
+		SaveToken:  rec.SaveToken,
 		HTTPClient: fake.Client(),
 		Now:        clk.Now,
-		Backoff: provider.Backoff{Sleep: func(_ context.Context, d time.Duration) error {
-			mu.Lock()
-			waits = append(waits, d)
-			mu.Unlock()
-			return nil
-		}},
+		Backoff:    provider.Backoff{Sleep: rec.Sleep},
 	}
 	for _, f := range tweak {
 		f(&cfg)
@@ -85,22 +51,12 @@ func newEnv(t testing.TB, tweak ...func(*gmail.Config)) env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return env{fake: fake, client: c, clock: clk, waits: &waits, saved: &saved}
-}
-
-// rawMessage builds a minimal CRLF message.
-func rawMessage(from, to, subject, msgID, inReplyTo, body string) []byte {
-	s := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: %s\r\nDate: Mon, 04 May 2026 10:00:00 +0000\r\n", from, to, subject, msgID)
-	if inReplyTo != "" {
-		s += "In-Reply-To: " + inReplyTo + "\r\nReferences: " + inReplyTo + "\r\n"
-	}
-	s += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n"
-	return []byte(s)
+	return env{fake: fake, client: c, clock: clk, rec: rec}
 }
 
 func outgoing(subject, msgID, threadID, inReplyTo string) provider.OutgoingMessage {
 	return provider.OutgoingMessage{From: me, To: lead, MessageID: msgID, ThreadID: threadID, InReplyTo: inReplyTo,
-		Raw: rawMessage(me, lead, subject, msgID, inReplyTo, "Hello there")}
+		Raw: mailfake.RawMessage(me, lead, subject, msgID, inReplyTo, "Hello there")}
 }
 
 func wantKind(t *testing.T, err error, kind provider.ErrorKind) *provider.Error {

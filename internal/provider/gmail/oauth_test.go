@@ -2,7 +2,6 @@ package gmail_test
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"testing"
 
@@ -11,25 +10,14 @@ import (
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail/gmailfake"
+	"github.com/leadbitz/leadbitz/internal/provider/oauthfake"
 )
 
 // consent opens the consent URL as the browser would and returns the
 // callback query the fake redirected to.
 func consent(t *testing.T, authURL string) url.Values {
 	t.Helper()
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(authURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		t.Fatalf("authorize answered %d", resp.StatusCode)
-	}
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	loc := oauthfake.Authorize(t, authURL)
 	if loc.Host != "app" || loc.Path != "/callback" {
 		t.Errorf("redirected to %s", loc)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/leadbitz/leadbitz/internal/provider/gmail/gmailfake"
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
 
 func TestSendThreadsFollowUps(t *testing.T) {
@@ -84,7 +85,7 @@ func TestFindSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A message with the id we look for that was received, not sent.
-	if _, err := e.fake.Deliver(me, rawMessage(lead, me, "Hi", "<inbound@x.test>", "", "hey")); err != nil {
+	if _, err := e.fake.Deliver(me, mailfake.RawMessage(lead, me, "Hi", "<inbound@x.test>", "", "hey")); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

@@ -1,9 +1,13 @@
 package mailfake
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 // Clock is a settable time for a test to share between a fake (its
@@ -28,6 +32,46 @@ func (c *Clock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
+}
+
+// Recorder keeps what a client under test hands two of its hooks: the
+// tokens it saves (its Config.SaveToken) and the waits it asks its backoff
+// for (provider.Backoff.Sleep), which return at once. It is safe for
+// concurrent use.
+type Recorder struct {
+	mu    sync.Mutex
+	saved []*oauth2.Token
+	waits []time.Duration
+}
+
+// SaveToken records tok.
+func (r *Recorder) SaveToken(_ context.Context, tok *oauth2.Token) error {
+	r.mu.Lock()
+	r.saved = append(r.saved, tok)
+	r.mu.Unlock()
+	return nil
+}
+
+// Sleep records d and returns without waiting.
+func (r *Recorder) Sleep(_ context.Context, d time.Duration) error {
+	r.mu.Lock()
+	r.waits = append(r.waits, d)
+	r.mu.Unlock()
+	return nil
+}
+
+// Saved returns the tokens saved so far.
+func (r *Recorder) Saved() []*oauth2.Token {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.saved)
+}
+
+// Waits returns the waits asked for so far.
+func (r *Recorder) Waits() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.waits)
 }
 
 // RawMessage builds a minimal CRLF text message for tests, threaded under

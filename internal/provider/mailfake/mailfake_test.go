@@ -1,12 +1,15 @@
 package mailfake_test
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"net/mail"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
@@ -74,6 +77,25 @@ func TestReferencesAndRawMessage(t *testing.T) {
 	}
 	if !strings.HasSuffix(string(mailfake.RawMessage("a@x", "b@y", "s", "<1@x>", "", "hi")), "\r\n\r\nhi\r\n") {
 		t.Error("RawMessage does not end with the body")
+	}
+}
+
+func TestRecorder(t *testing.T) {
+	var r mailfake.Recorder
+	ctx := context.Background()
+	if err := r.SaveToken(ctx, &oauth2.Token{AccessToken: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Sleep(ctx, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	saved, waits := r.Saved(), r.Waits()
+	if len(saved) != 1 || saved[0].AccessToken != "a" || fmt.Sprint(waits) != "[1s]" {
+		t.Errorf("saved %v waits %v", saved, waits)
+	}
+	waits[0] = 0 // a copy: the record does not change
+	if r.Waits()[0] != time.Second {
+		t.Error("Waits returned the recorder's own slice")
 	}
 }
 

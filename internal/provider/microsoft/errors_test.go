@@ -38,7 +38,7 @@ func TestSendErrorClassification(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Send = %v", err)
 				}
-				if got := e.sleeps(); len(got) != tt.n || got[0] != tt.fault.RetryAfter {
+				if got := e.rec.Waits(); len(got) != tt.n || got[0] != tt.fault.RetryAfter {
 					t.Errorf("waits = %v, want %d × %v", got, tt.n, tt.fault.RetryAfter)
 				}
 			} else {
@@ -60,7 +60,7 @@ func TestReadsRetry503WithRetryAfter(t *testing.T) {
 	if _, err := e.client.Fetch(context.Background(), ""); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.sleeps(); len(got) != 1 || got[0] != 3*time.Second {
+	if got := e.rec.Waits(); len(got) != 1 || got[0] != 3*time.Second {
 		t.Errorf("waits = %v, want [3s]", got)
 	}
 }
@@ -74,10 +74,8 @@ func TestExpiredTokenRefreshedWithRotation(t *testing.T) {
 	if e.fake.Calls("token") != 1 || e.fake.Calls("me") != 2 {
 		t.Errorf("token %d me %d, want one refresh and one retried call", e.fake.Calls("token"), e.fake.Calls("me"))
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if len(*e.saved) != 1 || !strings.HasPrefix((*e.saved)[0].RefreshToken, "0.AXEA-fake-refresh-") {
-		t.Fatalf("saved = %v", *e.saved)
+	if saved := e.rec.Saved(); len(saved) != 1 || !strings.HasPrefix(saved[0].RefreshToken, "0.AXEA-fake-refresh-") {
+		t.Fatalf("saved = %v", saved)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft/graphfake"
 )
@@ -49,7 +50,7 @@ func subjects(msgs []provider.InboundMessage) string {
 
 func deliver(t testing.TB, e env, subject string, at time.Time) graphfake.Message {
 	t.Helper()
-	m, err := e.fake.DeliverAt(me, rawMessage(lead, me, subject, "<"+subject+"@x.test>", "", "body of "+subject), at)
+	m, err := e.fake.DeliverAt(me, mailfake.RawMessage(lead, me, subject, "<"+subject+"@x.test>", "", "body of "+subject), at)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package microsoft_test
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"testing"
 
@@ -11,22 +10,8 @@ import (
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft/graphfake"
+	"github.com/leadbitz/leadbitz/internal/provider/oauthfake"
 )
-
-func consent(t *testing.T, authURL string) url.Values {
-	t.Helper()
-	nf := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := nf.Get(authURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		t.Fatalf("authorize answered %d", resp.StatusCode)
-	}
-	loc, _ := url.Parse(resp.Header.Get("Location"))
-	return loc.Query()
-}
 
 func TestOAuthFlow(t *testing.T) {
 	fake := graphfake.New(graphfake.Options{})
@@ -46,7 +31,7 @@ func TestOAuthFlow(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, q.Get(k), want)
 		}
 	}
-	cb := consent(t, authURL)
+	cb := oauthfake.Authorize(t, authURL).Query()
 	if cb.Get("state") != "st" || cb.Get("code") == "" {
 		t.Fatalf("callback = %v", cb)
 	}
@@ -83,7 +68,7 @@ func TestOAuthFailures(t *testing.T) {
 				cfg.Scopes = tt.scopes
 			}
 			v := oauth2.GenerateVerifier()
-			cb := consent(t, microsoft.AuthCodeURL(cfg, "s", v, me))
+			cb := oauthfake.Authorize(t, microsoft.AuthCodeURL(cfg, "s", v, me)).Query()
 			if tt.badPKCE {
 				v = oauth2.GenerateVerifier()
 			}
@@ -101,7 +86,7 @@ func TestOAuthConsentDenied(t *testing.T) {
 	fake.AddUser(me)
 	fake.DenyConsent(true)
 	cfg := microsoft.OAuthConfig(fake.URL, "", "test-client", "test-secret", "http://app/callback")
-	cb := consent(t, microsoft.AuthCodeURL(cfg, "s", oauth2.GenerateVerifier(), ""))
+	cb := oauthfake.Authorize(t, microsoft.AuthCodeURL(cfg, "s", oauth2.GenerateVerifier(), "")).Query()
 	if cb.Get("error") != "access_denied" || cb.Get("code") != "" {
 		t.Errorf("callback = %v", cb)
 	}

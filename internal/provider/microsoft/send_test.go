@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft/graphfake"
 )
 
@@ -50,7 +51,7 @@ func TestSendWaitsForSentItem(t *testing.T) {
 	if sent.ProviderID == "" || sent.ThreadID == "" {
 		t.Errorf("sent = %+v, want ids after the copy appeared", sent)
 	}
-	if got := e.sleeps(); len(got) != 2 || got[0] != 500*time.Millisecond || got[1] != time.Second {
+	if got := e.rec.Waits(); len(got) != 2 || got[0] != 500*time.Millisecond || got[1] != time.Second {
 		t.Errorf("read-back waits = %v, want [500ms 1s]", got)
 	}
 	if e.fake.Calls("list") != 3 {
@@ -91,7 +92,7 @@ func TestFindSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.fake.Deliver(me, rawMessage(lead, me, "Hi", "<inbound@x.test>", "", "hey")); err != nil {
+	if _, err := e.fake.Deliver(me, mailfake.RawMessage(lead, me, "Hi", "<inbound@x.test>", "", "hey")); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

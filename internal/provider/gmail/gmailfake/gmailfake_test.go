@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/leadbitz/leadbitz/internal/provider/gmail/gmailfake"
+	"github.com/leadbitz/leadbitz/internal/provider/oauthfake"
 )
 
 const alice = "alice@example.com"
@@ -137,13 +138,7 @@ func TestRefreshTokenOnlyWithConsent(t *testing.T) {
 		if prompt != "" {
 			q.Set("prompt", prompt)
 		}
-		nf := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := nf.Get(s.URL + "/o/oauth2/v2/auth?" + q.Encode())
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		loc, _ := url.Parse(resp.Header.Get("Location"))
+		loc := oauthfake.Authorize(t, s.URL+"/o/oauth2/v2/auth?"+q.Encode())
 		form := url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {"http://app/cb"},
 			"client_id": {"test-client"}, "client_secret": {"test-secret"}}
 		tr, err := http.PostForm(s.URL+"/token", form)
