@@ -449,7 +449,9 @@ func (s *Server) redeemLocked(form url.Values) (*code, Refusal) {
 }
 
 // challenge derives a PKCE code challenge from verifier (RFC 7636 §4.2).
-// The authorize endpoint accepts a challenge only with a method.
+// RFC 7636 lets a challenge come without a method, meaning plain; the
+// authorize endpoint refuses that, as both fakes always did, so a stored
+// challenge has its method.
 func challenge(verifier, method string) string {
 	if method == "plain" {
 		return verifier
