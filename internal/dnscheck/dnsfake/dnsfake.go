@@ -1,0 +1,181 @@
+// Package dnsfake is a small authoritative DNS server on 127.0.0.1 (UDP)
+// for tests: it serves fixture zones of MX, TXT and CNAME records, answers
+// NXDOMAIN for names it does not hold, and can be told to stay silent, so
+// DNS checks are tested without reaching the internet.
+package dnsfake
+
+import (
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"golang.org/x/net/dns/dnsmessage"
+)
+
+// MX is one mail exchanger.
+type MX struct {
+	Pref uint16
+	Host string
+}
+
+// Records are what one name holds.
+type Records struct {
+	MX    []MX
+	TXT   []string // one entry per record; long ones are split into 255-byte strings
+	CNAME string   // when set, the name is an alias and holds nothing else
+}
+
+// Server answers queries from its zones.
+type Server struct {
+	Addr string // host:port to point a resolver at
+
+	conn    net.PacketConn
+	mu      sync.Mutex
+	zones   map[string]Records // by lower-case name without the trailing dot
+	silent  bool
+	queries atomic.Int64
+}
+
+// Start listens on a free UDP port of 127.0.0.1 until the test ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Addr: conn.LocalAddr().String(), conn: conn, zones: map[string]Records{}}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.serve()
+	}()
+	t.Cleanup(func() {
+		conn.Close()
+		<-done
+	})
+	return s
+}
+
+// Set gives name its records, replacing what it held.
+func (s *Server) Set(name string, r Records) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.zones[canonical(name)] = r
+}
+
+// Silent makes the server read queries and never answer (a dead or
+// firewalled resolver).
+func (s *Server) Silent(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.silent = on
+}
+
+// Queries is how many queries arrived so far.
+func (s *Server) Queries() int64 { return s.queries.Load() }
+
+func canonical(name string) string { return strings.ToLower(strings.TrimSuffix(name, ".")) }
+
+func (s *Server) serve() {
+	buf := make([]byte, 4096)
+	for {
+		n, from, err := s.conn.ReadFrom(buf)
+		if err != nil {
+			return
+		}
+		s.queries.Add(1)
+		s.mu.Lock()
+		silent := s.silent
+		s.mu.Unlock()
+		if silent {
+			continue
+		}
+		if resp, ok := s.answer(buf[:n]); ok {
+			_, _ = s.conn.WriteTo(resp, from)
+		}
+	}
+}
+
+func (s *Server) answer(query []byte) ([]byte, bool) {
+	var p dnsmessage.Parser
+	h, err := p.Start(query)
+	if err != nil {
+		return nil, false
+	}
+	q, err := p.Question()
+	if err != nil {
+		return nil, false
+	}
+	s.mu.Lock()
+	rec, found := s.zones[canonical(q.Name.String())]
+	s.mu.Unlock()
+
+	rh := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: true, RecursionDesired: h.RecursionDesired, RecursionAvailable: true}
+	if !found {
+		rh.RCode = dnsmessage.RCodeNameError
+	}
+	b := dnsmessage.NewBuilder(nil, rh)
+	b.EnableCompression()
+	if err := b.StartQuestions(); err != nil {
+		return nil, false
+	}
+	if err := b.Question(q); err != nil {
+		return nil, false
+	}
+	if err := b.StartAnswers(); err != nil {
+		return nil, false
+	}
+	hdr := func(t dnsmessage.Type) dnsmessage.ResourceHeader {
+		return dnsmessage.ResourceHeader{Name: q.Name, Type: t, Class: dnsmessage.ClassINET, TTL: 300}
+	}
+	var err2 error
+	switch {
+	case !found:
+	case rec.CNAME != "":
+		// An alias answers every type with itself; a recursive resolver
+		// would follow it, and so does this one when the target is here.
+		target := dnsmessage.MustNewName(canonical(rec.CNAME) + ".")
+		err2 = b.CNAMEResource(hdr(dnsmessage.TypeCNAME), dnsmessage.CNAMEResource{CNAME: target})
+		s.mu.Lock()
+		next, ok := s.zones[canonical(rec.CNAME)]
+		s.mu.Unlock()
+		if ok && q.Type == dnsmessage.TypeTXT && err2 == nil {
+			for _, txt := range next.TXT {
+				h := dnsmessage.ResourceHeader{Name: target, Type: dnsmessage.TypeTXT, Class: dnsmessage.ClassINET, TTL: 300}
+				if err2 = b.TXTResource(h, dnsmessage.TXTResource{TXT: split(txt)}); err2 != nil {
+					break
+				}
+			}
+		}
+	case q.Type == dnsmessage.TypeMX:
+		for _, mx := range rec.MX {
+			host := dnsmessage.MustNewName(canonical(mx.Host) + ".")
+			if err2 = b.MXResource(hdr(dnsmessage.TypeMX), dnsmessage.MXResource{Pref: mx.Pref, MX: host}); err2 != nil {
+				break
+			}
+		}
+	case q.Type == dnsmessage.TypeTXT:
+		for _, txt := range rec.TXT {
+			if err2 = b.TXTResource(hdr(dnsmessage.TypeTXT), dnsmessage.TXTResource{TXT: split(txt)}); err2 != nil {
+				break
+			}
+		}
+	}
+	if err2 != nil {
+		return nil, false
+	}
+	out, err := b.Finish()
+	return out, err == nil
+}
+
+// split cuts a TXT value into the 255-byte character-strings DNS carries.
+func split(s string) []string {
+	var parts []string
+	for len(s) > 255 {
+		parts = append(parts, s[:255])
+		s = s[255:]
+	}
+	return append(parts, s)
+}
