@@ -17,6 +17,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/dnscheck"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/leadimport"
@@ -72,6 +73,8 @@ type Deps struct {
 	Imports     *leadimport.Importer
 	Replies     *replies.Service
 	Assist      *assist.Service
+	// DNS checks mailboxes' sending domains; nil answers 503.
+	DNS *dnscheck.Checker
 }
 
 // API serves the JSON API.

@@ -76,6 +76,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPatch, Path: "/api/inboxes/{id}", Access: Workspace, Summary: "Change a mailbox's limits, signature or status (active|paused)", handle: a.patchInbox},
 		{Method: http.MethodDelete, Path: "/api/inboxes/{id}", Access: Workspace, Summary: "Delete a mailbox; its leads move to the campaigns' other mailboxes or wait", handle: a.deleteInbox},
 		{Method: http.MethodGet, Path: "/api/inboxes/{id}/sandbox/messages", Access: Workspace, Summary: "Sandbox only: what it has sent, newest first (?folder=inbox for received)", handle: a.listSandboxMessages},
+		{Method: http.MethodGet, Path: "/api/inboxes/{id}/dns", Access: Workspace, Summary: "The MX, SPF, DKIM and DMARC checks of the mailbox's domain: {domain, checkedAt, checks: [{name, status: pass|warn|fail|unknown, detail, fix}]} (cached a few minutes; ?fresh=true looks again; 409 for a sandbox mailbox)", handle: a.inboxDNS},
 		{Method: http.MethodPost, Path: "/api/inboxes/{id}/sandbox/receive", Access: Workspace, Summary: "Sandbox only: deliver a message into the mailbox", handle: a.sandboxReceive},
 
 		// Replies.

@@ -23,6 +23,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/bounceguard"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/dnscheck"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/leadimport"
 	"github.com/leadbitz/leadbitz/internal/leads"
@@ -131,14 +132,17 @@ func (a *App) init(ctx context.Context, opts Options) error {
 const apiCSP = "default-src 'none'; frame-ancestors 'none'"
 
 func (a *App) buildHandler() (http.Handler, error) {
+	// One checker for both surfaces: one cache and one bound on lookups.
+	dns := dnscheck.New(dnscheck.Options{Server: a.Config.DNSServer})
 	jsonAPI := api.New(api.Deps{
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log, Leads: a.Leads, Imports: a.Imports,
 		Metrics:   promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
 		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies}, Replies: a.Replies, Assist: a.Assist,
+		DNS: dns,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
-		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist,
+		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
 		Connect: a.Connect, Replies: a.Replies})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)

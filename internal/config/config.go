@@ -40,6 +40,10 @@ type Config struct {
 	MicrosoftLoginBaseURL string
 
 	ImportMaxBytes int64 // LEADBITZ_IMPORT_MAX_BYTES, default 50 MB
+
+	// DNSServer is the DNS server the deliverability checks ask
+	// (LEADBITZ_DNS_SERVER, host or host:port); empty is the system's resolver.
+	DNSServer string
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -74,6 +78,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		GraphAPIBaseURL:       get("GRAPH_API_BASE_URL", "https://graph.microsoft.com/v1.0"),
 		MicrosoftLoginBaseURL: get("MICROSOFT_LOGIN_BASE_URL", "https://login.microsoftonline.com"),
 		ImportMaxBytes:        50 << 20,
+		DNSServer:             get("LEADBITZ_DNS_SERVER", ""),
 	}
 	if v := getenv("LEADBITZ_IMPORT_MAX_BYTES"); v != "" {
 		if _, err := fmt.Sscan(v, &c.ImportMaxBytes); err != nil || c.ImportMaxBytes <= 0 {

@@ -21,17 +21,21 @@ func TestDefaults(t *testing.T) {
 	if c.ImportMaxBytes != 50<<20 {
 		t.Fatalf("import limit %d", c.ImportMaxBytes)
 	}
+	if c.DNSServer != "" {
+		t.Fatalf("DNS server %q, want the system's resolver", c.DNSServer)
+	}
 }
 
 func TestOverridesAndErrors(t *testing.T) {
 	c, err := FromEnv(env(map[string]string{
 		"LEADBITZ_ADDR": "0.0.0.0:9000", "LEADBITZ_BASE_URL": "https://app.example.com/",
 		"LEADBITZ_SCHEDULER": "OFF", "DATABASE_URL": "postgres://x@db/leadbitz",
+		"LEADBITZ_DNS_SERVER": " 10.0.0.2:5353 ",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.BaseURL != "https://app.example.com" || !c.SecureCookies() || c.Scheduler || c.DatabaseURL != "postgres://x@db/leadbitz" {
+	if c.BaseURL != "https://app.example.com" || !c.SecureCookies() || c.Scheduler || c.DatabaseURL != "postgres://x@db/leadbitz" || c.DNSServer != "10.0.0.2:5353" {
 		t.Fatalf("overrides: %+v", c)
 	}
 	for key, val := range map[string]string{

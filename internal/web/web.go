@@ -29,6 +29,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/dnscheck"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/leadimport"
@@ -69,6 +70,9 @@ type Deps struct {
 	// uses; nil Leads builds one on Store.
 	Leads   *leads.Service
 	Imports *leadimport.Importer
+	// DNS checks the mailboxes' sending domains (the mailbox page's DNS
+	// section, the checklist); nil builds one on Config.DNSServer.
+	DNS *dnscheck.Checker
 	// Assist is the AI service (ICP, drafts); nil hides the AI buttons.
 	Assist *assist.Service
 	Keys   *secrets.KeyRing // seals flash messages
@@ -91,6 +95,9 @@ func New(d Deps) (*Web, error) {
 	}
 	if w.Inboxes == nil && w.Store != nil {
 		w.Inboxes = inbox.New(w.Store, nil)
+	}
+	if w.DNS == nil {
+		w.DNS = dnscheck.New(dnscheck.Options{Server: w.Config.DNSServer})
 	}
 	if w.Leads == nil && w.Store != nil {
 		w.Leads = leads.New(w.Store)
