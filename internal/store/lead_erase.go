@@ -4,18 +4,19 @@ import (
 	"context"
 )
 
-// Erasure is what erasing a lead changed, for the audit log.
+// Erasure is what erasing a lead wiped, for the audit log.
 type Erasure struct {
-	JobsCanceled     int
-	CampaignsStopped int
+	HistoryDeleted int // records of where its values came from
 }
 
 // EraseLead wipes a lead's personal data (right to erasure). The row stays,
 // with status "erased" and a placeholder email, so the campaign history that
-// points at it keeps its shape; its field history is deleted, the messages of
-// its conversations and those its sequence sent are blanked, its pending sends are canceled and its
-// active campaign enrolments stopped. The address itself survives only as an
-// email_hash suppression, so a later import of the same person is kept out.
+// points at it keeps its shape; its field history is deleted and the
+// messages of its conversations and those its sequence sent are blanked. The
+// address itself survives only as an email_hash suppression, so a later
+// import of the same person is kept out. Stopping its sequences is the send
+// engine's rule, not a copy of it here: the caller stops its campaign leads
+// in the same transaction (leads.Service.Erase, with sending.StopLeads).
 // Run it in a transaction. ErrNotFound for a missing or already erased lead.
 func (s Scope) EraseLead(ctx context.Context, id string) (Erasure, error) {
 	var e Erasure
@@ -32,27 +33,16 @@ func (s Scope) EraseLead(ctx context.Context, id string) (Erasure, error) {
 		updated_at = ? WHERE id = ? AND workspace_id = ?`, "erased:"+id, LeadErased, t, id, s.ws); err != nil {
 		return e, err
 	}
-	// Its campaigns stop the way the send engine stops a lead: pending jobs
-	// canceled, the enrolment stopped (a finished one keeps its status).
-	enrolments, err := s.CampaignLeadsOfLead(ctx, id)
+	res, err := s.exec(ctx, `DELETE FROM lead_field_provenance WHERE lead_id = ? AND workspace_id = ?`, id, s.ws)
 	if err != nil {
 		return e, err
 	}
-	for _, cl := range enrolments {
-		n, err := s.CancelPendingJobs(ctx, cl.ID, "lead erased", t)
-		if err != nil {
-			return e, err
-		}
-		e.JobsCanceled += n
-		if cl.Status == CampaignLeadActive {
-			if _, err := s.StopCampaignLead(ctx, cl.ID, CampaignLeadStopped, "lead erased", t); err != nil {
-				return e, err
-			}
-			e.CampaignsStopped++
-		}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return e, err
 	}
+	e.HistoryDeleted = int(n)
 	for _, q := range []string{
-		`DELETE FROM lead_field_provenance WHERE lead_id = ? AND workspace_id = ?`,
 		`UPDATE messages SET from_addr = '', to_addr = '', subject = '', text_body = '', html_body = ''
 			WHERE conversation_id IN (SELECT id FROM conversations WHERE lead_id = ? AND workspace_id = ?)`,
 		// What the sequence sent them, which has no conversation until a reply.
