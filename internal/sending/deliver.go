@@ -271,10 +271,19 @@ func (e *Engine) record(ctx context.Context, outcomes []outcome, released []*cla
 				}
 			}
 		}
-		for _, id := range sortedKeys(done) {
-			if _, err := q.InWorkspace(done[id]).CompleteCampaignIfDone(ctx, id, now); err != nil {
+		// Campaigns in id order, one statement per run of the same
+		// workspace: a batch is usually one workspace, and the runs keep
+		// the id order the claim locks campaigns in.
+		ids := sortedKeys(done)
+		for len(ids) > 0 {
+			n := 1
+			for n < len(ids) && done[ids[n]] == done[ids[0]] {
+				n++
+			}
+			if _, err := q.InWorkspace(done[ids[0]]).CompleteCampaignsIfDone(ctx, ids[:n], now); err != nil {
 				return err
 			}
+			ids = ids[n:]
 		}
 		return nil
 	})

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -223,19 +226,40 @@ func (e *Engine) Tick(ctx context.Context) (Result, error) {
 	return res, nil
 }
 
-// stop is a lead to stop after a claim commits (StopLead takes the campaign
-// lead before its jobs, so it cannot run inside the claim, which holds jobs).
+// stop is a lead to stop after a claim commits (StopLeads takes the
+// campaign lead before its jobs, so it cannot run inside the claim, which
+// holds jobs).
 type stop struct {
 	ws, campaignLeadID, status, reason string
 }
 
+// applyStops stops a batch's leads with StopLeads, one transaction per
+// workspace, status and reason (retried on a deadlock or serialization
+// failure). A campaign lead named twice keeps its latest stop, as if the
+// stops had run one by one.
 func (e *Engine) applyStops(ctx context.Context, stops []stop) error {
+	type group struct{ ws, status, reason string }
+	latest := make(map[string]stop, len(stops))
 	for _, s := range stops {
+		latest[s.campaignLeadID] = s
+	}
+	groups := map[group][]string{}
+	for id, s := range latest {
+		g := group{s.ws, s.status, s.reason}
+		groups[g] = append(groups[g], id)
+	}
+	keys := slices.SortedFunc(maps.Keys(groups), func(a, b group) int {
+		return cmp.Or(strings.Compare(a.ws, b.ws), strings.Compare(a.status, b.status), strings.Compare(a.reason, b.reason))
+	})
+	for _, g := range keys {
+		ids := groups[g]
+		slices.Sort(ids)
 		err := e.st.InTxRetry(ctx, func(tx *store.Tx) error {
-			return stopLeadAt(ctx, tx, s.ws, s.campaignLeadID, s.status, s.reason, e.clock())
+			_, err := StopLeads(ctx, tx, g.ws, ids, g.status, g.reason, e.clock())
+			return err
 		})
 		if err != nil {
-			return fmt.Errorf("stop lead: %w", err)
+			return fmt.Errorf("stop leads: %w", err)
 		}
 	}
 	return nil

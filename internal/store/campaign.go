@@ -200,32 +200,22 @@ func (s Scope) SetCampaignStatus(ctx context.Context, id, status, reason string,
 	return s.execOne(ctx, q, args...)
 }
 
-// CompleteCampaignIfDone marks an active or paused campaign completed when
-// none of its leads is still active. It reports whether it did.
-func (s Scope) CompleteCampaignIfDone(ctx context.Context, id string, at time.Time) (bool, error) {
-	res, err := s.exec(ctx, `UPDATE campaigns SET status = 'completed', status_reason = 'every lead is done',
-		completed_at = ?, updated_at = ? WHERE id = ? AND workspace_id = ? AND status IN ('active', 'paused')
-		AND EXISTS (SELECT 1 FROM campaign_leads WHERE campaign_id = ?)
-		AND NOT EXISTS (SELECT 1 FROM campaign_leads WHERE campaign_id = ? AND status = 'active')`,
-		at, at, id, s.ws, id, id)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
-// CompleteCampaignsIfDone is CompleteCampaignIfDone for many campaigns, in
-// one statement per chunk of ids. It returns how many it completed.
+// CompleteCampaignsIfDone marks active or paused campaigns completed when
+// none of their leads is still active, in one statement per chunk of ids.
+// It returns how many it completed. The campaigns it completes are locked
+// first, in id order (the inner SELECT … ORDER BY id FOR NO KEY UPDATE):
+// the order the claim locks campaigns in, whatever plan the UPDATE gets.
 func (s Scope) CompleteCampaignsIfDone(ctx context.Context, ids []string, at time.Time) (int, error) {
 	n := 0
 	err := paddedChunks(ids, func(part []string) error {
 		res, err := s.exec(ctx, `UPDATE campaigns SET status = 'completed', status_reason = 'every lead is done',
-			completed_at = ?, updated_at = ? WHERE workspace_id = ? AND id IN (`+marks(len(part))+`)
-			AND `+s.d.notIndexed("status")+` IN ('active', 'paused')
-			AND EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.campaign_id = campaigns.id)
-			AND NOT EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.campaign_id = campaigns.id AND cl.status = 'active')`,
-			append([]any{at, at, s.ws}, anys(part)...)...)
+			completed_at = ?, updated_at = ? WHERE workspace_id = ? AND `+s.d.notIndexed("status")+` IN ('active', 'paused')
+			AND id IN (SELECT c.id FROM campaigns c WHERE c.workspace_id = ? AND c.id IN (`+marks(len(part))+`)
+				AND `+s.d.notIndexed("c.status")+` IN ('active', 'paused')
+				AND EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.campaign_id = c.id)
+				AND NOT EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.campaign_id = c.id AND cl.status = 'active')
+				ORDER BY c.id`+s.d.lockRows()+`)`,
+			append([]any{at, at, s.ws, s.ws}, anys(part)...)...)
 		if err != nil {
 			return err
 		}
