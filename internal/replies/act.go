@@ -16,7 +16,7 @@ import (
 
 // effects are what a page's messages do to leads and sequences, decided
 // message by message and written together by flush, through
-// sending.StopLeads for the stops. Stops carry the order of the message
+// sending.StopRepliedLeads for the stops. Stops carry the order of the message
 // that caused them: the latest cause wins, as with sending.StopLead.
 type effects struct {
 	seq        int
@@ -229,9 +229,10 @@ func normalizeAll(addrs []string) []string {
 }
 
 // flushEffects writes the page's effects: suppressions, lead statuses,
-// out-of-office pauses, reply times and stops (sending.StopLeads, one call
-// per status and reason: jobs canceled, campaigns that have no active lead
-// left completed).
+// out-of-office pauses, stops with their reply times
+// (sending.StopRepliedLeads, one call per status and reason: jobs canceled,
+// campaigns that have no active lead left completed) and the reply times of
+// campaign leads that go on.
 func (p *pageState) flushEffects(ctx context.Context) error {
 	p.init()
 	q := p.q
@@ -262,13 +263,8 @@ func (p *pageState) flushEffects(ctx context.Context) error {
 			return err
 		}
 	}
-	// Reply times first: a stop as replied records its own time (the
-	// page's) only where none is recorded, and the message's is the one.
-	if len(p.replied) > 0 {
-		if err := q.MarkCampaignLeadsReplied(ctx, p.replied); err != nil {
-			return err
-		}
-	}
+	// A stopped campaign lead's reply time (the message's, not the page's)
+	// is written by the statement that stops it; the others' alone.
 	groups := map[[2]string][]string{}
 	for id, st := range p.stops {
 		k := [2]string{st.status, st.reason}
@@ -277,11 +273,17 @@ func (p *pageState) flushEffects(ctx context.Context) error {
 	for _, k := range slices.SortedFunc(maps.Keys(groups), compareKeys) {
 		ids := groups[k]
 		slices.Sort(ids)
-		if _, err := sending.StopLeads(ctx, p.tx, p.t.WorkspaceID, ids, k[0], k[1], p.now); err != nil {
+		if _, err := sending.StopRepliedLeads(ctx, p.tx, p.t.WorkspaceID, ids, p.replied, k[0], k[1], p.now); err != nil {
 			return err
 		}
 	}
-	return nil
+	going := map[string]time.Time{}
+	for id, at := range p.replied {
+		if _, stopped := p.stops[id]; !stopped {
+			going[id] = at
+		}
+	}
+	return q.MarkCampaignLeadsReplied(ctx, going)
 }
 
 func compareKeys(a, b [2]string) int {

@@ -10,7 +10,7 @@
 //	scheduled → claimed → sending → sent | failed
 //	    ↑  ↘ held (waits for a person: paused campaign or mailbox, no mailbox)
 //	    └──── deferred (run_at moved to the next moment every rule passes)
-//	scheduled | held | claimed → canceled (StopLead)
+//	scheduled | held | claimed → canceled (StopLeads)
 //
 // Engine.Tick repeats, in batches: claim (one transaction: lock due jobs
 // with SKIP LOCKED on Postgres, lock their mailboxes and campaigns in id
@@ -33,9 +33,12 @@
 // gets a status and reason, their jobs not yet handed to a provider are
 // canceled and campaigns left without an active lead complete, in three
 // statements in the caller's transaction. StopLead, StopLeadEverywhere and
-// RecordReply are it for one campaign lead or one lead; the reply loop calls
-// it once per status and reason for a page of messages, deciding replies
-// with ReplyStop as RecordReply does.
+// RecordReply are it for one campaign lead or one lead; the tick calls it
+// once per workspace, status and reason of a batch's stops; lead erasure
+// (internal/leads) stops the lead everywhere with it; the reply loop calls
+// StopRepliedLeads, which also writes the reply times, once per status and
+// reason for a page of messages, deciding replies with ReplyStop as
+// RecordReply does.
 //
 // Outbound messages rows carry message_id, thread_id, inbox_id, send_job_id
 // and campaign_lead_id, so a reply is matched by In-Reply-To/References

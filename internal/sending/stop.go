@@ -21,8 +21,8 @@ var stopStatuses = map[string]bool{
 }
 
 // StopLeads ends campaign leads' sequences at once, which is what stopping
-// means everywhere (the API, the Replies page, unsubscribes, the tick and the
-// reply loop): each campaign lead gets the status (replied, bounced,
+// means everywhere (the API, the Replies page, unsubscribes, erasure, the
+// tick and the reply loop): each campaign lead gets the status (replied, bounced,
 // unsubscribed, suppressed, failed, stopped or completed) and a reason a
 // person can read, its scheduled, held and claimed-but-not-yet-sent jobs are
 // canceled with the reason "lead_"+status, and a campaign whose last active
@@ -31,16 +31,27 @@ var stopStatuses = map[string]bool{
 // commit together. A status of replied also records `at` as the reply time
 // unless one is recorded already.
 //
-// It runs three statements whatever the number of ids (one set per chunk of
-// a thousand), so a page of the reply loop costs what one stop does. Ids
-// that are not campaign leads of the workspace are left alone; it returns
-// how many campaign leads it stopped.
+// It runs three statements whatever the number of ids (a set per chunk of
+// ids on SQLite, and per thousand for the jobs and campaigns), so a page of the reply
+// loop or a tick's batch costs what one stop does. It takes the campaign
+// leads in id order, then their jobs that are not sending, then the
+// campaigns it completes in id order. Ids that are not campaign leads of the
+// workspace are left alone; it returns how many campaign leads it stopped.
 //
 // A job the engine has already handed to the provider cannot be called
 // back; when its outcome is recorded the engine sees the stopped status and
 // schedules nothing after it. Stopping an already stopped lead again
 // overwrites the status: the latest cause wins.
 func StopLeads(ctx context.Context, tx *store.Tx, wsID string, campaignLeadIDs []string, status, reason string, at time.Time) (int, error) {
+	return StopRepliedLeads(ctx, tx, wsID, campaignLeadIDs, nil, status, reason, at)
+}
+
+// StopRepliedLeads is StopLeads that also records when campaign leads
+// replied (repliedAt: campaign lead id → time; an earlier recorded time is
+// kept) in the statement that stops them, instead of a second update of the
+// same rows: the reply loop, whose stops mostly follow replies. An id
+// without a time there gets `at` when status is replied, as with StopLeads.
+func StopRepliedLeads(ctx context.Context, tx *store.Tx, wsID string, campaignLeadIDs []string, repliedAt map[string]time.Time, status, reason string, at time.Time) (int, error) {
 	if !stopStatuses[status] {
 		return 0, fmt.Errorf("stop campaign leads: %q is not a stop status", status)
 	}
@@ -48,7 +59,7 @@ func StopLeads(ctx context.Context, tx *store.Tx, wsID string, campaignLeadIDs [
 		return 0, nil
 	}
 	s := tx.InWorkspace(wsID)
-	stopped, campaigns, err := s.StopCampaignLeads(ctx, campaignLeadIDs, status, reason, at)
+	stopped, campaigns, err := s.StopCampaignLeads(ctx, campaignLeadIDs, repliedAt, status, reason, at)
 	if err != nil {
 		return 0, fmt.Errorf("stop campaign leads: %w", err)
 	}

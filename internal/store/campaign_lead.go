@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
@@ -122,22 +123,6 @@ func (s Scope) SetCampaignLeadInbox(ctx context.Context, id, inboxID string) err
 	return err
 }
 
-// StopCampaignLead ends a campaign lead's sequence with a status (replied,
-// bounced, unsubscribed, suppressed, failed, stopped, completed) and a
-// reason. The latest stop wins, so a reply later classified as an
-// unsubscribe ends as unsubscribed. It reports the campaign the lead belongs
-// to. Call CancelPendingJobs in the same transaction.
-func (s Scope) StopCampaignLead(ctx context.Context, id, status, reason string, at time.Time) (campaignID string, err error) {
-	var replied any
-	if status == CampaignLeadReplied {
-		replied = at
-	}
-	err = s.queryRow(ctx, `UPDATE campaign_leads SET status = ?, status_reason = ?,
-		replied_at = COALESCE(replied_at, ?), updated_at = ? WHERE id = ? AND workspace_id = ? RETURNING campaign_id`,
-		status, reason, replied, at, id, s.ws).Scan(&campaignID)
-	return campaignID, notFound(err)
-}
-
 // MarkCampaignLeadReplied records when a lead first replied without
 // stopping the sequence (a campaign with stopOnReply off).
 func (s Scope) MarkCampaignLeadReplied(ctx context.Context, id string, at time.Time) error {
@@ -160,22 +145,36 @@ func (s Scope) CancelPendingJobs(ctx context.Context, campaignLeadID, reason str
 	return int(n), err
 }
 
-// StopCampaignLeads is StopCampaignLead for many campaign leads with one
-// status and reason, in one statement per chunk of ids: sending.StopLeads
-// runs it with CancelPendingJobsOf and CompleteCampaignsIfDone. Ids that are
-// not campaign leads of the workspace are left alone. It returns the ids it
+// StopCampaignLeads ends the sequences of campaign leads with a status
+// (replied, bounced, unsubscribed, suppressed, failed, stopped, completed)
+// and a reason; the latest stop wins, so a reply later classified as an
+// unsubscribe ends as unsubscribed. repliedAt (campaign lead id → time, may
+// be nil) records reply times in the same statement, an earlier recorded
+// time being kept; a stop as replied records `at` where neither is. It is
+// one statement (per chunk of ids on SQLite) whatever the number of ids,
+// which are taken in order. sending.StopLeads runs it with
+// CancelPendingJobsOf and CompleteCampaignsIfDone. Ids that are not
+// campaign leads of the workspace are left alone. It returns the ids it
 // stopped and the campaigns they belong to (each once).
-func (s Scope) StopCampaignLeads(ctx context.Context, ids []string, status, reason string, at time.Time) (stopped, campaignIDs []string, err error) {
+func (s Scope) StopCampaignLeads(ctx context.Context, ids []string, repliedAt map[string]time.Time, status, reason string, at time.Time) (stopped, campaignIDs []string, err error) {
 	var replied any
 	if status == CampaignLeadReplied {
 		replied = at
 	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	times := make([]*time.Time, len(ids))
+	for i, id := range ids {
+		if t, ok := repliedAt[id]; ok {
+			times[i] = &t
+		}
+	}
 	seen := map[string]bool{}
-	err = paddedChunks(ids, func(part []string) error {
-		rows, err := s.query(ctx, `UPDATE campaign_leads SET status = ?, status_reason = ?,
-			replied_at = COALESCE(replied_at, ?), updated_at = ?
-			WHERE workspace_id = ? AND id IN (`+marks(len(part))+`) RETURNING id, campaign_id`,
-			append([]any{status, reason, replied, at, s.ws}, anys(part)...)...)
+	err = s.eachIDTime(ids, times, func(src string, args []any) error {
+		all := append([]any{status, reason, replied, at}, args...)
+		rows, err := s.query(ctx, `UPDATE campaign_leads AS cl SET status = ?, status_reason = ?,
+			replied_at = COALESCE(cl.replied_at, v.at, `+s.d.timeParam()+`), updated_at = ?
+			FROM `+src+` WHERE cl.workspace_id = ? AND cl.id = v.row_id RETURNING id, campaign_id`,
+			append(all, s.ws)...)
 		if err != nil {
 			return err
 		}

@@ -235,3 +235,16 @@ func (d Dialect) unnest(alias string, cols ...string) string {
 	}
 	return "unnest(" + args.String() + ") AS " + alias + " (" + names.String() + ")"
 }
+
+// idTimes is the FROM item "v (row_id, at)" of n (id, time) pairs, for an
+// UPDATE … FROM that gives each row its own time (Scope.eachIDTime fills
+// it): on Postgres an unnest of two arrays, one statement text whatever n;
+// on SQLite n VALUES rows, renamed by a SELECT because SQLite cannot name
+// the columns of a derived table. (Not "id": RETURNING id names the updated
+// table's, and SQLite's RETURNING cannot qualify it.)
+func (d Dialect) idTimes(n int) string {
+	if d.arrayBatches() {
+		return d.unnest("v", "row_id text", "at timestamptz")
+	}
+	return "(SELECT column1 AS row_id, column2 AS at FROM (VALUES " + rowsOf("(?, ?)", n) + ")) AS v"
+}

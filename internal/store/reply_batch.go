@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -300,61 +302,70 @@ func (s Scope) InsertMessages(ctx context.Context, list []*Message) (int, error)
 // MarkCampaignLeadsReplied records when campaign leads first replied
 // (campaign lead id → time); an earlier time is kept.
 func (s Scope) MarkCampaignLeadsReplied(ctx context.Context, at map[string]time.Time) error {
-	return s.caseUpdate(ctx, `campaign_leads`, `replied_at = COALESCE(replied_at, %s)`, at, `1 = 1`)
+	ids, times := idTimesOf(at)
+	return s.eachIDTime(ids, times, func(src string, args []any) error {
+		_, err := s.exec(ctx, `UPDATE campaign_leads AS cl SET replied_at = COALESCE(cl.replied_at, v.at), updated_at = ?
+			FROM `+src+` WHERE cl.workspace_id = ? AND cl.id = v.row_id`, append(append([]any{now()}, args...), s.ws)...)
+		return err
+	})
 }
 
 // PauseCampaignLeads holds active campaign leads' next steps until a time
 // each (campaign lead id → until): PauseCampaignLeadUntil for a batch.
 func (s Scope) PauseCampaignLeads(ctx context.Context, until map[string]time.Time) error {
-	if err := s.caseUpdate(ctx, `campaign_leads`, `paused_until = %s`, until, `status = 'active'`); err != nil {
-		return err
-	}
-	ids := make([]string, 0, len(until))
-	for id := range until {
-		ids = append(ids, id)
-	}
-	return paddedChunks(ids, func(part []string) error {
-		var b strings.Builder
-		var args []any
-		b.WriteString("CASE campaign_lead_id")
-		for _, id := range part {
-			b.WriteString(" WHEN ? THEN " + s.d.timeParam())
-			args = append(args, id, until[id])
+	ids, times := idTimesOf(until)
+	return s.eachIDTime(ids, times, func(src string, args []any) error {
+		t := now()
+		if _, err := s.exec(ctx, `UPDATE campaign_leads AS cl SET paused_until = v.at, updated_at = ?
+			FROM `+src+` WHERE cl.workspace_id = ? AND cl.id = v.row_id AND cl.status = 'active'`,
+			append(append([]any{t}, args...), s.ws)...); err != nil {
+			return err
 		}
-		b.WriteString(" END")
-		x := b.String()
-		all := append(append(append(append([]any{}, args...), args...), args...), args...)
-		all = append(all, now(), s.ws)
-		all = append(all, anys(part)...)
-		_, err := s.exec(ctx, `UPDATE send_jobs SET due_at = CASE WHEN due_at < `+x+` THEN `+x+` ELSE due_at END,
-			run_at = CASE WHEN run_at < `+x+` THEN `+x+` ELSE run_at END, defer_reason = 'out_of_office', updated_at = ?
-			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`) AND `+s.d.notIndexed("status")+`
-			IN ('scheduled', 'held')`, all...)
+		_, err := s.exec(ctx, `UPDATE send_jobs AS j SET due_at = CASE WHEN j.due_at < v.at THEN v.at ELSE j.due_at END,
+			run_at = CASE WHEN j.run_at < v.at THEN v.at ELSE j.run_at END, defer_reason = 'out_of_office', updated_at = ?
+			FROM `+src+` WHERE j.workspace_id = ? AND j.campaign_lead_id = v.row_id
+			AND `+s.d.notIndexed("j.status")+` IN ('scheduled', 'held')`, append(append([]any{t}, args...), s.ws)...)
 		return err
 	})
 }
 
-// caseUpdate sets one time column of rows by id, each to its own value:
-// set is the SET clause with %s where the per-row value goes.
-func (s Scope) caseUpdate(ctx context.Context, table, set string, values map[string]time.Time, cond string) error {
-	ids := make([]string, 0, len(values))
-	for id := range values {
-		ids = append(ids, id)
+// idTimesOf lists a map's ids in order with their times, for eachIDTime.
+func idTimesOf(m map[string]time.Time) (ids []string, times []*time.Time) {
+	ids = slices.Sorted(maps.Keys(m))
+	times = make([]*time.Time, len(ids))
+	for i, id := range ids {
+		t := m[id]
+		times[i] = &t
 	}
-	return paddedChunks(ids, func(part []string) error {
-		var b strings.Builder
-		args := make([]any, 0, len(part)*3+2)
-		b.WriteString("CASE id")
-		for _, id := range part {
-			b.WriteString(" WHEN ? THEN " + s.d.timeParam())
-			args = append(args, id, values[id])
+	return ids, times
+}
+
+// eachIDTime runs an UPDATE … FROM over (id, time) pairs, each row getting
+// its own time in one statement instead of a "CASE id WHEN … THEN …" that
+// grows with, and is searched for, every row. fn gets the row source
+// "v (row_id, at)" (Dialect.idTimes) and its arguments: once on Postgres (two
+// arrays), once per chunk of valuesRows on SQLite. A nil time is NULL. Ids
+// in order make Postgres lock the rows in id order, as everywhere.
+func (s Scope) eachIDTime(ids []string, times []*time.Time, fn func(src string, args []any) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if s.d.arrayBatches() {
+		utc := make([]*time.Time, len(times))
+		for i, t := range times {
+			if t != nil {
+				u := t.UTC().Truncate(time.Microsecond)
+				utc[i] = &u
+			}
 		}
-		b.WriteString(" END")
-		args = append(args, now(), s.ws)
-		args = append(args, anys(part)...)
-		_, err := s.exec(ctx, `UPDATE `+table+` SET `+strings.Replace(set, "%s", b.String(), 1)+`, updated_at = ?
-			WHERE workspace_id = ? AND id IN (`+marks(len(part))+`) AND `+cond, args...)
-		return err
+		return fn(s.d.idTimes(len(ids)), []any{ids, utc})
+	}
+	return eachChunk(len(ids), func(lo, hi int) error {
+		args := make([]any, 0, 2*(hi-lo))
+		for i := lo; i < hi; i++ {
+			args = append(args, ids[i], times[i])
+		}
+		return fn(s.d.idTimes(hi-lo), args)
 	})
 }
 
