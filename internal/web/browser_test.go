@@ -306,7 +306,7 @@ func TestBrowserSignupAPIKeyLogoutLogin(t *testing.T) {
 	if got := b.text(".flash p"); !strings.Contains(got, "Welcome to Leadbitz!") {
 		t.Errorf("flash after sign-up: %q", got)
 	}
-	if got := b.text(".progress-count"); got != "0 of 5 done" {
+	if got := b.text(".progress-count"); got != "0 of 6 done" {
 		t.Errorf("progress on a new workspace: %q", got)
 	}
 	if got := b.text(".step-next h3"); !strings.HasPrefix(got, "Connect a mailbox") {
@@ -332,7 +332,7 @@ func TestBrowserSignupAPIKeyLogoutLogin(t *testing.T) {
 	}
 	b.screenshot("settings")
 	b.open("/")
-	if got := b.text(".progress-count"); got != "1 of 5 done" {
+	if got := b.text(".progress-count"); got != "1 of 6 done" {
 		t.Errorf("progress after adding the address: %q", got)
 	}
 	if got := b.text(".step-done h3"); !strings.HasPrefix(got, "Add your postal address") {

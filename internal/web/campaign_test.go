@@ -28,7 +28,7 @@ func TestSandboxMailboxForm(t *testing.T) {
 	if !strings.Contains(string(page.Body), "Added the sandbox mailbox ann@try.example") || !strings.Contains(string(page.Body), "Connected") {
 		t.Errorf("after adding a sandbox mailbox: %.300s", text(doc(t, page.Body)))
 	}
-	if !strings.Contains(text(doc(t, get(t, a.Client, "/", 200).Body)), "1 of 5 done") {
+	if !strings.Contains(text(doc(t, get(t, a.Client, "/", 200).Body)), "2 of 6 done") {
 		t.Error("the mailbox step did not tick")
 	}
 	r = postForm(t, a.Client, "/mailboxes/sandbox", url.Values{"email": {"ann@try.example"}, "timezone": {"UTC"}})

@@ -45,7 +45,7 @@ func TestChecklistMailboxesCampaignsAndTheAlertStrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	dash := text(doc(t, get(t, a.Client, "/", 200).Body))
-	if !strings.Contains(dash, "1 of 5 done") {
+	if !strings.Contains(dash, "2 of 6 done") {
 		t.Errorf("after a mailbox: %q", dash)
 	}
 	if err := scope.ReplaceSequence(ctx, c.ID, []store.SequenceStep{{Position: 1, Variants: []store.StepVariant{{Variant: "A", Subject: "Hi", Body: "Hello {{firstName}}"}}}}); err != nil {
@@ -55,7 +55,7 @@ func TestChecklistMailboxesCampaignsAndTheAlertStrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	dash = text(doc(t, get(t, a.Client, "/", 200).Body))
-	if !strings.Contains(dash, "3 of 5 done") {
+	if !strings.Contains(dash, "4 of 6 done") {
 		t.Errorf("after a sequence and a launch: %q", dash)
 	}
 	camp = string(get(t, a.Client, "/campaigns", 200).Body)

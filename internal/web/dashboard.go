@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -33,9 +34,25 @@ type resumeCard struct {
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	scope := w.Store.InWorkspace(v.P.WorkspaceID)
-	list, err := buildChecklist(ctx, scope, v.Workspace, onboardingSteps)
+	steps := slices.Clone(onboardingSteps)
+	dnsLink := ""
+	for i := range steps {
+		if steps[i].Title == checkDNSTitle {
+			steps[i].check = func(ctx context.Context, s store.Scope, _ store.Workspace) (done bool, err error) {
+				done, dnsLink, err = w.dnsChecked(ctx, s)
+				return done, err
+			}
+		}
+	}
+	list, err := buildChecklist(ctx, scope, v.Workspace, steps)
 	if err != nil {
 		return err
+	}
+	for i := range list.Items {
+		// A failing domain: straight to its mailbox's DNS section.
+		if it := &list.Items[i]; it.Title == checkDNSTitle && dnsLink != "" {
+			it.Link = dnsLink
+		}
 	}
 	data := dashboardData{Checklist: list}
 	campaigns, err := w.Campaigns.List(ctx, v.P.WorkspaceID, "", "", dashboardCampaigns)

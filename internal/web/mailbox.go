@@ -14,7 +14,7 @@ import (
 )
 
 // mailboxPageData is one mailbox's settings page: identity, limits,
-// pause/resume, health and the danger zone.
+// pause/resume, health, DNS checks and the danger zone.
 type mailboxPageData struct {
 	Mailbox   mailboxListRow
 	Defaults  mailboxDefaults
@@ -30,6 +30,8 @@ type mailboxPageData struct {
 	SandboxSent []inbox.SandboxMessage
 	// CanSync: the Replies service is there to read the mailbox now.
 	CanSync bool
+	// DNS are the checks of the mailbox's domain (nil for a sandbox).
+	DNS *dnsSection
 }
 
 // mailboxDefaults are the send engine's defaults for a new mailbox, shown
@@ -73,6 +75,7 @@ func (w *Web) loadMailbox(v *view, id string) (inbox.View, error) {
 			Campaigns: campaigns[mb.ID]},
 		SignaturePreview: signaturePreview(mb.Signature)}
 	data.CanSync = w.Replies != nil && mb.Status == store.InboxActive
+	data.DNS = w.mailboxDNS(ctx, mb)
 	switch mb.Provider {
 	case store.ProviderSandbox:
 		if data.SandboxSent, err = w.Inboxes.SandboxMessages(ctx, v.P.WorkspaceID, mb.ID, store.SandboxSent, "", sandboxTryRecent); err != nil {

@@ -19,11 +19,17 @@ type onboardingStep struct {
 	check  func(ctx context.Context, s store.Scope, ws store.Workspace) (bool, error)
 }
 
+// checkDNSTitle names the "Check DNS" step.
+const checkDNSTitle = "Check DNS"
+
 // onboardingSteps is the order a new workspace is set up in.
 var onboardingSteps = []onboardingStep{
 	{Title: "Connect a mailbox", Link: "/mailboxes", Action: "Connect a mailbox",
 		Text:  "The Gmail, Microsoft 365 or SMTP/IMAP account your emails go out from. A sandbox mailbox lets you try everything without sending real email.",
 		check: hasMailbox},
+	// Its check needs the DNS checker: the dashboard gives it one.
+	{Title: checkDNSTitle, Link: "/mailboxes", Action: "Check DNS",
+		Text: "Receivers look up your sending domain's MX, SPF, DKIM and DMARC records before they trust your email. Each mailbox's page shows what passes and the record to add when something fails. Sandbox mailboxes have nothing to check."},
 	{Title: "Add your postal address", Link: "/settings", Action: "Add the address",
 		Text: "Anti-spam law (CAN-SPAM) wants a physical address in every cold email. Leadbitz puts it in the footer for you.",
 		check: func(_ context.Context, _ store.Scope, ws store.Workspace) (bool, error) {

@@ -108,6 +108,7 @@ func (w *Web) Routes() []Route {
 		{post, "/mailboxes/{id}/pause", Workspace, "mailbox", w.pauseMailbox},
 		{post, "/mailboxes/{id}/resume", Workspace, "mailbox", w.resumeMailbox},
 		{post, "/mailboxes/{id}/sync", Workspace, "mailbox", w.syncMailbox},
+		{post, "/mailboxes/{id}/dns", Workspace, "mailbox", w.recheckMailboxDNS},
 		{post, "/mailboxes/{id}/sandbox/reply", Workspace, "mailbox", w.sandboxReply},
 		{get, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectMailbox},
 		{post, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectSMTPMailbox},
