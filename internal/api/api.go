@@ -75,6 +75,8 @@ type Deps struct {
 	Assist      *assist.Service
 	// DNS checks mailboxes' sending domains; nil answers 503.
 	DNS *dnscheck.Checker
+	// TestSends sends a campaign step to a person now; nil answers 503.
+	TestSends *sending.TestSender
 }
 
 // API serves the JSON API.

@@ -8,6 +8,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/sending"
 )
 
 func (a *API) createCampaign(w http.ResponseWriter, r *http.Request, p account.Principal) error {
@@ -149,5 +150,21 @@ func (a *API) explainCampaignLead(w http.ResponseWriter, r *http.Request, p acco
 		return err
 	}
 	writeJSON(w, http.StatusOK, x)
+	return nil
+}
+
+func (a *API) sendCampaignTest(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	if a.TestSends == nil {
+		return problem.New(problem.Unavailable, "test_send_unavailable", "Test sends are not available on this server.")
+	}
+	var in sending.TestInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	res, err := a.TestSends.Send(r.Context(), p, r.PathValue("id"), in, meta(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }

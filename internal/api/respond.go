@@ -36,6 +36,7 @@ var statusOf = map[problem.Kind]int{
 	problem.TooLarge:     http.StatusRequestEntityTooLarge,
 	problem.RateLimited:  http.StatusTooManyRequests,
 	problem.Unavailable:  http.StatusServiceUnavailable,
+	problem.BadGateway:   http.StatusBadGateway,
 }
 
 // writeJSON writes v with a status code.

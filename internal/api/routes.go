@@ -59,6 +59,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/launch", Access: Workspace, Summary: "Launch a draft (409 launch_blocked lists what to fix, with leads missing merge fields)", handle: a.launchCampaign},
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/pause", Access: Workspace, Summary: "Pause an active campaign", handle: a.pauseCampaign},
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/resume", Access: Workspace, Summary: "Resume a paused campaign", handle: a.resumeCampaign},
+		{Method: http.MethodPost, Path: "/api/campaigns/{id}/test", Access: Workspace, Summary: "Send one step to yourself now, rendered for a lead, from a mailbox ([Test] subject; no job, stats or lead change; rate-limited per user)", handle: a.sendCampaignTest},
 		{Method: http.MethodGet, Path: "/api/campaigns/{id}/forecast", Access: Workspace, Summary: "Planned sends per day and mailbox (?days=14)", handle: a.campaignForecast},
 		{Method: http.MethodGet, Path: "/api/campaigns/{id}/leads/{leadId}/explain", Access: Workspace, Summary: "Why this lead's next step has or has not gone out, and when it will", handle: a.explainCampaignLead},
 

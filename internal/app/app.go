@@ -139,11 +139,12 @@ func (a *App) buildHandler() (http.Handler, error) {
 		Metrics:   promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
 		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies}, Replies: a.Replies, Assist: a.Assist,
-		DNS: dns,
+		DNS:       dns,
+		TestSends: a.Sending.TestSends,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
-		Connect: a.Connect, Replies: a.Replies})
+		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}

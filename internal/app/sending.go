@@ -29,6 +29,7 @@ type Sending struct {
 	Unsubscribe *sending.Unsubscribe
 	Engine      *sending.Engine
 	Metrics     *sending.Metrics
+	TestSends   *sending.TestSender // POST /api/campaigns/{id}/test and the editor's "Send test to me"
 	scheduler   *scheduler.Scheduler
 }
 
@@ -51,6 +52,7 @@ func (a *App) initSending(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	s.TestSends = s.Engine.TestSender(a.Limiter)
 	a.Sending = s
 	return nil
 }

@@ -24,6 +24,7 @@ const (
 	TooLarge                     // input over a size limit (413)
 	RateLimited                  // too many requests (429)
 	Unavailable                  // a dependency is down (503)
+	BadGateway                   // a mail provider refused or failed a call made for the request (502)
 )
 
 // Error is a problem reported to the user. Message is a human sentence;

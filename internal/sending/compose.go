@@ -94,17 +94,28 @@ func LeadData(l store.Lead) template.Data {
 // (template.Seed of lead, step and variant). A later step with an empty
 // subject replies in the thread: "Re: " + the first step's subject.
 func (s *Sequence) Render(step int, letter string, l store.Lead, firstSubject string) (subject, body string, err error) {
+	return s.render(step, letter, l, firstSubject, nil)
+}
+
+// render is Render; with a mark function it never fails on a missing
+// value and puts mark(name) in its place instead (template.Preview), which
+// is how a test send renders for a lead that lacks a value.
+func (s *Sequence) render(step int, letter string, l store.Lead, firstSubject string, mark func(string) string) (subject, body string, err error) {
 	v, idx, ok := s.variant(step, letter)
 	if !ok {
 		return "", "", fmt.Errorf("step %d does not exist", step)
 	}
 	seed := template.Seed(l.ID, step, idx)
 	data := LeadData(l)
-	if subject, err = v.Subject.Render(data, seed); err != nil {
-		return "", "", err
-	}
-	if body, err = v.Body.Render(data, seed); err != nil {
-		return "", "", err
+	if mark != nil {
+		subject, body = v.Subject.Preview(data, seed, mark), v.Body.Preview(data, seed, mark)
+	} else {
+		if subject, err = v.Subject.Render(data, seed); err != nil {
+			return "", "", err
+		}
+		if body, err = v.Body.Render(data, seed); err != nil {
+			return "", "", err
+		}
 	}
 	subject = strings.TrimSpace(subject)
 	if subject == "" && step > 1 {
@@ -132,7 +143,16 @@ type message struct {
 	date       time.Time
 	inReplyTo  string
 	references []string // the thread's ids before this message
+	// test marks a test send: it goes to a person trying the campaign,
+	// so it carries no List-Unsubscribe (an unsubscribe from the tester
+	// would otherwise reach the reply loop) and the footer shows where
+	// each lead's own link goes.
+	test bool
 }
+
+// testUnsubscribeText stands in the footer of a test send for the link
+// each lead gets.
+const testUnsubscribeText = "(each lead gets their own unsubscribe link here)"
 
 // compose builds the RFC 5322 message with mailmsg: our Message-ID, the
 // thread headers for a follow-up, the one-click List-Unsubscribe pair, the
@@ -152,21 +172,27 @@ func compose(m message) (out provider.OutgoingMessage, text string, err error) {
 		if m.footer.address != "" {
 			b.WriteString(m.footer.address + "\n")
 		}
-		b.WriteString("Unsubscribe: " + m.unsubURL + "\n")
+		if m.test {
+			b.WriteString("Unsubscribe: " + testUnsubscribeText + "\n")
+		} else {
+			b.WriteString("Unsubscribe: " + m.unsubURL + "\n")
+		}
 		text = b.String()
 	}
 	mm := mailmsg.Outgoing{
-		MessageID:             m.messageID,
-		Date:                  m.date,
-		From:                  mail.Address{Name: m.inbox.DisplayName, Address: m.inbox.Email},
-		To:                    []mail.Address{{Name: strings.TrimSpace(m.lead.FirstName + " " + m.lead.LastName), Address: m.lead.Email}},
-		Subject:               m.subject,
-		Text:                  text,
-		ListUnsubscribeMailto: "mailto:" + m.inbox.Email + "?subject=unsubscribe",
+		MessageID: m.messageID,
+		Date:      m.date,
+		From:      mail.Address{Name: m.inbox.DisplayName, Address: m.inbox.Email},
+		To:        []mail.Address{{Name: strings.TrimSpace(m.lead.FirstName + " " + m.lead.LastName), Address: m.lead.Email}},
+		Subject:   m.subject,
+		Text:      text,
+	}
+	if !m.test {
+		mm.ListUnsubscribeMailto = "mailto:" + m.inbox.Email + "?subject=unsubscribe"
 	}
 	// RFC 8058 one-click needs https; a server on plain http (local use)
 	// offers only the mailto address, which the reply loop honours.
-	if strings.HasPrefix(m.unsubURL, "https://") {
+	if !m.test && strings.HasPrefix(m.unsubURL, "https://") {
 		mm.ListUnsubscribeURL = m.unsubURL
 	}
 	if m.inReplyTo != "" {

@@ -68,6 +68,7 @@ func (w *Web) Routes() []Route {
 		{post, "/campaigns/{id}/setup/leads/add", Workspace, "wizard_leads", w.addWizardLeads},
 		{get, "/campaigns/{id}/setup/sequence", Workspace, "wizard_sequence", w.wizardSequence},
 		{post, "/campaigns/{id}/setup/sequence", Workspace, "wizard_sequence", w.saveWizardSequence},
+		{post, "/campaigns/{id}/setup/test", Workspace, "", w.sendTestEmail},
 		{get, "/campaigns/{id}/setup/schedule", Workspace, "wizard_schedule", w.wizardSchedule},
 		{post, "/campaigns/{id}/setup/schedule", Workspace, "wizard_schedule", w.saveWizardSchedule},
 		{get, "/campaigns/{id}/setup/review", Workspace, "wizard_review", w.wizardReview},

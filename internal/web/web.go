@@ -36,6 +36,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/leads"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
+	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -75,8 +76,11 @@ type Deps struct {
 	DNS *dnscheck.Checker
 	// Assist is the AI service (ICP, drafts); nil hides the AI buttons.
 	Assist *assist.Service
-	Keys   *secrets.KeyRing // seals flash messages
-	Log    *slog.Logger
+	// TestSends sends a campaign step to the user now (the preview's
+	// "Send test to me"); nil hides the button.
+	TestSends *sending.TestSender
+	Keys      *secrets.KeyRing // seals flash messages
+	Log       *slog.Logger
 }
 
 // Web serves the browser app.

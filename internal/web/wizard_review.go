@@ -42,6 +42,7 @@ type wizardReviewData struct {
 	Leads       []store.Lead
 	PreviewLead *store.Lead
 	Preview     []previewMessage
+	TestSend    *testSendForm
 }
 
 // missingLeadsShown bounds the leads a red merge-tag row lists.
@@ -96,6 +97,9 @@ func (w *Web) loadWizardReview(v *view, p wizardPage) error {
 	} else if l != nil {
 		data.PreviewLead = l
 		data.Preview = previewSequence(previewInput(stepsOfView(seq)), *l)
+	}
+	if data.TestSend, err = w.testSendFormFor(ctx, ws, c.ID, data.PreviewLead, "review"); err != nil {
+		return err
 	}
 	v.Data = data
 	return nil

@@ -79,6 +79,7 @@ type wizardSequenceData struct {
 	Leads       []store.Lead
 	PreviewLead *store.Lead
 	Preview     []previewMessage
+	TestSend    *testSendForm
 }
 
 // fallbacks are the tag defaults the menu proposes.
@@ -133,6 +134,9 @@ func (w *Web) loadWizardSequence(v *view, p wizardPage, steps []seqStep, notice 
 	} else if l != nil {
 		data.PreviewLead = l
 		data.Preview = previewSequence(previewInput(steps), *l)
+	}
+	if data.TestSend, err = w.testSendFormFor(ctx, v.P.WorkspaceID, p.Campaign.ID, data.PreviewLead, "sequence"); err != nil {
+		return err
 	}
 	v.Data = data
 	return nil
