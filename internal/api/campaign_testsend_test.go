@@ -201,7 +201,8 @@ func TestCampaignTestSendProviderFailure(t *testing.T) {
 	cid := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "G", "timezone": "UTC",
 		"inboxIds": []string{id}}).Map(t)["id"].(string)
 	owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence", map[string]any{"steps": []map[string]any{
-		{"delayDays": 0, "subject": "Quick question", "body": "Hello {{firstName | \"there\"}}."}}})
+		{"delayDays": 0, "subject": "Quick question", "body": "Hello {{firstName | \"there\"}}.",
+			"variants": []map[string]any{{"subject": "Another idea", "body": "Hi {{firstName | \"there\"}}."}}}}})
 
 	gf.FailNext(1, gmailfake.BadRequest.On("send"))
 	r := owner.Do("POST", "/api/campaigns/"+cid+"/test", map[string]any{"step": 1})
@@ -222,5 +223,23 @@ func TestCampaignTestSendProviderFailure(t *testing.T) {
 	got := gf.Messages(owner.Email, "INBOX")
 	if len(got) != 1 || !strings.Contains(string(got[0].Raw), "[Test] Quick question") {
 		t.Fatalf("%s received %d messages", owner.Email, len(got))
+	}
+	// Variant B when asked for.
+	if r := owner.Must(200, "POST", "/api/campaigns/"+cid+"/test", map[string]any{"step": 1, "variant": "b"}).Map(t); r["subject"] != "[Test] Another idea" || r["variant"] != "B" {
+		t.Fatalf("variant B: %v", r)
+	}
+
+	// Google revokes the grant: 502 saying the mailbox needs reconnecting,
+	// the registry marks it disconnected, and the next test is refused
+	// before any call with a clear message.
+	gf.RevokeGrants(sales)
+	gf.ExpireAccessTokens()
+	r = owner.Do("POST", "/api/campaigns/"+cid+"/test", map[string]any{"step": 1})
+	if r.Status != 502 || !strings.Contains(string(r.Body), `"kind":"auth"`) || !strings.Contains(string(r.Body), "reconnected") {
+		t.Fatalf("revoked grant: %d %s", r.Status, string(r.Body))
+	}
+	r = owner.Do("POST", "/api/campaigns/"+cid+"/test", map[string]any{"step": 1})
+	if r.Status != 409 || r.ErrorCode() != "inbox_disconnected" || !strings.Contains(string(r.Body), sales) {
+		t.Fatalf("disconnected mailbox: %d %s", r.Status, string(r.Body))
 	}
 }
