@@ -176,7 +176,8 @@ func TestCampaignTestSendOverHTTP(t *testing.T) {
 	// Rate limit per user: five a minute. Three went; two more may.
 	owner.Must(200, "POST", test, map[string]any{"step": 1})
 	owner.Must(200, "POST", test, map[string]any{"step": 1})
-	if r := owner.Do("POST", test, map[string]any{"step": 1}); r.Status != 429 || r.ErrorCode() != "rate_limited" {
+	if r := owner.Do("POST", test, map[string]any{"step": 1}); r.Status != 429 || r.ErrorCode() != "rate_limited" ||
+		!strings.Contains(string(r.Body), "5 test emails in the last minute") || r.Header.Get("Retry-After") == "" {
 		t.Fatalf("sixth test in a minute: %d %s", r.Status, string(r.Body))
 	}
 	if n := len(sent()); n != 5 {

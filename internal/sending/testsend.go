@@ -307,7 +307,7 @@ func (t *TestSender) allow(ctx context.Context, userID string) error {
 			secs := int(res.RetryAfter.Seconds() + 0.999)
 			return &problem.Error{Kind: problem.RateLimited, Code: "rate_limited", RetryAfter: res.RetryAfter,
 				Message: fmt.Sprintf("You have sent %d test emails in the last %s, the most allowed. Try again in %d seconds.",
-					l.Count, strings.TrimPrefix(l.Per.String(), "1"), secs),
+					l.Count, map[time.Duration]string{time.Minute: "minute", time.Hour: "hour"}[l.Per], secs),
 				Details: map[string]any{"limit": l.Count, "windowSeconds": int(l.Per.Seconds())}}
 		}
 	}
