@@ -49,8 +49,10 @@ func StopLeads(ctx context.Context, tx *store.Tx, wsID string, campaignLeadIDs [
 // StopRepliedLeads is StopLeads that also records when campaign leads
 // replied (repliedAt: campaign lead id → time; an earlier recorded time is
 // kept) in the statement that stops them, instead of a second update of the
-// same rows: the reply loop, whose stops mostly follow replies. An id
-// without a time there gets `at` when status is replied, as with StopLeads.
+// same rows (which on Postgres also re-runs the four foreign-key checks of a
+// row already updated in the transaction): the reply loop, whose stops
+// mostly follow replies. An id without a time there gets `at` when status is
+// replied, as with StopLeads.
 func StopRepliedLeads(ctx context.Context, tx *store.Tx, wsID string, campaignLeadIDs []string, repliedAt map[string]time.Time, status, reason string, at time.Time) (int, error) {
 	if !stopStatuses[status] {
 		return 0, fmt.Errorf("stop campaign leads: %q is not a stop status", status)
