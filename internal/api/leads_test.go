@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/csv"
 	"net/http"
 	"strings"
@@ -355,5 +356,53 @@ func TestSuppressions(t *testing.T) {
 	}
 	if r := ann.Do("GET", "/api/suppressions?kind=other", nil); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("bad kind: %d", r.Status)
+	}
+}
+
+// TestErasureWipesTheThread: after a sequence went out and the lead replied,
+// erasing the lead leaves nothing of her in what was sent and received: not
+// the addresses, subjects or bodies, not the classification's quoted
+// phrases, not the first subject the follow-ups reply under.
+func TestErasureWipesTheThread(t *testing.T) {
+	srv, owner, inboxID := sendingServer(t)
+	ada := createLead(t, owner, "ada@analytical.test", "Ada")
+	cid := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Q1", "timezone": "UTC",
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{inboxID}}).Map(t)["id"].(string)
+	owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence", map[string]any{"steps": []map[string]any{
+		{"subject": "Quick question, {{firstName}}", "body": "Hello {{firstName}}."}, {"delayDays": 2, "body": "Bumping this."}}})
+	owner.Must(200, "POST", "/api/campaigns/"+cid+"/leads", map[string]any{"leadIds": []string{ada}})
+	owner.Must(200, "POST", "/api/campaigns/"+cid+"/launch", nil)
+	if res := cronTick(t, srv); res["sent"].(float64) != 1 {
+		t.Fatalf("tick: %v", res)
+	}
+	msgID, subject := sentMessageID(t, owner, inboxID, "ada@analytical.test")
+	owner.Must(201, "POST", "/api/inboxes/"+inboxID+"/sandbox/receive", map[string]string{"from": "Ada <ada@analytical.test>",
+		"subject": "Re: " + subject, "body": "Interested, tell me more! Ada", "inReplyTo": msgID})
+	if res := cronSync(t, srv); res["messages"].(float64) != 1 {
+		t.Fatalf("sync: %v", res)
+	}
+	convID := owner.Must(200, "GET", "/api/replies?campaignId="+cid, nil).Map(t)["items"].([]any)[0].(map[string]any)["id"].(string)
+
+	owner.Must(204, "DELETE", "/api/leads/"+ada, nil)
+
+	ctx := context.Background()
+	sc := srv.Store.InWorkspace(owner.WorkspaceID)
+	conv, err := sc.Conversation(ctx, convID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := sc.ConversationMessages(ctx, conv)
+	if err != nil || len(msgs) < 2 {
+		t.Fatalf("messages of the thread: %d %v", len(msgs), err)
+	}
+	for _, m := range msgs {
+		all := strings.ToLower(strings.Join([]string{m.From, m.To, m.Subject, m.Text, m.HTML, m.Classification}, " "))
+		if strings.Contains(all, "ada") || strings.Contains(all, "tell me more") {
+			t.Errorf("%s message keeps the person after erasure: %q", m.Direction, all)
+		}
+	}
+	enrolments, err := sc.CampaignLeadsOfLead(ctx, ada)
+	if err != nil || len(enrolments) != 1 || enrolments[0].FirstSubject != "" {
+		t.Fatalf("enrolment after erasure: %+v %v", enrolments, err)
 	}
 }

@@ -42,13 +42,19 @@ func (s Scope) EraseLead(ctx context.Context, id string) (Erasure, error) {
 		return e, err
 	}
 	e.HistoryDeleted = int(n)
+	// Messages lose everything that is the person's or quotes them: the
+	// addresses, subject and bodies, the raw MIME of a reply we sent them
+	// (their address, their quoted words) and the classification, whose
+	// reasons quote phrases of their message.
+	const wipe = `UPDATE messages SET from_addr = '', to_addr = '', subject = '', text_body = '', html_body = '',
+		raw = '', classification = '{}' WHERE `
 	for _, q := range []string{
-		`UPDATE messages SET from_addr = '', to_addr = '', subject = '', text_body = '', html_body = ''
-			WHERE conversation_id IN (SELECT id FROM conversations WHERE lead_id = ? AND workspace_id = ?)`,
+		wipe + `conversation_id IN (SELECT id FROM conversations WHERE lead_id = ? AND workspace_id = ?)`,
 		// What the sequence sent them, which has no conversation until a reply.
-		`UPDATE messages SET from_addr = '', to_addr = '', subject = '', text_body = '', html_body = ''
-			WHERE campaign_lead_id IN (SELECT id FROM campaign_leads WHERE lead_id = ? AND workspace_id = ?)`,
+		wipe + `campaign_lead_id IN (SELECT id FROM campaign_leads WHERE lead_id = ? AND workspace_id = ?)`,
 		`UPDATE conversations SET subject = '' WHERE lead_id = ? AND workspace_id = ?`,
+		// The rendered first subject follow-ups reply under ("Quick question, Ann").
+		`UPDATE campaign_leads SET first_subject = '' WHERE lead_id = ? AND workspace_id = ?`,
 	} {
 		if _, err := s.exec(ctx, q, id, s.ws); err != nil {
 			return e, err
