@@ -50,9 +50,17 @@ func (d Dialect) driverName() string {
 // time.Time for columns declared TIMESTAMP.
 const sqliteTimeFormat = "2006-01-02 15:04:05.000000+00:00"
 
+// sqliteDSN opens the database in WAL mode with the one connection's page
+// cache at 32 MiB (SQLite's default is 2 MiB, too small to keep the indexes
+// of a workspace with a million leads: every import batch and search re-read
+// them through pread) and a checkpoint every 16,384 WAL pages instead of
+// 1,000, so a page that several consecutive commits change is copied back to
+// the database file once. Measured on a 300,000-row import: 10.8k -> 13.8-15.7k
+// rows/s, a third fewer write and two thirds fewer read system calls.
 func sqliteDSN(path string) string {
 	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32768)" +
+		"&_pragma=wal_autocheckpoint(16384)&_txlock=immediate"
 }
 
 func (d Dialect) configurePool(db *sql.DB) {
