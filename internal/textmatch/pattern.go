@@ -18,13 +18,14 @@ import (
 // the regexp's.
 type Pattern struct {
 	Re   *regexp.Regexp
-	need []string // nil: no literal is certain, always run Re
+	need []string    // nil: no literal is certain, always run Re
+	set  *literalSet // need, compiled
 }
 
 // MustCompile compiles expr (Go syntax) with its literal prefilter; it panics on a bad
 // expression, like regexp.MustCompile.
 func MustCompile(expr string) Pattern {
-	return Pattern{Re: regexp.MustCompile(expr), need: requiredLiterals(expr)}
+	return withNeed(regexp.MustCompile(expr), requiredLiterals(expr))
 }
 
 // Words compiles alternatives (regexp fragments) into one pattern that only matches at word
@@ -42,7 +43,10 @@ func Words(alts ...string) Pattern {
 		}
 		need = append(need, lits...)
 	}
-	return Pattern{Re: regexp.MustCompile(WordsExpr(alts)), need: dedupe(need)}
+	if need != nil {
+		need = dedupe(need)
+	}
+	return withNeed(regexp.MustCompile(WordsExpr(alts)), need)
 }
 
 // WordsExpr is the expression Words compiles.
@@ -52,7 +56,10 @@ func WordsExpr(alts []string) string {
 
 // mayMatch reports whether s contains one of the literals every match needs.
 func (p Pattern) mayMatch(s string) bool {
-	if p.need == nil {
+	switch {
+	case p.set != nil:
+		return p.set.in(s)
+	case p.need == nil:
 		return true
 	}
 	for _, lit := range p.need {
@@ -61,6 +68,17 @@ func (p Pattern) mayMatch(s string) bool {
 		}
 	}
 	return false
+}
+
+// withNeed attaches the literal prefilter (none when need is nil). A few
+// literals are looked for one by one (strings.Contains is vectorised, much
+// faster per byte than the automaton's table); many, in one pass.
+func withNeed(re *regexp.Regexp, need []string) Pattern {
+	p := Pattern{Re: re, need: need}
+	if len(need) > 8 {
+		p.set = newLiteralSet(need)
+	}
+	return p
 }
 
 // MatchString is p.Re.MatchString.
