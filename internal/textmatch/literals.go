@@ -11,7 +11,9 @@ type literalSet struct {
 	accept []bool     // a literal ends at this state (or at one its suffix reaches)
 }
 
-func newLiteralSet(lits []string) *literalSet {
+// newLiteralSet compiles lits; with fold, lits are lower case and are found
+// in any ASCII case.
+func newLiteralSet(lits []string, fold bool) *literalSet {
 	ls := &literalSet{width: 1}
 	for _, l := range lits {
 		for i := 0; i < len(l); i++ {
@@ -19,6 +21,11 @@ func newLiteralSet(lits []string) *literalSet {
 				ls.class[l[i]] = uint8(ls.width)
 				ls.width++
 			}
+		}
+	}
+	if fold {
+		for c := byte('A'); c <= 'Z'; c++ {
+			ls.class[c] = ls.class[c+'a'-'A']
 		}
 	}
 	ls.addState()

@@ -24,7 +24,7 @@ func TestLiteralSetIsContainsAny(t *testing.T) {
 		for range 1 + rng.IntN(8) {
 			lits = append(lits, word(1+rng.IntN(4)))
 		}
-		ls := newLiteralSet(lits)
+		ls := newLiteralSet(lits, false)
 		for range 50 {
 			text := word(rng.IntN(20)) + strings.Repeat("x", rng.IntN(2))
 			want := slices.ContainsFunc(lits, func(l string) bool { return strings.Contains(text, l) })

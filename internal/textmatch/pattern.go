@@ -5,7 +5,9 @@ package textmatch
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -19,13 +21,15 @@ import (
 type Pattern struct {
 	Re   *regexp.Regexp
 	need []string    // nil: no literal is certain, always run Re
+	fold bool        // need is lower case, to be found in any ASCII case
 	set  *literalSet // need, compiled
 }
 
 // MustCompile compiles expr (Go syntax) with its literal prefilter; it panics on a bad
 // expression, like regexp.MustCompile.
 func MustCompile(expr string) Pattern {
-	return withNeed(regexp.MustCompile(expr), requiredLiterals(expr))
+	need, fold := requiredLiterals(expr)
+	return withNeed(regexp.MustCompile(expr), need, fold)
 }
 
 // Words compiles alternatives (regexp fragments) into one pattern that only matches at word
@@ -35,8 +39,10 @@ func MustCompile(expr string) Pattern {
 // "no(…|t…)"), which hides their longer literals.
 func Words(alts ...string) Pattern {
 	var need []string
+	fold := false
 	for _, alt := range alts {
-		lits := requiredLiterals(alt)
+		lits, f := requiredLiterals(alt)
+		fold = fold || f
 		if lits == nil {
 			need = nil
 			break
@@ -46,7 +52,7 @@ func Words(alts ...string) Pattern {
 	if need != nil {
 		need = dedupe(need)
 	}
-	return withNeed(regexp.MustCompile(WordsExpr(alts)), need)
+	return withNeed(regexp.MustCompile(WordsExpr(alts)), need, fold)
 }
 
 // WordsExpr is the expression Words compiles.
@@ -72,11 +78,12 @@ func (p Pattern) mayMatch(s string) bool {
 
 // withNeed attaches the literal prefilter (none when need is nil). A few
 // literals are looked for one by one (strings.Contains is vectorised, much
-// faster per byte than the automaton's table); many, in one pass.
-func withNeed(re *regexp.Regexp, need []string) Pattern {
-	p := Pattern{Re: re, need: need}
-	if len(need) > 8 {
-		p.set = newLiteralSet(need)
+// faster per byte than the automaton's table); many, or any in any case, in
+// one pass.
+func withNeed(re *regexp.Regexp, need []string, fold bool) Pattern {
+	p := Pattern{Re: re, need: need, fold: fold}
+	if need != nil && (len(need) > 8 || fold) {
+		p.set = newLiteralSet(need, fold)
 	}
 	return p
 }
@@ -118,16 +125,58 @@ func (p Pattern) FindAllStringIndex(s string, n int) [][]int {
 
 // requiredLiterals returns strings one of which is inside every match of
 // expr, or nil when no such set is known (then the pattern always runs).
-func requiredLiterals(expr string) []string {
+//
+// Case-insensitive parts ((?i)) give lower-case literals and fold is true:
+// the set is then looked for in any ASCII case, all of it (a superset of the
+// matches is all a prefilter needs).
+func requiredLiterals(expr string) (lits []string, fold bool) {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
-		return nil
+		return nil, false
 	}
-	lits, ok := needs(re.Simplify())
+	re = re.Simplify()
+	lits, ok := needs(re)
 	if !ok {
-		return nil
+		return nil, false
 	}
-	return dedupe(lits)
+	fold = foldsCase(re)
+	if fold {
+		for i, l := range lits {
+			lits[i] = strings.ToLower(l)
+		}
+	}
+	return dedupe(lits), fold
+}
+
+// foldsCase reports whether any literal of re is case-insensitive.
+func foldsCase(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpLiteral && re.Flags&syntax.FoldCase != 0 {
+		return true
+	}
+	return slices.ContainsFunc(re.Sub, foldsCase)
+}
+
+// foldedFragment is what a case-insensitive literal certainly contains in
+// ASCII: its longest run without k or s, the two ASCII letters whose case
+// folding includes a non-ASCII letter (the Kelvin sign, the long s), which
+// an ASCII case-insensitive search would miss. Non-ASCII literals give none.
+func foldedFragment(runes []rune) (string, bool) {
+	best, cur := "", []byte{}
+	for _, r := range runes {
+		if r >= utf8.RuneSelf {
+			return "", false
+		}
+		c := byte(unicode.ToLower(r))
+		if c == 'k' || c == 's' {
+			cur = cur[:0]
+			continue
+		}
+		cur = append(cur, c)
+		if len(cur) > len(best) {
+			best = string(cur)
+		}
+	}
+	return best, best != ""
 }
 
 // needs computes, for the expression tree re, a set of strings such that
@@ -140,7 +189,8 @@ func needs(re *syntax.Regexp) (lits []string, ok bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
-			return nil, false // case folding would need every casing of the literal
+			frag, ok := foldedFragment(re.Rune)
+			return []string{frag}, ok
 		}
 		return []string{string(re.Rune)}, len(re.Rune) > 0
 	case syntax.OpCapture, syntax.OpPlus:
