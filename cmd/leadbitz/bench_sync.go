@@ -25,7 +25,8 @@ import (
 func init() { benches["sync"] = benchSync }
 
 // benchSync is `leadbitz bench sync`: it launches a campaign to --messages
-// leads from a sandbox mailbox (step 1 recorded as sent), fills the mailbox
+// leads from a sandbox mailbox (step 1 recorded as sent), gives the mailbox
+// as many earlier conversations with other people, fills the mailbox
 // with as many inbound messages — 70 % replies of several kinds, 10 % hard
 // bounces (RFC 3464 reports of our Message-ID), 5 % soft bounces, 10 %
 // out-of-office notices with a return date, 5 % mail that matches nothing —
@@ -160,6 +161,9 @@ func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n 
 	}
 
 	now := time.Now().UTC()
+	if err := seedConversationHistory(ctx, st, p.WorkspaceID, inbox.ID, n, now); err != nil {
+		return "", nil, err
+	}
 	back := now.AddDate(0, 0, 12).Format("2 January 2006")
 	raws := make([][]byte, 0, n)
 	err = st.InTx(ctx, func(tx *store.Tx) error {
@@ -185,6 +189,27 @@ func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n 
 		return nil
 	})
 	return inbox.ID, raws, err
+}
+
+// seedConversationHistory gives the mailbox n earlier conversations (mail
+// from people who are not leads, in threads of their own), as a mailbox that
+// has been in use has: the planner statistics taken after seeding then
+// describe a table with rows spread over many threads, not an empty one
+// (statistics that say "empty" plan the sync's lookups of conversations by
+// thread as scans of the whole mailbox, and the foreign-key checks of new
+// messages as sequential scans, for as long as the plans are cached).
+func seedConversationHistory(ctx context.Context, st *store.Store, ws, inboxID string, n int, now time.Time) error {
+	return st.InTx(ctx, func(tx *store.Tx) error {
+		q := tx.InWorkspace(ws)
+		for i := range n {
+			c := store.Conversation{InboxID: inboxID, ThreadID: fmt.Sprintf("earlier-%d", i),
+				Subject: "Earlier question", LastMessageAt: now.Add(-time.Duration(i+1) * time.Hour)}
+			if err := q.CreateConversation(ctx, &c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 var benchReplies = []string{
