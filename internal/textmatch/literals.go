@@ -1,5 +1,7 @@
 package textmatch
 
+import "slices"
+
 // literalSet answers "does the text contain any of these strings?" in one
 // pass over the text (Aho-Corasick, compiled to a table: one lookup per
 // byte). Checking hundreds of literals one strings.Contains at a time cost
@@ -11,9 +13,16 @@ type literalSet struct {
 	accept []bool     // a literal ends at this state (or at one its suffix reaches)
 }
 
-// newLiteralSet compiles lits; with fold, lits are lower case and are found
-// in any ASCII case.
+// newLiteralSet compiles lits; with fold, they are found in any ASCII case
+// (upper-case ASCII letters of lits and text alike read as lower case; other
+// bytes as they are).
 func newLiteralSet(lits []string, fold bool) *literalSet {
+	if fold {
+		lits = slices.Clone(lits)
+		for i, l := range lits {
+			lits[i] = asciiLower(l)
+		}
+	}
 	ls := &literalSet{width: 1}
 	for _, l := range lits {
 		for i := 0; i < len(l); i++ {
@@ -89,4 +98,15 @@ func (ls *literalSet) in(s string) bool {
 		}
 	}
 	return false
+}
+
+// asciiLower lower-cases the ASCII letters of s and leaves every other byte.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

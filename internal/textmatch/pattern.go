@@ -21,7 +21,6 @@ import (
 type Pattern struct {
 	Re   *regexp.Regexp
 	need []string    // nil: no literal is certain, always run Re
-	fold bool        // need is lower case, to be found in any ASCII case
 	set  *literalSet // need, compiled
 }
 
@@ -81,7 +80,7 @@ func (p Pattern) mayMatch(s string) bool {
 // faster per byte than the automaton's table); many, or any in any case, in
 // one pass.
 func withNeed(re *regexp.Regexp, need []string, fold bool) Pattern {
-	p := Pattern{Re: re, need: need, fold: fold}
+	p := Pattern{Re: re, need: need}
 	if need != nil && (len(need) > 8 || fold) {
 		p.set = newLiteralSet(need, fold)
 	}
@@ -126,9 +125,9 @@ func (p Pattern) FindAllStringIndex(s string, n int) [][]int {
 // requiredLiterals returns strings one of which is inside every match of
 // expr, or nil when no such set is known (then the pattern always runs).
 //
-// Case-insensitive parts ((?i)) give lower-case literals and fold is true:
-// the set is then looked for in any ASCII case, all of it (a superset of the
-// matches is all a prefilter needs).
+// Case-insensitive parts ((?i)) give lower-case ASCII literals and fold is
+// true: the set is then looked for in any ASCII case, all of it (a superset
+// of the matches is all a prefilter needs).
 func requiredLiterals(expr string) (lits []string, fold bool) {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
@@ -139,13 +138,7 @@ func requiredLiterals(expr string) (lits []string, fold bool) {
 	if !ok {
 		return nil, false
 	}
-	fold = foldsCase(re)
-	if fold {
-		for i, l := range lits {
-			lits[i] = strings.ToLower(l)
-		}
-	}
-	return dedupe(lits), fold
+	return dedupe(lits), foldsCase(re)
 }
 
 // foldsCase reports whether any literal of re is case-insensitive.

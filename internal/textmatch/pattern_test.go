@@ -59,12 +59,13 @@ func TestPatternAnswersAsItsRegexp(t *testing.T) {
 		`(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?:[^\d.]|$)`,
 		`\b(\d{1,2})\.(\d{1,2})\.(?:(\d{4}|\d{2})\b)?`,
 		`(?i)mailer-daemon|postmaster`,
+		`(?i:unsubscribe)|Über|ABC`, // case-insensitive beside case-sensitive, non-ASCII upper case
 		`a|b*`,
 	}
 	pieces := []string{"not", "interested", "no", ",", "thanks", "thank", "you", "don't", "do not", "contact", "e-mail",
 		"email", "me", "desinscrire", "re:", "aw: ", "automatic reply", "out of the office", "office", "abwesend",
 		"unsubscribe", "opt-out", "opt out", "click", "here", "5.1.1", "4.2.2", "550", "12.03.2026", "1.2.", "MAILER-DAEMON",
-		"postmaster", "POſTMAſTER", "Mailer-Daemon", "a", "b", " ", " ", "\n", ".", "é", "x", "7"}
+		"postmaster", "POſTMAſTER", "Mailer-Daemon", "UNSUBSCRIBE", "Über", "über", "ABC", "abc", "a", "b", " ", " ", "\n", ".", "é", "x", "7"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, expr := range exprs {
 		p := MustCompile(expr)
