@@ -81,11 +81,7 @@ func (c *Checker) checkSPF(ctx context.Context, domain, provider string) Check {
 	}
 	var spfs []string
 	if !notFound {
-		for _, t := range txts {
-			if isTag(t, "v=spf1") {
-				spfs = append(spfs, t)
-			}
-		}
+		spfs = tagged(txts, "v=spf1")
 	}
 	switch len(spfs) {
 	case 0:
@@ -136,6 +132,17 @@ func (c *Checker) checkSPF(ctx context.Context, domain, provider string) Check {
 	return ch
 }
 
+// tagged keeps the records that start with tag (see isTag).
+func tagged(txts []string, tag string) []string {
+	var out []string
+	for _, t := range txts {
+		if isTag(t, tag) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // isTag reports whether a TXT value starts with tag (v=spf1, v=DMARC1),
 // case-insensitively, followed by a space, a semicolon or nothing.
 func isTag(txt, tag string) bool {
@@ -168,11 +175,7 @@ func (c *Checker) checkDMARC(ctx context.Context, domain, _ string) Check {
 	start := `Add a TXT record at ` + name + `: "v=DMARC1; p=none; rua=mailto:dmarc@` + domain + `", then move to p=quarantine once the reports show your mail passes.`
 	var recs []string
 	if !notFound {
-		for _, t := range txts {
-			if isTag(t, "v=DMARC1") {
-				recs = append(recs, t)
-			}
-		}
+		recs = tagged(txts, "v=DMARC1")
 	}
 	switch len(recs) {
 	case 0:

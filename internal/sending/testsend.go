@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -149,7 +150,7 @@ func (t *TestSender) Send(ctx context.Context, p account.Principal, campaignID s
 	}
 	var missing []string
 	mark := func(name string) string {
-		if !containsString(missing, name) {
+		if !slices.Contains(missing, name) {
 			missing = append(missing, name)
 		}
 		return ""
@@ -348,15 +349,6 @@ func (t *TestSender) providerFailed(ctx context.Context, ib store.Inbox, err err
 func hasVariant(st store.SequenceStep, letter string) bool {
 	for _, v := range st.Variants {
 		if v.Variant == letter {
-			return true
-		}
-	}
-	return false
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}
