@@ -130,21 +130,6 @@ func (s Scope) MarkCampaignLeadReplied(ctx context.Context, id string, at time.T
 		WHERE id = ? AND workspace_id = ?`, at, at, id, s.ws)
 }
 
-// CancelPendingJobs cancels every job of a campaign lead that has not been
-// handed to a provider: scheduled, held, and claimed by a tick but not yet
-// sending. A job already sending cannot be called back; the engine records
-// its outcome and creates no next step for a stopped lead.
-func (s Scope) CancelPendingJobs(ctx context.Context, campaignLeadID, reason string, at time.Time) (int, error) {
-	res, err := s.exec(ctx, `UPDATE send_jobs SET status = 'canceled', defer_reason = ?, updated_at = ?
-		WHERE campaign_lead_id = ? AND workspace_id = ? AND status IN ('scheduled', 'held', 'claimed')`,
-		reason, at, campaignLeadID, s.ws)
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
-}
-
 // StopCampaignLeads ends the sequences of campaign leads with a status
 // (replied, bounced, unsubscribed, suppressed, failed, stopped, completed)
 // and a reason; the latest stop wins, so a reply later classified as an
@@ -195,8 +180,11 @@ func (s Scope) StopCampaignLeads(ctx context.Context, ids []string, repliedAt ma
 	return stopped, campaignIDs, err
 }
 
-// CancelPendingJobsOf is CancelPendingJobs for many campaign leads, in one
-// statement per chunk of ids. It returns how many jobs it canceled.
+// CancelPendingJobsOf cancels every job of these campaign leads that has
+// not been handed to a provider: scheduled, held, and claimed by a tick but
+// not yet sending, in one statement per chunk of ids. A job already sending
+// cannot be called back; the engine records its outcome and creates no next
+// step for a stopped lead. It returns how many jobs it canceled.
 func (s Scope) CancelPendingJobsOf(ctx context.Context, campaignLeadIDs []string, reason string, at time.Time) (int, error) {
 	n := 0
 	err := paddedChunks(campaignLeadIDs, func(part []string) error {

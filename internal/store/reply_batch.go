@@ -311,7 +311,11 @@ func (s Scope) MarkCampaignLeadsReplied(ctx context.Context, at map[string]time.
 }
 
 // PauseCampaignLeads holds active campaign leads' next steps until a time
-// each (campaign lead id → until): PauseCampaignLeadUntil for a batch.
+// each (campaign lead id → until, an out-of-office's return date): their
+// paused_until is set and their pending jobs (scheduled or held) become due
+// no earlier than then. The send engine decides a job from its due time, so
+// nothing goes before the person is back; the sequence then continues where
+// it was.
 func (s Scope) PauseCampaignLeads(ctx context.Context, until map[string]time.Time) error {
 	ids, times := idTimesOf(until)
 	return s.eachIDTime(ids, times, func(src string, args []any) error {

@@ -187,7 +187,7 @@ func (q Queries) FailCampaignLead(ctx context.Context, workspaceID, id, reason s
 		WHERE id = ? AND workspace_id = ? AND status = 'active'`, reason, at, id, s.ws); err != nil {
 		return err
 	}
-	_, err := s.CancelPendingJobs(ctx, id, "lead_failed", at)
+	_, err := s.CancelPendingJobsOf(ctx, []string{id}, "lead_failed", at)
 	return err
 }
 
