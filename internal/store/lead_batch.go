@@ -49,15 +49,21 @@ func chunks[T any](items []T, fn func([]T) error) error {
 // by email. On Postgres the rows stay locked until the transaction ends, so a
 // concurrent edit cannot slip between an import's read and its write.
 func (s Scope) LeadsByEmails(ctx context.Context, emails []string) (map[string]Lead, error) {
+	return s.leadsWithEmails(ctx, emails, ` ORDER BY email`+s.d.forUpdate())
+}
+
+// LeadsWithEmails is LeadsByEmails without locking the leads.
+func (s Scope) LeadsWithEmails(ctx context.Context, emails []string) (map[string]Lead, error) {
+	return s.leadsWithEmails(ctx, emails, "")
+}
+
+// leadsWithEmails reads the leads with these emails, by email; tail ends
+// each chunk's query (an order and a row lock, or nothing).
+func (s Scope) leadsWithEmails(ctx context.Context, emails []string, tail string) (map[string]Lead, error) {
 	found := make(map[string]Lead, len(emails))
-	err := chunks(emails, func(part []string) error {
-		args := make([]any, 0, len(part)+1)
-		args = append(args, s.ws)
-		for _, e := range part {
-			args = append(args, e)
-		}
+	err := paddedChunks(emails, func(part []string) error {
 		rows, err := s.query(ctx, `SELECT `+leadColumns+` FROM leads WHERE workspace_id = ? AND email IN (`+
-			marks(len(part))+`) ORDER BY email`+s.d.forUpdate(), args...)
+			marks(len(part))+`)`+tail, append([]any{s.ws}, anys(part)...)...)
 		if err != nil {
 			return err
 		}

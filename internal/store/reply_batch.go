@@ -84,29 +84,6 @@ func (s Scope) LatestMessagesOfThreads(ctx context.Context, inboxID string, thre
 	return out, err
 }
 
-// LeadsWithEmails returns the workspace's leads with these normalised
-// addresses, keyed by address, without locking them.
-func (s Scope) LeadsWithEmails(ctx context.Context, emails []string) (map[string]Lead, error) {
-	out := map[string]Lead{}
-	err := paddedChunks(emails, func(part []string) error {
-		rows, err := s.query(ctx, `SELECT `+leadColumns+` FROM leads WHERE workspace_id = ? AND email IN (`+
-			marks(len(part))+`)`, append([]any{s.ws}, anys(part)...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			l, err := scanLead(rows)
-			if err != nil {
-				return err
-			}
-			out[l.Email] = l
-		}
-		return rows.Err()
-	})
-	return out, err
-}
-
 // LatestCampaignLeadsInInbox returns, per lead, the lead's campaign lead
 // assigned to a mailbox that was written to last.
 func (s Scope) LatestCampaignLeadsInInbox(ctx context.Context, inboxID string, leadIDs []string) (map[string]string, error) {
