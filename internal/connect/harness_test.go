@@ -7,9 +7,10 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/connect"
@@ -26,22 +27,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// clock is a settable time shared by what the tests run (mailfake.Clock).
+type clock = mailfake.Clock
 
 // harness is one workspace on a fresh database with a connect service
 // whose Google and Microsoft apps point at fakes.
@@ -76,7 +63,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ctx: ctx, st: st, keys: keys, clock: &clock{t: time.Now().UTC()},
+	h := &harness{t: t, ctx: ctx, st: st, keys: keys, clock: mailfake.NewClock(time.Now().UTC()),
 		p:  account.Principal{User: u, WorkspaceID: w.ID, Role: store.RoleOwner},
 		gf: gmailfake.New(gmailfake.Options{}), mf: graphfake.New(graphfake.Options{})}
 	t.Cleanup(h.gf.Close)

@@ -6,9 +6,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
@@ -27,30 +28,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// clock is a settable time shared by the engine, the campaign service and
-// the reply loop.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// clock is a settable time shared by what the tests run (mailfake.Clock).
+type clock = mailfake.Clock
 
 // harness is one workspace with a sandbox mailbox, the campaign service,
 // the send engine and the reply loop on a fresh database of the dialect
@@ -82,7 +61,7 @@ func newHarness(t *testing.T) *harness {
 	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ctx: ctx, st: st, clock: &clock{t: time.Now().UTC().Truncate(time.Second)},
+	h := &harness{t: t, ctx: ctx, st: st, clock: mailfake.NewClock(time.Now().UTC().Truncate(time.Second)),
 		p: account.Principal{User: u, WorkspaceID: w.ID, Role: store.RoleOwner}}
 	h.camps = campaign.New(st, h.clock.Now)
 	var err error

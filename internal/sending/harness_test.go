@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
@@ -18,23 +19,8 @@ import (
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
 
-// clock is a settable time shared by the engine and the campaign service.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
+// clock is a settable time shared by what the tests run (mailfake.Clock).
+type clock = mailfake.Clock
 
 // harness is one workspace with the campaign service and an engine on a
 // fresh database of the dialect under test, all on a fake clock.
@@ -63,7 +49,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, ctx: ctx, st: st, clock: &clock{t: start},
+	h := &harness{t: t, ctx: ctx, st: st, clock: mailfake.NewClock(start),
 		p:     account.Principal{User: u, WorkspaceID: w.ID, Role: store.RoleOwner},
 		unsub: sending.NewUnsubscribe([]byte("0123456789abcdef0123456789abcdef"), "https://app.example.com"), workers: 1}
 	h.camps = campaign.New(st, h.clock.Now)
