@@ -3,58 +3,28 @@ package gmail_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail"
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
-
-// countingTransport counts the response body bytes the client reads.
-type countingTransport struct {
-	next http.RoundTripper
-	read atomic.Int64
-}
-
-func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := c.next.RoundTrip(r)
-	if err == nil {
-		resp.Body = &countingBody{ReadCloser: resp.Body, n: &c.read}
-	}
-	return resp, err
-}
-
-type countingBody struct {
-	io.ReadCloser
-	n *atomic.Int64
-}
-
-func (b *countingBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	b.n.Add(int64(n))
-	return n, err
-}
 
 // bigReply is a reply to inReplyTo whose text comes first, followed by an
 // attachment that makes it size bytes.
 func bigReply(subject, inReplyTo string, size int) []byte {
-	head := "From: " + lead + "\r\nTo: " + me + "\r\nSubject: " + subject + "\r\nMessage-ID: <" + subject + "@x.test>\r\n" +
-		"In-Reply-To: " + inReplyTo + "\r\nDate: Mon, 04 May 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\n" +
-		"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nYes, call me next week.\r\n" +
-		"--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-	line := strings.Repeat("QUFB", 19) + "\r\n"
-	return []byte(head + strings.Repeat(line, (size-len(head))/len(line)+1))[:size]
+	head := mailfake.AttachmentHead(lead, me, subject, "<"+subject+"@x.test>", inReplyTo, "Yes, call me next week.")
+	return mailfake.LargeMessage(head, size)
 }
 
 func TestFetchReadsAtMostTheLimitOfAHugeMessage(t *testing.T) {
 	const limit = 1 << 20
 	const size = 6 << 20
-	var counter *countingTransport
+	var counter *mailfake.CountingTransport
 	e := newEnv(t, func(c *gmail.Config) {
-		counter = &countingTransport{next: c.HTTPClient.Transport}
+		counter = &mailfake.CountingTransport{Next: c.HTTPClient.Transport}
 		c.HTTPClient = &http.Client{Transport: counter}
 		c.MaxMessageBytes = limit
 	})
@@ -66,7 +36,7 @@ func TestFetchReadsAtMostTheLimitOfAHugeMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if read := counter.read.Load(); read > 2*limit {
+	if read := counter.Read(); read > 2*limit {
 		t.Errorf("the client read %d bytes of answers, want about the limit (%d): base64 of it and the small message", read, limit)
 	}
 	if len(page.Messages) != 2 {

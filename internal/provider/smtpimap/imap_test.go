@@ -14,6 +14,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
 )
@@ -253,7 +254,7 @@ func TestFetchReadsAtMostTheLimitOfAHugeMessage(t *testing.T) {
 	const size = 64 << 20
 	m := e.mailbox(t, func(c *smtpimap.Config) { c.MaxMessageBytes = limit })
 	deliver(t, e, "small", time.Now())
-	head := smtpimapfake.AttachmentHead(lead, me, "huge", "<huge@x.test>", "<ours@sender.test>", "Yes, let's talk next week.")
+	head := mailfake.AttachmentHead(lead, me, "huge", "<huge@x.test>", "<ours@sender.test>", "Yes, let's talk next week.")
 	if _, err := e.imap.DeliverGenerated(head, size, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +292,7 @@ func TestFetchPageIsBoundedByBytes(t *testing.T) {
 	const limit = 64 << 10
 	m := e.mailbox(t, func(c *smtpimap.Config) { c.MaxMessageBytes, c.PageBytes = limit, 2*limit })
 	for i := range 3 {
-		head := smtpimapfake.AttachmentHead(lead, me, "m"+strconv.Itoa(i), "<m"+strconv.Itoa(i)+"@x.test>", "", "hello")
+		head := mailfake.AttachmentHead(lead, me, "m"+strconv.Itoa(i), "<m"+strconv.Itoa(i)+"@x.test>", "", "hello")
 		if _, err := e.imap.DeliverGenerated(head, 10*limit, time.Now()); err != nil {
 			t.Fatal(err)
 		}

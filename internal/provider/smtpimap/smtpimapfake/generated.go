@@ -7,6 +7,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
+
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
 
 // generated is a message of INBOX whose content is made up as it is sent:
@@ -17,13 +19,9 @@ type generated struct {
 	at   time.Time
 }
 
-// fillerLine is what follows head: a line of valid base64, so a message
-// whose head opens a base64 attachment stays well formed when cut.
-var fillerLine = []byte("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\r\n")
-
 // DeliverGenerated adds to INBOX a message of size bytes that is never held
 // in memory: head (its header and the beginning of its body) followed by
-// base64 filler lines generated while the message is sent. FETCH of its
+// mailfake.FillerLine lines generated while the message is sent. FETCH of its
 // whole body or of a part <offset.size> streams what is asked; SEARCH sees
 // only head. GeneratedBytesSent counts the bytes sent of such messages.
 func (s *IMAPServer) DeliverGenerated(head []byte, size int64, at time.Time) (imap.UID, error) {
@@ -148,27 +146,9 @@ func (r *genReader) Read(p []byte) (int, error) {
 		if at < int64(len(r.g.head)) {
 			p[i] = r.g.head[at]
 		} else {
-			p[i] = fillerLine[(at-int64(len(r.g.head)))%int64(len(fillerLine))]
+			p[i] = mailfake.FillerLine[(at-int64(len(r.g.head)))%int64(len(mailfake.FillerLine))]
 		}
 	}
 	r.off += int64(len(p))
 	return len(p), nil
-}
-
-// AttachmentHead is the beginning of a message with a large attachment,
-// for DeliverGenerated: the header (In-Reply-To and References name
-// inReplyTo when set), a text/plain part holding text, then the opening of
-// a base64 attachment part that the filler lines continue.
-func AttachmentHead(from, to, subject, messageID, inReplyTo, text string) []byte {
-	var b bytes.Buffer
-	b.WriteString("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: " + messageID + "\r\n")
-	if inReplyTo != "" {
-		b.WriteString("In-Reply-To: " + inReplyTo + "\r\nReferences: " + inReplyTo + "\r\n")
-	}
-	b.WriteString("Date: Mon, 04 May 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n" +
-		"Content-Type: multipart/mixed; boundary=\"big\"\r\n\r\n" +
-		"--big\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text + "\r\n" +
-		"--big\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"big.bin\"\r\n" +
-		"Content-Transfer-Encoding: base64\r\n\r\n")
-	return b.Bytes()
 }
