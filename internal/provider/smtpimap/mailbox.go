@@ -269,13 +269,16 @@ func (m *Mailbox) FindSent(ctx context.Context, messageID string) (provider.Sent
 	return found, ok, nil
 }
 
+// maxHeaderField bounds what is read of one header field a server returns.
+const maxHeaderField = 64 << 10
+
 func messageIDOf(c *imapclient.Client, uid imap.UID) (string, error) {
 	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
-	bufs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
-	if err != nil || len(bufs) == 0 {
+	got := map[imap.UID]literal{}
+	if err := readBodies(c, []imap.UID{uid}, section, maxHeaderField, got); err != nil {
 		return "", err
 	}
-	h := string(bufs[0].FindBodySection(section))
+	h := string(got[uid].data)
 	_, v, _ := strings.Cut(h, ":")
 	return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", ""), "\n", "")), nil
 }
@@ -284,7 +287,9 @@ func messageIDOf(c *imapclient.Client, uid imap.UID) (string, error) {
 // An empty cursor, or a UIDVALIDITY that changed (every old UID is void),
 // starts a bounded scan: messages received within ScanWindow (SEARCH
 // SINCE, which compares dates only, so the window has day precision). Otherwise it asks for UIDs above the last one, filtering out the
-// highest old message that "n:*" always returns.
+// highest old message that "n:*" always returns. A page holds at most
+// PageSize messages and PageBytes bytes; a message over MaxMessageBytes
+// comes truncated (fetchPage).
 func (m *Mailbox) Fetch(ctx context.Context, cursor string) (provider.Page, error) {
 	validity, last, cursorOK := parseCursor(cursor)
 	var page provider.Page
