@@ -371,7 +371,7 @@ func (m *Mailbox) fetchPage(c *imapclient.Client, validity uint32, uids []imap.U
 			continue // expunged since the search
 		}
 		total += min(b.RFC822Size, limit)
-		if total > m.cfg.PageBytes && i > 0 {
+		if total > m.cfg.PageBytes && len(whole)+len(partial) > 0 {
 			uids, cut = uids[:i], true
 			break
 		}
