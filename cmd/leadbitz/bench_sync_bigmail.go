@@ -27,7 +27,9 @@ func init() { benches["sync-bigmail"] = benchSyncBigmail }
 // sent of the message, what was stored, and the process's peak RSS (VmHWM,
 // which includes the fake server) and Go heap.
 //
-//	leadbitz bench sync-bigmail --size 524288000
+//	leadbitz bench sync-bigmail --size 524288000 [--db postgres://…/empty_db]
+//
+// --db migrates and writes into the database it names: give it an empty one.
 func benchSyncBigmail(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench sync-bigmail", flag.ContinueOnError)
 	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
