@@ -21,6 +21,7 @@ func (a *App) initConnect() error {
 	c := a.Config
 	var err error
 	a.Connect, err = connect.New(connect.Config{Store: a.Store, Keys: a.Keys, BaseURL: c.BaseURL, Log: a.Log,
+		MaxInboundBytes: c.MaxInboundBytes,
 		Google: connect.OAuthApp{ClientID: c.GoogleClientID, ClientSecret: c.GoogleClientSecret,
 			AuthBaseURL: c.GoogleOAuthBaseURL, APIBaseURL: c.GmailAPIBaseURL},
 		Microsoft: connect.OAuthApp{ClientID: c.MicrosoftClientID, ClientSecret: c.MicrosoftClientSecret,

@@ -19,7 +19,7 @@ const SyncEvery = time.Minute
 // otherwise, without usage rows or rate limits).
 func (a *App) initReplies() error {
 	cfg := replies.Config{Store: a.Store, Providers: a.mailboxProviders(), Log: a.Log,
-		Metrics: replies.NewMetrics(a.Registry)}
+		Metrics: replies.NewMetrics(a.Registry), MaxInboundBytes: a.Config.MaxInboundBytes}
 	if a.Assist != nil {
 		cfg.Categorizer = a.Assist
 		if a.Config.OpenAIAPIKey != "" {

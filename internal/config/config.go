@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -44,6 +45,12 @@ type Config struct {
 	// DNSServer is the DNS server the deliverability checks ask
 	// (LEADBITZ_DNS_SERVER, host or host:port); empty is the system's resolver.
 	DNSServer string
+
+	// MaxInboundBytes is LEADBITZ_MAX_INBOUND_BYTES (default 10 MB): inbox
+	// sync reads at most this much of one message (a larger one only its
+	// beginning, marked truncated) and keeps at most four times this much
+	// fetched mail waiting to be stored.
+	MaxInboundBytes int64
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -85,6 +92,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("LEADBITZ_IMPORT_MAX_BYTES: %q is not a positive number of bytes", v)
 		}
 	}
+	maxInbound, err := positiveBytes(getenv, "LEADBITZ_MAX_INBOUND_BYTES", 10<<20)
+	if err != nil {
+		return c, err
+	}
+	c.MaxInboundBytes = maxInbound
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return c, fmt.Errorf("LEADBITZ_ADDR: %q is not host:port", c.Addr)
 	}
@@ -94,6 +106,19 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	c.DatabaseURL = get("DATABASE_URL", "sqlite://"+filepath.Join(c.DataDir, "leadbitz.db"))
 	return c, nil
+}
+
+// positiveBytes reads a byte count setting, def when unset.
+func positiveBytes(getenv func(string) string, key string, def int64) (int64, error) {
+	v := strings.TrimSpace(getenv(key))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%s: %q is not a positive number of bytes", key, v)
+	}
+	return n, nil
 }
 
 // SecureCookies reports whether cookies get the Secure flag: when the public

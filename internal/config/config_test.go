@@ -46,3 +46,19 @@ func TestOverridesAndErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxInboundBytes(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil || c.MaxInboundBytes != 10485760 {
+		t.Fatalf("default = %d, %v; want 10485760", c.MaxInboundBytes, err)
+	}
+	if c, err := FromEnv(env(map[string]string{"LEADBITZ_MAX_INBOUND_BYTES": "1048576"})); err != nil || c.MaxInboundBytes != 1<<20 {
+		t.Errorf("set = %d, %v", c.MaxInboundBytes, err)
+	}
+	for _, bad := range []string{"0", "-5", "10MB", "1e6"} {
+		if _, err := FromEnv(env(map[string]string{"LEADBITZ_MAX_INBOUND_BYTES": bad})); err == nil ||
+			!strings.Contains(err.Error(), "LEADBITZ_MAX_INBOUND_BYTES") {
+			t.Errorf("%q: error %v should name the variable", bad, err)
+		}
+	}
+}

@@ -60,6 +60,10 @@ type Config struct {
 	CredentialsCheck time.Duration
 	Now              func() time.Time
 	Log              *slog.Logger
+
+	// MaxInboundBytes is how much of one message a mailbox's sync reads
+	// (LEADBITZ_MAX_INBOUND_BYTES); 0 is the providers' default.
+	MaxInboundBytes int64
 }
 
 // Service connects mailboxes and is the provider registry.

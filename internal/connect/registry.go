@@ -196,13 +196,14 @@ func (s *Service) build(ws string, i store.Inbox, cipher string) (provider.Mailb
 			return nil, fmt.Errorf("gmail mailbox %s: %w", i.ID, errNotConfigured)
 		}
 		return gmail.New(gmail.Config{BaseURL: s.cfg.Google.APIBaseURL, OAuth: s.googleOAuth(), Token: creds.Token,
-			SaveToken: s.tokenSaver(ws, i.ID), HTTPClient: s.hc, Logger: s.log})
+			SaveToken: s.tokenSaver(ws, i.ID), HTTPClient: s.hc, Logger: s.log, MaxMessageBytes: s.cfg.MaxInboundBytes})
 	case store.ProviderMicrosoft:
 		if s.cfg.Microsoft.ClientID == "" {
 			return nil, fmt.Errorf("microsoft mailbox %s: %w", i.ID, errNotConfigured)
 		}
 		return microsoft.New(microsoft.Config{GraphURL: s.cfg.Microsoft.APIBaseURL, OAuth: s.microsoftOAuth(),
-			Token: creds.Token, SaveToken: s.tokenSaver(ws, i.ID), HTTPClient: s.hc, Logger: s.log})
+			Token: creds.Token, SaveToken: s.tokenSaver(ws, i.ID), HTTPClient: s.hc, Logger: s.log,
+			MaxMessageBytes: s.cfg.MaxInboundBytes})
 	}
 	return nil, fmt.Errorf("connect: no provider %q", i.Provider)
 }
@@ -222,7 +223,7 @@ func (s *Service) smtpConfig(address string, st settings, creds credentials) smt
 	}
 	return smtpimap.Config{Address: address, SMTP: server(st.SMTP, creds.SMTPPassword),
 		IMAP: server(st.IMAP, creds.IMAPPassword), TLSConfig: s.tlsConfig(), Timeout: s.cfg.SMTPTimeout, Logger: s.log,
-		SkipSentCopy: st.SkipSentCopy}
+		SkipSentCopy: st.SkipSentCopy, MaxMessageBytes: s.cfg.MaxInboundBytes}
 }
 
 // tokenSaver encrypts and stores a refreshed token, and tells the cached

@@ -43,7 +43,19 @@ type InboundMessage struct {
 	Raw        []byte // the whole RFC 5322 message as stored by the provider
 	ReceivedAt time.Time
 	Folder     string // FolderInbox or FolderSent
+	// Size is the whole message's size as the provider reports it (IMAP
+	// RFC822.SIZE, Gmail sizeEstimate), 0 when it reports none.
+	Size int64
+	// Truncated reports that the message was larger than the mailbox's
+	// limit and Raw holds only its beginning (the header and the start of
+	// the body): enough to thread and classify it, never the whole of it.
+	Truncated bool
 }
+
+// DefaultMaxMessageBytes is how much of one inbound message a provider
+// reads when it is not told otherwise (LEADBITZ_MAX_INBOUND_BYTES): larger
+// messages are fetched only up to it and marked Truncated.
+const DefaultMaxMessageBytes = 10 << 20
 
 // Page is one step of a sync.
 //

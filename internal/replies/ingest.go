@@ -304,12 +304,20 @@ type Record struct {
 	MatchedBy       string          `json:"matchedBy,omitempty"`
 	Actions         []string        `json:"actions,omitempty"`
 	FromName        string          `json:"fromName,omitempty"`
+	// Truncated: the message was larger than LEADBITZ_MAX_INBOUND_BYTES and
+	// only its beginning was read; Size is its whole size when the
+	// provider reported it.
+	Truncated bool  `json:"truncated,omitempty"`
+	Size      int64 `json:"size,omitempty"`
 }
 
 func record(it *item, mt match, actions []string) string {
 	r := Record{Verdict: it.verdict, Category: it.category.Category, CategorySource: categorySource(it.category),
 		Confidence: it.category.Confidence, CategoryReasons: it.category.Reasons, MatchedBy: mt.by, Actions: actions,
-		FromName: clean(it.msg.From.Name, 200)}
+		FromName: clean(it.msg.From.Name, 200), Truncated: it.fetched.Truncated}
+	if r.Truncated {
+		r.Size = it.fetched.Size
+	}
 	b, err := json.Marshal(r)
 	if err != nil {
 		return "{}"

@@ -54,6 +54,9 @@ func (s *Service) prepareOne(ctx context.Context, t store.SyncTarget, m provider
 	if m.Folder == provider.FolderSent {
 		return nil
 	}
+	if limit := s.cfg.MaxInboundBytes; int64(len(m.Raw)) > limit {
+		m.Raw, m.Truncated = m.Raw[:limit], true // a provider that does not bound what it reads
+	}
 	in, err := mailmsg.Parse(m.Raw)
 	if err != nil {
 		s.log.WarnContext(ctx, "inbox sync: unreadable message skipped", "inbox_id", t.ID,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/ai"
+	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -41,6 +42,13 @@ type Config struct {
 	// mailbox cannot hold a pass; the rest waits for the next pass.
 	// Default 50.
 	MaxPages int
+	// MaxInboundBytes is LEADBITZ_MAX_INBOUND_BYTES, the most of one
+	// message a provider reads (the app gives the providers the same
+	// value); a message a provider returns longer is cut to it here too.
+	// A sync keeps at most four times this much fetched mail waiting to be
+	// stored, and stores a batch of pages of at most that many bytes.
+	// Default provider.DefaultMaxMessageBytes.
+	MaxInboundBytes int64
 	// OutOfOfficePause is how long an out-of-office without a stated
 	// return date pauses a lead; default 7 days.
 	OutOfOfficePause time.Duration
@@ -70,6 +78,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	cfg.Concurrency = cmp.Or(cfg.Concurrency, 8)
 	cfg.MaxPages = cmp.Or(cfg.MaxPages, 50)
+	if cfg.MaxInboundBytes <= 0 {
+		cfg.MaxInboundBytes = provider.DefaultMaxMessageBytes
+	}
 	cfg.OutOfOfficePause = cmp.Or(cfg.OutOfOfficePause, 7*24*time.Hour)
 	cfg.SendTimeout = cmp.Or(cfg.SendTimeout, time.Minute)
 	s := &Service{st: cfg.Store, providers: cfg.Providers, cat: cfg.Categorizer, autoCat: cfg.AutoCategorizer,
@@ -82,5 +93,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	return s, nil
 }
+
+// batchBytes bounds the fetched bytes of a sync that wait to be stored,
+// and so the bytes of one stored batch.
+func (s *Service) batchBytes() int64 { return 4 * s.cfg.MaxInboundBytes }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -143,30 +145,36 @@ func (s *Service) syncTarget(ctx context.Context, t store.SyncTarget) (res SyncR
 
 	// Fetching and reading the next pages overlaps storing the earlier
 	// ones. Pages that are ready together are stored together, in order,
-	// in one transaction (up to batchMessages messages): a backlog costs a
-	// few statements per thousand messages rather than per hundred.
+	// in one transaction (up to batchMessages messages and batchBytes):
+	// a backlog costs a few statements per thousand messages rather than
+	// per hundred. The fetched bytes waiting to be stored are bounded by
+	// batchBytes (room), so a mailbox of large messages cannot pile them
+	// up in memory faster than they are stored.
 	pages := make(chan fetchedPage, 8)
+	room := semaphore.NewWeighted(s.batchBytes())
 	fctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait() // before mb.Close (deferred first, runs last)
 	defer cancel()
-	wg.Go(func() { s.fetchPages(fctx, t, mb, pages) })
+	wg.Go(func() { s.fetchPages(fctx, t, mb, room, pages) })
 
 	stored := t.Cursor
 	for {
-		batch, fetchErr := nextBatch(pages)
+		batch, fetchErr := nextBatch(pages, s.batchBytes())
 		if len(batch) == 0 && fetchErr == nil {
 			return res, ctx.Err() // the provider has no more (or ctx ended)
 		}
 		if len(batch) > 0 {
 			var items []item
-			fetched := 0
+			fetched, weight := 0, int64(0)
 			for _, fp := range batch {
 				items = append(items, fp.items...)
 				fetched += len(fp.page.Messages)
+				weight += fp.weight
 			}
 			last := batch[len(batch)-1].page
 			n, skipped, err := s.commitPage(ctx, t, stored, last.Cursor, items)
+			room.Release(weight)
 			if errors.Is(err, errCursorMoved) {
 				return res, nil // another sync is reading this mailbox
 			}
@@ -191,9 +199,9 @@ func (s *Service) syncTarget(ctx context.Context, t store.SyncTarget) (res SyncR
 const batchMessages = 1000
 
 // nextBatch waits for the next fetched page and takes those ready behind
-// it, up to batchMessages messages. A fetch error ends the batch: the pages
-// before it are returned with it, to be stored first.
-func nextBatch(pages <-chan fetchedPage) ([]fetchedPage, error) {
+// it, up to batchMessages messages and maxBytes of them. A fetch error ends
+// the batch: the pages before it are returned with it, to be stored first.
+func nextBatch(pages <-chan fetchedPage, maxBytes int64) ([]fetchedPage, error) {
 	fp, ok := <-pages
 	if !ok {
 		return nil, nil
@@ -201,8 +209,8 @@ func nextBatch(pages <-chan fetchedPage) ([]fetchedPage, error) {
 	if fp.err != nil {
 		return nil, fp.err
 	}
-	batch, n := []fetchedPage{fp}, len(fp.page.Messages)
-	for n < batchMessages {
+	batch, n, size := []fetchedPage{fp}, len(fp.page.Messages), fp.weight
+	for n < batchMessages && size < maxBytes {
 		select {
 		case fp, ok := <-pages:
 			if !ok {
@@ -211,7 +219,7 @@ func nextBatch(pages <-chan fetchedPage) ([]fetchedPage, error) {
 			if fp.err != nil {
 				return batch, fp.err
 			}
-			batch, n = append(batch, fp), n+len(fp.page.Messages)
+			batch, n, size = append(batch, fp), n+len(fp.page.Messages), size+fp.weight
 		default:
 			return batch, nil
 		}
@@ -222,15 +230,20 @@ func nextBatch(pages <-chan fetchedPage) ([]fetchedPage, error) {
 // fetchedPage is a page read and prepared, or the error that ended the
 // fetching.
 type fetchedPage struct {
-	page  provider.Page
-	items []item
-	err   error
+	page   provider.Page
+	items  []item
+	weight int64 // the bytes taken from the sync's room for it
+	err    error
 }
 
 // fetchPages fetches up to MaxPages pages from the mailbox's cursor and
 // prepares their messages, handing each to out; it closes out when the
-// provider has no more, on an error (sent last) or when ctx ends.
-func (s *Service) fetchPages(ctx context.Context, t store.SyncTarget, mb provider.Mailbox, out chan<- fetchedPage) {
+// provider has no more, on an error (sent last) or when ctx ends. Each page
+// takes its bytes from room before it is handed on (the caller gives them
+// back once the page is stored), so the next page is fetched only when
+// there is room for it: fetched mail waiting to be stored stays within
+// room's size, whatever the provider returns.
+func (s *Service) fetchPages(ctx context.Context, t store.SyncTarget, mb provider.Mailbox, room *semaphore.Weighted, out chan<- fetchedPage) {
 	defer close(out)
 	from, restarted := t.Cursor, false
 	for range s.cfg.MaxPages {
@@ -244,6 +257,10 @@ func (s *Service) fetchPages(ctx context.Context, t store.SyncTarget, mb provide
 		fp := fetchedPage{page: page, err: err}
 		if err == nil {
 			fp.items = s.prepare(ctx, t, page.Messages)
+			fp.weight = min(pageBytes(page), s.batchBytes())
+			if room.Acquire(ctx, fp.weight) != nil {
+				return
+			}
 		}
 		select {
 		case out <- fp:
@@ -255,6 +272,15 @@ func (s *Service) fetchPages(ctx context.Context, t store.SyncTarget, mb provide
 		}
 		from = page.Cursor
 	}
+}
+
+// pageBytes is the raw size of a page's messages.
+func pageBytes(p provider.Page) int64 {
+	var n int64
+	for _, m := range p.Messages {
+		n += int64(len(m.Raw))
+	}
+	return n
 }
 
 // recordFailure notes a failed sync on the mailbox. An authentication

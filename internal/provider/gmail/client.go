@@ -45,6 +45,13 @@ type Config struct {
 	ScanLimit   int           // at most this many messages per scan; default 500
 	PageSize    int           // history records per Fetch; default 100 (Gmail max 500)
 	Concurrency int           // parallel messages.get per Fetch; default 4
+	// MaxMessageBytes is how much of one message Fetch keeps: the raw
+	// answer of a larger one is read only up to it (its beginning, marked
+	// Truncated). Default provider.DefaultMaxMessageBytes.
+	MaxMessageBytes int64
+	// PageBytes bounds the message bytes of one Fetch page (see
+	// provider.PageBudget). Default four times MaxMessageBytes.
+	PageBytes int64
 }
 
 // Client is a Gmail mailbox. It implements provider.Mailbox and is safe for
@@ -72,6 +79,12 @@ func New(cfg Config) (*Client, error) {
 	cfg.ScanLimit = cmp.Or(cfg.ScanLimit, 500)
 	cfg.PageSize = min(cmp.Or(cfg.PageSize, 100), 500)
 	cfg.Concurrency = cmp.Or(cfg.Concurrency, 4)
+	if cfg.MaxMessageBytes <= 0 {
+		cfg.MaxMessageBytes = provider.DefaultMaxMessageBytes
+	}
+	if cfg.PageBytes <= 0 {
+		cfg.PageBytes = 4 * cfg.MaxMessageBytes
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -116,6 +129,14 @@ func (c *Client) Profile(ctx context.Context) (Profile, error) {
 	return Profile(p), nil
 }
 
+// boundedBody receives an answer read up to max bytes, for answers that
+// carry a message: cut reports that it went on (and was not read further).
+type boundedBody struct {
+	max  int64
+	data []byte
+	cut  bool
+}
+
 // get is an idempotent GET: throttles and transient failures are retried.
 func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
 	return c.do(ctx, http.MethodGet, path, q, nil, out, true)
@@ -154,14 +175,26 @@ func (c *Client) roundTrip(ctx context.Context, tok *oauth2.Token, method, path 
 		return &provider.Error{Kind: provider.Transient, Code: "unreachable", Message: "Gmail API unreachable", Err: err}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	limit := int64(provider.MaxResponseBytes)
+	bounded, isBounded := out.(*boundedBody)
+	if isBounded {
+		limit = bounded.max
+	}
+	data, cut, err := provider.ReadBounded(resp.Body, limit, resp.ContentLength)
 	if err != nil {
 		return &provider.Error{Kind: provider.Transient, Code: "read_failed", Message: "reading Gmail response", Err: err}
 	}
 	if resp.StatusCode/100 != 2 {
 		return classify(resp, data, c.cfg.Now())
 	}
-	if out == nil {
+	switch {
+	case isBounded:
+		bounded.data, bounded.cut = data, cut
+		return nil
+	case cut:
+		return &provider.Error{Kind: provider.Permanent, Code: "response_too_large",
+			Message: fmt.Sprintf("Gmail answered more than %d bytes", limit)}
+	case out == nil:
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {

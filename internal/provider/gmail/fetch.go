@@ -1,8 +1,10 @@
 package gmail
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -133,6 +135,7 @@ func (c *Client) getRaw(ctx context.Context, ids []string) ([]provider.InboundMe
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	sem := make(chan struct{}, c.cfg.Concurrency)
+	budget := provider.NewPageBudget(c.cfg.PageBytes, c.cfg.MaxMessageBytes)
 	var wg sync.WaitGroup
 	for i, id := range ids {
 		sem <- struct{}{}
@@ -141,7 +144,7 @@ func (c *Client) getRaw(ctx context.Context, ids []string) ([]provider.InboundMe
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			m, err := c.getOne(ctx, id)
+			m, err := c.getOne(ctx, id, budget)
 			if err != nil && provider.HTTPStatus(err) != http.StatusNotFound {
 				cancel(err)
 				return
@@ -163,20 +166,93 @@ func (c *Client) getRaw(ctx context.Context, ids []string) ([]provider.InboundMe
 	return msgs, nil
 }
 
-func (c *Client) getOne(ctx context.Context, id string) (*provider.InboundMessage, error) {
-	var msg struct {
-		ID           string `json:"id"`
-		ThreadID     string `json:"threadId"`
-		InternalDate int64  `json:"internalDate,string"`
-		Raw          string `json:"raw"`
-	}
-	if err := c.get(ctx, "/messages/"+url.PathEscape(id), url.Values{"format": {"raw"}}, &msg); err != nil {
+// rawMessage is messages.get with format=raw or format=metadata.
+type rawMessage struct {
+	ID           string `json:"id"`
+	ThreadID     string `json:"threadId"`
+	InternalDate int64  `json:"internalDate,string"`
+	SizeEstimate int64  `json:"sizeEstimate"`
+	Raw          string `json:"raw"`
+	Payload      struct {
+		Headers []struct {
+			Name  string `json:"name"`
+			Value string `json:"value"`
+		} `json:"headers"`
+	} `json:"payload"`
+}
+
+// rawSlack is room in a raw answer for what comes besides the message (id,
+// labels, snippet, sizes).
+const rawSlack = 64 << 10
+
+// getOne reads one message with format=raw, its answer read only up to the
+// page budget's allowance (base64 of it plus rawSlack). A message larger
+// than that keeps its beginning, marked Truncated: the start of raw from
+// the part of the answer read, its ids and dates from format=metadata.
+func (c *Client) getOne(ctx context.Context, id string, budget *provider.PageBudget) (*provider.InboundMessage, error) {
+	allow := budget.Allowance()
+	body := &boundedBody{max: int64(base64.URLEncoding.EncodedLen(int(allow))) + rawSlack}
+	if err := c.get(ctx, "/messages/"+url.PathEscape(id), url.Values{"format": {"raw"}}, body); err != nil {
 		return nil, err
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(msg.Raw, "="))
-	if err != nil {
-		return nil, &provider.Error{Kind: provider.Transient, Code: "bad_raw", Message: "undecodable raw message " + id, Err: err}
+	var msg rawMessage
+	var raw []byte
+	if body.cut {
+		raw = rawPrefix(body.data)
+		body.data = nil
+		if err := c.get(ctx, "/messages/"+url.PathEscape(id), url.Values{"format": {"metadata"}}, &msg); err != nil {
+			return nil, err
+		}
+		if len(raw) == 0 {
+			raw = headerOnly(msg)
+		}
+	} else {
+		if err := json.Unmarshal(body.data, &msg); err != nil {
+			return nil, &provider.Error{Kind: provider.Transient, Code: "bad_response", Message: "unreadable Gmail response", Err: err}
+		}
+		var err error
+		raw, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(msg.Raw, "="))
+		if err != nil {
+			return nil, &provider.Error{Kind: provider.Transient, Code: "bad_raw", Message: "undecodable raw message " + id, Err: err}
+		}
 	}
+	truncated := body.cut || int64(len(raw)) > allow
+	raw = raw[:min(int64(len(raw)), allow)]
+	budget.Spend(int64(len(raw)))
 	return &provider.InboundMessage{ProviderID: msg.ID, ThreadID: msg.ThreadID, Raw: raw,
-		ReceivedAt: time.UnixMilli(msg.InternalDate).UTC(), Folder: provider.FolderInbox}, nil
+		ReceivedAt: time.UnixMilli(msg.InternalDate).UTC(), Folder: provider.FolderInbox,
+		Size: msg.SizeEstimate, Truncated: truncated}, nil
+}
+
+// rawPrefix decodes what an answer cut short holds of its "raw" field.
+func rawPrefix(answer []byte) []byte {
+	_, after, ok := bytes.Cut(answer, []byte(`"raw"`))
+	if !ok {
+		return nil
+	}
+	_, after, ok = bytes.Cut(after, []byte(`"`))
+	if !ok {
+		return nil
+	}
+	if end := bytes.IndexByte(after, '"'); end >= 0 {
+		after = after[:end]
+	}
+	after = bytes.TrimRight(after[:len(after)/4*4], "=")
+	out := make([]byte, base64.RawURLEncoding.DecodedLen(len(after)))
+	n, err := base64.RawURLEncoding.Decode(out, after)
+	if err != nil {
+		return nil
+	}
+	return out[:n]
+}
+
+// headerOnly is a message made of the header format=metadata lists, for an
+// answer cut before any of its raw content.
+func headerOnly(m rawMessage) []byte {
+	var b bytes.Buffer
+	for _, h := range m.Payload.Headers {
+		b.WriteString(h.Name + ": " + h.Value + "\r\n")
+	}
+	b.WriteString("\r\n")
+	return b.Bytes()
 }

@@ -1,10 +1,14 @@
 package mailfake
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -91,4 +95,71 @@ func RawMessage(from, to, subject, msgID, inReplyTo, body string) []byte {
 	}
 	s += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n"
 	return []byte(s)
+}
+
+// AttachmentHead is the beginning of a message with a large attachment:
+// the header (In-Reply-To and References name inReplyTo when set), a
+// text/plain part holding text, then the opening of a base64 attachment
+// part that FillerLine continues (LargeMessage, smtpimapfake's
+// DeliverGenerated).
+func AttachmentHead(from, to, subject, messageID, inReplyTo, text string) []byte {
+	var b bytes.Buffer
+	b.WriteString("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMessage-ID: " + messageID + "\r\n")
+	if inReplyTo != "" {
+		b.WriteString("In-Reply-To: " + inReplyTo + "\r\nReferences: " + inReplyTo + "\r\n")
+	}
+	b.WriteString("Date: Mon, 04 May 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=\"big\"\r\n\r\n" +
+		"--big\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text + "\r\n" +
+		"--big\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"big.bin\"\r\n" +
+		"Content-Transfer-Encoding: base64\r\n\r\n")
+	return b.Bytes()
+}
+
+// FillerLine is a line of valid base64: what follows an AttachmentHead, so
+// a message stays well formed wherever it is cut.
+var FillerLine = []byte("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\r\n")
+
+// LargeMessage is head followed by filler lines, size bytes in all.
+func LargeMessage(head []byte, size int) []byte {
+	out := make([]byte, 0, max(size, len(head)))
+	out = append(out, head...)
+	for len(out) < size {
+		out = append(out, FillerLine[:min(len(FillerLine), size-len(out))]...)
+	}
+	return out
+}
+
+// CountingTransport counts the response body bytes a client reads, for
+// tests that bound what a download transfers.
+type CountingTransport struct {
+	Next http.RoundTripper // default http.DefaultTransport
+	read atomic.Int64
+}
+
+// Read is how many response body bytes were read so far.
+func (c *CountingTransport) Read() int64 { return c.read.Load() }
+
+// RoundTrip implements http.RoundTripper.
+func (c *CountingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	next := c.Next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	resp, err := next.RoundTrip(r)
+	if err == nil {
+		resp.Body = &countingBody{ReadCloser: resp.Body, n: &c.read}
+	}
+	return resp, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
 }

@@ -42,6 +42,14 @@ type Config struct {
 	ScanWindow  time.Duration // an initial delta round covers mail received this far back; default 14 days
 	PageSize    int           // Prefer: odata.maxpagesize for delta pages; default 50
 	Concurrency int           // concurrent requests to this mailbox; default 4
+	// MaxMessageBytes is how much of one message Fetch reads: the MIME
+	// ($value) of a larger one is read only up to it (its beginning, marked
+	// Truncated) and the transfer stopped. Default
+	// provider.DefaultMaxMessageBytes.
+	MaxMessageBytes int64
+	// PageBytes bounds the message bytes of one Fetch page (see
+	// provider.PageBudget). Default four times MaxMessageBytes.
+	PageBytes int64
 	// Sent Items is written a moment after sendMail's 202; Send looks for
 	// the copy ReadbackAttempts times, waiting ReadbackDelay, then doubling.
 	ReadbackAttempts int           // default 4
@@ -73,6 +81,12 @@ func New(cfg Config) (*Client, error) {
 	cfg.ScanWindow = cmp.Or(cfg.ScanWindow, 14*24*time.Hour)
 	cfg.PageSize = cmp.Or(cfg.PageSize, 50)
 	cfg.Concurrency = cmp.Or(cfg.Concurrency, 4)
+	if cfg.MaxMessageBytes <= 0 {
+		cfg.MaxMessageBytes = provider.DefaultMaxMessageBytes
+	}
+	if cfg.PageBytes <= 0 {
+		cfg.PageBytes = 4 * cfg.MaxMessageBytes
+	}
 	cfg.ReadbackAttempts = cmp.Or(cfg.ReadbackAttempts, 4)
 	cfg.ReadbackDelay = cmp.Or(cfg.ReadbackDelay, 500*time.Millisecond)
 	if cfg.Now == nil {
@@ -126,7 +140,16 @@ type request struct {
 	body        []byte
 	contentType string
 	idempotent  bool
-	out         any // JSON target, or *[]byte for the raw body
+	out         any // JSON target, or *boundedBody for the raw body
+}
+
+// boundedBody receives a raw answer read up to max bytes: cut reports
+// that it went on (and was not read further).
+type boundedBody struct {
+	max  int64
+	data []byte
+	cut  bool
+	size int64 // the answer's Content-Length, -1 when not announced
 }
 
 func (c *Client) get(ctx context.Context, u string, out any) error {
@@ -166,18 +189,28 @@ func (c *Client) roundTrip(ctx context.Context, tok *oauth2.Token, r request) er
 		return &provider.Error{Kind: provider.Transient, Code: "unreachable", Message: "Microsoft Graph unreachable", Err: err}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	limit := int64(provider.MaxResponseBytes)
+	bounded, isBounded := r.out.(*boundedBody)
+	if isBounded {
+		limit = bounded.max
+	}
+	data, cut, err := provider.ReadBounded(resp.Body, limit, resp.ContentLength)
 	if err != nil {
 		return &provider.Error{Kind: provider.Transient, Code: "read_failed", Message: "reading Graph response", Err: err}
 	}
 	if resp.StatusCode/100 != 2 {
 		return classify(resp, data, c.cfg.Now())
 	}
+	if isBounded {
+		bounded.data, bounded.cut, bounded.size = data, cut, resp.ContentLength
+		return nil
+	}
+	if cut {
+		return &provider.Error{Kind: provider.Permanent, Code: "response_too_large",
+			Message: fmt.Sprintf("Graph answered more than %d bytes", limit)}
+	}
 	switch out := r.out.(type) {
 	case nil:
-		return nil
-	case *[]byte:
-		*out = data
 		return nil
 	default:
 		if err := json.Unmarshal(data, out); err != nil {

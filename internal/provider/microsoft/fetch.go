@@ -86,21 +86,27 @@ func (c *Client) deltaPage(ctx context.Context, link string, reset bool) (provid
 }
 
 // fillRaw downloads each message's MIME, Concurrency at a time, and returns
-// them oldest first; messages deleted meanwhile (404) are dropped.
+// them oldest first; messages deleted meanwhile (404) are dropped. Each is
+// read only up to the page budget's allowance (its Content-Length tells a
+// larger one before it is read): the rest is never transferred, the
+// message keeps its beginning, marked Truncated.
 func (c *Client) fillRaw(ctx context.Context, items []provider.InboundMessage) ([]provider.InboundMessage, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	keep := make([]bool, len(items))
 	work := make(chan int)
+	budget := provider.NewPageBudget(c.cfg.PageBytes, c.cfg.MaxMessageBytes)
 	var wg sync.WaitGroup
 	for range min(c.cfg.Concurrency, len(items)) {
 		wg.Go(func() {
 			for i := range work {
-				var raw []byte
-				err := c.get(ctx, c.api+"/me/messages/"+url.PathEscape(items[i].ProviderID)+"/$value", &raw)
+				raw := &boundedBody{max: budget.Allowance()}
+				err := c.get(ctx, c.api+"/me/messages/"+url.PathEscape(items[i].ProviderID)+"/$value", raw)
 				switch {
 				case err == nil:
-					items[i].Raw, keep[i] = raw, true
+					budget.Spend(int64(len(raw.data)))
+					items[i].Raw, items[i].Truncated, keep[i] = raw.data, raw.cut, true
+					items[i].Size = max(raw.size, 0)
 				case provider.HTTPStatus(err) != http.StatusNotFound:
 					cancel(err)
 				}

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider"
 )
 
 // Security is how a connection is protected.
@@ -58,8 +60,16 @@ type Config struct {
 
 	ScanWindow time.Duration // an initial or reset sync reads INBOX this far back; default 14 days
 	PageSize   int           // messages per Fetch; default 100
-	Logger     *slog.Logger  // for failures that do not fail the call; default discards
-	Now        func() time.Time
+	// MaxMessageBytes is how much of one message Fetch reads: a larger one
+	// (by its RFC822.SIZE) is fetched as BODY.PEEK[]<0.MaxMessageBytes> and
+	// marked Truncated. Default provider.DefaultMaxMessageBytes.
+	MaxMessageBytes int64
+	// PageBytes bounds the bytes of one Fetch page (each message counted up
+	// to MaxMessageBytes); a page holds at least one message. Default four
+	// times MaxMessageBytes.
+	PageBytes int64
+	Logger    *slog.Logger // for failures that do not fail the call; default discards
+	Now       func() time.Time
 }
 
 func (c *Config) setDefaults() error {
@@ -71,6 +81,12 @@ func (c *Config) setDefaults() error {
 	}
 	if c.PageSize == 0 {
 		c.PageSize = 100
+	}
+	if c.MaxMessageBytes <= 0 {
+		c.MaxMessageBytes = provider.DefaultMaxMessageBytes
+	}
+	if c.PageBytes <= 0 {
+		c.PageBytes = 4 * c.MaxMessageBytes
 	}
 	if c.Now == nil {
 		c.Now = time.Now

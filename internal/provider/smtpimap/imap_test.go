@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/mail"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
 )
@@ -242,5 +245,67 @@ func TestIMAPSessionRecoversAfterServerRestart(t *testing.T) {
 	}
 	if _, _, err := m.FindSent(ctx, "<nothing@x>"); err != nil {
 		t.Errorf("FindSent after restart: %v", err)
+	}
+}
+
+func TestFetchReadsAtMostTheLimitOfAHugeMessage(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	const limit = 1 << 20
+	const size = 64 << 20
+	m := e.mailbox(t, func(c *smtpimap.Config) { c.MaxMessageBytes = limit })
+	deliver(t, e, "small", time.Now())
+	head := mailfake.AttachmentHead(lead, me, "huge", "<huge@x.test>", "<ours@sender.test>", "Yes, let's talk next week.")
+	if _, err := e.imap.DeliverGenerated(head, size, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	page, err := m.Fetch(ctx, "")
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent := e.imap.GeneratedBytesSent(); sent > limit {
+		t.Errorf("the server sent %d bytes of the huge message, want at most the limit %d", sent, limit)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8*limit {
+		t.Errorf("fetching allocated %d bytes, want a few times the limit (%d) at most", alloc, limit)
+	}
+	if len(page.Messages) != 2 {
+		t.Fatalf("messages = %d, want 2", len(page.Messages))
+	}
+	small, huge := page.Messages[0], page.Messages[1]
+	if small.Truncated || small.Size != int64(len(small.Raw)) {
+		t.Errorf("small message: truncated %v, size %d, raw %d", small.Truncated, small.Size, len(small.Raw))
+	}
+	if !huge.Truncated || huge.Size != size || len(huge.Raw) != limit || !bytes.HasPrefix(huge.Raw, head) {
+		t.Errorf("huge message: truncated %v, size %d, raw %d bytes", huge.Truncated, huge.Size, len(huge.Raw))
+	}
+	in, err := mailmsg.Parse(huge.Raw)
+	if err != nil || in.MessageID != "<huge@x.test>" || len(in.InReplyTo) != 1 || !strings.Contains(in.Text, "next week") {
+		t.Errorf("the truncated message reads as %+v, %v", in, err)
+	}
+}
+
+func TestFetchPageIsBoundedByBytes(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	const limit = 64 << 10
+	m := e.mailbox(t, func(c *smtpimap.Config) { c.MaxMessageBytes, c.PageBytes = limit, 2*limit })
+	for i := range 3 {
+		head := mailfake.AttachmentHead(lead, me, "m"+strconv.Itoa(i), "<m"+strconv.Itoa(i)+"@x.test>", "", "hello")
+		if _, err := e.imap.DeliverGenerated(head, 10*limit, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, err := m.Fetch(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if subjects(first.Messages) != "[m0 m1]" || !first.More {
+		t.Fatalf("first page = %v, more %v; want two messages (the byte budget) and more", subjects(first.Messages), first.More)
+	}
+	next, err := m.Fetch(ctx, first.Cursor)
+	if err != nil || subjects(next.Messages) != "[m2]" || next.More {
+		t.Errorf("next page = %v, more %v, %v", subjects(next.Messages), next.More, err)
 	}
 }

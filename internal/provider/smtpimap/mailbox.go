@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -268,13 +269,16 @@ func (m *Mailbox) FindSent(ctx context.Context, messageID string) (provider.Sent
 	return found, ok, nil
 }
 
+// maxHeaderField bounds what is read of one header field a server returns.
+const maxHeaderField = 64 << 10
+
 func messageIDOf(c *imapclient.Client, uid imap.UID) (string, error) {
 	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
-	bufs, err := c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
-	if err != nil || len(bufs) == 0 {
+	got := map[imap.UID]literal{}
+	if err := readBodies(c, []imap.UID{uid}, section, maxHeaderField, got); err != nil {
 		return "", err
 	}
-	h := string(bufs[0].FindBodySection(section))
+	h := string(got[uid].data)
 	_, v, _ := strings.Cut(h, ":")
 	return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", ""), "\n", "")), nil
 }
@@ -283,7 +287,9 @@ func messageIDOf(c *imapclient.Client, uid imap.UID) (string, error) {
 // An empty cursor, or a UIDVALIDITY that changed (every old UID is void),
 // starts a bounded scan: messages received within ScanWindow (SEARCH
 // SINCE, which compares dates only, so the window has day precision). Otherwise it asks for UIDs above the last one, filtering out the
-// highest old message that "n:*" always returns.
+// highest old message that "n:*" always returns. A page holds at most
+// PageSize messages and PageBytes bytes; a message over MaxMessageBytes
+// comes truncated (fetchPage).
 func (m *Mailbox) Fetch(ctx context.Context, cursor string) (provider.Page, error) {
 	validity, last, cursorOK := parseCursor(cursor)
 	var page provider.Page
@@ -315,10 +321,11 @@ func (m *Mailbox) Fetch(ctx context.Context, cursor string) (provider.Page, erro
 		if len(uids) > m.cfg.PageSize {
 			uids, page.More = uids[:m.cfg.PageSize], true
 		}
-		msgs, err := fetchRaw(c, sd.UIDValidity, uids)
+		uids, msgs, cut, err := m.fetchPage(c, sd.UIDValidity, uids)
 		if err != nil {
 			return err
 		}
+		page.More = page.More || cut
 		page.Messages = msgs
 		top := last
 		if len(uids) > 0 {
@@ -337,26 +344,119 @@ func (m *Mailbox) Fetch(ctx context.Context, cursor string) (provider.Page, erro
 	return page, nil
 }
 
-func fetchRaw(c *imapclient.Client, validity uint32, uids []imap.UID) ([]provider.InboundMessage, error) {
+// fetchPage reads the messages of uids, oldest first, within the page's
+// byte budget: their sizes first (RFC822.SIZE), then the bodies, each read
+// up to MaxMessageBytes — a larger message as BODY.PEEK[]<0.limit>, marked
+// Truncated — so no message is ever held whole beyond the limit. It returns
+// the uids the page covers (a prefix of uids; cut when the budget ran out).
+func (m *Mailbox) fetchPage(c *imapclient.Client, validity uint32, uids []imap.UID) ([]imap.UID, []provider.InboundMessage, bool, error) {
 	if len(uids) == 0 {
-		return nil, nil
+		return uids, nil, false, nil
 	}
-	section := &imap.FetchItemBodySection{Peek: true}
-	bufs, err := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, InternalDate: true,
-		BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+	limit := m.cfg.MaxMessageBytes
+	meta, err := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, InternalDate: true, RFC822Size: true}).Collect()
 	if err != nil {
-		return nil, err
+		return nil, nil, false, err
 	}
-	slices.SortFunc(bufs, func(a, b *imapclient.FetchMessageBuffer) int { return int(int64(a.UID) - int64(b.UID)) })
-	out := make([]provider.InboundMessage, 0, len(bufs))
-	for _, b := range bufs {
-		if !slices.Contains(uids, b.UID) {
+	byUID := make(map[imap.UID]*imapclient.FetchMessageBuffer, len(meta))
+	for _, b := range meta {
+		byUID[b.UID] = b
+	}
+	var whole, partial []imap.UID
+	var total int64
+	cut := false
+	for i, uid := range uids {
+		b, ok := byUID[uid]
+		if !ok {
+			continue // expunged since the search
+		}
+		total += min(b.RFC822Size, limit)
+		if total > m.cfg.PageBytes && len(whole)+len(partial) > 0 {
+			uids, cut = uids[:i], true
+			break
+		}
+		if b.RFC822Size > limit {
+			partial = append(partial, uid)
+		} else {
+			whole = append(whole, uid)
+		}
+	}
+	bodies := make(map[imap.UID]literal, len(whole)+len(partial))
+	if err := readBodies(c, whole, &imap.FetchItemBodySection{Peek: true}, limit, bodies); err != nil {
+		return nil, nil, false, err
+	}
+	head := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Offset: 0, Size: limit}}
+	if err := readBodies(c, partial, head, limit, bodies); err != nil {
+		return nil, nil, false, err
+	}
+	out := make([]provider.InboundMessage, 0, len(bodies))
+	for _, uid := range uids {
+		body, ok := bodies[uid]
+		if !ok {
 			continue
 		}
-		out = append(out, provider.InboundMessage{ProviderID: uidRef(validity, b.UID), Raw: b.FindBodySection(section),
-			ReceivedAt: b.InternalDate.UTC(), Folder: provider.FolderInbox})
+		b := byUID[uid]
+		out = append(out, provider.InboundMessage{ProviderID: uidRef(validity, uid), Raw: body.data,
+			ReceivedAt: b.InternalDate.UTC(), Folder: provider.FolderInbox, Size: b.RFC822Size,
+			Truncated: body.truncated || b.RFC822Size > limit})
 	}
-	return out, nil
+	return uids, out, cut, nil
+}
+
+// literal is a message body as read: at most the limit.
+type literal struct {
+	data      []byte
+	truncated bool // the server sent more than the limit; the rest was discarded
+}
+
+// readBodies fetches section of uids and reads each literal as it streams
+// in, keeping at most limit bytes of it (the rest is read and discarded,
+// never buffered), into out.
+func readBodies(c *imapclient.Client, uids []imap.UID, section *imap.FetchItemBodySection, limit int64, out map[imap.UID]literal) error {
+	if len(uids) == 0 {
+		return nil
+	}
+	cmd := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+	var readErr error
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		var uid imap.UID
+		var body *literal
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			switch it := item.(type) {
+			case imapclient.FetchItemDataUID:
+				uid = it.UID
+			case imapclient.FetchItemDataBodySection:
+				if it.Literal == nil || readErr != nil {
+					continue
+				}
+				l, err := readLiteral(it.Literal, limit)
+				if err != nil {
+					readErr = err
+					continue
+				}
+				body = &l
+			}
+		}
+		if uid != 0 && body != nil && slices.Contains(uids, uid) {
+			out[uid] = *body
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		return err
+	}
+	return readErr
+}
+
+// readLiteral reads at most limit bytes of a literal into a buffer of its
+// announced size (capped at limit), so memory follows what is kept.
+func readLiteral(lit imap.LiteralReader, limit int64) (literal, error) {
+	n := min(max(lit.Size(), 0), limit)
+	buf := make([]byte, n)
+	k, err := io.ReadFull(lit, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return literal{}, err
+	}
+	return literal{data: buf[:k], truncated: lit.Size() > limit}, nil
 }
 
 func parseCursor(s string) (validity, last uint32, ok bool) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -45,6 +46,9 @@ type IMAPServer struct {
 	mu    sync.Mutex
 	srv   *imapserver.Server
 	attrs map[string][]imap.MailboxAttr // every mailbox name → special-use attributes
+
+	generated map[imap.UID]generated // INBOX messages made up as they are sent
+	genSent   atomic.Int64
 }
 
 // StartIMAP listens on a random 127.0.0.1 port.
@@ -152,6 +156,9 @@ func (s *IMAPServer) ResetInbox() error {
 	if err := s.user.Delete("INBOX"); err != nil {
 		return err
 	}
+	s.mu.Lock()
+	s.generated = nil
+	s.mu.Unlock()
 	return s.user.Create("INBOX", nil)
 }
 
@@ -198,7 +205,8 @@ func (s *IMAPServer) Messages(folder string, tlsConfig *tls.Config) ([][]byte, e
 // keeps none itself) and tracks mailbox names for that.
 type session struct {
 	imapserver.Session
-	srv *IMAPServer
+	srv      *IMAPServer
+	selected string // the selected folder, for the generated messages of INBOX
 }
 
 func (ss *session) Create(name string, options *imap.CreateOptions) error {
@@ -216,6 +224,9 @@ func (ss *session) Create(name string, options *imap.CreateOptions) error {
 
 func (ss *session) Select(name string, options *imap.SelectOptions) (*imap.SelectData, error) {
 	data, err := ss.Session.Select(name, options)
+	if err == nil {
+		ss.selected = name
+	}
 	if err == nil && ss.srv.opts.NoUIDNext {
 		data.UIDNext = 0
 	}
