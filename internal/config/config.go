@@ -6,9 +6,12 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strings"
+
+	"github.com/leadbitz/leadbitz/internal/netguard"
 )
 
 // Config is every setting the binary understands.
@@ -44,6 +47,12 @@ type Config struct {
 	// DNSServer is the DNS server the deliverability checks ask
 	// (LEADBITZ_DNS_SERVER, host or host:port); empty is the system's resolver.
 	DNSServer string
+
+	// AllowPrivateNetworks are the internal networks a user-set host (a
+	// mailbox's SMTP/IMAP server, a webhook) may be on, and where SMTP
+	// without a login and unencrypted connections are accepted
+	// (LEADBITZ_ALLOW_PRIVATE_NETWORKS, comma-separated CIDRs; default none).
+	AllowPrivateNetworks []netip.Prefix
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -85,6 +94,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("LEADBITZ_IMPORT_MAX_BYTES: %q is not a positive number of bytes", v)
 		}
 	}
+	allow, err := netguard.ParseAllowList(getenv("LEADBITZ_ALLOW_PRIVATE_NETWORKS"))
+	if err != nil {
+		return c, fmt.Errorf("LEADBITZ_ALLOW_PRIVATE_NETWORKS: %w", err)
+	}
+	c.AllowPrivateNetworks = allow
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return c, fmt.Errorf("LEADBITZ_ADDR: %q is not host:port", c.Addr)
 	}

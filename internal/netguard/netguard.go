@@ -327,3 +327,11 @@ func (g *Guard) HTTPClient(timeout time.Duration) *http.Client {
 	return &http.Client{Transport: g.Transport(), Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
+
+// Loopback are the loopback networks, which tests and benchmarks allow
+// because their fake and real mail servers listen there.
+var Loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+
+// AllowLoopback returns a Guard that allows the loopback networks only:
+// for tests and benchmarks against servers on this machine.
+func AllowLoopback() *Guard { return New(Options{Allow: Loopback}) }
