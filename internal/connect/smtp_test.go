@@ -13,6 +13,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -267,6 +268,27 @@ func TestConnectSMTPGuard(t *testing.T) {
 	}
 	if s.Connections() != 0 {
 		t.Fatalf("the refused server got %d connections", s.Connections())
+	}
+	// The send engine and the sync open mailboxes through the same guard:
+	// a mailbox saved while loopback was allowed is refused once it is not.
+	res, err := h.svc.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, smtpPass), account.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified := s.Connections()
+	strict.TrustRoots(tlsOf(t, h))
+	mb, err := strict.Open(h.ctx, h.p.WorkspaceID, h.inbox(res.InboxID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mb.Send(h.ctx, outgoing(t, "sales@example.org", "lead@example.net", "Hello")); provider.Kind(err) != provider.Auth {
+		t.Fatalf("send through the default guard: %v, want an auth failure (the settings must change)", err)
+	}
+	if _, err := mb.Fetch(h.ctx, ""); provider.Kind(err) != provider.Auth {
+		t.Fatalf("sync through the default guard: %v", err)
+	}
+	if s.Connections() != verified || s.Count() != 0 {
+		t.Fatalf("the refused server got %d connections, %d messages", s.Connections()-verified, s.Count())
 	}
 	// SMTP without a login, to a loopback address not allowed, is refused
 	// at the address already; the field check says so for security none.

@@ -238,3 +238,20 @@ func TestVerifyInvalidConfig(t *testing.T) {
 		t.Error("New accepted an invalid config")
 	}
 }
+
+func TestVerifyUnknownHostIsADNSFailure(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	cfg := e.cfg
+	cfg.SMTP.Host, cfg.IMAP.Host = "nowhere.example.com", "nowhere.example.com"
+	cfg.Guard = publicHost(t, "")
+	err := smtpimap.Verify(ctx, cfg)
+	var ve *smtpimap.VerifyError
+	if !errors.As(err, &ve) || len(ve.Failures()) != 2 {
+		t.Fatalf("Verify = %v", err)
+	}
+	for _, f := range ve.Failures() {
+		if f.Step != "dns" || !strings.Contains(f.Message, "nowhere.example.com could not be found") {
+			t.Errorf("%+v", f)
+		}
+	}
+}
