@@ -44,8 +44,9 @@ func TestSMTPMailboxAgainstPostfixAndDovecot(t *testing.T) {
 	if r.Status != 422 || r.ErrorCode() != "connection_failed" {
 		t.Fatalf("wrong password: %d %s", r.Status, r.Body)
 	}
-	if !strings.Contains(string(r.Body), "535") || strings.Contains(string(r.Body), "not-the-password") {
-		t.Fatalf("422 body %s: want Postfix's answer and no password", r.Body)
+	if !strings.Contains(string(r.Body), `"step":"auth"`) || strings.Contains(string(r.Body), "535") ||
+		strings.Contains(string(r.Body), "not-the-password") {
+		t.Fatalf("422 body %s: want the failed step in our words, not Postfix's answer, and no password", r.Body)
 	}
 	created := owner.Must(201, "POST", "/api/inboxes/smtp", body("sales-password")).Map(t)
 	id := created["id"].(string)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/bounceguard"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/scheduler"
 )
 
@@ -22,6 +23,7 @@ func (a *App) initConnect() error {
 	var err error
 	a.Connect, err = connect.New(connect.Config{Store: a.Store, Keys: a.Keys, BaseURL: c.BaseURL, Log: a.Log,
 		MaxInboundBytes: c.MaxInboundBytes,
+		Guard:           netguard.New(netguard.Options{Allow: c.AllowPrivateNetworks}), Limiter: a.Limiter,
 		Google: connect.OAuthApp{ClientID: c.GoogleClientID, ClientSecret: c.GoogleClientSecret,
 			AuthBaseURL: c.GoogleOAuthBaseURL, APIBaseURL: c.GmailAPIBaseURL},
 		Microsoft: connect.OAuthApp{ClientID: c.MicrosoftClientID, ClientSecret: c.MicrosoftClientSecret,

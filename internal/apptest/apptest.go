@@ -53,7 +53,9 @@ func (b *SyncBuffer) String() string {
 }
 
 // Start runs the app on a new database. env overrides configuration
-// variables (CRON_SECRET…). On the Postgres run the rate limiter is the real
+// variables (CRON_SECRET…). LEADBITZ_ALLOW_PRIVATE_NETWORKS allows
+// loopback, where the tests' mail servers listen; a test sets it to "" to
+// see the guard refuse them. On the Postgres run the rate limiter is the real
 // Redis, with a key prefix of its own.
 func Start(t testing.TB, env map[string]string) *Server {
 	t.Helper()
@@ -67,6 +69,8 @@ func StartWith(t testing.TB, env map[string]string, opts app.Options) *Server {
 	vars := map[string]string{
 		"DATABASE_URL":      storetest.URL(t),
 		"LEADBITZ_DATA_DIR": t.TempDir(),
+		// The fake and real mail servers of the tests listen on loopback.
+		"LEADBITZ_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8,::1/128",
 	}
 	for k, v := range env {
 		vars[k] = v

@@ -6,10 +6,13 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/leadbitz/leadbitz/internal/netguard"
 )
 
 // Config is every setting the binary understands.
@@ -51,6 +54,11 @@ type Config struct {
 	// beginning, marked truncated) and keeps at most four times this much
 	// fetched mail waiting to be stored.
 	MaxInboundBytes int64
+	// AllowPrivateNetworks are the internal networks a user-set host (a
+	// mailbox's SMTP/IMAP server, a webhook) may be on, and where SMTP
+	// without a login and unencrypted connections are accepted
+	// (LEADBITZ_ALLOW_PRIVATE_NETWORKS, comma-separated CIDRs; default none).
+	AllowPrivateNetworks []netip.Prefix
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -97,6 +105,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	c.MaxInboundBytes = maxInbound
+	allow, err := netguard.ParseAllowList(getenv("LEADBITZ_ALLOW_PRIVATE_NETWORKS"))
+	if err != nil {
+		return c, fmt.Errorf("LEADBITZ_ALLOW_PRIVATE_NETWORKS: %w", err)
+	}
+	c.AllowPrivateNetworks = allow
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return c, fmt.Errorf("LEADBITZ_ADDR: %q is not host:port", c.Addr)
 	}

@@ -62,3 +62,18 @@ func TestMaxInboundBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestAllowPrivateNetworks(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil || len(c.AllowPrivateNetworks) != 0 {
+		t.Fatalf("default: %v, %v; want none", c.AllowPrivateNetworks, err)
+	}
+	c, err = FromEnv(env(map[string]string{"LEADBITZ_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8, 10.0.0.0/8,::1/128"}))
+	if err != nil || len(c.AllowPrivateNetworks) != 3 || c.AllowPrivateNetworks[1].String() != "10.0.0.0/8" {
+		t.Fatalf("list: %v, %v", c.AllowPrivateNetworks, err)
+	}
+	_, err = FromEnv(env(map[string]string{"LEADBITZ_ALLOW_PRIVATE_NETWORKS": "10.0.0.0/8,10.0.0.0/40"}))
+	if err == nil || !strings.Contains(err.Error(), "LEADBITZ_ALLOW_PRIVATE_NETWORKS") || !strings.Contains(err.Error(), "10.0.0.0/40") {
+		t.Fatalf("bad CIDR: %v; want the variable and the entry named", err)
+	}
+}

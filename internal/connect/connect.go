@@ -11,8 +11,10 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft"
+	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -49,6 +51,14 @@ type Config struct {
 	TLSConfig *tls.Config
 	// SMTPTimeout bounds an SMTP/IMAP connect and each command; default 30s.
 	SMTPTimeout time.Duration
+	// Guard dials the SMTP and IMAP servers users set, refusing internal
+	// networks the operator did not allow (LEADBITZ_ALLOW_PRIVATE_NETWORKS);
+	// nil is the strict default. Tests against servers on loopback allow it.
+	Guard *netguard.Guard
+	// Limiter counts connection checks per workspace (ConnectLimit), so
+	// the form cannot be used to scan hosts and ports; default in memory.
+	Limiter      ratelimit.Limiter
+	ConnectLimit ratelimit.Limit // default 10 a minute
 	// StateTTL is how long an OAuth flow may take; default 10 minutes.
 	StateTTL time.Duration
 	// IdleClose closes a mailbox nobody opened for this long; default 10
@@ -65,6 +75,10 @@ type Config struct {
 	// (LEADBITZ_MAX_INBOUND_BYTES); 0 is the providers' default.
 	MaxInboundBytes int64
 }
+
+// DefaultConnectLimit is how many connection checks (POST
+// /api/inboxes/smtp and its form) a workspace may run a minute.
+var DefaultConnectLimit = ratelimit.Limit{Count: 10, Per: time.Minute}
 
 // Service connects mailboxes and is the provider registry.
 type Service struct {
@@ -97,6 +111,12 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.SMTPTimeout == 0 {
 		cfg.SMTPTimeout = 30 * time.Second
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = ratelimit.NewMemory(nil)
+	}
+	if cfg.ConnectLimit == (ratelimit.Limit{}) {
+		cfg.ConnectLimit = DefaultConnectLimit
 	}
 	if cfg.StateTTL == 0 {
 		cfg.StateTTL = 10 * time.Minute

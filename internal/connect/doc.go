@@ -10,6 +10,17 @@
 // replace the old, it becomes active again, the work held while it was
 // disconnected is released and inbox.reconnected is audited.
 //
+// User-set hosts: every SMTP and IMAP connection, the check's and those
+// the send engine and the sync open, goes through Config.Guard
+// (internal/netguard): the host is resolved once, loopback, private,
+// link-local, unique-local and metadata addresses are refused unless the
+// operator allowed their network (LEADBITZ_ALLOW_PRIVATE_NETWORKS), and the
+// checked address is the one dialed. SMTP without a login and security
+// "none" are accepted only inside an allowed network. A failed check names
+// its step (dns, connect, tls, auth) in our words, never the server's, and
+// a workspace runs at most ConnectLimit checks (10 a minute), so the form
+// is neither a port scanner nor a banner reader.
+//
 // Secrets: passwords and OAuth tokens are encrypted with the key ring,
 // bound to their mailbox row (store.CredentialsAD), and never logged or
 // returned. The PKCE verifier is encrypted too, and the table keeps only a

@@ -14,6 +14,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail/gmailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft/graphfake"
 	"github.com/leadbitz/leadbitz/internal/secrets"
@@ -76,7 +77,7 @@ func (h *harness) newService() *connect.Service {
 	svc, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL, Now: h.clock.Now,
 		Google:      connect.OAuthApp{ClientID: "test-client", ClientSecret: "test-secret", AuthBaseURL: h.gf.URL, APIBaseURL: h.gf.URL},
 		Microsoft:   connect.OAuthApp{ClientID: "test-client", ClientSecret: "test-secret", AuthBaseURL: h.mf.URL, APIBaseURL: h.mf.URL},
-		SMTPTimeout: 5 * time.Second})
+		SMTPTimeout: 5 * time.Second, Guard: netguard.AllowLoopback()})
 	if err != nil {
 		h.t.Fatal(err)
 	}

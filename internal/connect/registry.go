@@ -223,7 +223,7 @@ func (s *Service) smtpConfig(address string, st settings, creds credentials) smt
 	}
 	return smtpimap.Config{Address: address, SMTP: server(st.SMTP, creds.SMTPPassword),
 		IMAP: server(st.IMAP, creds.IMAPPassword), TLSConfig: s.tlsConfig(), Timeout: s.cfg.SMTPTimeout, Logger: s.log,
-		SkipSentCopy: st.SkipSentCopy, MaxMessageBytes: s.cfg.MaxInboundBytes}
+		SkipSentCopy: st.SkipSentCopy, MaxMessageBytes: s.cfg.MaxInboundBytes, Guard: s.cfg.Guard}
 }
 
 // tokenSaver encrypts and stores a refreshed token, and tells the cached

@@ -3,6 +3,8 @@ package connect
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/netip"
 	"strings"
 	"time"
@@ -37,16 +39,21 @@ type SMTPInput struct {
 // ConnectSMTP verifies both connections (SMTP login, IMAP login and
 // SELECT INBOX) and only then saves the mailbox, or reconnects the one
 // with this address. A refused connection is a 422 connection_failed that
-// carries the servers' answers.
+// names the failed step of each server in our words; checks beyond the
+// workspace's ConnectLimit are a 429.
 func (s *Service) ConnectSMTP(ctx context.Context, p account.Principal, in SMTPInput, m account.Meta) (Result, error) {
-	email, st, creds, err := checkSMTPInput(&in)
+	email, st, creds, err := s.checkSMTPInput(&in)
 	if err != nil {
+		return Result{}, err
+	}
+	if err := s.allowCheck(ctx, p.WorkspaceID); err != nil {
 		return Result{}, err
 	}
 	cfg := s.smtpConfig(email, st, creds)
 	vctx, cancel := context.WithTimeout(ctx, 2*s.cfg.SMTPTimeout)
 	defer cancel()
 	if err := smtpimap.Verify(vctx, cfg); err != nil {
+		s.log.InfoContext(ctx, "mailbox connection check failed", "workspace", p.WorkspaceID, "error", err)
 		return Result{}, connectionFailed(err)
 	}
 	return s.save(ctx, actor{ws: p.WorkspaceID, userID: p.User.ID, apiKeyID: p.APIKeyID, meta: m}, connection{
@@ -54,32 +61,51 @@ func (s *Service) ConnectSMTP(ctx context.Context, p account.Principal, in SMTPI
 		timezone: strings.TrimSpace(in.Timezone), settings: st, creds: creds})
 }
 
-// connectionFailed is the 422 of a connection check, with each side's
-// answer (passwords never appear in them).
+// allowCheck takes one of the workspace's connection checks: each one
+// dials hosts and ports the user chose, so they are counted.
+func (s *Service) allowCheck(ctx context.Context, ws string) error {
+	l := s.cfg.ConnectLimit
+	res, err := s.cfg.Limiter.Allow(ctx, "connect:workspace:"+ws, l)
+	if err != nil {
+		s.log.ErrorContext(ctx, "connect rate limiter failed", "err", err)
+		return problem.New(problem.Unavailable, "rate_limiter_unavailable",
+			"Mailbox connections are paused because the rate limiter is not answering. Try again shortly.")
+	}
+	if res.Allowed {
+		return nil
+	}
+	seconds := int(math.Ceil(res.RetryAfter.Seconds()))
+	per := "the last " + l.Per.String()
+	if l.Per == time.Minute {
+		per = "the last minute"
+	}
+	return &problem.Error{Kind: problem.RateLimited, Code: "rate_limited",
+		Message: fmt.Sprintf("This workspace has tried %d mailbox connections in %s, the most allowed. Try again in %d seconds.",
+			l.Count, per, seconds),
+		RetryAfter: res.RetryAfter,
+		Details:    map[string]any{"scope": "workspace", "limit": l.Count, "windowSeconds": int(l.Per.Seconds())}}
+}
+
+// connectionFailed is the 422 of a connection check. details.server,
+// .step and .message name the first failure (SMTP first); details.smtp and
+// .imap hold each failed side's sentence. All are our words: neither the
+// servers' answers nor passwords appear.
 func connectionFailed(err error) error {
 	details := map[string]any{}
 	var ve *smtpimap.VerifyError
 	if errors.As(err, &ve) {
-		if ve.SMTP != nil {
-			details["smtp"] = answerOf(ve.SMTP)
-		}
-		if ve.IMAP != nil {
-			details["imap"] = answerOf(ve.IMAP)
+		for i, f := range ve.Failures() {
+			if i == 0 {
+				details["server"], details["step"], details["message"] = f.Server, f.Step, f.Message
+			}
+			details[f.Server] = f.Step + ": " + f.Message
 		}
 	}
 	return &problem.Error{Kind: problem.Invalid, Code: "connection_failed",
 		Message: "The mailbox could not be connected: " + err.Error(), Details: details}
 }
 
-func answerOf(err error) string {
-	var ve *smtpimap.VerifyError
-	if errors.As(err, &ve) {
-		return ve.Error()
-	}
-	return err.Error()
-}
-
-func checkSMTPInput(in *SMTPInput) (string, settings, credentials, error) {
+func (s *Service) checkSMTPInput(in *SMTPInput) (string, settings, credentials, error) {
 	f := problem.Fields{}
 	email, err := account.NormalizeEmail(in.Email)
 	if err != nil {
@@ -105,8 +131,9 @@ func checkSMTPInput(in *SMTPInput) (string, settings, credentials, error) {
 		switch smtpimap.Security(sec) {
 		case smtpimap.StartTLS, smtpimap.ImplicitTLS:
 		case smtpimap.Plain:
-			if !localHost(host) {
-				f.Add(name+".security", "none (no encryption) is only for a server on this machine or a private network")
+			// A name is checked on its resolved address when dialed.
+			if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil && !s.cfg.Guard.Allowed(ip) {
+				f.Add(name+".security", "none (no encryption) is only for a server on a network the operator allowed")
 			}
 		default:
 			f.Add(name+".security", "must be starttls, tls or none")
@@ -135,14 +162,4 @@ func checkSMTPInput(in *SMTPInput) (string, settings, credentials, error) {
 		SkipSentCopy: in.SkipSentCopy,
 	}
 	return email, st, credentials{SMTPPassword: in.SMTP.Password, IMAPPassword: in.IMAP.Password}, f.Err()
-}
-
-// localHost reports whether host is this machine or a private-network
-// address: the only places a password may travel unencrypted.
-func localHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(strings.Trim(host, "[]"))
-	return err == nil && (ip.IsLoopback() || ip.IsPrivate())
 }

@@ -2,6 +2,7 @@ package connect_test
 
 import (
 	"crypto/tls"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -10,8 +11,11 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
+	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -67,8 +71,12 @@ func TestConnectSMTPVerifiesFirst(t *testing.T) {
 	if !ok || p.Kind != problem.Invalid || p.Code != "connection_failed" {
 		t.Fatalf("wrong password: %v", err)
 	}
-	if !strings.Contains(p.Details["smtp"].(string), "535") || p.Details["imap"] == nil {
-		t.Errorf("details %v: want each server's answer", p.Details)
+	if p.Details["server"] != "smtp" || p.Details["step"] != "auth" || !strings.Contains(p.Details["smtp"].(string), "auth: ") ||
+		!strings.Contains(p.Details["imap"].(string), "auth: ") {
+		t.Errorf("details %v: want the failed step of each server", p.Details)
+	}
+	if strings.Contains(p.Message, "535") || strings.Contains(p.Details["smtp"].(string), "535") {
+		t.Errorf("details %v: the server's own answer is shown", p.Details)
 	}
 	if strings.Contains(p.Message, "wrong-password") || strings.Contains(p.Details["smtp"].(string), "wrong-password") {
 		t.Fatalf("the password is echoed: %v", p)
@@ -128,7 +136,8 @@ func TestConnectSMTPInputChecks(t *testing.T) {
 		{"host with a path", func(in *connect.SMTPInput) { in.IMAP.Host = "mail.example.org/x" }, "imap.host"},
 		{"bad port", func(in *connect.SMTPInput) { in.SMTP.Port = 70000 }, "smtp.port"},
 		{"unknown security", func(in *connect.SMTPInput) { in.SMTP.Security = "ssl3" }, "smtp.security"},
-		{"plain to a public host", func(in *connect.SMTPInput) { in.SMTP.Security = "none" }, "smtp.security"},
+		{"plain to a public address", func(in *connect.SMTPInput) { in.SMTP.Host, in.SMTP.Security = "203.0.113.7", "none" }, "smtp.security"},
+		{"plain to a private address not allowed", func(in *connect.SMTPInput) { in.IMAP.Host, in.IMAP.Security = "10.0.0.7", "none" }, "imap.security"},
 		{"no IMAP user", func(in *connect.SMTPInput) { in.IMAP.Username = "" }, "imap.username"},
 		{"no password", func(in *connect.SMTPInput) { in.SMTP.Password = "" }, "smtp.password"},
 		{"bad time zone", func(in *connect.SMTPInput) { in.Timezone = "Mars/Olympus" }, "timezone"},
@@ -237,4 +246,101 @@ func TestPruneClosesDeletedAndInactiveMailboxes(t *testing.T) {
 	if n, err := h.svc.Prune(h.ctx); err != nil || n != 2 || h.svc.OpenCount() != 1 {
 		t.Fatalf("prune after a delete and a disconnect: closed %d (%v), %d still open", n, err, h.svc.OpenCount())
 	}
+}
+
+// TestConnectSMTPGuard: the default service refuses a server on loopback
+// (a user-set host on the server's own network), with the step in our
+// words; a server's banner never reaches the answer; checks are counted.
+func TestConnectSMTPGuard(t *testing.T) {
+	h := newHarness(t)
+	s, i := smtpServers(t, h)
+
+	strict, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL, SMTPTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { strict.Close() })
+	_, err = strict.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, smtpPass), account.Meta{})
+	p, ok := problem.As(err)
+	if !ok || p.Code != "connection_failed" || p.Details["server"] != "smtp" || p.Details["step"] != "connect" ||
+		!strings.Contains(p.Details["message"].(string), "private or reserved network") {
+		t.Fatalf("loopback with the default guard: %v %v", err, p.Details)
+	}
+	if s.Connections() != 0 {
+		t.Fatalf("the refused server got %d connections", s.Connections())
+	}
+	// The send engine and the sync open mailboxes through the same guard:
+	// a mailbox saved while loopback was allowed is refused once it is not.
+	res, err := h.svc.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, smtpPass), account.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified := s.Connections()
+	strict.TrustRoots(tlsOf(t, h))
+	mb, err := strict.Open(h.ctx, h.p.WorkspaceID, h.inbox(res.InboxID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mb.Send(h.ctx, outgoing(t, "sales@example.org", "lead@example.net", "Hello")); provider.Kind(err) != provider.Auth {
+		t.Fatalf("send through the default guard: %v, want an auth failure (the settings must change)", err)
+	}
+	if _, err := mb.Fetch(h.ctx, ""); provider.Kind(err) != provider.Auth {
+		t.Fatalf("sync through the default guard: %v", err)
+	}
+	if s.Connections() != verified || s.Count() != 0 {
+		t.Fatalf("the refused server got %d connections, %d messages", s.Connections()-verified, s.Count())
+	}
+	// SMTP without a login, to a loopback address not allowed, is refused
+	// at the address already; the field check says so for security none.
+	in := smtpInput(s, i, smtpPass)
+	in.SMTP.Security, in.IMAP.Security = "none", "none"
+	_, err = strict.ConnectSMTP(h.ctx, h.p, in, account.Meta{})
+	if p, ok := problem.As(err); !ok || p.Fields["smtp.security"] == "" || p.Fields["imap.security"] == "" {
+		t.Fatalf("security none to loopback with the default guard: %v", err)
+	}
+}
+
+func TestConnectSMTPIsRateLimited(t *testing.T) {
+	h := newHarness(t)
+	svc, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL, SMTPTimeout: 5 * time.Second,
+		Guard: netguard.AllowLoopback(), ConnectLimit: ratelimit.Limit{Count: 3, Per: time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	in := connect.SMTPInput{Email: "sales@example.org",
+		SMTP: connect.ServerInput{Host: "127.0.0.1", Port: closedPort(t), Username: "u", Password: "p"},
+		IMAP: connect.ServerInput{Host: "127.0.0.1", Port: closedPort(t), Username: "u", Password: "p"}}
+	for n := range 3 {
+		if _, err := svc.ConnectSMTP(h.ctx, h.p, in, account.Meta{}); !isCode(err, "connection_failed") {
+			t.Fatalf("attempt %d: %v", n+1, err)
+		}
+	}
+	_, err = svc.ConnectSMTP(h.ctx, h.p, in, account.Meta{})
+	p, ok := problem.As(err)
+	if !ok || p.Kind != problem.RateLimited || p.RetryAfter <= 0 || p.RetryAfter > time.Minute {
+		t.Fatalf("fourth attempt: %v", err)
+	}
+	// Another workspace has its own count.
+	other := h.p
+	other.WorkspaceID = "another-workspace"
+	if _, err := svc.ConnectSMTP(h.ctx, other, in, account.Meta{}); !isCode(err, "connection_failed") {
+		t.Fatalf("another workspace: %v", err)
+	}
+}
+
+func isCode(err error, code string) bool {
+	p, ok := problem.As(err)
+	return ok && p.Code == code
+}
+
+func closedPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	return port
 }

@@ -33,7 +33,8 @@ func (b *browser) setValues(values map[string]string) {
 
 // TestBrowserSMTPMailboxShowsTheServersAnswer connects an SMTP/IMAP
 // mailbox from the form against in-process servers: a wrong password
-// shows the SMTP server's own refusal next to the form and saves nothing;
+// shows the failed step (in our words, not the server's) next to the form
+// and saves nothing;
 // the right one connects it and lands on its settings page.
 func TestBrowserSMTPMailboxShowsTheServersAnswer(t *testing.T) {
 	const user, password = "sales@fake.example", "right-password"
@@ -70,7 +71,8 @@ func TestBrowserSMTPMailboxShowsTheServersAnswer(t *testing.T) {
 	fill("not-the-password")
 	b.submit("form.smtp-form button[type=submit]")
 	answer := b.text("[data-answer=smtp]")
-	if !strings.Contains(answer, "535") || strings.Contains(answer, "not-the-password") {
+	if !strings.Contains(answer, "auth: the SMTP server refused the username or password") || strings.Contains(answer, "535") ||
+		strings.Contains(answer, "not-the-password") {
 		t.Errorf("the SMTP server's answer: %q", answer)
 	}
 	if got := b.text("#connection-test"); !strings.Contains(got, "Nothing was saved") {

@@ -16,8 +16,8 @@ import (
 type smtpPageData struct {
 	Action  string
 	Mailbox *mailboxRow
-	// Answers are what the servers said when the connection test failed,
-	// shown next to the form.
+	// Answers say which step of each server failed when the connection
+	// test failed, in our words (never the server's own), next to the form.
 	Answers *serverAnswers
 }
 
@@ -34,7 +34,7 @@ func (w *Web) smtpMailboxForm(rw http.ResponseWriter, r *http.Request, v *view) 
 
 // connectSMTPMailbox tests both logins and saves the mailbox only when
 // both servers accept them (connect.ConnectSMTP); a refusal shows the
-// servers' own answers next to the form.
+// failed step of each server next to the form.
 func (w *Web) connectSMTPMailbox(rw http.ResponseWriter, r *http.Request, v *view) error {
 	v.Form = newForm(r)
 	v.Title, v.Nav = "Connect an SMTP/IMAP mailbox", "mailboxes"

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
@@ -24,7 +25,7 @@ func sink(b *testing.B, sec smtpimap.Security) (*smtpimapfake.SMTPServer, smtpim
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	cfg := smtpimap.Config{Address: me, SkipSentCopy: true, TLSConfig: testTLS.Client(),
+	cfg := smtpimap.Config{Address: me, SkipSentCopy: true, TLSConfig: testTLS.Client(), Guard: netguard.AllowLoopback(),
 		SMTP: smtpimap.Server{Host: s.Host, Port: s.Port, Username: opts.Username, Password: opts.Password, Security: sec},
 		IMAP: smtpimap.Server{Host: "127.0.0.1", Port: 1, Security: smtpimap.Plain}}
 	return s, cfg

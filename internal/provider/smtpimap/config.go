@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider"
 )
 
@@ -25,7 +26,7 @@ const (
 	StartTLS    Security = "starttls" // plain connect, then STARTTLS (587, 143); TLS is required
 	ImplicitTLS Security = "tls"      // TLS from the first byte (465, 993)
 	// Plain sends everything, the password included, unencrypted. Only for
-	// a local server the user explicitly configured with security "none".
+	// a server on a network the operator allowed (Config.Guard).
 	Plain Security = "none"
 )
 
@@ -33,7 +34,7 @@ const (
 type Server struct {
 	Host     string
 	Port     int
-	Username string // "" = no authentication (SMTP relays on localhost)
+	Username string // "" = no authentication: SMTP only, to a relay on a network Guard allows
 	Password string
 	Security Security
 }
@@ -49,6 +50,12 @@ type Config struct {
 	// private CA); ServerName is set to each host. nil = system roots.
 	TLSConfig *tls.Config
 	Timeout   time.Duration // connect and per-command timeout; default 30s
+	// Guard resolves the user-set hosts and refuses internal addresses
+	// outside the operator's allowed networks; SMTP without a login and
+	// security "none" are accepted only inside them. nil is the strict
+	// default: no internal network allowed. Tests against servers on
+	// loopback pass a Guard that allows it.
+	Guard *netguard.Guard
 
 	// SentFolder overrides the Sent folder discovery (SPECIAL-USE \Sent,
 	// then the usual names).

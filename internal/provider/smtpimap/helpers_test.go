@@ -9,6 +9,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
@@ -75,6 +76,7 @@ func newEnv(t testing.TB, o envOptions) env {
 		IMAP:      smtpimap.Server{Host: i.Host, Port: i.Port, Username: me, Password: password, Security: o.security},
 		TLSConfig: testTLS.Client(),
 		Timeout:   5 * time.Second,
+		Guard:     netguard.AllowLoopback(),
 	}
 	return env{tls: testTLS, smtp: s, imap: i, cfg: cfg}
 }

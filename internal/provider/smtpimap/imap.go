@@ -17,15 +17,23 @@ import (
 // attribute (RFC 6154): the names common servers and clients use.
 var sentFolderNames = []string{"Sent", "Sent Items", "Sent Messages", "INBOX.Sent", "INBOX/Sent"}
 
-// openIMAP connects, secures and logs in. Errors are *provider.Error.
+// openIMAP connects, secures and logs in. Errors are *StepError wrapping
+// a *provider.Error.
 func openIMAP(ctx context.Context, cfg *Config) (*imapclient.Client, error) {
 	srv := cfg.IMAP
-	conn, err := dialServer(ctx, cfg, srv)
+	conn, _, err := dialServer(ctx, cfg, srv, "IMAP")
 	if err != nil {
-		return nil, classifyConn(err)
+		return nil, err
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
+	fail := func(e *StepError) (*imapclient.Client, error) {
+		conn.Close()
+		if ctx.Err() != nil {
+			return nil, failAt(StepConnect, msgTimeout, classifyConn(ctx.Err()))
+		}
+		return nil, e
+	}
 	opts := &imapclient.Options{TLSConfig: cfg.tlsFor(srv.Host)}
 	var c *imapclient.Client
 	if srv.Security == StartTLS {
@@ -34,15 +42,13 @@ func openIMAP(ctx context.Context, cfg *Config) (*imapclient.Client, error) {
 		c = imapclient.New(conn, opts)
 		err = c.WaitGreeting()
 	}
-	if err == nil && srv.Username != "" {
-		err = c.Login(srv.Username, srv.Password).Wait()
-	}
 	if err != nil {
-		conn.Close()
-		if ctx.Err() != nil {
-			return nil, classifyConn(ctx.Err())
+		return fail(openFailure("IMAP", err))
+	}
+	if srv.Username != "" {
+		if err := c.Login(srv.Username, srv.Password).Wait(); err != nil {
+			return fail(imapAuthFailure(err, "the IMAP server refused the username or password"))
 		}
-		return nil, imapError(err, true)
 	}
 	return c, nil
 }

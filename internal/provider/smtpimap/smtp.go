@@ -3,8 +3,8 @@ package smtpimap
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"net"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -21,24 +21,51 @@ type smtpSession struct {
 	c    *smtp.Client
 }
 
-// dialServer opens a TCP (or, for implicit TLS, TLS) connection.
-func dialServer(ctx context.Context, cfg *Config, srv Server) (net.Conn, error) {
+// dialServer connects to srv through the guard (the host resolved once,
+// internal addresses refused unless allowed) and, for implicit TLS,
+// completes the handshake with the host name as ServerName. It refuses
+// security "none" outside the allowed networks before a byte is sent. It
+// returns the address it connected to. Errors are *StepError.
+func dialServer(ctx context.Context, cfg *Config, srv Server, server string) (net.Conn, netip.Addr, error) {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	d := &net.Dialer{}
-	if srv.Security == ImplicitTLS {
-		return (&tls.Dialer{NetDialer: d, Config: cfg.tlsFor(srv.Host)}).DialContext(ctx, "tcp", srv.addr())
+	conn, ip, err := cfg.Guard.Dial(ctx, "tcp", srv.addr())
+	if err != nil {
+		return nil, ip, dialFailure(err)
 	}
-	return d.DialContext(ctx, "tcp", srv.addr())
+	if srv.Security == Plain && !cfg.Guard.Allowed(ip) {
+		conn.Close()
+		return nil, ip, failAt(StepTLS, msgPlainForbidden,
+			&provider.Error{Kind: provider.Auth, Code: "plain_refused", Message: msgPlainForbidden})
+	}
+	if srv.Security != ImplicitTLS {
+		return conn, ip, nil
+	}
+	tc := tls.Client(conn, cfg.tlsFor(srv.Host))
+	if err := tc.HandshakeContext(ctx); err != nil {
+		conn.Close()
+		if ctx.Err() != nil && !isTLSFailure(err) {
+			return nil, ip, failAt(StepTLS, msgTimeout, classifyConn(ctx.Err()))
+		}
+		return nil, ip, openFailure(server, err)
+	}
+	return tc, ip, nil
 }
 
 // openSMTP connects, secures and authenticates a submission session.
-// Errors are *provider.Error.
+// Without a login it connects only to a relay on a network the operator
+// allowed: anywhere else that is an open relay, or an internal one.
+// Errors are *StepError wrapping a *provider.Error.
 func openSMTP(ctx context.Context, cfg *Config) (*smtpSession, error) {
 	srv := cfg.SMTP
-	conn, err := dialServer(ctx, cfg, srv)
+	conn, ip, err := dialServer(ctx, cfg, srv, "SMTP")
 	if err != nil {
-		return nil, classifyConn(err)
+		return nil, err
+	}
+	if srv.Username == "" && !cfg.Guard.Allowed(ip) {
+		conn.Close()
+		return nil, failAt(StepAuth, msgLoginRequired,
+			&provider.Error{Kind: provider.Auth, Code: "login_required", Message: msgLoginRequired})
 	}
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
@@ -46,7 +73,7 @@ func openSMTP(ctx context.Context, cfg *Config) (*smtpSession, error) {
 	if err != nil {
 		conn.Close()
 		if ctx.Err() != nil {
-			return nil, classifyConn(ctx.Err())
+			return nil, failAt(StepConnect, msgTimeout, classifyConn(ctx.Err()))
 		}
 		return nil, err
 	}
@@ -64,18 +91,21 @@ func startSMTP(cfg *Config, srv Server, conn net.Conn) (*smtpSession, error) {
 		c = smtp.NewClient(conn)
 	}
 	if err != nil {
-		return nil, connectError(err)
+		return nil, openFailure("SMTP", err)
 	}
 	c.CommandTimeout = cfg.Timeout
 	c.SubmissionTimeout = max(cfg.Timeout, 2*time.Minute)
+	// Read the greeting and EHLO now (after STARTTLS: the handshake), not
+	// at the first MAIL.
+	if err := c.Noop(); err != nil {
+		c.Close()
+		return nil, openFailure("SMTP", err)
+	}
 	if srv.Username != "" {
 		if err := authenticate(c, srv); err != nil {
 			c.Close()
 			return nil, err
 		}
-	} else if err := c.Noop(); err != nil { // read the greeting and EHLO now, not at the first MAIL
-		c.Close()
-		return nil, connectError(err)
 	}
 	return &smtpSession{conn: conn, c: c}, nil
 }
@@ -84,10 +114,8 @@ func startSMTP(cfg *Config, srv Server, conn net.Conn) (*smtpSession, error) {
 func authenticate(c *smtp.Client, srv Server) error {
 	ok, params := c.Extension("AUTH")
 	if !ok {
-		if err := c.Noop(); err != nil { // the greeting or EHLO failed
-			return connectError(err)
-		}
-		return &provider.Error{Kind: provider.Auth, Code: "no_auth", Message: "the SMTP server offers no authentication on this connection (check the security setting)"}
+		msg := "the SMTP server offers no authentication on this connection (check the port and the security setting)"
+		return failAt(StepAuth, msg, &provider.Error{Kind: provider.Auth, Code: "no_auth", Message: msg})
 	}
 	mechs := strings.Fields(strings.ToUpper(params))
 	var client sasl.Client
@@ -97,26 +125,13 @@ func authenticate(c *smtp.Client, srv Server) error {
 	case slices.Contains(mechs, sasl.Login):
 		client = sasl.NewLoginClient(srv.Username, srv.Password)
 	default:
-		return &provider.Error{Kind: provider.Auth, Code: "no_auth_mechanism",
-			Message: "the SMTP server offers no supported authentication (offers " + params + "; need PLAIN or LOGIN)"}
+		msg := "the SMTP server offers no authentication we support (PLAIN or LOGIN)"
+		return failAt(StepAuth, msg, &provider.Error{Kind: provider.Auth, Code: "no_auth_mechanism", Message: msg})
 	}
 	if err := c.Auth(client); err != nil {
-		return connectError(err)
+		return smtpAuthFailure(err)
 	}
 	return nil
-}
-
-// connectError classifies a failure while greeting, securing or
-// authenticating.
-func connectError(err error) error {
-	var se *smtp.SMTPError
-	if errors.As(err, &se) {
-		return classifySMTP(se, stageConnect)
-	}
-	if strings.Contains(err.Error(), "STARTTLS") { // go-smtp: "smtp: server doesn't support STARTTLS"
-		return &provider.Error{Kind: provider.Auth, Code: "no_starttls", Message: "the SMTP server does not offer STARTTLS", Err: err}
-	}
-	return classifyConn(err)
 }
 
 // transaction sends one message on an open session. It reports the stage

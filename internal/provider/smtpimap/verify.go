@@ -11,21 +11,45 @@ import (
 )
 
 // VerifyError says which side of a connection check failed. Each field is
-// nil or a *provider.Error carrying the server's answer; Error() is a
-// sentence fit to show the user (API 422 connection_failed).
+// nil or a *StepError (wrapping a *provider.Error with the server's
+// answer, for logs). Error() and Failures() are in our words, fit to show
+// the user (API 422 connection_failed): never the server's banner or text.
 type VerifyError struct {
 	SMTP               error
 	IMAP               error
 	smtpAddr, imapAddr string
 }
 
+// Failure is one side's failed step, in our words.
+type Failure struct {
+	Server  string // "smtp" or "imap"
+	Step    string // StepDNS, StepConnect, StepTLS, StepAuth ("config" for settings refused before dialing)
+	Message string
+}
+
+// Failures lists the failed sides, SMTP first.
+func (e *VerifyError) Failures() []Failure {
+	var out []Failure
+	for _, side := range []struct {
+		server string
+		err    error
+	}{{"smtp", e.SMTP}, {"imap", e.IMAP}} {
+		if side.err != nil {
+			step, msg := describe(side.err)
+			out = append(out, Failure{Server: side.server, Step: step, Message: msg})
+		}
+	}
+	return out
+}
+
 func (e *VerifyError) Error() string {
 	var parts []string
-	if e.SMTP != nil {
-		parts = append(parts, "SMTP "+e.smtpAddr+": "+answer(e.SMTP))
-	}
-	if e.IMAP != nil {
-		parts = append(parts, "IMAP "+e.imapAddr+": "+answer(e.IMAP))
+	for _, f := range e.Failures() {
+		addr := e.smtpAddr
+		if f.Server == "imap" {
+			addr = e.imapAddr
+		}
+		parts = append(parts, strings.ToUpper(f.Server)+" "+addr+": "+f.Step+": "+f.Message)
 	}
 	return strings.Join(parts, "; ")
 }
@@ -41,27 +65,28 @@ func (e *VerifyError) Unwrap() []error {
 	return errs
 }
 
-func answer(err error) string {
+// describe returns the step and our sentence for one side's failure.
+func describe(err error) (step, msg string) {
+	var se *StepError
+	if errors.As(err, &se) {
+		return se.Step, se.Message
+	}
 	var pe *provider.Error
-	if !errors.As(err, &pe) {
-		return err.Error()
+	if errors.As(err, &pe) && pe.Code == "invalid_config" {
+		return "config", pe.Message // our own validation
 	}
-	switch {
-	case pe.Code == "" || strings.Contains(pe.Code, "_") || pe.Code == "connection" || pe.Code == "timeout" || pe.Code == "tls":
-		return pe.Message // our own words or a network error
-	default:
-		return pe.Code + " " + pe.Message // the server's answer with its codes
-	}
+	return StepConnect, "the connection failed"
 }
 
 // Verify checks that cfg works before it is saved: SMTP connect, TLS and
 // authentication, and IMAP login and SELECT INBOX. It returns nil or a
 // *VerifyError. Nothing is sent or changed.
 func Verify(ctx context.Context, cfg Config) error {
-	if err := cfg.setDefaults(); err != nil {
-		return &VerifyError{SMTP: &provider.Error{Kind: provider.Permanent, Code: "invalid_config", Message: err.Error()}}
-	}
 	ve := &VerifyError{smtpAddr: cfg.SMTP.addr(), imapAddr: cfg.IMAP.addr()}
+	if err := cfg.setDefaults(); err != nil {
+		ve.SMTP = &provider.Error{Kind: provider.Permanent, Code: "invalid_config", Message: err.Error()}
+		return ve
+	}
 	if s, err := openSMTP(ctx, &cfg); err != nil {
 		ve.SMTP = err
 	} else {
@@ -71,7 +96,7 @@ func Verify(ctx context.Context, cfg Config) error {
 		ve.IMAP = err
 	} else {
 		if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
-			ve.IMAP = imapError(err, false)
+			ve.IMAP = imapAuthFailure(err, "the IMAP server logged in but did not open INBOX")
 		}
 		_ = c.Logout().Wait()
 		_ = c.Close()

@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
 )
 
@@ -30,6 +31,7 @@ func (s *Server) Config(addr string) smtpimap.Config {
 		IMAP:      smtpimap.Server{Host: s.Host, Port: s.IMAPPort, Username: addr, Password: pass, Security: smtpimap.StartTLS},
 		TLSConfig: s.ClientTLS(),
 		Timeout:   10 * time.Second,
+		Guard:     netguard.AllowLoopback(), // the servers listen on loopback
 	}
 }
 

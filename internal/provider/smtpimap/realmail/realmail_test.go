@@ -103,16 +103,27 @@ func TestRealServer(t *testing.T) {
 		if provider.Kind(ve.SMTP) != provider.Auth || provider.Kind(ve.IMAP) != provider.Auth {
 			t.Errorf("wrong password kinds: smtp %v, imap %v; want auth", provider.Kind(ve.SMTP), provider.Kind(ve.IMAP))
 		}
-		// The user sees what the server said (Postfix's 535, Dovecot's NO).
-		if msg := err.Error(); !strings.Contains(msg, "535") || strings.Contains(msg, "wrong") {
-			t.Errorf("message %q: want Postfix's answer and never the password", msg)
+		// The user sees the failed step in our words: neither what the
+		// server said (Postfix's 535, its banner) nor the password.
+		if f := ve.Failures(); len(f) != 2 || f[0].Step != "auth" || f[1].Step != "auth" {
+			t.Errorf("failures %+v: want auth on both sides", f)
+		}
+		if msg := err.Error(); strings.Contains(msg, "535") || strings.Contains(msg, "Postfix") || strings.Contains(msg, "wrong") {
+			t.Errorf("message %q: want our words and never the password", msg)
 		}
 
 		// STARTTLS refused by a client that does not trust the certificate.
 		untrusted := good
 		untrusted.TLSConfig = nil
-		if err := smtpimap.Verify(ctx, untrusted); err == nil {
-			t.Error("verify trusted a certificate outside the system roots")
+		if err := smtpimap.Verify(ctx, untrusted); !errors.As(err, &ve) || ve.Failures()[0].Step != "tls" {
+			t.Errorf("verify trusted a certificate outside the system roots: %v", err)
+		}
+
+		// The default guard refuses the server on loopback.
+		strict := good
+		strict.Guard = nil
+		if err := smtpimap.Verify(ctx, strict); !errors.As(err, &ve) || ve.Failures()[0].Step != "connect" {
+			t.Errorf("loopback with the default guard: %v", err)
 		}
 	})
 
