@@ -65,7 +65,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	p, ok := problem.As(err)
 	if !ok {
 		log.ErrorContext(r.Context(), "request failed", "request_id", httpserver.RequestID(r.Context()),
-			"method", r.Method, "path", r.URL.Path, "err", err)
+			"method", r.Method, "route", httpserver.Route(r), "err", err)
 		writeJSON(w, http.StatusInternalServerError, errorBody{errorDetail{Code: "internal_error",
 			Message: "Something went wrong on our side; the request id in X-Request-Id helps us find it."}})
 		return

@@ -113,23 +113,31 @@ func Observe(h http.Handler, log *slog.Logger, m *Metrics, onPanic http.HandlerF
 			if status == 0 {
 				status = http.StatusOK
 			}
-			route := r.Pattern
-			if route == "" {
-				route = "unmatched"
-			}
+			// The route pattern, never the raw path or query: paths carry
+			// secrets (the unsubscribe token of /u/{token}).
+			route := Route(r)
 			elapsed := time.Since(start)
 			if m != nil {
 				m.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Observe(elapsed.Seconds())
 			}
 			attrs := append([]slog.Attr{
-				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.String("route", route), slog.Int("status", status), slog.Int("bytes", rec.bytes),
+				slog.String("request_id", id), slog.String("method", r.Method), slog.String("route", route),
+				slog.Int("status", status), slog.Int("bytes", rec.bytes),
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.String("remote", ClientIP(r)),
 			}, la.attrs...)
 			log.LogAttrs(ctx, slog.LevelInfo, "http request", attrs...)
 		}()
 		h.ServeHTTP(rec, r)
 	})
+}
+
+// Route is the pattern that served r ("GET /u/{token}"), or "unmatched".
+// Logs name it instead of the path, which may hold a token.
+func Route(r *http.Request) string {
+	if r.Pattern == "" {
+		return "unmatched"
+	}
+	return r.Pattern
 }
 
 func newRequestID() string {
