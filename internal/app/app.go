@@ -52,6 +52,9 @@ type App struct {
 	Assist      *assist.Service
 	Registry    *prometheus.Registry
 	Handler     http.Handler
+	// MetricsHandler is what Serve answers on LEADBITZ_METRICS_ADDR; nil
+	// when metrics have no listener of their own.
+	MetricsHandler http.Handler
 }
 
 // Options change how New starts.
@@ -136,7 +139,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	dns := dnscheck.New(dnscheck.Options{Server: a.Config.DNSServer})
 	jsonAPI := api.New(api.Deps{
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log, Leads: a.Leads, Imports: a.Imports,
-		Metrics:   promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
+		Metrics:   a.mainMetrics(),
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
 		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies}, Replies: a.Replies, Assist: a.Assist,
 		DNS:       dns,
@@ -168,6 +171,31 @@ func (a *App) buildHandler() (http.Handler, error) {
 	return httpserver.Observe(h, a.Log, httpserver.NewMetrics(a.Registry), bySurface(webApp.InternalError, jsonAPI.InternalError)), nil
 }
 
+// metrics is /metrics, behind LEADBITZ_METRICS_TOKEN when it is set.
+func (a *App) metrics() http.Handler {
+	h := promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{})
+	if a.Config.MetricsToken != "" {
+		h = httpserver.RequireBearer(h, a.Config.MetricsToken, "LEADBITZ_METRICS_TOKEN")
+	}
+	return h
+}
+
+// mainMetrics is what /metrics answers on the main address: nothing (404)
+// unless a token guards it and it has no listener of its own. It also sets
+// MetricsHandler, the metrics listener's handler.
+func (a *App) mainMetrics() http.Handler {
+	if a.Config.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.metrics())
+		a.MetricsHandler = mux
+		return nil
+	}
+	if a.Config.MetricsToken != "" {
+		return a.metrics()
+	}
+	return nil
+}
+
 // bySurface picks the web app's handler for pages and the API's for /api/.
 func bySurface(page, jsonAPI http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -179,23 +207,51 @@ func bySurface(page, jsonAPI http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// Serve listens on the configured address until ctx ends, then shuts down
-// gracefully. ready, if not nil, receives the bound address once listening.
-func (a *App) Serve(ctx context.Context, ready chan<- string) error {
+// Listening is where Serve listens, once it does.
+type Listening struct {
+	Addr        string // the app
+	MetricsAddr string // /metrics, when LEADBITZ_METRICS_ADDR gives it a listener of its own
+}
+
+// Serve listens on the configured addresses until ctx ends, then shuts down
+// gracefully. ready, if not nil, receives the bound addresses once listening.
+func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {
 		return err
 	}
+	var metricsLn net.Listener
+	if a.MetricsHandler != nil {
+		if metricsLn, err = net.Listen("tcp", a.Config.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+	}
 	stopScheduler, err := a.startScheduler(ctx)
 	if err != nil {
 		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		return err
 	}
 	defer stopScheduler()
 	a.Log.Info("leadbitz listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL,
 		"database", a.Store.Dialect().String())
+	where := Listening{Addr: ln.Addr().String()}
+	// The metrics listener stops with the app's, whichever way that ends.
+	metricsCtx, stopMetrics := context.WithCancel(ctx)
+	defer stopMetrics()
+	metricsDone := make(chan error, 1)
+	if metricsLn != nil {
+		where.MetricsAddr = metricsLn.Addr().String()
+		a.Log.Info("metrics listening", "addr", where.MetricsAddr)
+		go func() { metricsDone <- a.serveMetrics(metricsCtx, metricsLn) }()
+	} else {
+		metricsDone <- nil
+	}
 	if ready != nil {
-		ready <- ln.Addr().String()
+		ready <- where
 	}
 	srv := &http.Server{
 		Handler:           a.Handler,
@@ -206,6 +262,26 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
 	err = httpserver.Serve(ctx, srv, ln, 30*time.Second, a.Log)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	stopMetrics()
+	if merr := <-metricsDone; err == nil {
+		err = merr
+	}
+	return err
+}
+
+// serveMetrics serves /metrics alone on ln until ctx ends.
+func (a *App) serveMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.MetricsHandler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	err := httpserver.Serve(ctx, srv, ln, 5*time.Second, a.Log)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}

@@ -44,6 +44,14 @@ type Config struct {
 	// DNSServer is the DNS server the deliverability checks ask
 	// (LEADBITZ_DNS_SERVER, host or host:port); empty is the system's resolver.
 	DNSServer string
+
+	// Metrics. /metrics is served only when one of these is set:
+	// MetricsToken (LEADBITZ_METRICS_TOKEN) makes it answer only to
+	// "Authorization: Bearer <token>"; MetricsAddr (LEADBITZ_METRICS_ADDR,
+	// host:port) serves it on a listener of its own (a private network)
+	// instead of the main address.
+	MetricsToken string
+	MetricsAddr  string
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -79,6 +87,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		MicrosoftLoginBaseURL: get("MICROSOFT_LOGIN_BASE_URL", "https://login.microsoftonline.com"),
 		ImportMaxBytes:        50 << 20,
 		DNSServer:             get("LEADBITZ_DNS_SERVER", ""),
+		MetricsToken:          get("LEADBITZ_METRICS_TOKEN", ""),
+		MetricsAddr:           get("LEADBITZ_METRICS_ADDR", ""),
 	}
 	if v := getenv("LEADBITZ_IMPORT_MAX_BYTES"); v != "" {
 		if _, err := fmt.Sscan(v, &c.ImportMaxBytes); err != nil || c.ImportMaxBytes <= 0 {
@@ -87,6 +97,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return c, fmt.Errorf("LEADBITZ_ADDR: %q is not host:port", c.Addr)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return c, fmt.Errorf("LEADBITZ_METRICS_ADDR: %q is not host:port", c.MetricsAddr)
+		}
 	}
 	c.BaseURL = strings.TrimRight(get("LEADBITZ_BASE_URL", "http://"+c.Addr), "/")
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

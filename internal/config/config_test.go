@@ -24,6 +24,22 @@ func TestDefaults(t *testing.T) {
 	if c.DNSServer != "" {
 		t.Fatalf("DNS server %q, want the system's resolver", c.DNSServer)
 	}
+	if c.MetricsToken != "" || c.MetricsAddr != "" {
+		t.Fatalf("metrics are on by default: token %q addr %q", c.MetricsToken, c.MetricsAddr)
+	}
+}
+
+func TestMetricsSettings(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"LEADBITZ_METRICS_TOKEN": " t0ken ", "LEADBITZ_METRICS_ADDR": "10.0.0.5:9090"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MetricsToken != "t0ken" || c.MetricsAddr != "10.0.0.5:9090" {
+		t.Fatalf("metrics: token %q addr %q", c.MetricsToken, c.MetricsAddr)
+	}
+	if _, err := FromEnv(env(map[string]string{"LEADBITZ_METRICS_ADDR": "9090"})); err == nil || !strings.Contains(err.Error(), "LEADBITZ_METRICS_ADDR") {
+		t.Fatalf("a bad metrics address: %v", err)
+	}
 }
 
 func TestOverridesAndErrors(t *testing.T) {

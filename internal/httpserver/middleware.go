@@ -6,12 +6,15 @@ package httpserver
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -179,6 +182,25 @@ func SecurityHeaders(h http.Handler, csp string, hsts bool) http.Handler {
 		}
 		if hsts {
 			hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// RequireBearer lets through only requests with "Authorization: Bearer
+// <token>" (compared in constant time); others get 401 in the API's error
+// shape. name is the setting that holds the token, for the message.
+func RequireBearer(h http.Handler, token, name string) http.Handler {
+	body := `{"error":{"code":"invalid_token","message":"Send Authorization: Bearer $` + name + `."}}` + "\n"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		presented, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(presented), []byte(token)) != 1 {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, body)
+			return
 		}
 		h.ServeHTTP(w, r)
 	})
