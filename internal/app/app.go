@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -72,6 +73,9 @@ type Options struct {
 // New opens the database (migrating it unless told not to), loads keys and
 // builds the HTTP handler. Close releases what it opened.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	if err := privateDataDir(cfg.DataDir, log); err != nil {
+		return nil, err
+	}
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -82,6 +86,25 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	return a, nil
+}
+
+// privateDataDir creates the data directory (keys, the SQLite database,
+// uploads) readable by its owner only, and tightens one that is not.
+func privateDataDir(dir string, log *slog.Logger) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("make data directory private: %w", err)
+		}
+		log.Info("data directory made private (mode 700)", "dir", dir, "was", info.Mode().Perm().String())
+	}
+	return nil
 }
 
 func (a *App) init(ctx context.Context, opts Options) error {
