@@ -53,6 +53,7 @@ type App struct {
 	Assist      *assist.Service
 	Registry    *prometheus.Registry
 	Handler     http.Handler
+	Web         *web.Web
 	// MetricsHandler is what Serve answers on LEADBITZ_METRICS_ADDR; nil
 	// when metrics have no listener of their own.
 	MetricsHandler http.Handler
@@ -135,7 +136,12 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)
 	}
-	a.Imports = leadimport.New(a.Store, leadimport.Config{Dir: filepath.Join(a.Config.DataDir, "imports"), Log: a.Log})
+	importDir := filepath.Join(a.Config.DataDir, "imports")
+	// Uploads waiting for their import, staged by the web app or received by
+	// the importer, share one disk budget.
+	budget := leadimport.NewBudget(a.Config.StagedUploadsTotalBytes, a.Config.StagedUploadsWorkspaceBytes,
+		importDir, web.StagedRoot(a.Config.DataDir))
+	a.Imports = leadimport.New(a.Store, leadimport.Config{Dir: importDir, Budget: budget, Log: a.Log})
 	if err := a.Imports.Start(ctx); err != nil {
 		return err
 	}
@@ -174,6 +180,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}
+	a.Web = webApp
 	router := httpserver.NewRouter()
 	jsonAPI.Register(router)
 	webApp.Register(router)
@@ -259,6 +266,9 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 		return err
 	}
 	defer stopScheduler()
+	sweepCtx, stopSweeping := context.WithCancel(ctx)
+	defer stopSweeping()
+	go a.sweepUploadsEvery(sweepCtx, time.Minute)
 	a.Log.Info("leadbitz listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL,
 		"database", a.Store.Dialect().String())
 	where := Listening{Addr: ln.Addr().String()}
@@ -309,6 +319,29 @@ func (a *App) serveMetrics(ctx context.Context, ln net.Listener) error {
 		return nil
 	}
 	return err
+}
+
+// SweepUploads removes the uploads whose time is up at now: the web app's
+// staged files and the importer's abandoned ones. Files live on the replica
+// that received them, so every replica sweeps its own.
+func (a *App) SweepUploads(ctx context.Context, now time.Time) error {
+	a.Imports.SweepUploads(now)
+	return a.Web.SweepStaged(ctx, now)
+}
+
+func (a *App) sweepUploadsEvery(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if err := a.SweepUploads(ctx, now); err != nil && ctx.Err() == nil {
+				a.Log.Error("sweep staged uploads", "err", err)
+			}
+		}
+	}
 }
 
 // Close stops the background workers and releases the database.

@@ -21,6 +21,9 @@ func TestDefaults(t *testing.T) {
 	if c.ImportMaxBytes != 50<<20 {
 		t.Fatalf("import limit %d", c.ImportMaxBytes)
 	}
+	if c.StagedUploadsWorkspaceBytes != 200<<20 || c.StagedUploadsTotalBytes != 2<<30 {
+		t.Fatalf("staged upload budgets %d %d", c.StagedUploadsWorkspaceBytes, c.StagedUploadsTotalBytes)
+	}
 	if c.DNSServer != "" {
 		t.Fatalf("DNS server %q, want the system's resolver", c.DNSServer)
 	}
@@ -56,9 +59,26 @@ func TestOverridesAndErrors(t *testing.T) {
 	}
 	for key, val := range map[string]string{
 		"LEADBITZ_ADDR": "nope", "LEADBITZ_BASE_URL": "ftp://x", "LEADBITZ_IMPORT_MAX_BYTES": "-1",
+		"LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES": "1000", "LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES": "100MB",
 	} {
 		if _, err := FromEnv(env(map[string]string{key: val})); err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%q: error %v should name the variable", key, val, err)
 		}
+	}
+}
+
+func TestStagedUploadBudgets(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"LEADBITZ_IMPORT_MAX_BYTES": "1000",
+		"LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES": "3000", "LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES": "9000"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StagedUploadsWorkspaceBytes != 3000 || c.StagedUploadsTotalBytes != 9000 {
+		t.Fatalf("budgets %d %d", c.StagedUploadsWorkspaceBytes, c.StagedUploadsTotalBytes)
+	}
+	// The total must hold a workspace's budget, which must hold one file.
+	if _, err := FromEnv(env(map[string]string{"LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES": "1000000"})); err == nil ||
+		!strings.Contains(err.Error(), "LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES") {
+		t.Fatalf("a total below the workspace budget: %v", err)
 	}
 }
