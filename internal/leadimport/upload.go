@@ -93,7 +93,12 @@ func (im *Importer) SweepUploads(now time.Time) int {
 }
 
 // Budget is the disk budget the importer's files count against (nil: none).
-func (im *Importer) Budget() *Budget { return im.cfg.Budget }
+func (im *Importer) Budget() *Budget {
+	if im == nil {
+		return nil
+	}
+	return im.cfg.Budget
+}
 
 // Options are what the user chose for an import, stored with it.
 type Options struct {
