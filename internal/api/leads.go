@@ -237,7 +237,12 @@ func (a *API) importLeads(w http.ResponseWriter, r *http.Request, p account.Prin
 	fields := map[string]string{}
 	err := a.readImportForm(r, fields, func(file io.Reader) error {
 		var err error
-		up, err = a.Imports.Receive(file, a.Config.ImportMaxBytes)
+		// The file is smaller than the request: reserve no more disk than that.
+		limit := a.Config.ImportMaxBytes
+		if r.ContentLength > 0 {
+			limit = min(limit, r.ContentLength)
+		}
+		up, err = a.Imports.Receive(file, limit)
 		if errors.Is(err, leadimport.ErrTooLarge) {
 			return tooLarge(a.Config.ImportMaxBytes)
 		}

@@ -1,14 +1,17 @@
 package api
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math"
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/problem"
@@ -37,6 +40,9 @@ var statusOf = map[problem.Kind]int{
 	problem.RateLimited:  http.StatusTooManyRequests,
 	problem.Unavailable:  http.StatusServiceUnavailable,
 	problem.BadGateway:   http.StatusBadGateway,
+
+	problem.UnsupportedMediaType: http.StatusUnsupportedMediaType,
+	problem.InsufficientStorage:  http.StatusInsufficientStorage,
 }
 
 // writeJSON writes v with a status code.
@@ -65,7 +71,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	p, ok := problem.As(err)
 	if !ok {
 		log.ErrorContext(r.Context(), "request failed", "request_id", httpserver.RequestID(r.Context()),
-			"method", r.Method, "path", r.URL.Path, "err", err)
+			"method", r.Method, "route", httpserver.Route(r), "err", err)
 		writeJSON(w, http.StatusInternalServerError, errorBody{errorDetail{Code: "internal_error",
 			Message: "Something went wrong on our side; the request id in X-Request-Id helps us find it."}})
 		return
@@ -90,9 +96,19 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	writeJSON(w, status, errorBody{errorDetail{Code: p.Code, Message: p.Message, Details: details}})
 }
 
-// decodeJSON reads a JSON request body into v. An empty body decodes as {}.
+// decodeJSON reads a JSON request body into v. An empty body decodes as {}
+// whatever its Content-Type; a body must say application/json, so a form or
+// text a browser may send cross-site without a preflight is never read as
+// JSON.
 func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	body := bufio.NewReader(r.Body)
+	if _, err := body.Peek(1); errors.Is(err, io.EOF) {
+		return nil
+	}
+	if err := requireJSON(r.Header.Get("Content-Type")); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(body)
 	err := dec.Decode(v)
 	if errors.Is(err, io.EOF) {
 		return nil
@@ -112,6 +128,25 @@ func decodeJSON(r *http.Request, v any) error {
 		return problem.New(problem.Malformed, "malformed_json", "The body has more than one JSON value.")
 	}
 	return nil
+}
+
+// requireJSON accepts application/json, with charset=utf-8 at most.
+func requireJSON(contentType string) error {
+	mediaType, params, err := mime.ParseMediaType(contentType)
+	charset, hasCharset := params["charset"]
+	onlyUTF8 := len(params) == 0 || (len(params) == 1 && hasCharset && strings.EqualFold(charset, "utf-8"))
+	if err == nil && mediaType == "application/json" && onlyUTF8 {
+		return nil
+	}
+	shown := contentType
+	if shown == "" {
+		shown = "none"
+	}
+	if len(shown) > 100 {
+		shown = shown[:100] + "…"
+	}
+	return problem.New(problem.UnsupportedMediaType, "unsupported_media_type",
+		"Send the body as JSON with the header Content-Type: application/json (got %s).", shown)
 }
 
 func jsonKind(goKind string) string {

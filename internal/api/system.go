@@ -73,7 +73,8 @@ func (a *API) readyz(w http.ResponseWriter, r *http.Request, _ account.Principal
 
 func (a *API) metrics(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
 	if a.Metrics == nil {
-		return problem.New(problem.NotFound, "not_found", "Metrics are off.")
+		return problem.New(problem.NotFound, "not_found",
+			"Metrics are not served here: set LEADBITZ_METRICS_TOKEN to serve them here to that bearer, or LEADBITZ_METRICS_ADDR to serve them on a private address.")
 	}
 	a.Metrics.ServeHTTP(w, r)
 	return nil

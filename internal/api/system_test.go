@@ -78,17 +78,37 @@ func TestCronRoutes(t *testing.T) {
 }
 
 func TestHealthReadinessMetrics(t *testing.T) {
-	srv := apptest.Start(t, nil)
+	srv := apptest.Start(t, map[string]string{"LEADBITZ_METRICS_TOKEN": "m3trics-token"})
 	c := srv.Client(t)
 	c.Must(200, "GET", "/healthz", nil)
 	if got := c.Must(200, "GET", "/readyz", nil).Map(t)["database"]; got == "" {
 		t.Fatal("readyz does not name the database")
 	}
 	c.Do("GET", "/api/nope", nil)
+	for _, auth := range []string{"", "Bearer wrong", "m3trics-token", "Bearer m3trics-token2"} {
+		c.Headers["Authorization"] = auth
+		if r := c.Do("GET", "/metrics", nil); r.Status != 401 || r.ErrorCode() != "invalid_token" {
+			t.Errorf("metrics with Authorization %q: %d %s, want 401", auth, r.Status, r.Body)
+		}
+	}
+	c.Headers["Authorization"] = "Bearer m3trics-token"
 	m := c.Must(200, "GET", "/metrics", nil)
 	for _, want := range []string{"leadbitz_http_request_duration_seconds", `route="GET /readyz"`, "go_goroutines"} {
 		if !strings.Contains(string(m.Body), want) {
 			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
+
+// Without LEADBITZ_METRICS_TOKEN or LEADBITZ_METRICS_ADDR nobody gets the
+// metrics; with LEADBITZ_METRICS_ADDR they are not on the main address
+// (internal/app tests the listener of their own).
+func TestMetricsAreOffByDefault(t *testing.T) {
+	for _, env := range []map[string]string{nil, {"LEADBITZ_METRICS_ADDR": "127.0.0.1:0", "LEADBITZ_METRICS_TOKEN": "m3trics-token"}} {
+		c := apptest.Start(t, env).Client(t)
+		c.Headers["Authorization"] = "Bearer m3trics-token"
+		if r := c.Do("GET", "/metrics", nil); r.Status != 404 || strings.Contains(string(r.Body), "go_goroutines") {
+			t.Errorf("metrics with %v: %d %.200s, want 404", env, r.Status, r.Body)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -52,6 +53,10 @@ type App struct {
 	Assist      *assist.Service
 	Registry    *prometheus.Registry
 	Handler     http.Handler
+	Web         *web.Web
+	// MetricsHandler is what Serve answers on LEADBITZ_METRICS_ADDR; nil
+	// when metrics have no listener of their own.
+	MetricsHandler http.Handler
 }
 
 // Options change how New starts.
@@ -69,6 +74,9 @@ type Options struct {
 // New opens the database (migrating it unless told not to), loads keys and
 // builds the HTTP handler. Close releases what it opened.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	if err := privateDataDir(cfg.DataDir, log); err != nil {
+		return nil, err
+	}
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -79,6 +87,25 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	return a, nil
+}
+
+// privateDataDir creates the data directory (keys, the SQLite database,
+// uploads) readable by its owner only, and tightens one that is not.
+func privateDataDir(dir string, log *slog.Logger) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("make data directory private: %w", err)
+		}
+		log.Info("data directory made private (mode 700)", "dir", dir, "was", info.Mode().Perm().String())
+	}
+	return nil
 }
 
 func (a *App) init(ctx context.Context, opts Options) error {
@@ -109,7 +136,12 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)
 	}
-	a.Imports = leadimport.New(a.Store, leadimport.Config{Dir: filepath.Join(a.Config.DataDir, "imports"), Log: a.Log})
+	importDir := filepath.Join(a.Config.DataDir, "imports")
+	// Uploads waiting for their import, staged by the web app or received by
+	// the importer, share one disk budget.
+	budget := leadimport.NewBudget(a.Config.StagedUploadsTotalBytes, a.Config.StagedUploadsWorkspaceBytes,
+		importDir, web.StagedRoot(a.Config.DataDir))
+	a.Imports = leadimport.New(a.Store, leadimport.Config{Dir: importDir, Budget: budget, Log: a.Log})
 	if err := a.Imports.Start(ctx); err != nil {
 		return err
 	}
@@ -136,7 +168,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	dns := dnscheck.New(dnscheck.Options{Server: a.Config.DNSServer})
 	jsonAPI := api.New(api.Deps{
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log, Leads: a.Leads, Imports: a.Imports,
-		Metrics:   promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}),
+		Metrics:   a.mainMetrics(),
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
 		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies}, Replies: a.Replies, Assist: a.Assist,
 		DNS:       dns,
@@ -148,6 +180,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}
+	a.Web = webApp
 	router := httpserver.NewRouter()
 	jsonAPI.Register(router)
 	webApp.Register(router)
@@ -168,6 +201,31 @@ func (a *App) buildHandler() (http.Handler, error) {
 	return httpserver.Observe(h, a.Log, httpserver.NewMetrics(a.Registry), bySurface(webApp.InternalError, jsonAPI.InternalError)), nil
 }
 
+// metrics is /metrics, behind LEADBITZ_METRICS_TOKEN when it is set.
+func (a *App) metrics() http.Handler {
+	h := promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{})
+	if a.Config.MetricsToken != "" {
+		h = httpserver.RequireBearer(h, a.Config.MetricsToken, "LEADBITZ_METRICS_TOKEN")
+	}
+	return h
+}
+
+// mainMetrics is what /metrics answers on the main address: nothing (404)
+// unless a token guards it and it has no listener of its own. It also sets
+// MetricsHandler, the metrics listener's handler.
+func (a *App) mainMetrics() http.Handler {
+	if a.Config.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.metrics())
+		a.MetricsHandler = mux
+		return nil
+	}
+	if a.Config.MetricsToken != "" {
+		return a.metrics()
+	}
+	return nil
+}
+
 // bySurface picks the web app's handler for pages and the API's for /api/.
 func bySurface(page, jsonAPI http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -179,23 +237,54 @@ func bySurface(page, jsonAPI http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// Serve listens on the configured address until ctx ends, then shuts down
-// gracefully. ready, if not nil, receives the bound address once listening.
-func (a *App) Serve(ctx context.Context, ready chan<- string) error {
+// Listening is where Serve listens, once it does.
+type Listening struct {
+	Addr        string // the app
+	MetricsAddr string // /metrics, when LEADBITZ_METRICS_ADDR gives it a listener of its own
+}
+
+// Serve listens on the configured addresses until ctx ends, then shuts down
+// gracefully. ready, if not nil, receives the bound addresses once listening.
+func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {
 		return err
 	}
+	var metricsLn net.Listener
+	if a.MetricsHandler != nil {
+		if metricsLn, err = net.Listen("tcp", a.Config.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+	}
 	stopScheduler, err := a.startScheduler(ctx)
 	if err != nil {
 		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
 		return err
 	}
 	defer stopScheduler()
+	sweepCtx, stopSweeping := context.WithCancel(ctx)
+	defer stopSweeping()
+	go a.sweepUploadsEvery(sweepCtx, time.Minute)
 	a.Log.Info("leadbitz listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL,
 		"database", a.Store.Dialect().String())
+	where := Listening{Addr: ln.Addr().String()}
+	// The metrics listener stops with the app's, whichever way that ends.
+	metricsCtx, stopMetrics := context.WithCancel(ctx)
+	defer stopMetrics()
+	metricsDone := make(chan error, 1)
+	if metricsLn != nil {
+		where.MetricsAddr = metricsLn.Addr().String()
+		a.Log.Info("metrics listening", "addr", where.MetricsAddr)
+		go func() { metricsDone <- a.serveMetrics(metricsCtx, metricsLn) }()
+	} else {
+		metricsDone <- nil
+	}
 	if ready != nil {
-		ready <- ln.Addr().String()
+		ready <- where
 	}
 	srv := &http.Server{
 		Handler:           a.Handler,
@@ -207,9 +296,52 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	}
 	err = httpserver.Serve(ctx, srv, ln, 30*time.Second, a.Log)
 	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	stopMetrics()
+	if merr := <-metricsDone; err == nil {
+		err = merr
+	}
+	return err
+}
+
+// serveMetrics serves /metrics alone on ln until ctx ends.
+func (a *App) serveMetrics(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.MetricsHandler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	err := httpserver.Serve(ctx, srv, ln, 5*time.Second, a.Log)
+	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
 	return err
+}
+
+// SweepUploads removes the uploads whose time is up at now: the web app's
+// staged files and the importer's abandoned ones. Files live on the replica
+// that received them, so every replica sweeps its own.
+func (a *App) SweepUploads(ctx context.Context, now time.Time) error {
+	a.Imports.SweepUploads(now)
+	return a.Web.SweepStaged(ctx, now)
+}
+
+func (a *App) sweepUploadsEvery(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if err := a.SweepUploads(ctx, now); err != nil && ctx.Err() == nil {
+				a.Log.Error("sweep staged uploads", "err", err)
+			}
+		}
+	}
 }
 
 // Close stops the background workers and releases the database.

@@ -59,6 +59,20 @@ type Config struct {
 	// without a login and unencrypted connections are accepted
 	// (LEADBITZ_ALLOW_PRIVATE_NETWORKS, comma-separated CIDRs; default none).
 	AllowPrivateNetworks []netip.Prefix
+	// Metrics. /metrics is served only when one of these is set:
+	// MetricsToken (LEADBITZ_METRICS_TOKEN) makes it answer only to
+	// "Authorization: Bearer <token>"; MetricsAddr (LEADBITZ_METRICS_ADDR,
+	// host:port) serves it on a listener of its own (a private network)
+	// instead of the main address.
+	MetricsToken string
+	MetricsAddr  string
+
+	// Disk budgets of uploads waiting for their import: the web app's
+	// staged CSV files of one workspace (LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES,
+	// default 200 MB) and every waiting file of the server, staged or
+	// received by the API (LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES, default 2 GB).
+	StagedUploadsWorkspaceBytes int64
+	StagedUploadsTotalBytes     int64
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -94,10 +108,21 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		MicrosoftLoginBaseURL: get("MICROSOFT_LOGIN_BASE_URL", "https://login.microsoftonline.com"),
 		ImportMaxBytes:        50 << 20,
 		DNSServer:             get("LEADBITZ_DNS_SERVER", ""),
+		MetricsToken:          get("LEADBITZ_METRICS_TOKEN", ""),
+		MetricsAddr:           get("LEADBITZ_METRICS_ADDR", ""),
+
+		StagedUploadsWorkspaceBytes: 200 << 20,
+		StagedUploadsTotalBytes:     2 << 30,
 	}
-	if v := getenv("LEADBITZ_IMPORT_MAX_BYTES"); v != "" {
-		if _, err := fmt.Sscan(v, &c.ImportMaxBytes); err != nil || c.ImportMaxBytes <= 0 {
-			return c, fmt.Errorf("LEADBITZ_IMPORT_MAX_BYTES: %q is not a positive number of bytes", v)
+	for key, dst := range map[string]*int64{
+		"LEADBITZ_IMPORT_MAX_BYTES":               &c.ImportMaxBytes,
+		"LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES": &c.StagedUploadsWorkspaceBytes,
+		"LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES":     &c.StagedUploadsTotalBytes,
+	} {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			if _, err := fmt.Sscan(v, dst); err != nil || *dst <= 0 {
+				return c, fmt.Errorf("%s: %q is not a positive number of bytes", key, v)
+			}
 		}
 	}
 	maxInbound, err := positiveBytes(getenv, "LEADBITZ_MAX_INBOUND_BYTES", 10<<20)
@@ -110,8 +135,20 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LEADBITZ_ALLOW_PRIVATE_NETWORKS: %w", err)
 	}
 	c.AllowPrivateNetworks = allow
+	// A budget smaller than one file would refuse every upload of the limit.
+	if c.StagedUploadsWorkspaceBytes < c.ImportMaxBytes {
+		return c, fmt.Errorf("LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES: %d is less than LEADBITZ_IMPORT_MAX_BYTES (%d)", c.StagedUploadsWorkspaceBytes, c.ImportMaxBytes)
+	}
+	if c.StagedUploadsTotalBytes < c.StagedUploadsWorkspaceBytes {
+		return c, fmt.Errorf("LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES: %d is less than LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES (%d)", c.StagedUploadsTotalBytes, c.StagedUploadsWorkspaceBytes)
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return c, fmt.Errorf("LEADBITZ_ADDR: %q is not host:port", c.Addr)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return c, fmt.Errorf("LEADBITZ_METRICS_ADDR: %q is not host:port", c.MetricsAddr)
+		}
 	}
 	c.BaseURL = strings.TrimRight(get("LEADBITZ_BASE_URL", "http://"+c.Addr), "/")
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

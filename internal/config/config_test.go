@@ -21,8 +21,27 @@ func TestDefaults(t *testing.T) {
 	if c.ImportMaxBytes != 50<<20 {
 		t.Fatalf("import limit %d", c.ImportMaxBytes)
 	}
+	if c.StagedUploadsWorkspaceBytes != 200<<20 || c.StagedUploadsTotalBytes != 2<<30 {
+		t.Fatalf("staged upload budgets %d %d", c.StagedUploadsWorkspaceBytes, c.StagedUploadsTotalBytes)
+	}
 	if c.DNSServer != "" {
 		t.Fatalf("DNS server %q, want the system's resolver", c.DNSServer)
+	}
+	if c.MetricsToken != "" || c.MetricsAddr != "" {
+		t.Fatalf("metrics are on by default: token %q addr %q", c.MetricsToken, c.MetricsAddr)
+	}
+}
+
+func TestMetricsSettings(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"LEADBITZ_METRICS_TOKEN": " t0ken ", "LEADBITZ_METRICS_ADDR": "10.0.0.5:9090"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MetricsToken != "t0ken" || c.MetricsAddr != "10.0.0.5:9090" {
+		t.Fatalf("metrics: token %q addr %q", c.MetricsToken, c.MetricsAddr)
+	}
+	if _, err := FromEnv(env(map[string]string{"LEADBITZ_METRICS_ADDR": "9090"})); err == nil || !strings.Contains(err.Error(), "LEADBITZ_METRICS_ADDR") {
+		t.Fatalf("a bad metrics address: %v", err)
 	}
 }
 
@@ -40,6 +59,7 @@ func TestOverridesAndErrors(t *testing.T) {
 	}
 	for key, val := range map[string]string{
 		"LEADBITZ_ADDR": "nope", "LEADBITZ_BASE_URL": "ftp://x", "LEADBITZ_IMPORT_MAX_BYTES": "-1",
+		"LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES": "1000", "LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES": "100MB",
 	} {
 		if _, err := FromEnv(env(map[string]string{key: val})); err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%q: error %v should name the variable", key, val, err)
@@ -75,5 +95,21 @@ func TestAllowPrivateNetworks(t *testing.T) {
 	_, err = FromEnv(env(map[string]string{"LEADBITZ_ALLOW_PRIVATE_NETWORKS": "10.0.0.0/8,10.0.0.0/40"}))
 	if err == nil || !strings.Contains(err.Error(), "LEADBITZ_ALLOW_PRIVATE_NETWORKS") || !strings.Contains(err.Error(), "10.0.0.0/40") {
 		t.Fatalf("bad CIDR: %v; want the variable and the entry named", err)
+	}
+}
+
+func TestStagedUploadBudgets(t *testing.T) {
+	c, err := FromEnv(env(map[string]string{"LEADBITZ_IMPORT_MAX_BYTES": "1000",
+		"LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES": "3000", "LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES": "9000"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.StagedUploadsWorkspaceBytes != 3000 || c.StagedUploadsTotalBytes != 9000 {
+		t.Fatalf("budgets %d %d", c.StagedUploadsWorkspaceBytes, c.StagedUploadsTotalBytes)
+	}
+	// The total must hold a workspace's budget, which must hold one file.
+	if _, err := FromEnv(env(map[string]string{"LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES": "1000000"})); err == nil ||
+		!strings.Contains(err.Error(), "LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES") {
+		t.Fatalf("a total below the workspace budget: %v", err)
 	}
 }

@@ -6,12 +6,15 @@ package httpserver
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -113,23 +116,31 @@ func Observe(h http.Handler, log *slog.Logger, m *Metrics, onPanic http.HandlerF
 			if status == 0 {
 				status = http.StatusOK
 			}
-			route := r.Pattern
-			if route == "" {
-				route = "unmatched"
-			}
+			// The route pattern, never the raw path or query: paths carry
+			// secrets (the unsubscribe token of /u/{token}).
+			route := Route(r)
 			elapsed := time.Since(start)
 			if m != nil {
 				m.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Observe(elapsed.Seconds())
 			}
 			attrs := append([]slog.Attr{
-				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.String("route", route), slog.Int("status", status), slog.Int("bytes", rec.bytes),
+				slog.String("request_id", id), slog.String("method", r.Method), slog.String("route", route),
+				slog.Int("status", status), slog.Int("bytes", rec.bytes),
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.String("remote", ClientIP(r)),
 			}, la.attrs...)
 			log.LogAttrs(ctx, slog.LevelInfo, "http request", attrs...)
 		}()
 		h.ServeHTTP(rec, r)
 	})
+}
+
+// Route is the pattern that served r ("GET /u/{token}"), or "unmatched".
+// Logs name it instead of the path, which may hold a token.
+func Route(r *http.Request) string {
+	if r.Pattern == "" {
+		return "unmatched"
+	}
+	return r.Pattern
 }
 
 func newRequestID() string {
@@ -171,6 +182,25 @@ func SecurityHeaders(h http.Handler, csp string, hsts bool) http.Handler {
 		}
 		if hsts {
 			hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// RequireBearer lets through only requests with "Authorization: Bearer
+// <token>" (compared in constant time); others get 401 in the API's error
+// shape. name is the setting that holds the token, for the message.
+func RequireBearer(h http.Handler, token, name string) http.Handler {
+	body := `{"error":{"code":"invalid_token","message":"Send Authorization: Bearer $` + name + `."}}` + "\n"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		presented, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(presented), []byte(token)) != 1 {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, body)
+			return
 		}
 		h.ServeHTTP(w, r)
 	})

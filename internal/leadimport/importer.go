@@ -43,6 +43,7 @@ type Config struct {
 	QueueSize  int           // imports waiting for a worker (default 100)
 	Heartbeat  time.Duration // how often held imports are marked alive and stale ones looked for (default 10 s)
 	StaleAfter time.Duration // a running import not marked alive for this long was interrupted (default 1 min)
+	Budget     *Budget       // disk budget of waiting uploads (nil: none)
 	Log        *slog.Logger
 }
 

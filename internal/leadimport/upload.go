@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/leadbitz/leadbitz/internal/account"
@@ -26,25 +27,41 @@ var ErrTooLarge = errors.New("the file is larger than the import limit")
 // Upload is a received file waiting to be submitted. Discard it when the
 // request fails before Submit.
 type Upload struct {
-	path string
-	Size int64
+	path    string
+	Size    int64
+	release func() // its room in the budget
 }
 
-// Discard removes the file (after a successful Submit it is already gone).
+// Discard removes the file (after a successful Submit it is already gone)
+// and gives its room in the budget back.
 func (u *Upload) Discard() {
-	if u != nil && u.path != "" {
+	if u == nil {
+		return
+	}
+	if u.path != "" {
 		_ = os.Remove(u.path)
+	}
+	if u.release != nil {
+		u.release()
 	}
 }
 
 // Receive streams r to a file in the import directory, refusing more than
-// limit bytes. Memory use does not depend on the file's size.
+// limit bytes. Memory use does not depend on the file's size. The file
+// counts against the disk budget (Config.Budget) from now until its import
+// ends: room for limit bytes is reserved first, so pass the smallest limit
+// known (the request's length).
 func (im *Importer) Receive(r io.Reader, limit int64) (*Upload, error) {
+	release, err := im.cfg.Budget.Reserve("", limit)
+	if err != nil {
+		return nil, err
+	}
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
-	u := &Upload{path: filepath.Join(im.cfg.Dir, "upload-"+hex.EncodeToString(rnd[:])+".part")}
+	u := &Upload{path: filepath.Join(im.cfg.Dir, receivingPrefix+hex.EncodeToString(rnd[:])+partSuffix), release: release}
 	f, err := os.OpenFile(u.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
+		release()
 		return nil, fmt.Errorf("store upload: %w", err)
 	}
 	n, err := io.Copy(f, io.LimitReader(r, limit+1))
@@ -60,6 +77,27 @@ func (im *Importer) Receive(r io.Reader, limit int64) (*Upload, error) {
 		return nil, err
 	}
 	return u, nil
+}
+
+// receivingPrefix names a received file until Submit gives it its import's id.
+const receivingPrefix = "upload-"
+
+// SweepUploads removes received files never submitted (a crash between
+// Receive and Submit) once older than StagedTTL. Files of imports are
+// removed when their import ends.
+func (im *Importer) SweepUploads(now time.Time) int {
+	return RemoveOlder(im.cfg.Dir, now.Add(-StagedTTL), func(path string) bool {
+		name := filepath.Base(path)
+		return !strings.HasPrefix(name, receivingPrefix) || !strings.HasSuffix(name, partSuffix)
+	})
+}
+
+// Budget is the disk budget the importer's files count against (nil: none).
+func (im *Importer) Budget() *Budget {
+	if im == nil {
+		return nil
+	}
+	return im.cfg.Budget
 }
 
 // Options are what the user chose for an import, stored with it.

@@ -25,6 +25,9 @@ const (
 	RateLimited                  // too many requests (429)
 	Unavailable                  // a dependency is down (503)
 	BadGateway                   // a mail provider refused or failed a call made for the request (502)
+
+	UnsupportedMediaType // the body is not in a format the endpoint reads (415)
+	InsufficientStorage  // the server has no room to keep an upload now (507)
 )
 
 // Error is a problem reported to the user. Message is a human sentence;

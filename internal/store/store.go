@@ -72,8 +72,34 @@ func parseURL(url string) (Dialect, string, error) {
 				return 0, "", fmt.Errorf("create database directory: %w", err)
 			}
 		}
+		if err := privateSQLiteFiles(path); err != nil {
+			return 0, "", err
+		}
 		return SQLite, sqliteDSN(path), nil
 	}
+}
+
+// privateSQLiteFiles creates the database file readable by its owner only
+// (0600), before SQLite would create it under the umask (often 0644), and
+// tightens existing ones. SQLite gives the -wal and -shm files it creates
+// the database file's mode, so they follow.
+func privateSQLiteFiles(path string) error {
+	if path == "" || strings.HasPrefix(path, ":") {
+		return nil // in memory
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("make database file private: %w", err)
+		}
+	}
+	return nil
 }
 
 // DB exposes the underlying handle for River, which runs its own queries on

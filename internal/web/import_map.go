@@ -70,7 +70,7 @@ func customTarget(column string) string {
 // loadImportMap previews the staged file with mapping (nil: detected) and
 // fills the form with its choices.
 func (w *Web) loadImportMap(v *view, token, fileName string, mapping lead.Mapping, data importMapData) error {
-	f, err := w.openStaged(v.P.WorkspaceID, token)
+	f, err := w.openStaged(v.P, token)
 	if err != nil {
 		return err
 	}
@@ -124,12 +124,16 @@ func mappingFrom(r *http.Request) lead.Mapping {
 // mapping and options. keep leaves the staged copy in place (the wizard
 // reads it again when the import ends).
 func (w *Web) startImport(r *http.Request, v *view, token string, keep bool) (store.LeadSource, error) {
-	f, err := w.openStaged(v.P.WorkspaceID, token)
+	f, err := w.openStaged(v.P, token)
 	if err != nil {
 		return store.LeadSource{}, err
 	}
 	defer f.Close()
-	up, err := w.Imports.Receive(f, w.Config.ImportMaxBytes)
+	limit := w.Config.ImportMaxBytes
+	if info, err := f.Stat(); err == nil {
+		limit = min(limit, info.Size()) // reserve no more disk than the file needs
+	}
+	up, err := w.Imports.Receive(f, limit)
 	if err != nil {
 		return store.LeadSource{}, uploadErr(err, w.Config.ImportMaxBytes)
 	}
@@ -138,9 +142,14 @@ func (w *Web) startImport(r *http.Request, v *view, token string, keep bool) (st
 	if err != nil {
 		return src, err
 	}
-	if !keep {
-		w.removeStaged(v.P.WorkspaceID, token)
+	if keep {
+		// Without the copy the wizard adds the leads the import created.
+		if err := w.keepStaged(v.P, token); err != nil {
+			w.Log.WarnContext(r.Context(), "keep the wizard's staged upload", "import_id", src.ID, "err", err)
+		}
+		return src, nil
 	}
+	w.removeStaged(v.P, token)
 	return src, nil
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -10,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/leadimport"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -19,60 +22,91 @@ import (
 
 // A CSV import in the browser takes two requests: the upload, then the
 // mapping (which column is which field) the user checks against a preview.
-// The web app keeps the file in between as a staged upload: a file in
-// <data dir>/web-uploads/<workspace id>/<token>.csv, named by a random
-// token, so one workspace can never open another's. When the user starts the
-// import the staged file is handed to the importer (leadimport.Receive and
-// Submit, as the API does with its single request). The wizard keeps its
-// staged copy until the import ends and reads it once more, to add every
-// lead of the file to the campaign. Staged files older than a day are
-// removed at the next upload of the workspace.
+// The web app keeps the file in between as a staged upload, named by a
+// random token, so one workspace can never open another's:
+//
+//   - <data dir>/web-uploads/<workspace>/<user>/<token>.csv while it waits
+//     for its mapping. Each person has one: a new upload replaces the old.
+//   - <data dir>/web-uploads/<workspace>/<token>.csv once the wizard has
+//     started its import: the wizard keeps this copy until the import ends
+//     and reads it once more, to add every lead of the file to the campaign.
+//
+// When the user starts the import the staged file is handed to the importer
+// (leadimport.Receive and Submit, as the API does with its single request).
+// Staged files count against the disk budget (leadimport.Budget): per
+// workspace, and with the importer's files in total. SweepStaged, run every
+// minute by internal/app, removes a waiting upload an hour
+// (leadimport.StagedTTL) after it arrived, and a wizard's copy an hour after
+// its import ended (or, without a wizard, an hour after it was kept).
 //
 // Like the importer's own directory, staged files live on the replica that
 // received them; a deployment with several replicas needs the data
 // directory shared or sticky sessions for imports (docs/architecture.md).
 
-// stagedTTL is how long an abandoned staged upload is kept.
-const stagedTTL = 24 * time.Hour
-
 var stagedToken = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
-func (w *Web) stagedDir(ws string) string {
-	return filepath.Join(w.Config.DataDir, "web-uploads", ws)
+// StagedRoot is the directory of the web app's staged uploads.
+func StagedRoot(dataDir string) string { return filepath.Join(dataDir, "web-uploads") }
+
+func (w *Web) stagedDir(ws string) string { return filepath.Join(StagedRoot(w.Config.DataDir), ws) }
+
+// pendingDir holds a user's upload waiting for its mapping.
+func (w *Web) pendingDir(p account.Principal) string {
+	return filepath.Join(w.stagedDir(p.WorkspaceID), p.User.ID)
 }
 
-// stagedPath is where a token's file is; ErrNotFound for a token that is
-// not one we make, so a crafted one cannot leave the directory.
-func (w *Web) stagedPath(ws, token string) (string, error) {
+// stagedPaths are where a token's file may be: the user's waiting upload,
+// then the workspace's kept copies. ErrNotFound for a token that is not one
+// we make, so a crafted one cannot leave the directory.
+func (w *Web) stagedPaths(p account.Principal, token string) (pending, kept string, err error) {
 	if !stagedToken.MatchString(token) {
-		return "", store.ErrNotFound
+		return "", "", store.ErrNotFound
 	}
-	return filepath.Join(w.stagedDir(ws), token+".csv"), nil
+	return filepath.Join(w.pendingDir(p), token+".csv"), filepath.Join(w.stagedDir(p.WorkspaceID), token+".csv"), nil
 }
 
 // openStaged opens a staged upload; ErrNotFound when it is gone.
-func (w *Web) openStaged(ws, token string) (*os.File, error) {
-	p, err := w.stagedPath(ws, token)
+func (w *Web) openStaged(p account.Principal, token string) (*os.File, error) {
+	pending, kept, err := w.stagedPaths(p, token)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(p)
+	f, err := os.Open(pending)
+	if errors.Is(err, os.ErrNotExist) {
+		f, err = os.Open(kept)
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, store.ErrNotFound
 	}
 	return f, err
 }
 
-func (w *Web) removeStaged(ws, token string) {
-	if p, err := w.stagedPath(ws, token); err == nil {
-		_ = os.Remove(p)
+// keepStaged moves a user's upload to the workspace's kept copies (the
+// wizard's import has started), its hour counted from now.
+func (w *Web) keepStaged(p account.Principal, token string) error {
+	pending, kept, err := w.stagedPaths(p, token)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(pending, kept); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	now := time.Now()
+	return os.Chtimes(kept, now, now)
+}
+
+// removeStaged removes a staged upload, waiting or kept.
+func (w *Web) removeStaged(p account.Principal, token string) {
+	if pending, kept, err := w.stagedPaths(p, token); err == nil {
+		_ = os.Remove(pending)
+		_ = os.Remove(kept)
 	}
 }
 
 // stageUpload reads a multipart upload (a part "file", and small fields
 // before it) into a staged file. It returns the token and the file's name
 // as the browser sent it.
-func (w *Web) stageUpload(r *http.Request, ws string) (token, name string, err error) {
+func (w *Web) stageUpload(r *http.Request, p account.Principal) (token, name string, err error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return "", "", problem.Fields{"file": "is missing: choose a CSV file"}.Err()
@@ -95,7 +129,7 @@ func (w *Web) stageUpload(r *http.Request, ws string) (token, name string, err e
 		if part.FileName() == "" {
 			return "", "", problem.Fields{"file": "is missing: choose a CSV file"}.Err()
 		}
-		token, err := w.writeStaged(ws, part)
+		token, err := w.writeStaged(p, part, r.ContentLength)
 		if err != nil {
 			return "", "", uploadErr(err, w.Config.ImportMaxBytes)
 		}
@@ -105,21 +139,34 @@ func (w *Web) stageUpload(r *http.Request, ws string) (token, name string, err e
 
 var errFileTooLarge = errors.New("file too large")
 
-func (w *Web) writeStaged(ws string, r io.Reader) (string, error) {
-	dir := w.stagedDir(ws)
+// writeStaged replaces the user's waiting upload with r. Room for the file
+// (no more than the request's length) is reserved in the disk budget while
+// it is written as a .part file.
+func (w *Web) writeStaged(p account.Principal, r io.Reader, requestLength int64) (string, error) {
+	dir := w.pendingDir(p)
+	// One waiting upload per person: the new one replaces the old, whose
+	// room is free before the budget is checked.
+	_ = os.RemoveAll(dir)
+	limit := w.Config.ImportMaxBytes
+	if requestLength > 0 {
+		limit = min(limit, requestLength)
+	}
+	release, err := w.Imports.Budget().Reserve(w.stagedDir(p.WorkspaceID), limit)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	sweepStaged(dir, time.Now())
 	var rnd [16]byte
 	_, _ = rand.Read(rnd[:])
 	token := hex.EncodeToString(rnd[:])
 	path := filepath.Join(dir, token+".csv")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	f, err := os.OpenFile(path+".part", os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return "", err
 	}
-	limit := w.Config.ImportMaxBytes
 	n, err := io.Copy(f, io.LimitReader(r, limit+1))
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -130,24 +177,43 @@ func (w *Web) writeStaged(ws string, r io.Reader) (string, error) {
 	if err == nil && n == 0 {
 		err = problem.Fields{"file": "is empty"}.Err()
 	}
+	if err == nil {
+		err = os.Rename(path+".part", path)
+	}
 	if err != nil {
-		_ = os.Remove(path)
+		_ = os.Remove(path + ".part")
 		return "", err
 	}
 	return token, nil
 }
 
-// sweepStaged removes staged uploads older than stagedTTL.
-func sweepStaged(dir string, now time.Time) {
-	entries, err := os.ReadDir(dir)
+// SweepStaged removes the staged uploads whose time is up at now: waiting
+// uploads (and leftovers of interrupted writes) older than
+// leadimport.StagedTTL; a wizard's copy once its import has ended that long
+// ago, never while the import runs.
+func (w *Web) SweepStaged(ctx context.Context, now time.Time) error {
+	cutoff := now.Add(-leadimport.StagedTTL)
+	root := StagedRoot(w.Config.DataDir)
+	entries, err := os.ReadDir(root)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
-		return
+		return err
 	}
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > stagedTTL {
-			_ = os.Remove(filepath.Join(dir, e.Name()))
+		if !e.IsDir() {
+			continue
 		}
+		inUse, err := w.Store.InWorkspace(e.Name()).WizardUploadsInUse(ctx, cutoff)
+		if err != nil {
+			return err
+		}
+		leadimport.RemoveOlder(filepath.Join(root, e.Name()), cutoff, func(path string) bool {
+			return inUse[strings.TrimSuffix(filepath.Base(path), ".csv")]
+		})
 	}
+	return nil
 }
 
 // uploadErr says what went wrong with an upload in words.

@@ -52,7 +52,7 @@ func (w *Web) newImportForm(rw http.ResponseWriter, r *http.Request, v *view) er
 
 // uploadImport stages the file and opens the mapping step.
 func (w *Web) uploadImport(rw http.ResponseWriter, r *http.Request, v *view) error {
-	token, name, err := w.stageUpload(r, v.P.WorkspaceID)
+	token, name, err := w.stageUpload(r, v.P)
 	if err != nil {
 		v.Title, v.Nav, v.Tab, v.Form = "Import leads", "leads", "imports", emptyForm(nil)
 		v.Data = map[string]any{"MaxSize": sizeText(w.Config.ImportMaxBytes)}

@@ -185,6 +185,10 @@ func (v *view) formFailed(rw http.ResponseWriter, err error) error {
 		status = http.StatusTooManyRequests
 	case problem.Unavailable: // the AI service or the importer is busy: try again
 		status = http.StatusServiceUnavailable
+	case problem.TooLarge: // an upload over a disk budget
+		status = http.StatusRequestEntityTooLarge
+	case problem.InsufficientStorage:
+		status = http.StatusInsufficientStorage
 	default:
 		return err
 	}

@@ -81,7 +81,7 @@ func (w *Web) uploadWizardLeads(rw http.ResponseWriter, r *http.Request, v *view
 		return err
 	}
 	id := p.Campaign.ID
-	token, name, err := w.stageUpload(r, v.P.WorkspaceID)
+	token, name, err := w.stageUpload(r, v.P)
 	if err != nil {
 		if lerr := w.loadWizardLeads(v); lerr != nil {
 			return lerr
@@ -124,7 +124,7 @@ func (w *Web) startWizardImport(rw http.ResponseWriter, r *http.Request, v *view
 	}
 	st := p.State
 	if st.Upload != "" && st.Upload != token {
-		w.removeStaged(v.P.WorkspaceID, st.Upload)
+		w.removeStaged(v.P, st.Upload)
 	}
 	st.CampaignID, st.ImportID, st.Upload = p.Campaign.ID, src.ID, token
 	if err := w.Store.InWorkspace(v.P.WorkspaceID).SaveCampaignWizard(r.Context(), &st); err != nil {
@@ -157,8 +157,9 @@ func (w *Web) addWizardLeads(rw http.ResponseWriter, r *http.Request, v *view) e
 		if imp.Status == store.ImportRunning {
 			return w.leadsStepFailed(rw, v, problem.New(problem.Conflict, "import_running", "The import is still running: add its leads when it ends."))
 		}
-		if ids, err = w.fileLeadIDs(ctx, scope, st.Upload, imp.Mapping); errors.Is(err, store.ErrNotFound) {
-			// The staged copy is gone (another replica, or a day passed):
+		if ids, err = w.fileLeadIDs(ctx, v.P, st.Upload, imp.Mapping); errors.Is(err, store.ErrNotFound) {
+			// The staged copy is gone (another replica, or an hour passed
+			// since the import ended):
 			// the leads the import created are still known.
 			ids, err = leadIDs(ctx, scope, store.LeadQuery{SourceID: st.ImportID})
 		}
@@ -184,7 +185,7 @@ func (w *Web) addWizardLeads(rw http.ResponseWriter, r *http.Request, v *view) e
 		return w.leadsStepFailed(rw, v, err)
 	}
 	if r.PostFormValue("from") == "import" {
-		w.removeStaged(v.P.WorkspaceID, st.Upload)
+		w.removeStaged(v.P, st.Upload)
 		st.CampaignID, st.ImportID, st.Upload = p.Campaign.ID, "", ""
 		if err := scope.SaveCampaignWizard(ctx, &st); err != nil {
 			return err
@@ -261,8 +262,9 @@ const emailBatch = 500
 
 // fileLeadIDs reads a staged file with the import's mapping and returns the
 // ids of the leads its addresses belong to now, in file order, each once.
-func (w *Web) fileLeadIDs(ctx context.Context, scope store.Scope, token string, mapping lead.Mapping) ([]string, error) {
-	f, err := w.openStaged(scope.WorkspaceID(), token)
+func (w *Web) fileLeadIDs(ctx context.Context, p account.Principal, token string, mapping lead.Mapping) ([]string, error) {
+	scope := w.Store.InWorkspace(p.WorkspaceID)
+	f, err := w.openStaged(p, token)
 	if err != nil {
 		return nil, err
 	}
