@@ -187,3 +187,30 @@ func TestEveryPageHasARole(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesHideWhatTheRoleCannotDo: a member sees no button the server would
+// refuse them (delete, pause, reconnect or connect a mailbox; remove a
+// suppression; the audit log); an admin sees them.
+func TestPagesHideWhatTheRoleCannotDo(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, nil)
+	owner := srv.SignUp(t, "Olga")
+	ids := pageFixtures(t, owner)
+	member := joinWorkspace(t, srv, owner, "Mia", web.Member)
+	admin := joinWorkspace(t, srv, owner, "Abe", web.Admin)
+	links := []struct{ page, link string }{
+		{"/mailboxes/" + ids["mailbox"], "/mailboxes/" + ids["mailbox"] + "/delete"},
+		{"/mailboxes/" + ids["mailbox"], "/mailboxes/" + ids["mailbox"] + "/pause"},
+		{"/mailboxes", "/mailboxes/connect/smtp"},
+		{"/leads/suppressions", "/leads/suppressions/" + ids["suppression"] + "/remove"},
+		{"/settings/api-keys", "/settings/audit"},
+	}
+	for _, l := range links {
+		if body := string(get(t, member, l.page, 200).Body); strings.Contains(body, `"`+l.link+`"`) {
+			t.Errorf("member sees %s on %s", l.link, l.page)
+		}
+		if body := string(get(t, admin, l.page, 200).Body); !strings.Contains(body, `"`+l.link+`"`) {
+			t.Errorf("admin does not see %s on %s", l.link, l.page)
+		}
+	}
+}
