@@ -57,8 +57,13 @@ type Principal struct {
 	Role        string
 }
 
-// CanManage reports whether the principal may manage members and settings.
-func (p Principal) CanManage() bool { return p.Role == store.RoleOwner || p.Role == store.RoleAdmin }
+// CanManage reports whether the principal is an owner or admin of the active
+// workspace (manages members, settings, mailboxes and every API key).
+func (p Principal) CanManage() bool { return RoleAllows(p.Role, store.RoleAdmin) }
+
+// Allows reports whether the principal's role in the active workspace is at
+// least min.
+func (p Principal) Allows(min string) bool { return RoleAllows(p.Role, min) }
 
 func (p Principal) audit(m Meta, action, targetType, targetID string, data map[string]any) store.AuditEvent {
 	return store.AuditEvent{WorkspaceID: p.WorkspaceID, ActorUserID: p.User.ID, ActorAPIKey: p.APIKeyID,

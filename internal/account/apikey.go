@@ -32,12 +32,59 @@ func (s *Service) CreateAPIKey(ctx context.Context, p Principal, name string, m 
 	return NewAPIKey{APIKey: key, Token: token}, err
 }
 
-// RevokeAPIKey revokes a key of the principal's workspace.
+// APIKeys lists the API keys the principal may see, newest first, revoked
+// ones included: every key of the workspace for owners and admins, only
+// their own for members.
+func (s *Service) APIKeys(ctx context.Context, p Principal) ([]store.APIKey, error) {
+	keys, err := s.store.InWorkspace(p.WorkspaceID).APIKeys(ctx)
+	if err != nil || p.CanManage() {
+		return keys, err
+	}
+	own := []store.APIKey{}
+	for _, k := range keys {
+		if k.UserID == p.User.ID {
+			own = append(own, k)
+		}
+	}
+	return own, nil
+}
+
+// APIKey returns a key of the workspace the principal may manage: 404 when
+// there is none with id, 403 when it is someone else's and the principal is
+// a member (owners and admins manage every key; members their own).
+func (s *Service) APIKey(ctx context.Context, p Principal, id string) (store.APIKey, error) {
+	return manageableKey(ctx, s.store.InWorkspace(p.WorkspaceID), p, id)
+}
+
+// RevokeAPIKey revokes a key the principal may manage (see APIKey). A
+// member's key acts as that member, so it never gives more than their
+// session does.
 func (s *Service) RevokeAPIKey(ctx context.Context, p Principal, id string, m Meta) error {
 	return s.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.InWorkspace(p.WorkspaceID).RevokeAPIKey(ctx, id, s.now().UTC()); err != nil {
+		ws := tx.InWorkspace(p.WorkspaceID)
+		if _, err := manageableKey(ctx, ws, p, id); err != nil {
+			return err
+		}
+		if err := ws.RevokeAPIKey(ctx, id, s.now().UTC()); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, p.audit(m, "api_key.revoked", "api_key", id, nil))
 	})
+}
+
+func manageableKey(ctx context.Context, ws store.Scope, p Principal, id string) (store.APIKey, error) {
+	keys, err := ws.APIKeys(ctx)
+	if err != nil {
+		return store.APIKey{}, err
+	}
+	for _, k := range keys {
+		if k.ID != id {
+			continue
+		}
+		if k.UserID != p.User.ID && !p.CanManage() {
+			return store.APIKey{}, problem.New(problem.Forbidden, "forbidden", "Members can manage only their own API keys; ask an owner or admin.")
+		}
+		return k, nil
+	}
+	return store.APIKey{}, store.ErrNotFound
 }

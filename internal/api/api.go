@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -96,14 +97,28 @@ const (
 	Workspace               // a session or API key with an active workspace
 )
 
+// The workspace roles a route can require (Route.Role), weakest first; each
+// role has every right of the ones before it (account.RoleAllows).
+const (
+	Member = store.RoleMember // campaigns, sequences, leads, replies; reads everything
+	Admin  = store.RoleAdmin  // also mailboxes, deletions, export, settings, members, audit
+	Owner  = store.RoleOwner  // also owners
+)
+
 // handlerFunc is a route's handler. p is the zero Principal on public routes.
 type handlerFunc func(w http.ResponseWriter, r *http.Request, p account.Principal) error
 
 // Route is one line of the route table.
 type Route struct {
-	Method  string
-	Path    string
-	Access  Access
+	Method string
+	Path   string
+	Access Access
+	// Role is the least workspace role that may call a Workspace route (and
+	// the /api/workspaces/{id} routes, for the workspace in the path);
+	// authorize enforces it. Empty on Public and User routes. A Workspace
+	// route that forgets it is treated as Admin (refuse rather than grant),
+	// and TestEveryRouteHasARole fails.
+	Role    string
 	Summary string
 	MaxBody int64 // 0 means DefaultMaxBody
 	handle  handlerFunc
@@ -147,6 +162,9 @@ func (a *API) wrap(route Route) http.Handler {
 			if p, err = a.authenticate(r); err == nil && route.Access == Workspace && p.WorkspaceID == "" {
 				err = problem.New(problem.Conflict, "no_workspace", "Choose a workspace first (POST /api/workspaces/{id}/switch).")
 			}
+			if err == nil {
+				err = a.authorize(r, route, p)
+			}
 			if err != nil {
 				writeError(w, r, a.Log, err)
 				return
@@ -158,6 +176,45 @@ func (a *API) wrap(route Route) http.Handler {
 		}
 	})
 	return httpserver.LimitBody(h, max)
+}
+
+// authorize refuses (403 forbidden) a caller whose role is below the
+// route's Role. It is the one place roles are enforced: handlers do not
+// check them again. The role counted is the caller's in the workspace the
+// route acts on: the one in the path of /api/workspaces/{id}/…, else the
+// active one.
+func (a *API) authorize(r *http.Request, route Route, p account.Principal) error {
+	need := requiredRole(route)
+	if need == "" {
+		return nil
+	}
+	role := p.Role
+	if strings.HasPrefix(route.Path, workspacePath) {
+		_, inPath, err := a.Store.WorkspaceForMember(r.Context(), r.PathValue("id"), p.User.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // not a member: the handler answers 404, as for a missing workspace
+		}
+		if err != nil {
+			return err
+		}
+		role = inPath
+	}
+	if !account.RoleAllows(role, need) {
+		return account.ErrForbiddenRole(need)
+	}
+	return nil
+}
+
+// workspacePath prefixes the routes that act on the workspace in their path
+// rather than on the active one.
+const workspacePath = "/api/workspaces/{id}"
+
+// requiredRole is the least role a route needs, "" when it needs none.
+func requiredRole(route Route) string {
+	if route.Role == "" && route.Access == Workspace {
+		return Admin
+	}
+	return route.Role
 }
 
 // authenticate finds the principal from a Bearer API key or the session

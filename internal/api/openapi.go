@@ -17,12 +17,16 @@ func (a *API) OpenAPI() map[string]any {
 	for _, rt := range a.Routes() {
 		op := map[string]any{
 			"summary":     rt.Summary,
+			"description": rt.Summary + "\n\n" + accessSentence(rt),
 			"operationId": operationID(rt),
 			"tags":        []string{tagOf(rt.Path)},
 			"responses":   map[string]any{"default": errorRef, "2XX": map[string]any{"description": "Success"}},
 		}
 		if rt.Access == Public {
 			op["security"] = []any{}
+		}
+		if role := requiredRole(rt); role != "" {
+			op["x-leadbitz-role"] = role
 		}
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(rt.Path, -1) {
@@ -67,6 +71,20 @@ func (a *API) OpenAPI() map[string]any {
 				}}},
 			}},
 		},
+	}
+}
+
+// accessSentence says in the description who may call a route.
+func accessSentence(rt Route) string {
+	switch role := requiredRole(rt); {
+	case rt.Access == Public:
+		return "Access: no login needed."
+	case role == "":
+		return "Access: any logged-in user (a session or an API key); no workspace role needed."
+	case strings.HasPrefix(rt.Path, workspacePath):
+		return "Access: " + account.RoleNeeds(role) + " of the workspace in the path (x-leadbitz-role: " + role + "); others get 403 forbidden."
+	default:
+		return "Access: " + account.RoleNeeds(role) + " of the active workspace (x-leadbitz-role: " + role + "); others get 403 forbidden. An API key acts with the role of the member who created it."
 	}
 }
 

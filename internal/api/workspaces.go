@@ -82,7 +82,7 @@ func (a *API) createAPIKey(w http.ResponseWriter, r *http.Request, p account.Pri
 }
 
 func (a *API) listAPIKeys(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	keys, err := a.Store.InWorkspace(p.WorkspaceID).APIKeys(r.Context())
+	keys, err := a.Accounts.APIKeys(r.Context(), p)
 	if err != nil {
 		return err
 	}

@@ -28,13 +28,13 @@ var errorTexts = map[int][2]string{
 // page, anything else logged once and answered with a 500 that reveals
 // nothing.
 func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusInternalServerError
+	status, message := http.StatusInternalServerError, ""
 	if p, ok := problem.As(err); ok {
 		switch p.Kind {
 		case problem.NotFound:
 			status = http.StatusNotFound
-		case problem.Forbidden:
-			status = http.StatusForbidden
+		case problem.Forbidden: // a role below the page's, or another refusal: say why
+			status, message = http.StatusForbidden, p.Message
 		}
 	} else if errors.Is(err, store.ErrNotFound) {
 		status = http.StatusNotFound
@@ -43,15 +43,24 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 		w.Log.ErrorContext(r.Context(), "page failed", "request_id", httpserver.RequestID(r.Context()),
 			"method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	w.errorPage(rw, r, status)
+	w.errorPageSaying(rw, r, status, message)
 }
 
 // errorPage renders the error page with the user's layout when they are
 // logged in, so they keep their navigation.
 func (w *Web) errorPage(rw http.ResponseWriter, r *http.Request, status int) {
+	w.errorPageSaying(rw, r, status, "")
+}
+
+// errorPageSaying is errorPage with message instead of the status's usual
+// text when it is not "".
+func (w *Web) errorPageSaying(rw http.ResponseWriter, r *http.Request, status int, message string) {
 	text, ok := errorTexts[status]
 	if !ok {
 		text = [2]string{http.StatusText(status), ""}
+	}
+	if message != "" {
+		text[1] = message
 	}
 	v := &view{web: w, r: r, page: errorPage, Title: text[0],
 		Data: errorInfo{Status: status, Heading: text[0], Message: text[1], RequestID: httpserver.RequestID(r.Context())}}

@@ -75,24 +75,9 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 	srv := apptest.Start(t, nil)
 	owner := srv.SignUp(t, "Olga")
 	stranger := srv.SignUp(t, "Sid")
-	ids := map[string]string{
-		"apiKey":      owner.Must(201, "POST", "/api/api-keys", map[string]string{"name": "k"}).Map(t)["id"].(string),
-		"lead":        owner.Must(201, "POST", "/api/leads", map[string]string{"email": "x@acme.example"}).Map(t)["id"].(string),
-		"campaign":    owner.Must(201, "POST", "/api/campaigns", map[string]string{"name": "c", "timezone": "UTC"}).Map(t)["id"].(string),
-		"suppression": owner.Must(201, "POST", "/api/suppressions", map[string]string{"email": "gone@acme.example"}).Map(t)["id"].(string),
-		"import":      apiImport(t, owner.Client, "email,firstName\nx@acme.example,X\n"),
-		"upload":      stagedUpload(t, owner.Client, "email\ny@acme.example\n"),
-		"mailbox":     owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "own@acme.example"}).Map(t)["id"].(string),
-	}
-	ids["reply"], ids["message"] = replyFixture(t, owner.Client, ids["mailbox"])
+	ids := pageFixtures(t, owner)
 	for _, tc := range pageIsolationCases {
-		path := tc.path
-		for name, id := range ids {
-			path = strings.ReplaceAll(path, "{"+name+"}", id)
-		}
-		if strings.Contains(path, "{") {
-			t.Fatalf("%s %s: no fixture for a placeholder", tc.method, tc.path)
-		}
+		path := fillPath(t, tc.method, tc.path, ids)
 		var r apptest.Response
 		if tc.method == "POST" {
 			r = postForm(t, stranger.Client, path, nil)
@@ -115,6 +100,35 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 	if m := owner.Must(200, "GET", "/api/inboxes/"+ids["mailbox"], nil).Map(t); m["status"] != "active" {
 		t.Errorf("owner's mailbox after the stranger's attempts: %v", m["status"])
 	}
+}
+
+// pageFixtures creates one object of each kind in owner's workspace and
+// returns their ids by placeholder name.
+func pageFixtures(t *testing.T, owner *apptest.Account) map[string]string {
+	t.Helper()
+	ids := map[string]string{
+		"apiKey":      owner.Must(201, "POST", "/api/api-keys", map[string]string{"name": "k"}).Map(t)["id"].(string),
+		"lead":        owner.Must(201, "POST", "/api/leads", map[string]string{"email": "x@acme.example"}).Map(t)["id"].(string),
+		"campaign":    owner.Must(201, "POST", "/api/campaigns", map[string]string{"name": "c", "timezone": "UTC"}).Map(t)["id"].(string),
+		"suppression": owner.Must(201, "POST", "/api/suppressions", map[string]string{"email": "gone@acme.example"}).Map(t)["id"].(string),
+		"import":      apiImport(t, owner.Client, "email,firstName\nx@acme.example,X\n"),
+		"upload":      stagedUpload(t, owner.Client, "email\ny@acme.example\n"),
+		"mailbox":     owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "own@acme.example"}).Map(t)["id"].(string),
+	}
+	ids["reply"], ids["message"] = replyFixture(t, owner.Client, ids["mailbox"])
+	return ids
+}
+
+// fillPath replaces a path's placeholders with fixture ids.
+func fillPath(t *testing.T, method, path string, ids map[string]string) string {
+	t.Helper()
+	for name, id := range ids {
+		path = strings.ReplaceAll(path, "{"+name+"}", id)
+	}
+	if strings.Contains(strings.TrimSuffix(path, "{$}"), "{") {
+		t.Fatalf("%s %s: no fixture for a placeholder", method, path)
+	}
+	return path
 }
 
 func TestEveryIDPageIsIsolationTested(t *testing.T) {

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/leadbitz/leadbitz/internal/store"
+)
 
 // Access says who may open a page.
 type Access int
@@ -12,15 +16,30 @@ const (
 	Workspace               // a session with an active workspace
 )
 
+// The workspace roles a page can require (Route.Role), weakest first; each
+// has every right of the ones before it (account.RoleAllows). The API's
+// route table (internal/api/routes.go) gives the same actions the same
+// roles.
+const (
+	Member = store.RoleMember // campaigns, sequences, leads, replies; reads everything
+	Admin  = store.RoleAdmin  // also mailboxes, deletions, settings, members, audit
+	Owner  = store.RoleOwner  // also owners
+)
+
 // Route is one line of the route table: the page a method+path renders and
 // who may open it. Page is the template in templates/pages/ the handler
 // renders ("" for handlers that only redirect); New checks every one exists.
+// Role is the least role in the active workspace a Workspace page needs
+// ("" for the others); wrap enforces it with a 403 page. A Workspace page
+// without one is treated as Admin (refuse rather than grant), and
+// TestEveryPageHasARole fails.
 type Route struct {
 	Method string
 	Path   string
 	Access Access
 	Page   string
 	handle handlerFunc
+	Role   string
 }
 
 // Routes is the browser app's route table.
@@ -28,104 +47,104 @@ func (w *Web) Routes() []Route {
 	get, post := http.MethodGet, http.MethodPost
 	return []Route{
 		// Accounts.
-		{get, "/signup", Guest, "signup", w.signupForm},
-		{post, "/signup", Guest, "signup", w.signup},
-		{get, "/login", Guest, "login", w.loginForm},
-		{post, "/login", Guest, "login", w.login},
-		{post, "/logout", Public, "", w.logout},
+		{get, "/signup", Guest, "signup", w.signupForm, ""},
+		{post, "/signup", Guest, "signup", w.signup, ""},
+		{get, "/login", Guest, "login", w.loginForm, ""},
+		{post, "/login", Guest, "login", w.login, ""},
+		{post, "/logout", Public, "", w.logout, ""},
 
 		// Workspaces.
-		{post, "/workspaces/switch", User, "", w.switchWorkspace},
-		{get, "/workspaces/new", User, "workspace_new", w.newWorkspaceForm},
-		{post, "/workspaces/new", User, "workspace_new", w.createWorkspace},
+		{post, "/workspaces/switch", User, "", w.switchWorkspace, ""},
+		{get, "/workspaces/new", User, "workspace_new", w.newWorkspaceForm, ""},
+		{post, "/workspaces/new", User, "workspace_new", w.createWorkspace, ""},
 
 		// Main navigation.
-		{get, "/{$}", Workspace, "dashboard", w.dashboard},
-		{get, "/campaigns", Workspace, "campaigns", w.campaigns},
-		{get, "/campaigns/new", Workspace, "campaign_new", w.newCampaignForm},
-		{post, "/campaigns/new", Workspace, "campaign_new", w.createCampaign},
-		{get, "/campaigns/{id}", Workspace, "campaign", w.campaign},
-		{get, "/campaigns/{id}/leads", Workspace, "campaign_leads", w.campaignLeads},
-		{post, "/campaigns/{id}/launch", Workspace, "campaign", w.launchCampaign},
-		{post, "/campaigns/{id}/pause", Workspace, "campaign", w.pauseCampaign},
-		{post, "/campaigns/{id}/resume", Workspace, "campaign", w.resumeCampaign},
+		{get, "/{$}", Workspace, "dashboard", w.dashboard, Member},
+		{get, "/campaigns", Workspace, "campaigns", w.campaigns, Member},
+		{get, "/campaigns/new", Workspace, "campaign_new", w.newCampaignForm, Member},
+		{post, "/campaigns/new", Workspace, "campaign_new", w.createCampaign, Member},
+		{get, "/campaigns/{id}", Workspace, "campaign", w.campaign, Member},
+		{get, "/campaigns/{id}/leads", Workspace, "campaign_leads", w.campaignLeads, Member},
+		{post, "/campaigns/{id}/launch", Workspace, "campaign", w.launchCampaign, Member},
+		{post, "/campaigns/{id}/pause", Workspace, "campaign", w.pauseCampaign, Member},
+		{post, "/campaigns/{id}/resume", Workspace, "campaign", w.resumeCampaign, Member},
 
 		// The campaign wizard: one page per step, in order (wizard.go).
-		{get, "/campaigns/{id}/setup", Workspace, "", w.resumeWizard},
-		{get, "/campaigns/{id}/setup/mailboxes", Workspace, "wizard_mailboxes", w.wizardMailboxes},
-		{post, "/campaigns/{id}/setup/mailboxes", Workspace, "wizard_mailboxes", w.saveWizardMailboxes},
-		{post, "/campaigns/{id}/setup/mailboxes/sandbox", Workspace, "wizard_mailboxes", w.addWizardSandbox},
-		{get, "/campaigns/{id}/setup/icp", Workspace, "wizard_icp", w.wizardICP},
-		{post, "/campaigns/{id}/setup/icp", Workspace, "wizard_icp", w.saveWizardICP},
-		{post, "/campaigns/{id}/setup/icp/generate", Workspace, "wizard_icp", w.generateWizardICP},
-		{post, "/campaigns/{id}/setup/icp/use", Workspace, "wizard_icp", w.useWizardICP},
-		{post, "/campaigns/{id}/setup/icp/skip", Workspace, "", w.skipStep("icp")},
-		{get, "/campaigns/{id}/setup/leads", Workspace, "wizard_leads", w.wizardLeads},
-		{post, "/campaigns/{id}/setup/leads", Workspace, "wizard_leads", w.continueWizardLeads},
-		{post, "/campaigns/{id}/setup/leads/upload", Workspace, "wizard_leads", w.uploadWizardLeads},
-		{get, "/campaigns/{id}/setup/leads/map/{upload}", Workspace, "wizard_leads_map", w.wizardLeadsMap},
-		{post, "/campaigns/{id}/setup/leads/map/{upload}", Workspace, "wizard_leads_map", w.startWizardImport},
-		{post, "/campaigns/{id}/setup/leads/add", Workspace, "wizard_leads", w.addWizardLeads},
-		{get, "/campaigns/{id}/setup/sequence", Workspace, "wizard_sequence", w.wizardSequence},
-		{post, "/campaigns/{id}/setup/sequence", Workspace, "wizard_sequence", w.saveWizardSequence},
-		{post, "/campaigns/{id}/setup/test", Workspace, "", w.sendTestEmail},
-		{get, "/campaigns/{id}/setup/schedule", Workspace, "wizard_schedule", w.wizardSchedule},
-		{post, "/campaigns/{id}/setup/schedule", Workspace, "wizard_schedule", w.saveWizardSchedule},
-		{get, "/campaigns/{id}/setup/review", Workspace, "wizard_review", w.wizardReview},
-		{post, "/campaigns/{id}/setup/launch", Workspace, "wizard_review", w.launchFromWizard},
-		{post, "/templates/check", Workspace, "", w.checkTemplate},
+		{get, "/campaigns/{id}/setup", Workspace, "", w.resumeWizard, Member},
+		{get, "/campaigns/{id}/setup/mailboxes", Workspace, "wizard_mailboxes", w.wizardMailboxes, Member},
+		{post, "/campaigns/{id}/setup/mailboxes", Workspace, "wizard_mailboxes", w.saveWizardMailboxes, Member},
+		{post, "/campaigns/{id}/setup/mailboxes/sandbox", Workspace, "wizard_mailboxes", w.addWizardSandbox, Member},
+		{get, "/campaigns/{id}/setup/icp", Workspace, "wizard_icp", w.wizardICP, Member},
+		{post, "/campaigns/{id}/setup/icp", Workspace, "wizard_icp", w.saveWizardICP, Member},
+		{post, "/campaigns/{id}/setup/icp/generate", Workspace, "wizard_icp", w.generateWizardICP, Member},
+		{post, "/campaigns/{id}/setup/icp/use", Workspace, "wizard_icp", w.useWizardICP, Member},
+		{post, "/campaigns/{id}/setup/icp/skip", Workspace, "", w.skipStep("icp"), Member},
+		{get, "/campaigns/{id}/setup/leads", Workspace, "wizard_leads", w.wizardLeads, Member},
+		{post, "/campaigns/{id}/setup/leads", Workspace, "wizard_leads", w.continueWizardLeads, Member},
+		{post, "/campaigns/{id}/setup/leads/upload", Workspace, "wizard_leads", w.uploadWizardLeads, Member},
+		{get, "/campaigns/{id}/setup/leads/map/{upload}", Workspace, "wizard_leads_map", w.wizardLeadsMap, Member},
+		{post, "/campaigns/{id}/setup/leads/map/{upload}", Workspace, "wizard_leads_map", w.startWizardImport, Member},
+		{post, "/campaigns/{id}/setup/leads/add", Workspace, "wizard_leads", w.addWizardLeads, Member},
+		{get, "/campaigns/{id}/setup/sequence", Workspace, "wizard_sequence", w.wizardSequence, Member},
+		{post, "/campaigns/{id}/setup/sequence", Workspace, "wizard_sequence", w.saveWizardSequence, Member},
+		{post, "/campaigns/{id}/setup/test", Workspace, "", w.sendTestEmail, Member},
+		{get, "/campaigns/{id}/setup/schedule", Workspace, "wizard_schedule", w.wizardSchedule, Member},
+		{post, "/campaigns/{id}/setup/schedule", Workspace, "wizard_schedule", w.saveWizardSchedule, Member},
+		{get, "/campaigns/{id}/setup/review", Workspace, "wizard_review", w.wizardReview, Member},
+		{post, "/campaigns/{id}/setup/launch", Workspace, "wizard_review", w.launchFromWizard, Member},
+		{post, "/templates/check", Workspace, "", w.checkTemplate, Member},
 
 		// Leads, imports and suppressions.
-		{get, "/leads", Workspace, "leads", w.leads},
-		{get, "/leads/imports", Workspace, "lead_imports", w.leadImports},
-		{get, "/leads/imports/{id}", Workspace, "lead_import", w.leadImport},
-		{get, "/leads/imports/{id}/progress", Workspace, "", w.leadImportProgress},
-		{get, "/leads/imports/{id}/rejected.csv", Workspace, "", w.leadImportErrorsCSV},
-		{get, "/leads/import", Workspace, "leads_import", w.newImportForm},
-		{post, "/leads/import/upload", Workspace, "leads_import", w.uploadImport},
-		{get, "/leads/import/map/{upload}", Workspace, "leads_import_map", w.importMap},
-		{post, "/leads/import/map/{upload}", Workspace, "leads_import_map", w.startLeadImport},
-		{get, "/leads/suppressions", Workspace, "suppressions", w.suppressions},
-		{get, "/leads/suppressions/new", Workspace, "suppression_new", w.newSuppressionForm},
-		{post, "/leads/suppressions/new", Workspace, "suppression_confirm", w.addSuppression},
-		{get, "/leads/suppressions/{id}/remove", Workspace, "suppression_remove", w.confirmRemoveSuppression},
-		{post, "/leads/suppressions/{id}/remove", Workspace, "suppression_remove", w.removeSuppression},
-		{get, "/leads/{id}", Workspace, "lead", w.lead},
-		{get, "/replies", Workspace, "replies", w.replies},
-		{get, "/replies/{id}", Workspace, "replies", w.replyThread},
-		{get, "/replies/{id}/messages/{message}/html", Workspace, "", w.replyMessageHTML},
-		{post, "/replies/{id}/category", Workspace, "replies", w.setReplyCategory},
-		{post, "/replies/{id}/unread", Workspace, "replies", w.markReplyUnread},
-		{post, "/replies/{id}/stop", Workspace, "replies", w.stopReplySequence},
-		{post, "/replies/{id}/suggest", Workspace, "replies", w.suggestReply},
-		{post, "/replies/{id}/send", Workspace, "replies", w.sendReplyForm},
-		{get, "/mailboxes", Workspace, "mailboxes", w.mailboxes},
-		{post, "/mailboxes/sandbox", Workspace, "mailboxes", w.createSandboxMailbox},
-		{get, "/mailboxes/connect/smtp", Workspace, "mailbox_smtp", w.smtpMailboxForm},
-		{post, "/mailboxes/connect/smtp", Workspace, "mailbox_smtp", w.connectSMTPMailbox},
-		{get, "/mailboxes/{id}", Workspace, "mailbox", w.mailbox},
-		{post, "/mailboxes/{id}/identity", Workspace, "mailbox", w.saveMailboxIdentity},
-		{post, "/mailboxes/{id}/limits", Workspace, "mailbox", w.saveMailboxLimits},
-		{post, "/mailboxes/{id}/pause", Workspace, "mailbox", w.pauseMailbox},
-		{post, "/mailboxes/{id}/resume", Workspace, "mailbox", w.resumeMailbox},
-		{post, "/mailboxes/{id}/sync", Workspace, "mailbox", w.syncMailbox},
-		{post, "/mailboxes/{id}/dns", Workspace, "mailbox", w.recheckMailboxDNS},
-		{post, "/mailboxes/{id}/sandbox/reply", Workspace, "mailbox", w.sandboxReply},
-		{get, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectMailbox},
-		{post, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectSMTPMailbox},
-		{get, "/mailboxes/{id}/delete", Workspace, "mailbox_delete", w.confirmDeleteMailbox},
-		{post, "/mailboxes/{id}/delete", Workspace, "mailbox_delete", w.deleteMailbox},
+		{get, "/leads", Workspace, "leads", w.leads, Member},
+		{get, "/leads/imports", Workspace, "lead_imports", w.leadImports, Member},
+		{get, "/leads/imports/{id}", Workspace, "lead_import", w.leadImport, Member},
+		{get, "/leads/imports/{id}/progress", Workspace, "", w.leadImportProgress, Member},
+		{get, "/leads/imports/{id}/rejected.csv", Workspace, "", w.leadImportErrorsCSV, Member},
+		{get, "/leads/import", Workspace, "leads_import", w.newImportForm, Member},
+		{post, "/leads/import/upload", Workspace, "leads_import", w.uploadImport, Member},
+		{get, "/leads/import/map/{upload}", Workspace, "leads_import_map", w.importMap, Member},
+		{post, "/leads/import/map/{upload}", Workspace, "leads_import_map", w.startLeadImport, Member},
+		{get, "/leads/suppressions", Workspace, "suppressions", w.suppressions, Member},
+		{get, "/leads/suppressions/new", Workspace, "suppression_new", w.newSuppressionForm, Member},
+		{post, "/leads/suppressions/new", Workspace, "suppression_confirm", w.addSuppression, Member},
+		{get, "/leads/suppressions/{id}/remove", Workspace, "suppression_remove", w.confirmRemoveSuppression, Admin},
+		{post, "/leads/suppressions/{id}/remove", Workspace, "suppression_remove", w.removeSuppression, Admin},
+		{get, "/leads/{id}", Workspace, "lead", w.lead, Member},
+		{get, "/replies", Workspace, "replies", w.replies, Member},
+		{get, "/replies/{id}", Workspace, "replies", w.replyThread, Member},
+		{get, "/replies/{id}/messages/{message}/html", Workspace, "", w.replyMessageHTML, Member},
+		{post, "/replies/{id}/category", Workspace, "replies", w.setReplyCategory, Member},
+		{post, "/replies/{id}/unread", Workspace, "replies", w.markReplyUnread, Member},
+		{post, "/replies/{id}/stop", Workspace, "replies", w.stopReplySequence, Member},
+		{post, "/replies/{id}/suggest", Workspace, "replies", w.suggestReply, Member},
+		{post, "/replies/{id}/send", Workspace, "replies", w.sendReplyForm, Member},
+		{get, "/mailboxes", Workspace, "mailboxes", w.mailboxes, Member},
+		{post, "/mailboxes/sandbox", Workspace, "mailboxes", w.createSandboxMailbox, Member},
+		{get, "/mailboxes/connect/smtp", Workspace, "mailbox_smtp", w.smtpMailboxForm, Admin},
+		{post, "/mailboxes/connect/smtp", Workspace, "mailbox_smtp", w.connectSMTPMailbox, Admin},
+		{get, "/mailboxes/{id}", Workspace, "mailbox", w.mailbox, Member},
+		{post, "/mailboxes/{id}/identity", Workspace, "mailbox", w.saveMailboxIdentity, Admin},
+		{post, "/mailboxes/{id}/limits", Workspace, "mailbox", w.saveMailboxLimits, Admin},
+		{post, "/mailboxes/{id}/pause", Workspace, "mailbox", w.pauseMailbox, Admin},
+		{post, "/mailboxes/{id}/resume", Workspace, "mailbox", w.resumeMailbox, Admin},
+		{post, "/mailboxes/{id}/sync", Workspace, "mailbox", w.syncMailbox, Member},
+		{post, "/mailboxes/{id}/dns", Workspace, "mailbox", w.recheckMailboxDNS, Member},
+		{post, "/mailboxes/{id}/sandbox/reply", Workspace, "mailbox", w.sandboxReply, Member},
+		{get, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectMailbox, Admin},
+		{post, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectSMTPMailbox, Admin},
+		{get, "/mailboxes/{id}/delete", Workspace, "mailbox_delete", w.confirmDeleteMailbox, Admin},
+		{post, "/mailboxes/{id}/delete", Workspace, "mailbox_delete", w.deleteMailbox, Admin},
 
 		// Settings.
-		{get, "/settings", Workspace, "settings_workspace", w.workspaceSettings},
-		{post, "/settings", Workspace, "settings_workspace", w.saveWorkspaceSettings},
-		{get, "/settings/members", Workspace, "settings_members", w.members},
-		{post, "/settings/members", Workspace, "settings_members", w.addMember},
-		{get, "/settings/api-keys", Workspace, "settings_api_keys", w.apiKeys},
-		{post, "/settings/api-keys", Workspace, "settings_api_key_created", w.createAPIKey},
-		{get, "/settings/api-keys/{id}/revoke", Workspace, "settings_api_key_revoke", w.confirmRevokeAPIKey},
-		{post, "/settings/api-keys/{id}/revoke", Workspace, "", w.revokeAPIKey},
-		{get, "/settings/audit", Workspace, "settings_audit", w.auditLog},
+		{get, "/settings", Workspace, "settings_workspace", w.workspaceSettings, Member},
+		{post, "/settings", Workspace, "settings_workspace", w.saveWorkspaceSettings, Admin},
+		{get, "/settings/members", Workspace, "settings_members", w.members, Member},
+		{post, "/settings/members", Workspace, "settings_members", w.addMember, Admin},
+		{get, "/settings/api-keys", Workspace, "settings_api_keys", w.apiKeys, Member},
+		{post, "/settings/api-keys", Workspace, "settings_api_key_created", w.createAPIKey, Member},
+		{get, "/settings/api-keys/{id}/revoke", Workspace, "settings_api_key_revoke", w.confirmRevokeAPIKey, Member},
+		{post, "/settings/api-keys/{id}/revoke", Workspace, "", w.revokeAPIKey, Member},
+		{get, "/settings/audit", Workspace, "settings_audit", w.auditLog, Admin},
 	}
 }
 

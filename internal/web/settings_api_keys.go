@@ -23,7 +23,7 @@ func (w *Web) apiKeys(rw http.ResponseWriter, r *http.Request, v *view) error {
 
 func (w *Web) loadAPIKeys(v *view) error {
 	v.Title, v.Nav, v.Tab = "API keys", "settings", "api-keys"
-	keys, err := w.Store.InWorkspace(v.P.WorkspaceID).APIKeys(v.r.Context())
+	keys, err := w.Accounts.APIKeys(v.r.Context(), v.P)
 	v.Data = apiKeysData{Keys: keys}
 	return err
 }
@@ -46,19 +46,15 @@ func (w *Web) createAPIKey(rw http.ResponseWriter, r *http.Request, v *view) err
 	return v.render(rw, http.StatusCreated)
 }
 
-// apiKeyOf finds a key of the workspace; ErrNotFound for another
-// workspace's key, exactly as for a missing one.
+// apiKeyOf finds a live key the user may manage; ErrNotFound for another
+// workspace's key, exactly as for a missing one, and 403 for another
+// member's key when the user is a member (account.Service.APIKey).
 func (w *Web) apiKeyOf(v *view, id string) (store.APIKey, error) {
-	keys, err := w.Store.InWorkspace(v.P.WorkspaceID).APIKeys(v.r.Context())
-	if err != nil {
-		return store.APIKey{}, err
+	k, err := w.Accounts.APIKey(v.r.Context(), v.P, id)
+	if err == nil && k.RevokedAt != nil {
+		err = store.ErrNotFound
 	}
-	for _, k := range keys {
-		if k.ID == id && k.RevokedAt == nil {
-			return k, nil
-		}
-	}
-	return store.APIKey{}, store.ErrNotFound
+	return k, err
 }
 
 // confirmRevokeAPIKey names the consequence before a revoke.

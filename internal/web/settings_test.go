@@ -54,7 +54,7 @@ func TestWorkspaceSettingsValidateAndNeedAManager(t *testing.T) {
 		t.Error("a member is not told they cannot change settings")
 	}
 	r = postForm(t, member.Client, "/settings", url.Values{"name": {"Taken over"}})
-	if r.Status != http.StatusForbidden || !strings.Contains(string(r.Body), "Only owners and admins can change workspace settings.") {
+	if r.Status != http.StatusForbidden || !strings.Contains(string(r.Body), "Your role in this workspace does not allow this; it needs an owner or admin.") {
 		t.Fatalf("member saving settings: %d", r.Status)
 	}
 }

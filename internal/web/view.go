@@ -90,6 +90,10 @@ func (w *Web) wrap(rt Route) http.Handler {
 				http.Redirect(rw, r, "/workspaces/new", http.StatusSeeOther)
 				return
 			}
+			if need := requiredRole(rt); need != "" && !v.P.Allows(need) {
+				w.fail(rw, r, account.ErrForbiddenRole(need))
+				return
+			}
 			if rt.Page != "" {
 				if err := v.loadLayout(); err != nil {
 					w.fail(rw, r, err)
@@ -105,6 +109,20 @@ func (w *Web) wrap(rt Route) http.Handler {
 		}
 	})
 }
+
+// requiredRole is the least role a page needs in the active workspace, ""
+// when it needs none. wrap is the one place it is enforced; handlers do not
+// check roles again.
+func requiredRole(rt Route) string {
+	if rt.Role == "" && rt.Access == Workspace {
+		return Admin
+	}
+	return rt.Role
+}
+
+// Allows reports whether the user's role in the active workspace is at least
+// role ("member", "admin" or "owner"), so pages hide what they would refuse.
+func (v *view) Allows(role string) bool { return v.P.Allows(role) }
 
 // loadLayout reads what the layout shows around every signed-in page.
 func (v *view) loadLayout() error {
