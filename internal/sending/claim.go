@@ -180,8 +180,15 @@ func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 			return err
 		}
 		marks := make([]store.ClaimMark, len(b.claims))
+		links := make([]store.UnsubscribeLink, len(b.claims))
 		for i, c := range b.claims {
 			marks[i] = store.ClaimMark{ID: c.w.Job.ID, MessageID: c.msg.MessageID}
+			links[i] = store.UnsubscribeLink{ID: c.w.CampaignLead.ID, WorkspaceID: c.ws, Email: c.w.Lead.Email}
+		}
+		// The unsubscribe link each message carries resolves on its own
+		// from now on, whatever is deleted later (Unsubscribe.Lookup).
+		if err := q.SaveUnsubscribeLinks(ctx, links, now); err != nil {
+			return err
 		}
 		return q.MarkJobsClaimed(ctx, marks, now)
 	})
