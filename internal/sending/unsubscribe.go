@@ -111,7 +111,8 @@ type Target struct {
 	// message was sent to, which may no longer exist.
 	CampaignLeadID string
 	// Email is the address the message went to; "" once the lead was
-	// erased, when only emailHash is left.
+	// erased, when only emailHash is left (or nothing, for a lead erased
+	// before migration 0011, whom the erasure's suppression keeps out).
 	Email     string
 	emailHash string
 	// LeadID is the lead Apply marked unsubscribed and stopped, "" when
@@ -198,8 +199,8 @@ func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, req
 
 // linkedLead is the lead an unsubscribe stops: the one the campaign lead was
 // for while it exists (its address may have been edited since), else the
-// workspace's lead with the link's address (the campaign was deleted, or the
-// lead deleted and added again). "" when none is left or it was erased.
+// workspace's lead with the link's address (the campaign was deleted). ""
+// when none is left or it was erased.
 func linkedLead(ctx context.Context, s store.Scope, t Target) (string, error) {
 	var lead store.Lead
 	cl, err := s.CampaignLead(ctx, t.CampaignLeadID)

@@ -18,9 +18,9 @@ CREATE TABLE unsubscribe_links (
 CREATE INDEX unsubscribe_links_email ON unsubscribe_links (workspace_id, email);
 
 -- Links already in people's mail: one per existing campaign lead, so they keep
--- working after a delete too. Erased leads are left out: their address is
--- already kept as an erasure suppression, which nothing can remove.
+-- working after a delete too. An erased lead's link gets neither address nor
+-- hash (SQL cannot compute it here): the erasure's own suppression, which
+-- nothing can remove, already keeps that person out.
 INSERT INTO unsubscribe_links (id, workspace_id, email, email_hash, created_at)
-SELECT cl.id, cl.workspace_id, l.email, '', cl.created_at
-FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id AND l.workspace_id = cl.workspace_id
-WHERE l.status <> 'erased';
+SELECT cl.id, cl.workspace_id, CASE WHEN l.status = 'erased' THEN '' ELSE l.email END, '', cl.created_at
+FROM campaign_leads cl JOIN leads l ON l.id = cl.lead_id AND l.workspace_id = cl.workspace_id;
