@@ -60,7 +60,7 @@ func benchStore(ctx context.Context, url string) (*store.Store, func(), error) {
 // benchWorkspace creates a user and an empty workspace for a bench run.
 func benchWorkspace(ctx context.Context, st *store.Store) (store.User, store.Workspace, error) {
 	u := store.User{Email: "bench-" + store.NewID() + "@example.com", Name: "Bench", PasswordHash: "-"}
-	ws := store.Workspace{Name: "bench"}
+	ws := store.Workspace{Name: "bench", FooterAddress: "1 Bench Street, Springfield"}
 	err := st.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err

@@ -151,6 +151,9 @@ type WorkspaceSettings struct {
 	Name          *string `json:"name"`
 	FooterAddress *string `json:"footerAddress"`
 	FooterText    *string `json:"footerText"`
+	// PostalAddress is the sender's postal address: another name of
+	// FooterAddress, the field that holds it.
+	PostalAddress *string `json:"postalAddress"`
 }
 
 // UpdateWorkspace changes a workspace's name and CAN-SPAM footer. Only owners
@@ -169,10 +172,17 @@ func (s *Service) UpdateWorkspace(ctx context.Context, p Principal, workspaceID 
 			fields.Add("name", "must be between 1 and 200 characters")
 		}
 	}
-	if in.FooterAddress != nil {
-		ws.FooterAddress = cleanMultiline(*in.FooterAddress)
+	address, addressField := in.FooterAddress, "footerAddress"
+	if in.PostalAddress != nil {
+		if address != nil && cleanMultiline(*address) != cleanMultiline(*in.PostalAddress) {
+			fields.Add("postalAddress", "differs from footerAddress, its other name; give one of them")
+		}
+		address, addressField = in.PostalAddress, "postalAddress"
+	}
+	if address != nil {
+		ws.FooterAddress = cleanMultiline(*address)
 		if utf8.RuneCountInString(ws.FooterAddress) > maxFooterAddress {
-			fields.Add("footerAddress", "must be at most %d characters", maxFooterAddress)
+			fields.Add(addressField, "must be at most %d characters", maxFooterAddress)
 		}
 	}
 	if in.FooterText != nil {

@@ -14,7 +14,7 @@ import (
 func sendingServer(t *testing.T) (*apptest.Server, *apptest.Account, string) {
 	t.Helper()
 	srv := apptest.Start(t, map[string]string{"CRON_SECRET": "cron-secret", "LEADBITZ_SCHEDULER": "off"})
-	owner := srv.SignUp(t, "Owner")
+	owner := srv.SignUp(t, "Owner").AddPostalAddress()
 	inbox := owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "Sales@Sender.test", "displayName": "Sam"}).Map(t)
 	id := inbox["id"].(string)
 	if inbox["email"] != "sales@sender.test" || inbox["provider"] != "sandbox" || inbox["dailyCap"].(float64) != 30 ||

@@ -108,6 +108,7 @@ func providerCampaign(t *testing.T, owner *apptest.Account, inboxID string, lead
 		list = append(list, id)
 	}
 	owner.Must(200, "POST", "/api/campaigns/"+cid+"/leads", map[string]any{"leadIds": list})
+	owner.AddPostalAddress()
 	owner.Must(200, "POST", "/api/campaigns/"+cid+"/launch", nil)
 	return cid, ids
 }

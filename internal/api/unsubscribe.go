@@ -51,7 +51,22 @@ func maskEmail(email string) string {
 var badLink = unsubscribeView{Title: "Link not valid",
 	Text: "This unsubscribe link is not valid. If you copied it from an email, make sure it is complete."}
 
-// unsubscribePage answers GET /u/{token}: a page with a button. A GET never
+// unknownLink is the page of a genuine link the server no longer knows (its
+// campaign was deleted before links were kept on their own): saying "you are
+// unsubscribed" would be untrue, so it says what still works.
+var unknownLink = unsubscribeView{Title: "Link expired",
+	Text: "We could not tell which address this link was for. Reply to the email with the word “unsubscribe” and the sender will stop emailing you."}
+
+// recipient is how the page names the person: their address, masked, or
+// "this address" once the lead was erased and only a hash is left.
+func recipient(t sending.Target) string {
+	if t.Email == "" {
+		return "this address"
+	}
+	return maskEmail(t.Email)
+}
+
+// unsubscribeForm answers GET /u/{token}: a page with a button. A GET never
 // unsubscribes, because mail scanners and link previews fetch every link.
 func (a *API) unsubscribeForm(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
 	t, err := a.Unsubscribe.Lookup(r.Context(), a.Store, r.PathValue("token"))
@@ -62,18 +77,18 @@ func (a *API) unsubscribeForm(w http.ResponseWriter, r *http.Request, _ account.
 	case err != nil:
 		return err
 	case t.Gone:
-		writePage(w, http.StatusOK, unsubscribeView{Title: "Unsubscribe",
-			Text: "This address is not on the list any more; it will not receive further emails from this sender."})
+		writePage(w, http.StatusGone, unknownLink)
 		return nil
 	}
 	writePage(w, http.StatusOK, unsubscribeView{Title: "Unsubscribe", Form: true,
-		Text: "Stop all emails from this sender to " + maskEmail(t.Email) + "?"})
+		Text: "Stop all emails from this sender to " + recipient(t) + "?"})
 	return nil
 }
 
 // unsubscribe answers POST /u/{token}: RFC 8058 one-click (mail providers
 // post List-Unsubscribe=One-Click, no login, from their own origin) and the
-// page's button. The address is suppressed at once.
+// page's button. The address is suppressed at once, whether or not its
+// campaign or lead still exists.
 func (a *API) unsubscribe(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
 	t, err := a.Unsubscribe.Apply(r.Context(), a.Store, r.PathValue("token"), httpserver.ClientIP(r), httpserver.RequestID(r.Context()))
 	switch {
@@ -82,11 +97,15 @@ func (a *API) unsubscribe(w http.ResponseWriter, r *http.Request, _ account.Prin
 		return nil
 	case err != nil:
 		return err
+	case t.Gone:
+		writePage(w, http.StatusGone, unknownLink)
+		return nil
 	}
-	text := "You will not receive further emails from this sender."
-	if !t.Gone {
-		text = maskEmail(t.Email) + " will not receive further emails from this sender."
+	who := maskEmail(t.Email)
+	if t.Email == "" {
+		who = "This address"
 	}
-	writePage(w, http.StatusOK, unsubscribeView{Title: "You are unsubscribed", Text: text})
+	writePage(w, http.StatusOK, unsubscribeView{Title: "You are unsubscribed",
+		Text: who + " will not receive further emails from this sender."})
 	return nil
 }

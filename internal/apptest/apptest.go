@@ -278,3 +278,14 @@ func (c *Client) Cookie(name string) string {
 	}
 	return ""
 }
+
+// TestPostalAddress is the sender postal address AddPostalAddress saves.
+const TestPostalAddress = "Acme Ltd, 1 Main Street, Springfield"
+
+// AddPostalAddress gives the account's workspace a sender postal address,
+// which a campaign needs before it can launch.
+func (a *Account) AddPostalAddress() *Account {
+	a.t.Helper()
+	a.Must(http.StatusOK, "PATCH", "/api/workspaces/"+a.WorkspaceID, map[string]string{"postalAddress": TestPostalAddress})
+	return a
+}

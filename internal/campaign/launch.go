@@ -29,10 +29,23 @@ type MissingLead struct {
 	Fields []string `json:"fields"`
 }
 
-// launchChecks lists what blocks a launch: no mailbox or a broken one, no
-// sequence, a schedule that never opens, leads missing a merge field.
+// postalAddressCheck is the launch check of the sender's postal address,
+// which every message carries in its footer (CAN-SPAM 7704(a)(5)(A)(iii)).
+var postalAddressCheck = Check{"postal_address_missing",
+	"Add your sender postal address in Settings → Workspace; every email must show it."}
+
+// launchChecks lists what blocks a launch: no postal address, no mailbox or
+// a broken one, no sequence, a schedule that never opens, leads missing a
+// merge field.
 func (s *Service) launchChecks(ctx context.Context, q store.Scope, c store.Campaign) ([]Check, []MissingLead, int, error) {
 	var checks []Check
+	address, _, err := q.WorkspaceFooter(ctx, q.WorkspaceID())
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if strings.TrimSpace(address) == "" {
+		checks = append(checks, postalAddressCheck)
+	}
 	inboxes, err := q.InboxesByID(ctx, c.InboxIDs)
 	if err != nil {
 		return nil, nil, 0, err

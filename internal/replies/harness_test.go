@@ -57,7 +57,7 @@ func newHarness(t *testing.T) *harness {
 	if err := st.CreateUser(ctx, &u); err != nil {
 		t.Fatal(err)
 	}
-	w := store.Workspace{Name: "W"}
+	w := store.Workspace{Name: "W", FooterAddress: "1 Main St, Springfield"}
 	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
 		t.Fatal(err)
 	}

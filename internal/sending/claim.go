@@ -24,7 +24,12 @@ const (
 	reasonMessageInvalid      = "message_invalid"
 	reasonStepRemoved         = "step_removed"
 	reasonRetry               = "retry"
+	reasonNoPostalAddress     = "postal_address_missing"
 )
+
+// noAddressWait is how long a job waits, and then waits again, while its
+// workspace has no postal address to put in the footer.
+const noAddressWait = 15 * time.Minute
 
 // tickCache keeps what one Tick reads once: parsed sequences and footers.
 type tickCache struct {
@@ -180,8 +185,15 @@ func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 			return err
 		}
 		marks := make([]store.ClaimMark, len(b.claims))
+		links := make([]store.UnsubscribeLink, len(b.claims))
 		for i, c := range b.claims {
 			marks[i] = store.ClaimMark{ID: c.w.Job.ID, MessageID: c.msg.MessageID}
+			links[i] = store.UnsubscribeLink{ID: c.w.CampaignLead.ID, WorkspaceID: c.ws, Email: c.w.Lead.Email}
+		}
+		// The unsubscribe link each message carries resolves on its own
+		// from now on, whatever is deleted later (Unsubscribe.Lookup).
+		if err := q.SaveUnsubscribeLinks(ctx, links, now); err != nil {
+			return err
 		}
 		return q.MarkJobsClaimed(ctx, marks, now)
 	})
@@ -341,6 +353,20 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 			Due:      w.Job.DueAt}
 		d := rules.Decide(now, in)
 		if d.Send {
+			f, err := cache.footer(ctx, q, inbox.WorkspaceID)
+			if err != nil {
+				return err
+			}
+			if f.address == "" {
+				// Launch requires the address; a workspace that removed it
+				// since, or launched before it was required, sends nothing
+				// until it has one again.
+				b.deferrals = append(b.deferrals, store.Deferral{ID: w.Job.ID, RunAt: now.Add(noAddressWait), Reason: reasonNoPostalAddress})
+				b.result.Processed++
+				b.result.Deferred++
+				e.metrics.deferred(reasonNoPostalAddress)
+				continue
+			}
 			cl, err := e.prepare(ctx, q, cache, inbox, c, seq, w, now)
 			if err != nil {
 				return err

@@ -124,7 +124,9 @@ func (s *Sequence) render(step int, letter string, l store.Lead, firstSubject st
 	return subject, body, nil
 }
 
-// footer is the workspace's CAN-SPAM block.
+// footer is the workspace's CAN-SPAM block: its optional text and the
+// sender's postal address, which a campaign cannot launch without
+// (campaign's postal_address_missing check).
 type footer struct {
 	address, text string
 }
@@ -154,31 +156,41 @@ type message struct {
 // each lead gets.
 const testUnsubscribeText = "(each lead gets their own unsubscribe link here)"
 
+// optOutLine is the visible opt-out every message ends with (CAN-SPAM
+// 7704(a)(3) and (5)): the lead's own one-click link, on an http server too,
+// where the List-Unsubscribe header can only offer mailto.
+func optOutLine(link string) string {
+	return "Unsubscribe: " + link
+}
+
+// withFooter appends the signature and the footer block to a body: the
+// workspace's text, its postal address and the opt-out line, which every
+// message carries whatever the workspace filled in.
+func withFooter(m message) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimRight(m.body, "\n"))
+	if sig := strings.TrimSpace(m.inbox.Signature); sig != "" {
+		b.WriteString("\n\n" + sig)
+	}
+	b.WriteString("\n\n--\n")
+	for _, line := range []string{m.footer.text, m.footer.address} {
+		if line != "" {
+			b.WriteString(line + "\n")
+		}
+	}
+	link := m.unsubURL
+	if m.test {
+		link = testUnsubscribeText
+	}
+	b.WriteString(optOutLine(link) + "\n")
+	return b.String()
+}
+
 // compose builds the RFC 5322 message with mailmsg: our Message-ID, the
 // thread headers for a follow-up, the one-click List-Unsubscribe pair, the
-// mailbox's signature and the workspace footer.
+// mailbox's signature and the footer with the opt-out line.
 func compose(m message) (out provider.OutgoingMessage, text string, err error) {
-	text = m.body
-	if sig := strings.TrimSpace(m.inbox.Signature); sig != "" {
-		text = strings.TrimRight(text, "\n") + "\n\n" + sig
-	}
-	if m.footer.text != "" || m.footer.address != "" {
-		var b strings.Builder
-		b.WriteString(strings.TrimRight(text, "\n"))
-		b.WriteString("\n\n--\n")
-		if m.footer.text != "" {
-			b.WriteString(m.footer.text + "\n")
-		}
-		if m.footer.address != "" {
-			b.WriteString(m.footer.address + "\n")
-		}
-		if m.test {
-			b.WriteString("Unsubscribe: " + testUnsubscribeText + "\n")
-		} else {
-			b.WriteString("Unsubscribe: " + m.unsubURL + "\n")
-		}
-		text = b.String()
-	}
+	text = withFooter(m)
 	mm := mailmsg.Outgoing{
 		MessageID: m.messageID,
 		Date:      m.date,

@@ -30,7 +30,7 @@ func newStopFixture(t *testing.T, stopOnReply bool) stopFixture {
 	if err := st.CreateUser(ctx, &u); err != nil {
 		t.Fatal(err)
 	}
-	w := store.Workspace{Name: "W"}
+	w := store.Workspace{Name: "W", FooterAddress: "1 Main St, Springfield"}
 	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func TestStopLeadsStopsASetAcrossCampaigns(t *testing.T) {
 	}
 	workspace := func(name string, campaigns int) (string, []string) {
 		t.Helper()
-		w := store.Workspace{Name: name}
+		w := store.Workspace{Name: name, FooterAddress: "1 Main St, Springfield"}
 		if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -21,7 +21,11 @@ const unsubscribeKeyName = "unsubscribe_link_hmac_v1"
 // Unsubscribe makes and checks the tokens of /u/{token} links. A token is
 // the campaign lead's id (16 bytes) followed by the first 16 bytes of
 // HMAC-SHA256 over it, base64url: 43 characters that name one campaign lead
-// and cannot be forged or altered to name another.
+// and cannot be forged or altered to name another. The id also names the
+// link's own row (store.UnsubscribeLink, saved when the message is claimed,
+// backfilled by migration 0011 for links sent before), which holds the
+// workspace and the address, so a link keeps working after its campaign,
+// lead or mailbox is deleted, and after an erasure by the address's hash.
 //
 // The key is a random 32-byte server secret generated on first use and kept
 // in the database (server_secrets), so every replica signs alike and links
@@ -102,46 +106,57 @@ var ErrBadToken = errors.New("unsubscribe link is not valid")
 
 // Target is the person an unsubscribe link names.
 type Target struct {
-	WorkspaceID    string
+	WorkspaceID string
+	// CampaignLeadID is the id the token signs: the campaign lead the
+	// message was sent to, which may no longer exist.
 	CampaignLeadID string
-	LeadID         string
-	Email          string
-	// Gone is true when the campaign lead no longer exists (the lead was
-	// erased or the campaign deleted): nothing is left to stop.
+	// Email is the address the message went to; "" once the lead was
+	// erased, when only emailHash is left (or nothing, for a lead erased
+	// before migration 0011, whom the erasure's suppression keeps out).
+	Email     string
+	emailHash string
+	// LeadID is the lead Apply marked unsubscribed and stopped, "" when
+	// none is left (the lead was deleted or erased).
+	LeadID string
+	// Gone is true for a link the server signed but no longer knows: one of
+	// a campaign lead deleted before links were kept on their own
+	// (migration 0011). Nothing says which address it was for.
 	Gone bool
 }
 
-// Lookup checks a token and finds its campaign lead without changing
-// anything: a GET of the link only shows the page.
+// Lookup checks a token and finds its link without changing anything: a GET
+// of the link only shows the page. The link resolves on its own
+// (store.UnsubscribeLink), whatever happened to the campaign, the lead or
+// the mailbox since the message was sent.
 func (u *Unsubscribe) Lookup(ctx context.Context, st *store.Store, token string) (Target, error) {
 	id, ok := u.Parse(token)
 	if !ok {
 		return Target{}, ErrBadToken
 	}
-	t := Target{CampaignLeadID: id}
-	ws, err := st.CampaignLeadWorkspace(ctx, id)
+	link, err := st.UnsubscribeLinkByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		t.Gone = true
-		return t, nil
+		return Target{CampaignLeadID: id, Gone: true}, nil
 	}
 	if err != nil {
-		return t, err
+		return Target{}, err
 	}
-	s := st.InWorkspace(ws)
-	cl, err := s.CampaignLead(ctx, id)
-	if err != nil {
-		return t, err
+	return Target{WorkspaceID: link.WorkspaceID, CampaignLeadID: id, Email: link.Email, emailHash: link.EmailHash}, nil
+}
+
+// suppression is the entry that keeps the link's person from being mailed
+// again: the address, or after an erasure its hash.
+func (t Target) suppression() store.Suppression {
+	sup := store.Suppression{Kind: store.SuppressEmail, Value: strings.ToLower(strings.TrimSpace(t.Email)),
+		Reason: store.ReasonUnsubscribe, Source: "one-click link"}
+	if t.Email == "" {
+		sup.Kind, sup.Value = store.SuppressEmailHash, t.emailHash
 	}
-	lead, err := s.Lead(ctx, cl.LeadID)
-	if err != nil {
-		return t, err
-	}
-	t.WorkspaceID, t.LeadID, t.Email = ws, lead.ID, lead.Email
-	return t, nil
+	return sup
 }
 
 // Apply unsubscribes the person a token names, at once (RFC 8058 one-click):
-// their address joins the workspace's suppression list, the lead is marked
+// their address (or the hash an erasure kept) joins the workspace's
+// suppression list, and when their lead still exists it is marked
 // unsubscribed and every active sequence it is in stops, in one transaction
 // with an audit event. Applying it twice is harmless.
 func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, requestID string) (Target, error) {
@@ -151,22 +166,52 @@ func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, req
 	}
 	err = st.InTxRetry(ctx, func(tx *store.Tx) error {
 		s := tx.InWorkspace(t.WorkspaceID)
-		sup := store.Suppression{Kind: store.SuppressEmail, Value: strings.ToLower(strings.TrimSpace(t.Email)),
-			Reason: store.ReasonUnsubscribe, Source: "one-click link"}
-		if _, err := s.AddSuppression(ctx, &sup); err != nil {
-			return err
+		t.LeadID = ""
+		if sup := t.suppression(); sup.Value != "" {
+			if _, err := s.AddSuppression(ctx, &sup); err != nil {
+				return err
+			}
 		}
-		if err := s.SetLeadStatus(ctx, t.LeadID, store.LeadUnsubscribed); err != nil {
-			return err
-		}
-		stopped, err := StopLeadEverywhere(ctx, tx, t.WorkspaceID, t.LeadID, store.CampaignLeadUnsubscribed,
-			"the lead unsubscribed with the one-click link")
+		leadID, err := linkedLead(ctx, s, t)
 		if err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, store.AuditEvent{WorkspaceID: t.WorkspaceID, Action: "lead.unsubscribed",
-			TargetType: "lead", TargetID: t.LeadID, IP: ip, RequestID: requestID,
-			Data: map[string]any{"campaignLeadId": t.CampaignLeadID, "via": "one-click", "sequencesStopped": stopped}})
+		event := store.AuditEvent{WorkspaceID: t.WorkspaceID, Action: "lead.unsubscribed",
+			TargetType: "unsubscribe_link", TargetID: t.CampaignLeadID, IP: ip, RequestID: requestID,
+			Data: map[string]any{"campaignLeadId": t.CampaignLeadID, "via": "one-click"}}
+		if leadID != "" {
+			if err := s.SetLeadStatus(ctx, leadID, store.LeadUnsubscribed); err != nil {
+				return err
+			}
+			stopped, err := StopLeadEverywhere(ctx, tx, t.WorkspaceID, leadID, store.CampaignLeadUnsubscribed,
+				"the lead unsubscribed with the one-click link")
+			if err != nil {
+				return err
+			}
+			t.LeadID = leadID
+			event.TargetType, event.TargetID = "lead", leadID
+			event.Data["sequencesStopped"] = stopped
+		}
+		return tx.InsertAudit(ctx, event)
 	})
 	return t, err
+}
+
+// linkedLead is the lead an unsubscribe stops: the one the campaign lead was
+// for while it exists (its address may have been edited since), else the
+// workspace's lead with the link's address (the campaign was deleted). ""
+// when none is left or it was erased.
+func linkedLead(ctx context.Context, s store.Scope, t Target) (string, error) {
+	var lead store.Lead
+	cl, err := s.CampaignLead(ctx, t.CampaignLeadID)
+	switch {
+	case err == nil:
+		lead, err = s.Lead(ctx, cl.LeadID)
+	case errors.Is(err, store.ErrNotFound) && t.Email != "":
+		lead, err = s.LeadByEmail(ctx, t.Email)
+	}
+	if errors.Is(err, store.ErrNotFound) || lead.Status == store.LeadErased {
+		return "", nil
+	}
+	return lead.ID, err
 }

@@ -14,7 +14,8 @@ type Erasure struct {
 // points at it keeps its shape; its field history is deleted and the
 // messages of its conversations and those its sequence sent are blanked. The
 // address itself survives only as an email_hash suppression, so a later
-// import of the same person is kept out. Stopping its sequences is the send
+// import of the same person is kept out, and as the same hash in its
+// unsubscribe links, which keep working. Stopping its sequences is the send
 // engine's rule, not a copy of it here: the caller stops its campaign leads
 // in the same transaction (leads.Service.Erase, with sending.StopLeads).
 // Run it in a transaction. ErrNotFound for a missing or already erased lead.
@@ -59,6 +60,10 @@ func (s Scope) EraseLead(ctx context.Context, id string) (Erasure, error) {
 		if _, err := s.exec(ctx, q, id, s.ws); err != nil {
 			return e, err
 		}
+	}
+	// Its unsubscribe links keep working, by the hash alone.
+	if err := s.forgetUnsubscribeAddresses(ctx, id, l.Email); err != nil {
+		return e, err
 	}
 	sup := Suppression{Kind: SuppressEmailHash, Value: EmailHash(l.Email), Reason: ReasonErasure, Source: "erasure"}
 	_, err = s.AddSuppression(ctx, &sup)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -13,12 +14,24 @@ const (
 )
 
 // Workspace is a tenant: every lead, campaign and mailbox belongs to one.
+// FooterAddress is the sender's postal address, which every message's
+// footer shows and a campaign cannot launch without; the API names it both
+// footerAddress (its first name) and postalAddress.
 type Workspace struct {
 	ID            string    `json:"id"`
 	Name          string    `json:"name"`
 	FooterAddress string    `json:"footerAddress"`
 	FooterText    string    `json:"footerText"`
 	CreatedAt     time.Time `json:"createdAt"`
+}
+
+// MarshalJSON adds postalAddress, the same value as footerAddress.
+func (w Workspace) MarshalJSON() ([]byte, error) {
+	type fields Workspace
+	return json.Marshal(struct {
+		fields
+		PostalAddress string `json:"postalAddress"`
+	}{fields(w), w.FooterAddress})
 }
 
 // Membership is a user's role in a workspace, as listed by /api/me.
@@ -37,14 +50,15 @@ type Member struct {
 	CreatedAt time.Time `json:"createdAt"`
 }
 
-// CreateWorkspace inserts a workspace and makes ownerID its owner.
+// CreateWorkspace inserts a workspace, with its footer when w has one, and
+// makes ownerID its owner.
 func (q Queries) CreateWorkspace(ctx context.Context, w *Workspace, ownerID string) error {
 	if w.ID == "" {
 		w.ID = NewID()
 	}
 	w.CreatedAt = now()
-	if _, err := q.exec(ctx, `INSERT INTO workspaces (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)`,
-		w.ID, w.Name, w.CreatedAt, w.CreatedAt); err != nil {
+	if _, err := q.exec(ctx, `INSERT INTO workspaces (id, name, footer_address, footer_text, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, w.ID, w.Name, w.FooterAddress, w.FooterText, w.CreatedAt, w.CreatedAt); err != nil {
 		return q.d.translate(err)
 	}
 	return q.AddMember(ctx, w.ID, ownerID, RoleOwner)

@@ -57,6 +57,11 @@ func TestBrowserWizardFromSandboxToFirstSends(t *testing.T) {
 	email, _ := b.signUp("Nia")
 	zone := daytimeZone(t, time.Now())
 
+	// The sender's postal address, which every email shows and a launch needs.
+	b.open("/settings")
+	b.fill("#f-footerAddress", "Northwind AS, Karl Johans gate 1, 0154 Oslo")
+	b.submit("form[action='/settings'] button[type=submit]")
+
 	// Start: a name and a time zone.
 	b.open("/campaigns/new")
 	b.fill("#f-name", "Nordic logistics — spring")

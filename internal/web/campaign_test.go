@@ -76,9 +76,11 @@ func TestCampaignFormLaunchPauseResume(t *testing.T) {
 
 	// Launch is refused with the list of what to fix.
 	r = postForm(t, a.Client, path+"/launch", nil)
-	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "Write at least one step of the sequence.") {
-		t.Fatalf("launch without a sequence: %d", r.Status)
+	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "Write at least one step of the sequence.") ||
+		!strings.Contains(string(r.Body), "Add your sender postal address") {
+		t.Fatalf("launch without a sequence and a postal address: %d", r.Status)
 	}
+	a.AddPostalAddress()
 
 	a.Must(200, "PUT", "/api/campaigns/"+id+"/sequence", map[string]any{"steps": []map[string]any{
 		{"subject": "Hi {{firstName | \"there\"}}", "body": "Hello {{firstName | \"there\"}}"},

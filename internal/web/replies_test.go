@@ -51,7 +51,7 @@ type replyWorld struct {
 func newReplyWorld(t *testing.T) *replyWorld {
 	t.Helper()
 	srv := apptest.Start(t, map[string]string{"CRON_SECRET": "cron-secret", "LEADBITZ_SCHEDULER": "off"})
-	owner := srv.SignUp(t, "Owner")
+	owner := srv.SignUp(t, "Owner").AddPostalAddress()
 	w := &replyWorld{srv: srv, owner: owner}
 	w.inbox = owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test", "displayName": "Sam Sender"}).Map(t)["id"].(string)
 	owner.Must(200, "PATCH", "/api/inboxes/"+w.inbox, map[string]any{"dailyCap": 10, "rampStart": 0, "minGapSeconds": 0})

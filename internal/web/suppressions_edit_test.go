@@ -12,7 +12,7 @@ import (
 )
 
 func testSuppressionAddAndRemoveGoThroughConfirmPages(t *testing.T, srv *apptest.Server) {
-	a := srv.SignUp(t, "Ann")
+	a := srv.SignUp(t, "Ann").AddPostalAddress()
 	// Two leads at acme.example in a running campaign.
 	mailbox := a.Must(http.StatusCreated, "POST", "/api/inboxes/sandbox", map[string]string{"email": "ann@try.example"}).Map(t)["id"].(string)
 	c := a.Must(http.StatusCreated, "POST", "/api/campaigns", map[string]any{"name": "c", "timezone": "UTC", "inboxIds": []string{mailbox}}).Map(t)["id"].(string)
@@ -78,7 +78,7 @@ func testSuppressionAddAndRemoveGoThroughConfirmPages(t *testing.T, srv *apptest
 }
 
 func testCampaignLeadsTabExplainsEachLead(t *testing.T, srv *apptest.Server) {
-	a := srv.SignUp(t, "Ann")
+	a := srv.SignUp(t, "Ann").AddPostalAddress()
 	mailbox := a.Must(http.StatusCreated, "POST", "/api/inboxes/sandbox", map[string]string{"email": "ann@try.example"}).Map(t)["id"].(string)
 	c := a.Must(http.StatusCreated, "POST", "/api/campaigns", map[string]any{"name": "Tabbed", "timezone": "UTC", "inboxIds": []string{mailbox},
 		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00"}).Map(t)["id"].(string)

@@ -135,6 +135,10 @@ func reviewRows(c campaign.View, review campaign.LaunchReview, seq campaign.Sequ
 		}
 		rows = append(rows, reviewRow{Level: reviewOK, Title: "Mailboxes", Text: "Sends from " + strings.Join(list, ", ") + "."})
 	}
+	if !block([]string{"postal_address_missing"}, "Postal address", "/settings", "Add the address") {
+		rows = append(rows, reviewRow{Level: reviewOK, Title: "Postal address",
+			Text: "Every email ends with your postal address and an unsubscribe link."})
+	}
 	if c.Stats.Leads == 0 {
 		rows = append(rows, reviewRow{Level: reviewWarn, Title: "Leads", Text: "No leads yet: a launched campaign sends nothing until you add some.",
 			Link: setup("leads"), Action: "Add leads"})

@@ -148,7 +148,9 @@ func testReviewBlocksLaunchUntilFixed(t *testing.T, srv *apptest.Server) {
 			amber = append(amber, text(n))
 		}
 	})
-	if len(red) != 2 || !strings.Contains(red[0], "Choose at least one mailbox") || !strings.Contains(red[1], "Write at least one step") {
+	if len(red) != 3 || !strings.Contains(red[0], "Choose at least one mailbox") ||
+		!strings.Contains(red[1], "Add your sender postal address") || !strings.Contains(red[1], "Add the address") ||
+		!strings.Contains(red[2], "Write at least one step") {
 		t.Errorf("red rows %q", red)
 	}
 	if len(amber) != 1 || !strings.Contains(amber[0], "No leads yet") {
@@ -165,6 +167,7 @@ func testReviewBlocksLaunchUntilFixed(t *testing.T, srv *apptest.Server) {
 		{"subject": "Hi", "body": "See http://example.com/offer"}}})
 	lead := a.Must(http.StatusCreated, "POST", "/api/leads", map[string]string{"email": "kim@acme.example"}).Map(t)["id"].(string)
 	a.Must(http.StatusOK, "POST", "/api/campaigns/"+id+"/leads", map[string]any{"leadIds": []string{lead}})
+	a.AddPostalAddress()
 	page := text(doc(t, get(t, a.Client, setup+"/review", http.StatusOK).Body))
 	if strings.Contains(page, "Blocks launch") || !strings.Contains(page, "A link does not use https (http://example.com/offer)") {
 		t.Errorf("review after the fixes: %.800s", page)
