@@ -6,6 +6,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
 
@@ -24,7 +25,7 @@ func TestRegistryMailboxesReadAtMostMaxInboundBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL, SMTPTimeout: 5 * time.Second,
-		MaxInboundBytes: limit})
+		MaxInboundBytes: limit, Guard: netguard.AllowLoopback()})
 	if err != nil {
 		t.Fatal(err)
 	}
