@@ -14,7 +14,7 @@ func (a *API) Routes() []Route {
 
 		// Workspaces, members, API keys, audit.
 		{Method: http.MethodPost, Path: "/api/workspaces", Access: User, Summary: "Create a workspace (caller is owner)", handle: a.createWorkspace},
-		{Method: http.MethodPatch, Path: "/api/workspaces/{id}", Access: User, Role: Admin, Summary: "Change a workspace's name and CAN-SPAM footer (owner/admin)", handle: a.updateWorkspace},
+		{Method: http.MethodPatch, Path: "/api/workspaces/{id}", Access: User, Role: Admin, Summary: "Change a workspace's name, postal address (postalAddress, alias footerAddress; launch needs one) and footer", handle: a.updateWorkspace},
 		{Method: http.MethodPost, Path: "/api/workspaces/{id}/switch", Access: User, Role: Member, Summary: "Make a workspace the session's active one", handle: a.switchWorkspace},
 		{Method: http.MethodGet, Path: "/api/workspaces/{id}/members", Access: User, Role: Member, Summary: "List a workspace's members", handle: a.listMembers},
 		{Method: http.MethodPost, Path: "/api/workspaces/{id}/members", Access: User, Role: Admin, Summary: "Add a member (owner/admin only)", handle: a.addMember},
@@ -69,7 +69,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/inboxes/sandbox", Access: Workspace, Role: Member, Summary: "Add a sandbox mailbox (a local simulated mailbox)", handle: a.createSandboxInbox},
 
 		// Mailbox connections: SMTP+IMAP (verified first) and OAuth (Gmail, Microsoft 365); an address the workspace has is reconnected.
-		{Method: http.MethodPost, Path: "/api/inboxes/smtp", Access: Workspace, Role: Admin, Summary: "Connect an SMTP+IMAP mailbox after checking both logins (422 connection_failed with the servers' answers); 200 when it reconnects one", handle: a.connectSMTP},
+		{Method: http.MethodPost, Path: "/api/inboxes/smtp", Access: Workspace, Role: Admin, Summary: "Connect an SMTP+IMAP mailbox after checking both logins (422 connection_failed with details {server, step, message}; 429 past 10 checks a minute per workspace); 200 when it reconnects one", handle: a.connectSMTP},
 		{Method: http.MethodGet, Path: "/api/oauth/google/start", Access: Workspace, Role: Admin, Summary: "302 to Google's consent page (state + PKCE; ?inboxId= reconnects)", handle: a.startGoogleOAuth},
 		{Method: http.MethodGet, Path: "/api/oauth/google/callback", Access: Public, Summary: "Google's redirect: creates or reconnects the Gmail mailbox, 302 back to /mailboxes", handle: a.googleOAuthCallback},
 		{Method: http.MethodGet, Path: "/api/oauth/microsoft/start", Access: Workspace, Role: Admin, Summary: "302 to Microsoft's consent page (state + PKCE; ?inboxId= reconnects)", handle: a.startMicrosoftOAuth},
@@ -98,7 +98,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/cron/sync-inbox", Access: Public, Summary: "Run one inbox sync pass (Bearer CRON_SECRET)", handle: a.cronSync},
 		{Method: http.MethodGet, Path: "/healthz", Access: Public, Summary: "Liveness", handle: a.healthz},
 		{Method: http.MethodGet, Path: "/readyz", Access: Public, Summary: "Readiness: the database answers", handle: a.readyz},
-		{Method: http.MethodGet, Path: "/metrics", Access: Public, Summary: "Prometheus metrics", handle: a.metrics},
+		{Method: http.MethodGet, Path: "/metrics", Access: Public, Summary: "Prometheus metrics (404 unless LEADBITZ_METRICS_TOKEN is set, then only to that bearer; with LEADBITZ_METRICS_ADDR served there instead)", handle: a.metrics},
 		{Method: http.MethodGet, Path: "/api/openapi.json", Access: Public, Summary: "This API's OpenAPI 3.1 description", handle: a.openAPI},
 	}
 }
