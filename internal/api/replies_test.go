@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -255,5 +256,34 @@ Diagnostic-Code: smtp; 550 5.1.1 User unknown
 	// Nothing was stored.
 	if items := owner.Must(200, "GET", "/api/replies", nil).Map(t)["items"].([]any); len(items) != 0 {
 		t.Fatalf("classify stored %d conversations", len(items))
+	}
+}
+
+func TestInboundClassifyIsRateLimitedPerWorkspace(t *testing.T) {
+	srv := apptest.Start(t, map[string]string{"LEADBITZ_CLASSIFY_PER_MINUTE": "3"})
+	owner, other := srv.SignUp(t, "Owner"), srv.SignUp(t, "Other")
+	classify := func(c *apptest.Account) apptest.Response {
+		req, err := http.NewRequest("POST", c.URL()+"/api/inbound/classify",
+			strings.NewReader("From: a@b.test\r\nSubject: Re: hi\r\n\r\nSure.\r\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "message/rfc822")
+		return c.Send(req)
+	}
+	for i := range 3 {
+		if r := classify(owner); r.Status != 200 {
+			t.Fatalf("call %d: %d %s", i+1, r.Status, r.Body)
+		}
+	}
+	r := classify(owner)
+	if r.Status != 429 || r.ErrorCode() != "rate_limited" {
+		t.Fatalf("over the limit: %d %s", r.Status, r.Body)
+	}
+	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || s > 60 {
+		t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
+	}
+	if r := classify(other); r.Status != 200 {
+		t.Fatalf("another workspace was limited too: %d %s", r.Status, r.Body)
 	}
 }

@@ -44,6 +44,10 @@ type Config struct {
 	// DNSServer is the DNS server the deliverability checks ask
 	// (LEADBITZ_DNS_SERVER, host or host:port); empty is the system's resolver.
 	DNSServer string
+
+	// ClassifyPerMinute is how many POST /api/inbound/classify calls one
+	// workspace may make a minute (LEADBITZ_CLASSIFY_PER_MINUTE, default 1000).
+	ClassifyPerMinute int
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -79,6 +83,12 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		MicrosoftLoginBaseURL: get("MICROSOFT_LOGIN_BASE_URL", "https://login.microsoftonline.com"),
 		ImportMaxBytes:        50 << 20,
 		DNSServer:             get("LEADBITZ_DNS_SERVER", ""),
+		ClassifyPerMinute:     1000,
+	}
+	if v := getenv("LEADBITZ_CLASSIFY_PER_MINUTE"); v != "" {
+		if _, err := fmt.Sscan(v, &c.ClassifyPerMinute); err != nil || c.ClassifyPerMinute <= 0 {
+			return c, fmt.Errorf("LEADBITZ_CLASSIFY_PER_MINUTE: %q is not a positive number", v)
+		}
 	}
 	if v := getenv("LEADBITZ_IMPORT_MAX_BYTES"); v != "" {
 		if _, err := fmt.Sscan(v, &c.ImportMaxBytes); err != nil || c.ImportMaxBytes <= 0 {
