@@ -67,6 +67,15 @@ func (a *API) getReplyThread(w http.ResponseWriter, r *http.Request, p account.P
 	return nil
 }
 
+func (a *API) markReplyRead(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	c, err := a.Replies.MarkRead(r.Context(), p.WorkspaceID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
 func (a *API) categorizeReply(w http.ResponseWriter, r *http.Request, p account.Principal) error {
 	var in replies.CategorizeInput
 	if err := decodeJSON(r, &in); err != nil {

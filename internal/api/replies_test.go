@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/leadbitz/leadbitz/internal/apptest"
+	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 func init() {
@@ -17,6 +18,7 @@ func init() {
 	}{
 		{"GET", "/api/replies/{conversation}", nil},
 		{"POST", "/api/replies/{conversation}/categorize", map[string]string{"category": "interested"}},
+		{"POST", "/api/replies/{conversation}/read", nil},
 		{"POST", "/api/replies/{conversation}/send", map[string]string{"body": "Hello from another workspace"}},
 		{"POST", "/api/inboxes/{inbox}/sync", nil},
 	}...)
@@ -138,16 +140,24 @@ func TestReplyLoopOverHTTP(t *testing.T) {
 		t.Fatalf("page 2: %v", p2)
 	}
 
-	// The thread, oldest first; reading it clears unread.
+	// The thread, oldest first. Reading it changes nothing (a GET never
+	// does); POST …/read clears unread.
 	th := owner.Must(200, "GET", "/api/replies/"+convID, nil).Map(t)
 	msgs := th["messages"].([]any)
 	if len(msgs) != 2 || msgs[0].(map[string]any)["direction"] != "outbound" || msgs[1].(map[string]any)["kind"] != "reply" ||
-		th["sequence"].(map[string]any)["status"] != "replied" {
+		th["sequence"].(map[string]any)["status"] != "replied" || th["unread"] != true {
 		t.Fatalf("thread: %v", th)
 	}
-	if u := owner.Must(200, "GET", "/api/replies?unread=true", nil).Map(t)["items"].([]any); len(u) != 1 {
-		t.Fatalf("unread after reading one: %d", len(u))
+	if u := owner.Must(200, "GET", "/api/replies?unread=true", nil).Map(t)["items"].([]any); len(u) != 2 {
+		t.Fatalf("unread after a GET of one: %d, want 2", len(u))
 	}
+	if read := owner.Must(200, "POST", "/api/replies/"+convID+"/read", nil).Map(t); read["id"] != convID || read["unread"] != false {
+		t.Fatalf("mark read: %v", read)
+	}
+	if u := owner.Must(200, "GET", "/api/replies?unread=true", nil).Map(t)["items"].([]any); len(u) != 1 {
+		t.Fatalf("unread after marking one read: %d", len(u))
+	}
+	owner.Must(404, "POST", "/api/replies/"+store.NewID()+"/read", nil)
 
 	// A category set by hand wins over asking AI.
 	got := owner.Must(200, "POST", "/api/replies/"+convID+"/categorize", map[string]string{"category": "meeting_request"}).Map(t)

@@ -82,7 +82,8 @@ func (a *API) Routes() []Route {
 
 		// Replies.
 		{Method: http.MethodGet, Path: "/api/replies", Access: Workspace, Summary: "Conversations, latest activity first, with the latest received message, lead, campaign and category (?category=&inboxId=&campaignId=&unread=&others=)", handle: a.listReplies},
-		{Method: http.MethodGet, Path: "/api/replies/{id}", Access: Workspace, Summary: "A conversation's whole thread, oldest first, with where the lead's sequence stands; marks it read", handle: a.getReplyThread},
+		{Method: http.MethodGet, Path: "/api/replies/{id}", Access: Workspace, Summary: "A conversation's whole thread, oldest first, with where the lead's sequence stands (reading changes nothing: POST …/read marks it read)", handle: a.getReplyThread},
+		{Method: http.MethodPost, Path: "/api/replies/{id}/read", Access: Workspace, Summary: "Mark a conversation read → the conversation", handle: a.markReplyRead},
 		{Method: http.MethodPost, Path: "/api/replies/{id}/categorize", Access: Workspace, Summary: "Set the category by hand ({category}; wins from then on) or, without one, ask AI", handle: a.categorizeReply},
 		{Method: http.MethodPost, Path: "/api/replies/{id}/suggest", Access: Workspace, Summary: "Suggest a reply to edit and send (AI or offline; rate-limited; nothing is sent)", handle: a.suggestReply},
 		{Method: http.MethodPost, Path: "/api/replies/{id}/send", Access: Workspace, Summary: "Reply in the thread from the mailbox that received it → 202; a provider failure keeps it queued and retried", handle: a.sendReply},

@@ -95,29 +95,33 @@ type SequenceState struct {
 	RepliedAt    *time.Time `json:"repliedAt,omitempty"`
 }
 
-// Thread returns a conversation's whole thread and marks it read.
+// Thread returns a conversation's whole thread. Reading changes nothing:
+// MarkRead clears the unread mark, on a POST of its own.
 func (s *Service) Thread(ctx context.Context, ws, id string) (Thread, error) {
-	var t Thread
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
-		q := tx.InWorkspace(ws)
-		c, err := q.Conversation(ctx, id)
-		if err != nil {
-			return err
-		}
-		if c.Unread {
-			if err := q.MarkConversationRead(ctx, id); err != nil {
-				return err
-			}
-		}
-		t, err = threadOf(ctx, q, c, s.clock())
-		return err
-	})
-	return t, err
+	q := s.st.InWorkspace(ws)
+	c, err := q.Conversation(ctx, id)
+	if err != nil {
+		return Thread{}, err
+	}
+	return threadOf(ctx, q, c, s.clock())
+}
+
+// MarkRead clears a conversation's unread mark (POST /api/replies/{id}/read
+// and the Replies page's form) and returns the conversation.
+func (s *Service) MarkRead(ctx context.Context, ws, id string) (ConversationView, error) {
+	q := s.st.InWorkspace(ws)
+	if err := q.MarkConversationRead(ctx, id); err != nil {
+		return ConversationView{}, err
+	}
+	c, err := q.Conversation(ctx, id)
+	if err != nil {
+		return ConversationView{}, err
+	}
+	return conversationView(c), nil
 }
 
 func threadOf(ctx context.Context, q store.Scope, c store.Conversation, now time.Time) (Thread, error) {
 	t := Thread{ConversationView: conversationView(c), Messages: []MessageView{}}
-	t.Unread = false
 	if c.LeadID != "" {
 		l, err := q.Lead(ctx, c.LeadID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {

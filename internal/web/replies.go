@@ -193,8 +193,7 @@ func (w *Web) loadReplies(v *view, open string) (*repliesData, error) {
 	v.Title, v.Nav = "Replies", "replies"
 	var err error
 	if open != "" {
-		// The thread first: opening it marks it read, so the list
-		// below no longer shows its dot.
+		// The thread first: a missing one fails before the list is read.
 		if data.Thread, err = w.loadThread(ctx, v, open); err != nil {
 			return nil, err
 		}

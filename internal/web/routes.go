@@ -95,6 +95,7 @@ func (w *Web) Routes() []Route {
 		{get, "/replies/{id}", Workspace, "replies", w.replyThread},
 		{get, "/replies/{id}/messages/{message}/html", Workspace, "", w.replyMessageHTML},
 		{post, "/replies/{id}/category", Workspace, "replies", w.setReplyCategory},
+		{post, "/replies/{id}/read", Workspace, "replies", w.markReplyRead},
 		{post, "/replies/{id}/unread", Workspace, "replies", w.markReplyUnread},
 		{post, "/replies/{id}/stop", Workspace, "replies", w.stopReplySequence},
 		{post, "/replies/{id}/suggest", Workspace, "replies", w.suggestReply},
