@@ -58,8 +58,10 @@ func (a *API) listReplies(w http.ResponseWriter, r *http.Request, p account.Prin
 	return nil
 }
 
+// getReplyThread serves a thread; its HTML bodies are sanitised as the
+// Replies page's are, remote images held back unless ?images=1.
 func (a *API) getReplyThread(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	t, err := a.Replies.Thread(r.Context(), p.WorkspaceID, r.PathValue("id"))
+	t, err := a.Replies.Thread(r.Context(), p.WorkspaceID, r.PathValue("id"), r.URL.Query().Get("images") == "1")
 	if err != nil {
 		return err
 	}

@@ -95,15 +95,16 @@ type SequenceState struct {
 	RepliedAt    *time.Time `json:"repliedAt,omitempty"`
 }
 
-// Thread returns a conversation's whole thread. Reading changes nothing:
+// Thread returns a conversation's whole thread, HTML bodies with their
+// remote images held back unless loadImages. Reading changes nothing:
 // MarkRead clears the unread mark, on a POST of its own.
-func (s *Service) Thread(ctx context.Context, ws, id string) (Thread, error) {
+func (s *Service) Thread(ctx context.Context, ws, id string, loadImages bool) (Thread, error) {
 	q := s.st.InWorkspace(ws)
 	c, err := q.Conversation(ctx, id)
 	if err != nil {
 		return Thread{}, err
 	}
-	return threadOf(ctx, q, c, s.clock())
+	return threadOf(ctx, q, c, s.clock(), loadImages)
 }
 
 // MarkRead clears a conversation's unread mark (POST /api/replies/{id}/read
@@ -120,7 +121,7 @@ func (s *Service) MarkRead(ctx context.Context, ws, id string) (ConversationView
 	return conversationView(c), nil
 }
 
-func threadOf(ctx context.Context, q store.Scope, c store.Conversation, now time.Time) (Thread, error) {
+func threadOf(ctx context.Context, q store.Scope, c store.Conversation, now time.Time, loadImages bool) (Thread, error) {
 	t := Thread{ConversationView: conversationView(c), Messages: []MessageView{}}
 	if c.LeadID != "" {
 		l, err := q.Lead(ctx, c.LeadID)
@@ -165,7 +166,7 @@ func threadOf(ctx context.Context, q store.Scope, c store.Conversation, now time
 		return t, err
 	}
 	for _, m := range msgs {
-		v := messageView(m, true)
+		v := messageView(m, true, loadImages)
 		t.Messages = append(t.Messages, v)
 		if m.ID == c.LastInboundID {
 			latest := v

@@ -41,7 +41,7 @@ func TestReplyStopsTheSequence(t *testing.T) {
 		conv.Category != ai.CategoryInterested {
 		t.Fatalf("conversation: %+v latest %+v", conv, conv.LatestMessage)
 	}
-	th, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, conv.ID)
+	th, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, conv.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestOutOfOfficePausesUntilTheReturnDate(t *testing.T) {
 			t.Fatalf("conversation: %+v", conv)
 		}
 	}
-	th, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, h.list(replies.Query{CampaignID: c3})[0].ID)
+	th, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, h.list(replies.Query{CampaignID: c3})[0].ID, false)
 	if err != nil || th.Sequence == nil || th.Sequence.Status != store.CampaignLeadStopped {
 		t.Fatalf("thread: %+v %v", th.Sequence, err)
 	}
@@ -247,7 +247,7 @@ func TestSameMessageTwiceIsStoredOnce(t *testing.T) {
 		t.Fatalf("rescan: %+v", res)
 	}
 	th := h.list(replies.Query{})
-	full, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, th[0].ID)
+	full, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, th[0].ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -268,17 +268,16 @@ func (m messageData) Inbound() bool { return m.Direction == store.DirectionInbou
 
 func (w *Web) loadThread(ctx context.Context, v *view, id string) (*threadData, error) {
 	ws := v.P.WorkspaceID
-	t, err := w.Replies.Thread(ctx, ws, id)
+	load := v.r.URL.Query().Get("images") == "1"
+	t, err := w.Replies.Thread(ctx, ws, id, load)
 	if err != nil {
 		return nil, err
 	}
-	load := v.r.URL.Query().Get("images") == "1"
 	td := &threadData{Thread: t, LoadImages: load, ManualLabel: t.CategorySource == store.CategoryManual}
 	for _, m := range t.Messages {
 		md := messageData{MessageView: m}
 		if m.HTML != "" {
-			_, held := mailHTML(m.HTML, load)
-			td.HeldImages += held
+			td.HeldImages += m.HeldImages
 			md.HTMLURL = "/replies/" + t.ID + "/messages/" + m.ID + "/html"
 			if load {
 				md.HTMLURL += "?images=1"
