@@ -74,8 +74,8 @@ func (e *effects) active(cl store.CampaignLead) bool {
 func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]string, error) {
 	p.init()
 	v := it.verdict
-	if suppresses(v) && !mt.sent {
-		return []string{"not acted on: it names no message this mailbox sent"}, nil
+	if suppresses(v) && !mt.found() {
+		return []string{"not acted on: it is not about anyone this mailbox sent to"}, nil
 	}
 	switch v.Kind {
 	case inbound.KindReply:
@@ -174,7 +174,7 @@ func (s *Service) actOnAutoReply(p *pageState, it *item, mt match) []string {
 type leadRef struct{ id, email, status string }
 
 // suppressAndStop suppresses the recipient of the message of ours that a
-// report or request answers (mt.sent), marks their lead with leadStatus and
+// report or request answers (match.proven), marks their lead with leadStatus and
 // stops it in every campaign with clStatus: what a hard bounce, an
 // unsubscribe request or a complaint does. The other addresses a report
 // lists are not acted on: the recipient's is the only one it proves.

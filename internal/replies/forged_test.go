@@ -150,8 +150,8 @@ func (h *harness) guardPauses() bounceguard.Result {
 
 // Mail that names none of the messages this mailbox sent cannot suppress
 // or stop anyone, whatever addresses it lists: anybody can write a text
-// "bounce" from a postmaster address, an abuse report or a "remove me"
-// with a lead's address in From.
+// "bounce" from a postmaster address, an abuse report, or a "remove me"
+// from the address of a lead this mailbox never wrote to.
 func TestForgedReportsActOnNobody(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -166,8 +166,8 @@ func TestForgedReportsActOnNobody(t *testing.T) {
 	h.deliver(textBounce("MAILER-DAEMON@forged.test", "<not-ours@forged.test>", all...))
 	h.deliver(dsn("<unknown@forged.test>", all...))
 	h.deliver(arf("<unknown2@forged.test>", "bob@acme.test", "cid@acme.test"))
-	h.deliver(unsubscribeMsg("ann@acme.test", ""))
-	h.deliver(unsubscribeMsg("cid@acme.test", "<unknown3@forged.test>"))
+	h.deliver(unsubscribeMsg("dan@else.test", "")) // never written to: a From proves nothing
+	h.deliver(unsubscribeMsg("dan@else.test", "<unknown3@forged.test>"))
 	if res := h.sync(); res.Stored != 6 {
 		t.Fatalf("stored %d, want 6", res.Stored)
 	}
@@ -204,13 +204,17 @@ func TestReportsActOnlyOnTheRecipientOfOurMessage(t *testing.T) {
 	cid := h.lead("cid@acme.test", "Cid")
 	dan := h.lead("dan@acme.test", "Dan")
 	eve := h.lead("eve@else.test", "Eve") // a lead in no campaign
-	c := h.launch(ann, bob, cid, dan)
+	fay := h.lead("fay@acme.test", "Fay")
+	c := h.launch(ann, bob, cid, dan, fay)
 
 	h.deliver(dsn(h.sentTo("ann@acme.test").MessageID, "ann@acme.test", "dan@acme.test", "eve@else.test"))
 	h.deliver(arf(h.sentTo("bob@acme.test").MessageID, "dan@acme.test", "eve@else.test"))
 	h.deliver(unsubscribeMsg("cid.home@else.test", h.sentTo("cid@acme.test").MessageID))
-	if res := h.sync(); res.Stored != 3 {
-		t.Fatalf("stored %d, want 3", res.Stored)
+	// The List-Unsubscribe mailto sends "unsubscribe" naming nothing of
+	// ours: honoured from a lead this mailbox wrote to.
+	h.deliver(strings.Replace(replyMsg("fay@acme.test", "", "unsubscribe", ""), "In-Reply-To: \nReferences: \n", "", 1))
+	if res := h.sync(); res.Stored != 4 {
+		t.Fatalf("stored %d, want 4", res.Stored)
 	}
 
 	for _, x := range []struct {
@@ -219,6 +223,7 @@ func TestReportsActOnlyOnTheRecipientOfOurMessage(t *testing.T) {
 		{ann, "ann@acme.test", store.ReasonBounce, store.LeadBounced, store.CampaignLeadBounced},
 		{bob, "bob@acme.test", store.ReasonComplaint, store.LeadUnsubscribed, store.CampaignLeadSuppressed},
 		{cid, "cid@acme.test", store.ReasonUnsubscribe, store.LeadUnsubscribed, store.CampaignLeadUnsubscribed},
+		{fay, "fay@acme.test", store.ReasonUnsubscribe, store.LeadUnsubscribed, store.CampaignLeadUnsubscribed},
 	} {
 		if sup, ok := h.suppressed(x.email); !ok || sup.Reason != x.reason {
 			t.Errorf("%s: suppressed %v %+v, want %s", x.email, ok, sup, x.reason)

@@ -270,7 +270,7 @@ func (p *pageState) findConversation(it *item, mt match) *convState {
 	}
 	if mt.cl == nil && it.fetched.ThreadID != "" {
 		cs := p.convByThr[it.fetched.ThreadID]
-		if cs != nil && cs.c.LeadID != "" && suppresses(it.verdict) && !mt.sent {
+		if cs != nil && cs.c.LeadID != "" && suppresses(it.verdict) && !mt.found() {
 			return nil // a report about none of our messages is an Other, whatever its thread
 		}
 		return cs

@@ -18,8 +18,8 @@ type match struct {
 	inherit        int                // 1 + index of an earlier message of the page it answers, until resolved
 	from           int                // 1 + index of the earlier message of the page it answers
 	// sent is set when the message answers one this mailbox sent (by
-	// Message-ID or thread), and to is that message's recipient: the only
-	// one a report or an unsubscribe request may act on.
+	// Message-ID or thread), and to is that message's recipient: the one a
+	// report or an unsubscribe request acts on (see proven).
 	sent bool
 	to   string
 }
@@ -31,11 +31,13 @@ type match struct {
 // handful of queries whatever the page's size.
 //
 // A bounce, complaint or unsubscribe request suppresses and stops someone,
-// so it is matched only to a message this mailbox sent (bySent): anybody can
-// write a "bounce" from a postmaster address listing any addresses, or a
-// "remove me" from a lead's address, but only the recipient of our message
-// and the mail systems on its way know its Message-ID (160 random bits:
-// mailmsg.NewMessageID). Such a message that names none is an Other.
+// so it is matched only to a message this mailbox sent (bySent, byThread):
+// anybody can write a "bounce" from a postmaster address listing any
+// addresses, but only the recipient of our message and the mail systems on
+// its way know its Message-ID (160 random bits: mailmsg.NewMessageID). An
+// unsubscribe request may also come from a lead this mailbox has written to
+// (proven): the List-Unsubscribe mailto (internal/sending/compose.go) sends
+// one that names nothing of ours. Anything else is an Other.
 func (p *pageState) resolve(ctx context.Context, todo []*item) error {
 	p.matches = make([]match, len(todo))
 	pageIndex := make(map[string]int, len(todo))
@@ -60,7 +62,29 @@ func (p *pageState) resolve(ctx context.Context, todo []*item) error {
 			p.matches[i] = m
 		}
 	}
-	return p.loadTargets(ctx)
+	if err := p.loadTargets(ctx); err != nil {
+		return err
+	}
+	for i, it := range todo {
+		if suppresses(it.verdict) && !p.matches[i].proven() {
+			p.matches[i] = match{}
+		}
+	}
+	return nil
+}
+
+// proven reports whether a report or request is about someone this
+// mailbox sent to: it answers one of our messages, or (an unsubscribe
+// request) comes from a lead whose campaign in this mailbox has sent.
+func (m match) proven() bool {
+	return m.sent || m.by == "sender" && m.cl != nil && m.cl.LastSentAt != nil
+}
+
+// bySenderToo reports whether a message may be matched by its sender's
+// address: replies and automatic answers, and unsubscribe requests (then
+// proven decides); never a report, whose From is a mail system.
+func bySenderToo(v inbound.Verdict) bool {
+	return !suppresses(v) || v.Kind == inbound.KindUnsubscribe
 }
 
 // byHeaders matches by the Message-IDs a message names.
@@ -152,16 +176,16 @@ func (p *pageState) byThread(ctx context.Context, todo []*item) error {
 	return nil
 }
 
-// bySender matches the rest by the sender's address, except reports and
-// unsubscribe requests (a From is no proof), and reads the leads of the
-// recipients of our messages that those answer outside any campaign.
+// bySender matches the rest by the sender's address, except reports (see
+// bySenderToo), and reads the leads of the recipients of our messages that
+// reports and requests answer outside any campaign.
 func (p *pageState) bySender(ctx context.Context, todo []*item) error {
 	var addrs []string
 	for i, it := range todo {
 		switch mt := p.matches[i]; {
 		case mt.sent && mt.clID == "":
 			addrs = append(addrs, mt.to)
-		case !mt.found() && !suppresses(it.verdict):
+		case !mt.found() && bySenderToo(it.verdict):
 			addrs = append(addrs, sender(it))
 		}
 	}
@@ -176,7 +200,7 @@ func (p *pageState) bySender(ctx context.Context, todo []*item) error {
 	}
 	var leadIDs []string
 	for i, it := range todo {
-		if l, ok := p.leadsByAddr[sender(it)]; ok && !p.matches[i].found() && !suppresses(it.verdict) {
+		if l, ok := p.leadsByAddr[sender(it)]; ok && !p.matches[i].found() && bySenderToo(it.verdict) {
 			leadIDs = append(leadIDs, l.ID)
 		}
 	}
@@ -188,7 +212,7 @@ func (p *pageState) bySender(ctx context.Context, todo []*item) error {
 		return err
 	}
 	for i, it := range todo {
-		if l, ok := p.leadsByAddr[sender(it)]; ok && !p.matches[i].found() && !suppresses(it.verdict) {
+		if l, ok := p.leadsByAddr[sender(it)]; ok && !p.matches[i].found() && bySenderToo(it.verdict) {
 			p.matches[i] = match{by: "sender", clID: latest[l.ID], leadID: l.ID}
 		}
 	}

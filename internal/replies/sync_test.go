@@ -50,8 +50,15 @@ func TestReplyStopsTheSequence(t *testing.T) {
 		th.Sequence.Status != store.CampaignLeadReplied {
 		t.Fatalf("thread: %+v", th)
 	}
+	// Reading changes nothing; MarkRead (a POST) clears unread.
+	if l := h.list(replies.Query{Unread: ptr(true)}); len(l) != 1 || !th.Unread {
+		t.Fatalf("reading the thread changed its unread mark")
+	}
+	if v, err := h.svc.MarkRead(h.ctx, h.p.WorkspaceID, conv.ID); err != nil || v.Unread {
+		t.Fatalf("mark read: %+v %v", v, err)
+	}
 	if l := h.list(replies.Query{Unread: ptr(true)}); len(l) != 0 {
-		t.Fatalf("reading the thread left it unread")
+		t.Fatalf("marked read, still unread")
 	}
 
 	// Two days later Bob gets his follow-up; Ann gets nothing more.
