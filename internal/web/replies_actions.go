@@ -39,8 +39,8 @@ func (w *Web) markReplyRead(rw http.ResponseWriter, r *http.Request, v *view) er
 	return v.redirect(rw, threadPath(r, r.PathValue("id")), "")
 }
 
-// markReplyUnread puts the dot back and returns to the list (opening the
-// thread would clear it again).
+// markReplyUnread puts the dot back and returns to the list (the open
+// thread's script would mark it read again).
 func (w *Web) markReplyUnread(rw http.ResponseWriter, r *http.Request, v *view) error {
 	if err := w.Store.InWorkspace(v.P.WorkspaceID).MarkConversationUnread(r.Context(), r.PathValue("id")); err != nil {
 		return err
