@@ -24,6 +24,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/leadimport"
 	"github.com/leadbitz/leadbitz/internal/leads"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -78,6 +79,9 @@ type Deps struct {
 	DNS *dnscheck.Checker
 	// TestSends sends a campaign step to a person now; nil answers 503.
 	TestSends *sending.TestSender
+	// Limiter counts the API's own rate limits (POST /api/inbound/classify);
+	// nil leaves them off.
+	Limiter ratelimit.Limiter
 }
 
 // API serves the JSON API.

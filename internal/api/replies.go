@@ -1,16 +1,22 @@
 package api
 
 import (
+	"cmp"
+	"context"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/replies"
 )
 
@@ -52,12 +58,23 @@ func (a *API) listReplies(w http.ResponseWriter, r *http.Request, p account.Prin
 	return nil
 }
 
+// getReplyThread serves a thread; its HTML bodies are sanitised as the
+// Replies page's are, remote images held back unless ?images=1.
 func (a *API) getReplyThread(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	t, err := a.Replies.Thread(r.Context(), p.WorkspaceID, r.PathValue("id"))
+	t, err := a.Replies.Thread(r.Context(), p.WorkspaceID, r.PathValue("id"), r.URL.Query().Get("images") == "1")
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+func (a *API) markReplyRead(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	c, err := a.Replies.MarkRead(r.Context(), p.WorkspaceID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
 	return nil
 }
 
@@ -97,11 +114,17 @@ func (a *API) syncInbox(w http.ResponseWriter, r *http.Request, p account.Princi
 }
 
 // classifyInbound runs the inbound classifier on one raw message and says
-// what it is and why; nothing is stored.
-func (a *API) classifyInbound(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
+// what it is and why; nothing is stored. Its body is bounded by
+// MaxInboundMessage (413 over it, the route's MaxBody) and its calls by
+// LEADBITZ_CLASSIFY_PER_MINUTE per workspace (429 + Retry-After), so it
+// cannot be used to keep the server parsing.
+func (a *API) classifyInbound(w http.ResponseWriter, r *http.Request, p account.Principal) error {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "message/rfc822" {
 		return problem.New(problem.Malformed, "unsupported_media_type",
 			"Send one raw RFC 5322 message with Content-Type: message/rfc822.")
+	}
+	if err := a.allowClassify(r.Context(), p); err != nil {
+		return err
 	}
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -115,5 +138,31 @@ func (a *API) classifyInbound(w http.ResponseWriter, r *http.Request, _ account.
 		return err
 	}
 	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// allowClassify takes one of the workspace's classify calls of the minute
+// (the user's when no workspace is chosen: the route needs none).
+func (a *API) allowClassify(ctx context.Context, p account.Principal) error {
+	if a.Limiter == nil {
+		return nil
+	}
+	key := "classify:workspace:" + p.WorkspaceID
+	if p.WorkspaceID == "" {
+		key = "classify:user:" + p.User.ID
+	}
+	limit := ratelimit.Limit{Count: cmp.Or(a.Config.ClassifyPerMinute, 1000), Per: time.Minute}
+	res, err := a.Limiter.Allow(ctx, key, limit)
+	if err != nil {
+		a.Log.ErrorContext(ctx, "classify rate limiter failed", "err", err)
+		return problem.New(problem.Unavailable, "rate_limiter_unavailable",
+			"Classification is paused because the rate limiter is not answering. Try again shortly.")
+	}
+	if !res.Allowed {
+		return &problem.Error{Kind: problem.RateLimited, Code: "rate_limited", RetryAfter: res.RetryAfter,
+			Message: fmt.Sprintf("This workspace has classified %d messages in the last minute, the most allowed. Try again in %d seconds.",
+				limit.Count, int(math.Ceil(res.RetryAfter.Seconds()))),
+			Details: map[string]any{"limit": limit.Count, "windowSeconds": 60}}
+	}
 	return nil
 }

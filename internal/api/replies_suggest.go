@@ -13,7 +13,7 @@ func (a *API) suggestReply(w http.ResponseWriter, r *http.Request, p account.Pri
 	if a.Assist == nil || a.Replies == nil {
 		return problem.New(problem.Unavailable, "ai_unavailable", "Suggested replies are not configured on this server.")
 	}
-	t, err := a.Replies.Thread(r.Context(), p.WorkspaceID, r.PathValue("id"))
+	t, err := a.Replies.Thread(r.Context(), p.WorkspaceID, r.PathValue("id"), false)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,12 @@ package api_test
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/leadbitz/leadbitz/internal/apptest"
+	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 func init() {
@@ -16,6 +18,7 @@ func init() {
 	}{
 		{"GET", "/api/replies/{conversation}", nil},
 		{"POST", "/api/replies/{conversation}/categorize", map[string]string{"category": "interested"}},
+		{"POST", "/api/replies/{conversation}/read", nil},
 		{"POST", "/api/replies/{conversation}/send", map[string]string{"body": "Hello from another workspace"}},
 		{"POST", "/api/inboxes/{inbox}/sync", nil},
 	}...)
@@ -137,16 +140,24 @@ func TestReplyLoopOverHTTP(t *testing.T) {
 		t.Fatalf("page 2: %v", p2)
 	}
 
-	// The thread, oldest first; reading it clears unread.
+	// The thread, oldest first. Reading it changes nothing (a GET never
+	// does); POST …/read clears unread.
 	th := owner.Must(200, "GET", "/api/replies/"+convID, nil).Map(t)
 	msgs := th["messages"].([]any)
 	if len(msgs) != 2 || msgs[0].(map[string]any)["direction"] != "outbound" || msgs[1].(map[string]any)["kind"] != "reply" ||
-		th["sequence"].(map[string]any)["status"] != "replied" {
+		th["sequence"].(map[string]any)["status"] != "replied" || th["unread"] != true {
 		t.Fatalf("thread: %v", th)
 	}
-	if u := owner.Must(200, "GET", "/api/replies?unread=true", nil).Map(t)["items"].([]any); len(u) != 1 {
-		t.Fatalf("unread after reading one: %d", len(u))
+	if u := owner.Must(200, "GET", "/api/replies?unread=true", nil).Map(t)["items"].([]any); len(u) != 2 {
+		t.Fatalf("unread after a GET of one: %d, want 2", len(u))
 	}
+	if read := owner.Must(200, "POST", "/api/replies/"+convID+"/read", nil).Map(t); read["id"] != convID || read["unread"] != false {
+		t.Fatalf("mark read: %v", read)
+	}
+	if u := owner.Must(200, "GET", "/api/replies?unread=true", nil).Map(t)["items"].([]any); len(u) != 1 {
+		t.Fatalf("unread after marking one read: %d", len(u))
+	}
+	owner.Must(404, "POST", "/api/replies/"+store.NewID()+"/read", nil)
 
 	// A category set by hand wins over asking AI.
 	got := owner.Must(200, "POST", "/api/replies/"+convID+"/categorize", map[string]string{"category": "meeting_request"}).Map(t)
@@ -255,5 +266,34 @@ Diagnostic-Code: smtp; 550 5.1.1 User unknown
 	// Nothing was stored.
 	if items := owner.Must(200, "GET", "/api/replies", nil).Map(t)["items"].([]any); len(items) != 0 {
 		t.Fatalf("classify stored %d conversations", len(items))
+	}
+}
+
+func TestInboundClassifyIsRateLimitedPerWorkspace(t *testing.T) {
+	srv := apptest.Start(t, map[string]string{"LEADBITZ_CLASSIFY_PER_MINUTE": "3"})
+	owner, other := srv.SignUp(t, "Owner"), srv.SignUp(t, "Other")
+	classify := func(c *apptest.Account) apptest.Response {
+		req, err := http.NewRequest("POST", c.URL()+"/api/inbound/classify",
+			strings.NewReader("From: a@b.test\r\nSubject: Re: hi\r\n\r\nSure.\r\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "message/rfc822")
+		return c.Send(req)
+	}
+	for i := range 3 {
+		if r := classify(owner); r.Status != 200 {
+			t.Fatalf("call %d: %d %s", i+1, r.Status, r.Body)
+		}
+	}
+	r := classify(owner)
+	if r.Status != 429 || r.ErrorCode() != "rate_limited" {
+		t.Fatalf("over the limit: %d %s", r.Status, r.Body)
+	}
+	if s, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || s < 1 || s > 60 {
+		t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
+	}
+	if r := classify(other); r.Status != 200 {
+		t.Fatalf("another workspace was limited too: %d %s", r.Status, r.Body)
 	}
 }

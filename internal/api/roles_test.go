@@ -85,6 +85,7 @@ var roleCases = []struct {
 
 	{"GET", "/api/replies", api.Member},
 	{"GET", "/api/replies/{conversation}", api.Member},
+	{"POST", "/api/replies/{conversation}/read", api.Member},
 	{"POST", "/api/replies/{conversation}/categorize", api.Member},
 	{"POST", "/api/replies/{conversation}/suggest", api.Member},
 	{"POST", "/api/replies/{conversation}/send", api.Member},

@@ -82,12 +82,13 @@ func (a *API) Routes() []Route {
 
 		// Replies.
 		{Method: http.MethodGet, Path: "/api/replies", Access: Workspace, Role: Member, Summary: "Conversations, latest activity first, with the latest received message, lead, campaign and category (?category=&inboxId=&campaignId=&unread=&others=)", handle: a.listReplies},
-		{Method: http.MethodGet, Path: "/api/replies/{id}", Access: Workspace, Role: Member, Summary: "A conversation's whole thread, oldest first, with where the lead's sequence stands; marks it read", handle: a.getReplyThread},
+		{Method: http.MethodGet, Path: "/api/replies/{id}", Access: Workspace, Role: Member, Summary: "A conversation's whole thread, oldest first, with where the lead's sequence stands (reading changes nothing: POST …/read marks it read; remote images held back unless ?images=1)", handle: a.getReplyThread},
+		{Method: http.MethodPost, Path: "/api/replies/{id}/read", Access: Workspace, Role: Member, Summary: "Mark a conversation read → the conversation", handle: a.markReplyRead},
 		{Method: http.MethodPost, Path: "/api/replies/{id}/categorize", Access: Workspace, Role: Member, Summary: "Set the category by hand ({category}; wins from then on) or, without one, ask AI", handle: a.categorizeReply},
 		{Method: http.MethodPost, Path: "/api/replies/{id}/suggest", Access: Workspace, Role: Member, Summary: "Suggest a reply to edit and send (AI or offline; rate-limited; nothing is sent)", handle: a.suggestReply},
 		{Method: http.MethodPost, Path: "/api/replies/{id}/send", Access: Workspace, Role: Member, Summary: "Reply in the thread from the mailbox that received it → 202; a provider failure keeps it queued and retried", handle: a.sendReply},
 		{Method: http.MethodPost, Path: "/api/inboxes/{id}/sync", Access: Workspace, Role: Member, Summary: "Read a mailbox now (replies, bounces, out-of-office) → {pages, fetched, stored, skipped, complete}", handle: a.syncInbox},
-		{Method: http.MethodPost, Path: "/api/inbound/classify", Access: User, Summary: "Classify one raw message (message/rfc822, ≤ 10 MB): bounce, auto-reply, complaint, unsubscribe or reply, and why; nothing is stored", MaxBody: MaxInboundMessage, handle: a.classifyInbound},
+		{Method: http.MethodPost, Path: "/api/inbound/classify", Access: User, Summary: "Classify one raw message (message/rfc822, ≤ 10 MB): bounce, auto-reply, complaint, unsubscribe or reply, and why; nothing is stored; LEADBITZ_CLASSIFY_PER_MINUTE calls a minute per workspace (429 + Retry-After past it)", MaxBody: MaxInboundMessage, handle: a.classifyInbound},
 
 		// Unsubscribe links (no login; the token is signed).
 		{Method: http.MethodGet, Path: "/u/{token}", Access: Public, Summary: "Unsubscribe page (a GET never unsubscribes)", handle: a.unsubscribeForm},

@@ -173,6 +173,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies}, Replies: a.Replies, Assist: a.Assist,
 		DNS:       dns,
 		TestSends: a.Sending.TestSends,
+		Limiter:   a.Limiter,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,

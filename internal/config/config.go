@@ -54,6 +54,9 @@ type Config struct {
 	// beginning, marked truncated) and keeps at most four times this much
 	// fetched mail waiting to be stored.
 	MaxInboundBytes int64
+	// ClassifyPerMinute is how many POST /api/inbound/classify calls one
+	// workspace may make a minute (LEADBITZ_CLASSIFY_PER_MINUTE, default 1000).
+	ClassifyPerMinute int
 	// AllowPrivateNetworks are the internal networks a user-set host (a
 	// mailbox's SMTP/IMAP server, a webhook) may be on, and where SMTP
 	// without a login and unencrypted connections are accepted
@@ -113,6 +116,12 @@ func FromEnv(getenv func(string) string) (Config, error) {
 
 		StagedUploadsWorkspaceBytes: 200 << 20,
 		StagedUploadsTotalBytes:     2 << 30,
+		ClassifyPerMinute:           1000,
+	}
+	if v := getenv("LEADBITZ_CLASSIFY_PER_MINUTE"); v != "" {
+		if _, err := fmt.Sscan(v, &c.ClassifyPerMinute); err != nil || c.ClassifyPerMinute <= 0 {
+			return c, fmt.Errorf("LEADBITZ_CLASSIFY_PER_MINUTE: %q is not a positive number", v)
+		}
 	}
 	for key, dst := range map[string]*int64{
 		"LEADBITZ_IMPORT_MAX_BYTES":               &c.ImportMaxBytes,

@@ -113,3 +113,19 @@ func TestStagedUploadBudgets(t *testing.T) {
 		t.Fatalf("a total below the workspace budget: %v", err)
 	}
 }
+
+func TestClassifyPerMinute(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil || c.ClassifyPerMinute != 1000 {
+		t.Fatalf("default: %d %v", c.ClassifyPerMinute, err)
+	}
+	if c, err = FromEnv(env(map[string]string{"LEADBITZ_CLASSIFY_PER_MINUTE": "20"})); err != nil || c.ClassifyPerMinute != 20 {
+		t.Fatalf("override: %d %v", c.ClassifyPerMinute, err)
+	}
+	for _, bad := range []string{"0", "-3", "many"} {
+		if _, err := FromEnv(env(map[string]string{"LEADBITZ_CLASSIFY_PER_MINUTE": bad})); err == nil ||
+			!strings.Contains(err.Error(), "LEADBITZ_CLASSIFY_PER_MINUTE") {
+			t.Errorf("%q: error %v should name the variable", bad, err)
+		}
+	}
+}

@@ -37,9 +37,10 @@ type Verdict struct {
 	// one, the class derived from the SMTP reply ("5.0.0").
 	Status     string `json:"status,omitempty"`
 	Diagnostic string `json:"diagnostic,omitempty"`
-	// Recipients are the addresses a bounce or complaint is about (lower
-	// case), or the sender of an unsubscribe request: the addresses to
-	// suppress.
+	// Recipients are the addresses a bounce or complaint says it is about
+	// (lower case), or the sender of an unsubscribe request. They are what
+	// the message claims: the reply loop acts only on the recipient of the
+	// message of ours it returns or answers (internal/replies/match.go).
 	Recipients []string `json:"recipients"`
 	// ReturnDate is the out-of-office return date (midnight UTC) when the
 	// message states one unambiguously.

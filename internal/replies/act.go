@@ -74,14 +74,17 @@ func (e *effects) active(cl store.CampaignLead) bool {
 func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]string, error) {
 	p.init()
 	v := it.verdict
+	if suppresses(v) && !mt.found() {
+		return []string{"not acted on: it is not about anyone this mailbox sent to"}, nil
+	}
 	switch v.Kind {
 	case inbound.KindReply:
 		return s.actOnReply(ctx, p, it, mt)
 	case inbound.KindUnsubscribe:
-		return p.suppressAndStop(mt, v.Recipients, store.ReasonUnsubscribe, store.LeadUnsubscribed,
+		return p.suppressAndStop(mt, store.ReasonUnsubscribe, store.LeadUnsubscribed,
 			store.CampaignLeadUnsubscribed, "asked to be removed in a reply"), nil
 	case inbound.KindComplaint:
-		return p.suppressAndStop(mt, v.Recipients, store.ReasonComplaint, store.LeadUnsubscribed,
+		return p.suppressAndStop(mt, store.ReasonComplaint, store.LeadUnsubscribed,
 			store.CampaignLeadSuppressed, "marked our message as spam"), nil
 	case inbound.KindBounce:
 		if !v.Hard {
@@ -91,7 +94,7 @@ func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]
 		if v.Status != "" {
 			why += " " + v.Status
 		}
-		return p.suppressAndStop(mt, v.Recipients, store.ReasonBounce, store.LeadBounced, store.CampaignLeadBounced, why), nil
+		return p.suppressAndStop(mt, store.ReasonBounce, store.LeadBounced, store.CampaignLeadBounced, why), nil
 	case inbound.KindAutoReply:
 		return s.actOnAutoReply(p, it, mt), nil
 	}
@@ -170,62 +173,35 @@ func (s *Service) actOnAutoReply(p *pageState, it *item, mt match) []string {
 // leadRef is a lead a message is about.
 type leadRef struct{ id, email, status string }
 
-// suppressAndStop suppresses the addresses (and the matched lead's), marks
-// their leads with leadStatus and stops them in every campaign with
-// clStatus: what a hard bounce, an unsubscribe request or a complaint does.
-func (p *pageState) suppressAndStop(mt match, addrs []string, reason, leadStatus, clStatus, why string) []string {
-	var leads []leadRef
+// suppressAndStop suppresses the recipient of the message of ours that a
+// report or request answers (match.proven), marks their lead with leadStatus and
+// stops it in every campaign with clStatus: what a hard bounce, an
+// unsubscribe request or a complaint does. The other addresses a report
+// lists are not acted on: the recipient's is the only one it proves.
+func (p *pageState) suppressAndStop(mt match, reason, leadStatus, clStatus, why string) []string {
+	var lead *leadRef
+	addr := mt.to
 	if mt.cl != nil {
-		leads = append(leads, leadRef{mt.cl.LeadID, mt.cl.LeadEmail, mt.cl.LeadStatus})
-	} else if mt.leadID != "" {
-		for _, l := range p.leadsByAddr {
-			if l.ID == mt.leadID {
-				leads = append(leads, leadRef{l.ID, l.Email, l.Status})
-			}
-		}
+		lead, addr = &leadRef{mt.cl.LeadID, mt.cl.LeadEmail, mt.cl.LeadStatus}, normalizeAddr(mt.cl.LeadEmail)
+	} else if l, ok := p.leadsByAddr[mt.to]; ok {
+		lead = &leadRef{l.ID, l.Email, l.Status}
 	}
-	for _, a := range addrs {
-		if l, ok := p.leadsByAddr[normalizeAddr(a)]; ok {
-			leads = append(leads, leadRef{l.ID, l.Email, l.Status})
-		}
+	if addr == "" || lead != nil && lead.status == store.LeadErased {
+		return nil // an erased person is suppressed by hash already
 	}
-	for _, l := range leads {
-		if l.status != store.LeadErased {
-			addrs = append(addrs, l.email)
-		}
+	p.suppress = append(p.suppress, store.Suppression{Kind: store.SuppressEmail, Value: addr, Reason: reason,
+		Source: "inbox sync: " + why})
+	did := []string{"suppressed " + addr + " (" + reason + ")"}
+	if lead == nil {
+		return did
 	}
-	var did []string
-	for _, a := range unique(normalizeAll(addrs)) {
-		if a == "" {
-			continue
-		}
-		p.suppress = append(p.suppress, store.Suppression{Kind: store.SuppressEmail, Value: a, Reason: reason,
-			Source: "inbox sync: " + why})
-		did = append(did, "suppressed "+a+" ("+reason+")")
+	if _, set := p.leadStatus[lead.id]; !set && lead.status == store.LeadActive {
+		p.leadStatus[lead.id] = leadStatus
 	}
-	done := map[string]bool{}
-	for _, l := range leads {
-		if done[l.id] || l.status == store.LeadErased {
-			continue
-		}
-		done[l.id] = true
-		if _, set := p.leadStatus[l.id]; !set && l.status == store.LeadActive {
-			p.leadStatus[l.id] = leadStatus
-		}
-		p.seq++
-		p.leadStops = append(p.leadStops, leadStop{leadID: l.id, status: clStatus, reason: why, seq: p.seq})
-		p.stopped[l.id] = true
-		did = append(did, "every sequence of "+l.email+" stopped ("+clStatus+")")
-	}
-	return did
-}
-
-func normalizeAll(addrs []string) []string {
-	out := make([]string, len(addrs))
-	for i, a := range addrs {
-		out[i] = normalizeAddr(a)
-	}
-	return out
+	p.seq++
+	p.leadStops = append(p.leadStops, leadStop{leadID: lead.id, status: clStatus, reason: why, seq: p.seq})
+	p.stopped[lead.id] = true
+	return append(did, "every sequence of "+lead.email+" stopped ("+clStatus+")")
 }
 
 // flushEffects writes the page's effects: suppressions, lead statuses,

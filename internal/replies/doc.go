@@ -12,7 +12,8 @@
 // configured Categorizer). Then one transaction skips what is already
 // stored or is our own sent copy, matches each message to
 // our sent one (its In-Reply-To, References or a bounce's returned
-// Message-ID, then the provider's thread id, then the sender's address),
+// Message-ID, then the provider's thread id, then the sender's address —
+// not for reports and unsubscribe requests, see below),
 // stores it once in its conversation, and acts:
 //
 //   - a reply stops the lead's sequence when the campaign stops on reply
@@ -27,6 +28,14 @@
 //     auto-replies;
 //   - mail that matches nothing is kept as a conversation without a lead
 //     ("Others").
+//
+// Bounces, complaints and unsubscribe requests act only when they answer a
+// message this mailbox sent (the report's returned Message-ID, In-Reply-To,
+// References, or the provider thread of our message), and only on that
+// message's recipient, never on the other addresses a report lists: a
+// "bounce" from any postmaster address, or a "remove me" with a lead's
+// address in From, is filed under Others and changes nothing (no
+// suppression, no stop, nothing for the bounce guard to count).
 //
 // and finally moves the cursor, compare and set: a second sync of the same
 // page finds it moved and rolls back.

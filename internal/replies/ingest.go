@@ -269,7 +269,11 @@ func (p *pageState) findConversation(it *item, mt match) *convState {
 		return p.convByID[p.itemConv[mt.from-1]] // it answers an earlier message of the page
 	}
 	if mt.cl == nil && it.fetched.ThreadID != "" {
-		return p.convByThr[it.fetched.ThreadID]
+		cs := p.convByThr[it.fetched.ThreadID]
+		if cs != nil && cs.c.LeadID != "" && suppresses(it.verdict) && !mt.found() {
+			return nil // a report about none of our messages is an Other, whatever its thread
+		}
+		return cs
 	}
 	return nil
 }

@@ -95,29 +95,34 @@ type SequenceState struct {
 	RepliedAt    *time.Time `json:"repliedAt,omitempty"`
 }
 
-// Thread returns a conversation's whole thread and marks it read.
-func (s *Service) Thread(ctx context.Context, ws, id string) (Thread, error) {
-	var t Thread
-	err := s.st.InTx(ctx, func(tx *store.Tx) error {
-		q := tx.InWorkspace(ws)
-		c, err := q.Conversation(ctx, id)
-		if err != nil {
-			return err
-		}
-		if c.Unread {
-			if err := q.MarkConversationRead(ctx, id); err != nil {
-				return err
-			}
-		}
-		t, err = threadOf(ctx, q, c, s.clock())
-		return err
-	})
-	return t, err
+// Thread returns a conversation's whole thread, HTML bodies with their
+// remote images held back unless loadImages. Reading changes nothing:
+// MarkRead clears the unread mark, on a POST of its own.
+func (s *Service) Thread(ctx context.Context, ws, id string, loadImages bool) (Thread, error) {
+	q := s.st.InWorkspace(ws)
+	c, err := q.Conversation(ctx, id)
+	if err != nil {
+		return Thread{}, err
+	}
+	return threadOf(ctx, q, c, s.clock(), loadImages)
 }
 
-func threadOf(ctx context.Context, q store.Scope, c store.Conversation, now time.Time) (Thread, error) {
+// MarkRead clears a conversation's unread mark (POST /api/replies/{id}/read
+// and the Replies page's form) and returns the conversation.
+func (s *Service) MarkRead(ctx context.Context, ws, id string) (ConversationView, error) {
+	q := s.st.InWorkspace(ws)
+	if err := q.MarkConversationRead(ctx, id); err != nil {
+		return ConversationView{}, err
+	}
+	c, err := q.Conversation(ctx, id)
+	if err != nil {
+		return ConversationView{}, err
+	}
+	return conversationView(c), nil
+}
+
+func threadOf(ctx context.Context, q store.Scope, c store.Conversation, now time.Time, loadImages bool) (Thread, error) {
 	t := Thread{ConversationView: conversationView(c), Messages: []MessageView{}}
-	t.Unread = false
 	if c.LeadID != "" {
 		l, err := q.Lead(ctx, c.LeadID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -161,7 +166,7 @@ func threadOf(ctx context.Context, q store.Scope, c store.Conversation, now time
 		return t, err
 	}
 	for _, m := range msgs {
-		v := messageView(m, true)
+		v := messageView(m, true, loadImages)
 		t.Messages = append(t.Messages, v)
 		if m.ID == c.LastInboundID {
 			latest := v

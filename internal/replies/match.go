@@ -17,19 +17,36 @@ type match struct {
 	conversationID string             // the conversation of the message it answers, if any
 	inherit        int                // 1 + index of an earlier message of the page it answers, until resolved
 	from           int                // 1 + index of the earlier message of the page it answers
+	// sent is set when the message answers one this mailbox sent (by
+	// Message-ID or thread), and to is that message's recipient: the one a
+	// report or an unsubscribe request acts on (see proven).
+	sent bool
+	to   string
 }
 
 // resolve matches every message of the page to what it answers, most
 // certain first: one of our stored messages named by its headers (or an
 // earlier message of the same page), then the provider thread, then a lead
-// with the sender's address (the failed recipient's for a bounce or
-// complaint) that this mailbox writes to. It reads in a handful of queries
-// whatever the page's size.
+// with the sender's address that this mailbox writes to. It reads in a
+// handful of queries whatever the page's size.
+//
+// A bounce, complaint or unsubscribe request suppresses and stops someone,
+// so it is matched only to a message this mailbox sent (bySent, byThread):
+// anybody can write a "bounce" from a postmaster address listing any
+// addresses, but only the recipient of our message and the mail systems on
+// its way know its Message-ID (160 random bits: mailmsg.NewMessageID). An
+// unsubscribe request may also come from a lead this mailbox has written to
+// (proven): the List-Unsubscribe mailto (internal/sending/compose.go) sends
+// one that names nothing of ours. Anything else is an Other.
 func (p *pageState) resolve(ctx context.Context, todo []*item) error {
 	p.matches = make([]match, len(todo))
 	pageIndex := make(map[string]int, len(todo))
 	for i, it := range todo {
-		p.matches[i] = p.byHeaders(it, pageIndex)
+		if suppresses(it.verdict) {
+			p.matches[i] = p.bySent(it)
+		} else {
+			p.matches[i] = p.byHeaders(it, pageIndex)
+		}
 		pageIndex[it.messageID] = i
 	}
 	if err := p.byThread(ctx, todo); err != nil {
@@ -45,7 +62,29 @@ func (p *pageState) resolve(ctx context.Context, todo []*item) error {
 			p.matches[i] = m
 		}
 	}
-	return p.loadTargets(ctx)
+	if err := p.loadTargets(ctx); err != nil {
+		return err
+	}
+	for i, it := range todo {
+		if suppresses(it.verdict) && !p.matches[i].proven() {
+			p.matches[i] = match{}
+		}
+	}
+	return nil
+}
+
+// proven reports whether a report or request is about someone this
+// mailbox sent to: it answers one of our messages, or (an unsubscribe
+// request) comes from a lead whose campaign in this mailbox has sent.
+func (m match) proven() bool {
+	return m.sent || m.by == "sender" && m.cl != nil && m.cl.LastSentAt != nil
+}
+
+// bySenderToo reports whether a message may be matched by its sender's
+// address: replies and automatic answers, and unsubscribe requests (then
+// proven decides); never a report, whose From is a mail system.
+func bySenderToo(v inbound.Verdict) bool {
+	return !suppresses(v) || v.Kind == inbound.KindUnsubscribe
 }
 
 // byHeaders matches by the Message-IDs a message names.
@@ -63,6 +102,28 @@ func (p *pageState) byHeaders(it *item, pageIndex map[string]int) match {
 	return match{}
 }
 
+// bySent matches by the Message-IDs a message names, to a message this
+// mailbox sent only.
+func (p *pageState) bySent(it *item) match {
+	for j, id := range candidates(it) {
+		for _, m := range p.byMessageID[id] {
+			if p.sentHere(m) {
+				return sentMatch(matchedBy(it, j), m)
+			}
+		}
+	}
+	return match{}
+}
+
+// sentHere reports whether a stored message is one this mailbox sent.
+func (p *pageState) sentHere(m store.Message) bool {
+	return m.Direction == store.DirectionOutbound && m.InboxID == p.t.ID
+}
+
+func sentMatch(by string, m store.Message) match {
+	return match{by: by, clID: m.CampaignLeadID, conversationID: m.ConversationID, sent: true, to: normalizeAddr(m.To)}
+}
+
 func matchedBy(it *item, i int) string {
 	if it.verdict.OriginalMessageID != "" {
 		if i == 0 {
@@ -78,53 +139,54 @@ func matchedBy(it *item, i int) string {
 
 func (m match) found() bool { return m.by != "" }
 
-// byThread matches the rest by provider thread id.
+// byThread matches the rest by provider thread id: to the thread's latest
+// message, or for reports and unsubscribe requests to the latest message
+// this mailbox sent on it.
 func (p *pageState) byThread(ctx context.Context, todo []*item) error {
-	var threads []string
+	var threads, sentThreads []string
 	for i, it := range todo {
-		if !p.matches[i].found() && it.fetched.ThreadID != "" {
+		switch {
+		case p.matches[i].found() || it.fetched.ThreadID == "":
+		case suppresses(it.verdict):
+			sentThreads = append(sentThreads, it.fetched.ThreadID)
+		default:
 			threads = append(threads, it.fetched.ThreadID)
 		}
-	}
-	if len(threads) == 0 {
-		return nil
 	}
 	found, err := p.q.LatestMessagesOfThreads(ctx, p.t.ID, unique(threads))
 	if err != nil {
 		return err
 	}
+	sent, err := p.q.LatestSentOfThreads(ctx, p.t.ID, unique(sentThreads))
+	if err != nil {
+		return err
+	}
 	for i, it := range todo {
-		if m, ok := found[it.fetched.ThreadID]; ok && !p.matches[i].found() && it.fetched.ThreadID != "" {
+		if p.matches[i].found() || it.fetched.ThreadID == "" {
+			continue
+		}
+		if suppresses(it.verdict) {
+			if m, ok := sent[it.fetched.ThreadID]; ok {
+				p.matches[i] = sentMatch("thread", m)
+			}
+		} else if m, ok := found[it.fetched.ThreadID]; ok {
 			p.matches[i] = match{by: "thread", clID: m.CampaignLeadID, conversationID: m.ConversationID}
 		}
 	}
 	return nil
 }
 
-// sender is the address a message is about when its headers name nothing
-// of ours: the sender, or the failed recipient of a report.
-func sender(it *item) string {
-	if k := it.verdict.Kind; k == inbound.KindBounce || k == inbound.KindComplaint {
-		if len(it.verdict.Recipients) > 0 {
-			return normalizeAddr(it.verdict.Recipients[0])
-		}
-		return ""
-	}
-	return normalizeAddr(it.msg.From.Address)
-}
-
-// bySender matches the rest by address, and reads the leads of every
-// address the page's reports and unsubscribe requests name.
+// bySender matches the rest by the sender's address, except reports (see
+// bySenderToo), and reads the leads of the recipients of our messages that
+// reports and requests answer outside any campaign.
 func (p *pageState) bySender(ctx context.Context, todo []*item) error {
 	var addrs []string
 	for i, it := range todo {
-		if !p.matches[i].found() {
+		switch mt := p.matches[i]; {
+		case mt.sent && mt.clID == "":
+			addrs = append(addrs, mt.to)
+		case !mt.found() && bySenderToo(it.verdict):
 			addrs = append(addrs, sender(it))
-		}
-		if suppresses(it.verdict) {
-			for _, a := range it.verdict.Recipients {
-				addrs = append(addrs, normalizeAddr(a))
-			}
 		}
 	}
 	addrs = slices.DeleteFunc(unique(addrs), func(a string) bool { return a == "" })
@@ -138,7 +200,7 @@ func (p *pageState) bySender(ctx context.Context, todo []*item) error {
 	}
 	var leadIDs []string
 	for i, it := range todo {
-		if l, ok := p.leadsByAddr[sender(it)]; ok && !p.matches[i].found() {
+		if l, ok := p.leadsByAddr[sender(it)]; ok && !p.matches[i].found() && bySenderToo(it.verdict) {
 			leadIDs = append(leadIDs, l.ID)
 		}
 	}
@@ -150,12 +212,16 @@ func (p *pageState) bySender(ctx context.Context, todo []*item) error {
 		return err
 	}
 	for i, it := range todo {
-		if l, ok := p.leadsByAddr[sender(it)]; ok && !p.matches[i].found() {
+		if l, ok := p.leadsByAddr[sender(it)]; ok && !p.matches[i].found() && bySenderToo(it.verdict) {
 			p.matches[i] = match{by: "sender", clID: latest[l.ID], leadID: l.ID}
 		}
 	}
 	return nil
 }
+
+// sender is the address a message is about when its headers name nothing
+// of ours.
+func sender(it *item) string { return normalizeAddr(it.msg.From.Address) }
 
 // suppresses reports whether a verdict can write suppressions.
 func suppresses(v inbound.Verdict) bool {

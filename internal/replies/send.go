@@ -62,7 +62,7 @@ func (s *Service) SendReply(ctx context.Context, p account.Principal, id string,
 	if err != nil {
 		return MessageView{}, err
 	}
-	return messageView(stored, true), nil
+	return messageView(stored, true, false), nil
 }
 
 // queueReply builds the reply and stores it queued, in tx.

@@ -56,7 +56,7 @@ func TestSendReplyThreadsFromTheSameMailbox(t *testing.T) {
 	h := newHarness(t)
 	conv := replyConversation(t, h)
 	first := h.sentTo("ann@acme.test")
-	th, _ := h.svc.Thread(h.ctx, h.p.WorkspaceID, conv.ID)
+	th, _ := h.svc.Thread(h.ctx, h.p.WorkspaceID, conv.ID, false)
 	theirs := th.Messages[1].MessageID
 
 	// The sandbox stamps received mail with the real time; ours must be later.
@@ -82,7 +82,7 @@ func TestSendReplyThreadsFromTheSameMailbox(t *testing.T) {
 	if threads[m.MessageID] == "" || threads[m.MessageID] != threads[theirs] {
 		t.Fatalf("threads: ours %q, theirs %q", threads[m.MessageID], threads[theirs])
 	}
-	th, err = h.svc.Thread(h.ctx, h.p.WorkspaceID, conv.ID)
+	th, err = h.svc.Thread(h.ctx, h.p.WorkspaceID, conv.ID, false)
 	if err != nil || len(th.Messages) != 3 || th.Messages[2].ID != m.ID {
 		t.Fatalf("thread after the reply: %+v %v", th.Messages, err)
 	}
@@ -213,12 +213,43 @@ func TestThreadIDAndSamePageMatching(t *testing.T) {
 		t.Fatalf("conversations: %d, want 2 (Ann's thread, the stranger's)", len(all))
 	}
 	for _, cv := range all {
-		th, _ := h.svc.Thread(h.ctx, h.p.WorkspaceID, cv.ID)
+		th, _ := h.svc.Thread(h.ctx, h.p.WorkspaceID, cv.ID, false)
 		if cv.Lead == nil && len(th.Messages) != 2 {
 			t.Fatalf("the stranger's follow-up did not join their conversation: %d messages", len(th.Messages))
 		}
 		if cv.Lead != nil && (th.Messages[len(th.Messages)-1].Classification.MatchedBy != "thread") {
 			t.Fatalf("matched by %q, want thread", th.Messages[len(th.Messages)-1].Classification.MatchedBy)
+		}
+	}
+}
+
+// The thread's HTML (GET /api/replies/{id}) is sanitised by the Replies
+// page's own rules (mailhtml): tracking pixels, however sized, dropped;
+// remote images held back unless asked for; links opening safely.
+func TestThreadHTMLIsSanitisedAsThePageShowsIt(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	ann := h.lead("ann@acme.test", "Ann")
+	h.launch(ann)
+	body := `<p>Hello</p><img src="https://t.example/open.gif" style="width:1px;height:1px">` +
+		`<img src="https://t.example/o2.gif" width="1 px" height="1.0"><img src="https://cdn.example/logo.png" alt="Logo">` +
+		`<a href="https://ok.example">ok</a>`
+	raw := strings.Replace(replyMsg("ann@acme.test", h.sentTo("ann@acme.test").MessageID, "Re: Quick question", body),
+		"Content-Type: text/plain", "Content-Type: text/html", 1)
+	h.deliver(raw)
+	h.sync()
+	conv := h.list(replies.Query{})[0]
+	for _, load := range []bool{false, true} {
+		th, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, conv.ID, load)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := th.Messages[len(th.Messages)-1]
+		if strings.Contains(m.HTML, "t.example") || !strings.Contains(m.HTML, `rel="noopener noreferrer nofollow"`) {
+			t.Errorf("load=%v: %s", load, m.HTML)
+		}
+		if held := strings.Contains(m.HTML, "[image: Logo]"); held == load || m.HeldImages != map[bool]int{false: 1, true: 0}[load] {
+			t.Errorf("load=%v: held %d: %s", load, m.HeldImages, m.HTML)
 		}
 	}
 }

@@ -41,7 +41,7 @@ func TestReplyStopsTheSequence(t *testing.T) {
 		conv.Category != ai.CategoryInterested {
 		t.Fatalf("conversation: %+v latest %+v", conv, conv.LatestMessage)
 	}
-	th, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, conv.ID)
+	th, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, conv.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +50,15 @@ func TestReplyStopsTheSequence(t *testing.T) {
 		th.Sequence.Status != store.CampaignLeadReplied {
 		t.Fatalf("thread: %+v", th)
 	}
+	// Reading changes nothing; MarkRead (a POST) clears unread.
+	if l := h.list(replies.Query{Unread: ptr(true)}); len(l) != 1 || !th.Unread {
+		t.Fatalf("reading the thread changed its unread mark")
+	}
+	if v, err := h.svc.MarkRead(h.ctx, h.p.WorkspaceID, conv.ID); err != nil || v.Unread {
+		t.Fatalf("mark read: %+v %v", v, err)
+	}
 	if l := h.list(replies.Query{Unread: ptr(true)}); len(l) != 0 {
-		t.Fatalf("reading the thread left it unread")
+		t.Fatalf("marked read, still unread")
 	}
 
 	// Two days later Bob gets his follow-up; Ann gets nothing more.
@@ -191,7 +198,7 @@ func TestOutOfOfficePausesUntilTheReturnDate(t *testing.T) {
 			t.Fatalf("conversation: %+v", conv)
 		}
 	}
-	th, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, h.list(replies.Query{CampaignID: c3})[0].ID)
+	th, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, h.list(replies.Query{CampaignID: c3})[0].ID, false)
 	if err != nil || th.Sequence == nil || th.Sequence.Status != store.CampaignLeadStopped {
 		t.Fatalf("thread: %+v %v", th.Sequence, err)
 	}
@@ -247,7 +254,7 @@ func TestSameMessageTwiceIsStoredOnce(t *testing.T) {
 		t.Fatalf("rescan: %+v", res)
 	}
 	th := h.list(replies.Query{})
-	full, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, th[0].ID)
+	full, err := h.svc.Thread(h.ctx, h.p.WorkspaceID, th[0].ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}

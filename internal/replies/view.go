@@ -3,12 +3,10 @@ package replies
 import (
 	"encoding/json"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
-	"github.com/microcosm-cc/bluemonday"
-
+	"github.com/leadbitz/leadbitz/internal/mailhtml"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -44,16 +42,19 @@ type CampaignBrief struct {
 
 // MessageView is one message of a thread.
 type MessageView struct {
-	ID         string    `json:"id"`
-	Direction  string    `json:"direction"` // inbound or outbound
-	MessageID  string    `json:"messageId"`
-	From       string    `json:"from"`
-	FromName   string    `json:"fromName,omitempty"`
-	To         string    `json:"to"`
-	Subject    string    `json:"subject"`
-	Text       string    `json:"text,omitempty"`
-	Preview    string    `json:"preview,omitempty"`
-	HTML       string    `json:"html,omitempty"` // sanitised
+	ID        string `json:"id"`
+	Direction string `json:"direction"` // inbound or outbound
+	MessageID string `json:"messageId"`
+	From      string `json:"from"`
+	FromName  string `json:"fromName,omitempty"`
+	To        string `json:"to"`
+	Subject   string `json:"subject"`
+	Text      string `json:"text,omitempty"`
+	Preview   string `json:"preview,omitempty"`
+	HTML      string `json:"html,omitempty"` // sanitised (mailhtml.Sanitize)
+	// HeldImages counts the remote images HTML shows as placeholders
+	// (GET /api/replies/{id}?images=1 keeps them).
+	HeldImages int       `json:"heldImages,omitempty"`
 	OccurredAt time.Time `json:"occurredAt"`
 	// Kind is the classifier's verdict (reply, bounce, auto_reply…) and
 	// Classification the whole record: reasons, category, what was done.
@@ -86,7 +87,7 @@ func rowView(r store.ConversationRow) ConversationView {
 		v.Campaign = &CampaignBrief{ID: r.CampaignID, Name: r.CampaignName}
 	}
 	if r.Latest != nil {
-		m := messageView(*r.Latest, false)
+		m := messageView(*r.Latest, false, false)
 		m.Preview, m.Text = preview(m.Text), ""
 		v.LatestMessage = &m
 	}
@@ -94,8 +95,9 @@ func rowView(r store.ConversationRow) ConversationView {
 }
 
 // messageView turns a stored message into its view; full includes the
-// bodies (the HTML sanitised).
-func messageView(m store.Message, full bool) MessageView {
+// bodies, the HTML sanitised as the Replies page shows it, its remote
+// images held back unless loadImages.
+func messageView(m store.Message, full, loadImages bool) MessageView {
 	v := MessageView{ID: m.ID, Direction: m.Direction, MessageID: m.MessageID, From: m.From, To: m.To,
 		Subject: m.Subject, Text: m.Text, OccurredAt: m.OccurredAt, SendStatus: m.SendStatus, SendError: m.SendError,
 		Step: m.SendJobID != ""}
@@ -103,7 +105,7 @@ func messageView(m store.Message, full bool) MessageView {
 		v.NextAttemptAt = m.NextAttemptAt
 	}
 	if full && m.HTML != "" {
-		v.HTML = htmlPolicy().Sanitize(m.HTML)
+		v.HTML, v.HeldImages = mailhtml.Sanitize(m.HTML, loadImages)
 	}
 	if m.Direction == store.DirectionInbound && m.Classification != "" && m.Classification != "{}" {
 		var r Record
@@ -113,10 +115,6 @@ func messageView(m store.Message, full bool) MessageView {
 	}
 	return v
 }
-
-// htmlPolicy is the sanitiser of inbound HTML: user-generated-content
-// rules (no scripts, styles or event handlers), built once.
-var htmlPolicy = sync.OnceValue(bluemonday.UGCPolicy)
 
 // preview is the start of a message's fresh text on one line.
 func preview(text string) string {

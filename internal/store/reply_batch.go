@@ -84,6 +84,23 @@ func (s Scope) LatestMessagesOfThreads(ctx context.Context, inboxID string, thre
 	return out, err
 }
 
+// LatestSentOfThreads returns, per provider thread of a mailbox, the latest
+// message the mailbox sent on it: what a report or an unsubscribe request
+// that names no Message-ID of ours may still be about.
+func (s Scope) LatestSentOfThreads(ctx context.Context, inboxID string, threadIDs []string) (map[string]Message, error) {
+	out := map[string]Message{}
+	err := paddedChunks(threadIDs, func(part []string) error {
+		list, err := s.messages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE `+s.d.notIndexed("m.workspace_id")+` = ?
+			AND m.inbox_id = ? AND m.thread_id IN (`+marks(len(part))+`) AND m.direction = 'outbound'
+			ORDER BY m.occurred_at, m.id`, append([]any{s.ws, inboxID}, anys(part)...)...)
+		for _, m := range list {
+			out[m.ThreadID] = m // oldest first: the latest wins
+		}
+		return err
+	})
+	return out, err
+}
+
 // LatestCampaignLeadsInInbox returns, per lead, the lead's campaign lead
 // assigned to a mailbox that was written to last.
 func (s Scope) LatestCampaignLeadsInInbox(ctx context.Context, inboxID string, leadIDs []string) (map[string]string, error) {

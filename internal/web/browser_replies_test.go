@@ -58,8 +58,13 @@ func TestBrowserRepliesInbox(t *testing.T) {
 	if got := b.text(".thread-context"); !strings.Contains(got, "Stopped: replied") || !strings.Contains(got, "Replied after step 1") {
 		t.Errorf("context box: %q", got)
 	}
+	// The GET changed nothing; the page's script marks it read with a POST.
+	b.waitFor("form.mark-unread")
 	if n := eval[int](b, `document.querySelectorAll(".nav-badge").length`); n != 0 {
 		t.Error("the badge stays after reading the only unread reply")
+	}
+	if u := w.owner.Must(200, "GET", "/api/replies?unread=true", nil).Map(t)["items"].([]any); len(u) != 0 {
+		t.Errorf("%d unread conversations after opening the only one", len(u))
 	}
 	// Both panes side by side on a laptop.
 	if side := eval[bool](b, `document.querySelector(".inbox-thread").getBoundingClientRect().left >

@@ -63,6 +63,7 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"GET", "/replies/{reply}/messages/{message}/html"},
 	{"POST", "/replies/{reply}/category"},
 	{"POST", "/replies/{reply}/unread"},
+	{"POST", "/replies/{reply}/read"},
 	{"POST", "/replies/{reply}/stop"},
 	{"POST", "/replies/{reply}/suggest"},
 	{"POST", "/replies/{reply}/send"},

@@ -193,8 +193,7 @@ func (w *Web) loadReplies(v *view, open string) (*repliesData, error) {
 	v.Title, v.Nav = "Replies", "replies"
 	var err error
 	if open != "" {
-		// The thread first: opening it marks it read, so the list
-		// below no longer shows its dot.
+		// The thread first: a missing one fails before the list is read.
 		if data.Thread, err = w.loadThread(ctx, v, open); err != nil {
 			return nil, err
 		}
@@ -269,17 +268,16 @@ func (m messageData) Inbound() bool { return m.Direction == store.DirectionInbou
 
 func (w *Web) loadThread(ctx context.Context, v *view, id string) (*threadData, error) {
 	ws := v.P.WorkspaceID
-	t, err := w.Replies.Thread(ctx, ws, id)
+	load := v.r.URL.Query().Get("images") == "1"
+	t, err := w.Replies.Thread(ctx, ws, id, load)
 	if err != nil {
 		return nil, err
 	}
-	load := v.r.URL.Query().Get("images") == "1"
 	td := &threadData{Thread: t, LoadImages: load, ManualLabel: t.CategorySource == store.CategoryManual}
 	for _, m := range t.Messages {
 		md := messageData{MessageView: m}
 		if m.HTML != "" {
-			_, held := mailHTML(m.HTML, load)
-			td.HeldImages += held
+			td.HeldImages += m.HeldImages
 			md.HTMLURL = "/replies/" + t.ID + "/messages/" + m.ID + "/html"
 			if load {
 				md.HTMLURL += "?images=1"

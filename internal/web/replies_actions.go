@@ -29,8 +29,18 @@ func (w *Web) setReplyCategory(rw http.ResponseWriter, r *http.Request, v *view)
 	return v.redirect(rw, threadPath(r, res.ID), "Category set to “"+categoryChip(res.Category).Label+"”. Automatic sorting will not change it.")
 }
 
-// markReplyUnread puts the dot back and returns to the list (opening the
-// thread would clear it again).
+// markReplyRead clears the unread dot. Opening a thread is a GET and
+// changes nothing; the thread page posts here (its script at once, or the
+// "Mark read" button without script) and comes back to the thread.
+func (w *Web) markReplyRead(rw http.ResponseWriter, r *http.Request, v *view) error {
+	if _, err := w.Replies.MarkRead(r.Context(), v.P.WorkspaceID, r.PathValue("id")); err != nil {
+		return err
+	}
+	return v.redirect(rw, threadPath(r, r.PathValue("id")), "")
+}
+
+// markReplyUnread puts the dot back and returns to the list (the open
+// thread's script would mark it read again).
 func (w *Web) markReplyUnread(rw http.ResponseWriter, r *http.Request, v *view) error {
 	if err := w.Store.InWorkspace(v.P.WorkspaceID).MarkConversationUnread(r.Context(), r.PathValue("id")); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"github.com/leadbitz/leadbitz/internal/mailhtml"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -30,7 +31,7 @@ var mailFrame = template.Must(template.New("frame").Parse(`<!doctype html>
 `))
 
 // replyMessageHTML serves one message's HTML body, sanitised again here
-// from the stored original (mailHTML), for the sandboxed frame of the
+// from the stored original (mailhtml.Sanitize), for the sandboxed frame of the
 // thread page.
 func (w *Web) replyMessageHTML(rw http.ResponseWriter, r *http.Request, v *view) error {
 	m, err := w.Store.InWorkspace(v.P.WorkspaceID).Message(r.Context(), r.PathValue("message"))
@@ -41,7 +42,7 @@ func (w *Web) replyMessageHTML(rw http.ResponseWriter, r *http.Request, v *view)
 		return store.ErrNotFound
 	}
 	images := r.URL.Query().Get("images") == "1"
-	body, _ := mailHTML(m.HTML, images)
+	body, _ := mailhtml.Sanitize(m.HTML, images)
 	css, err := w.assets.url("mail.css")
 	if err != nil {
 		return err
@@ -51,7 +52,7 @@ func (w *Web) replyMessageHTML(rw http.ResponseWriter, r *http.Request, v *view)
 	h.Set("Content-Security-Policy", mailFrameCSP(images))
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Cache-Control", "no-store")
-	// body is mailHTML's output: sanitised, then rebuilt by the HTML
+	// body is mailhtml.Sanitize's output: sanitised, then rebuilt by the HTML
 	// renderer, so it is trusted as markup here.
 	return mailFrame.Execute(rw, struct {
 		CSS  string

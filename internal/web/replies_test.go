@@ -192,8 +192,18 @@ func TestRepliesListFiltersThreadAndActions(t *testing.T) {
 		t.Errorf("filtered empty state: %.300s", got)
 	}
 
-	// Opening the thread reads it: context box, fixed sender, no more dot.
+	// Opening the thread shows it (context box, fixed sender) and changes
+	// nothing: a GET never marks read. The page marks it read with a POST.
 	td := doc(t, get(t, c, "/replies/"+conv+"?view=unread", 200).Body)
+	if navBadge(td) != "1" || len(byClass(td, "is-selected")) != 1 || len(byClass(td, "mark-read")) != 1 {
+		t.Fatalf("after a GET of the thread: badge %q, %d selected rows, %d mark-read forms; want it still unread",
+			navBadge(td), len(byClass(td, "is-selected")), len(byClass(td, "mark-read")))
+	}
+	r := postForm(t, c, "/replies/"+conv+"/read?view=unread", nil)
+	if loc := r.Header.Get("Location"); loc != "/replies/"+conv+"?view=unread" {
+		t.Errorf("after mark read: %q", loc)
+	}
+	td = doc(t, follow(t, c, r).Body)
 	ctx := text(byClass(td, "thread-context")[0])
 	for _, want := range []string{"Q1 founders", "Replied after step 1", "Stopped: replied", "sales@sender.test"} {
 		if !strings.Contains(ctx, want) {
@@ -215,7 +225,7 @@ func TestRepliesListFiltersThreadAndActions(t *testing.T) {
 	}
 
 	// A manual category wins and says so.
-	r := postForm(t, c, "/replies/"+conv+"/category?view=unread", url.Values{"category": {"meeting_request"}})
+	r = postForm(t, c, "/replies/"+conv+"/category?view=unread", url.Values{"category": {"meeting_request"}})
 	if loc := r.Header.Get("Location"); loc != "/replies/"+conv+"?view=unread" {
 		t.Errorf("after setting the category: %q", loc)
 	}

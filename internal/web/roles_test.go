@@ -78,6 +78,7 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"GET", "/replies/{reply}", web.Member},
 	{"GET", "/replies/{reply}/messages/{message}/html", web.Member},
 	{"POST", "/replies/{reply}/category", web.Member},
+	{"POST", "/replies/{reply}/read", web.Member},
 	{"POST", "/replies/{reply}/unread", web.Member},
 	{"POST", "/replies/{reply}/stop", web.Member},
 	{"POST", "/replies/{reply}/suggest", web.Member},

@@ -114,6 +114,7 @@ func (w *Web) Routes() []Route {
 		{get, "/replies/{id}", Workspace, "replies", w.replyThread, Member},
 		{get, "/replies/{id}/messages/{message}/html", Workspace, "", w.replyMessageHTML, Member},
 		{post, "/replies/{id}/category", Workspace, "replies", w.setReplyCategory, Member},
+		{post, "/replies/{id}/read", Workspace, "replies", w.markReplyRead, Member},
 		{post, "/replies/{id}/unread", Workspace, "replies", w.markReplyUnread, Member},
 		{post, "/replies/{id}/stop", Workspace, "replies", w.stopReplySequence, Member},
 		{post, "/replies/{id}/suggest", Workspace, "replies", w.suggestReply, Member},

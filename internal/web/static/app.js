@@ -30,6 +30,35 @@
     });
   });
 
+  // Opening a thread is a GET, which changes nothing: the page marks the
+  // conversation read by sending its "Mark read" form at once (a same-origin
+  // POST, which the server's cross-origin protection lets through). The
+  // redirect that answers it is not followed: there is nothing to load.
+  document.querySelectorAll("form[data-mark-read]").forEach(function (form) {
+    fetch(form.action, { method: "POST", credentials: "same-origin", redirect: "manual" })
+      .then(function (r) {
+        if (r.type !== "opaqueredirect" && !r.ok) { return; }
+        form.hidden = true;
+        var unread = document.querySelector("form.mark-unread");
+        if (unread) { unread.hidden = false; }
+        var row = document.querySelector(".reply-row.is-selected.is-unread");
+        if (row) {
+          row.classList.remove("is-unread");
+          row.querySelectorAll(".unread-dot").forEach(function (dot) {
+            if (dot.nextElementSibling && dot.nextElementSibling.classList.contains("visually-hidden")) {
+              dot.nextElementSibling.remove();
+            }
+            dot.remove();
+          });
+        }
+        var badge = document.querySelector(".nav-badge");
+        var count = badge && badge.firstChild && badge.firstChild.nodeValue;
+        if (count && /^\d+$/.test(count)) {
+          if (count === "1") { badge.remove(); } else { badge.firstChild.nodeValue = String(Number(count) - 1); }
+        }
+      }, function () { /* offline: the button is still there */ });
+  });
+
   // Read-only inputs holding something to copy select it all on focus.
   document.querySelectorAll("input[data-select-on-focus]").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });
