@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
@@ -41,7 +42,7 @@ func TestHugeReplyIsReadTruncatedAndStopsTheSequence(t *testing.T) {
 		return smtpimap.New(smtpimap.Config{Address: "sam@sender.test", SkipSentCopy: true, Now: h.clock.Now,
 			SMTP:            smtpimap.Server{Host: srv.Host, Port: 1, Security: smtpimap.Plain},
 			IMAP:            smtpimap.Server{Host: srv.Host, Port: srv.Port, Username: "sam@sender.test", Password: "pw", Security: smtpimap.Plain},
-			MaxMessageBytes: limit})
+			MaxMessageBytes: limit, Guard: netguard.AllowLoopback()})
 	}
 	svc := h.newService(replies.Config{MaxInboundBytes: limit,
 		Providers: map[string]sending.Opener{store.ProviderSandbox: imapOpener}})
@@ -62,7 +63,7 @@ func TestHugeReplyIsReadTruncatedAndStopsTheSequence(t *testing.T) {
 	if len(list) != 1 {
 		t.Fatalf("conversations: %d", len(list))
 	}
-	th, err := svc.Thread(h.ctx, h.p.WorkspaceID, list[0].ID)
+	th, err := svc.Thread(h.ctx, h.p.WorkspaceID, list[0].ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +101,7 @@ func TestOversizedMessageFromAnUnboundedProviderIsCut(t *testing.T) {
 	if len(list) != 1 {
 		t.Fatalf("conversations: %d", len(list))
 	}
-	th, err := svc.Thread(h.ctx, h.p.WorkspaceID, list[0].ID)
+	th, err := svc.Thread(h.ctx, h.p.WorkspaceID, list[0].ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
