@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Config is every setting the binary understands.
@@ -44,6 +45,12 @@ type Config struct {
 	// DNSServer is the DNS server the deliverability checks ask
 	// (LEADBITZ_DNS_SERVER, host or host:port); empty is the system's resolver.
 	DNSServer string
+
+	// Accounts (config_accounts.go): signup limits and the absolute lifetime
+	// of a session.
+	SignupsPerIPHour int           // LEADBITZ_SIGNUPS_PER_IP_HOUR, default 20
+	SignupsPerHour   int           // LEADBITZ_SIGNUPS_PER_HOUR, default 200
+	SessionMaxAge    time.Duration // LEADBITZ_SESSION_MAX_AGE, default 720h (30 days)
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -84,6 +91,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		if _, err := fmt.Sscan(v, &c.ImportMaxBytes); err != nil || c.ImportMaxBytes <= 0 {
 			return c, fmt.Errorf("LEADBITZ_IMPORT_MAX_BYTES: %q is not a positive number of bytes", v)
 		}
+	}
+	if err := c.readAccountSettings(getenv); err != nil {
+		return c, err
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return c, fmt.Errorf("LEADBITZ_ADDR: %q is not host:port", c.Addr)
