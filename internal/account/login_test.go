@@ -198,17 +198,18 @@ func TestPasswordHashingIsBounded(t *testing.T) {
 			}
 		}
 	}
+	// While hold is set, the first `slots` hashes to start stay in their
+	// slot until release; any other hash runs through (and is a failure).
 	entered, release := make(chan struct{}, 100), make(chan struct{})
 	var hold atomic.Bool
-	hold.Store(true)
+	var held atomic.Int32
 	f := newFixture(t, Options{HashSlots: slots, HashWait: 10 * time.Millisecond, SignupsPerIPHour: 1000, OnHash: func(n int) {
 		record(n)
-		if hold.Load() {
+		if hold.Load() && held.Add(1) <= slots {
 			entered <- struct{}{}
 			<-release
 		}
 	}})
-	hold.Store(false)
 	for i := 0; i < 4; i++ {
 		f.signup(t, fmt.Sprintf("user%d@example.com", i), "198.51.100.7")
 	}
