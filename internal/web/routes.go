@@ -126,6 +126,7 @@ func (w *Web) Routes() []Route {
 		{get, "/settings/api-keys/{id}/revoke", Workspace, "settings_api_key_revoke", w.confirmRevokeAPIKey},
 		{post, "/settings/api-keys/{id}/revoke", Workspace, "", w.revokeAPIKey},
 		{get, "/settings/audit", Workspace, "settings_audit", w.auditLog},
+		{get, "/settings/security", Workspace, "settings_security", w.securityLog},
 	}
 }
 
