@@ -64,9 +64,6 @@ type Options struct {
 	// AITimeout, when set, bounds each AI call instead of the defaults (tests
 	// of a slow provider shorten it).
 	AITimeout time.Duration
-	// OnPasswordHash, when set, is called by every password hash while it
-	// holds its slot, with the number in flight (tests of the bound).
-	OnPasswordHash func(inFlight int)
 }
 
 // New opens the database (migrating it unless told not to), loads keys and
@@ -108,7 +105,7 @@ func (a *App) init(ctx context.Context, opts Options) error {
 		}
 	}
 	a.Accounts = account.New(a.Store, a.Limiter, account.Options{SignupsPerIPHour: a.Config.SignupsPerIPHour,
-		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge, OnHash: opts.OnPasswordHash})
+		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge})
 	a.Leads = leads.New(a.Store)
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)

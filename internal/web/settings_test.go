@@ -225,3 +225,19 @@ func TestSecurityLogPageShowsOnlyYourOwnEvents(t *testing.T) {
 		t.Error("logins are still in the workspace's audit log")
 	}
 }
+
+func TestLoginFormIsSlowedDownWithRetryAfter(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, nil)
+	owner := srv.SignUp(t, "Olga")
+	c := srv.Client(t)
+	for i := 0; i < 5; i++ {
+		if r := postForm(t, c, "/login", url.Values{"email": {owner.Email}, "password": {"wrong password"}}); r.Status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, r.Status)
+		}
+	}
+	r := postForm(t, c, "/login", url.Values{"email": {owner.Email}, "password": {owner.Password}})
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") != "1" || !strings.Contains(string(r.Body), "Too many login attempts") {
+		t.Fatalf("6th attempt: %d Retry-After=%q", r.Status, r.Header.Get("Retry-After"))
+	}
+}
