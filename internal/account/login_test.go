@@ -155,7 +155,7 @@ func TestLoginDoesTheSameWorkForKnownAndUnknownAddresses(t *testing.T) {
 		m["security_events in nobody's log"] = orphans
 		return m
 	}
-	attempt := func(email, ip string) (error, map[string]int, int32) {
+	attempt := func(email, ip string) (map[string]int, int32, error) {
 		before := counts()
 		hashes.Store(0)
 		err := f.login(email, "wrong password", ip)
@@ -163,10 +163,10 @@ func TestLoginDoesTheSameWorkForKnownAndUnknownAddresses(t *testing.T) {
 		for k, n := range counts() {
 			delta[k] = n - before[k]
 		}
-		return err, delta, hashes.Load()
+		return delta, hashes.Load(), err
 	}
-	errKnown, known, hashesKnown := attempt("ann@example.com", "203.0.113.1")
-	errUnknown, unknown, hashesUnknown := attempt("nobody@example.com", "203.0.113.2")
+	known, hashesKnown, errKnown := attempt("ann@example.com", "203.0.113.1")
+	unknown, hashesUnknown, errUnknown := attempt("nobody@example.com", "203.0.113.2")
 
 	if errKnown != ErrInvalidCredentials || errUnknown != ErrInvalidCredentials {
 		t.Fatalf("answers: %v / %v", errKnown, errUnknown)

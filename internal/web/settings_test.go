@@ -80,8 +80,7 @@ func TestMembersPage(t *testing.T) {
 	if body := string(get(t, owner.Client, "/settings/members", 200).Body); strings.Count(body, "Pending") != 1 || !strings.Contains(body, "Fred") {
 		t.Errorf("after Fred's visit, want him listed and one pending row")
 	}
-	var r apptest.Response
-	r = postForm(t, owner.Client, "/settings/members", url.Values{"email": {friend.Email}, "role": {"member"}})
+	r := postForm(t, owner.Client, "/settings/members", url.Values{"email": {friend.Email}, "role": {"member"}})
 	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "is already a member of this workspace") {
 		t.Errorf("adding twice: %d", r.Status)
 	}
