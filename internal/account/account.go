@@ -17,28 +17,30 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// SessionTTL is how long an idle session stays valid; activity slides it.
+// SessionTTL is how long an idle session stays valid; activity slides it,
+// up to Options.SessionMaxAge after the login.
 const SessionTTL = 30 * 24 * time.Hour
 
-// Login rate limits: generous for a person who mistypes, tight for a script.
-var (
-	LoginPerAccount = ratelimit.Limit{Count: 10, Per: 15 * time.Minute}
-	LoginPerIP      = ratelimit.Limit{Count: 50, Per: 15 * time.Minute}
-)
+// LoginPerIP bounds the login attempts of one client network (an IPv4
+// address or an IPv6 /64), whatever the accounts: generous for an office
+// behind one address, tight for a script. Per account, failures slow down
+// only the pair they come from (throttle.go).
+var LoginPerIP = ratelimit.Limit{Count: 50, Per: 15 * time.Minute}
 
 // Service implements the account rules.
 type Service struct {
 	store   *store.Store
 	limiter ratelimit.Limiter
 	now     func() time.Time
+	opts    Options
+	hashes  *hashGate
 }
 
-// New returns a Service. now is injectable for tests; nil means time.Now.
-func New(st *store.Store, limiter ratelimit.Limiter, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
-	}
-	return &Service{store: st, limiter: limiter, now: now}
+// New returns a Service with the given settings (zero values take the
+// defaults of Options).
+func New(st *store.Store, limiter ratelimit.Limiter, opts Options) *Service {
+	opts = opts.withDefaults()
+	return &Service{store: st, limiter: limiter, now: opts.Now, opts: opts, hashes: newHashGate(opts)}
 }
 
 // Meta describes the request an action came from, for sessions and audit.
@@ -89,7 +91,9 @@ type SignupInput struct {
 	Name     string `json:"name"`
 }
 
-// Signup creates a user with a first workspace and logs them in.
+// Signup creates a user with a first workspace and logs them in. Signups are
+// rate-limited per client network and overall, and the password is hashed
+// through the bounded hashing gate.
 func (s *Service) Signup(ctx context.Context, in SignupInput, m Meta) (store.User, store.Workspace, string, error) {
 	var fields problem.Fields = map[string]string{}
 	email, err := NormalizeEmail(in.Email)
@@ -106,7 +110,10 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, m Meta) (store.Use
 	if err := fields.Err(); err != nil {
 		return store.User{}, store.Workspace{}, "", err
 	}
-	hash, err := HashPassword(in.Password)
+	if err := s.allowSignup(ctx, m.IP); err != nil {
+		return store.User{}, store.Workspace{}, "", err
+	}
+	hash, err := s.hashes.hash(ctx, in.Password)
 	if err != nil {
 		return store.User{}, store.Workspace{}, "", err
 	}
@@ -115,6 +122,10 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, m Meta) (store.Use
 	var token string
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateUser(ctx, &user); err != nil {
+			// A taken address is told so (409), which reveals that it has an
+			// account: without the product's own mail there is no other way
+			// to tell its owner to log in instead. With system mail, this
+			// would answer as for a new address and mail the owner.
 			if errors.Is(err, store.ErrDuplicate) {
 				return &problem.Error{Kind: problem.Conflict, Code: "email_taken", Message: "An account with this email already exists.",
 					Fields: map[string]string{"email": "is already registered"}}
@@ -131,10 +142,44 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, m Meta) (store.Use
 		if err := tx.InsertAudit(ctx, p.audit(m, "workspace.created", "workspace", ws.ID, map[string]any{"name": ws.Name})); err != nil {
 			return err
 		}
+		if err := s.joinPendingWorkspaces(ctx, tx, user, m); err != nil {
+			return err
+		}
+		if err := tx.InsertSecurityEvent(ctx, s.securityEvent(user.ID, store.SecuritySignup, m)); err != nil {
+			return err
+		}
 		token, err = s.startSession(ctx, tx, user.ID, ws.ID, m)
 		return err
 	})
 	return user, ws, token, err
+}
+
+// allowSignup applies the signup limits: per client network and overall,
+// both through the shared limiter so that replicas agree.
+func (s *Service) allowSignup(ctx context.Context, ip string) error {
+	checks := []struct {
+		key   string
+		limit ratelimit.Limit
+	}{
+		{"signup:ip:" + clientNetwork(ip), ratelimit.Limit{Count: s.opts.SignupsPerIPHour, Per: time.Hour}},
+		{"signup:all", ratelimit.Limit{Count: s.opts.SignupsPerHour, Per: time.Hour}},
+	}
+	for _, c := range checks {
+		res, err := s.limiter.Allow(ctx, c.key, c.limit)
+		if err != nil {
+			return fmt.Errorf("signup rate limit: %w", err)
+		}
+		if !res.Allowed {
+			return &problem.Error{Kind: problem.RateLimited, Code: "too_many_signups",
+				Message: "Too many accounts were created recently. Try again later.", RetryAfter: res.RetryAfter}
+		}
+	}
+	return nil
+}
+
+func (s *Service) securityEvent(userID, kind string, m Meta) store.SecurityEvent {
+	return store.SecurityEvent{UserID: userID, Kind: kind, IP: m.IP, UserAgent: truncate(m.UserAgent, 300),
+		CreatedAt: s.now().UTC()}
 }
 
 func workspaceNameFor(name, email string) string {
@@ -152,11 +197,25 @@ func (s *Service) startSession(ctx context.Context, q interface {
 	token := newToken()
 	now := s.now().UTC()
 	sess := store.Session{TokenHash: HashToken(token), UserID: userID, WorkspaceID: workspaceID,
-		IP: m.IP, UserAgent: truncate(m.UserAgent, 300), CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionTTL)}
+		IP: m.IP, UserAgent: truncate(m.UserAgent, 300), CreatedAt: now, LastSeenAt: now, ExpiresAt: s.sessionExpiry(now, now)}
 	if err := q.CreateSession(ctx, &sess); err != nil {
 		return "", fmt.Errorf("create session: %w", err)
 	}
 	return token, nil
+}
+
+// sessionExpiry is when a session created at created and last active at
+// now expires: SessionTTL of idleness, and never later than SessionMaxAge
+// after its login, however active.
+func (s *Service) sessionExpiry(created, now time.Time) time.Time {
+	return minTime(now.Add(SessionTTL), created.Add(s.opts.SessionMaxAge))
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func truncate(s string, n int) string {
@@ -171,89 +230,148 @@ func truncate(s string, n int) string {
 var ErrInvalidCredentials = &problem.Error{Kind: problem.Unauthorized, Code: "invalid_credentials",
 	Message: "Email or password is incorrect."}
 
-// Login checks credentials, rate-limited per account and per IP, and starts a
-// new session. oldToken (the cookie the browser still had, if any) is ended:
-// a login always rotates the session.
+// Login checks credentials and starts a new session. oldToken (the cookie
+// the browser still had, if any) is ended: a login always rotates the
+// session.
+//
+// A known and an unknown address take the same path: one user lookup, one
+// argon2id verification (of a dummy hash for an unknown address), and on
+// failure the same two writes (the pair's failure count, a security event
+// that for an unknown address lands in nobody's log). Only a right password
+// goes further.
 func (s *Service) Login(ctx context.Context, email, password, oldToken string, m Meta) (store.User, string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if err := s.allowLogin(ctx, email, m.IP); err != nil {
+	pair := loginPair(email, m.IP)
+	if err := s.allowLogin(ctx, pair, m.IP); err != nil {
 		return store.User{}, "", err
 	}
 	user, err := s.store.UserByEmail(ctx, email)
-	if errors.Is(err, store.ErrNotFound) {
-		_, _ = VerifyPassword(password, dummyHash)
-		return store.User{}, "", ErrInvalidCredentials
+	known := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.User{}, "", err
 	}
+	hash := dummyHash
+	if known {
+		hash = user.PasswordHash
+	}
+	ok, err := s.hashes.verify(ctx, password, hash)
 	if err != nil {
 		return store.User{}, "", err
 	}
-	ok, err := VerifyPassword(password, user.PasswordHash)
+	if !ok || !known {
+		return store.User{}, "", s.loginFailed(ctx, user.ID, pair, m)
+	}
+	token, err := s.loginSucceeded(ctx, user, password, pair, oldToken, m)
 	if err != nil {
 		return store.User{}, "", err
 	}
-	memberships, err := s.store.Memberships(ctx, user.ID)
+	return user, token, nil
+}
+
+// loginFailed records a failed login for the pair and in the user's log
+// (userID is "" for an unknown address) and answers ErrInvalidCredentials.
+func (s *Service) loginFailed(ctx context.Context, userID, pair string, m Meta) error {
+	now := s.now().UTC()
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.RecordLoginFailure(ctx, pair, now, now.Add(-loginFailureQuiet)); err != nil {
+			return err
+		}
+		return tx.InsertSecurityEvent(ctx, s.securityEvent(userID, store.SecurityLoginFailed, m))
+	})
 	if err != nil {
-		return store.User{}, "", err
+		return err
 	}
-	action := "user.login"
-	if !ok {
-		action = "user.login_failed"
+	return ErrInvalidCredentials
+}
+
+// loginSucceeded clears the pair's failures, upgrades an old password hash,
+// joins the workspaces waiting for the address and starts the session.
+func (s *Service) loginSucceeded(ctx context.Context, user store.User, password, pair, oldToken string, m Meta) (string, error) {
+	rehash := ""
+	if needsRehash(user.PasswordHash) {
+		// Best effort: a busy gate leaves the old hash for the next login.
+		rehash, _ = s.hashes.hash(ctx, password)
 	}
 	var token string
-	err = s.store.InTx(ctx, func(tx *store.Tx) error {
-		for _, ms := range memberships {
-			p := Principal{User: user, WorkspaceID: ms.ID}
-			if err := tx.InsertAudit(ctx, p.audit(m, action, "user", user.ID, nil)); err != nil {
+	err := s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ClearLoginFailures(ctx, pair); err != nil {
+			return err
+		}
+		if rehash != "" {
+			if err := tx.SetPasswordHash(ctx, user.ID, rehash); err != nil {
+				return err
+			}
+			if err := tx.InsertSecurityEvent(ctx, s.securityEvent(user.ID, store.SecurityPasswordRehash, m)); err != nil {
 				return err
 			}
 		}
-		if !ok {
-			return nil
+		if err := s.joinPendingWorkspaces(ctx, tx, user, m); err != nil {
+			return err
 		}
 		if oldToken != "" {
 			if err := tx.DeleteSession(ctx, HashToken(oldToken)); err != nil {
 				return err
 			}
 		}
+		memberships, err := tx.Memberships(ctx, user.ID)
+		if err != nil {
+			return err
+		}
 		active := ""
 		if len(memberships) > 0 {
 			active = memberships[0].ID
 		}
+		if err := tx.InsertSecurityEvent(ctx, s.securityEvent(user.ID, store.SecurityLogin, m)); err != nil {
+			return err
+		}
 		token, err = s.startSession(ctx, tx, user.ID, active, m)
 		return err
 	})
-	if err != nil {
-		return store.User{}, "", err
-	}
-	if !ok {
-		return store.User{}, "", ErrInvalidCredentials
-	}
-	return user, token, nil
+	return token, err
 }
 
-func (s *Service) allowLogin(ctx context.Context, email, ip string) error {
-	checks := []struct {
-		key   string
-		limit ratelimit.Limit
-	}{{"login:account:" + email, LoginPerAccount}, {"login:ip:" + ip, LoginPerIP}}
-	for _, c := range checks {
-		res, err := s.limiter.Allow(ctx, c.key, c.limit)
-		if err != nil {
-			return fmt.Errorf("login rate limit: %w", err)
-		}
-		if !res.Allowed {
-			return &problem.Error{Kind: problem.RateLimited, Code: "too_many_attempts",
-				Message: "Too many login attempts. Wait a little and try again.", RetryAfter: res.RetryAfter}
-		}
+// allowLogin refuses a pair that must still wait after its failures, and a
+// client network past LoginPerIP.
+func (s *Service) allowLogin(ctx context.Context, pair, ip string) error {
+	failures, last, err := s.store.LoginFailures(ctx, pair)
+	if err != nil {
+		return err
+	}
+	if wait := loginWait(failures, last, s.now()); wait > 0 {
+		return tooManyAttempts(wait)
+	}
+	res, err := s.limiter.Allow(ctx, "login:ip:"+clientNetwork(ip), LoginPerIP)
+	if err != nil {
+		return fmt.Errorf("login rate limit: %w", err)
+	}
+	if !res.Allowed {
+		return tooManyAttempts(res.RetryAfter)
 	}
 	return nil
 }
 
-// Logout ends the session with this token. Unknown tokens are fine: the
-// result is the same.
-func (s *Service) Logout(ctx context.Context, token string) error {
+func tooManyAttempts(retry time.Duration) error {
+	return &problem.Error{Kind: problem.RateLimited, Code: "too_many_attempts",
+		Message: "Too many login attempts. Wait a little and try again.", RetryAfter: retry}
+}
+
+// Logout ends the session with this token and notes it in its user's
+// security log. Unknown tokens are fine: the result is the same.
+func (s *Service) Logout(ctx context.Context, token string, m Meta) error {
 	if token == "" {
 		return nil
 	}
-	return s.store.DeleteSession(ctx, HashToken(token))
+	sess, err := s.store.SessionByTokenHash(ctx, HashToken(token), s.now().UTC())
+	if errors.Is(err, store.ErrNotFound) {
+		return s.store.DeleteSession(ctx, HashToken(token))
+	}
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteSession(ctx, sess.TokenHash); err != nil {
+			return err
+		}
+		return tx.InsertSecurityEvent(ctx, s.securityEvent(sess.UserID, store.SecurityLogout, m))
+	})
 }

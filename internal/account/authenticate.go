@@ -28,12 +28,15 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (Princi
 	if err != nil {
 		return Principal{}, err
 	}
+	if !now.Before(sess.CreatedAt.Add(s.opts.SessionMaxAge)) {
+		return Principal{}, ErrUnauthenticated
+	}
 	user, err := s.store.UserByID(ctx, sess.UserID)
 	if err != nil {
 		return Principal{}, err
 	}
 	if now.Sub(sess.LastSeenAt) > touchEvery {
-		if err := s.store.TouchSession(ctx, sess.ID, now, now.Add(SessionTTL)); err != nil {
+		if err := s.store.TouchSession(ctx, sess.ID, now, s.sessionExpiry(sess.CreatedAt, now)); err != nil {
 			return Principal{}, err
 		}
 	}
@@ -90,7 +93,7 @@ func (s *Service) WithWorkspace(ctx context.Context, p Principal, workspaceID st
 	if p.APIKeyID != "" {
 		return Principal{}, forbidden
 	}
-	_, role, err := s.store.WorkspaceForMember(ctx, workspaceID, p.User.ID)
+	_, role, err := s.workspaceForMember(ctx, workspaceID, p.User)
 	if errors.Is(err, store.ErrNotFound) {
 		return Principal{}, forbidden
 	}

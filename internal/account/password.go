@@ -71,3 +71,10 @@ func VerifyPassword(password, encoded string) (bool, error) {
 // dummyHash is verified against when the email is unknown, so a login for a
 // missing account takes as long as one for a real account.
 var dummyHash, _ = HashPassword("leadbitz-timing-equaliser")
+
+// currentParams is the PHC prefix of a hash made with today's parameters.
+var currentParams = fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$", argon2.Version, argonMemoryKiB, argonTime, argonThreads)
+
+// needsRehash reports whether a stored hash was made with other parameters
+// than today's, so the next successful login stores a fresh one.
+func needsRehash(encoded string) bool { return !strings.HasPrefix(encoded, currentParams) }

@@ -19,6 +19,9 @@ type Me struct {
 
 // Me describes the principal and their workspaces.
 func (s *Service) Me(ctx context.Context, p Principal) (Me, error) {
+	if err := s.claimPendingWorkspaces(ctx, p.User); err != nil {
+		return Me{}, err
+	}
 	list, err := s.store.Memberships(ctx, p.User.ID)
 	if err != nil {
 		return Me{}, err
@@ -69,7 +72,7 @@ func (s *Service) SwitchWorkspace(ctx context.Context, p Principal, workspaceID 
 		return store.Workspace{}, &problem.Error{Kind: problem.Conflict, Code: "api_key_workspace_fixed",
 			Message: "An API key always works in its own workspace; send X-Workspace-Id with a session instead."}
 	}
-	ws, _, err := s.store.WorkspaceForMember(ctx, workspaceID, p.User.ID)
+	ws, _, err := s.workspaceForMember(ctx, workspaceID, p.User)
 	if err != nil {
 		return store.Workspace{}, err
 	}
@@ -82,10 +85,18 @@ type AddMemberInput struct {
 	Role  string `json:"role"`
 }
 
-// AddMember gives an existing Leadbitz user a role in a workspace. Only owners
-// and admins may add members, and only owners may add owners.
+// AddMember adds a person to a workspace by address. Only owners and admins
+// may add members, and only owners may add owners.
+//
+// The answer, and the work behind it, is the same whether or not the
+// address has a Leadbitz account, so that adding members cannot be used to
+// find out who has one: the address is recorded as a pending member, and
+// the person joins when they next log in, sign up or open the app with it
+// (joinPendingWorkspaces). The members list shows them as pending until
+// then. Invitations by mail will replace this once the product sends its
+// own mail.
 func (s *Service) AddMember(ctx context.Context, p Principal, workspaceID string, in AddMemberInput, m Meta) (store.Member, error) {
-	_, role, err := s.store.WorkspaceForMember(ctx, workspaceID, p.User.ID)
+	_, role, err := s.workspaceForMember(ctx, workspaceID, p.User)
 	if err != nil {
 		return store.Member{}, err
 	}
@@ -108,35 +119,93 @@ func (s *Service) AddMember(ctx context.Context, p Principal, workspaceID string
 	if err := fields.Err(); err != nil {
 		return store.Member{}, err
 	}
-	user, err := s.store.UserByEmail(ctx, email)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Member{}, problem.InvalidField("email", "has no Leadbitz account yet: ask them to sign up, then add them")
-	}
-	if err != nil {
-		return store.Member{}, err
-	}
 	p.WorkspaceID = workspaceID
+	alreadyMember := problem.New(problem.Conflict, "already_member", "%s is already a member of this workspace.", email)
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.AddMember(ctx, workspaceID, user.ID, in.Role); err != nil {
+		member, err := tx.IsMemberByEmail(ctx, workspaceID, email)
+		if err != nil {
+			return err
+		}
+		if member {
+			return alreadyMember
+		}
+		if err := tx.AddPendingMember(ctx, workspaceID, email, in.Role, p.User.ID); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
-				return problem.New(problem.Conflict, "already_member", "%s is already a member of this workspace.", email)
+				return alreadyMember
 			}
 			return err
 		}
-		return tx.InsertAudit(ctx, p.audit(m, "workspace.member_added", "user", user.ID, map[string]any{"role": in.Role}))
+		return tx.InsertAudit(ctx, p.audit(m, "workspace.member_added", "member", email, map[string]any{"role": in.Role}))
 	})
 	if err != nil {
 		return store.Member{}, err
 	}
-	return store.Member{UserID: user.ID, Email: user.Email, Name: user.Name, Role: in.Role}, nil
+	return store.Member{Email: email, Role: in.Role, Pending: true, CreatedAt: s.now().UTC()}, nil
 }
 
-// Members lists a workspace's members; the principal must be one of them.
+// Members lists a workspace's members, then the pending ones; the principal
+// must be a member.
 func (s *Service) Members(ctx context.Context, p Principal, workspaceID string) ([]store.Member, error) {
-	if _, _, err := s.store.WorkspaceForMember(ctx, workspaceID, p.User.ID); err != nil {
+	if _, _, err := s.workspaceForMember(ctx, workspaceID, p.User); err != nil {
 		return nil, err
 	}
-	return s.store.InWorkspace(workspaceID).Members(ctx)
+	scope := s.store.InWorkspace(workspaceID)
+	list, err := scope.Members(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := scope.PendingMembers(ctx)
+	for _, pm := range pending {
+		list = append(list, store.Member{Email: pm.Email, Role: pm.Role, Pending: true, CreatedAt: pm.CreatedAt})
+	}
+	return list, err
+}
+
+// workspaceForMember is store.WorkspaceForMember for a user who may have
+// been added to the workspace since their login: a pending membership of
+// their address is taken up first.
+func (s *Service) workspaceForMember(ctx context.Context, workspaceID string, user store.User) (store.Workspace, string, error) {
+	ws, role, err := s.store.WorkspaceForMember(ctx, workspaceID, user.ID)
+	if !errors.Is(err, store.ErrNotFound) {
+		return ws, role, err
+	}
+	if err := s.claimPendingWorkspaces(ctx, user); err != nil {
+		return ws, role, err
+	}
+	return s.store.WorkspaceForMember(ctx, workspaceID, user.ID)
+}
+
+// claimPendingWorkspaces makes the user a member of the workspaces their
+// address was added to. Most requests find none and write nothing.
+func (s *Service) claimPendingWorkspaces(ctx context.Context, user store.User) error {
+	pending, err := s.store.PendingMembershipsOf(ctx, user.Email)
+	if err != nil || len(pending) == 0 {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx *store.Tx) error { return s.joinPendingWorkspaces(ctx, tx, user, Meta{}) })
+}
+
+// joinPendingWorkspaces turns the address's pending memberships into
+// memberships, in the caller's transaction, and notes each in its
+// workspace's audit log.
+func (s *Service) joinPendingWorkspaces(ctx context.Context, tx *store.Tx, user store.User, m Meta) error {
+	pending, err := tx.PendingMembershipsOf(ctx, user.Email)
+	if err != nil {
+		return err
+	}
+	for _, pm := range pending {
+		if err := tx.JoinWorkspace(ctx, pm.WorkspaceID, user.ID, pm.Role); err != nil {
+			return err
+		}
+		if err := tx.DeletePendingMember(ctx, pm.WorkspaceID, pm.Email); err != nil {
+			return err
+		}
+		p := Principal{User: user, WorkspaceID: pm.WorkspaceID}
+		if err := tx.InsertAudit(ctx, p.audit(m, "workspace.member_joined", "user", user.ID, map[string]any{"role": pm.Role})); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Limits of a workspace's settings.
@@ -159,7 +228,7 @@ type WorkspaceSettings struct {
 // UpdateWorkspace changes a workspace's name and CAN-SPAM footer. Only owners
 // and admins may; a workspace the user is not in answers 404.
 func (s *Service) UpdateWorkspace(ctx context.Context, p Principal, workspaceID string, in WorkspaceSettings, m Meta) (store.Workspace, error) {
-	ws, role, err := s.store.WorkspaceForMember(ctx, workspaceID, p.User.ID)
+	ws, role, err := s.workspaceForMember(ctx, workspaceID, p.User)
 	if err != nil {
 		return store.Workspace{}, err
 	}

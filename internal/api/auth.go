@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 func (a *API) signup(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
@@ -43,7 +44,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request, _ account.Principal)
 
 func (a *API) logout(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
 	if c, err := r.Cookie(SessionCookie); err == nil {
-		if err := a.Accounts.Logout(r.Context(), c.Value); err != nil {
+		if err := a.Accounts.Logout(r.Context(), c.Value, meta(r)); err != nil {
 			return err
 		}
 	}
@@ -58,5 +59,20 @@ func (a *API) me(w http.ResponseWriter, r *http.Request, p account.Principal) er
 		return err
 	}
 	writeJSON(w, http.StatusOK, me)
+	return nil
+}
+
+// listSecurityEvents pages through the user's own security log like the
+// audit log: ?limit= and ?cursor=.
+func (a *API) listSecurityEvents(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	limit, err := listLimit(r)
+	if err != nil {
+		return err
+	}
+	events, err := a.Accounts.SecurityEvents(r.Context(), p, r.URL.Query().Get("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, pageOf(events, limit, func(e store.SecurityEvent) string { return e.ID }))
 	return nil
 }

@@ -23,6 +23,7 @@ var roleCases = []struct {
 	{"POST", "/api/auth/signup", ""},
 	{"POST", "/api/auth/login", ""},
 	{"GET", "/api/me", ""},
+	{"GET", "/api/me/security-events", ""},
 	{"POST", "/api/workspaces", ""},
 	{"PATCH", "/api/workspaces/{workspace}", api.Admin},
 	{"POST", "/api/workspaces/{workspace}/switch", api.Member},

@@ -11,6 +11,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/auth/login", Access: Public, Summary: "Log in (starts a new session)", handle: a.login},
 		{Method: http.MethodPost, Path: "/api/auth/logout", Access: Public, Summary: "Log out", handle: a.logout},
 		{Method: http.MethodGet, Path: "/api/me", Access: User, Summary: "The current user, workspace and memberships", handle: a.me},
+		{Method: http.MethodGet, Path: "/api/me/security-events", Access: User, Summary: "The user's own security log (logins, failed logins, logouts), newest first", handle: a.listSecurityEvents},
 
 		// Workspaces, members, API keys, audit.
 		{Method: http.MethodPost, Path: "/api/workspaces", Access: User, Summary: "Create a workspace (caller is owner)", handle: a.createWorkspace},

@@ -131,7 +131,8 @@ func (a *App) init(ctx context.Context, opts Options) error {
 			return err
 		}
 	}
-	a.Accounts = account.New(a.Store, a.Limiter, nil)
+	a.Accounts = account.New(a.Store, a.Limiter, account.Options{SignupsPerIPHour: a.Config.SignupsPerIPHour,
+		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge})
 	a.Leads = leads.New(a.Store)
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)

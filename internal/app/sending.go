@@ -102,7 +102,7 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 			_, err := a.Sending.Engine.Tick(ctx)
 			return err
 		}}
-	sch, err := scheduler.New(ctx, a.Store, a.Log, []scheduler.Task{tick, a.syncTask(), a.guardTask()})
+	sch, err := scheduler.New(ctx, a.Store, a.Log, []scheduler.Task{tick, a.syncTask(), a.guardTask(), a.accountUpkeepTask()})
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/leadbitz/leadbitz/internal/netguard"
 )
@@ -76,6 +77,11 @@ type Config struct {
 	// received by the API (LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES, default 2 GB).
 	StagedUploadsWorkspaceBytes int64
 	StagedUploadsTotalBytes     int64
+	// Accounts (config_accounts.go): signup limits and the absolute lifetime
+	// of a session.
+	SignupsPerIPHour int           // LEADBITZ_SIGNUPS_PER_IP_HOUR, default 20
+	SignupsPerHour   int           // LEADBITZ_SIGNUPS_PER_HOUR, default 200
+	SessionMaxAge    time.Duration // LEADBITZ_SESSION_MAX_AGE, default 720h (30 days)
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -150,6 +156,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.StagedUploadsTotalBytes < c.StagedUploadsWorkspaceBytes {
 		return c, fmt.Errorf("LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES: %d is less than LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES (%d)", c.StagedUploadsTotalBytes, c.StagedUploadsWorkspaceBytes)
+	}
+	if err := c.readAccountSettings(getenv); err != nil {
+		return c, err
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return c, fmt.Errorf("LEADBITZ_ADDR: %q is not host:port", c.Addr)

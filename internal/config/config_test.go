@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -126,6 +127,30 @@ func TestClassifyPerMinute(t *testing.T) {
 		if _, err := FromEnv(env(map[string]string{"LEADBITZ_CLASSIFY_PER_MINUTE": bad})); err == nil ||
 			!strings.Contains(err.Error(), "LEADBITZ_CLASSIFY_PER_MINUTE") {
 			t.Errorf("%q: error %v should name the variable", bad, err)
+		}
+	}
+}
+
+func TestAccountSettings(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SignupsPerIPHour != 20 || c.SignupsPerHour != 200 || c.SessionMaxAge != 30*24*time.Hour {
+		t.Fatalf("defaults: %d %d %v", c.SignupsPerIPHour, c.SignupsPerHour, c.SessionMaxAge)
+	}
+	c, err = FromEnv(env(map[string]string{"LEADBITZ_SIGNUPS_PER_IP_HOUR": "5", "LEADBITZ_SIGNUPS_PER_HOUR": " 1000 ",
+		"LEADBITZ_SESSION_MAX_AGE": "168h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SignupsPerIPHour != 5 || c.SignupsPerHour != 1000 || c.SessionMaxAge != 7*24*time.Hour {
+		t.Fatalf("overrides: %d %d %v", c.SignupsPerIPHour, c.SignupsPerHour, c.SessionMaxAge)
+	}
+	for key, val := range map[string]string{"LEADBITZ_SIGNUPS_PER_IP_HOUR": "0", "LEADBITZ_SIGNUPS_PER_HOUR": "many",
+		"LEADBITZ_SESSION_MAX_AGE": "30"} {
+		if _, err := FromEnv(env(map[string]string{key: val})); err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s=%q: error %v should name the variable", key, val, err)
 		}
 	}
 }

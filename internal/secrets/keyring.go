@@ -1,8 +1,10 @@
 package secrets
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -44,6 +46,7 @@ type KeyRing struct {
 type ringKey struct {
 	id   string
 	aead cipher.AEAD
+	raw  []byte // a copy, kept only to derive purpose keys from (Derive)
 }
 
 // NewKeyRing builds a ring from raw 32-byte keys; the first is current.
@@ -79,11 +82,36 @@ func newKeyRing(keys [][]byte) (*KeyRing, error) {
 		if err != nil {
 			return nil, fmt.Errorf("key %d: %w", i+1, err)
 		}
-		r.keys = append(r.keys, ringKey{id: id, aead: aead})
+		r.keys = append(r.keys, ringKey{id: id, aead: aead, raw: bytes.Clone(k)})
 		r.byID[id] = aead
 	}
 	return r, nil
 }
+
+// Derive returns a ring of keys for one purpose, derived from this ring's
+// keys with HKDF-SHA256 (the purpose is HKDF's info), in the same order, so
+// rotating the ring rotates the derived one too. Values sealed for one
+// purpose (a web flash cookie, say) cannot be opened as stored credentials
+// or as another purpose's values, and the other way round: each purpose has
+// its own keys and key ids.
+func (r *KeyRing) Derive(purpose string) (*KeyRing, error) {
+	if purpose == "" {
+		return nil, errors.New("secrets: Derive needs a purpose")
+	}
+	keys := make([][]byte, len(r.keys))
+	for i, k := range r.keys {
+		dk, err := hkdf.Key(sha256.New, k.raw, nil, derivePrefix+purpose, KeySize)
+		if err != nil {
+			return nil, fmt.Errorf("secrets: derive: %w", err)
+		}
+		keys[i] = dk
+	}
+	return NewKeyRing(keys...)
+}
+
+// derivePrefix separates derived keys from any other use of HKDF on the
+// same keys.
+const derivePrefix = "leadbitz derived key v1: "
 
 // KeyID returns the stable, non-secret fingerprint that ciphertexts carry to
 // name the key they were encrypted with.

@@ -42,3 +42,9 @@ func (q Queries) UserByEmail(ctx context.Context, email string) (User, error) {
 func (q Queries) UserByID(ctx context.Context, id string) (User, error) {
 	return scanUser(q.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 }
+
+// SetPasswordHash replaces a user's password hash (a login upgrading an old
+// hash to today's parameters).
+func (q Queries) SetPasswordHash(ctx context.Context, userID, hash string) error {
+	return q.execOne(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now(), userID)
+}

@@ -48,6 +48,9 @@ type Member struct {
 	Name      string    `json:"name"`
 	Role      string    `json:"role"`
 	CreatedAt time.Time `json:"createdAt"`
+	// Pending is true for a member added by address who has not logged in
+	// since: UserID and Name are empty until they do.
+	Pending bool `json:"pending"`
 }
 
 // CreateWorkspace inserts a workspace, with its footer when w has one, and
@@ -70,6 +73,14 @@ func (q Queries) AddMember(ctx context.Context, workspaceID, userID, role string
 	_, err := q.exec(ctx, `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)`,
 		workspaceID, userID, role, now())
 	return q.d.translate(err)
+}
+
+// JoinWorkspace gives a user a role in a workspace unless they already have
+// one there (a pending membership taken up).
+func (q Queries) JoinWorkspace(ctx context.Context, workspaceID, userID, role string) error {
+	_, err := q.exec(ctx, `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (workspace_id, user_id) DO NOTHING`, workspaceID, userID, role, now())
+	return err
 }
 
 // WorkspaceForMember returns the workspace and the user's role in it;

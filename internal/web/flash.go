@@ -6,9 +6,13 @@ import (
 )
 
 // flashCookie carries a one-time message from a POST to the page it
-// redirects to. It is sealed with the app's key ring, so the text a user
-// sees is always text this server wrote, on any replica.
+// redirects to. It is sealed with a key derived from the app's key ring for
+// this purpose alone (flashPurpose), so the text a user sees is always text
+// this server wrote, on any replica, and a cookie is never sealed or opened
+// with the keys of stored credentials.
 const flashCookie = "leadbitz_flash"
+
+const flashPurpose = "web flash cookie"
 
 var flashAD = []byte("leadbitz web flash v1")
 
@@ -23,7 +27,7 @@ func (w *Web) setFlash(rw http.ResponseWriter, f flash) error {
 	if err != nil {
 		return err
 	}
-	sealed, err := w.Keys.Encrypt(data, flashAD)
+	sealed, err := w.flashKeys.Encrypt(data, flashAD)
 	if err != nil {
 		return err
 	}
@@ -41,7 +45,7 @@ func (w *Web) takeFlash(rw http.ResponseWriter, r *http.Request) *flash {
 	}
 	http.SetCookie(rw, &http.Cookie{Name: flashCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: w.Config.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: -1})
-	data, err := w.Keys.Decrypt(c.Value, flashAD)
+	data, err := w.flashKeys.Decrypt(c.Value, flashAD)
 	if err != nil {
 		return nil
 	}

@@ -97,14 +97,15 @@ func actorName(e store.AuditEvent, names map[string]actor) actor {
 // actionTexts are the audit actions in plain words; others are shown from
 // their name ("campaign.launched" → "Campaign launched").
 var actionTexts = map[string]string{
-	"user.signup":            "Signed up",
-	"user.login":             "Logged in",
-	"user.login_failed":      "Failed to log in (wrong password)",
-	"workspace.created":      "Created the workspace",
-	"workspace.updated":      "Changed the workspace settings",
-	"workspace.member_added": "Added a member",
-	"api_key.created":        "Created an API key",
-	"api_key.revoked":        "Revoked an API key",
+	"user.signup":             "Signed up",
+	"user.login":              "Logged in",
+	"user.login_failed":       "Failed to log in (wrong password)",
+	"workspace.created":       "Created the workspace",
+	"workspace.updated":       "Changed the workspace settings",
+	"workspace.member_added":  "Added a member",
+	"workspace.member_joined": "Joined the workspace",
+	"api_key.created":         "Created an API key",
+	"api_key.revoked":         "Revoked an API key",
 }
 
 func describeAction(action string) string {

@@ -27,8 +27,10 @@ func (w *Web) loadMembers(v *view) error {
 	return err
 }
 
-// addMember gives an existing user a role here; the account service checks
-// the caller may (owner/admin) and the role is allowed.
+// addMember adds an address with a role here, pending until its owner next
+// uses the app; the account service checks the caller may (owner/admin) and
+// the role is allowed. The answer is the same whether or not the address has
+// an account.
 func (w *Web) addMember(rw http.ResponseWriter, r *http.Request, v *view) error {
 	v.Form = newForm(r)
 	in := account.AddMemberInput{Email: v.Form.Get("email"), Role: v.Form.Get("role")}
@@ -39,5 +41,6 @@ func (w *Web) addMember(rw http.ResponseWriter, r *http.Request, v *view) error 
 		}
 		return v.formFailed(rw, err)
 	}
-	return v.redirect(rw, "/settings/members", m.Email+" is now a member ("+m.Role+") of "+v.Workspace.Name+".")
+	return v.redirect(rw, "/settings/members", m.Email+" is added as "+m.Role+": they join "+v.Workspace.Name+
+		" the next time they log in or sign up with this address.")
 }

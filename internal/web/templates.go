@@ -86,6 +86,7 @@ func (w *Web) funcs() template.FuncMap {
 		"plural":   plural,
 		"initial":  initial,
 		"action":   describeAction,
+		"secKind":  describeSecurityKind,
 		"source":   describeProvenance,
 		"leadName": leadName,
 		"gap":      formatGap,

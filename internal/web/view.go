@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/account"
@@ -201,6 +203,9 @@ func (v *view) formFailed(rw http.ResponseWriter, err error) error {
 		status = http.StatusForbidden
 	case problem.RateLimited:
 		status = http.StatusTooManyRequests
+		if p.RetryAfter > 0 {
+			rw.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(p.RetryAfter.Seconds()))))
+		}
 	case problem.Unavailable: // the AI service or the importer is busy: try again
 		status = http.StatusServiceUnavailable
 	case problem.TooLarge: // an upload over a disk budget

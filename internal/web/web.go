@@ -79,7 +79,7 @@ type Deps struct {
 	// TestSends sends a campaign step to the user now (the preview's
 	// "Send test to me"); nil hides the button.
 	TestSends *sending.TestSender
-	Keys      *secrets.KeyRing // seals flash messages
+	Keys      *secrets.KeyRing // the credentials key ring; flash messages use a key derived from it
 	Log       *slog.Logger
 }
 
@@ -88,6 +88,9 @@ type Web struct {
 	Deps
 	tpl    *templates
 	assets *assets
+	// flashKeys seal flash cookies: derived from Keys for that purpose
+	// only, so a cookie can never be used to probe or forge credentials.
+	flashKeys *secrets.KeyRing
 }
 
 // New parses the templates and hashes the static assets. It fails when a
@@ -107,6 +110,11 @@ func New(d Deps) (*Web, error) {
 		w.Leads = leads.New(w.Store)
 	}
 	var err error
+	if w.Keys != nil {
+		if w.flashKeys, err = w.Keys.Derive(flashPurpose); err != nil {
+			return nil, err
+		}
+	}
 	if w.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
