@@ -83,23 +83,37 @@ func classifyIMAP(ie *imap.Error, connecting bool) *provider.Error {
 // classifyConn maps dial, TLS and I/O failures: certificate problems need
 // the user (Auth); everything else is Transient.
 func classifyConn(err error) *provider.Error {
-	var (
-		certErr  *tls.CertificateVerificationError
-		unknown  x509.UnknownAuthorityError
-		hostErr  x509.HostnameError
-		invalid  x509.CertificateInvalidError
-		recErr   tls.RecordHeaderError
-		alertErr tls.AlertError
-	)
 	switch {
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return &provider.Error{Kind: provider.Transient, Code: "timeout", Message: err.Error(), Err: err}
-	case errors.As(err, &certErr) || errors.As(err, &unknown) || errors.As(err, &hostErr) || errors.As(err, &invalid):
+	case isCertificateFailure(err):
 		return &provider.Error{Kind: provider.Auth, Code: "tls_certificate", Message: err.Error(), Err: err}
-	case errors.As(err, &recErr) || errors.As(err, &alertErr):
+	case isHandshakeFailure(err):
 		return &provider.Error{Kind: provider.Auth, Code: "tls", Message: "TLS handshake failed (is this the right port and security?): " + err.Error(), Err: err}
 	}
 	return &provider.Error{Kind: provider.Transient, Code: "connection", Message: err.Error(), Err: err}
+}
+
+// isCertificateFailure is a server certificate we do not trust or that
+// does not name the host.
+func isCertificateFailure(err error) bool {
+	var (
+		certErr *tls.CertificateVerificationError
+		unknown x509.UnknownAuthorityError
+		hostErr x509.HostnameError
+		invalid x509.CertificateInvalidError
+	)
+	return errors.As(err, &certErr) || errors.As(err, &unknown) || errors.As(err, &hostErr) || errors.As(err, &invalid)
+}
+
+// isHandshakeFailure is a TLS exchange that broke off: usually plain text
+// on a TLS port or the other way round.
+func isHandshakeFailure(err error) bool {
+	var (
+		recErr   tls.RecordHeaderError
+		alertErr tls.AlertError
+	)
+	return errors.As(err, &recErr) || errors.As(err, &alertErr)
 }
 
 func containsAny(s string, subs ...string) bool {

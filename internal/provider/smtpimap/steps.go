@@ -2,8 +2,6 @@ package smtpimap
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"net"
 	"strings"
@@ -93,16 +91,7 @@ func openFailure(server string, err error) *StepError {
 }
 
 func isTLSFailure(err error) bool {
-	var (
-		certErr  *tls.CertificateVerificationError
-		unknown  x509.UnknownAuthorityError
-		hostErr  x509.HostnameError
-		invalid  x509.CertificateInvalidError
-		recErr   tls.RecordHeaderError
-		alertErr tls.AlertError
-	)
-	return errors.As(err, &certErr) || errors.As(err, &unknown) || errors.As(err, &hostErr) || errors.As(err, &invalid) ||
-		errors.As(err, &recErr) || errors.As(err, &alertErr) || strings.Contains(err.Error(), "tls: ")
+	return isCertificateFailure(err) || isHandshakeFailure(err) || strings.Contains(err.Error(), "tls: ")
 }
 
 func isTimeout(err error) bool {
