@@ -13,11 +13,11 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
-	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -70,7 +70,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	// The CPU part alone, for comparison: parse and classify every message.
 	cpuStart := time.Now()
 	for _, raw := range raws {
-		if _, err := inbound.ClassifyRaw(raw); err != nil {
+		if _, err := classify.ClassifyRaw(raw); err != nil {
 			return err
 		}
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/ai"
 	"github.com/leadbitz/leadbitz/internal/ai/offline"
-	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -30,13 +30,13 @@ func categorySource(c ai.Category) string {
 
 // verdictCategory is the category the inbound verdict settles without any
 // model: delivery failures, complaints, unsubscribe requests, absences.
-func verdictCategory(v inbound.Verdict) (string, bool) {
+func verdictCategory(v classify.Verdict) (string, bool) {
 	switch {
-	case v.Kind == inbound.KindBounce:
+	case v.Kind == classify.KindBounce:
 		return ai.CategoryBounce, true
-	case v.Kind == inbound.KindComplaint, v.Kind == inbound.KindUnsubscribe:
+	case v.Kind == classify.KindComplaint, v.Kind == classify.KindUnsubscribe:
 		return ai.CategoryUnsubscribe, true
-	case v.Kind == inbound.KindAutoReply && v.AutoReplyKind == inbound.AutoReplyOutOfOffice:
+	case v.Kind == classify.KindAutoReply && v.AutoReplyKind == classify.AutoReplyOutOfOffice:
 		return ai.CategoryOutOfOffice, true
 	}
 	return "", false
@@ -63,7 +63,7 @@ func replyInput(m *mailmsg.Inbound, ourLast string) ai.ReplyInput {
 // c, which runs the certain rules (ai.CategorizeByRules) before anything
 // else; the offline one when c is nil or fails, so a rate-limited or
 // unreachable model never leaves a reply without one.
-func categorize(ctx context.Context, c Categorizer, ws, userID string, v inbound.Verdict, in ai.ReplyInput) (ai.Category, error) {
+func categorize(ctx context.Context, c Categorizer, ws, userID string, v classify.Verdict, in ai.ReplyInput) (ai.Category, error) {
 	if cat, ok := verdictCategory(v); ok {
 		return ai.Category{Category: cat, Confidence: 1, Reasons: v.Reasons, Generator: ai.GeneratorRules}, nil
 	}
