@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"io"
 	"os"
 	"runtime"
@@ -76,7 +77,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	cpu := time.Since(cpuStart)
 
-	svc, err := replies.New(replies.Config{Store: st, MaxPages: 1 << 20, Providers: map[string]sending.Opener{
+	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxPages: 1 << 20, Providers: map[string]sending.Opener{
 		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
 			return sandbox.New(st, ws, i.ID), nil
 		}}})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"io"
 	"runtime"
 	"time"
@@ -67,7 +68,7 @@ func benchSyncBigmail(ctx context.Context, args []string, stdout io.Writer) erro
 			SMTP: smtpimap.Server{Host: srv.Host, Port: 1, Security: smtpimap.Plain},
 			IMAP: smtpimap.Server{Host: srv.Host, Port: srv.Port, Username: addr, Password: password, Security: smtpimap.Plain}})
 	}
-	svc, err := replies.New(replies.Config{Store: st, MaxInboundBytes: *maxBytes,
+	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxInboundBytes: *maxBytes,
 		Providers: map[string]sending.Opener{store.ProviderSMTP: open}})
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -34,7 +35,7 @@ func syncMailboxes(t *testing.T, srv *apptest.Server) replies.Totals {
 	openers[store.ProviderSandbox] = func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
 		return sandbox.New(srv.Store, ws, i.ID), nil
 	}
-	svc, err := replies.New(replies.Config{Store: srv.Store, Providers: openers})
+	svc, err := replies.New(replies.Config{Store: srv.Store, Fallback: offline.Classify, Providers: openers})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package replies_test
 import (
 	"context"
 	"fmt"
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -92,6 +93,9 @@ func (h *harness) providers() map[string]sending.Opener {
 func (h *harness) newService(cfg replies.Config) *replies.Service {
 	h.t.Helper()
 	cfg.Store, cfg.Now = h.st, h.clock.Now
+	if cfg.Fallback == nil {
+		cfg.Fallback = offline.Classify
+	}
 	if cfg.Providers == nil {
 		cfg.Providers = h.providers()
 	}

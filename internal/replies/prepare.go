@@ -77,7 +77,7 @@ func (s *Service) prepareOne(ctx context.Context, t store.SyncTarget, m provider
 		it.occurredAt = s.clock()
 	}
 	it.occurredAt = it.occurredAt.UTC().Truncate(time.Microsecond)
-	cat, err := categorize(ctx, s.autoCat, t.WorkspaceID, "", it.verdict, replyInput(in, ""))
+	cat, err := s.categorize(ctx, s.autoCat, t.WorkspaceID, "", it.verdict, replyInput(in, ""))
 	if err != nil && ctx.Err() == nil {
 		s.log.WarnContext(ctx, "inbox sync: categorizer failed, offline rules used", "inbox_id", t.ID, "err", err)
 	}
