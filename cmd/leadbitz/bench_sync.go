@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"io"
 	"os"
 	"runtime"
@@ -13,13 +12,13 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/replies/classify"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -77,7 +76,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	cpu := time.Since(cpuStart)
 
-	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxPages: 1 << 20, Providers: map[string]sending.Opener{
+	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxPages: 1 << 20, Providers: map[string]provider.Opener{
 		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
 			return sandbox.New(st, ws, i.ID), nil
 		}}})

@@ -4,17 +4,16 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"io"
 	"runtime"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
 	"github.com/leadbitz/leadbitz/internal/replies"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -69,7 +68,7 @@ func benchSyncBigmail(ctx context.Context, args []string, stdout io.Writer) erro
 			IMAP: smtpimap.Server{Host: srv.Host, Port: srv.Port, Username: addr, Password: password, Security: smtpimap.Plain}})
 	}
 	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxInboundBytes: *maxBytes,
-		Providers: map[string]sending.Opener{store.ProviderSMTP: open}})
+		Providers: map[string]provider.Opener{store.ProviderSMTP: open}})
 	if err != nil {
 		return err
 	}

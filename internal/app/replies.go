@@ -2,9 +2,9 @@ package app
 
 import (
 	"context"
-	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/scheduler"
 )

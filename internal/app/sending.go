@@ -61,8 +61,8 @@ func (a *App) initSending(ctx context.Context) error {
 // the sandbox, and the real ones (Gmail, Microsoft, SMTP) from the
 // connect registry, which decrypts their credentials and reuses one
 // mailbox per inbox.
-func (a *App) mailboxProviders() map[string]sending.Opener {
-	openers := map[string]sending.Opener{
+func (a *App) mailboxProviders() map[string]provider.Opener {
+	openers := map[string]provider.Opener{
 		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
 			return sandbox.New(a.Store, ws, i.ID), nil
 		},

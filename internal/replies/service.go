@@ -10,7 +10,6 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/ai"
 	"github.com/leadbitz/leadbitz/internal/provider"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -27,7 +26,7 @@ type Config struct {
 	Store *store.Store
 	// Providers opens a mailbox by provider kind: the send engine's
 	// openers, so sync and sending reach a mailbox the same way.
-	Providers map[string]sending.Opener
+	Providers map[string]provider.Opener
 	// Fallback categorises a reply by rules alone and cannot fail: the app
 	// gives offline.Classify (internal/ai/offline). It answers when a
 	// categorizer is nil, fails or names no known category, so a
@@ -67,7 +66,7 @@ type Config struct {
 // replies sent from a conversation.
 type Service struct {
 	st        *store.Store
-	providers map[string]sending.Opener
+	providers map[string]provider.Opener
 	cat       Categorizer
 	autoCat   Categorizer
 	fallback  rulesCategorizer
