@@ -8,6 +8,13 @@
 // It implements provider.Mailbox faithfully rather than conveniently: a
 // message sent twice is stored twice, as a real provider would deliver it
 // twice, so tests that count its messages catch duplicate sends.
+//
+// All of the sandbox's Go code outside the store lives here: the mailbox,
+// Deliver, and what the API and the web app show and do (Messages, Receive
+// and the Message view). Its SQL is internal/store/inbox_sandbox.go;
+// creating a sandbox mailbox row, with the defaults every new mailbox gets,
+// and checking that a row is a sandbox one before listing or receiving are
+// the mailbox rules' (internal/inbox/sandbox.go).
 package sandbox
 
 import (
