@@ -77,9 +77,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	cpu := time.Since(cpuStart)
 
 	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxPages: 1 << 20, Providers: map[string]provider.Opener{
-		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
-			return sandbox.New(st, ws, i.ID), nil
-		}}})
+		store.ProviderSandbox: sandbox.Opener(st)}})
 	if err != nil {
 		return err
 	}

@@ -63,9 +63,7 @@ func (a *App) initSending(ctx context.Context) error {
 // mailbox per inbox.
 func (a *App) mailboxProviders() map[string]provider.Opener {
 	openers := map[string]provider.Opener{
-		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
-			return sandbox.New(a.Store, ws, i.ID), nil
-		},
+		store.ProviderSandbox: sandbox.Opener(a.Store),
 	}
 	for kind, open := range a.Connect.Openers() {
 		openers[kind] = open

@@ -45,6 +45,14 @@ func New(st *store.Store, workspaceID, inboxID string) *Mailbox {
 	return &Mailbox{st: st, ws: workspaceID, inboxID: inboxID}
 }
 
+// Opener opens the sandbox mailbox of a row, for the send engine's and the
+// reply loop's map of openers (key store.ProviderSandbox).
+func Opener(st *store.Store) provider.Opener {
+	return func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
+		return New(st, ws, i.ID), nil
+	}
+}
+
 // Send stores m in the sent folder. A message continuing a thread keeps the
 // thread id it names; a first message starts a new thread.
 func (b *Mailbox) Send(ctx context.Context, m provider.OutgoingMessage) (provider.SentMessage, error) {
