@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/campaign"
-	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -70,16 +70,14 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	// The CPU part alone, for comparison: parse and classify every message.
 	cpuStart := time.Now()
 	for _, raw := range raws {
-		if _, err := inbound.ClassifyRaw(raw); err != nil {
+		if _, err := classify.ClassifyRaw(raw); err != nil {
 			return err
 		}
 	}
 	cpu := time.Since(cpuStart)
 
-	svc, err := replies.New(replies.Config{Store: st, MaxPages: 1 << 20, Providers: map[string]sending.Opener{
-		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
-			return sandbox.New(st, ws, i.ID), nil
-		}}})
+	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxPages: 1 << 20, Providers: map[string]provider.Opener{
+		store.ProviderSandbox: sandbox.Opener(st)}})
 	if err != nil {
 		return err
 	}

@@ -8,12 +8,12 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
 	"github.com/leadbitz/leadbitz/internal/replies"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -67,8 +67,8 @@ func benchSyncBigmail(ctx context.Context, args []string, stdout io.Writer) erro
 			SMTP: smtpimap.Server{Host: srv.Host, Port: 1, Security: smtpimap.Plain},
 			IMAP: smtpimap.Server{Host: srv.Host, Port: srv.Port, Username: addr, Password: password, Security: smtpimap.Plain}})
 	}
-	svc, err := replies.New(replies.Config{Store: st, MaxInboundBytes: *maxBytes,
-		Providers: map[string]sending.Opener{store.ProviderSMTP: open}})
+	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxInboundBytes: *maxBytes,
+		Providers: map[string]provider.Opener{store.ProviderSMTP: open}})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail/gmailfake"
@@ -120,7 +121,7 @@ func benchSyncInboxes(ctx context.Context, args []string, stdout io.Writer) erro
 	fmt.Fprintf(stdout, "%s: connected %d mailboxes by OAuth (half Gmail, half Microsoft) holding %d messages in %s\n",
 		st.Dialect(), *n, total, time.Since(t0).Round(time.Millisecond))
 
-	svc, err := replies.New(replies.Config{Store: st, Providers: reg.Openers(), Concurrency: *concurrency})
+	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, Providers: reg.Openers(), Concurrency: *concurrency})
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func benchTick(ctx context.Context, args []string, stdout io.Writer) error {
 	newEngine := func(batch int) (*sending.Engine, error) {
 		return sending.New(sending.Config{Store: st, Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
 			Metrics: sending.NewMetrics(prometheus.NewRegistry()), BatchSize: batch,
-			Providers: map[string]sending.Opener{store.ProviderSandbox: func(context.Context, string, store.Inbox) (provider.Mailbox, error) {
+			Providers: map[string]provider.Opener{store.ProviderSandbox: func(context.Context, string, store.Inbox) (provider.Mailbox, error) {
 				return noopMailbox{}, nil
 			}}})
 	}

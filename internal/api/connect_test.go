@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/apptest"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
-	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -31,10 +31,8 @@ import (
 func syncMailboxes(t *testing.T, srv *apptest.Server) replies.Totals {
 	t.Helper()
 	openers := srv.Connect.Openers()
-	openers[store.ProviderSandbox] = func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
-		return sandbox.New(srv.Store, ws, i.ID), nil
-	}
-	svc, err := replies.New(replies.Config{Store: srv.Store, Providers: openers})
+	openers[store.ProviderSandbox] = sandbox.Opener(srv.Store)
+	svc, err := replies.New(replies.Config{Store: srv.Store, Fallback: offline.Classify, Providers: openers})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 )
 
 func (a *API) listInboxes(w http.ResponseWriter, r *http.Request, p account.Principal) error {
@@ -70,12 +71,12 @@ func (a *API) listSandboxMessages(w http.ResponseWriter, r *http.Request, p acco
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, pageOf(list, limit, func(m inbox.SandboxMessage) string { return strconv.FormatInt(m.Seq, 10) }))
+	writeJSON(w, http.StatusOK, pageOf(list, limit, func(m sandbox.Message) string { return strconv.FormatInt(m.Seq, 10) }))
 	return nil
 }
 
 func (a *API) sandboxReceive(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	var in inbox.ReceiveInput
+	var in sandbox.ReceiveInput
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}

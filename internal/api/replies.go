@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
-	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/replies"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 )
 
 // MaxInboundMessage is the largest message POST /api/inbound/classify reads.
@@ -130,7 +130,7 @@ func (a *API) classifyInbound(w http.ResponseWriter, r *http.Request, p account.
 	if err != nil {
 		return err // over the limit: 413
 	}
-	v, err := inbound.ClassifyRaw(raw)
+	v, err := classify.ClassifyRaw(raw)
 	if errors.Is(err, mailmsg.ErrEmpty) {
 		return problem.New(problem.Malformed, "empty_message", "The body is empty: send one raw RFC 5322 message.")
 	}

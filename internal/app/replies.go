@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/scheduler"
 )
@@ -18,7 +19,7 @@ const SyncEvery = time.Minute
 // model is asked only when one is configured (the offline rules answer
 // otherwise, without usage rows or rate limits).
 func (a *App) initReplies() error {
-	cfg := replies.Config{Store: a.Store, Providers: a.mailboxProviders(), Log: a.Log,
+	cfg := replies.Config{Store: a.Store, Providers: a.mailboxProviders(), Fallback: offline.Classify, Log: a.Log,
 		Metrics: replies.NewMetrics(a.Registry), MaxInboundBytes: a.Config.MaxInboundBytes}
 	if a.Assist != nil {
 		cfg.Categorizer = a.Assist

@@ -61,11 +61,9 @@ func (a *App) initSending(ctx context.Context) error {
 // the sandbox, and the real ones (Gmail, Microsoft, SMTP) from the
 // connect registry, which decrypts their credentials and reuses one
 // mailbox per inbox.
-func (a *App) mailboxProviders() map[string]sending.Opener {
-	openers := map[string]sending.Opener{
-		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
-			return sandbox.New(a.Store, ws, i.ID), nil
-		},
+func (a *App) mailboxProviders() map[string]provider.Opener {
+	openers := map[string]provider.Opener{
+		store.ProviderSandbox: sandbox.Opener(a.Store),
 	}
 	for kind, open := range a.Connect.Openers() {
 		openers[kind] = open

@@ -12,7 +12,6 @@ import (
 	"github.com/leadbitz/leadbitz/internal/provider/gmail"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -25,9 +24,9 @@ type entry struct {
 }
 
 // Openers are the provider kinds this registry opens, for the send engine
-// and the reply loop (both take a map of sending.Opener).
-func (s *Service) Openers() map[string]sending.Opener {
-	return map[string]sending.Opener{
+// and the reply loop (both take a map of provider.Opener).
+func (s *Service) Openers() map[string]provider.Opener {
+	return map[string]provider.Opener{
 		store.ProviderGmail:     s.Open,
 		store.ProviderMicrosoft: s.Open,
 		store.ProviderSMTP:      s.Open,

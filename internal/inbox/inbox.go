@@ -1,8 +1,10 @@
 // Package inbox holds the rules of mailboxes ("Mailboxes" in the UI) that
 // do not depend on their provider: listing them with today's usage, their
-// limits and status, deleting one without losing its leads' work, and the
-// sandbox mailbox that lets a new user run the whole loop locally. Real
-// providers (Gmail, Microsoft, SMTP/IMAP) add their own connect flows.
+// limits and status, deleting one without losing its leads' work, and
+// creating the sandbox mailbox that lets a new user run the whole loop
+// locally (the sandbox itself, its messages and deliveries, is
+// internal/provider/sandbox). Real providers (Gmail, Microsoft, SMTP/IMAP)
+// add their own connect flows.
 package inbox
 
 import (

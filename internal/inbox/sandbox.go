@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/mail"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
-	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
@@ -69,41 +66,6 @@ func (s *Service) CreateSandbox(ctx context.Context, p account.Principal, in San
 	return s.view(i), nil
 }
 
-// SandboxMessage is a message in a sandbox mailbox as the API shows it.
-type SandboxMessage struct {
-	ID        string            `json:"id"`
-	Folder    string            `json:"folder"`
-	MessageID string            `json:"messageId"`
-	ThreadID  string            `json:"threadId"`
-	From      string            `json:"from"`
-	To        string            `json:"to"`
-	Subject   string            `json:"subject"`
-	Body      string            `json:"body"`
-	Headers   map[string]string `json:"headers"`
-	SentAt    time.Time         `json:"sentAt"`
-	Seq       int64             `json:"-"`
-}
-
-func sandboxView(m store.SandboxMessage) SandboxMessage {
-	v := SandboxMessage{ID: m.ID, Folder: m.Folder, MessageID: m.MessageID, ThreadID: m.ThreadID, SentAt: m.CreatedAt,
-		Seq: m.Seq, Headers: map[string]string{}}
-	in, err := mailmsg.Parse(m.Raw)
-	if err != nil {
-		return v
-	}
-	for _, f := range in.Header {
-		if _, ok := v.Headers[f.Key]; !ok {
-			v.Headers[f.Key] = in.Header.Text(f.Key)
-		}
-	}
-	v.From = in.From.Address
-	if len(in.To) > 0 {
-		v.To = in.To[0].Address
-	}
-	v.Subject, v.Body = in.Subject, in.Text
-	return v
-}
-
 // sandboxInbox returns the mailbox if it is a sandbox one.
 func (s *Service) sandboxInbox(ctx context.Context, ws, id string) (store.Inbox, error) {
 	i, err := s.st.InWorkspace(ws).Inbox(ctx, id)
@@ -117,86 +79,23 @@ func (s *Service) sandboxInbox(ctx context.Context, ws, id string) (store.Inbox,
 }
 
 // SandboxMessages lists a sandbox mailbox's messages newest first: by
-// default what it has "sent", or folder "inbox" for what it received. The
-// cursor is the last message's sequence number.
-func (s *Service) SandboxMessages(ctx context.Context, ws, id, folder, cursor string, limit int) ([]SandboxMessage, error) {
+// default what it has "sent", or folder "inbox" for what it received
+// (sandbox.Mailbox.Messages).
+func (s *Service) SandboxMessages(ctx context.Context, ws, id, folder, cursor string, limit int) ([]sandbox.Message, error) {
 	if _, err := s.sandboxInbox(ctx, ws, id); err != nil {
 		return nil, err
 	}
-	switch folder {
-	case "", store.SandboxSent:
-		folder = store.SandboxSent
-	case store.SandboxInbox:
-	default:
-		return nil, problem.InvalidField("folder", "must be sent or inbox")
-	}
-	var before int64
-	if cursor != "" {
-		n, err := strconv.ParseInt(cursor, 10, 64)
-		if err != nil || n <= 0 {
-			return nil, problem.InvalidField("cursor", "is not a cursor this list returned")
-		}
-		before = n
-	}
-	list, err := s.st.InWorkspace(ws).SandboxMessagesBefore(ctx, id, folder, before, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]SandboxMessage, len(list))
-	for i, m := range list {
-		out[i] = sandboxView(m)
-	}
-	return out, nil
+	return sandbox.New(s.st, ws, id).Messages(ctx, folder, cursor, limit)
 }
 
-// ReceiveInput is the body of POST /api/inboxes/{id}/sandbox/receive.
-type ReceiveInput struct {
-	From      string            `json:"from"`
-	Subject   string            `json:"subject"`
-	Body      string            `json:"body"`
-	InReplyTo string            `json:"inReplyTo"`
-	Headers   map[string]string `json:"headers"`
-}
-
-// SandboxReceive delivers a message into a sandbox mailbox's inbox, as a
-// person replying (or a mail server bouncing) would; the next inbox sync
-// reads it like any provider's mail.
-func (s *Service) SandboxReceive(ctx context.Context, p account.Principal, id string, in ReceiveInput) (SandboxMessage, error) {
+// SandboxReceive delivers a message into a sandbox mailbox's inbox
+// (sandbox.Mailbox.Receive); the next inbox sync reads it like any
+// provider's mail.
+func (s *Service) SandboxReceive(ctx context.Context, p account.Principal, id string, in sandbox.ReceiveInput) (sandbox.Message, error) {
 	i, err := s.sandboxInbox(ctx, p.WorkspaceID, id)
 	if err != nil {
-		return SandboxMessage{}, err
+		return sandbox.Message{}, err
 	}
-	f := problem.Fields{}
-	from, err := mail.ParseAddress(in.From)
-	if err != nil {
-		f.Add("from", "must be an email address")
-	}
-	if len(in.Body) > 1<<20 {
-		f.Add("body", "must be at most 1 MB")
-	}
-	if err := f.Err(); err != nil {
-		return SandboxMessage{}, err
-	}
-	out := mailmsg.Outgoing{MessageID: mailmsg.NewMessageID(mailmsg.Domain(from.Address)), Date: s.clock(),
-		From: *from, To: []mail.Address{{Name: i.DisplayName, Address: i.Email}}, Subject: in.Subject, Text: in.Body}
-	if ids := mailmsg.ParseMsgIDs(in.InReplyTo); len(ids) > 0 {
-		out.InReplyTo, out.References = ids[0], ids
-	}
-	names := make([]string, 0, len(in.Headers))
-	for k := range in.Headers {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		out.Extra = append(out.Extra, mailmsg.Field{Key: k, Value: in.Headers[k]})
-	}
-	raw, err := mailmsg.Build(out)
-	if err != nil {
-		return SandboxMessage{}, problem.InvalidField("message", "cannot be built: "+err.Error())
-	}
-	msg, err := sandbox.New(s.st, p.WorkspaceID, id).Deliver(ctx, raw)
-	if err != nil {
-		return SandboxMessage{}, err
-	}
-	return sandboxView(msg), nil
+	to := mail.Address{Name: i.DisplayName, Address: i.Email}
+	return sandbox.New(s.st, p.WorkspaceID, id).Receive(ctx, to, in, s.clock())
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -78,15 +78,15 @@ func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]
 		return []string{"not acted on: it is not about anyone this mailbox sent to"}, nil
 	}
 	switch v.Kind {
-	case inbound.KindReply:
+	case classify.KindReply:
 		return s.actOnReply(ctx, p, it, mt)
-	case inbound.KindUnsubscribe:
+	case classify.KindUnsubscribe:
 		return p.suppressAndStop(mt, store.ReasonUnsubscribe, store.LeadUnsubscribed,
 			store.CampaignLeadUnsubscribed, "asked to be removed in a reply"), nil
-	case inbound.KindComplaint:
+	case classify.KindComplaint:
 		return p.suppressAndStop(mt, store.ReasonComplaint, store.LeadUnsubscribed,
 			store.CampaignLeadSuppressed, "marked our message as spam"), nil
-	case inbound.KindBounce:
+	case classify.KindBounce:
 		if !v.Hard {
 			return []string{"soft bounce recorded (" + v.Status + "); the sequence goes on"}, nil
 		}
@@ -95,7 +95,7 @@ func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]
 			why += " " + v.Status
 		}
 		return p.suppressAndStop(mt, store.ReasonBounce, store.LeadBounced, store.CampaignLeadBounced, why), nil
-	case inbound.KindAutoReply:
+	case classify.KindAutoReply:
 		return s.actOnAutoReply(p, it, mt), nil
 	}
 	return nil, nil
@@ -156,7 +156,7 @@ func (s *Service) actOnAutoReply(p *pageState, it *item, mt match) []string {
 		p.stop(t.ID, store.CampaignLeadStopped, "an automatic reply came back (the campaign stops on auto-replies)")
 		return []string{"sequence stopped: automatic reply"}
 	}
-	if it.verdict.AutoReplyKind != inbound.AutoReplyOutOfOffice {
+	if it.verdict.AutoReplyKind != classify.AutoReplyOutOfOffice {
 		return nil
 	}
 	until := it.occurredAt.Add(s.cfg.OutOfOfficePause)

@@ -55,7 +55,7 @@ func (s *Service) Categorize(ctx context.Context, p account.Principal, id string
 	var rec Record
 	_ = json.Unmarshal([]byte(latest.Classification), &rec) // an unreadable record only loses the verdict's shortcut
 	input := ai.ReplyInput{From: latest.From, Subject: latest.Subject, Body: latest.Text, OurLastMessage: ourLast(msgs)}
-	cat, err := categorize(ctx, s.cat, p.WorkspaceID, p.User.ID, rec.Verdict, input)
+	cat, err := s.categorize(ctx, s.cat, p.WorkspaceID, p.User.ID, rec.Verdict, input)
 	if err != nil {
 		if _, ok := problem.As(err); ok || ctx.Err() != nil {
 			return Categorized{}, err // rate limited, or the caller went away

@@ -6,18 +6,17 @@ import (
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/ai"
-	"github.com/leadbitz/leadbitz/internal/ai/offline"
-	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// offlineCategorizer is the default Categorizer: the certain rules, then
-// the offline generator's multilingual cues. No model, no cost, instant.
-type offlineCategorizer struct{}
+// rulesCategorizer is a Categorizer of Config.Fallback: rules alone, no
+// model, no cost, instant, never an error.
+type rulesCategorizer func(ai.ReplyInput) ai.Category
 
-func (offlineCategorizer) Categorize(_ context.Context, _, _ string, in ai.ReplyInput) (ai.Category, error) {
-	return offline.Classify(in), nil
+func (f rulesCategorizer) Categorize(_ context.Context, _, _ string, in ai.ReplyInput) (ai.Category, error) {
+	return f(in), nil
 }
 
 // categorySource is how a category was decided, as conversations record it.
@@ -30,13 +29,13 @@ func categorySource(c ai.Category) string {
 
 // verdictCategory is the category the inbound verdict settles without any
 // model: delivery failures, complaints, unsubscribe requests, absences.
-func verdictCategory(v inbound.Verdict) (string, bool) {
+func verdictCategory(v classify.Verdict) (string, bool) {
 	switch {
-	case v.Kind == inbound.KindBounce:
+	case v.Kind == classify.KindBounce:
 		return ai.CategoryBounce, true
-	case v.Kind == inbound.KindComplaint, v.Kind == inbound.KindUnsubscribe:
+	case v.Kind == classify.KindComplaint, v.Kind == classify.KindUnsubscribe:
 		return ai.CategoryUnsubscribe, true
-	case v.Kind == inbound.KindAutoReply && v.AutoReplyKind == inbound.AutoReplyOutOfOffice:
+	case v.Kind == classify.KindAutoReply && v.AutoReplyKind == classify.AutoReplyOutOfOffice:
 		return ai.CategoryOutOfOffice, true
 	}
 	return "", false
@@ -61,14 +60,14 @@ func replyInput(m *mailmsg.Inbound, ourLast string) ai.ReplyInput {
 
 // categorize decides a category: the verdict first, then the categorizer
 // c, which runs the certain rules (ai.CategorizeByRules) before anything
-// else; the offline one when c is nil or fails, so a rate-limited or
+// else; the fallback rules when c is nil or fails, so a rate-limited or
 // unreachable model never leaves a reply without one.
-func categorize(ctx context.Context, c Categorizer, ws, userID string, v inbound.Verdict, in ai.ReplyInput) (ai.Category, error) {
+func (s *Service) categorize(ctx context.Context, c Categorizer, ws, userID string, v classify.Verdict, in ai.ReplyInput) (ai.Category, error) {
 	if cat, ok := verdictCategory(v); ok {
 		return ai.Category{Category: cat, Confidence: 1, Reasons: v.Reasons, Generator: ai.GeneratorRules}, nil
 	}
 	if c == nil {
-		c = offlineCategorizer{}
+		c = s.fallback
 	}
 	cat, err := c.Categorize(ctx, ws, userID, in)
 	if err == nil && ai.ValidCategory(cat.Category) {
@@ -77,7 +76,7 @@ func categorize(ctx context.Context, c Categorizer, ws, userID string, v inbound
 	if ctx.Err() != nil {
 		return ai.Category{}, ctx.Err()
 	}
-	fallback, _ := offlineCategorizer{}.Categorize(ctx, ws, userID, in)
+	fallback, _ := s.fallback.Categorize(ctx, ws, userID, in)
 	if err == nil {
 		err = errors.New("categorizer answered an unknown category")
 	}

@@ -8,7 +8,7 @@
 // Sync opens a mailbox through its provider (provider.Mailbox) and fetches
 // pages from the cursor stored in inbox_connections.sync_cursor. For each
 // page, outside any transaction, every message is parsed (mailmsg.Parse),
-// classified (inbound.Classify) and given a category (rules, then the
+// classified (classify.Classify) and given a category (rules, then the
 // configured Categorizer). Then one transaction skips what is already
 // stored or is our own sent copy, matches each message to
 // our sent one (its In-Reply-To, References or a bounce's returned

@@ -12,6 +12,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
@@ -76,8 +77,8 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
-func (h *harness) providers() map[string]sending.Opener {
-	return map[string]sending.Opener{
+func (h *harness) providers() map[string]provider.Opener {
+	return map[string]provider.Opener{
 		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
 			var mb provider.Mailbox = sandbox.New(h.st, ws, i.ID)
 			if h.wrap != nil {
@@ -92,6 +93,9 @@ func (h *harness) providers() map[string]sending.Opener {
 func (h *harness) newService(cfg replies.Config) *replies.Service {
 	h.t.Helper()
 	cfg.Store, cfg.Now = h.st, h.clock.Now
+	if cfg.Fallback == nil {
+		cfg.Fallback = offline.Classify
+	}
 	if cfg.Providers == nil {
 		cfg.Providers = h.providers()
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadbitz/leadbitz/internal/inbound"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -300,14 +300,14 @@ func (p *pageState) register(cs *convState) {
 // messages.classification column): the classifier's verdict, the category,
 // how the message was matched and what was done about it.
 type Record struct {
-	Verdict         inbound.Verdict `json:"verdict"`
-	Category        string          `json:"category"`
-	CategorySource  string          `json:"categorySource"`
-	Confidence      float64         `json:"confidence,omitempty"`
-	CategoryReasons []string        `json:"categoryReasons,omitempty"`
-	MatchedBy       string          `json:"matchedBy,omitempty"`
-	Actions         []string        `json:"actions,omitempty"`
-	FromName        string          `json:"fromName,omitempty"`
+	Verdict         classify.Verdict `json:"verdict"`
+	Category        string           `json:"category"`
+	CategorySource  string           `json:"categorySource"`
+	Confidence      float64          `json:"confidence,omitempty"`
+	CategoryReasons []string         `json:"categoryReasons,omitempty"`
+	MatchedBy       string           `json:"matchedBy,omitempty"`
+	Actions         []string         `json:"actions,omitempty"`
+	FromName        string           `json:"fromName,omitempty"`
 	// Truncated: the message was larger than LEADBITZ_MAX_INBOUND_BYTES and
 	// only its beginning was read; Size is its whole size when the
 	// provider reported it.

@@ -11,7 +11,6 @@ import (
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
 	"github.com/leadbitz/leadbitz/internal/replies"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -45,7 +44,7 @@ func TestHugeReplyIsReadTruncatedAndStopsTheSequence(t *testing.T) {
 			MaxMessageBytes: limit, Guard: netguard.AllowLoopback()})
 	}
 	svc := h.newService(replies.Config{MaxInboundBytes: limit,
-		Providers: map[string]sending.Opener{store.ProviderSandbox: imapOpener}})
+		Providers: map[string]provider.Opener{store.ProviderSandbox: imapOpener}})
 	res, err := svc.Sync(h.ctx, h.inbox.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"slices"
 
-	"github.com/leadbitz/leadbitz/internal/inbound"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -83,8 +83,8 @@ func (m match) proven() bool {
 // bySenderToo reports whether a message may be matched by its sender's
 // address: replies and automatic answers, and unsubscribe requests (then
 // proven decides); never a report, whose From is a mail system.
-func bySenderToo(v inbound.Verdict) bool {
-	return !suppresses(v) || v.Kind == inbound.KindUnsubscribe
+func bySenderToo(v classify.Verdict) bool {
+	return !suppresses(v) || v.Kind == classify.KindUnsubscribe
 }
 
 // byHeaders matches by the Message-IDs a message names.
@@ -224,9 +224,9 @@ func (p *pageState) bySender(ctx context.Context, todo []*item) error {
 func sender(it *item) string { return normalizeAddr(it.msg.From.Address) }
 
 // suppresses reports whether a verdict can write suppressions.
-func suppresses(v inbound.Verdict) bool {
+func suppresses(v classify.Verdict) bool {
 	switch v.Kind {
-	case inbound.KindBounce, inbound.KindComplaint, inbound.KindUnsubscribe:
+	case classify.KindBounce, classify.KindComplaint, classify.KindUnsubscribe:
 		return true
 	}
 	return false

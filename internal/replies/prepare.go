@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/ai"
-	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -20,7 +20,7 @@ import (
 type item struct {
 	fetched    provider.InboundMessage
 	msg        *mailmsg.Inbound
-	verdict    inbound.Verdict
+	verdict    classify.Verdict
 	category   ai.Category
 	messageID  string // the Message-ID, or one derived from the provider id
 	occurredAt time.Time
@@ -63,7 +63,7 @@ func (s *Service) prepareOne(ctx context.Context, t store.SyncTarget, m provider
 			"provider_id", m.ProviderID, "err", err)
 		return nil
 	}
-	it := &item{fetched: m, msg: in, verdict: inbound.Classify(in), messageID: in.MessageID}
+	it := &item{fetched: m, msg: in, verdict: classify.Classify(in), messageID: in.MessageID}
 	if it.messageID == "" {
 		// Stable across fetches, so a message without a Message-ID is
 		// still stored once.
@@ -77,7 +77,7 @@ func (s *Service) prepareOne(ctx context.Context, t store.SyncTarget, m provider
 		it.occurredAt = s.clock()
 	}
 	it.occurredAt = it.occurredAt.UTC().Truncate(time.Microsecond)
-	cat, err := categorize(ctx, s.autoCat, t.WorkspaceID, "", it.verdict, replyInput(in, ""))
+	cat, err := s.categorize(ctx, s.autoCat, t.WorkspaceID, "", it.verdict, replyInput(in, ""))
 	if err != nil && ctx.Err() == nil {
 		s.log.WarnContext(ctx, "inbox sync: categorizer failed, offline rules used", "inbox_id", t.ID, "err", err)
 	}

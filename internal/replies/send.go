@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
-	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -355,5 +355,5 @@ func fromMailSystem(m *store.Message) bool {
 	if json.Unmarshal([]byte(m.Classification), &r) != nil {
 		return false
 	}
-	return r.Verdict.Kind == inbound.KindBounce || r.Verdict.Kind == inbound.KindComplaint
+	return r.Verdict.Kind == classify.KindBounce || r.Verdict.Kind == classify.KindComplaint
 }

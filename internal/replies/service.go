@@ -10,7 +10,6 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/ai"
 	"github.com/leadbitz/leadbitz/internal/provider"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -21,17 +20,23 @@ type Categorizer interface {
 	Categorize(ctx context.Context, workspaceID, userID string, in ai.ReplyInput) (ai.Category, error)
 }
 
-// Config is what a Service needs. Store and Providers are required.
+// Config is what a Service needs. Store, Providers and Fallback are
+// required.
 type Config struct {
 	Store *store.Store
 	// Providers opens a mailbox by provider kind: the send engine's
 	// openers, so sync and sending reach a mailbox the same way.
-	Providers map[string]sending.Opener
+	Providers map[string]provider.Opener
+	// Fallback categorises a reply by rules alone and cannot fail: the app
+	// gives offline.Classify (internal/ai/offline). It answers when a
+	// categorizer is nil, fails or names no known category, so a
+	// rate-limited or unreachable model never leaves a reply without one.
+	Fallback func(ai.ReplyInput) ai.Category
 	// Categorizer decides categories that the certain rules leave open;
-	// nil uses the offline rules (no model, no cost).
+	// nil uses Fallback (no model, no cost).
 	Categorizer Categorizer
-	// AutoCategorizer is asked during sync; nil means the offline rules, so
-	// a sync never spends model calls unless the app chooses to.
+	// AutoCategorizer is asked during sync; nil means Fallback, so a sync
+	// never spends model calls unless the app chooses to.
 	AutoCategorizer Categorizer
 	Now             func() time.Time // default time.Now
 	Log             *slog.Logger     // default slog.Default()
@@ -61,9 +66,10 @@ type Config struct {
 // replies sent from a conversation.
 type Service struct {
 	st        *store.Store
-	providers map[string]sending.Opener
+	providers map[string]provider.Opener
 	cat       Categorizer
 	autoCat   Categorizer
+	fallback  rulesCategorizer
 	now       func() time.Time
 	log       *slog.Logger
 	metrics   *Metrics
@@ -73,8 +79,8 @@ type Service struct {
 
 // New checks cfg and applies defaults.
 func New(cfg Config) (*Service, error) {
-	if cfg.Store == nil || cfg.Providers == nil {
-		return nil, errors.New("replies: Store and Providers are required")
+	if cfg.Store == nil || cfg.Providers == nil || cfg.Fallback == nil {
+		return nil, errors.New("replies: Store, Providers and Fallback are required")
 	}
 	cfg.Concurrency = cmp.Or(cfg.Concurrency, 8)
 	cfg.MaxPages = cmp.Or(cfg.MaxPages, 50)
@@ -84,7 +90,7 @@ func New(cfg Config) (*Service, error) {
 	cfg.OutOfOfficePause = cmp.Or(cfg.OutOfOfficePause, 7*24*time.Hour)
 	cfg.SendTimeout = cmp.Or(cfg.SendTimeout, time.Minute)
 	s := &Service{st: cfg.Store, providers: cfg.Providers, cat: cfg.Categorizer, autoCat: cfg.AutoCategorizer,
-		now: cfg.Now, log: cfg.Log, metrics: cfg.Metrics, cfg: cfg}
+		fallback: cfg.Fallback, now: cfg.Now, log: cfg.Log, metrics: cfg.Metrics, cfg: cfg}
 	if s.now == nil {
 		s.now = time.Now
 	}

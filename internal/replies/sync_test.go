@@ -3,6 +3,7 @@ package replies_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -444,6 +445,38 @@ func TestCategories(t *testing.T) {
 	got, err = h.svc.Categorize(h.ctx, h.p, conv.ID, replies.CategorizeInput{}, metaNone)
 	if err != nil || got.Suggestion == nil || got.Suggestion.Generator == ai.GeneratorOpenAI {
 		t.Fatalf("a failing categorizer should fall back to the offline rules: %+v %v", got, err)
+	}
+}
+
+// The reply loop knows no categoriser of its own: New refuses a Config
+// without Fallback, and the injected Fallback is what answers when sync
+// has no categorizer and when the explicit one fails.
+func TestFallbackIsInjected(t *testing.T) {
+	h := newHarness(t)
+	if _, err := replies.New(replies.Config{Store: h.st, Providers: h.providers()}); err == nil {
+		t.Fatal("New accepted a Config without Fallback")
+	}
+	injected := func(ai.ReplyInput) ai.Category {
+		return ai.Category{Category: ai.CategoryOther, Confidence: 0.5, Reasons: []string{"injected"}, Generator: ai.GeneratorOffline}
+	}
+	fake := &fakeCategorizer{err: errors.New("model down")}
+	h.svc = h.newService(replies.Config{Categorizer: fake, Fallback: injected})
+	ann := h.lead("ann@acme.test", "Ann")
+	h.launch(ann)
+	h.deliver(replyMsg("ann@acme.test", h.sentTo("ann@acme.test").MessageID, "Re: Quick question", "Interesting, tell me more."))
+	h.sync()
+	var conv replies.ConversationView
+	for _, c := range h.list(replies.Query{}) {
+		if c.Lead != nil && c.Lead.ID == ann {
+			conv = c
+		}
+	}
+	if conv.Category != ai.CategoryOther || fake.calls != 0 {
+		t.Fatalf("sync without an AutoCategorizer: category %q, explicit categorizer asked %d times", conv.Category, fake.calls)
+	}
+	got, err := h.svc.Categorize(h.ctx, h.p, conv.ID, replies.CategorizeInput{}, metaNone)
+	if err != nil || fake.calls != 1 || got.Suggestion == nil || !slices.Equal(got.Suggestion.Reasons, []string{"injected"}) {
+		t.Fatalf("a failing categorizer should fall back to the injected rules: %+v %v", got.Suggestion, err)
 	}
 }
 

@@ -18,10 +18,6 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// Opener connects to a mailbox of one provider kind. The engine opens each
-// mailbox once per batch and closes it after.
-type Opener func(ctx context.Context, workspaceID string, inbox store.Inbox) (provider.Mailbox, error)
-
 // Config is what an Engine needs. Store, Providers and Unsubscribe are
 // required; the rest have defaults.
 type Config struct {
@@ -29,7 +25,7 @@ type Config struct {
 	// Providers maps a mailbox's provider ("sandbox", "gmail"…) to its
 	// opener. Jobs of a mailbox whose provider is missing are held with
 	// reason provider_unavailable.
-	Providers   map[string]Opener
+	Providers   map[string]provider.Opener
 	Unsubscribe *Unsubscribe
 	// Now is the clock (tests move it); default time.Now.
 	Now func() time.Time
@@ -66,7 +62,7 @@ type Config struct {
 // and processes at once: claims never overlap.
 type Engine struct {
 	st          *store.Store
-	providers   map[string]Opener
+	providers   map[string]provider.Opener
 	unsub       *Unsubscribe
 	now         func() time.Time
 	rnd         rules.Rand

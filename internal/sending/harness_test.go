@@ -70,7 +70,7 @@ func (h *harness) newEngine(cfg sending.Config) *sending.Engine {
 	if cfg.Parallel == 0 {
 		cfg.Parallel = 1 // crash tests need the tick in the test's goroutine
 	}
-	cfg.Providers = map[string]sending.Opener{
+	cfg.Providers = map[string]provider.Opener{
 		store.ProviderSandbox: func(ctx context.Context, ws string, inbox store.Inbox) (provider.Mailbox, error) {
 			var mb provider.Mailbox = sandbox.New(h.st, ws, inbox.ID)
 			if h.wrap != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -27,7 +28,7 @@ type mailboxPageData struct {
 	SignaturePreview string
 	// SandboxSent are a sandbox mailbox's latest sent emails, for the
 	// form that plays a lead's reply.
-	SandboxSent []inbox.SandboxMessage
+	SandboxSent []sandbox.Message
 	// CanSync: the Replies service is there to read the mailbox now.
 	CanSync bool
 	// DNS are the checks of the mailbox's domain (nil for a sandbox).

@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -49,7 +49,7 @@ func (w *Web) sandboxReply(rw http.ResponseWriter, r *http.Request, v *view) err
 	if err != nil {
 		return err
 	}
-	var parent *inbox.SandboxMessage
+	var parent *sandbox.Message
 	for i := range sent {
 		if sent[i].MessageID == posted.Get("messageId") {
 			parent = &sent[i]
@@ -70,7 +70,7 @@ func (w *Web) sandboxReply(rw http.ResponseWriter, r *http.Request, v *view) err
 	if !strings.HasPrefix(strings.ToLower(subject), "re:") {
 		subject = "Re: " + subject
 	}
-	if _, err := w.Inboxes.SandboxReceive(ctx, v.P, id, inbox.ReceiveInput{From: parent.To, Subject: subject, Body: body,
+	if _, err := w.Inboxes.SandboxReceive(ctx, v.P, id, sandbox.ReceiveInput{From: parent.To, Subject: subject, Body: body,
 		InReplyTo: parent.MessageID}); err != nil {
 		return w.mailboxFormFailed(rw, v, posted, err)
 	}

@@ -8,6 +8,13 @@
 // It implements provider.Mailbox faithfully rather than conveniently: a
 // message sent twice is stored twice, as a real provider would deliver it
 // twice, so tests that count its messages catch duplicate sends.
+//
+// All of the sandbox's Go code outside the store lives here: the mailbox,
+// Deliver, and what the API and the web app show and do (Messages, Receive
+// and the Message view). Its SQL is internal/store/inbox_sandbox.go;
+// creating a sandbox mailbox row, with the defaults every new mailbox gets,
+// and checking that a row is a sandbox one before listing or receiving are
+// the mailbox rules' (internal/inbox/sandbox.go).
 package sandbox
 
 import (
@@ -36,6 +43,14 @@ var _ provider.Mailbox = (*Mailbox)(nil)
 // New returns the sandbox mailbox of an inbox row.
 func New(st *store.Store, workspaceID, inboxID string) *Mailbox {
 	return &Mailbox{st: st, ws: workspaceID, inboxID: inboxID}
+}
+
+// Opener opens the sandbox mailbox of a row, for the send engine's and the
+// reply loop's map of openers (key store.ProviderSandbox).
+func Opener(st *store.Store) provider.Opener {
+	return func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
+		return New(st, ws, i.ID), nil
+	}
 }
 
 // Send stores m in the sent folder. A message continuing a thread keeps the

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadbitz/leadbitz/internal/inbound"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/realmail"
+	"github.com/leadbitz/leadbitz/internal/replies/classify"
 )
 
 // One server for the whole file: starting Postfix and Dovecot takes about a
@@ -196,7 +196,7 @@ func TestRealServer(t *testing.T) {
 		if len(in.InReplyTo) != 1 || in.InReplyTo[0] != out.MessageID {
 			t.Errorf("reply In-Reply-To %v, want %s", in.InReplyTo, out.MessageID)
 		}
-		if v := inbound.Classify(in); v.Kind != inbound.KindReply {
+		if v := classify.Classify(in); v.Kind != classify.KindReply {
 			t.Errorf("the reply classified as %s (%v)", v.Kind, v.Reasons)
 		}
 	})
@@ -218,11 +218,11 @@ func TestRealServer(t *testing.T) {
 		if len(msgs) != 1 {
 			t.Fatalf("%d messages, want the bounce", len(msgs))
 		}
-		v, err := inbound.ClassifyRaw(msgs[0].Raw)
+		v, err := classify.ClassifyRaw(msgs[0].Raw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.Kind != inbound.KindBounce || !v.Hard || v.Status != "5.1.1" ||
+		if v.Kind != classify.KindBounce || !v.Hard || v.Status != "5.1.1" ||
 			len(v.Recipients) != 1 || v.Recipients[0] != "nobody@example.test" || v.OriginalMessageID != out.MessageID {
 			t.Errorf("postfix bounce classified as %+v", v)
 		}

@@ -1,4 +1,4 @@
-package inbound
+package classify
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-// Package inbound decides what a received message is: a bounce (hard or
+// Package classify decides what a received message is: a bounce (hard or
 // soft, for which recipients), a spam complaint, an automatic reply (with the
 // sender's return date when stated), an unsubscribe request in plain words,
 // or a human reply.
@@ -7,4 +7,4 @@
 // to stop sequences and write suppressions, and POST /api/inbound/classify
 // exposes it so a user can see why a message was treated as it was. Every
 // verdict carries Reasons naming the signals that decided it.
-package inbound
+package classify

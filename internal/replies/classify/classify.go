@@ -1,4 +1,4 @@
-package inbound
+package classify
 
 import (
 	"fmt"
@@ -41,7 +41,7 @@ func Classify(m *mailmsg.Inbound) Verdict {
 func ClassifyRaw(raw []byte) (Verdict, error) {
 	m, err := mailmsg.Parse(raw)
 	if err != nil {
-		return Verdict{}, fmt.Errorf("inbound: classify: %w", err)
+		return Verdict{}, fmt.Errorf("classify: %w", err)
 	}
 	return Classify(m), nil
 }

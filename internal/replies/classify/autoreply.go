@@ -1,4 +1,4 @@
-package inbound
+package classify
 
 import (
 	"github.com/leadbitz/leadbitz/internal/textmatch"
