@@ -1,6 +1,12 @@
-// Package httpserver holds what every HTTP surface of Leadbitz shares: request
-// ids, access logs, panic recovery, body limits, security headers, protection
-// against cross-site state changes, metrics, and graceful shutdown.
+// Package httpserver is the HTTP edge that every surface of Leadbitz (the JSON
+// API in internal/api, the browser app in internal/web) shares, so each of
+// these exists once: request ids, access logs with the status/bytes
+// recorder, panic recovery, body limits, security headers, metrics and
+// graceful shutdown (middleware.go, server.go, router.go); the session
+// cookie, who is asking (a session or an API key → user, workspace, role),
+// the role check and the request's meta for the audit log (session.go); and
+// the one mapping from a problem's kind to its HTTP status (problem.go).
+// Each surface keeps only its own answer's shape: JSON errors or HTML pages.
 package httpserver
 
 import (
