@@ -6,7 +6,6 @@ package api
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -213,8 +212,3 @@ func requiredRole(route Route) string {
 
 // meta describes the request for sessions and the audit log.
 func meta(r *http.Request) account.Meta { return httpserver.Meta(r) }
-
-// secretMatches compares a presented secret in constant time.
-func secretMatches(presented, want string) bool {
-	return subtle.ConstantTimeCompare([]byte(presented), []byte(want)) == 1
-}

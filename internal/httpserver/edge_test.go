@@ -122,3 +122,21 @@ func TestRequiredRoleAndAuthorize(t *testing.T) {
 		}
 	}
 }
+
+func TestBearerMatches(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		ok     bool
+	}{
+		{"Bearer s3cret", true}, {"Bearer s3cre", false}, {"Bearer  s3cret", false}, {"bearer s3cret", false},
+		{"s3cret", false}, {"", false},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		if tc.header != "" {
+			r.Header.Set("Authorization", tc.header)
+		}
+		if got := BearerMatches(r, "s3cret"); got != tc.ok {
+			t.Errorf("%q: %v, want %v", tc.header, got, tc.ok)
+		}
+	}
+}

@@ -199,8 +199,7 @@ func SecurityHeaders(h http.Handler, csp string, hsts bool) http.Handler {
 func RequireBearer(h http.Handler, token, name string) http.Handler {
 	body := `{"error":{"code":"invalid_token","message":"Send Authorization: Bearer $` + name + `."}}` + "\n"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		presented, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(presented), []byte(token)) != 1 {
+		if !BearerMatches(r, token) {
 			w.Header().Set("WWW-Authenticate", "Bearer")
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-store")
@@ -210,6 +209,13 @@ func RequireBearer(h http.Handler, token, name string) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// BearerMatches reports whether r carries "Authorization: Bearer <secret>",
+// compared in constant time.
+func BearerMatches(r *http.Request, secret string) bool {
+	presented, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(presented), []byte(secret)) == 1
 }
 
 // LimitBody caps request bodies at max bytes; reading past it fails with
