@@ -6,12 +6,10 @@ package api
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/assist"
@@ -29,9 +27,6 @@ import (
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
-
-// SessionCookie is the name of the browser session cookie.
-const SessionCookie = "leadbitz_session"
 
 // DefaultMaxBody caps JSON request bodies.
 const DefaultMaxBody = 1 << 20
@@ -163,7 +158,7 @@ func (a *API) wrap(route Route) http.Handler {
 		var p account.Principal
 		if route.Access != Public {
 			var err error
-			if p, err = a.authenticate(r); err == nil && route.Access == Workspace && p.WorkspaceID == "" {
+			if p, err = httpserver.Authenticate(r, a.Accounts); err == nil && route.Access == Workspace && p.WorkspaceID == "" {
 				err = problem.New(problem.Conflict, "no_workspace", "Choose a workspace first (POST /api/workspaces/{id}/switch).")
 			}
 			if err == nil {
@@ -183,10 +178,10 @@ func (a *API) wrap(route Route) http.Handler {
 }
 
 // authorize refuses (403 forbidden) a caller whose role is below the
-// route's Role. It is the one place roles are enforced: handlers do not
-// check them again. The role counted is the caller's in the workspace the
-// route acts on: the one in the path of /api/workspaces/{id}/…, else the
-// active one.
+// route's Role (httpserver.Authorize, the check the pages share). It is the
+// one place the API enforces roles: handlers do not check them again. The
+// role counted is the caller's in the workspace the route acts on: the one
+// in the path of /api/workspaces/{id}/…, else the active one.
 func (a *API) authorize(r *http.Request, route Route, p account.Principal) error {
 	need := requiredRole(route)
 	if need == "" {
@@ -203,10 +198,7 @@ func (a *API) authorize(r *http.Request, route Route, p account.Principal) error
 		}
 		role = inPath
 	}
-	if !account.RoleAllows(role, need) {
-		return account.ErrForbiddenRole(need)
-	}
-	return nil
+	return httpserver.Authorize(role, need)
 }
 
 // workspacePath prefixes the routes that act on the workspace in their path
@@ -215,50 +207,8 @@ const workspacePath = "/api/workspaces/{id}"
 
 // requiredRole is the least role a route needs, "" when it needs none.
 func requiredRole(route Route) string {
-	if route.Role == "" && route.Access == Workspace {
-		return Admin
-	}
-	return route.Role
+	return httpserver.RequiredRole(route.Role, route.Access == Workspace)
 }
 
-// authenticate finds the principal from a Bearer API key or the session
-// cookie, then applies X-Workspace-Id.
-func (a *API) authenticate(r *http.Request) (account.Principal, error) {
-	ctx := r.Context()
-	var p account.Principal
-	var err error
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		token, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok {
-			return p, account.ErrUnauthenticated
-		}
-		p, err = a.Accounts.AuthenticateAPIKey(ctx, strings.TrimSpace(token))
-	} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
-		p, err = a.Accounts.AuthenticateSession(ctx, c.Value)
-	} else {
-		return p, account.ErrUnauthenticated
-	}
-	if err != nil {
-		return p, err
-	}
-	return a.Accounts.WithWorkspace(ctx, p, strings.TrimSpace(r.Header.Get("X-Workspace-Id")))
-}
-
-func meta(r *http.Request) account.Meta {
-	return account.Meta{IP: httpserver.ClientIP(r), UserAgent: r.UserAgent(), RequestID: httpserver.RequestID(r.Context())}
-}
-
-func (a *API) setSessionCookie(w http.ResponseWriter, token string) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: a.Config.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: int(account.SessionTTL / time.Second)})
-}
-
-func (a *API) clearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
-		Secure: a.Config.SecureCookies(), SameSite: http.SameSiteLaxMode, MaxAge: -1})
-}
-
-// secretMatches compares a presented secret in constant time.
-func secretMatches(presented, want string) bool {
-	return subtle.ConstantTimeCompare([]byte(presented), []byte(want)) == 1
-}
+// meta describes the request for sessions and the audit log.
+func meta(r *http.Request) account.Meta { return httpserver.Meta(r) }

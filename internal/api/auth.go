@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -16,7 +17,7 @@ func (a *API) signup(w http.ResponseWriter, r *http.Request, _ account.Principal
 	if err != nil {
 		return err
 	}
-	a.setSessionCookie(w, token)
+	httpserver.SetSessionCookie(w, token, a.Config.SecureCookies())
 	writeJSON(w, http.StatusCreated, map[string]any{"user": user, "workspace": ws})
 	return nil
 }
@@ -29,26 +30,22 @@ func (a *API) login(w http.ResponseWriter, r *http.Request, _ account.Principal)
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	old := ""
-	if c, err := r.Cookie(SessionCookie); err == nil {
-		old = c.Value
-	}
-	user, token, err := a.Accounts.Login(r.Context(), in.Email, in.Password, old, meta(r))
+	user, token, err := a.Accounts.Login(r.Context(), in.Email, in.Password, httpserver.SessionToken(r), meta(r))
 	if err != nil {
 		return err
 	}
-	a.setSessionCookie(w, token)
+	httpserver.SetSessionCookie(w, token, a.Config.SecureCookies())
 	writeJSON(w, http.StatusOK, map[string]any{"user": user})
 	return nil
 }
 
 func (a *API) logout(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
-	if c, err := r.Cookie(SessionCookie); err == nil {
-		if err := a.Accounts.Logout(r.Context(), c.Value, meta(r)); err != nil {
+	if token := httpserver.SessionToken(r); token != "" {
+		if err := a.Accounts.Logout(r.Context(), token, meta(r)); err != nil {
 			return err
 		}
 	}
-	a.clearSessionCookie(w)
+	httpserver.ClearSessionCookie(w, a.Config.SecureCookies())
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

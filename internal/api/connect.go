@@ -5,6 +5,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
 )
 
 // connectSMTP verifies and saves an SMTP+IMAP mailbox (201), or reconnects
@@ -65,10 +66,8 @@ func (a *API) microsoftOAuthCallback(w http.ResponseWriter, r *http.Request, _ a
 // provider redirects here), but the flow is bound to the session's user.
 func (a *API) oauthCallback(w http.ResponseWriter, r *http.Request, provider string) error {
 	var userID string
-	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-		if p, err := a.Accounts.AuthenticateSession(r.Context(), c.Value); err == nil {
-			userID = p.User.ID
-		}
+	if p, err := httpserver.AuthenticateSession(r, a.Accounts); err == nil {
+		userID = p.User.ID
 	}
 	to := a.Connect.FinishOAuth(r.Context(), provider, r.URL.Query(), userID, meta(r))
 	w.Header().Set("Cache-Control", "no-store")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
 )
 
 var pathParam = regexp.MustCompile(`\{([A-Za-z]+)\}`)
@@ -54,7 +55,7 @@ func (a *API) OpenAPI() map[string]any {
 		},
 		"components": map[string]any{
 			"securitySchemes": map[string]any{
-				"session": map[string]string{"type": "apiKey", "in": "cookie", "name": SessionCookie},
+				"session": map[string]string{"type": "apiKey", "in": "cookie", "name": httpserver.SessionCookie},
 				"apiKey":  map[string]string{"type": "http", "scheme": "bearer"},
 			},
 			"responses": map[string]any{"Error": map[string]any{

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"mime"
 	"net/http"
 	"strconv"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // errorBody is the one error shape of the API contract.
@@ -29,22 +27,6 @@ type errorDetail struct {
 	Details map[string]any `json:"details,omitempty"`
 }
 
-var statusOf = map[problem.Kind]int{
-	problem.Invalid:      http.StatusUnprocessableEntity,
-	problem.Malformed:    http.StatusBadRequest,
-	problem.Unauthorized: http.StatusUnauthorized,
-	problem.Forbidden:    http.StatusForbidden,
-	problem.NotFound:     http.StatusNotFound,
-	problem.Conflict:     http.StatusConflict,
-	problem.TooLarge:     http.StatusRequestEntityTooLarge,
-	problem.RateLimited:  http.StatusTooManyRequests,
-	problem.Unavailable:  http.StatusServiceUnavailable,
-	problem.BadGateway:   http.StatusBadGateway,
-
-	problem.UnsupportedMediaType: http.StatusUnsupportedMediaType,
-	problem.InsufficientStorage:  http.StatusInsufficientStorage,
-}
-
 // writeJSON writes v with a status code.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -55,30 +37,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 }
 
-// writeError maps an error to the contract's shape and status. Problems are
-// shown as they are; store sentinels become 404/409; anything else is logged
-// once here and answered as a 500 that reveals nothing.
+// writeError answers an error in the contract's shape, with the status of
+// its problem (httpserver.AsProblem, httpserver.Status); anything else is
+// logged once here and answered as a 500 that reveals nothing.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		err = problem.New(problem.TooLarge, "too_large", "The request body is larger than %d bytes.", tooBig.Limit)
-	case errors.Is(err, store.ErrNotFound):
-		err = problem.New(problem.NotFound, "not_found", "Not found.")
-	case errors.Is(err, store.ErrDuplicate):
-		err = problem.New(problem.Conflict, "duplicate", "It already exists.")
-	}
-	p, ok := problem.As(err)
+	p, ok := httpserver.AsProblem(err)
 	if !ok {
 		log.ErrorContext(r.Context(), "request failed", "request_id", httpserver.RequestID(r.Context()),
 			"method", r.Method, "route", httpserver.Route(r), "err", err)
 		writeJSON(w, http.StatusInternalServerError, errorBody{errorDetail{Code: "internal_error",
 			Message: "Something went wrong on our side; the request id in X-Request-Id helps us find it."}})
 		return
-	}
-	status := statusOf[p.Kind]
-	if status == 0 {
-		status = http.StatusInternalServerError
 	}
 	details := map[string]any{}
 	for k, v := range p.Details {
@@ -90,10 +59,8 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if len(details) == 0 {
 		details = nil
 	}
-	if p.Kind == problem.RateLimited && p.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(p.RetryAfter.Seconds()))))
-	}
-	writeJSON(w, status, errorBody{errorDetail{Code: p.Code, Message: p.Message, Details: details}})
+	httpserver.SetRetryAfter(w.Header(), p)
+	writeJSON(w, httpserver.Status(p.Kind), errorBody{errorDetail{Code: p.Code, Message: p.Message, Details: details}})
 }
 
 // decodeJSON reads a JSON request body into v. An empty body decodes as {}

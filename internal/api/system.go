@@ -3,10 +3,10 @@ package api
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/problem"
 )
 
@@ -16,8 +16,7 @@ func (a *API) checkCron(r *http.Request) error {
 	if a.Config.CronSecret == "" {
 		return problem.New(problem.NotFound, "not_found", "Cron endpoints are off: set CRON_SECRET to enable them.")
 	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || !secretMatches(token, a.Config.CronSecret) {
+	if !httpserver.BearerMatches(r, a.Config.CronSecret) {
 		return problem.New(problem.Unauthorized, "invalid_cron_secret", "Send Authorization: Bearer $CRON_SECRET.")
 	}
 	return nil

@@ -1,6 +1,12 @@
-// Package httpserver holds what every HTTP surface of Leadbitz shares: request
-// ids, access logs, panic recovery, body limits, security headers, protection
-// against cross-site state changes, metrics, and graceful shutdown.
+// Package httpserver is the HTTP edge that every surface of Leadbitz (the JSON
+// API in internal/api, the browser app in internal/web) shares, so each of
+// these exists once: request ids, access logs with the status/bytes
+// recorder, panic recovery, body limits, security headers, metrics and
+// graceful shutdown (middleware.go, server.go, router.go); the session
+// cookie, who is asking (a session or an API key → user, workspace, role),
+// the role check and the request's meta for the audit log (session.go); and
+// the one mapping from a problem's kind to its HTTP status (problem.go).
+// Each surface keeps only its own answer's shape: JSON errors or HTML pages.
 package httpserver
 
 import (
@@ -193,8 +199,7 @@ func SecurityHeaders(h http.Handler, csp string, hsts bool) http.Handler {
 func RequireBearer(h http.Handler, token, name string) http.Handler {
 	body := `{"error":{"code":"invalid_token","message":"Send Authorization: Bearer $` + name + `."}}` + "\n"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		presented, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(presented), []byte(token)) != 1 {
+		if !BearerMatches(r, token) {
 			w.Header().Set("WWW-Authenticate", "Bearer")
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-store")
@@ -204,6 +209,13 @@ func RequireBearer(h http.Handler, token, name string) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// BearerMatches reports whether r carries "Authorization: Bearer <secret>",
+// compared in constant time.
+func BearerMatches(r *http.Request, secret string) bool {
+	presented, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(presented), []byte(secret)) == 1
 }
 
 // LimitBody caps request bodies at max bytes; reading past it fails with

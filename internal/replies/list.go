@@ -121,6 +121,12 @@ func (s *Service) MarkRead(ctx context.Context, ws, id string) (ConversationView
 	return conversationView(c), nil
 }
 
+// MarkUnread puts a conversation's unread mark back (the Replies page's
+// "Mark unread").
+func (s *Service) MarkUnread(ctx context.Context, ws, id string) error {
+	return s.st.InWorkspace(ws).MarkConversationUnread(ctx, id)
+}
+
 func threadOf(ctx context.Context, q store.Scope, c store.Conversation, now time.Time, loadImages bool) (Thread, error) {
 	t := Thread{ConversationView: conversationView(c), Messages: []MessageView{}}
 	if c.LeadID != "" {

@@ -61,6 +61,15 @@ func TestReplyStopsTheSequence(t *testing.T) {
 	if l := h.list(replies.Query{Unread: ptr(true)}); len(l) != 0 {
 		t.Fatalf("marked read, still unread")
 	}
+	if err := h.svc.MarkUnread(h.ctx, h.p.WorkspaceID, conv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if l := h.list(replies.Query{Unread: ptr(true)}); len(l) != 1 {
+		t.Fatalf("marked unread, not unread")
+	}
+	if _, err := h.svc.MarkRead(h.ctx, h.p.WorkspaceID, conv.ID); err != nil {
+		t.Fatal(err)
+	}
 
 	// Two days later Bob gets his follow-up; Ann gets nothing more.
 	h.clock.Add(49 * time.Hour)

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/leadbitz/leadbitz/internal/httpserver"
 )
 
 func (w *Web) loginForm(rw http.ResponseWriter, r *http.Request, v *view) error {
@@ -15,11 +17,11 @@ func (w *Web) loginForm(rw http.ResponseWriter, r *http.Request, v *view) error 
 func (w *Web) login(rw http.ResponseWriter, r *http.Request, v *view) error {
 	v.Title = "Log in"
 	v.Form = newForm(r)
-	_, token, err := w.Accounts.Login(r.Context(), v.Form.Get("email"), v.Form.Values["password"], sessionToken(r), meta(r))
+	_, token, err := w.Accounts.Login(r.Context(), v.Form.Get("email"), v.Form.Values["password"], httpserver.SessionToken(r), meta(r))
 	if err != nil {
 		delete(v.Form.Values, "password")
 		return v.formFailed(rw, err)
 	}
-	w.setSessionCookie(rw, token)
+	httpserver.SetSessionCookie(rw, token, w.Config.SecureCookies())
 	return v.redirect(rw, localPath(v.Form.Get("next")), "")
 }

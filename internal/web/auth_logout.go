@@ -2,13 +2,15 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/leadbitz/leadbitz/internal/httpserver"
 )
 
 // logout ends the session (if any) and returns to the login page.
 func (w *Web) logout(rw http.ResponseWriter, r *http.Request, v *view) error {
-	if err := w.Accounts.Logout(r.Context(), sessionToken(r), meta(r)); err != nil {
+	if err := w.Accounts.Logout(r.Context(), httpserver.SessionToken(r), meta(r)); err != nil {
 		return err
 	}
-	w.clearSessionCookie(rw)
+	httpserver.ClearSessionCookie(rw, w.Config.SecureCookies())
 	return v.redirect(rw, "/login", "You are logged out.")
 }

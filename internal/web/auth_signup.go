@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
 )
 
 func (w *Web) signupForm(rw http.ResponseWriter, r *http.Request, v *view) error {
@@ -23,6 +24,6 @@ func (w *Web) signup(rw http.ResponseWriter, r *http.Request, v *view) error {
 		delete(v.Form.Values, "password")
 		return v.formFailed(rw, err)
 	}
-	w.setSessionCookie(rw, token)
+	httpserver.SetSessionCookie(rw, token, w.Config.SecureCookies())
 	return v.redirect(rw, "/", "Welcome to Leadbitz! "+ws.Name+" is ready: follow the steps below to send your first campaign.")
 }

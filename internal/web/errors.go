@@ -1,12 +1,10 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // errorInfo is what the error page says for a status.
@@ -24,20 +22,18 @@ var errorTexts = map[int][2]string{
 	http.StatusInternalServerError: {"Something went wrong", "Something went wrong on our side. Try again; if it keeps happening, give us the request id below."},
 }
 
-// fail answers a handler's error: a problem or store sentinel with its
-// page, anything else logged once and answered with a 500 that reveals
-// nothing.
+// fail answers a handler's error that no form showed: not found (a problem
+// or the store's sentinel) and forbidden with their pages, anything else
+// logged once and answered with a 500 that reveals nothing.
 func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 	status, message := http.StatusInternalServerError, ""
-	if p, ok := problem.As(err); ok {
+	if p, ok := httpserver.AsProblem(err); ok {
 		switch p.Kind {
 		case problem.NotFound:
-			status = http.StatusNotFound
+			status = httpserver.Status(p.Kind)
 		case problem.Forbidden: // a role below the page's, or another refusal: say why
-			status, message = http.StatusForbidden, p.Message
+			status, message = httpserver.Status(p.Kind), p.Message
 		}
-	} else if errors.Is(err, store.ErrNotFound) {
-		status = http.StatusNotFound
 	}
 	if status == http.StatusInternalServerError {
 		w.Log.ErrorContext(r.Context(), "page failed", "request_id", httpserver.RequestID(r.Context()),
@@ -64,7 +60,7 @@ func (w *Web) errorPageSaying(rw http.ResponseWriter, r *http.Request, status in
 	}
 	v := &view{web: w, r: r, page: errorPage, Title: text[0],
 		Data: errorInfo{Status: status, Heading: text[0], Message: text[1], RequestID: httpserver.RequestID(r.Context())}}
-	if p, err := w.authenticate(r); err == nil {
+	if p, err := httpserver.AuthenticateSession(r, w.Accounts); err == nil {
 		v.P = p
 		if v.loadLayout() != nil {
 			v.User = nil // render the bare page rather than fail twice

@@ -8,8 +8,8 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/leadbitz/leadbitz/internal/api"
 	"github.com/leadbitz/leadbitz/internal/apptest"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/web"
 )
 
@@ -38,7 +38,7 @@ func TestSignupLogoutLoginWithForms(t *testing.T) {
 	get(t, c, "/signup", http.StatusOK)
 	email := "ann-" + apptest.Unique() + "@example.com"
 	r := postForm(t, c, "/signup", url.Values{"name": {"Ann"}, "email": {email}, "password": {"a long enough password"}})
-	if c.Cookie(api.SessionCookie) == "" {
+	if c.Cookie(httpserver.SessionCookie) == "" {
 		t.Fatal("signup set no session cookie")
 	}
 	page := follow(t, c, r)

@@ -42,7 +42,7 @@ func (w *Web) markReplyRead(rw http.ResponseWriter, r *http.Request, v *view) er
 // markReplyUnread puts the dot back and returns to the list (the open
 // thread's script would mark it read again).
 func (w *Web) markReplyUnread(rw http.ResponseWriter, r *http.Request, v *view) error {
-	if err := w.Store.InWorkspace(v.P.WorkspaceID).MarkConversationUnread(r.Context(), r.PathValue("id")); err != nil {
+	if err := w.Replies.MarkUnread(r.Context(), v.P.WorkspaceID, r.PathValue("id")); err != nil {
 		return err
 	}
 	return v.redirect(rw, "/replies"+filtersOf(r.URL.Query()).Suffix(), "Marked as unread.")

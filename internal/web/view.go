@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
-	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/account"
@@ -69,7 +67,7 @@ func (v *view) CanManage() bool { return v.P.CanManage() }
 func (w *Web) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		v := &view{web: w, r: r, page: rt.Page}
-		p, err := w.authenticate(r)
+		p, err := httpserver.AuthenticateSession(r, w.Accounts)
 		switch {
 		case err == nil:
 			v.P = p
@@ -92,8 +90,8 @@ func (w *Web) wrap(rt Route) http.Handler {
 				http.Redirect(rw, r, "/workspaces/new", http.StatusSeeOther)
 				return
 			}
-			if need := requiredRole(rt); need != "" && !v.P.Allows(need) {
-				w.fail(rw, r, account.ErrForbiddenRole(need))
+			if err := httpserver.Authorize(v.P.Role, requiredRole(rt)); err != nil {
+				w.fail(rw, r, err)
 				return
 			}
 			if rt.Page != "" {
@@ -113,14 +111,15 @@ func (w *Web) wrap(rt Route) http.Handler {
 }
 
 // requiredRole is the least role a page needs in the active workspace, ""
-// when it needs none. wrap is the one place it is enforced; handlers do not
-// check roles again.
+// when it needs none. wrap is the one place pages enforce it (with
+// httpserver.Authorize, the check the API shares); handlers do not check
+// roles again.
 func requiredRole(rt Route) string {
-	if rt.Role == "" && rt.Access == Workspace {
-		return Admin
-	}
-	return rt.Role
+	return httpserver.RequiredRole(rt.Role, rt.Access == Workspace)
 }
+
+// meta describes the request for sessions and the audit log.
+func meta(r *http.Request) account.Meta { return httpserver.Meta(r) }
 
 // Allows reports whether the user's role in the active workspace is at least
 // role ("member", "admin" or "owner"), so pages hide what they would refuse.
@@ -179,47 +178,29 @@ func (v *view) redirect(rw http.ResponseWriter, path, message string) error {
 	return nil
 }
 
-// formFailed re-renders the page with the error shown on the form when it is
-// one the user can fix (a field, a conflict, a wrong password, a rate
-// limit, a service to try again later); any other error is returned for the
-// error page.
+// formFailed re-renders the page with the error shown on the form, with
+// the problem's status, when it is one the user can fix (formKinds); any
+// other error is returned for the error page.
 func (v *view) formFailed(rw http.ResponseWriter, err error) error {
-	p, ok := problem.As(err)
-	if !ok {
-		if errors.Is(err, store.ErrDuplicate) {
-			p = problem.New(problem.Conflict, "duplicate", "It already exists.")
-		} else {
-			return err
-		}
-	}
-	status := http.StatusUnprocessableEntity
-	switch p.Kind {
-	case problem.Invalid:
-	case problem.Conflict:
-		status = http.StatusConflict
-	case problem.Unauthorized:
-		status = http.StatusUnauthorized
-	case problem.Forbidden:
-		status = http.StatusForbidden
-	case problem.RateLimited:
-		status = http.StatusTooManyRequests
-		if p.RetryAfter > 0 {
-			rw.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(p.RetryAfter.Seconds()))))
-		}
-	case problem.Unavailable: // the AI service or the importer is busy: try again
-		status = http.StatusServiceUnavailable
-	case problem.TooLarge: // an upload over a disk budget
-		status = http.StatusRequestEntityTooLarge
-	case problem.InsufficientStorage:
-		status = http.StatusInsufficientStorage
-	default:
+	p, ok := httpserver.AsProblem(err)
+	if !ok || !formKinds[p.Kind] {
 		return err
 	}
+	httpserver.SetRetryAfter(rw.Header(), p)
 	if v.Form == nil {
 		v.Form = newForm(v.r)
 	}
 	v.Form.setProblem(p)
-	return v.render(rw, status)
+	return v.render(rw, httpserver.Status(p.Kind))
+}
+
+// formKinds are the problems a form shows beside its fields: a field, a
+// conflict, a wrong password, a refusal, a rate limit, a service to try
+// again later (the AI service or the importer is busy), an upload over a
+// disk budget.
+var formKinds = map[problem.Kind]bool{
+	problem.Invalid: true, problem.Conflict: true, problem.Unauthorized: true, problem.Forbidden: true,
+	problem.RateLimited: true, problem.Unavailable: true, problem.TooLarge: true, problem.InsufficientStorage: true,
 }
 
 func (w *Web) renderPage(rw http.ResponseWriter, r *http.Request, name string, status int, v *view) error {

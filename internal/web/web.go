@@ -1,7 +1,23 @@
 // Package web is the browser app: server-rendered html/template pages with
-// our own CSS and a little JavaScript, all embedded in the binary. It calls
-// the same services the JSON API calls (account, store…), so no rule exists
-// twice.
+// our own CSS and a little JavaScript, all embedded in the binary.
+//
+// How pages reach data, so no rule exists twice:
+//   - Writes: every state change calls the service method the JSON API
+//     calls (account, campaign, inbox, leads, replies, connect…), which owns
+//     its validation, audit record and locks. The only state a page stores
+//     itself is its own: the campaign wizard's draft (SaveCampaignWizard).
+//     One handler still breaks this rule: the Replies page's "Stop
+//     sequence" (stopReplySequence in replies_actions.go) runs the send
+//     engine's StopLead and its audit record in a transaction of its own;
+//     it moves to the enrolment service with StopLead.
+//   - Reads: a page reads through the workspace-scoped store,
+//     w.Store.InWorkspace(v.P.WorkspaceID), never the unscoped Store, so
+//     every query takes the workspace id; where a service shapes what the
+//     API answers (the reply list and thread, the account's "me"), the page
+//     calls that service, so both surfaces show the same thing.
+//   - Who is asking, the session cookie, roles and the problem → status
+//     mapping are the shared HTTP edge's (internal/httpserver), the same
+//     code the API runs.
 //
 // Layout of the package: routes.go is the route table; each page is one
 // handler file (dashboard.go, settings_api_keys.go…) plus one template in
@@ -51,13 +67,14 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 // limit instead.
 const maxFormBody = 1 << 20
 
-// Deps are what the web app needs; internal/app builds them.
+// Deps are what the web app needs. internal/app, the only composition root,
+// builds every one and hands the pages the same services it hands the JSON
+// API; New builds none itself.
 type Deps struct {
 	Config   config.Config
 	Store    *store.Store
 	Accounts *account.Service
-	// Campaigns is the campaign service the API uses; nil builds one on
-	// Store (the service keeps no state besides its clock).
+	// Campaigns is the campaign service the API uses.
 	Campaigns *campaign.Service
 	// Connect connects real mailboxes (SMTP/IMAP verify-then-save, OAuth
 	// reconnects); nil hides those forms.
@@ -65,14 +82,14 @@ type Deps struct {
 	// Replies is the reply loop (conversations, threads, categories,
 	// replies); nil leaves the Replies page empty.
 	Replies *replies.Service
-	// Inboxes is the mailbox service the API uses; nil builds one on Store.
+	// Inboxes is the mailbox service the API uses.
 	Inboxes *inbox.Service
 	// Leads and Imports are the lead rules and the CSV importer the API
-	// uses; nil Leads builds one on Store.
+	// uses.
 	Leads   *leads.Service
 	Imports *leadimport.Importer
 	// DNS checks the mailboxes' sending domains (the mailbox page's DNS
-	// section, the checklist); nil builds one on Config.DNSServer.
+	// section, the checklist), the one checker the API uses.
 	DNS *dnscheck.Checker
 	// Assist is the AI service (ICP, drafts); nil hides the AI buttons.
 	Assist *assist.Service
@@ -97,18 +114,6 @@ type Web struct {
 // route names a template that is missing, so a broken build never serves.
 func New(d Deps) (*Web, error) {
 	w := &Web{Deps: d}
-	if w.Campaigns == nil && w.Store != nil {
-		w.Campaigns = campaign.New(w.Store, nil)
-	}
-	if w.Inboxes == nil && w.Store != nil {
-		w.Inboxes = inbox.New(w.Store, nil)
-	}
-	if w.DNS == nil {
-		w.DNS = dnscheck.New(dnscheck.Options{Server: w.Config.DNSServer})
-	}
-	if w.Leads == nil && w.Store != nil {
-		w.Leads = leads.New(w.Store)
-	}
 	var err error
 	if w.Keys != nil {
 		if w.flashKeys, err = w.Keys.Derive(flashPurpose); err != nil {
