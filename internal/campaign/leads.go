@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -92,7 +93,7 @@ func (s *Service) AddLeads(ctx context.Context, p account.Principal, id string, 
 			}
 		}
 		if c.Status != store.CampaignDraft && res.Added > 0 {
-			if _, err := sending.StartLeads(ctx, tx, p.WorkspaceID, c, s.clock()); err != nil {
+			if _, err := enrollment.StartLeads(ctx, tx, p.WorkspaceID, c, s.clock()); err != nil {
 				return err
 			}
 		}

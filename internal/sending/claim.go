@@ -11,6 +11,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/template"
@@ -231,13 +232,13 @@ func (e *Engine) lockCampaigns(ctx context.Context, q store.Queries, work []stor
 	camps := make(map[string]*campaignState, len(locked))
 	for _, c := range locked {
 		st := &campaignState{WorkspaceCampaign: c}
-		st.sched, err = Schedule(c.Campaign)
+		st.sched, err = input.Schedule(c.Campaign)
 		st.schedOK = err == nil
 		loc := time.UTC
 		if st.schedOK {
 			loc = st.sched.Timezone
 		}
-		st.today = now.In(loc).Format(dayFormat)
+		st.today = now.In(loc).Format(input.DayFormat)
 		if c.SentTodayDate != st.today {
 			st.SentToday, st.SentTodayDate = 0, st.today
 		}
@@ -289,7 +290,7 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 		}
 		return a.ID < c.ID
 	})
-	limits, err := Limits(inbox.Inbox)
+	limits, err := input.Limits(inbox.Inbox)
 	if err != nil {
 		for _, w := range jobs {
 			if err := e.hold(ctx, q, b, w, string(rules.ReasonInboxError), "The mailbox's time zone is invalid: "+err.Error(), now); err != nil {
@@ -308,8 +309,8 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 		return nil
 	}
 	loc := limits.Timezone
-	today := now.In(loc).Format(dayFormat)
-	u := usage(inbox.Inbox, loc, now)
+	today := now.In(loc).Format(input.DayFormat)
+	u := input.Usage(inbox.Inbox, loc, now)
 	reserved := false
 	var spread *stagger
 	for _, w := range jobs {
@@ -349,7 +350,7 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 		in := rules.Input{Schedule: c.sched,
 			Campaign: rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: c.SentToday},
 			Inbox:    rules.Inbox{Email: inbox.Email, Status: rules.InboxStatus(inbox.Status), Limits: limits, Usage: u},
-			Lead:     leadSide(w.Lead, w.CampaignLead, suppressed[inbox.WorkspaceID+"\x00"+w.Lead.Email]),
+			Lead:     input.LeadSide(w.Lead, w.CampaignLead, suppressed[inbox.WorkspaceID+"\x00"+w.Lead.Email]),
 			Due:      w.Job.DueAt}
 		d := rules.Decide(now, in)
 		if d.Send {
@@ -397,7 +398,7 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 				b.stops = append(b.stops, stop{inbox.WorkspaceID, w.CampaignLead.ID, status, reason})
 			}
 		case d.Reason == rules.ReasonSuppressed:
-			// StopLead, after this transaction, cancels the job.
+			// enrollment.StopLeads, after this transaction, cancels the job.
 			b.result.Processed++
 			b.stops = append(b.stops, stop{inbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadSuppressed,
 				"the address is on the suppression list"})
@@ -508,11 +509,11 @@ func (s *stagger) slot(in rules.Input, notBefore time.Time, limits rules.InboxLi
 	found := false
 	for range 32 {
 		u := s.usage
-		if at.In(loc).Format(dayFormat) != s.day {
+		if at.In(loc).Format(input.DayFormat) != s.day {
 			u.SentToday = 0
 		}
 		in.Inbox.Usage = u
-		if at.In(c.sched.Timezone).Format(dayFormat) != c.today {
+		if at.In(c.sched.Timezone).Format(input.DayFormat) != c.today {
 			in.Campaign.SentToday = 0
 		}
 		d := rules.Decide(at, in)
@@ -528,7 +529,7 @@ func (s *stagger) slot(in rules.Input, notBefore time.Time, limits rules.InboxLi
 	if !found {
 		return notBefore
 	}
-	if day := at.In(loc).Format(dayFormat); day != s.day {
+	if day := at.In(loc).Format(input.DayFormat); day != s.day {
 		s.day, s.usage.SentToday = day, 0
 	}
 	s.usage.SentToday++

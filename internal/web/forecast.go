@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/campaign"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -36,7 +36,7 @@ func (w *Web) forecast(ctx context.Context, ws string, c campaign.View, unstarte
 		return nil, err
 	}
 	fv := &forecastView{Days: forecastDays, Timezone: c.Timezone, Leads: unstarted}
-	if sched, err := sending.Schedule(stored); err != nil || sched.Validate() != nil {
+	if sched, err := input.Schedule(stored); err != nil || sched.Validate() != nil {
 		fv.Invalid = true
 		return fv, nil
 	}
