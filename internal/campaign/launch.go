@@ -8,7 +8,6 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/template"
@@ -91,7 +90,7 @@ func (s *Service) launchChecks(ctx context.Context, q store.Scope, c store.Campa
 	var missing []MissingLead
 	count := 0
 	for _, l := range leads {
-		data := sending.LeadData(l.Lead)
+		data := input.LeadData(l.Lead)
 		var fields []string
 		for _, t := range tmpls {
 			for _, f := range t.MissingFields(data) {

@@ -17,17 +17,6 @@ import (
 	"github.com/leadbitz/leadbitz/internal/template"
 )
 
-// Reasons the engine records besides the rules' own.
-const (
-	reasonNoInbox             = "no_inbox"
-	reasonProviderUnavailable = "provider_unavailable"
-	reasonMissingField        = "missing_merge_field"
-	reasonMessageInvalid      = "message_invalid"
-	reasonStepRemoved         = "step_removed"
-	reasonRetry               = "retry"
-	reasonNoPostalAddress     = "postal_address_missing"
-)
-
 // noAddressWait is how long a job waits, and then waits again, while its
 // workspace has no postal address to put in the footer.
 const noAddressWait = 15 * time.Minute
@@ -158,7 +147,7 @@ func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 		}
 		// Jobs whose lead has no mailbox wait for one.
 		for _, w := range byInbox[""] {
-			if err := e.hold(ctx, q, b, w, reasonNoInbox, "No mailbox of the campaign can send for this lead.", now); err != nil {
+			if err := e.hold(ctx, q, b, w, rules.ReasonNoInbox, "No mailbox of the campaign can send for this lead.", now); err != nil {
 				return err
 			}
 		}
@@ -301,7 +290,7 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 	}
 	if _, ok := e.providers[inbox.Provider]; !ok {
 		for _, w := range jobs {
-			if err := e.hold(ctx, q, b, w, reasonProviderUnavailable,
+			if err := e.hold(ctx, q, b, w, rules.ReasonProviderUnavailable,
 				fmt.Sprintf("This build cannot send through %s mailboxes yet.", inbox.Provider), now); err != nil {
 				return err
 			}
@@ -330,14 +319,14 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 			if !errors.As(err, &syn) {
 				return err
 			}
-			if err := e.hold(ctx, q, b, w, reasonMessageInvalid, err.Error(), now); err != nil {
+			if err := e.hold(ctx, q, b, w, rules.ReasonMessageInvalid, err.Error(), now); err != nil {
 				return err
 			}
 			continue
 		}
 		if w.Job.Step > len(seq.Steps) {
 			// The sequence was shortened: the lead has had every step.
-			if err := q.CancelJob(ctx, w.Job.ID, reasonStepRemoved, now); err != nil {
+			if err := q.CancelJob(ctx, w.Job.ID, rules.ReasonStepRemoved, now); err != nil {
 				return err
 			}
 			b.result.Processed++
@@ -362,10 +351,10 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 				// Launch requires the address; a workspace that removed it
 				// since, or launched before it was required, sends nothing
 				// until it has one again.
-				b.deferrals = append(b.deferrals, store.Deferral{ID: w.Job.ID, RunAt: now.Add(noAddressWait), Reason: reasonNoPostalAddress})
+				b.deferrals = append(b.deferrals, store.Deferral{ID: w.Job.ID, RunAt: now.Add(noAddressWait), Reason: rules.ReasonNoPostalAddress})
 				b.result.Processed++
 				b.result.Deferred++
-				e.metrics.deferred(reasonNoPostalAddress)
+				e.metrics.deferred(rules.ReasonNoPostalAddress)
 				continue
 			}
 			cl, err := e.prepare(ctx, q, cache, inbox, c, seq, w, now)
@@ -462,10 +451,10 @@ func (e *Engine) prepare(ctx context.Context, q store.Queries, cache *tickCache,
 	if err != nil {
 		var missing *template.MissingFieldsError
 		if errors.As(err, &missing) {
-			return prepared{problemReason: reasonMissingField,
+			return prepared{problemReason: rules.ReasonMissingField,
 				problem: "The lead has no value for " + strings.Join(missing.Fields, ", ") + ", which the message needs."}, nil
 		}
-		return prepared{problemReason: reasonMessageInvalid, problem: err.Error()}, nil
+		return prepared{problemReason: rules.ReasonMessageInvalid, problem: err.Error()}, nil
 	}
 	f, err := cache.footer(ctx, q, inbox.WorkspaceID)
 	if err != nil {
@@ -485,7 +474,7 @@ func (e *Engine) prepare(ctx context.Context, q store.Queries, cache *tickCache,
 		inReplyTo: cl.inReplyTo, references: cl.references}
 	cl.msg, cl.text, err = compose(msg)
 	if err != nil {
-		return prepared{problemReason: reasonMessageInvalid, problem: err.Error()}, nil
+		return prepared{problemReason: rules.ReasonMessageInvalid, problem: err.Error()}, nil
 	}
 	return prepared{claim: cl}, nil
 }

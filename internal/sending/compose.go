@@ -8,6 +8,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/template"
@@ -68,12 +69,6 @@ func (s *Sequence) variant(step int, letter string) (Variant, int, bool) {
 	return vs[0], 0, true
 }
 
-// LeadData is what a template may read about a lead.
-func LeadData(l store.Lead) template.Data {
-	return template.Data{Email: l.Email, FirstName: l.FirstName, LastName: l.LastName, Company: l.Company,
-		Title: l.Title, Website: l.Website, LinkedInURL: l.LinkedinURL, Phone: l.Phone, Custom: l.Custom}
-}
-
 // Render produces a step's subject and body for a lead, deterministically
 // (template.Seed of lead, step and variant). A later step with an empty
 // subject replies in the thread: "Re: " + the first step's subject.
@@ -90,7 +85,7 @@ func (s *Sequence) render(step int, letter string, l store.Lead, firstSubject st
 		return "", "", fmt.Errorf("step %d does not exist", step)
 	}
 	seed := template.Seed(l.ID, step, idx)
-	data := LeadData(l)
+	data := input.LeadData(l)
 	if mark != nil {
 		subject, body = v.Subject.Preview(data, seed, mark), v.Body.Preview(data, seed, mark)
 	} else {

@@ -243,7 +243,7 @@ func (e *Engine) record(ctx context.Context, outcomes []outcome, released []*cla
 					continue
 				}
 				runAt := now.Add(max(retryDelay(attempts), provider.RetryAfter(o.err)))
-				if err := q.RecordRetry(ctx, c.w.Job.ID, runAt, reasonRetry, msg, now); err != nil {
+				if err := q.RecordRetry(ctx, c.w.Job.ID, runAt, rules.ReasonRetry, msg, now); err != nil {
 					return err
 				}
 			}

@@ -12,7 +12,7 @@ import (
 // forecastDays is the horizon the wizard and the campaign page plan.
 const forecastDays = 14
 
-// forecastView is the send engine's plan for a campaign (sending.Forecast:
+// forecastView is the send engine's plan for a campaign (plan.Forecast:
 // the same rules the tick applies) as a chart and its totals.
 type forecastView struct {
 	Chart     chart

@@ -14,7 +14,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/assist"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 	msgtemplate "github.com/leadbitz/leadbitz/internal/template"
@@ -193,7 +193,7 @@ func (w *Web) mergeTags(ctx context.Context, scope store.Scope, campaignID strin
 	filled := map[string]int{}
 	total := 0
 	err = scope.EachLead(ctx, store.LeadQuery{CampaignID: campaignID}, func(l store.Lead) error {
-		d := sending.LeadData(l)
+		d := input.LeadData(l)
 		values := map[string]string{"firstName": d.FirstName, "lastName": d.LastName, "company": d.Company, "title": d.Title,
 			"website": d.Website, "email": d.Email, "phone": d.Phone, "linkedinUrl": d.LinkedInURL}
 		for k, v := range d.Custom {

@@ -1,8 +1,9 @@
 // Package input turns stored rows (campaigns, mailboxes, leads) into the
-// inputs of internal/sending/rules. The tick, explain, forecast and
-// enrolment (internal/enrollment, which spreads leads over mailboxes by
-// capacity) all build them here, so none of them can read a mailbox's usage
-// or a campaign's schedule differently.
+// inputs of internal/sending/rules and of the templates. The tick, explain,
+// forecast and enrolment (internal/enrollment, which spreads leads over
+// mailboxes by capacity) all build them here, so none of them can read a
+// mailbox's usage or a campaign's schedule differently; the engine, the
+// launch checks and the previews read a lead's merge values with LeadData.
 package input
 
 import (
@@ -12,6 +13,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/template"
 )
 
 // DayFormat names a local date in the usage counters.
@@ -142,4 +144,10 @@ func Delays(steps []store.SequenceStep) []rules.Delay {
 		d[i] = rules.Delay{Days: s.DelayDays, Minutes: s.DelayMinutes}
 	}
 	return d
+}
+
+// LeadData is what a template may read about a lead.
+func LeadData(l store.Lead) template.Data {
+	return template.Data{Email: l.Email, FirstName: l.FirstName, LastName: l.LastName, Company: l.Company,
+		Title: l.Title, Website: l.Website, LinkedInURL: l.LinkedinURL, Phone: l.Phone, Custom: l.Custom}
 }

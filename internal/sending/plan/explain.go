@@ -1,4 +1,4 @@
-package sending
+package plan
 
 import (
 	"context"
@@ -81,7 +81,7 @@ func Explain(ctx context.Context, st *store.Store, wsID, campaignID, leadID stri
 		x.NextAttemptAt = nil
 	}
 	if job.InboxID == "" {
-		x.Reason, x.Detail = reasonNoInbox, "No mailbox of the campaign can send for this lead; add or reconnect one."
+		x.Reason, x.Detail = rules.ReasonNoInbox, "No mailbox of the campaign can send for this lead; add or reconnect one."
 		return x, nil
 	}
 	inbox, err := s.Inbox(ctx, job.InboxID)
