@@ -151,8 +151,9 @@ func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 				return err
 			}
 		}
+		t := claimTx{q: q, cache: cache, b: b, camps: camps, suppressed: suppressed, now: now}
 		for _, inbox := range inboxes {
-			if err := e.claimInbox(ctx, q, cache, b, inbox, byInbox[inbox.ID], camps, suppressed, now); err != nil {
+			if err := e.claimInbox(ctx, t, inbox, byInbox[inbox.ID]); err != nil {
 				return err
 			}
 		}
@@ -262,13 +263,127 @@ func suppressedOf(ctx context.Context, q store.Queries, work []store.JobWork) (m
 // all waking at the same instant.
 var inboxLevel = map[rules.Reason]bool{rules.ReasonMinGap: true, rules.ReasonInboxDailyCap: true, rules.ReasonRampLimit: true}
 
-// claimInbox decides one mailbox's due jobs in order: follow-ups first
-// (they keep threads alive), then by due time.
-func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCache, b *batch, inbox store.WorkspaceInbox,
-	jobs []*store.JobWork, camps map[string]*campaignState, suppressed map[string]bool, now time.Time) error {
+// claimInbox claims one mailbox's due jobs: it loads what deciding needs
+// (the campaigns' sequences, the workspace's footer), decides every job
+// with decideInbox, then applies the decisions in the claim's transaction.
+func (e *Engine) claimInbox(ctx context.Context, t claimTx, inbox store.WorkspaceInbox, jobs []*store.JobWork) error {
 	if len(jobs) == 0 {
 		return nil
 	}
+	seqs, err := sequencesOf(ctx, t, inbox.WorkspaceID, jobs)
+	if err != nil {
+		return err
+	}
+	f, err := t.cache.footer(ctx, t.q, inbox.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	_, canSend := e.providers[inbox.Provider]
+	actions, usage, err := decideInbox(inboxClaim{inbox: inbox, jobs: jobs, camps: t.camps, seqs: seqs,
+		suppressed: t.suppressed, canSend: canSend, hasAddress: f.address != "", now: t.now, rnd: e.rnd,
+		prepare: func(c *campaignState, seq *Sequence, w *store.JobWork) prepared {
+			return e.prepare(inbox, c, seq, w, f, t.now)
+		}})
+	if err != nil {
+		return err
+	}
+	if err := e.applyInbox(ctx, t.q, t.b, actions, t.now); err != nil {
+		return err
+	}
+	if usage != nil {
+		t.b.usage = append(t.b.usage, *usage)
+	}
+	return nil
+}
+
+// claimTx is what one claim transaction shares between its mailboxes: the
+// transaction, the tick's cache, the batch being built, the locked
+// campaigns, the suppression answers and the claim's time.
+type claimTx struct {
+	q          store.Queries
+	cache      *tickCache
+	b          *batch
+	camps      map[string]*campaignState
+	suppressed map[string]bool
+	now        time.Time
+}
+
+// sequencesOf loads the parsed sequence of each locked campaign with a
+// readable schedule among the jobs' (from the tick's cache). A sequence
+// whose templates no longer parse is kept with its error: its jobs are
+// held; any other error ends the claim.
+func sequencesOf(ctx context.Context, t claimTx, ws string, jobs []*store.JobWork) (map[string]loadedSequence, error) {
+	seqs := map[string]loadedSequence{}
+	for _, w := range jobs {
+		c := t.camps[w.Job.CampaignID]
+		if c == nil || !c.schedOK {
+			continue
+		}
+		if _, ok := seqs[c.ID]; ok {
+			continue
+		}
+		seq, err := t.cache.sequence(ctx, t.q, ws, c.ID)
+		var syn *template.SyntaxError
+		if err != nil && !errors.As(err, &syn) {
+			return nil, err
+		}
+		seqs[c.ID] = loadedSequence{seq: seq, err: err}
+	}
+	return seqs, nil
+}
+
+// loadedSequence is a campaign's parsed sequence, or the syntax error that
+// keeps its jobs from being rendered.
+type loadedSequence struct {
+	seq *Sequence
+	err error
+}
+
+// inboxClaim is everything decideInbox reads: one mailbox's due jobs and
+// what the claim locked and loaded for them.
+type inboxClaim struct {
+	inbox      store.WorkspaceInbox
+	jobs       []*store.JobWork
+	camps      map[string]*campaignState // locked, by id; decideInbox counts its reservations in them
+	seqs       map[string]loadedSequence // by campaign id
+	suppressed map[string]bool           // workspace id + "\x00" + address
+	canSend    bool                      // this build has the mailbox's provider
+	hasAddress bool                      // the workspace has a postal address for the footer
+	// prepare renders and composes a job that may go (Engine.prepare).
+	prepare func(c *campaignState, seq *Sequence, w *store.JobWork) prepared
+	now     time.Time
+	rnd     rules.Rand
+}
+
+// actionKind is what the claim does with a job.
+type actionKind int
+
+const (
+	actHold   actionKind = iota // held until a person acts (reason, detail)
+	actCancel                   // canceled (reason), then stop, if any, applied after the claim
+	actStop                     // stop applied after the claim; the stop cancels the job
+	actDefer                    // moved to runAt (reason)
+	actClaim                    // claimed: claim is ready to send
+)
+
+// jobAction is decideInbox's decision for one job.
+type jobAction struct {
+	w      *store.JobWork
+	kind   actionKind
+	reason string
+	detail string
+	runAt  time.Time
+	stop   *stop
+	claim  *claim
+}
+
+// decideInbox decides one mailbox's due jobs in order, follow-ups first
+// (they keep threads alive), then by due time, each against the usage the
+// jobs before it reserved. It touches no database: it returns what to do
+// with each job and the mailbox's usage to save (nil when no slot was
+// reserved), and counts reserved sends in the campaigns' states.
+func decideInbox(in inboxClaim) ([]jobAction, *store.InboxUsage, error) {
+	jobs := in.jobs
 	sort.Slice(jobs, func(i, j int) bool {
 		a, c := jobs[i].Job, jobs[j].Job
 		if (a.Step > 1) != (c.Step > 1) {
@@ -279,23 +394,20 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 		}
 		return a.ID < c.ID
 	})
+	now, inbox := in.now, in.inbox
+	actions := make([]jobAction, 0, len(jobs))
+	holdAll := func(reason, detail string) ([]jobAction, *store.InboxUsage, error) {
+		for _, w := range jobs {
+			actions = append(actions, jobAction{w: w, kind: actHold, reason: reason, detail: detail})
+		}
+		return actions, nil, nil
+	}
 	limits, err := input.Limits(inbox.Inbox)
 	if err != nil {
-		for _, w := range jobs {
-			if err := e.hold(ctx, q, b, w, string(rules.ReasonInboxError), "The mailbox's time zone is invalid: "+err.Error(), now); err != nil {
-				return err
-			}
-		}
-		return nil
+		return holdAll(string(rules.ReasonInboxError), "The mailbox's time zone is invalid: "+err.Error())
 	}
-	if _, ok := e.providers[inbox.Provider]; !ok {
-		for _, w := range jobs {
-			if err := e.hold(ctx, q, b, w, rules.ReasonProviderUnavailable,
-				fmt.Sprintf("This build cannot send through %s mailboxes yet.", inbox.Provider), now); err != nil {
-				return err
-			}
-		}
-		return nil
+	if !in.canSend {
+		return holdAll(rules.ReasonProviderUnavailable, fmt.Sprintf("This build cannot send through %s mailboxes yet.", inbox.Provider))
 	}
 	loc := limits.Timezone
 	today := now.In(loc).Format(input.DayFormat)
@@ -303,115 +415,111 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 	reserved := false
 	var spread *stagger
 	for _, w := range jobs {
-		c := camps[w.Job.CampaignID]
+		c := in.camps[w.Job.CampaignID]
 		if c == nil {
-			return fmt.Errorf("job %s: campaign %s not locked", w.Job.ID, w.Job.CampaignID)
+			return nil, nil, fmt.Errorf("job %s: campaign %s not locked", w.Job.ID, w.Job.CampaignID)
 		}
 		if !c.schedOK {
-			if err := e.hold(ctx, q, b, w, string(rules.ReasonScheduleInvalid), "The campaign's schedule cannot be read.", now); err != nil {
-				return err
-			}
+			actions = append(actions, jobAction{w: w, kind: actHold, reason: string(rules.ReasonScheduleInvalid),
+				detail: "The campaign's schedule cannot be read."})
 			continue
 		}
-		seq, err := cache.sequence(ctx, q, inbox.WorkspaceID, c.ID)
-		if err != nil {
-			var syn *template.SyntaxError
-			if !errors.As(err, &syn) {
-				return err
-			}
-			if err := e.hold(ctx, q, b, w, rules.ReasonMessageInvalid, err.Error(), now); err != nil {
-				return err
-			}
+		seq := in.seqs[c.ID]
+		if seq.err != nil {
+			actions = append(actions, jobAction{w: w, kind: actHold, reason: rules.ReasonMessageInvalid, detail: seq.err.Error()})
 			continue
 		}
-		if w.Job.Step > len(seq.Steps) {
+		if w.Job.Step > len(seq.seq.Steps) {
 			// The sequence was shortened: the lead has had every step.
-			if err := q.CancelJob(ctx, w.Job.ID, rules.ReasonStepRemoved, now); err != nil {
-				return err
-			}
-			b.result.Processed++
+			a := jobAction{w: w, kind: actCancel, reason: rules.ReasonStepRemoved}
 			if w.CampaignLead.Status == store.CampaignLeadActive {
-				b.stops = append(b.stops, stop{inbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadCompleted,
-					fmt.Sprintf("the sequence has no step %d any more", w.Job.Step)})
+				a.stop = &stop{inbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadCompleted,
+					fmt.Sprintf("the sequence has no step %d any more", w.Job.Step)}
 			}
+			actions = append(actions, a)
 			continue
 		}
-		in := rules.Input{Schedule: c.sched,
+		ri := rules.Input{Schedule: c.sched,
 			Campaign: rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: c.SentToday},
 			Inbox:    rules.Inbox{Email: inbox.Email, Status: rules.InboxStatus(inbox.Status), Limits: limits, Usage: u},
-			Lead:     input.LeadSide(w.Lead, w.CampaignLead, suppressed[inbox.WorkspaceID+"\x00"+w.Lead.Email]),
+			Lead:     input.LeadSide(w.Lead, w.CampaignLead, in.suppressed[inbox.WorkspaceID+"\x00"+w.Lead.Email]),
 			Due:      w.Job.DueAt}
-		d := rules.Decide(now, in)
-		if d.Send {
-			f, err := cache.footer(ctx, q, inbox.WorkspaceID)
-			if err != nil {
-				return err
-			}
-			if f.address == "" {
-				// Launch requires the address; a workspace that removed it
-				// since, or launched before it was required, sends nothing
-				// until it has one again.
-				b.deferrals = append(b.deferrals, store.Deferral{ID: w.Job.ID, RunAt: now.Add(noAddressWait), Reason: rules.ReasonNoPostalAddress})
-				b.result.Processed++
-				b.result.Deferred++
-				e.metrics.deferred(rules.ReasonNoPostalAddress)
+		d := rules.Decide(now, ri)
+		switch {
+		case d.Send && !in.hasAddress:
+			// Launch requires the address; a workspace that removed it
+			// since, or launched before it was required, sends nothing
+			// until it has one again.
+			actions = append(actions, jobAction{w: w, kind: actDefer, reason: rules.ReasonNoPostalAddress, runAt: now.Add(noAddressWait)})
+		case d.Send:
+			p := in.prepare(c, seq.seq, w)
+			if p.problem != "" {
+				actions = append(actions, jobAction{w: w, kind: actHold, reason: p.problemReason, detail: p.problem})
 				continue
 			}
-			cl, err := e.prepare(ctx, q, cache, inbox, c, seq, w, now)
-			if err != nil {
-				return err
-			}
-			if cl.problem != "" {
-				if err := e.hold(ctx, q, b, w, cl.problemReason, cl.problem, now); err != nil {
-					return err
-				}
-				continue
-			}
-			cl.inboxDay, cl.campaignDay = today, c.today
-			b.claims = append(b.claims, cl.claim)
-			b.result.Processed++
+			p.inboxDay, p.campaignDay = today, c.today
+			actions = append(actions, jobAction{w: w, kind: actClaim, claim: p.claim})
 			u.SentToday++
-			u.LastSentAt, u.Gap = now, rules.NextGap(limits, e.rnd)
+			u.LastSentAt, u.Gap = now, rules.NextGap(limits, in.rnd)
 			c.SentToday++
 			c.changed, reserved = true, true
-			continue
-		}
-		switch {
 		case d.Reason == rules.ReasonLeadStopped:
-			if err := q.CancelJob(ctx, w.Job.ID, "lead_"+string(in.Lead.Status), now); err != nil {
-				return err
-			}
-			b.result.Processed++
+			a := jobAction{w: w, kind: actCancel, reason: "lead_" + string(ri.Lead.Status)}
 			if w.CampaignLead.Status == store.CampaignLeadActive {
 				status, reason := leadStop(w.Lead.Status)
-				b.stops = append(b.stops, stop{inbox.WorkspaceID, w.CampaignLead.ID, status, reason})
+				a.stop = &stop{inbox.WorkspaceID, w.CampaignLead.ID, status, reason}
 			}
+			actions = append(actions, a)
 		case d.Reason == rules.ReasonSuppressed:
-			// enrollment.StopLeads, after this transaction, cancels the job.
-			b.result.Processed++
-			b.stops = append(b.stops, stop{inbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadSuppressed,
-				"the address is on the suppression list"})
+			actions = append(actions, jobAction{w: w, kind: actStop, stop: &stop{inbox.WorkspaceID, w.CampaignLead.ID,
+				store.CampaignLeadSuppressed, "the address is on the suppression list"}})
 		case d.NotBefore.IsZero():
-			if err := e.hold(ctx, q, b, w, string(d.Reason), d.Detail(), now); err != nil {
-				return err
-			}
+			actions = append(actions, jobAction{w: w, kind: actHold, reason: string(d.Reason), detail: d.Detail()})
 		default:
 			runAt := d.NotBefore
 			if inboxLevel[d.Reason] {
 				if spread == nil {
 					spread = &stagger{at: now, usage: u, day: today}
 				}
-				runAt = spread.slot(in, d.NotBefore, limits, c, e.rnd)
+				runAt = spread.slot(ri, d.NotBefore, limits, c, in.rnd)
 			}
-			b.deferrals = append(b.deferrals, store.Deferral{ID: w.Job.ID, RunAt: runAt, Reason: string(d.Reason)})
-			b.result.Processed++
-			b.result.Deferred++
-			e.metrics.deferred(string(d.Reason))
+			actions = append(actions, jobAction{w: w, kind: actDefer, reason: string(d.Reason), runAt: runAt})
 		}
 	}
-	if reserved {
-		b.usage = append(b.usage, store.InboxUsage{ID: inbox.ID, SentToday: u.SentToday, Date: today,
-			LastSentAt: u.LastSentAt, NextSendAt: u.LastSentAt.Add(u.Gap)})
+	if !reserved {
+		return actions, nil, nil
+	}
+	return actions, &store.InboxUsage{ID: inbox.ID, SentToday: u.SentToday, Date: today,
+		LastSentAt: u.LastSentAt, NextSendAt: u.LastSentAt.Add(u.Gap)}, nil
+}
+
+// applyInbox carries out decideInbox's decisions in the claim's
+// transaction: holds and cancels at once, deferrals, claims and stops
+// gathered into the batch for one statement each (the stops after the claim
+// commits: enrollment.StopLeads cancels a suppressed lead's job then).
+func (e *Engine) applyInbox(ctx context.Context, q store.Queries, b *batch, actions []jobAction, now time.Time) error {
+	for _, a := range actions {
+		switch a.kind {
+		case actHold:
+			if err := e.hold(ctx, q, b, a.w, a.reason, a.detail, now); err != nil {
+				return err
+			}
+			continue
+		case actCancel:
+			if err := q.CancelJob(ctx, a.w.Job.ID, a.reason, now); err != nil {
+				return err
+			}
+		case actDefer:
+			b.deferrals = append(b.deferrals, store.Deferral{ID: a.w.Job.ID, RunAt: a.runAt, Reason: a.reason})
+			b.result.Deferred++
+			e.metrics.deferred(a.reason)
+		case actClaim:
+			b.claims = append(b.claims, a.claim)
+		}
+		b.result.Processed++
+		if a.stop != nil {
+			b.stops = append(b.stops, *a.stop)
+		}
 	}
 	return nil
 }
@@ -445,20 +553,16 @@ type prepared struct {
 // prepare renders and composes one job. The seed makes the text the same on
 // every attempt; a job that already has a Message-ID keeps it, and is asked
 // about (FindSent) before it is sent again.
-func (e *Engine) prepare(ctx context.Context, q store.Queries, cache *tickCache, inbox store.WorkspaceInbox,
-	c *campaignState, seq *Sequence, w *store.JobWork, now time.Time) (prepared, error) {
+func (e *Engine) prepare(inbox store.WorkspaceInbox, c *campaignState, seq *Sequence, w *store.JobWork,
+	f footer, now time.Time) prepared {
 	subject, body, err := seq.Render(w.Job.Step, w.Job.Variant, w.Lead, w.CampaignLead.FirstSubject)
 	if err != nil {
 		var missing *template.MissingFieldsError
 		if errors.As(err, &missing) {
 			return prepared{problemReason: rules.ReasonMissingField,
-				problem: "The lead has no value for " + strings.Join(missing.Fields, ", ") + ", which the message needs."}, nil
+				problem: "The lead has no value for " + strings.Join(missing.Fields, ", ") + ", which the message needs."}
 		}
-		return prepared{problemReason: rules.ReasonMessageInvalid, problem: err.Error()}, nil
-	}
-	f, err := cache.footer(ctx, q, inbox.WorkspaceID)
-	if err != nil {
-		return prepared{}, err
+		return prepared{problemReason: rules.ReasonMessageInvalid, problem: err.Error()}
 	}
 	cl := &claim{w: *w, ws: inbox.WorkspaceID, inbox: inbox.Inbox, campaign: c.Campaign, seq: seq, subject: subject,
 		checkFirst: w.Job.MessageID != "", campaignLoc: c.sched.Timezone}
@@ -474,9 +578,9 @@ func (e *Engine) prepare(ctx context.Context, q store.Queries, cache *tickCache,
 		inReplyTo: cl.inReplyTo, references: cl.references}
 	cl.msg, cl.text, err = compose(msg)
 	if err != nil {
-		return prepared{problemReason: rules.ReasonMessageInvalid, problem: err.Error()}, nil
+		return prepared{problemReason: rules.ReasonMessageInvalid, problem: err.Error()}
 	}
-	return prepared{claim: cl}, nil
+	return prepared{claim: cl}
 }
 
 // stagger hands out a mailbox's next slots to a queue of jobs blocked by a

@@ -114,10 +114,11 @@ func (e *Engine) recordRecovered(ctx context.Context, j store.SendJob, inbox sto
 	if err != nil {
 		return err
 	}
-	p, err := e.prepare(ctx, e.st.Queries, cache, inbox, c, seq, &work[0], e.clock())
+	f, err := cache.footer(ctx, e.st.Queries, j.WorkspaceID)
 	if err != nil {
 		return err
 	}
+	p := e.prepare(inbox, c, seq, &work[0], f, e.clock())
 	if p.claim == nil {
 		return fmt.Errorf("job %s went out but cannot be rendered again: %s", j.ID, p.problem)
 	}
