@@ -394,7 +394,6 @@ func decideInbox(in inboxClaim) ([]jobAction, *store.InboxUsage, error) {
 		}
 		return a.ID < c.ID
 	})
-	now, inbox := in.now, in.inbox
 	actions := make([]jobAction, 0, len(jobs))
 	holdAll := func(reason, detail string) ([]jobAction, *store.InboxUsage, error) {
 		for _, w := range jobs {
@@ -402,95 +401,115 @@ func decideInbox(in inboxClaim) ([]jobAction, *store.InboxUsage, error) {
 		}
 		return actions, nil, nil
 	}
-	limits, err := input.Limits(inbox.Inbox)
+	limits, err := input.Limits(in.inbox.Inbox)
 	if err != nil {
 		return holdAll(string(rules.ReasonInboxError), "The mailbox's time zone is invalid: "+err.Error())
 	}
 	if !in.canSend {
-		return holdAll(rules.ReasonProviderUnavailable, fmt.Sprintf("This build cannot send through %s mailboxes yet.", inbox.Provider))
+		return holdAll(rules.ReasonProviderUnavailable, fmt.Sprintf("This build cannot send through %s mailboxes yet.", in.inbox.Provider))
 	}
-	loc := limits.Timezone
-	today := now.In(loc).Format(input.DayFormat)
-	u := input.Usage(inbox.Inbox, loc, now)
-	reserved := false
-	var spread *stagger
+	d := &inboxDecider{inboxClaim: in, limits: limits, today: in.now.In(limits.Timezone).Format(input.DayFormat),
+		u: input.Usage(in.inbox.Inbox, limits.Timezone, in.now)}
 	for _, w := range jobs {
-		c := in.camps[w.Job.CampaignID]
-		if c == nil {
-			return nil, nil, fmt.Errorf("job %s: campaign %s not locked", w.Job.ID, w.Job.CampaignID)
+		a, err := d.decide(w)
+		if err != nil {
+			return nil, nil, err
 		}
-		if !c.schedOK {
-			actions = append(actions, jobAction{w: w, kind: actHold, reason: string(rules.ReasonScheduleInvalid),
-				detail: "The campaign's schedule cannot be read."})
-			continue
-		}
-		seq := in.seqs[c.ID]
-		if seq.err != nil {
-			actions = append(actions, jobAction{w: w, kind: actHold, reason: rules.ReasonMessageInvalid, detail: seq.err.Error()})
-			continue
-		}
-		if w.Job.Step > len(seq.seq.Steps) {
-			// The sequence was shortened: the lead has had every step.
-			a := jobAction{w: w, kind: actCancel, reason: rules.ReasonStepRemoved}
-			if w.CampaignLead.Status == store.CampaignLeadActive {
-				a.stop = &stop{inbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadCompleted,
-					fmt.Sprintf("the sequence has no step %d any more", w.Job.Step)}
-			}
-			actions = append(actions, a)
-			continue
-		}
-		ri := rules.Input{Schedule: c.sched,
-			Campaign: rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: c.SentToday},
-			Inbox:    rules.Inbox{Email: inbox.Email, Status: rules.InboxStatus(inbox.Status), Limits: limits, Usage: u},
-			Lead:     input.LeadSide(w.Lead, w.CampaignLead, in.suppressed[inbox.WorkspaceID+"\x00"+w.Lead.Email]),
-			Due:      w.Job.DueAt}
-		d := rules.Decide(now, ri)
-		switch {
-		case d.Send && !in.hasAddress:
-			// Launch requires the address; a workspace that removed it
-			// since, or launched before it was required, sends nothing
-			// until it has one again.
-			actions = append(actions, jobAction{w: w, kind: actDefer, reason: rules.ReasonNoPostalAddress, runAt: now.Add(noAddressWait)})
-		case d.Send:
-			p := in.prepare(c, seq.seq, w)
-			if p.problem != "" {
-				actions = append(actions, jobAction{w: w, kind: actHold, reason: p.problemReason, detail: p.problem})
-				continue
-			}
-			p.inboxDay, p.campaignDay = today, c.today
-			actions = append(actions, jobAction{w: w, kind: actClaim, claim: p.claim})
-			u.SentToday++
-			u.LastSentAt, u.Gap = now, rules.NextGap(limits, in.rnd)
-			c.SentToday++
-			c.changed, reserved = true, true
-		case d.Reason == rules.ReasonLeadStopped:
-			a := jobAction{w: w, kind: actCancel, reason: "lead_" + string(ri.Lead.Status)}
-			if w.CampaignLead.Status == store.CampaignLeadActive {
-				status, reason := leadStop(w.Lead.Status)
-				a.stop = &stop{inbox.WorkspaceID, w.CampaignLead.ID, status, reason}
-			}
-			actions = append(actions, a)
-		case d.Reason == rules.ReasonSuppressed:
-			actions = append(actions, jobAction{w: w, kind: actStop, stop: &stop{inbox.WorkspaceID, w.CampaignLead.ID,
-				store.CampaignLeadSuppressed, "the address is on the suppression list"}})
-		case d.NotBefore.IsZero():
-			actions = append(actions, jobAction{w: w, kind: actHold, reason: string(d.Reason), detail: d.Detail()})
-		default:
-			runAt := d.NotBefore
-			if inboxLevel[d.Reason] {
-				if spread == nil {
-					spread = &stagger{at: now, usage: u, day: today}
-				}
-				runAt = spread.slot(ri, d.NotBefore, limits, c, in.rnd)
-			}
-			actions = append(actions, jobAction{w: w, kind: actDefer, reason: string(d.Reason), runAt: runAt})
-		}
+		actions = append(actions, a)
 	}
-	if !reserved {
+	if !d.reserved {
 		return actions, nil, nil
 	}
-	return actions, &store.InboxUsage{ID: inbox.ID, SentToday: u.SentToday, Date: today,
-		LastSentAt: u.LastSentAt, NextSendAt: u.LastSentAt.Add(u.Gap)}, nil
+	return actions, &store.InboxUsage{ID: in.inbox.ID, SentToday: d.u.SentToday, Date: d.today,
+		LastSentAt: d.u.LastSentAt, NextSendAt: d.u.LastSentAt.Add(d.u.Gap)}, nil
+}
+
+// inboxDecider decides a mailbox's jobs one after the other, keeping the
+// usage the jobs before reserved.
+type inboxDecider struct {
+	inboxClaim
+	limits   rules.InboxLimits
+	today    string // the mailbox's local date
+	u        rules.InboxUsage
+	reserved bool
+	spread   *stagger // the queue of jobs a mailbox rule blocks, once one is
+}
+
+// decide is the action for one job.
+func (d *inboxDecider) decide(w *store.JobWork) (jobAction, error) {
+	c := d.camps[w.Job.CampaignID]
+	if c == nil {
+		return jobAction{}, fmt.Errorf("job %s: campaign %s not locked", w.Job.ID, w.Job.CampaignID)
+	}
+	if !c.schedOK {
+		return jobAction{w: w, kind: actHold, reason: string(rules.ReasonScheduleInvalid),
+			detail: "The campaign's schedule cannot be read."}, nil
+	}
+	seq := d.seqs[c.ID]
+	if seq.err != nil {
+		return jobAction{w: w, kind: actHold, reason: rules.ReasonMessageInvalid, detail: seq.err.Error()}, nil
+	}
+	if w.Job.Step > len(seq.seq.Steps) {
+		// The sequence was shortened: the lead has had every step.
+		a := jobAction{w: w, kind: actCancel, reason: rules.ReasonStepRemoved}
+		if w.CampaignLead.Status == store.CampaignLeadActive {
+			a.stop = &stop{d.inbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadCompleted,
+				fmt.Sprintf("the sequence has no step %d any more", w.Job.Step)}
+		}
+		return a, nil
+	}
+	ri := rules.Input{Schedule: c.sched,
+		Campaign: rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: c.SentToday},
+		Inbox:    rules.Inbox{Email: d.inbox.Email, Status: rules.InboxStatus(d.inbox.Status), Limits: d.limits, Usage: d.u},
+		Lead:     input.LeadSide(w.Lead, w.CampaignLead, d.suppressed[d.inbox.WorkspaceID+"\x00"+w.Lead.Email]),
+		Due:      w.Job.DueAt}
+	dec := rules.Decide(d.now, ri)
+	switch {
+	case dec.Send:
+		return d.send(c, seq.seq, w), nil
+	case dec.Reason == rules.ReasonLeadStopped:
+		a := jobAction{w: w, kind: actCancel, reason: "lead_" + string(ri.Lead.Status)}
+		if w.CampaignLead.Status == store.CampaignLeadActive {
+			status, reason := leadStop(w.Lead.Status)
+			a.stop = &stop{d.inbox.WorkspaceID, w.CampaignLead.ID, status, reason}
+		}
+		return a, nil
+	case dec.Reason == rules.ReasonSuppressed:
+		return jobAction{w: w, kind: actStop, stop: &stop{d.inbox.WorkspaceID, w.CampaignLead.ID,
+			store.CampaignLeadSuppressed, "the address is on the suppression list"}}, nil
+	case dec.NotBefore.IsZero():
+		return jobAction{w: w, kind: actHold, reason: string(dec.Reason), detail: dec.Detail()}, nil
+	}
+	runAt := dec.NotBefore
+	if inboxLevel[dec.Reason] {
+		if d.spread == nil {
+			d.spread = &stagger{at: d.now, usage: d.u, day: d.today}
+		}
+		runAt = d.spread.slot(ri, dec.NotBefore, d.limits, c, d.rnd)
+	}
+	return jobAction{w: w, kind: actDefer, reason: string(dec.Reason), runAt: runAt}, nil
+}
+
+// send claims a job every rule lets go, reserving its slot in the
+// mailbox's and the campaign's counts, unless it cannot go yet after all:
+// the workspace has no postal address, or the message cannot be rendered.
+func (d *inboxDecider) send(c *campaignState, seq *Sequence, w *store.JobWork) jobAction {
+	if !d.hasAddress {
+		// Launch requires the address; a workspace that removed it since,
+		// or launched before it was required, sends nothing until it has
+		// one again.
+		return jobAction{w: w, kind: actDefer, reason: rules.ReasonNoPostalAddress, runAt: d.now.Add(noAddressWait)}
+	}
+	p := d.prepare(c, seq, w)
+	if p.problem != "" {
+		return jobAction{w: w, kind: actHold, reason: p.problemReason, detail: p.problem}
+	}
+	p.inboxDay, p.campaignDay = d.today, c.today
+	d.u.SentToday++
+	d.u.LastSentAt, d.u.Gap = d.now, rules.NextGap(d.limits, d.rnd)
+	c.SentToday++
+	c.changed, d.reserved = true, true
+	return jobAction{w: w, kind: actClaim, claim: p.claim}
 }
 
 // applyInbox carries out decideInbox's decisions in the claim's
