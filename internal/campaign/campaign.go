@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -297,7 +297,7 @@ func (s *Service) rebalance(ctx context.Context, tx *store.Tx, ws, campaignID st
 		if from != "" && slices.Contains(current, from) {
 			continue
 		}
-		if _, err := sending.Reassign(ctx, tx, ws, campaignID, from, s.clock()); err != nil {
+		if _, err := enrollment.Reassign(ctx, tx, ws, campaignID, from, s.clock()); err != nil {
 			return err
 		}
 	}

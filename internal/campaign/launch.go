@@ -6,8 +6,9 @@ import (
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/template"
 )
@@ -58,7 +59,7 @@ func (s *Service) launchChecks(ctx context.Context, q store.Scope, c store.Campa
 			checks = append(checks, Check{"mailbox_disconnected", fmt.Sprintf("Mailbox %s is %s; reconnect it or remove it from the campaign.", i.Email, i.Status)})
 		}
 	}
-	if sched, err := sending.Schedule(c); err != nil || sched.Validate() != nil {
+	if sched, err := input.Schedule(c); err != nil || sched.Validate() != nil {
 		checks = append(checks, Check{"schedule_invalid", "The schedule has no sending days or hours."})
 	}
 	steps, err := q.Sequence(ctx, c.ID)
@@ -89,7 +90,7 @@ func (s *Service) launchChecks(ctx context.Context, q store.Scope, c store.Campa
 	var missing []MissingLead
 	count := 0
 	for _, l := range leads {
-		data := sending.LeadData(l.Lead)
+		data := input.LeadData(l.Lead)
 		var fields []string
 		for _, t := range tmpls {
 			for _, f := range t.MissingFields(data) {
@@ -148,7 +149,7 @@ func (s *Service) Launch(ctx context.Context, p account.Principal, id string, m 
 			return err
 		}
 		c.Status = store.CampaignActive
-		started, err := sending.StartLeads(ctx, tx, p.WorkspaceID, c, at)
+		started, err := enrollment.StartLeads(ctx, tx, p.WorkspaceID, c, at)
 		if err != nil {
 			return err
 		}
@@ -191,7 +192,7 @@ func (s *Service) transition(ctx context.Context, p account.Principal, id string
 			if _, err := q.ReleaseHeldJobs(ctx, id, at); err != nil {
 				return err
 			}
-			if _, err := sending.StartLeads(ctx, tx, p.WorkspaceID, c, at); err != nil {
+			if _, err := enrollment.StartLeads(ctx, tx, p.WorkspaceID, c, at); err != nil {
 				return err
 			}
 		}

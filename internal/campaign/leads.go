@@ -6,8 +6,9 @@ import (
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/plan"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -92,7 +93,7 @@ func (s *Service) AddLeads(ctx context.Context, p account.Principal, id string, 
 			}
 		}
 		if c.Status != store.CampaignDraft && res.Added > 0 {
-			if _, err := sending.StartLeads(ctx, tx, p.WorkspaceID, c, s.clock()); err != nil {
+			if _, err := enrollment.StartLeads(ctx, tx, p.WorkspaceID, c, s.clock()); err != nil {
 				return err
 			}
 		}
@@ -108,17 +109,17 @@ func hasKey[V any](m map[string]V, k string) bool {
 }
 
 // Explain says why a lead's next step has or has not gone out.
-func (s *Service) Explain(ctx context.Context, ws, campaignID, leadID string) (sending.Explanation, error) {
-	return sending.Explain(ctx, s.st, ws, campaignID, leadID, s.clock())
+func (s *Service) Explain(ctx context.Context, ws, campaignID, leadID string) (plan.Explanation, error) {
+	return plan.Explain(ctx, s.st, ws, campaignID, leadID, s.clock())
 }
 
 // MaxForecastDays bounds ?days= of the forecast.
 const MaxForecastDays = 90
 
 // Forecast plans a campaign's sends per day and mailbox.
-func (s *Service) Forecast(ctx context.Context, ws, campaignID string, days int) (sending.CampaignForecast, error) {
+func (s *Service) Forecast(ctx context.Context, ws, campaignID string, days int) (plan.CampaignForecast, error) {
 	if days < 1 || days > MaxForecastDays {
-		return sending.CampaignForecast{}, problem.InvalidField("days", fmt.Sprintf("must be 1 to %d", MaxForecastDays))
+		return plan.CampaignForecast{}, problem.InvalidField("days", fmt.Sprintf("must be 1 to %d", MaxForecastDays))
 	}
-	return sending.Forecast(ctx, s.st, ws, campaignID, days, s.clock())
+	return plan.Forecast(ctx, s.st, ws, campaignID, days, s.clock())
 }

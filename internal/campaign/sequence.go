@@ -8,7 +8,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/template"
 )
@@ -107,7 +107,7 @@ func validateSequence(in SequenceInput) ([]store.SequenceStep, error) {
 		step := store.SequenceStep{Position: i + 1, DelayDays: st.DelayDays, DelayMinutes: st.DelayMinutes}
 		all := append([]VariantInput{{Subject: st.Subject, Body: st.Body}}, st.Variants...)
 		for vi, v := range all {
-			letter := sending.VariantLetter(vi)
+			letter := rules.VariantLetter(vi)
 			vkey := key
 			if vi > 0 {
 				vkey = fmt.Sprintf("%s.variants[%d]", key, vi-1)

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -103,7 +103,7 @@ func (s *Service) reconnect(ctx context.Context, tx *store.Tx, a actor, i store.
 		return err
 	}
 	for _, c := range campaigns {
-		n, err := sending.Reassign(ctx, tx, a.ws, c, "", now)
+		n, err := enrollment.Reassign(ctx, tx, a.ws, c, "", now)
 		if err != nil {
 			return err
 		}

@@ -12,8 +12,9 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -80,7 +81,7 @@ func (s *Service) view(i store.Inbox) View {
 		MinGapSeconds: i.MinGapSeconds, Signature: i.Signature, Timezone: i.Timezone, LastSentAt: i.LastSentAt,
 		CreatedAt: i.CreatedAt}
 	now := s.clock()
-	if side, err := sending.InboxSide(i, now); err == nil {
+	if side, err := input.InboxSide(i, now); err == nil {
 		v.SentToday = side.Usage.SentToday
 		v.TodayLimit = rules.TodayLimit(side.Limits, now)
 		v.RampDay, v.RampDays = rules.RampProgress(side.Limits, now)
@@ -233,7 +234,7 @@ func (s *Service) Delete(ctx context.Context, p account.Principal, id string, m 
 		}
 		moved := 0
 		for _, c := range campaigns {
-			n, err := sending.Reassign(ctx, tx, p.WorkspaceID, c, id, s.clock())
+			n, err := enrollment.Reassign(ctx, tx, p.WorkspaceID, c, id, s.clock())
 			if err != nil {
 				return err
 			}

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/leadbitz/leadbitz/internal/account"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -15,7 +15,7 @@ const erasedReason = "the lead was erased"
 // their history go (store.EraseLead), and only a one-way hash of the address
 // stays on the suppression list, so importing the person again keeps them
 // out. In the same transaction its active campaign leads stop the way every
-// stop does (sending.StopLeads, status stopped): pending sends canceled, and
+// stop does (enrollment.StopLeads, status stopped): pending sends canceled, and
 // a campaign left without an active lead completed. It is retried on a
 // deadlock, like the send engine's own stops it may meet.
 func (s *Service) Erase(ctx context.Context, p account.Principal, m account.Meta, id string) error {
@@ -24,7 +24,7 @@ func (s *Service) Erase(ctx context.Context, p account.Principal, m account.Meta
 		if err != nil {
 			return err
 		}
-		stopped, err := sending.StopLeadEverywhere(ctx, tx, p.WorkspaceID, id, store.CampaignLeadStopped, erasedReason)
+		stopped, err := enrollment.StopLeadEverywhere(ctx, tx, p.WorkspaceID, id, store.CampaignLeadStopped, erasedReason)
 		if err != nil {
 			return err
 		}

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/leads"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
@@ -93,7 +93,7 @@ func TestEraseStopsTheLeadLikeAnyStop(t *testing.T) {
 	adaC, _ := enrol(w, campC, ada, store.JobSent)
 	enrol(w, campC, grace, store.JobScheduled)
 	err := st.InTx(ctx, func(tx *store.Tx) error {
-		return sending.StopLead(ctx, tx, w.WorkspaceID(), adaC, store.CampaignLeadReplied, "the lead replied")
+		return enrollment.StopLead(ctx, tx, w.WorkspaceID(), adaC, store.CampaignLeadReplied, "the lead replied")
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -8,16 +8,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/replies/classify"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // effects are what a page's messages do to leads and sequences, decided
 // message by message and written together by flush, through
-// sending.StopRepliedLeads for the stops. Stops carry the order of the message
-// that caused them: the latest cause wins, as with sending.StopLead.
+// enrollment.StopRepliedLeads for the stops. Stops carry the order of the message
+// that caused them: the latest cause wins, as with enrollment.StopLead.
 type effects struct {
 	seq        int
 	stops      map[string]stopEffect // campaign lead id → its latest stop
@@ -101,8 +101,8 @@ func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]
 	return nil, nil
 }
 
-// actOnReply is sending.RecordReply for a page: the reply time is kept,
-// and sending.ReplyStop decides from the campaign lead's status as the
+// actOnReply is enrollment.RecordReply for a page: the reply time is kept,
+// and enrollment.ReplyStop decides from the campaign lead's status as the
 // page's earlier messages left it.
 func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt match) ([]string, error) {
 	t := mt.cl
@@ -113,7 +113,7 @@ func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt mat
 		p.replied[t.ID] = it.occurredAt
 	}
 	did := []string{"reply recorded"}
-	if status, reason, stopped := sending.ReplyStop(p.status(t.CampaignLead), t.Campaign.StopOnReply); status != "" {
+	if status, reason, stopped := enrollment.ReplyStop(p.status(t.CampaignLead), t.Campaign.StopOnReply); status != "" {
 		p.stop(t.ID, status, reason)
 		if stopped {
 			did = []string{"sequence stopped: " + reason}
@@ -206,7 +206,7 @@ func (p *pageState) suppressAndStop(mt match, reason, leadStatus, clStatus, why 
 
 // flushEffects writes the page's effects: suppressions, lead statuses,
 // out-of-office pauses, stops with their reply times
-// (sending.StopRepliedLeads, one call per status and reason: jobs canceled,
+// (enrollment.StopRepliedLeads, one call per status and reason: jobs canceled,
 // campaigns that have no active lead left completed) and the reply times of
 // campaign leads that go on.
 func (p *pageState) flushEffects(ctx context.Context) error {
@@ -249,7 +249,7 @@ func (p *pageState) flushEffects(ctx context.Context) error {
 	for _, k := range slices.SortedFunc(maps.Keys(groups), compareKeys) {
 		ids := groups[k]
 		slices.Sort(ids)
-		if _, err := sending.StopRepliedLeads(ctx, p.tx, p.t.WorkspaceID, ids, p.replied, k[0], k[1], p.now); err != nil {
+		if _, err := enrollment.StopRepliedLeads(ctx, p.tx, p.t.WorkspaceID, ids, p.replied, k[0], k[1], p.now); err != nil {
 			return err
 		}
 	}

@@ -11,20 +11,10 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/template"
-)
-
-// Reasons the engine records besides the rules' own.
-const (
-	reasonNoInbox             = "no_inbox"
-	reasonProviderUnavailable = "provider_unavailable"
-	reasonMissingField        = "missing_merge_field"
-	reasonMessageInvalid      = "message_invalid"
-	reasonStepRemoved         = "step_removed"
-	reasonRetry               = "retry"
-	reasonNoPostalAddress     = "postal_address_missing"
 )
 
 // noAddressWait is how long a job waits, and then waits again, while its
@@ -157,12 +147,13 @@ func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 		}
 		// Jobs whose lead has no mailbox wait for one.
 		for _, w := range byInbox[""] {
-			if err := e.hold(ctx, q, b, w, reasonNoInbox, "No mailbox of the campaign can send for this lead.", now); err != nil {
+			if err := e.hold(ctx, q, b, w, rules.ReasonNoInbox, "No mailbox of the campaign can send for this lead.", now); err != nil {
 				return err
 			}
 		}
+		t := claimTx{q: q, cache: cache, b: b, camps: camps, suppressed: suppressed, now: now}
 		for _, inbox := range inboxes {
-			if err := e.claimInbox(ctx, q, cache, b, inbox, byInbox[inbox.ID], camps, suppressed, now); err != nil {
+			if err := e.claimInbox(ctx, t, inbox, byInbox[inbox.ID]); err != nil {
 				return err
 			}
 		}
@@ -231,13 +222,13 @@ func (e *Engine) lockCampaigns(ctx context.Context, q store.Queries, work []stor
 	camps := make(map[string]*campaignState, len(locked))
 	for _, c := range locked {
 		st := &campaignState{WorkspaceCampaign: c}
-		st.sched, err = Schedule(c.Campaign)
+		st.sched, err = input.Schedule(c.Campaign)
 		st.schedOK = err == nil
 		loc := time.UTC
 		if st.schedOK {
 			loc = st.sched.Timezone
 		}
-		st.today = now.In(loc).Format(dayFormat)
+		st.today = now.In(loc).Format(input.DayFormat)
 		if c.SentTodayDate != st.today {
 			st.SentToday, st.SentTodayDate = 0, st.today
 		}
@@ -272,13 +263,127 @@ func suppressedOf(ctx context.Context, q store.Queries, work []store.JobWork) (m
 // all waking at the same instant.
 var inboxLevel = map[rules.Reason]bool{rules.ReasonMinGap: true, rules.ReasonInboxDailyCap: true, rules.ReasonRampLimit: true}
 
-// claimInbox decides one mailbox's due jobs in order: follow-ups first
-// (they keep threads alive), then by due time.
-func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCache, b *batch, inbox store.WorkspaceInbox,
-	jobs []*store.JobWork, camps map[string]*campaignState, suppressed map[string]bool, now time.Time) error {
+// claimInbox claims one mailbox's due jobs: it loads what deciding needs
+// (the campaigns' sequences, the workspace's footer), decides every job
+// with decideInbox, then applies the decisions in the claim's transaction.
+func (e *Engine) claimInbox(ctx context.Context, t claimTx, inbox store.WorkspaceInbox, jobs []*store.JobWork) error {
 	if len(jobs) == 0 {
 		return nil
 	}
+	seqs, err := sequencesOf(ctx, t, inbox.WorkspaceID, jobs)
+	if err != nil {
+		return err
+	}
+	f, err := t.cache.footer(ctx, t.q, inbox.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	_, canSend := e.providers[inbox.Provider]
+	actions, usage, err := decideInbox(inboxClaim{inbox: inbox, jobs: jobs, camps: t.camps, seqs: seqs,
+		suppressed: t.suppressed, canSend: canSend, hasAddress: f.address != "", now: t.now, rnd: e.rnd,
+		prepare: func(c *campaignState, seq *Sequence, w *store.JobWork) prepared {
+			return e.prepare(inbox, c, seq, w, f, t.now)
+		}})
+	if err != nil {
+		return err
+	}
+	if err := e.applyInbox(ctx, t.q, t.b, actions, t.now); err != nil {
+		return err
+	}
+	if usage != nil {
+		t.b.usage = append(t.b.usage, *usage)
+	}
+	return nil
+}
+
+// claimTx is what one claim transaction shares between its mailboxes: the
+// transaction, the tick's cache, the batch being built, the locked
+// campaigns, the suppression answers and the claim's time.
+type claimTx struct {
+	q          store.Queries
+	cache      *tickCache
+	b          *batch
+	camps      map[string]*campaignState
+	suppressed map[string]bool
+	now        time.Time
+}
+
+// sequencesOf loads the parsed sequence of each locked campaign with a
+// readable schedule among the jobs' (from the tick's cache). A sequence
+// whose templates no longer parse is kept with its error: its jobs are
+// held; any other error ends the claim.
+func sequencesOf(ctx context.Context, t claimTx, ws string, jobs []*store.JobWork) (map[string]loadedSequence, error) {
+	seqs := map[string]loadedSequence{}
+	for _, w := range jobs {
+		c := t.camps[w.Job.CampaignID]
+		if c == nil || !c.schedOK {
+			continue
+		}
+		if _, ok := seqs[c.ID]; ok {
+			continue
+		}
+		seq, err := t.cache.sequence(ctx, t.q, ws, c.ID)
+		var syn *template.SyntaxError
+		if err != nil && !errors.As(err, &syn) {
+			return nil, err
+		}
+		seqs[c.ID] = loadedSequence{seq: seq, err: err}
+	}
+	return seqs, nil
+}
+
+// loadedSequence is a campaign's parsed sequence, or the syntax error that
+// keeps its jobs from being rendered.
+type loadedSequence struct {
+	seq *Sequence
+	err error
+}
+
+// inboxClaim is everything decideInbox reads: one mailbox's due jobs and
+// what the claim locked and loaded for them.
+type inboxClaim struct {
+	inbox      store.WorkspaceInbox
+	jobs       []*store.JobWork
+	camps      map[string]*campaignState // locked, by id; decideInbox counts its reservations in them
+	seqs       map[string]loadedSequence // by campaign id
+	suppressed map[string]bool           // workspace id + "\x00" + address
+	canSend    bool                      // this build has the mailbox's provider
+	hasAddress bool                      // the workspace has a postal address for the footer
+	// prepare renders and composes a job that may go (Engine.prepare).
+	prepare func(c *campaignState, seq *Sequence, w *store.JobWork) prepared
+	now     time.Time
+	rnd     rules.Rand
+}
+
+// actionKind is what the claim does with a job.
+type actionKind int
+
+const (
+	actHold   actionKind = iota // held until a person acts (reason, detail)
+	actCancel                   // canceled (reason), then stop, if any, applied after the claim
+	actStop                     // stop applied after the claim; the stop cancels the job
+	actDefer                    // moved to runAt (reason)
+	actClaim                    // claimed: claim is ready to send
+)
+
+// jobAction is decideInbox's decision for one job.
+type jobAction struct {
+	w      *store.JobWork
+	kind   actionKind
+	reason string
+	detail string
+	runAt  time.Time
+	stop   *stop
+	claim  *claim
+}
+
+// decideInbox decides one mailbox's due jobs in order, follow-ups first
+// (they keep threads alive), then by due time, each against the usage the
+// jobs before it reserved. It touches no database: it returns what to do
+// with each job and the mailbox's usage to save (nil when no slot was
+// reserved), and counts reserved sends in the campaigns' states.
+func decideInbox(in inboxClaim) ([]jobAction, *store.InboxUsage, error) {
+	jobs := in.jobs
 	sort.Slice(jobs, func(i, j int) bool {
 		a, c := jobs[i].Job, jobs[j].Job
 		if (a.Step > 1) != (c.Step > 1) {
@@ -289,139 +394,151 @@ func (e *Engine) claimInbox(ctx context.Context, q store.Queries, cache *tickCac
 		}
 		return a.ID < c.ID
 	})
-	limits, err := Limits(inbox.Inbox)
+	actions := make([]jobAction, 0, len(jobs))
+	holdAll := func(reason, detail string) ([]jobAction, *store.InboxUsage, error) {
+		for _, w := range jobs {
+			actions = append(actions, jobAction{w: w, kind: actHold, reason: reason, detail: detail})
+		}
+		return actions, nil, nil
+	}
+	limits, err := input.Limits(in.inbox.Inbox)
 	if err != nil {
-		for _, w := range jobs {
-			if err := e.hold(ctx, q, b, w, string(rules.ReasonInboxError), "The mailbox's time zone is invalid: "+err.Error(), now); err != nil {
-				return err
-			}
-		}
-		return nil
+		return holdAll(string(rules.ReasonInboxError), "The mailbox's time zone is invalid: "+err.Error())
 	}
-	if _, ok := e.providers[inbox.Provider]; !ok {
-		for _, w := range jobs {
-			if err := e.hold(ctx, q, b, w, reasonProviderUnavailable,
-				fmt.Sprintf("This build cannot send through %s mailboxes yet.", inbox.Provider), now); err != nil {
-				return err
-			}
-		}
-		return nil
+	if !in.canSend {
+		return holdAll(rules.ReasonProviderUnavailable, fmt.Sprintf("This build cannot send through %s mailboxes yet.", in.inbox.Provider))
 	}
-	loc := limits.Timezone
-	today := now.In(loc).Format(dayFormat)
-	u := usage(inbox.Inbox, loc, now)
-	reserved := false
-	var spread *stagger
+	d := &inboxDecider{inboxClaim: in, limits: limits, today: in.now.In(limits.Timezone).Format(input.DayFormat),
+		u: input.Usage(in.inbox.Inbox, limits.Timezone, in.now)}
 	for _, w := range jobs {
-		c := camps[w.Job.CampaignID]
-		if c == nil {
-			return fmt.Errorf("job %s: campaign %s not locked", w.Job.ID, w.Job.CampaignID)
-		}
-		if !c.schedOK {
-			if err := e.hold(ctx, q, b, w, string(rules.ReasonScheduleInvalid), "The campaign's schedule cannot be read.", now); err != nil {
-				return err
-			}
-			continue
-		}
-		seq, err := cache.sequence(ctx, q, inbox.WorkspaceID, c.ID)
+		a, err := d.decide(w)
 		if err != nil {
-			var syn *template.SyntaxError
-			if !errors.As(err, &syn) {
-				return err
-			}
-			if err := e.hold(ctx, q, b, w, reasonMessageInvalid, err.Error(), now); err != nil {
-				return err
-			}
-			continue
+			return nil, nil, err
 		}
-		if w.Job.Step > len(seq.Steps) {
-			// The sequence was shortened: the lead has had every step.
-			if err := q.CancelJob(ctx, w.Job.ID, reasonStepRemoved, now); err != nil {
-				return err
-			}
-			b.result.Processed++
-			if w.CampaignLead.Status == store.CampaignLeadActive {
-				b.stops = append(b.stops, stop{inbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadCompleted,
-					fmt.Sprintf("the sequence has no step %d any more", w.Job.Step)})
-			}
-			continue
-		}
-		in := rules.Input{Schedule: c.sched,
-			Campaign: rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: c.SentToday},
-			Inbox:    rules.Inbox{Email: inbox.Email, Status: rules.InboxStatus(inbox.Status), Limits: limits, Usage: u},
-			Lead:     leadSide(w.Lead, w.CampaignLead, suppressed[inbox.WorkspaceID+"\x00"+w.Lead.Email]),
-			Due:      w.Job.DueAt}
-		d := rules.Decide(now, in)
-		if d.Send {
-			f, err := cache.footer(ctx, q, inbox.WorkspaceID)
-			if err != nil {
-				return err
-			}
-			if f.address == "" {
-				// Launch requires the address; a workspace that removed it
-				// since, or launched before it was required, sends nothing
-				// until it has one again.
-				b.deferrals = append(b.deferrals, store.Deferral{ID: w.Job.ID, RunAt: now.Add(noAddressWait), Reason: reasonNoPostalAddress})
-				b.result.Processed++
-				b.result.Deferred++
-				e.metrics.deferred(reasonNoPostalAddress)
-				continue
-			}
-			cl, err := e.prepare(ctx, q, cache, inbox, c, seq, w, now)
-			if err != nil {
-				return err
-			}
-			if cl.problem != "" {
-				if err := e.hold(ctx, q, b, w, cl.problemReason, cl.problem, now); err != nil {
-					return err
-				}
-				continue
-			}
-			cl.inboxDay, cl.campaignDay = today, c.today
-			b.claims = append(b.claims, cl.claim)
-			b.result.Processed++
-			u.SentToday++
-			u.LastSentAt, u.Gap = now, rules.NextGap(limits, e.rnd)
-			c.SentToday++
-			c.changed, reserved = true, true
-			continue
-		}
-		switch {
-		case d.Reason == rules.ReasonLeadStopped:
-			if err := q.CancelJob(ctx, w.Job.ID, "lead_"+string(in.Lead.Status), now); err != nil {
-				return err
-			}
-			b.result.Processed++
-			if w.CampaignLead.Status == store.CampaignLeadActive {
-				status, reason := leadStop(w.Lead.Status)
-				b.stops = append(b.stops, stop{inbox.WorkspaceID, w.CampaignLead.ID, status, reason})
-			}
-		case d.Reason == rules.ReasonSuppressed:
-			// StopLead, after this transaction, cancels the job.
-			b.result.Processed++
-			b.stops = append(b.stops, stop{inbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadSuppressed,
-				"the address is on the suppression list"})
-		case d.NotBefore.IsZero():
-			if err := e.hold(ctx, q, b, w, string(d.Reason), d.Detail(), now); err != nil {
-				return err
-			}
-		default:
-			runAt := d.NotBefore
-			if inboxLevel[d.Reason] {
-				if spread == nil {
-					spread = &stagger{at: now, usage: u, day: today}
-				}
-				runAt = spread.slot(in, d.NotBefore, limits, c, e.rnd)
-			}
-			b.deferrals = append(b.deferrals, store.Deferral{ID: w.Job.ID, RunAt: runAt, Reason: string(d.Reason)})
-			b.result.Processed++
-			b.result.Deferred++
-			e.metrics.deferred(string(d.Reason))
-		}
+		actions = append(actions, a)
 	}
-	if reserved {
-		b.usage = append(b.usage, store.InboxUsage{ID: inbox.ID, SentToday: u.SentToday, Date: today,
-			LastSentAt: u.LastSentAt, NextSendAt: u.LastSentAt.Add(u.Gap)})
+	if !d.reserved {
+		return actions, nil, nil
+	}
+	return actions, &store.InboxUsage{ID: in.inbox.ID, SentToday: d.u.SentToday, Date: d.today,
+		LastSentAt: d.u.LastSentAt, NextSendAt: d.u.LastSentAt.Add(d.u.Gap)}, nil
+}
+
+// inboxDecider decides a mailbox's jobs one after the other, keeping the
+// usage the jobs before reserved.
+type inboxDecider struct {
+	inboxClaim
+	limits   rules.InboxLimits
+	today    string // the mailbox's local date
+	u        rules.InboxUsage
+	reserved bool
+	spread   *stagger // the queue of jobs a mailbox rule blocks, once one is
+}
+
+// decide is the action for one job.
+func (d *inboxDecider) decide(w *store.JobWork) (jobAction, error) {
+	c := d.camps[w.Job.CampaignID]
+	if c == nil {
+		return jobAction{}, fmt.Errorf("job %s: campaign %s not locked", w.Job.ID, w.Job.CampaignID)
+	}
+	if !c.schedOK {
+		return jobAction{w: w, kind: actHold, reason: string(rules.ReasonScheduleInvalid),
+			detail: "The campaign's schedule cannot be read."}, nil
+	}
+	seq := d.seqs[c.ID]
+	if seq.err != nil {
+		return jobAction{w: w, kind: actHold, reason: rules.ReasonMessageInvalid, detail: seq.err.Error()}, nil
+	}
+	if w.Job.Step > len(seq.seq.Steps) {
+		// The sequence was shortened: the lead has had every step.
+		a := jobAction{w: w, kind: actCancel, reason: rules.ReasonStepRemoved}
+		if w.CampaignLead.Status == store.CampaignLeadActive {
+			a.stop = &stop{d.inbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadCompleted,
+				fmt.Sprintf("the sequence has no step %d any more", w.Job.Step)}
+		}
+		return a, nil
+	}
+	ri := rules.Input{Schedule: c.sched,
+		Campaign: rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: c.SentToday},
+		Inbox:    rules.Inbox{Email: d.inbox.Email, Status: rules.InboxStatus(d.inbox.Status), Limits: d.limits, Usage: d.u},
+		Lead:     input.LeadSide(w.Lead, w.CampaignLead, d.suppressed[d.inbox.WorkspaceID+"\x00"+w.Lead.Email]),
+		Due:      w.Job.DueAt}
+	dec := rules.Decide(d.now, ri)
+	switch {
+	case dec.Send:
+		return d.send(c, seq.seq, w), nil
+	case dec.Reason == rules.ReasonLeadStopped:
+		a := jobAction{w: w, kind: actCancel, reason: "lead_" + string(ri.Lead.Status)}
+		if w.CampaignLead.Status == store.CampaignLeadActive {
+			status, reason := leadStop(w.Lead.Status)
+			a.stop = &stop{d.inbox.WorkspaceID, w.CampaignLead.ID, status, reason}
+		}
+		return a, nil
+	case dec.Reason == rules.ReasonSuppressed:
+		return jobAction{w: w, kind: actStop, stop: &stop{d.inbox.WorkspaceID, w.CampaignLead.ID,
+			store.CampaignLeadSuppressed, "the address is on the suppression list"}}, nil
+	case dec.NotBefore.IsZero():
+		return jobAction{w: w, kind: actHold, reason: string(dec.Reason), detail: dec.Detail()}, nil
+	}
+	runAt := dec.NotBefore
+	if inboxLevel[dec.Reason] {
+		if d.spread == nil {
+			d.spread = &stagger{at: d.now, usage: d.u, day: d.today}
+		}
+		runAt = d.spread.slot(ri, dec.NotBefore, d.limits, c, d.rnd)
+	}
+	return jobAction{w: w, kind: actDefer, reason: string(dec.Reason), runAt: runAt}, nil
+}
+
+// send claims a job every rule lets go, reserving its slot in the
+// mailbox's and the campaign's counts, unless it cannot go yet after all:
+// the workspace has no postal address, or the message cannot be rendered.
+func (d *inboxDecider) send(c *campaignState, seq *Sequence, w *store.JobWork) jobAction {
+	if !d.hasAddress {
+		// Launch requires the address; a workspace that removed it since,
+		// or launched before it was required, sends nothing until it has
+		// one again.
+		return jobAction{w: w, kind: actDefer, reason: rules.ReasonNoPostalAddress, runAt: d.now.Add(noAddressWait)}
+	}
+	p := d.prepare(c, seq, w)
+	if p.problem != "" {
+		return jobAction{w: w, kind: actHold, reason: p.problemReason, detail: p.problem}
+	}
+	p.inboxDay, p.campaignDay = d.today, c.today
+	d.u.SentToday++
+	d.u.LastSentAt, d.u.Gap = d.now, rules.NextGap(d.limits, d.rnd)
+	c.SentToday++
+	c.changed, d.reserved = true, true
+	return jobAction{w: w, kind: actClaim, claim: p.claim}
+}
+
+// applyInbox carries out decideInbox's decisions in the claim's
+// transaction: holds and cancels at once, deferrals, claims and stops
+// gathered into the batch for one statement each (the stops after the claim
+// commits: enrollment.StopLeads cancels a suppressed lead's job then).
+func (e *Engine) applyInbox(ctx context.Context, q store.Queries, b *batch, actions []jobAction, now time.Time) error {
+	for _, a := range actions {
+		switch a.kind {
+		case actHold:
+			if err := e.hold(ctx, q, b, a.w, a.reason, a.detail, now); err != nil {
+				return err
+			}
+			continue
+		case actCancel:
+			if err := q.CancelJob(ctx, a.w.Job.ID, a.reason, now); err != nil {
+				return err
+			}
+		case actDefer:
+			b.deferrals = append(b.deferrals, store.Deferral{ID: a.w.Job.ID, RunAt: a.runAt, Reason: a.reason})
+			b.result.Deferred++
+			e.metrics.deferred(a.reason)
+		case actClaim:
+			b.claims = append(b.claims, a.claim)
+		}
+		b.result.Processed++
+		if a.stop != nil {
+			b.stops = append(b.stops, *a.stop)
+		}
 	}
 	return nil
 }
@@ -455,20 +572,16 @@ type prepared struct {
 // prepare renders and composes one job. The seed makes the text the same on
 // every attempt; a job that already has a Message-ID keeps it, and is asked
 // about (FindSent) before it is sent again.
-func (e *Engine) prepare(ctx context.Context, q store.Queries, cache *tickCache, inbox store.WorkspaceInbox,
-	c *campaignState, seq *Sequence, w *store.JobWork, now time.Time) (prepared, error) {
+func (e *Engine) prepare(inbox store.WorkspaceInbox, c *campaignState, seq *Sequence, w *store.JobWork,
+	f footer, now time.Time) prepared {
 	subject, body, err := seq.Render(w.Job.Step, w.Job.Variant, w.Lead, w.CampaignLead.FirstSubject)
 	if err != nil {
 		var missing *template.MissingFieldsError
 		if errors.As(err, &missing) {
-			return prepared{problemReason: reasonMissingField,
-				problem: "The lead has no value for " + strings.Join(missing.Fields, ", ") + ", which the message needs."}, nil
+			return prepared{problemReason: rules.ReasonMissingField,
+				problem: "The lead has no value for " + strings.Join(missing.Fields, ", ") + ", which the message needs."}
 		}
-		return prepared{problemReason: reasonMessageInvalid, problem: err.Error()}, nil
-	}
-	f, err := cache.footer(ctx, q, inbox.WorkspaceID)
-	if err != nil {
-		return prepared{}, err
+		return prepared{problemReason: rules.ReasonMessageInvalid, problem: err.Error()}
 	}
 	cl := &claim{w: *w, ws: inbox.WorkspaceID, inbox: inbox.Inbox, campaign: c.Campaign, seq: seq, subject: subject,
 		checkFirst: w.Job.MessageID != "", campaignLoc: c.sched.Timezone}
@@ -484,9 +597,9 @@ func (e *Engine) prepare(ctx context.Context, q store.Queries, cache *tickCache,
 		inReplyTo: cl.inReplyTo, references: cl.references}
 	cl.msg, cl.text, err = compose(msg)
 	if err != nil {
-		return prepared{problemReason: reasonMessageInvalid, problem: err.Error()}, nil
+		return prepared{problemReason: rules.ReasonMessageInvalid, problem: err.Error()}
 	}
-	return prepared{claim: cl}, nil
+	return prepared{claim: cl}
 }
 
 // stagger hands out a mailbox's next slots to a queue of jobs blocked by a
@@ -508,11 +621,11 @@ func (s *stagger) slot(in rules.Input, notBefore time.Time, limits rules.InboxLi
 	found := false
 	for range 32 {
 		u := s.usage
-		if at.In(loc).Format(dayFormat) != s.day {
+		if at.In(loc).Format(input.DayFormat) != s.day {
 			u.SentToday = 0
 		}
 		in.Inbox.Usage = u
-		if at.In(c.sched.Timezone).Format(dayFormat) != c.today {
+		if at.In(c.sched.Timezone).Format(input.DayFormat) != c.today {
 			in.Campaign.SentToday = 0
 		}
 		d := rules.Decide(at, in)
@@ -528,7 +641,7 @@ func (s *stagger) slot(in rules.Input, notBefore time.Time, limits rules.InboxLi
 	if !found {
 		return notBefore
 	}
-	if day := at.In(loc).Format(dayFormat); day != s.day {
+	if day := at.In(loc).Format(input.DayFormat); day != s.day {
 		s.day, s.usage.SentToday = day, 0
 	}
 	s.usage.SentToday++

@@ -2,13 +2,13 @@ package sending
 
 import (
 	"fmt"
-	"hash/fnv"
 	"net/mail"
 	"strings"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/template"
@@ -69,27 +69,6 @@ func (s *Sequence) variant(step int, letter string) (Variant, int, bool) {
 	return vs[0], 0, true
 }
 
-// VariantLetter is the letter of variant i: A, B, C…
-func VariantLetter(i int) string { return string(rune('A' + i)) }
-
-// VariantFor picks the variant a campaign lead gets for a step, out of n:
-// a hash of the pair, so leads split evenly, the choice never changes for a
-// lead, and a retry renders the same version.
-func VariantFor(campaignLeadID string, step, n int) string {
-	if n <= 1 {
-		return "A"
-	}
-	h := fnv.New32a()
-	fmt.Fprintf(h, "%s:%d", campaignLeadID, step)
-	return VariantLetter(int(h.Sum32() % uint32(n)))
-}
-
-// LeadData is what a template may read about a lead.
-func LeadData(l store.Lead) template.Data {
-	return template.Data{Email: l.Email, FirstName: l.FirstName, LastName: l.LastName, Company: l.Company,
-		Title: l.Title, Website: l.Website, LinkedInURL: l.LinkedinURL, Phone: l.Phone, Custom: l.Custom}
-}
-
 // Render produces a step's subject and body for a lead, deterministically
 // (template.Seed of lead, step and variant). A later step with an empty
 // subject replies in the thread: "Re: " + the first step's subject.
@@ -106,7 +85,7 @@ func (s *Sequence) render(step int, letter string, l store.Lead, firstSubject st
 		return "", "", fmt.Errorf("step %d does not exist", step)
 	}
 	seed := template.Seed(l.ID, step, idx)
-	data := LeadData(l)
+	data := input.LeadData(l)
 	if mark != nil {
 		subject, body = v.Subject.Preview(data, seed, mark), v.Body.Preview(data, seed, mark)
 	} else {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -54,7 +55,7 @@ func (e *Engine) deliver(ctx context.Context, cache *tickCache, b *batch, res *R
 
 // checkSuppressedAtSend asks the suppression list once more right before
 // sending: an unsubscribe or a manual suppression may have landed since the
-// claim. Suppressed claims are stopped (StopLead cancels the claimed job) and
+// claim. Suppressed claims are stopped (enrollment.StopLeads cancels the claimed job) and
 // returned so their slots are given back.
 func (e *Engine) checkSuppressedAtSend(ctx context.Context, claims []*claim) (keep, stopped []*claim, err error) {
 	byWS := map[string][]string{}
@@ -161,7 +162,7 @@ func (e *Engine) sendOne(ctx context.Context, mb provider.Mailbox, c *claim) (pr
 }
 
 // record writes every outcome in one transaction. Rows are touched in the
-// order the claim and StopLead use — jobs and campaign leads, then mailboxes
+// order the claim and enrollment.StopLeads use — jobs and campaign leads, then mailboxes
 // by id, then campaigns by id — so concurrent ticks never deadlock.
 func (e *Engine) record(ctx context.Context, outcomes []outcome, released []*claim, res *Result) error {
 	var sent, failed int
@@ -242,7 +243,7 @@ func (e *Engine) record(ctx context.Context, outcomes []outcome, released []*cla
 					continue
 				}
 				runAt := now.Add(max(retryDelay(attempts), provider.RetryAfter(o.err)))
-				if err := q.RecordRetry(ctx, c.w.Job.ID, runAt, reasonRetry, msg, now); err != nil {
+				if err := q.RecordRetry(ctx, c.w.Job.ID, runAt, rules.ReasonRetry, msg, now); err != nil {
 					return err
 				}
 			}
@@ -325,7 +326,7 @@ func nextJob(c *claim, now time.Time) store.SendJob {
 	step := c.w.Job.Step + 1
 	due := c.seq.Steps[step-1].Delay.After(now, c.campaignLoc)
 	return store.SendJob{CampaignID: c.campaign.ID, CampaignLeadID: c.w.CampaignLead.ID, LeadID: c.w.Lead.ID,
-		InboxID: c.inbox.ID, Step: step, Variant: VariantFor(c.w.CampaignLead.ID, step, len(c.seq.Steps[step-1].Variants)),
+		InboxID: c.inbox.ID, Step: step, Variant: rules.VariantFor(c.w.CampaignLead.ID, step, len(c.seq.Steps[step-1].Variants)),
 		DueAt: due, RunAt: due}
 }
 

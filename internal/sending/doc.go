@@ -10,7 +10,7 @@
 //	scheduled → claimed → sending → sent | failed
 //	    ↑  ↘ held (waits for a person: paused campaign or mailbox, no mailbox)
 //	    └──── deferred (run_at moved to the next moment every rule passes)
-//	scheduled | held | claimed → canceled (StopLeads)
+//	scheduled | held | claimed → canceled (enrollment.StopLeads)
 //
 // Engine.Tick repeats, in batches: claim (one transaction: lock due jobs
 // with SKIP LOCKED on Postgres, lock their mailboxes and campaigns in id
@@ -27,18 +27,14 @@
 // anything is sent again; a job found claimed was never handed over and goes
 // back to scheduled.
 //
-// # For the reply loop
+// # Starting and stopping
 //
-// StopLeads is the one implementation of stopping: a set of campaign leads
-// gets a status and reason, their jobs not yet handed to a provider are
-// canceled and campaigns left without an active lead complete, in three
-// statements in the caller's transaction. StopLead, StopLeadEverywhere and
-// RecordReply are it for one campaign lead or one lead; the tick calls it
-// once per workspace, status and reason of a batch's stops; lead erasure
-// (internal/leads) stops the lead everywhere with it; the reply loop calls
-// StopRepliedLeads, which also writes the reply times, once per status and
-// reason for a page of messages, deciding replies with ReplyStop as
-// RecordReply does.
+// Starting, moving and stopping campaign leads is internal/enrollment's:
+// a campaign lead's status and its jobs change together there, in the lock
+// order its package doc states. The tick applies the stops it finds
+// (suppressed, bounced, unsubscribed, erased leads) with
+// enrollment.StopLeads after its claim commits, and a record schedules a
+// lead's next step only while the lead is still active.
 //
 // Outbound messages rows carry message_id, thread_id, inbox_id, send_job_id
 // and campaign_lead_id, so a reply is matched by In-Reply-To/References

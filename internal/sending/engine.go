@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -222,14 +223,14 @@ func (e *Engine) Tick(ctx context.Context) (Result, error) {
 	return res, nil
 }
 
-// stop is a lead to stop after a claim commits (StopLeads takes the
+// stop is a lead to stop after a claim commits (enrollment.StopLeads takes the
 // campaign lead before its jobs, so it cannot run inside the claim, which
 // holds jobs).
 type stop struct {
 	ws, campaignLeadID, status, reason string
 }
 
-// applyStops stops a batch's leads with StopLeads, one transaction per
+// applyStops stops a batch's leads with enrollment.StopLeads, one transaction per
 // workspace, status and reason (retried on a deadlock or serialization
 // failure). A campaign lead named twice keeps its latest stop, as if the
 // stops had run one by one.
@@ -251,7 +252,7 @@ func (e *Engine) applyStops(ctx context.Context, stops []stop) error {
 		ids := groups[g]
 		slices.Sort(ids)
 		err := e.st.InTxRetry(ctx, func(tx *store.Tx) error {
-			_, err := StopLeads(ctx, tx, g.ws, ids, g.status, g.reason, e.clock())
+			_, err := enrollment.StopLeads(ctx, tx, g.ws, ids, g.status, g.reason, e.clock())
 			return err
 		})
 		if err != nil {

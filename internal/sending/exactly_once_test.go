@@ -10,6 +10,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
@@ -334,7 +335,7 @@ func TestTicksRaceWithStopsAndEdits(t *testing.T) {
 			switch i % 5 {
 			case 0:
 				err = h.st.InTx(ctx, func(tx *store.Tx) error {
-					return sending.StopLead(ctx, tx, h.p.WorkspaceID, cls[i], store.CampaignLeadReplied, "race")
+					return enrollment.StopLead(ctx, tx, h.p.WorkspaceID, cls[i], store.CampaignLeadReplied, "race")
 				})
 			case 1:
 				if _, err = h.camps.Pause(ctx, h.p, id, account.Meta{}); err == nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -78,8 +79,8 @@ func (e *Engine) recoverJob(ctx context.Context, j store.SendJob, res *Result) e
 
 // releaseAt gives back the slots a stale claim reserved on its claim day.
 func releaseAt(ctx context.Context, q store.Queries, j store.SendJob, inbox store.Inbox, claimedAt time.Time) error {
-	if loc, err := location(inbox.Timezone); err == nil {
-		if err := q.ReleaseInboxSlot(ctx, inbox.ID, claimedAt.In(loc).Format(dayFormat)); err != nil {
+	if loc, err := input.Location(inbox.Timezone); err == nil {
+		if err := q.ReleaseInboxSlot(ctx, inbox.ID, claimedAt.In(loc).Format(input.DayFormat)); err != nil {
 			return err
 		}
 	}
@@ -87,8 +88,8 @@ func releaseAt(ctx context.Context, q store.Queries, j store.SendJob, inbox stor
 	if err != nil || len(camps) == 0 {
 		return err
 	}
-	if loc, err := location(camps[0].Timezone); err == nil {
-		return q.ReleaseCampaignSlot(ctx, j.CampaignID, claimedAt.In(loc).Format(dayFormat))
+	if loc, err := input.Location(camps[0].Timezone); err == nil {
+		return q.ReleaseCampaignSlot(ctx, j.CampaignID, claimedAt.In(loc).Format(input.DayFormat))
 	}
 	return nil
 }
@@ -105,7 +106,7 @@ func (e *Engine) recordRecovered(ctx context.Context, j store.SendJob, inbox sto
 		return err
 	}
 	c := &campaignState{WorkspaceCampaign: camps[0]}
-	if c.sched, err = Schedule(c.Campaign); err != nil {
+	if c.sched, err = input.Schedule(c.Campaign); err != nil {
 		return err
 	}
 	cache := newTickCache()
@@ -113,10 +114,11 @@ func (e *Engine) recordRecovered(ctx context.Context, j store.SendJob, inbox sto
 	if err != nil {
 		return err
 	}
-	p, err := e.prepare(ctx, e.st.Queries, cache, inbox, c, seq, &work[0], e.clock())
+	f, err := cache.footer(ctx, e.st.Queries, j.WorkspaceID)
 	if err != nil {
 		return err
 	}
+	p := e.prepare(inbox, c, seq, &work[0], f, e.clock())
 	if p.claim == nil {
 		return fmt.Errorf("job %s went out but cannot be rendered again: %s", j.ID, p.problem)
 	}

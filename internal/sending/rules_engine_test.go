@@ -6,8 +6,8 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/inbox"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -187,7 +187,7 @@ func TestStopOnReplyAndUnsubscribe(t *testing.T) {
 	// Lead 0 replies.
 	replied := h.campaignLead(id, leads[0]).ID
 	err := h.st.InTx(h.ctx, func(tx *store.Tx) error {
-		_, err := sending.RecordReply(h.ctx, tx, h.p.WorkspaceID, replied, h.clock.Now())
+		_, err := enrollment.RecordReply(h.ctx, tx, h.p.WorkspaceID, replied, h.clock.Now())
 		return err
 	})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -124,7 +125,7 @@ func (t *TestSender) Send(ctx context.Context, p account.Principal, campaignID s
 	if letter == "" {
 		letter = "A"
 		if cl.ID != "" {
-			letter = VariantFor(cl.ID, in.Step, len(steps[in.Step-1].Variants))
+			letter = rules.VariantFor(cl.ID, in.Step, len(steps[in.Step-1].Variants))
 		}
 	}
 
@@ -161,7 +162,7 @@ func (t *TestSender) Send(ctx context.Context, p account.Principal, campaignID s
 		// step with an empty subject replies in.
 		first := "A"
 		if cl.ID != "" {
-			first = VariantFor(cl.ID, 1, len(steps[0].Variants))
+			first = rules.VariantFor(cl.ID, 1, len(steps[0].Variants))
 		}
 		if firstSubject, _, err = seq.render(1, first, lead, "", func(string) string { return "" }); err != nil {
 			return TestResult{}, err

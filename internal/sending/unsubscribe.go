@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -183,7 +184,7 @@ func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, req
 			if err := s.SetLeadStatus(ctx, leadID, store.LeadUnsubscribed); err != nil {
 				return err
 			}
-			stopped, err := StopLeadEverywhere(ctx, tx, t.WorkspaceID, leadID, store.CampaignLeadUnsubscribed,
+			stopped, err := enrollment.StopLeadEverywhere(ctx, tx, t.WorkspaceID, leadID, store.CampaignLeadUnsubscribed,
 				"the lead unsubscribed with the one-click link")
 			if err != nil {
 				return err

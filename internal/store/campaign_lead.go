@@ -137,7 +137,7 @@ func (s Scope) MarkCampaignLeadReplied(ctx context.Context, id string, at time.T
 // be nil) records reply times in the same statement, an earlier recorded
 // time being kept; a stop as replied records `at` where neither is. It is
 // one statement (per chunk of ids on SQLite) whatever the number of ids,
-// which are taken in order. sending.StopLeads runs it with
+// which are taken in order. enrollment.StopLeads runs it with
 // CancelPendingJobsOf and CompleteCampaignsIfDone. Ids that are not
 // campaign leads of the workspace are left alone. It returns the ids it
 // stopped and the campaigns they belong to (each once).

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/leadbitz/leadbitz/internal/campaign"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/plan"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -24,7 +24,7 @@ type campaignLeadsData struct {
 
 type campaignLeadRow struct {
 	Lead store.Lead
-	sending.Explanation
+	plan.Explanation
 }
 
 func (w *Web) campaignLeads(rw http.ResponseWriter, r *http.Request, v *view) error {

@@ -5,14 +5,14 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/campaign"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // forecastDays is the horizon the wizard and the campaign page plan.
 const forecastDays = 14
 
-// forecastView is the send engine's plan for a campaign (sending.Forecast:
+// forecastView is the send engine's plan for a campaign (plan.Forecast:
 // the same rules the tick applies) as a chart and its totals.
 type forecastView struct {
 	Chart     chart
@@ -36,7 +36,7 @@ func (w *Web) forecast(ctx context.Context, ws string, c campaign.View, unstarte
 		return nil, err
 	}
 	fv := &forecastView{Days: forecastDays, Timezone: c.Timezone, Leads: unstarted}
-	if sched, err := sending.Schedule(stored); err != nil || sched.Validate() != nil {
+	if sched, err := input.Schedule(stored); err != nil || sched.Validate() != nil {
 		fv.Invalid = true
 		return fv, nil
 	}

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"sort"
 
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/plan"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -27,7 +27,7 @@ type leadData struct {
 // answer to "why is this lead waiting".
 type leadCampaign struct {
 	ID, Name string
-	sending.Explanation
+	plan.Explanation
 }
 
 // standardLeadFields are the lead's own fields in display order, keyed by

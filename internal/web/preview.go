@@ -5,7 +5,7 @@ import (
 	"html/template"
 	"strings"
 
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/store"
 	msgtemplate "github.com/leadbitz/leadbitz/internal/template"
 )
@@ -36,7 +36,7 @@ const missingMark = "\x00"
 // seed the send engine uses (template.Seed of lead, step and variant index),
 // so the preview shows the very spintax choices the lead will get.
 func previewSequence(steps [][]previewVariant, l store.Lead) []previewMessage {
-	data := cleanData(sending.LeadData(l))
+	data := cleanData(input.LeadData(l))
 	mark := func(name string) string { return missingMark + name + missingMark }
 	var out []previewMessage
 	var firstSubject template.HTML

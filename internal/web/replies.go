@@ -9,7 +9,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/ai"
 	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/plan"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -337,7 +337,7 @@ func (w *Web) nextSendWords(ctx context.Context, ws string, t replies.Thread) (s
 	return explainWords(x), nil
 }
 
-func explainWords(x sending.Explanation) string {
+func explainWords(x plan.Explanation) string {
 	switch {
 	case x.NextStep == 0:
 		return "No step left to send"

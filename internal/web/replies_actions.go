@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/leads"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/replies"
-	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -56,7 +56,7 @@ func (w *Web) stopReplySequence(rw http.ResponseWriter, r *http.Request, v *view
 	ws := v.P.WorkspaceID
 	id := r.PathValue("id")
 	var stopped bool
-	// In the engine's lock order (StopLead takes the campaign lead, then
+	// In enrollment's lock order (StopLead takes the campaign lead, then
 	// its jobs); a deadlock on Postgres runs it again from scratch.
 	err := w.Store.InTxRetry(ctx, func(tx *store.Tx) error {
 		stopped = false
@@ -75,7 +75,7 @@ func (w *Web) stopReplySequence(rw http.ResponseWriter, r *http.Request, v *view
 		if cl.Status != store.CampaignLeadActive {
 			return nil
 		}
-		if err := sending.StopLead(ctx, tx, ws, cl.ID, store.CampaignLeadStopped, "stopped by hand from the Replies inbox"); err != nil {
+		if err := enrollment.StopLead(ctx, tx, ws, cl.ID, store.CampaignLeadStopped, "stopped by hand from the Replies inbox"); err != nil {
 			return err
 		}
 		stopped = true

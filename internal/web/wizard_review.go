@@ -9,7 +9,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -215,7 +215,7 @@ func (w *Web) firstSlot(ctx context.Context, ws, id string, now time.Time) (stri
 	if err != nil {
 		return "", err
 	}
-	sched, err := sending.Schedule(c)
+	sched, err := input.Schedule(c)
 	if err != nil || sched.Validate() != nil {
 		return "never (the schedule has no sending days or hours)", nil
 	}

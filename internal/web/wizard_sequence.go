@@ -14,7 +14,8 @@ import (
 	"github.com/leadbitz/leadbitz/internal/assist"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/problem"
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 	msgtemplate "github.com/leadbitz/leadbitz/internal/template"
 )
@@ -111,7 +112,7 @@ func (w *Web) loadWizardSequence(v *view, p wizardPage, steps []seqStep, notice 
 		steps[i].Index = i
 		for j := range steps[i].Variants {
 			vr := &steps[i].Variants[j]
-			vr.Index, vr.Letter, vr.Key = j, sending.VariantLetter(j), variantKey(i, j)
+			vr.Index, vr.Letter, vr.Key = j, rules.VariantLetter(j), variantKey(i, j)
 			vr.Spintax = 0
 			if t, err := msgtemplate.Parse(vr.Body); err == nil {
 				vr.Spintax = t.VariantCount()
@@ -167,7 +168,7 @@ func previewInput(steps []seqStep) [][]previewVariant {
 	out := make([][]previewVariant, len(steps))
 	for i, s := range steps {
 		for j, vr := range s.Variants {
-			out[i] = append(out[i], previewVariant{Letter: sending.VariantLetter(j), Subject: vr.Subject, Body: vr.Body})
+			out[i] = append(out[i], previewVariant{Letter: rules.VariantLetter(j), Subject: vr.Subject, Body: vr.Body})
 		}
 	}
 	return out
@@ -192,7 +193,7 @@ func (w *Web) mergeTags(ctx context.Context, scope store.Scope, campaignID strin
 	filled := map[string]int{}
 	total := 0
 	err = scope.EachLead(ctx, store.LeadQuery{CampaignID: campaignID}, func(l store.Lead) error {
-		d := sending.LeadData(l)
+		d := input.LeadData(l)
 		values := map[string]string{"firstName": d.FirstName, "lastName": d.LastName, "company": d.Company, "title": d.Title,
 			"website": d.Website, "email": d.Email, "phone": d.Phone, "linkedinUrl": d.LinkedInURL}
 		for k, v := range d.Custom {
@@ -337,7 +338,7 @@ func (w *Web) saveWizardSequence(rw http.ResponseWriter, r *http.Request, v *vie
 	case action == "add-variant" && valid(1) && len(steps[at[0]].Variants) < campaign.MaxVariants:
 		steps[at[0]].Variants = append(steps[at[0]].Variants, seqVariant{Subject: steps[at[0]].Variants[0].Subject})
 		steps[at[0]].Open = len(steps[at[0]].Variants) - 1
-		notice = "Added variant " + sending.VariantLetter(len(steps[at[0]].Variants)-1) + " to step " + strconv.Itoa(at[0]+1) +
+		notice = "Added variant " + rules.VariantLetter(len(steps[at[0]].Variants)-1) + " to step " + strconv.Itoa(at[0]+1) +
 			". Leads are split evenly between a step's variants."
 	case action == "remove-variant" && valid(2) && at[1] > 0 && at[1] < len(steps[at[0]].Variants):
 		vs := steps[at[0]].Variants
@@ -399,7 +400,7 @@ func placeTemplateErrors(steps []seqStep, list []campaign.TemplateError) {
 		}
 		for j := range steps[te.Step-1].Variants {
 			vr := &steps[te.Step-1].Variants[j]
-			if sending.VariantLetter(j) != te.Variant {
+			if rules.VariantLetter(j) != te.Variant {
 				continue
 			}
 			src := vr.Body

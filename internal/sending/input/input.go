@@ -1,4 +1,10 @@
-package sending
+// Package input turns stored rows (campaigns, mailboxes, leads) into the
+// inputs of internal/sending/rules and of the templates. The tick, explain,
+// forecast and enrolment (internal/enrollment, which spreads leads over
+// mailboxes by capacity) all build them here, so none of them can read a
+// mailbox's usage or a campaign's schedule differently; the engine, the
+// launch checks and the previews read a lead's merge values with LeadData.
+package input
 
 import (
 	"fmt"
@@ -7,20 +13,17 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/template"
 )
 
-// This file turns stored rows into the rules' inputs. The tick, explain and
-// forecast all build their rules.Input here, so the three can never read a
-// mailbox's usage or a campaign's schedule differently.
-
-// dayFormat names a local date in the usage counters.
-const dayFormat = "2006-01-02"
+// DayFormat names a local date in the usage counters.
+const DayFormat = "2006-01-02"
 
 var zoneCache sync.Map // IANA name → *time.Location
 
-// location loads an IANA zone once per process. An unknown name is an error
+// Location loads an IANA zone once per process. An unknown name is an error
 // for the caller to report; "" is UTC.
-func location(name string) (*time.Location, error) {
+func Location(name string) (*time.Location, error) {
 	if name == "" || name == "UTC" {
 		return time.UTC, nil
 	}
@@ -41,7 +44,7 @@ func leadLocation(name string) *time.Location {
 	if name == "" {
 		return nil
 	}
-	loc, err := location(name)
+	loc, err := Location(name)
 	if err != nil {
 		return nil
 	}
@@ -50,7 +53,7 @@ func leadLocation(name string) *time.Location {
 
 // Schedule is a campaign's sending window as the rules read it.
 func Schedule(c store.Campaign) (rules.Schedule, error) {
-	loc, err := location(c.Timezone)
+	loc, err := Location(c.Timezone)
 	if err != nil {
 		return rules.Schedule{}, err
 	}
@@ -62,11 +65,11 @@ func Schedule(c store.Campaign) (rules.Schedule, error) {
 		UseLeadTimezone: c.UseLeadTimezone}, nil
 }
 
-// campaignSide is the campaign's state at now: status, limit, and the sends
+// CampaignSide is the campaign's state at now: status, limit, and the sends
 // counted in its zone's current day.
-func campaignSide(c store.Campaign, loc *time.Location, now time.Time) rules.Campaign {
+func CampaignSide(c store.Campaign, loc *time.Location, now time.Time) rules.Campaign {
 	sent := 0
-	if c.SentTodayDate == now.In(loc).Format(dayFormat) {
+	if c.SentTodayDate == now.In(loc).Format(DayFormat) {
 		sent = c.SentToday
 	}
 	return rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: sent}
@@ -74,7 +77,7 @@ func campaignSide(c store.Campaign, loc *time.Location, now time.Time) rules.Cam
 
 // Limits are a mailbox's sending limits as the rules read them.
 func Limits(i store.Inbox) (rules.InboxLimits, error) {
-	loc, err := location(i.Timezone)
+	loc, err := Location(i.Timezone)
 	if err != nil {
 		return rules.InboxLimits{}, err
 	}
@@ -82,11 +85,11 @@ func Limits(i store.Inbox) (rules.InboxLimits, error) {
 		MinGap: time.Duration(i.MinGapSeconds) * time.Second, Timezone: loc, ActiveSince: i.RampStartedAt}, nil
 }
 
-// usage is what a mailbox has sent so far, seen at now: the day's count only
+// Usage is what a mailbox has sent so far, seen at now: the day's count only
 // when it is today's, and the gap drawn after its latest send.
-func usage(i store.Inbox, loc *time.Location, now time.Time) rules.InboxUsage {
+func Usage(i store.Inbox, loc *time.Location, now time.Time) rules.InboxUsage {
 	var u rules.InboxUsage
-	if i.SentTodayDate == now.In(loc).Format(dayFormat) {
+	if i.SentTodayDate == now.In(loc).Format(DayFormat) {
 		u.SentToday = i.SentToday
 	}
 	if i.LastSentAt != nil {
@@ -105,13 +108,13 @@ func InboxSide(i store.Inbox, now time.Time) (rules.Inbox, error) {
 		return rules.Inbox{}, err
 	}
 	return rules.Inbox{Email: i.Email, Status: rules.InboxStatus(i.Status), Limits: limits,
-		Usage: usage(i, limits.Timezone, now)}, nil
+		Usage: Usage(i, limits.Timezone, now)}, nil
 }
 
-// leadSide is the lead's state: its zone, whether it is suppressed, and
+// LeadSide is the lead's state: its zone, whether it is suppressed, and
 // whether its sequence still runs (a lead erased, bounced or unsubscribed
 // workspace-wide has stopped in every campaign).
-func leadSide(l store.Lead, cl store.CampaignLead, suppressed bool) rules.Lead {
+func LeadSide(l store.Lead, cl store.CampaignLead, suppressed bool) rules.Lead {
 	status := rules.LeadStatus(cl.Status)
 	if cl.Status == store.CampaignLeadActive && l.Status != "" && l.Status != store.LeadActive {
 		status = rules.LeadStatus(l.Status)
@@ -119,9 +122,9 @@ func leadSide(l store.Lead, cl store.CampaignLead, suppressed bool) rules.Lead {
 	return rules.Lead{Timezone: leadLocation(l.Timezone), Suppressed: suppressed, Status: status}
 }
 
-// Input assembles everything Decide looks at for one pending step. It is
+// For assembles everything Decide looks at for one pending step. It is
 // the single place the tick, explain and forecast build it.
-func Input(c store.Campaign, inbox store.Inbox, l store.Lead, cl store.CampaignLead, suppressed bool, due, now time.Time) (rules.Input, error) {
+func For(c store.Campaign, inbox store.Inbox, l store.Lead, cl store.CampaignLead, suppressed bool, due, now time.Time) (rules.Input, error) {
 	sched, err := Schedule(c)
 	if err != nil {
 		return rules.Input{}, err
@@ -130,8 +133,8 @@ func Input(c store.Campaign, inbox store.Inbox, l store.Lead, cl store.CampaignL
 	if err != nil {
 		return rules.Input{}, err
 	}
-	return rules.Input{Schedule: sched, Campaign: campaignSide(c, sched.Timezone, now), Inbox: in,
-		Lead: leadSide(l, cl, suppressed), Due: due}, nil
+	return rules.Input{Schedule: sched, Campaign: CampaignSide(c, sched.Timezone, now), Inbox: in,
+		Lead: LeadSide(l, cl, suppressed), Due: due}, nil
 }
 
 // Delays are the sequence's step delays as the rules read them.
@@ -141,4 +144,10 @@ func Delays(steps []store.SequenceStep) []rules.Delay {
 		d[i] = rules.Delay{Days: s.DelayDays, Minutes: s.DelayMinutes}
 	}
 	return d
+}
+
+// LeadData is what a template may read about a lead.
+func LeadData(l store.Lead) template.Data {
+	return template.Data{Email: l.Email, FirstName: l.FirstName, LastName: l.LastName, Company: l.Company,
+		Title: l.Title, Website: l.Website, LinkedInURL: l.LinkedinURL, Phone: l.Phone, Custom: l.Custom}
 }

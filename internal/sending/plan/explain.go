@@ -1,4 +1,4 @@
-package sending
+package plan
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -80,7 +81,7 @@ func Explain(ctx context.Context, st *store.Store, wsID, campaignID, leadID stri
 		x.NextAttemptAt = nil
 	}
 	if job.InboxID == "" {
-		x.Reason, x.Detail = reasonNoInbox, "No mailbox of the campaign can send for this lead; add or reconnect one."
+		x.Reason, x.Detail = rules.ReasonNoInbox, "No mailbox of the campaign can send for this lead; add or reconnect one."
 		return x, nil
 	}
 	inbox, err := s.Inbox(ctx, job.InboxID)
@@ -92,7 +93,7 @@ func Explain(ctx context.Context, st *store.Store, wsID, campaignID, leadID stri
 	if err != nil {
 		return x, err
 	}
-	in, err := Input(c, inbox, lead, cl, suppressed, job.DueAt, now)
+	in, err := input.For(c, inbox, lead, cl, suppressed, job.DueAt, now)
 	if err != nil {
 		x.Reason, x.Detail = string(rules.ReasonScheduleInvalid), err.Error()
 		return x, nil

@@ -1,11 +1,11 @@
-package sending_test
+package enrollment_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
-	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/enrollment"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
@@ -113,7 +113,7 @@ func TestStopLeadCancelsScheduledAndClaimedJobs(t *testing.T) {
 	f := newStopFixture(t, true)
 	ctx := context.Background()
 	err := f.st.InTx(ctx, func(tx *store.Tx) error {
-		return sending.StopLead(ctx, tx, f.ws, f.cls[1], store.CampaignLeadBounced, "550 5.1.1 no such user")
+		return enrollment.StopLead(ctx, tx, f.ws, f.cls[1], store.CampaignLeadBounced, "550 5.1.1 no such user")
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +133,7 @@ func TestStopLeadCancelsScheduledAndClaimedJobs(t *testing.T) {
 		t.Errorf("other campaign's job: %s, want scheduled", got)
 	}
 	if err := f.st.InTx(ctx, func(tx *store.Tx) error {
-		return sending.StopLead(ctx, tx, f.ws, f.cls[0], "paused", "")
+		return enrollment.StopLead(ctx, tx, f.ws, f.cls[0], "paused", "")
 	}); err == nil {
 		t.Error("StopLead accepted a status that is not a stop")
 	}
@@ -144,7 +144,7 @@ func TestStopLeadEverywhereAndWorkspaceScope(t *testing.T) {
 	ctx := context.Background()
 	// Another workspace cannot stop this lead.
 	err := f.st.InTx(ctx, func(tx *store.Tx) error {
-		return sending.StopLead(ctx, tx, store.NewID(), f.cls[0], store.CampaignLeadReplied, "")
+		return enrollment.StopLead(ctx, tx, store.NewID(), f.cls[0], store.CampaignLeadReplied, "")
 	})
 	if err == nil {
 		t.Fatal("StopLead with a foreign workspace id succeeded")
@@ -152,7 +152,7 @@ func TestStopLeadEverywhereAndWorkspaceScope(t *testing.T) {
 	var n int
 	err = f.st.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		n, err = sending.StopLeadEverywhere(ctx, tx, f.ws, f.leadID, store.CampaignLeadUnsubscribed, "one-click unsubscribe")
+		n, err = enrollment.StopLeadEverywhere(ctx, tx, f.ws, f.leadID, store.CampaignLeadUnsubscribed, "one-click unsubscribe")
 		return err
 	})
 	if err != nil || n != 2 {
@@ -179,7 +179,7 @@ func TestRecordReplyFollowsStopOnReply(t *testing.T) {
 		var stopped bool
 		err := f.st.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			stopped, err = sending.RecordReply(ctx, tx, f.ws, f.cls[0], at)
+			stopped, err = enrollment.RecordReply(ctx, tx, f.ws, f.cls[0], at)
 			return err
 		})
 		if err != nil {
@@ -266,7 +266,7 @@ func TestStopLeadsStopsASetAcrossCampaigns(t *testing.T) {
 	var n int
 	err := st.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		n, err = sending.StopLeads(ctx, tx, ws, ids, store.CampaignLeadBounced, "hard bounce 5.1.1", at)
+		n, err = enrollment.StopLeads(ctx, tx, ws, ids, store.CampaignLeadBounced, "hard bounce 5.1.1", at)
 		return err
 	})
 	if err != nil || n != 4 {
@@ -335,7 +335,7 @@ func TestStopLeadsStopsASetAcrossCampaigns(t *testing.T) {
 		if err := tx.InWorkspace(ws).MarkCampaignLeadReplied(ctx, a1.cl, earlier); err != nil {
 			return err
 		}
-		_, err := sending.StopLeads(ctx, tx, ws, []string{a1.cl, b3.cl}, store.CampaignLeadReplied, "the lead replied", at)
+		_, err := enrollment.StopLeads(ctx, tx, ws, []string{a1.cl, b3.cl}, store.CampaignLeadReplied, "the lead replied", at)
 		return err
 	})
 	if err != nil {
@@ -353,10 +353,10 @@ func TestStopLeadsStopsASetAcrossCampaigns(t *testing.T) {
 	// Nothing to stop is no statement and no error; a status that is not a
 	// stop is refused.
 	err = st.InTx(ctx, func(tx *store.Tx) error {
-		if n, err := sending.StopLeads(ctx, tx, ws, nil, store.CampaignLeadStopped, "", at); n != 0 || err != nil {
+		if n, err := enrollment.StopLeads(ctx, tx, ws, nil, store.CampaignLeadStopped, "", at); n != 0 || err != nil {
 			t.Errorf("StopLeads of no ids: %d %v", n, err)
 		}
-		_, err := sending.StopLeads(ctx, tx, ws, []string{b3.cl}, store.CampaignLeadActive, "", at)
+		_, err := enrollment.StopLeads(ctx, tx, ws, []string{b3.cl}, store.CampaignLeadActive, "", at)
 		return err
 	})
 	if err == nil {
@@ -380,67 +380,10 @@ func TestReplyStop(t *testing.T) {
 		{store.CampaignLeadBounced, true, "", "", false},
 		{store.CampaignLeadStopped, false, "", "", false},
 	} {
-		status, why, stops := sending.ReplyStop(c.clStatus, c.stopOnReply)
+		status, why, stops := enrollment.ReplyStop(c.clStatus, c.stopOnReply)
 		if status != c.status || why != c.why || stops != c.stopsSequence {
 			t.Errorf("ReplyStop(%s, %v) = %q %q %v, want %q %q %v", c.clStatus, c.stopOnReply, status, why, stops,
 				c.status, c.why, c.stopsSequence)
 		}
-	}
-}
-
-// TestTickStopsABatchByCause: one tick finds every lead of a campaign
-// unable to go on, for four causes (two suppressed addresses, a bounced, an
-// unsubscribed and an erased lead). The batch's stops are applied per
-// cause, each lead gets its own status and reason, no job is left to send,
-// and the campaign, left without an active lead, completes.
-func TestTickStopsABatchByCause(t *testing.T) {
-	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	h := newHarness(t, start)
-	box := h.inbox("b@sender.test", 10, 0, 0, 0)
-	leads := h.leads(5)
-	id := h.campaignWith(allWeek("B", box.ID), twoSteps(), leads)
-	h.launch(id)
-	s := h.scope()
-	for _, l := range leads[:2] {
-		lead, err := s.Lead(h.ctx, l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sup := store.Suppression{Kind: store.SuppressEmail, Value: lead.Email, Reason: store.ReasonManual}
-		if _, err := s.AddSuppression(h.ctx, &sup); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, status := range map[int]string{2: store.LeadBounced, 3: store.LeadUnsubscribed, 4: store.LeadErased} {
-		if err := s.SetLeadStatus(h.ctx, leads[i], status); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if res := h.tick(); res.Sent != 0 || res.Processed != 5 {
-		t.Fatalf("tick: %+v, want 5 looked at and none sent", res)
-	}
-	for i, want := range []struct{ status, reason string }{
-		{store.CampaignLeadSuppressed, "the address is on the suppression list"},
-		{store.CampaignLeadSuppressed, "the address is on the suppression list"},
-		{store.CampaignLeadBounced, "the lead's address bounced"},
-		{store.CampaignLeadUnsubscribed, "the lead unsubscribed"},
-		{store.CampaignLeadStopped, "the lead is erased"},
-	} {
-		cl := h.campaignLead(id, leads[i])
-		if cl.Status != want.status || cl.StatusReason != want.reason {
-			t.Errorf("lead %d: %s %q, want %s %q", i, cl.Status, cl.StatusReason, want.status, want.reason)
-		}
-		for _, j := range h.jobs(id, leads[i]) {
-			if j.Status != store.JobCanceled {
-				t.Errorf("lead %d: job of step %d %s, want canceled", i, j.Step, j.Status)
-			}
-		}
-	}
-	if c, err := h.camps.Get(h.ctx, h.p.WorkspaceID, id); err != nil || c.Status != store.CampaignCompleted {
-		t.Errorf("campaign left without an active lead: %s (%v), want completed", c.Status, err)
-	}
-	h.clock.Set(start.Add(72 * time.Hour))
-	if res := h.tick(); res.Sent != 0 {
-		t.Errorf("a later tick sent %d", res.Sent)
 	}
 }

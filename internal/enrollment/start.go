@@ -1,10 +1,11 @@
-package sending
+package enrollment
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -28,7 +29,7 @@ func StartLeads(ctx context.Context, tx *store.Tx, wsID string, c store.Campaign
 	if err != nil || len(leads) == 0 {
 		return 0, err
 	}
-	loc, err := location(c.Timezone)
+	loc, err := input.Location(c.Timezone)
 	if err != nil {
 		return 0, err
 	}
@@ -46,7 +47,7 @@ func StartLeads(ctx context.Context, tx *store.Tx, wsID string, c store.Campaign
 			assigned[inbox] = append(assigned[inbox], l.ID)
 		}
 		jobs = append(jobs, store.SendJob{CampaignID: c.ID, CampaignLeadID: l.ID, LeadID: l.LeadID, InboxID: inbox,
-			Step: 1, Variant: VariantFor(l.ID, 1, len(steps[0].Variants)), DueAt: due, RunAt: due})
+			Step: 1, Variant: rules.VariantFor(l.ID, 1, len(steps[0].Variants)), DueAt: due, RunAt: due})
 	}
 	for inbox, ids := range assigned {
 		if err := s.AssignCampaignLeads(ctx, inbox, ids); err != nil {
@@ -98,6 +99,24 @@ func Reassign(ctx context.Context, tx *store.Tx, wsID, campaignID, fromInbox str
 	return moved, nil
 }
 
+// Spread is how StartLeads would spread n new leads over the mailboxes
+// inboxIDs at `at`: mailbox id → leads. The forecast plans unstarted leads
+// with it, so it can never assign them differently from a launch.
+func Spread(ctx context.Context, s store.Scope, inboxIDs []string, n int, at time.Time) (map[string]int, error) {
+	spread := map[string]int{}
+	if n == 0 {
+		return spread, nil
+	}
+	p, err := newPicker(ctx, s, inboxIDs, "", at)
+	if err != nil {
+		return nil, err
+	}
+	for range n {
+		spread[p.pick()]++
+	}
+	return spread, nil
+}
+
 // picker hands out mailboxes with rules.AssignInbox, counting each pick into
 // the chosen mailbox's load so a batch of leads spreads out.
 type picker struct {
@@ -118,12 +137,12 @@ func newPicker(ctx context.Context, s store.Scope, inboxIDs []string, exclude st
 		if i.ID == exclude {
 			continue
 		}
-		limits, err := Limits(i)
+		limits, err := input.Limits(i)
 		if err != nil {
 			continue // a mailbox whose zone cannot be read gets no new leads
 		}
 		limit := rules.TodayLimit(limits, at)
-		used := usage(i, limits.Timezone, at).SentToday
+		used := input.Usage(i, limits.Timezone, at).SentToday
 		p.caps = append(p.caps, rules.Capacity{ID: i.ID, Status: rules.InboxStatus(i.Status), Limit: limit,
 			Remaining: max(limit-used, 0), Pending: load[i.ID]})
 	}

@@ -1,9 +1,11 @@
-package sending
+package plan
 
 import (
 	"context"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -42,7 +44,7 @@ func Forecast(ctx context.Context, st *store.Store, wsID, campaignID string, day
 		return CampaignForecast{}, err
 	}
 	out := CampaignForecast{Timezone: c.Timezone, Days: []ForecastDay{}, Inboxes: []ForecastInbox{}}
-	sched, err := Schedule(c)
+	sched, err := input.Schedule(c)
 	if err != nil {
 		return out, err
 	}
@@ -64,22 +66,16 @@ func Forecast(ctx context.Context, st *store.Store, wsID, campaignID string, day
 		if err != nil {
 			return out, err
 		}
-		if len(unstarted) > 0 {
-			p, err := newPicker(ctx, s, c.InboxIDs, "", now)
-			if err != nil {
-				return out, err
-			}
-			for range unstarted {
-				newLeads[p.pick()]++
-			}
+		if newLeads, err = enrollment.Spread(ctx, s, c.InboxIDs, len(unstarted), now); err != nil {
+			return out, err
 		}
 	}
-	in := rules.ForecastInput{Schedule: sched, Campaign: campaignSide(c, sched.Timezone, now), Steps: Delays(steps)}
+	in := rules.ForecastInput{Schedule: sched, Campaign: input.CampaignSide(c, sched.Timezone, now), Steps: input.Delays(steps)}
 	// A draft or paused campaign is planned as if it ran from now: the
 	// forecast answers "what would it send".
 	in.Campaign.Status = rules.CampaignActive
 	for _, i := range inboxes {
-		side, err := InboxSide(i, now)
+		side, err := input.InboxSide(i, now)
 		if err != nil {
 			continue
 		}
