@@ -32,8 +32,8 @@ import (
 	"github.com/leadbitz/leadbitz/internal/dnscheck"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/inbox"
-	"github.com/leadbitz/leadbitz/internal/leadimport"
-	"github.com/leadbitz/leadbitz/internal/leads"
+	"github.com/leadbitz/leadbitz/internal/lead"
+	"github.com/leadbitz/leadbitz/internal/lead/importer"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/sending"
@@ -69,8 +69,8 @@ type Deps struct {
 	Inboxes *inbox.Service
 	// Leads and Imports are the lead rules and the CSV importer the API
 	// uses; nil Leads builds one on Store.
-	Leads   *leads.Service
-	Imports *leadimport.Importer
+	Leads   *lead.Service
+	Imports *importer.Importer
 	// DNS checks the mailboxes' sending domains (the mailbox page's DNS
 	// section, the checklist); nil builds one on Config.DNSServer.
 	DNS *dnscheck.Checker
@@ -107,7 +107,7 @@ func New(d Deps) (*Web, error) {
 		w.DNS = dnscheck.New(dnscheck.Options{Server: w.Config.DNSServer})
 	}
 	if w.Leads == nil && w.Store != nil {
-		w.Leads = leads.New(w.Store)
+		w.Leads = lead.New(w.Store)
 	}
 	var err error
 	if w.Keys != nil {
