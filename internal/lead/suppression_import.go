@@ -1,15 +1,12 @@
 package lead
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/leadbitz/leadbitz/internal/lead/csv"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/problem"
@@ -32,8 +29,12 @@ type SuppressionImport struct {
 // ImportSuppressions adds the addresses and domains of a CSV file: one
 // value per row, in the column named like "email" or "domain" (or the first
 // column, or a file without a header); a value with "@" is an address,
-// without one a domain. It streams the file, writing 1,000 entries per
-// transaction, each with its audit event.
+// without one a domain. It reads the file with the lead import's reader
+// (csv.Records: encoding checks, byte order mark, "sep=" line, sniffed
+// delimiter, quoting, rows numbered as a spreadsheet shows them) and
+// streams it, writing 1,000 entries per transaction, each with its audit
+// event. A file that is not UTF-8 text is refused with not_utf8; when the
+// first bad byte is further on, the rows before it are added.
 func (s *Service) ImportSuppressions(ctx context.Context, p account.Principal, m account.Meta, r io.Reader, reason, source string) (SuppressionImport, error) {
 	out := SuppressionImport{Errors: []store.RowError{}}
 	reason, err := checkReason(reason)
@@ -47,22 +48,13 @@ func (s *Service) ImportSuppressions(ctx context.Context, p account.Principal, m
 	if len(source) > MaxSourceLen {
 		return out, problem.InvalidField("source", "must be at most 200 characters")
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	peeked, _ := br.Peek(4096)
-	head := bytes.Clone(peeked)
-	if bom := []byte("\xef\xbb\xbf"); bytes.HasPrefix(head, bom) {
-		_, _ = br.Discard(len(bom))
-		head = head[len(bom):]
+	rs, err := csv.NewRecords(r, csv.Options{})
+	if errors.Is(err, csv.ErrEmptyFile) {
+		return out, nil
 	}
-	if !utf8.Valid(trimPartialRune(head)) {
-		return out, problem.New(problem.Invalid, "not_utf8",
-			"The file is not UTF-8 text. Save it as \"CSV UTF-8\" in your spreadsheet and upload it again.")
+	if err != nil {
+		return out, fileProblem(err)
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = sniffDelimiter(head)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
 
 	col, row := 0, 0
 	var batch []store.Suppression
@@ -92,38 +84,31 @@ func (s *Service) ImportSuppressions(ctx context.Context, p account.Principal, m
 			out.Errors = append(out.Errors, store.RowError{Row: row, Code: store.RowInvalid, Reason: msg})
 		}
 	}
-	for {
-		rec, err := cr.Read()
+	for first := true; ; first = false {
+		rec, err := rs.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		row++
-		var parseErr *csv.ParseError
-		if errors.As(err, &parseErr) {
-			reject("cannot read this row: " + parseErr.Err.Error())
+		if err != nil {
+			return out, fileProblem(err)
+		}
+		row = rec.Row
+		if rec.Err != nil {
+			reject("cannot read this row: " + rec.Err.Error())
 			continue
 		}
-		if err != nil {
-			return out, err
-		}
-		if row == 1 {
-			if c, ok := headerColumn(rec); ok {
+		if first {
+			if c, ok := headerColumn(rec.Cells); ok {
 				col = c
 				continue
 			}
 		}
 		value := ""
-		if col < len(rec) {
-			value = strings.TrimSpace(rec[col])
+		if col < len(rec.Cells) {
+			value = strings.TrimSpace(rec.Cells[col])
 		}
 		if value == "" {
-			if strings.TrimSpace(strings.Join(rec, "")) != "" {
-				reject("no value in the email/domain column")
-			}
-			continue
-		}
-		if !utf8.ValidString(value) {
-			reject("the value is not UTF-8 text")
+			reject("no value in the email/domain column")
 			continue
 		}
 		out.Rows++
@@ -150,6 +135,20 @@ func (s *Service) ImportSuppressions(ctx context.Context, p account.Principal, m
 	return out, nil
 }
 
+// fileProblem turns what the CSV reader says about the whole file into a
+// 422: an *csv.EncodingError (the file is not UTF-8 text, from its start or
+// from the row it names on; the rows before that row are added) keeps the
+// code not_utf8 this endpoint has always answered with.
+func fileProblem(err error) error {
+	var enc *csv.EncodingError
+	if errors.As(err, &enc) {
+		msg := enc.Error()
+		return &problem.Error{Kind: problem.Invalid, Code: "not_utf8", Message: strings.ToUpper(msg[:1]) + msg[1:] + ".",
+			Details: map[string]any{"encoding": enc.Encoding, "row": enc.Row}}
+	}
+	return err
+}
+
 // problemText is a field problem as one sentence: "email: missing @".
 func problemText(err error) string {
 	if p, ok := problem.As(err); ok {
@@ -174,30 +173,4 @@ func headerColumn(rec []string) (int, bool) {
 		return 0, true // a header we do not know, over the first column
 	}
 	return 0, false
-}
-
-// sniffDelimiter picks the delimiter the first line uses most.
-func sniffDelimiter(head []byte) rune {
-	line, _, _ := bytes.Cut(head, []byte("\n"))
-	best, bestN := ',', 0
-	for _, d := range []rune{',', ';', '\t', '|'} {
-		if n := bytes.Count(line, []byte(string(d))); n > bestN {
-			best, bestN = d, n
-		}
-	}
-	return best
-}
-
-// trimPartialRune drops an incomplete UTF-8 sequence at the end of a peeked
-// buffer, so a rune cut in two is not taken for bad encoding.
-func trimPartialRune(b []byte) []byte {
-	for i := 0; i < utf8.UTFMax && i < len(b); i++ {
-		if utf8.RuneStart(b[len(b)-1-i]) {
-			if !utf8.FullRune(b[len(b)-1-i:]) {
-				return b[:len(b)-1-i]
-			}
-			break
-		}
-	}
-	return b
 }

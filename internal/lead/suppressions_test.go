@@ -56,11 +56,6 @@ func TestSuppressionFileLayout(t *testing.T) {
 			t.Errorf("headerColumn(%q) = %d, %v", tc.first, col, header)
 		}
 	}
-	for head, want := range map[string]rune{"a;b;c\nx,y": ';', "a,b\n": ',', "a\tb": '\t', "single\n": ','} {
-		if got := sniffDelimiter([]byte(head)); got != want {
-			t.Errorf("sniffDelimiter(%q) = %q", head, got)
-		}
-	}
 }
 
 func TestPatchChangesOnlyWhatItNames(t *testing.T) {

@@ -135,48 +135,10 @@ func newReader(r io.Reader, opts Options, requireEmail bool) (*Reader, error) {
 // open checks the encoding, sniffs the delimiter and reads the header. It
 // is shared by NewReader and CountRows so both read the same rows.
 func open(r io.Reader, opts Options) (*scanner, []string, error) {
-	maxRow := opts.MaxRowBytes
-	if maxRow <= 0 {
-		maxRow = DefaultMaxRowBytes
-	}
-	var delim byte
-	if d := opts.Delimiter; d != 0 {
-		if !usableDelimiter(d) {
-			return nil, nil, fmt.Errorf("%w, not %q", ErrBadDelimiter, d)
-		}
-		delim = byte(d)
-	}
-	br := bufio.NewReaderSize(r, readBufSize)
-	head, err := br.Peek(readBufSize)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return nil, nil, fmt.Errorf("reading file: %w", err)
-	}
-	if len(head) == 0 {
-		return nil, nil, ErrEmptyFile
-	}
-	skip, err := sniffEncoding(head)
+	sc, err := openScanner(r, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := br.Discard(skip); err != nil {
-		return nil, nil, fmt.Errorf("reading file: %w", err)
-	}
-	head, err = br.Peek(readBufSize)
-	if d, n := sepLine(head); n > 0 {
-		if _, err := br.Discard(n); err != nil {
-			return nil, nil, fmt.Errorf("reading file: %w", err)
-		}
-		if delim == 0 {
-			delim = d
-		}
-		head, err = br.Peek(readBufSize)
-	}
-	atEOF := err != nil // the sample is the whole file
-	eol := sniffEOL(head)
-	if delim == 0 {
-		delim = sniffDelimiter(head, atEOF, eol)
-	}
-	sc := newScanner(br, delim, eol, maxRow)
 	for {
 		rec, err := sc.next()
 		switch {
@@ -200,6 +162,54 @@ func open(r io.Reader, opts Options) (*scanner, []string, error) {
 		sc.expect = len(header)
 		return sc, header, nil
 	}
+}
+
+// openScanner checks the encoding (skipping a UTF-8 byte order mark),
+// honours and skips a "sep=" line, and sniffs the line ends and the
+// delimiter: everything before the first row. Records and Reader share it.
+func openScanner(r io.Reader, opts Options) (*scanner, error) {
+	maxRow := opts.MaxRowBytes
+	if maxRow <= 0 {
+		maxRow = DefaultMaxRowBytes
+	}
+	var delim byte
+	if d := opts.Delimiter; d != 0 {
+		if !usableDelimiter(d) {
+			return nil, fmt.Errorf("%w, not %q", ErrBadDelimiter, d)
+		}
+		delim = byte(d)
+	}
+	br := bufio.NewReaderSize(r, readBufSize)
+	head, err := br.Peek(readBufSize)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, fmt.Errorf("reading file: %w", err)
+	}
+	if len(head) == 0 {
+		return nil, ErrEmptyFile
+	}
+	skip, err := sniffEncoding(head)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := br.Discard(skip); err != nil {
+		return nil, fmt.Errorf("reading file: %w", err)
+	}
+	head, err = br.Peek(readBufSize)
+	if d, n := sepLine(head); n > 0 {
+		if _, err := br.Discard(n); err != nil {
+			return nil, fmt.Errorf("reading file: %w", err)
+		}
+		if delim == 0 {
+			delim = d
+		}
+		head, err = br.Peek(readBufSize)
+	}
+	atEOF := err != nil // the sample is the whole file
+	eol := sniffEOL(head)
+	if delim == 0 {
+		delim = sniffDelimiter(head, atEOF, eol)
+	}
+	return newScanner(br, delim, eol, maxRow), nil
 }
 
 // sepLine recognises Excel's "sep=X" first line and returns X and the
