@@ -326,8 +326,7 @@ func (ir *Reader) fill(row *Row, cells []string) {
 	}
 	rawEmail := f.Email
 	f, err := field.Normalize(f)
-	var errs field.Errors
-	errors.As(err, &errs)
+	errs, _ := err.(field.Errors) // Normalize returns its Errors unwrapped
 	row.Fields = f
 	for _, e := range errs {
 		if e.Field == field.Email {
