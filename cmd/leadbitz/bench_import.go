@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
-	"github.com/leadbitz/leadbitz/internal/leadimport"
+	"github.com/leadbitz/leadbitz/internal/lead/importer"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -59,7 +59,7 @@ func benchImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	im := leadimport.New(st, leadimport.Config{Dir: filepath.Join(dir, "imports"), Workers: 1, BatchSize: *batch,
+	im := importer.New(st, importer.Config{Dir: filepath.Join(dir, "imports"), Workers: 1, BatchSize: *batch,
 		Parallel: *parallel})
 	if err := im.Start(ctx); err != nil {
 		return err
@@ -88,11 +88,11 @@ func benchImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	src, err := im.Submit(ctx, p, account.Meta{}, up, leadimport.Request{FileName: "leads.csv", Source: "bench"})
+	src, err := im.Submit(ctx, p, account.Meta{}, up, importer.Request{FileName: "leads.csv", Source: "bench"})
 	if err != nil {
 		return err
 	}
-	var final leadimport.Status
+	var final importer.Status
 	for {
 		if final, err = im.Status(ctx, p, src.ID, 0, 1); err != nil {
 			return err

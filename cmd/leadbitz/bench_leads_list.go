@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
-	"github.com/leadbitz/leadbitz/internal/leads"
+	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -53,21 +53,21 @@ func benchLeadsList(ctx context.Context, args []string, stdout io.Writer) error 
 		fmt.Fprintf(stdout, "seeded workspace %s with %d leads on %s in %s\n", ws.ID, *n, st.Dialect(), time.Since(start).Round(time.Second))
 		p = account.Principal{User: user, WorkspaceID: ws.ID, Role: store.RoleOwner}
 	}
-	svc := leads.New(st)
+	svc := lead.New(st)
 	queries := []struct {
 		name string
-		q    leads.Query
+		q    lead.Query
 	}{
-		{"first page", leads.Query{}},
-		{"email prefix", leads.Query{Search: "grace.hopper.12"}},
-		{"full name", leads.Query{Search: "ada lovelace"}},
-		{"company", leads.Query{Search: "company 4242"}},
-		{"rare substring", leads.Query{Search: "77777@"}},
-		{"no match", leads.Query{Search: "zzzzqx"}},
-		{"two letters", leads.Query{Search: "ed"}},
-		{"common word", leads.Query{Search: "turing"}},
-		{"status bounced", leads.Query{Status: store.LeadBounced}},
-		{"status + search", leads.Query{Status: store.LeadActive, Search: "knuth.31"}},
+		{"first page", lead.Query{}},
+		{"email prefix", lead.Query{Search: "grace.hopper.12"}},
+		{"full name", lead.Query{Search: "ada lovelace"}},
+		{"company", lead.Query{Search: "company 4242"}},
+		{"rare substring", lead.Query{Search: "77777@"}},
+		{"no match", lead.Query{Search: "zzzzqx"}},
+		{"two letters", lead.Query{Search: "ed"}},
+		{"common word", lead.Query{Search: "turing"}},
+		{"status bounced", lead.Query{Status: store.LeadBounced}},
+		{"status + search", lead.Query{Status: store.LeadActive, Search: "knuth.31"}},
 	}
 	var all []time.Duration
 	fmt.Fprintf(stdout, "%-16s %8s %8s %8s %6s\n", "query", "p50", "p99", "max", "found")

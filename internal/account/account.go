@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadbitz/leadbitz/internal/lead"
+	"github.com/leadbitz/leadbitz/internal/lead/field"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -76,8 +76,8 @@ func (p Principal) audit(m Meta, action, targetType, targetID string, data map[s
 // (trimmed, lowercased, deliverable syntax), returning only the reason on
 // failure so it reads well next to the field.
 func NormalizeEmail(s string) (string, error) {
-	email, err := lead.NormalizeEmail(s)
-	var fe *lead.FieldError
+	email, err := field.NormalizeEmail(s)
+	var fe *field.Error
 	if errors.As(err, &fe) {
 		return "", errors.New(fe.Message)
 	}

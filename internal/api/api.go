@@ -19,8 +19,8 @@ import (
 	"github.com/leadbitz/leadbitz/internal/dnscheck"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/inbox"
-	"github.com/leadbitz/leadbitz/internal/leadimport"
-	"github.com/leadbitz/leadbitz/internal/leads"
+	"github.com/leadbitz/leadbitz/internal/lead"
+	"github.com/leadbitz/leadbitz/internal/lead/importer"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/replies"
@@ -66,8 +66,8 @@ type Deps struct {
 	Inboxes     *inbox.Service
 	Connect     *connect.Service
 	Unsubscribe *sending.Unsubscribe
-	Leads       *leads.Service
-	Imports     *leadimport.Importer
+	Leads       *lead.Service
+	Imports     *importer.Importer
 	Replies     *replies.Service
 	Assist      *assist.Service
 	// DNS checks mailboxes' sending domains; nil answers 503.

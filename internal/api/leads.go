@@ -12,14 +12,15 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/lead"
-	"github.com/leadbitz/leadbitz/internal/leadimport"
-	"github.com/leadbitz/leadbitz/internal/leads"
+	"github.com/leadbitz/leadbitz/internal/lead/csv"
+	"github.com/leadbitz/leadbitz/internal/lead/field"
+	"github.com/leadbitz/leadbitz/internal/lead/importer"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 func (a *API) createLead(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	var in lead.Fields
+	var in field.Fields
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
@@ -31,9 +32,9 @@ func (a *API) createLead(w http.ResponseWriter, r *http.Request, p account.Princ
 	return nil
 }
 
-func leadQuery(r *http.Request) leads.Query {
+func leadQuery(r *http.Request) lead.Query {
 	q := r.URL.Query()
-	return leads.Query{Search: q.Get("q"), Status: q.Get("status"), SourceID: q.Get("source"), CampaignID: q.Get("campaign")}
+	return lead.Query{Search: q.Get("q"), Status: q.Get("status"), SourceID: q.Get("source"), CampaignID: q.Get("campaign")}
 }
 
 func (a *API) listLeads(w http.ResponseWriter, r *http.Request, p account.Principal) error {
@@ -59,7 +60,7 @@ func (a *API) getLead(w http.ResponseWriter, r *http.Request, p account.Principa
 }
 
 func (a *API) patchLead(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	var in leads.Patch
+	var in lead.Patch
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
@@ -220,11 +221,11 @@ func sizeText(n int64) string {
 }
 
 // parseMapping reads the optional mapping field: {"CSV column": "field"}.
-func parseMapping(s string) (lead.Mapping, error) {
+func parseMapping(s string) (csv.Mapping, error) {
 	if s == "" {
 		return nil, nil
 	}
-	var m lead.Mapping
+	var m csv.Mapping
 	if err := json.Unmarshal([]byte(s), &m); err != nil {
 		return nil, problem.InvalidField("mapping", `must be a JSON object of CSV column → field, e.g. {"E-mail": "email", "Org": "company"}`)
 	}
@@ -232,7 +233,7 @@ func parseMapping(s string) (lead.Mapping, error) {
 }
 
 func (a *API) importLeads(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	var up *leadimport.Upload
+	var up *importer.Upload
 	defer func() { up.Discard() }()
 	fields := map[string]string{}
 	err := a.readImportForm(r, fields, func(file io.Reader) error {
@@ -243,7 +244,7 @@ func (a *API) importLeads(w http.ResponseWriter, r *http.Request, p account.Prin
 			limit = min(limit, r.ContentLength)
 		}
 		up, err = a.Imports.Receive(file, limit)
-		if errors.Is(err, leadimport.ErrTooLarge) {
+		if errors.Is(err, importer.ErrTooLarge) {
 			return tooLarge(a.Config.ImportMaxBytes)
 		}
 		return err
@@ -255,7 +256,7 @@ func (a *API) importLeads(w http.ResponseWriter, r *http.Request, p account.Prin
 	if err != nil {
 		return err
 	}
-	src, err := a.Imports.Submit(r.Context(), p, meta(r), up, leadimport.Request{FileName: fields["fileName"],
+	src, err := a.Imports.Submit(r.Context(), p, meta(r), up, importer.Request{FileName: fields["fileName"],
 		Source: fields["source"], OnDuplicate: fields["onDuplicate"], Mapping: mapping})
 	if err != nil {
 		return err
@@ -288,7 +289,7 @@ func (a *API) previewImport(w http.ResponseWriter, r *http.Request, p account.Pr
 	if err != nil {
 		return err
 	}
-	pv, err := leadimport.PreviewFile(bytes.NewReader(head), mapping)
+	pv, err := importer.PreviewFile(bytes.NewReader(head), mapping)
 	if err != nil {
 		return err
 	}

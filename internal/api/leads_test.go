@@ -321,7 +321,7 @@ func TestSuppressions(t *testing.T) {
 	if r.Status != 200 || res.Added != 3 || res.Existing != 1 || res.Invalid != 1 || len(res.Errors) != 1 || res.Errors[0].Row != 5 {
 		t.Fatalf("bulk add: %d %s", r.Status, r.Body)
 	}
-	if r := upload(t, ann, "/api/suppressions/import", "l.csv", []byte("email\nm\xfcller@example.de\n"), nil); r.Status != 422 {
+	if r := upload(t, ann, "/api/suppressions/import", "l.csv", []byte("email\nm\xfcller@example.de\n"), nil); r.Status != 422 || r.ErrorCode() != "not_utf8" {
 		t.Fatalf("latin-1 list: %d %s", r.Status, r.Body)
 	}
 

@@ -6,7 +6,7 @@ import (
 	"net/http"
 
 	"github.com/leadbitz/leadbitz/internal/account"
-	"github.com/leadbitz/leadbitz/internal/leads"
+	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -16,7 +16,7 @@ func (a *API) listSuppressions(w http.ResponseWriter, r *http.Request, p account
 		return err
 	}
 	q := r.URL.Query()
-	list, err := a.Leads.Suppressions(r.Context(), p, leads.SuppressionQuery{Search: q.Get("q"), Kind: q.Get("kind")},
+	list, err := a.Leads.Suppressions(r.Context(), p, lead.SuppressionQuery{Search: q.Get("q"), Kind: q.Get("kind")},
 		q.Get("cursor"), limit)
 	if err != nil {
 		return err
@@ -28,7 +28,7 @@ func (a *API) listSuppressions(w http.ResponseWriter, r *http.Request, p account
 // addSuppression answers 201 with a new entry, 200 with the one that
 // already suppressed the address or domain.
 func (a *API) addSuppression(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	var in leads.SuppressionInput
+	var in lead.SuppressionInput
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (a *API) removeSuppression(w http.ResponseWriter, r *http.Request, p accoun
 // it streams in; the optional fields reason and source must come before the
 // file part to apply (they default to manual and "csv import").
 func (a *API) importSuppressions(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	var result leads.SuppressionImport
+	var result lead.SuppressionImport
 	fields := map[string]string{}
 	err := a.readImportForm(r, fields, func(file io.Reader) error {
 		var err error

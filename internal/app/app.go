@@ -26,8 +26,8 @@ import (
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/dnscheck"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
-	"github.com/leadbitz/leadbitz/internal/leadimport"
-	"github.com/leadbitz/leadbitz/internal/leads"
+	"github.com/leadbitz/leadbitz/internal/lead"
+	"github.com/leadbitz/leadbitz/internal/lead/importer"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
@@ -47,8 +47,8 @@ type App struct {
 	// Connect connects real mailboxes and opens them for sending and sync.
 	Connect     *connect.Service
 	BounceGuard *bounceguard.Guard
-	Leads       *leads.Service
-	Imports     *leadimport.Importer
+	Leads       *lead.Service
+	Imports     *importer.Importer
 	Replies     *replies.Service
 	Assist      *assist.Service
 	Registry    *prometheus.Registry
@@ -133,16 +133,16 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	}
 	a.Accounts = account.New(a.Store, a.Limiter, account.Options{SignupsPerIPHour: a.Config.SignupsPerIPHour,
 		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge})
-	a.Leads = leads.New(a.Store)
+	a.Leads = lead.New(a.Store)
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)
 	}
 	importDir := filepath.Join(a.Config.DataDir, "imports")
 	// Uploads waiting for their import, staged by the web app or received by
 	// the importer, share one disk budget.
-	budget := leadimport.NewBudget(a.Config.StagedUploadsTotalBytes, a.Config.StagedUploadsWorkspaceBytes,
+	budget := importer.NewBudget(a.Config.StagedUploadsTotalBytes, a.Config.StagedUploadsWorkspaceBytes,
 		importDir, web.StagedRoot(a.Config.DataDir))
-	a.Imports = leadimport.New(a.Store, leadimport.Config{Dir: importDir, Budget: budget, Log: a.Log})
+	a.Imports = importer.New(a.Store, importer.Config{Dir: importDir, Budget: budget, Log: a.Log})
 	if err := a.Imports.Start(ctx); err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ type Erasure struct {
 // import of the same person is kept out, and as the same hash in its
 // unsubscribe links, which keep working. Stopping its sequences is enrolment's
 // rule, not a copy of it here: the caller stops its campaign leads
-// in the same transaction (leads.Service.Erase, with enrollment.StopLeads).
+// in the same transaction (lead.Service.Erase, with enrollment.StopLeads).
 // Run it in a transaction. ErrNotFound for a missing or already erased lead.
 func (s Scope) EraseLead(ctx context.Context, id string) (Erasure, error) {
 	var e Erasure

@@ -98,7 +98,7 @@ func TestSuppressedAmongMatchesParentDomains(t *testing.T) {
 // TestEraseLeadWipesThePerson: the lead's values, field history and
 // messages are wiped and only a hash of the address stays suppressed. Its
 // sequences are left to the caller, which stops them with enrollment.StopLeads
-// (internal/leads tests that on both dialects).
+// (internal/lead tests that on both dialects).
 func TestEraseLeadWipesThePerson(t *testing.T) {
 	st := storetest.New(t)
 	ctx := context.Background()

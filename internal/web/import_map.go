@@ -7,14 +7,15 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/leadbitz/leadbitz/internal/lead"
-	"github.com/leadbitz/leadbitz/internal/leadimport"
+	"github.com/leadbitz/leadbitz/internal/lead/csv"
+	leadfield "github.com/leadbitz/leadbitz/internal/lead/field"
+	"github.com/leadbitz/leadbitz/internal/lead/importer"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // importMapData is the mapping step of an import (UI.md §7): one row per
 // CSV column with three sample values and the field it goes to, guessed by
-// lead.DetectMapping; the first rows as they would be imported; and what to
+// csv.DetectMapping; the first rows as they would be imported; and what to
 // do with rows whose email is already a lead.
 type importMapData struct {
 	Upload       string // staged upload token
@@ -22,7 +23,7 @@ type importMapData struct {
 	Action       string // where the form posts
 	Cancel       string // where "Cancel" goes
 	Columns      []importColumn
-	Rows         []leadimport.PreviewRow
+	Rows         []importer.PreviewRow
 	MappingError string
 	Wizard       *wizardPage // set inside the campaign wizard
 }
@@ -38,17 +39,17 @@ type importColumn struct {
 // importTargets are the fields a column can go to, in the dropdown's order.
 var importTargets = []option{
 	{"", "Ignore this column"},
-	{lead.FieldEmail, "Email (required)"},
-	{lead.FieldFirstName, "First name"},
-	{lead.FieldLastName, "Last name"},
-	{lead.FieldFullName, "Full name (split into first and last)"},
-	{lead.FieldCompany, "Company"},
-	{lead.FieldTitle, "Job title"},
-	{lead.FieldWebsite, "Website"},
-	{lead.FieldLinkedinURL, "LinkedIn URL"},
-	{lead.FieldPhone, "Phone"},
-	{lead.FieldTimezone, "Time zone"},
-	{lead.FieldCountry, "Country"},
+	{leadfield.Email, "Email (required)"},
+	{leadfield.FirstName, "First name"},
+	{leadfield.LastName, "Last name"},
+	{leadfield.FullName, "Full name (split into first and last)"},
+	{leadfield.Company, "Company"},
+	{leadfield.Title, "Job title"},
+	{leadfield.Website, "Website"},
+	{leadfield.LinkedinURL, "LinkedIn URL"},
+	{leadfield.Phone, "Phone"},
+	{leadfield.Timezone, "Time zone"},
+	{leadfield.Country, "Country"},
 }
 
 var notKeyChars = regexp.MustCompile(`[^a-z0-9]+`)
@@ -58,24 +59,24 @@ var notKeyChars = regexp.MustCompile(`[^a-z0-9]+`)
 // columns. "" when the name gives no valid key.
 func customTarget(column string) string {
 	key := strings.Trim(notKeyChars.ReplaceAllString(strings.ToLower(column), "_"), "_")
-	if key == "" || len(key) > lead.MaxCustomKeyLen {
+	if key == "" || len(key) > leadfield.MaxCustomKeyLen {
 		return ""
 	}
-	if _, err := lead.FieldByName(lead.CustomPrefix + key); err != nil {
+	if _, err := leadfield.ByName(leadfield.CustomPrefix + key); err != nil {
 		return ""
 	}
-	return lead.CustomPrefix + key
+	return leadfield.CustomPrefix + key
 }
 
 // loadImportMap previews the staged file with mapping (nil: detected) and
 // fills the form with its choices.
-func (w *Web) loadImportMap(v *view, token, fileName string, mapping lead.Mapping, data importMapData) error {
+func (w *Web) loadImportMap(v *view, token, fileName string, mapping csv.Mapping, data importMapData) error {
 	f, err := w.openStaged(v.P, token)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	pv, err := leadimport.PreviewFile(f, mapping)
+	pv, err := importer.PreviewFile(f, mapping)
 	if err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func (w *Web) loadImportMap(v *view, token, fileName string, mapping lead.Mappin
 		v.Form = emptyForm(nil)
 	}
 	if v.Form.Values["onDuplicate"] == "" {
-		v.Form.Values["onDuplicate"] = string(lead.DuplicateSkip)
+		v.Form.Values["onDuplicate"] = string(leadfield.DuplicateSkip)
 	}
 	if v.Form.Values["source"] == "" {
 		v.Form.Values["source"] = fileName
@@ -92,12 +93,12 @@ func (w *Web) loadImportMap(v *view, token, fileName string, mapping lead.Mappin
 	for i, c := range pv.Columns {
 		col := importColumn{Index: i, Name: c.Name, Field: c.Field, Samples: c.Samples, Options: importTargets}
 		custom := customTarget(c.Name)
-		if strings.HasPrefix(c.Field, lead.CustomPrefix) {
+		if strings.HasPrefix(c.Field, leadfield.CustomPrefix) {
 			custom = c.Field
 		}
 		if custom != "" {
 			col.Options = append(append([]option{}, importTargets...), option{custom,
-				"Custom field “" + strings.TrimPrefix(custom, lead.CustomPrefix) + "” ({{" + custom + "}})"})
+				"Custom field “" + strings.TrimPrefix(custom, leadfield.CustomPrefix) + "” ({{" + custom + "}})"})
 		}
 		data.Columns = append(data.Columns, col)
 	}
@@ -107,8 +108,8 @@ func (w *Web) loadImportMap(v *view, token, fileName string, mapping lead.Mappin
 
 // mappingFrom reads the columns' targets from the mapping form: col.N is a
 // column's name, map.N its target.
-func mappingFrom(r *http.Request) lead.Mapping {
-	m := lead.Mapping{}
+func mappingFrom(r *http.Request) csv.Mapping {
+	m := csv.Mapping{}
 	for i := 0; ; i++ {
 		n := strconv.Itoa(i)
 		name, ok := r.PostForm["col."+n]
@@ -137,7 +138,7 @@ func (w *Web) startImport(r *http.Request, v *view, token string, keep bool) (st
 	if err != nil {
 		return store.LeadSource{}, uploadErr(err, w.Config.ImportMaxBytes)
 	}
-	src, err := w.Imports.Submit(r.Context(), v.P, meta(r), up, leadimport.Request{FileName: v.Form.Get("fileName"),
+	src, err := w.Imports.Submit(r.Context(), v.P, meta(r), up, importer.Request{FileName: v.Form.Get("fileName"),
 		Source: v.Form.Get("source"), OnDuplicate: v.Form.Get("onDuplicate"), Mapping: mappingFrom(r)})
 	if err != nil {
 		return src, err

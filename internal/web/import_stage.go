@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
-	"github.com/leadbitz/leadbitz/internal/leadimport"
+	"github.com/leadbitz/leadbitz/internal/lead/importer"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -32,11 +32,11 @@ import (
 //     and reads it once more, to add every lead of the file to the campaign.
 //
 // When the user starts the import the staged file is handed to the importer
-// (leadimport.Receive and Submit, as the API does with its single request).
-// Staged files count against the disk budget (leadimport.Budget): per
+// (importer.Receive and Submit, as the API does with its single request).
+// Staged files count against the disk budget (importer.Budget): per
 // workspace, and with the importer's files in total. SweepStaged, run every
 // minute by internal/app, removes a waiting upload an hour
-// (leadimport.StagedTTL) after it arrived, and a wizard's copy an hour after
+// (importer.StagedTTL) after it arrived, and a wizard's copy an hour after
 // its import ended (or, without a wizard, an hour after it was kept).
 //
 // Like the importer's own directory, staged files live on the replica that
@@ -189,10 +189,10 @@ func (w *Web) writeStaged(p account.Principal, r io.Reader, requestLength int64)
 
 // SweepStaged removes the staged uploads whose time is up at now: waiting
 // uploads (and leftovers of interrupted writes) older than
-// leadimport.StagedTTL; a wizard's copy once its import has ended that long
+// importer.StagedTTL; a wizard's copy once its import has ended that long
 // ago, never while the import runs.
 func (w *Web) SweepStaged(ctx context.Context, now time.Time) error {
-	cutoff := now.Add(-leadimport.StagedTTL)
+	cutoff := now.Add(-importer.StagedTTL)
 	root := StagedRoot(w.Config.DataDir)
 	entries, err := os.ReadDir(root)
 	if errors.Is(err, os.ErrNotExist) {
@@ -209,7 +209,7 @@ func (w *Web) SweepStaged(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		leadimport.RemoveOlder(filepath.Join(root, e.Name()), cutoff, func(path string) bool {
+		importer.RemoveOlder(filepath.Join(root, e.Name()), cutoff, func(path string) bool {
 			return inUse[strings.TrimSuffix(filepath.Base(path), ".csv")]
 		})
 	}
@@ -220,7 +220,7 @@ func (w *Web) SweepStaged(ctx context.Context, now time.Time) error {
 func uploadErr(err error, limit int64) error {
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.Is(err, errFileTooLarge), errors.As(err, &tooBig), errors.Is(err, leadimport.ErrTooLarge):
+	case errors.Is(err, errFileTooLarge), errors.As(err, &tooBig), errors.Is(err, importer.ErrTooLarge):
 		return problem.Fields{"file": fmt.Sprintf("is larger than the import limit of %s", sizeText(limit))}.Err()
 	}
 	if _, ok := problem.As(err); ok {

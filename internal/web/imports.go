@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/leadbitz/leadbitz/internal/leadimport"
+	"github.com/leadbitz/leadbitz/internal/lead/importer"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -90,7 +90,7 @@ func (w *Web) startLeadImport(rw http.ResponseWriter, r *http.Request, v *view) 
 // importData is an import's page: progress while it runs, the report when
 // it ends.
 type importData struct {
-	leadimport.Status
+	importer.Status
 	State       string // running, done or failed (Status is the embedded struct in templates)
 	Percent     int
 	Running     bool
@@ -113,7 +113,7 @@ func (w *Web) importData(r *http.Request, v *view, id string, after int) (import
 	return d, nil
 }
 
-func progressPercent(st leadimport.Status) int {
+func progressPercent(st importer.Status) int {
 	switch {
 	case st.Status != store.ImportRunning:
 		return 100
@@ -135,7 +135,7 @@ func (w *Web) leadImport(rw http.ResponseWriter, r *http.Request, v *view) error
 	return v.render(rw, http.StatusOK)
 }
 
-func displayFile(st leadimport.Status) string {
+func displayFile(st importer.Status) string {
 	if st.FileName != "" {
 		return st.FileName
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/enrollment"
-	"github.com/leadbitz/leadbitz/internal/leads"
+	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -79,7 +79,7 @@ func (w *Web) stopReplySequence(rw http.ResponseWriter, r *http.Request, v *view
 			return err
 		}
 		stopped = true
-		return tx.InsertAudit(ctx, leads.Audit(v.P, meta(r), "campaign_lead.stopped", "campaign_lead", cl.ID,
+		return tx.InsertAudit(ctx, lead.Audit(v.P, meta(r), "campaign_lead.stopped", "campaign_lead", cl.ID,
 			map[string]any{"campaignId": cl.CampaignID, "conversationId": c.ID}))
 	})
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/lead"
-	"github.com/leadbitz/leadbitz/internal/leads"
+	leadfield "github.com/leadbitz/leadbitz/internal/lead/field"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -37,7 +37,7 @@ func (w *Web) addSuppression(rw http.ResponseWriter, r *http.Request, v *view) e
 	v.Form = newForm(r)
 	f := v.Form
 	v.Title, v.Nav, v.Tab = "Suppress an address or a domain", "leads", "suppressions"
-	in := leads.SuppressionInput{Email: f.Get("email"), Domain: f.Get("domain"), Reason: f.Get("reason"), Source: f.Get("source")}
+	in := lead.SuppressionInput{Email: f.Get("email"), Domain: f.Get("domain"), Reason: f.Get("reason"), Source: f.Get("source")}
 	if f.Get("confirm") != "yes" {
 		c, err := w.suppressionImpact(r.Context(), w.Store.InWorkspace(v.P.WorkspaceID), in)
 		if err != nil {
@@ -61,13 +61,13 @@ func (w *Web) addSuppression(rw http.ResponseWriter, r *http.Request, v *view) e
 
 // suppressionImpact normalises the entry as the service will and counts
 // the leads it stops in running and paused campaigns.
-func (w *Web) suppressionImpact(ctx context.Context, scope store.Scope, in leads.SuppressionInput) (suppressionConfirm, error) {
+func (w *Web) suppressionImpact(ctx context.Context, scope store.Scope, in lead.SuppressionInput) (suppressionConfirm, error) {
 	var c suppressionConfirm
 	switch {
 	case in.Email != "" && in.Domain != "":
 		return c, problem.New(problem.Invalid, "validation_failed", "Give either an email or a domain, not both.")
 	case in.Email != "":
-		email, err := lead.NormalizeEmail(in.Email)
+		email, err := leadfield.NormalizeEmail(in.Email)
 		if err != nil {
 			return c, problem.InvalidField("email", strings.TrimSuffix(err.Error(), "."))
 		}
@@ -89,7 +89,7 @@ func (w *Web) suppressionImpact(ctx context.Context, scope store.Scope, in leads
 			}
 		}
 	case in.Domain != "":
-		domain, err := leads.NormalizeDomain(in.Domain)
+		domain, err := lead.NormalizeDomain(in.Domain)
 		if err != nil {
 			return c, err
 		}

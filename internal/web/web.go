@@ -48,8 +48,8 @@ import (
 	"github.com/leadbitz/leadbitz/internal/dnscheck"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/inbox"
-	"github.com/leadbitz/leadbitz/internal/leadimport"
-	"github.com/leadbitz/leadbitz/internal/leads"
+	"github.com/leadbitz/leadbitz/internal/lead"
+	"github.com/leadbitz/leadbitz/internal/lead/importer"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/sending"
@@ -86,8 +86,8 @@ type Deps struct {
 	Inboxes *inbox.Service
 	// Leads and Imports are the lead rules and the CSV importer the API
 	// uses.
-	Leads   *leads.Service
-	Imports *leadimport.Importer
+	Leads   *lead.Service
+	Imports *importer.Importer
 	// DNS checks the mailboxes' sending domains (the mailbox page's DNS
 	// section, the checklist), the one checker the API uses.
 	DNS *dnscheck.Checker

@@ -9,7 +9,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
-	"github.com/leadbitz/leadbitz/internal/lead"
+	"github.com/leadbitz/leadbitz/internal/lead/csv"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -262,14 +262,14 @@ const emailBatch = 500
 
 // fileLeadIDs reads a staged file with the import's mapping and returns the
 // ids of the leads its addresses belong to now, in file order, each once.
-func (w *Web) fileLeadIDs(ctx context.Context, p account.Principal, token string, mapping lead.Mapping) ([]string, error) {
+func (w *Web) fileLeadIDs(ctx context.Context, p account.Principal, token string, mapping csv.Mapping) ([]string, error) {
 	scope := w.Store.InWorkspace(p.WorkspaceID)
 	f, err := w.openStaged(p, token)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	ir, err := lead.NewImportReader(f, lead.ReaderOptions{Mapping: mapping})
+	ir, err := csv.NewReader(f, csv.Options{Mapping: mapping})
 	if err != nil {
 		return nil, err
 	}
