@@ -1,4 +1,4 @@
-// Package api is the JSON HTTP API of the contract in API.md. Handlers are
+// Package api is the JSON HTTP API (its contract: /api/openapi.json). Handlers are
 // thin: they read the request, call a domain service, and write the answer.
 // Every route is one line of routes.go, which also generates
 // /api/openapi.json, so the description cannot drift from what is served.

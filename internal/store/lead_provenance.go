@@ -25,7 +25,7 @@ type Provenance struct {
 	SourceKind string
 	SourceID   string
 	SourceRow  int               // the file row of an import, else 0
-	Fields     map[string]string // field name (as in API.md, "custom.<key>") → value set
+	Fields     map[string]string // field name (as in the API, "custom.<key>") → value set
 	CreatedAt  time.Time
 
 	// For imports, read back from lead_sources.

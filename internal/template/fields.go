@@ -37,7 +37,7 @@ const (
 )
 
 // canonicalNames is how Tags and errors spell each standard field: the
-// spelling of API.md's lead fields.
+// spelling of the API's lead fields.
 var canonicalNames = map[field]string{
 	fieldEmail:       "email",
 	fieldFirstName:   "firstName",

@@ -5,7 +5,7 @@ import (
 	"strconv"
 )
 
-// chart is a bar chart the server draws as inline SVG (UI.md §5: no
+// chart is a bar chart the server draws as inline SVG (docs/ui.md §5: no
 // charting script, nothing for the CSP to allow). Colours come from CSS
 // classes; every bar has a <title> tooltip, and the numbers are also in a
 // table for screen readers.

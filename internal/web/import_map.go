@@ -13,7 +13,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// importMapData is the mapping step of an import (UI.md §7): one row per
+// importMapData is the mapping step of an import (docs/ui.md §7): one row per
 // CSV column with three sample values and the field it goes to, guessed by
 // csv.DetectMapping; the first rows as they would be imported; and what to
 // do with rows whose email is already a lead.

@@ -10,7 +10,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// Lead imports in the browser (UI.md §7): upload → map → import with a live
+// Lead imports in the browser (docs/ui.md §7): upload → map → import with a live
 // progress bar → report with the rejected rows and their CSV. The wizard's
 // leads step runs the same pages' code under the campaign.
 

@@ -36,7 +36,7 @@ type mailboxPageData struct {
 }
 
 // mailboxDefaults are the send engine's defaults for a new mailbox, shown
-// in the form with where they come from (UI.md §10.5).
+// in the form with where they come from (docs/ui.md §10.5).
 type mailboxDefaults struct {
 	DailyCap, RampStart, RampIncrement int
 	GapMinutes                         string

@@ -13,7 +13,7 @@ type mailboxDeleteData struct {
 	Campaigns []store.CampaignRef
 }
 
-// Consequence is the sentence the confirm page leads with (UI.md §9).
+// Consequence is the sentence the confirm page leads with (docs/ui.md §9).
 func (d mailboxDeleteData) Consequence() string {
 	if len(d.Campaigns) == 0 {
 		return "No campaign uses it. Its sending history and replies stay in Leadbitz."

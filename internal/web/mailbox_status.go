@@ -8,7 +8,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// mailboxConnection is a mailbox's connection in the words of UI.md §6
+// mailboxConnection is a mailbox's connection in the words of docs/ui.md §6
 // (Connected / Auth expired / SMTP failed / Paused), with the chip's
 // colour and the reason a person can act on.
 type mailboxConnection struct {
@@ -45,7 +45,7 @@ func connectionOf(in inbox.View) mailboxConnection {
 }
 
 // mailboxHealth sums up a mailbox's inbox sync (how replies reach
-// Leadbitz) in the words of UI.md §6: Good / At risk / Critical.
+// Leadbitz) in the words of docs/ui.md §6: Good / At risk / Critical.
 type mailboxHealth struct {
 	Word   string
 	Level  string // success, warn, danger, neutral

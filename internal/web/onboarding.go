@@ -7,7 +7,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// onboardingStep is one item of the dashboard's setup checklist (UI.md §8).
+// onboardingStep is one item of the dashboard's setup checklist (docs/ui.md §8).
 // check reads the workspace's real data to tell whether the step is done;
 // it is nil while the feature behind the step has nothing in the store to
 // read, and the step then stays open and links to its page.

@@ -17,7 +17,7 @@ import (
 const repliesPageSize = 25
 
 // replyFilters are the Replies list's filters, all in the query string so
-// a filtered inbox can be shared and reloaded (UI.md §1, §4).
+// a filtered inbox can be shared and reloaded (docs/ui.md §1, §4).
 type replyFilters struct {
 	View     string // "" (all), "unread" or "others" (mail that matched no lead)
 	Category string

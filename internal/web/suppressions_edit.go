@@ -12,7 +12,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// Adding and removing suppressions (UI.md §9: destructive actions go to a
+// Adding and removing suppressions (docs/ui.md §9: destructive actions go to a
 // confirm page that names the consequence). The rules are the leads
 // service's; these pages only ask first.
 

@@ -8,7 +8,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// The campaign wizard (UI.md §2) walks a draft campaign's setup in order:
+// The campaign wizard (docs/ui.md §2) walks a draft campaign's setup in order:
 // mailboxes → product and ICP → leads → sequence → schedule and limits →
 // review and launch. Each step is a page under /campaigns/{id}/setup/ whose
 // POST saves what the step sets through the service the JSON API uses, then

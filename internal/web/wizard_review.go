@@ -15,7 +15,7 @@ import (
 )
 
 // Review levels: a green row is ready, an amber one a warning, a red one
-// blocks the launch (UI.md §2.5, principle 3).
+// blocks the launch (docs/ui.md §2.5, §10.3).
 const (
 	reviewOK    = "ok"
 	reviewWarn  = "warn"

@@ -31,7 +31,7 @@ type scheduleMailbox struct {
 }
 
 // limitDefaults are the send engine's defaults for a new mailbox
-// (rules.Default*), shown in the form with their source (UI.md §10.5).
+// (rules.Default*), shown in the form with their source (docs/ui.md §10.5).
 type limitDefaults struct {
 	Cap, RampStart, RampIncrement, GapSeconds int
 }

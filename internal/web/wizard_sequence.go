@@ -20,7 +20,7 @@ import (
 	msgtemplate "github.com/leadbitz/leadbitz/internal/template"
 )
 
-// The sequence editor (UI.md §3): step cards stacked down the page, each
+// The sequence editor (docs/ui.md §3): step cards stacked down the page, each
 // with its delay, subject (empty replies in the thread), body and A/B
 // variants; an "Insert variable" menu of the leads' real fields with their
 // fill rate; a spintax counter; template errors shown where they are; an AI
@@ -233,7 +233,7 @@ func variantKey(step, variant int) string {
 	return fmt.Sprintf("steps[%d].variants[%d]", step, variant-1)
 }
 
-// newStep is an empty step card with the delay UI.md suggests: 3 days
+// newStep is an empty step card with the delay docs/ui.md §3 suggests: 3 days
 // after step 1 for step 2, then 4 days after the previous step.
 func newStep(index int) seqStep {
 	delay := 0

@@ -6,7 +6,7 @@ import (
 )
 
 // Error says why one field's value is not acceptable. Field is the
-// field's name as in API.md ("email", "custom.icebreaker") and Message a
+// field's name as in the API ("email", "custom.icebreaker") and Message a
 // short human sentence without the value, so a 422 response can map
 // field → message (details.fields).
 type Error struct {

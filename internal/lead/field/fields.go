@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 )
 
-// Standard field names. They are the JSON names of API.md and the names used
+// Standard field names. They are the JSON names of the API's leads and the names used
 // in mappings, in provenance records and in MergeFields' changed list. A
 // custom field is named CustomPrefix + key ("custom.icebreaker").
 const (
@@ -44,7 +44,7 @@ const MaxCustomKeyLen = 64
 var ErrUnknown = errors.New("unknown lead field")
 
 // Fields holds the values of one lead. Empty strings mean "no value"; Custom
-// holds only non-empty values. The JSON names are those of API.md.
+// holds only non-empty values. The JSON names are those of the API's leads.
 type Fields struct {
 	Email       string            `json:"email"`
 	FirstName   string            `json:"firstName,omitempty"`

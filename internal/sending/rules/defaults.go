@@ -3,7 +3,7 @@ package rules
 import "time"
 
 // Defaults for a new mailbox and campaign. They keep a new user safe rather
-// than fast; each is shown in the form that sets it (UI.md §6, principle 5).
+// than fast; each is shown in the form that sets it (docs/ui.md §6, §10.5).
 const (
 	// DefaultDailyCap is Instantly's recommended daily campaign limit per
 	// account (help article "Account and Campaign Limits"), inside
