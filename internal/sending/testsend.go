@@ -74,17 +74,106 @@ func (e *Engine) TestSender(limiter ratelimit.Limiter) *TestSender {
 	return &TestSender{e: e, limiter: limiter, log: e.log}
 }
 
-// Send renders step in.Step of a campaign and sends it through a mailbox.
+// Send renders step in.Step of a campaign and sends it through a mailbox:
+// it reads what the test depends on, decides it (decideTest, no database),
+// then applies the plan (rate limit, send, audit).
 func (t *TestSender) Send(ctx context.Context, p account.Principal, campaignID string, in TestInput, m account.Meta) (TestResult, error) {
+	f, err := t.load(ctx, p, campaignID, in, m)
+	if err != nil {
+		return TestResult{}, err
+	}
+	plan, err := decideTest(f)
+	if err != nil {
+		return TestResult{}, err
+	}
+	return t.apply(ctx, p, f.inbox, plan)
+}
+
+// testFacts is everything a test send is decided from, read from the store.
+type testFacts struct {
+	p          account.Principal
+	meta       account.Meta
+	campaignID string
+	in         TestInput // checked by checkTestInput: Step in range, Variant upper case
+	to         string
+	steps      []store.SequenceStep
+	lead       store.Lead
+	sample     bool               // no lead: sample values, lead is only the recipient
+	cl         store.CampaignLead // the lead's place in the campaign; zero if none
+	inbox      store.Inbox
+	canSend    bool // the server has an opener for the mailbox's provider
+	suppressed *store.Suppression
+	footer     footer
+	messageID  string
+	now        time.Time
+}
+
+// testPlan is a decided test send: the message to send, then what to
+// answer and audit once it has gone.
+type testPlan struct {
+	out    provider.OutgoingMessage
+	result TestResult
+	audit  store.AuditEvent
+}
+
+// load reads the campaign, checks the input, and reads the lead, mailbox,
+// suppression and footer a test send is decided from.
+func (t *TestSender) load(ctx context.Context, p account.Principal, campaignID string, in TestInput, m account.Meta) (testFacts, error) {
 	q := t.e.st.InWorkspace(p.WorkspaceID)
 	c, err := q.Campaign(ctx, campaignID)
 	if err != nil {
-		return TestResult{}, err
+		return testFacts{}, err
 	}
 	steps, err := q.Sequence(ctx, c.ID)
 	if err != nil {
-		return TestResult{}, err
+		return testFacts{}, err
 	}
+	in, to, err := checkTestInput(p, steps, in)
+	if err != nil {
+		return testFacts{}, err
+	}
+	f := testFacts{p: p, meta: m, campaignID: c.ID, in: in, to: to, steps: steps}
+
+	// The lead: the one asked for (any of the workspace's; another's is
+	// 404), else the campaign's first as the preview pane lists them, else
+	// sample values: only the recipient's address.
+	f.lead, f.sample, err = t.pickLead(ctx, q, c.ID, in.LeadID)
+	if err != nil {
+		return testFacts{}, err
+	}
+	if f.sample {
+		f.lead = store.Lead{Email: to}
+	} else {
+		f.cl, err = q.CampaignLeadOf(ctx, c.ID, f.lead.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return testFacts{}, err
+		}
+	}
+	if f.inbox, err = t.pickInbox(ctx, q, c.ID, in.InboxID); err != nil {
+		return testFacts{}, err
+	}
+	_, f.canSend = t.e.providers[f.inbox.Provider]
+	sup, suppressed, err := q.Suppressed(ctx, to)
+	if err != nil {
+		return testFacts{}, err
+	}
+	if suppressed {
+		f.suppressed = &sup
+	}
+	addr, text, err := q.WorkspaceFooter(ctx, p.WorkspaceID)
+	if err != nil {
+		return testFacts{}, err
+	}
+	f.footer = footer{address: strings.TrimSpace(addr), text: strings.TrimSpace(text)}
+	f.now = t.e.clock()
+	f.messageID = mailmsg.NewMessageID(mailmsg.Domain(f.inbox.Email))
+	return f, nil
+}
+
+// checkTestInput checks the step, variant and recipient of a test against
+// the campaign's sequence, all at once: a 422 names every bad field. It
+// returns the input with its variant upper-cased, and the recipient.
+func checkTestInput(p account.Principal, steps []store.SequenceStep, in TestInput) (TestInput, string, error) {
 	f := problem.Fields{}
 	switch {
 	case len(steps) == 0:
@@ -96,58 +185,33 @@ func (t *TestSender) Send(ctx context.Context, p account.Principal, campaignID s
 	if len(f) == 0 && in.Variant != "" && !hasVariant(steps[in.Step-1], in.Variant) {
 		f.Add("variant", "step %d has no variant %s", in.Step, in.Variant)
 	}
-	to, toErr := t.recipient(p, in.To)
+	to, toErr := recipient(p, in.To)
 	if toErr != "" {
 		f.Add("to", "%s", toErr)
 	}
-	if err := f.Err(); err != nil {
-		return TestResult{}, err
-	}
+	return in, to, f.Err()
+}
 
-	// The lead: the one asked for (any of the workspace's; another's is
-	// 404), else the campaign's first as the preview pane lists them, else
-	// sample values: only the recipient's address.
-	lead, sample, err := t.pickLead(ctx, q, c.ID, in.LeadID)
+// decideTest decides a test send from its facts, with no database: the
+// variant, the rendered and composed message, the answer and the audit
+// event; or the problem that stops it.
+func decideTest(f testFacts) (testPlan, error) {
+	if !f.canSend {
+		return testPlan{}, problem.New(problem.Conflict, "provider_unavailable",
+			"This server cannot send through %s mailboxes; pick another mailbox.", f.inbox.Provider)
+	}
+	if f.suppressed != nil {
+		return testPlan{}, problem.New(problem.Conflict, "suppressed",
+			"%s is on the suppression list (%s); Leadbitz does not write to it, not even a test.", f.to, f.suppressed.Reason)
+	}
+	seq, err := ParseSequence(f.steps)
 	if err != nil {
-		return TestResult{}, err
+		return testPlan{}, problem.New(problem.Conflict, "message_invalid", "The sequence does not parse: %v.", err)
 	}
-	if sample {
-		lead = store.Lead{Email: to}
-	}
-	letter := in.Variant
-	var cl store.CampaignLead
-	if !sample {
-		cl, err = q.CampaignLeadOf(ctx, c.ID, lead.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return TestResult{}, err
-		}
-	}
+	// The variant: the one asked for, else the lead's own, else A.
+	letter := f.in.Variant
 	if letter == "" {
-		letter = "A"
-		if cl.ID != "" {
-			letter = rules.VariantFor(cl.ID, in.Step, len(steps[in.Step-1].Variants))
-		}
-	}
-
-	ib, err := t.pickInbox(ctx, q, c.ID, in.InboxID)
-	if err != nil {
-		return TestResult{}, err
-	}
-	open, ok := t.e.providers[ib.Provider]
-	if !ok {
-		return TestResult{}, problem.New(problem.Conflict, "provider_unavailable",
-			"This server cannot send through %s mailboxes; pick another mailbox.", ib.Provider)
-	}
-	if sup, suppressed, err := q.Suppressed(ctx, to); err != nil {
-		return TestResult{}, err
-	} else if suppressed {
-		return TestResult{}, problem.New(problem.Conflict, "suppressed",
-			"%s is on the suppression list (%s); Leadbitz does not write to it, not even a test.", to, sup.Reason)
-	}
-
-	seq, err := ParseSequence(steps)
-	if err != nil {
-		return TestResult{}, problem.New(problem.Conflict, "message_invalid", "The sequence does not parse: %v.", err)
+		letter = variantOf(f.cl, f.in.Step, f.steps)
 	}
 	var missing []string
 	mark := func(name string) string {
@@ -156,78 +220,87 @@ func (t *TestSender) Send(ctx context.Context, p account.Principal, campaignID s
 		}
 		return ""
 	}
-	firstSubject := cl.FirstSubject
-	if in.Step > 1 && firstSubject == "" {
+	firstSubject := f.cl.FirstSubject
+	if f.in.Step > 1 && firstSubject == "" {
 		// What step 1 would be called for this lead: the thread a later
 		// step with an empty subject replies in.
-		first := "A"
-		if cl.ID != "" {
-			first = rules.VariantFor(cl.ID, 1, len(steps[0].Variants))
-		}
-		if firstSubject, _, err = seq.render(1, first, lead, "", func(string) string { return "" }); err != nil {
-			return TestResult{}, err
+		first := variantOf(f.cl, 1, f.steps)
+		if firstSubject, _, err = seq.render(1, first, f.lead, "", func(string) string { return "" }); err != nil {
+			return testPlan{}, err
 		}
 	}
-	subject, body, err := seq.render(in.Step, letter, lead, firstSubject, mark)
+	subject, body, err := seq.render(f.in.Step, letter, f.lead, firstSubject, mark)
 	if err != nil {
-		return TestResult{}, err
+		return testPlan{}, err
 	}
 	subject = "[Test] " + subject
-
-	addr, text, err := q.WorkspaceFooter(ctx, p.WorkspaceID)
+	out, _, err := compose(message{inbox: f.inbox, lead: store.Lead{Email: f.to}, step: f.in.Step, subject: subject, body: body,
+		footer: f.footer, messageID: f.messageID, date: f.now, test: true})
 	if err != nil {
-		return TestResult{}, err
-	}
-	now := t.e.clock()
-	msgID := mailmsg.NewMessageID(mailmsg.Domain(ib.Email))
-	out, _, err := compose(message{inbox: ib, lead: store.Lead{Email: to}, step: in.Step, subject: subject, body: body,
-		footer: footer{address: strings.TrimSpace(addr), text: strings.TrimSpace(text)}, messageID: msgID, date: now, test: true})
-	if err != nil {
-		return TestResult{}, problem.New(problem.Conflict, "message_invalid", "The message cannot be built: %v.", err)
+		return testPlan{}, problem.New(problem.Conflict, "message_invalid", "The message cannot be built: %v.", err)
 	}
 
+	res, audit := testOutcome(f, letter, subject, missing)
+	return testPlan{out: out, result: res, audit: audit}, nil
+}
+
+// testOutcome is what a test send answers and audits once it has gone.
+func testOutcome(f testFacts, letter, subject string, missing []string) (TestResult, store.AuditEvent) {
+	res := TestResult{To: f.to, InboxID: f.inbox.ID, Subject: subject, MessageID: f.messageID, Step: f.in.Step, Variant: letter,
+		LeadID: f.lead.ID, Sample: f.sample, EmptyTags: missing}
+	if res.EmptyTags == nil {
+		res.EmptyTags = []string{}
+	}
+	switch {
+	case f.sample:
+		res.Note = "The campaign has no leads: rendered with sample values (only the recipient's address); merge tags without a fallback were left empty."
+	case len(missing) > 0:
+		res.Note = "The lead has no value for " + strings.Join(missing, ", ") + ": left empty in the test. A real send would wait until it is filled in."
+	}
+	audit := store.AuditEvent{WorkspaceID: f.p.WorkspaceID, ActorUserID: f.p.User.ID, ActorAPIKey: f.p.APIKeyID,
+		Action: "campaign.test_sent", TargetType: "campaign", TargetID: f.campaignID,
+		Data: map[string]any{"step": f.in.Step, "variant": letter, "inboxId": f.inbox.ID, "to": f.to, "leadId": f.lead.ID,
+			"sample": f.sample, "messageId": f.messageID},
+		IP: f.meta.IP, RequestID: f.meta.RequestID}
+	return res, audit
+}
+
+// variantOf is the variant a campaign lead gets at step; A for a lead
+// outside the campaign or sample values.
+func variantOf(cl store.CampaignLead, step int, steps []store.SequenceStep) string {
+	if cl.ID == "" {
+		return "A"
+	}
+	return rules.VariantFor(cl.ID, step, len(steps[step-1].Variants))
+}
+
+// apply sends a decided test through the mailbox and audits it.
+func (t *TestSender) apply(ctx context.Context, p account.Principal, ib store.Inbox, plan testPlan) (TestResult, error) {
 	// The limit is taken only for a send that would go: a refused request
 	// costs the user nothing.
 	if err := t.allow(ctx, p.User.ID); err != nil {
 		return TestResult{}, err
 	}
-	mb, err := open(ctx, p.WorkspaceID, ib)
+	mb, err := t.e.providers[ib.Provider](ctx, p.WorkspaceID, ib)
 	if err != nil {
 		return TestResult{}, t.providerFailed(ctx, ib, err)
 	}
 	defer mb.Close()
 	sctx, cancel := context.WithTimeout(ctx, t.e.sendTimeout)
 	defer cancel()
-	if _, err := mb.Send(sctx, out); err != nil {
+	if _, err := mb.Send(sctx, plan.out); err != nil {
 		return TestResult{}, t.providerFailed(ctx, ib, err)
 	}
-
-	res := TestResult{To: to, InboxID: ib.ID, Subject: subject, MessageID: msgID, Step: in.Step, Variant: letter,
-		LeadID: lead.ID, Sample: sample, EmptyTags: missing}
-	if res.EmptyTags == nil {
-		res.EmptyTags = []string{}
-	}
-	switch {
-	case sample:
-		res.Note = "The campaign has no leads: rendered with sample values (only the recipient's address); merge tags without a fallback were left empty."
-	case len(missing) > 0:
-		res.Note = "The lead has no value for " + strings.Join(missing, ", ") + ": left empty in the test. A real send would wait until it is filled in."
-	}
-	audit := store.AuditEvent{WorkspaceID: p.WorkspaceID, ActorUserID: p.User.ID, ActorAPIKey: p.APIKeyID,
-		Action: "campaign.test_sent", TargetType: "campaign", TargetID: c.ID,
-		Data: map[string]any{"step": in.Step, "variant": letter, "inboxId": ib.ID, "to": to, "leadId": lead.ID,
-			"sample": sample, "messageId": msgID},
-		IP: m.IP, RequestID: m.RequestID}
 	// The email went out: record it even if the caller has left.
-	if err := t.e.st.InsertAudit(context.WithoutCancel(ctx), audit); err != nil {
+	if err := t.e.st.InsertAudit(context.WithoutCancel(ctx), plan.audit); err != nil {
 		return TestResult{}, err
 	}
-	return res, nil
+	return plan.result, nil
 }
 
 // recipient is the address a test goes to, or why it cannot be used. An
 // API key has no person behind it to default to.
-func (t *TestSender) recipient(p account.Principal, to string) (string, string) {
+func recipient(p account.Principal, to string) (string, string) {
 	to = strings.TrimSpace(to)
 	if to == "" {
 		if p.APIKeyID != "" || p.User.Email == "" {
