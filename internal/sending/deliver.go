@@ -161,132 +161,17 @@ func (e *Engine) sendOne(ctx context.Context, mb provider.Mailbox, c *claim) (pr
 	return mb.Send(ctx, c.msg)
 }
 
-// record writes every outcome in one transaction. Rows are touched in the
-// order the claim and enrollment.StopLeads use — jobs and campaign leads, then mailboxes
-// by id, then campaigns by id — so concurrent ticks never deadlock.
+// record writes every outcome in one transaction: decideRecord decides
+// the writes (no database), applyRecord makes them.
 func (e *Engine) record(ctx context.Context, outcomes []outcome, released []*claim, res *Result) error {
 	var sent, failed int
 	err := e.st.InTxRetry(ctx, func(tx *store.Tx) error {
-		sent, failed = 0, 0
 		now := e.clock()
-		q := tx.Queries
-		inboxRelease := map[string][]string{} // inbox id → days
-		campaignRelease := map[string][]string{}
-		release := func(c *claim) {
-			inboxRelease[c.inbox.ID] = append(inboxRelease[c.inbox.ID], c.inboxDay)
-			campaignRelease[c.campaign.ID] = append(campaignRelease[c.campaign.ID], c.campaignDay)
-		}
-		for _, c := range released {
-			release(c)
-		}
-		disconnect := map[string]string{}
-		done := map[string]string{} // campaign id → workspace id, to check for completion
-		next := map[string][]store.SendJob{}
-		var records []store.SentRecord
-		sentClaims := map[string]*claim{}
-		for _, o := range outcomes {
-			if o.err == nil {
-				records = append(records, sentRecord(o.c, o.sent, now))
-				sentClaims[o.c.w.Job.ID] = o.c
-			}
-		}
-		statuses, err := q.RecordSent(ctx, records, now)
-		if err != nil {
-			return fmt.Errorf("record sent jobs: %w", err)
-		}
-		for id, leadStatus := range statuses {
-			c := sentClaims[id]
-			sent++
-			if c.w.Job.Step >= len(c.seq.Steps) || leadStatus != store.CampaignLeadActive {
-				done[c.campaign.ID] = c.ws
-				continue
-			}
-			next[c.ws] = append(next[c.ws], nextJob(c, now))
-		}
-		for _, o := range outcomes {
-			c := o.c
-			if o.err == nil {
-				continue
-			}
-			failed++
-			kind := provider.Kind(o.err)
-			e.metrics.failed(kind.String())
-			msg := errorText(o.err)
-			switch kind {
-			case provider.Auth:
-				release(c)
-				disconnect[c.inbox.ID] = msg
-				if err := q.RecordHeld(ctx, c.w.Job.ID, "inbox_disconnected", msg, now); err != nil {
-					return err
-				}
-			case provider.Permanent:
-				release(c)
-				if err := q.RecordFailed(ctx, c.w.Job.ID, msg, now); err != nil {
-					return err
-				}
-				if err := q.FailCampaignLead(ctx, c.ws, c.w.CampaignLead.ID, "The provider refused the message: "+msg, now); err != nil {
-					return err
-				}
-				done[c.campaign.ID] = c.ws
-			default: // Transient, RateLimited, anything unclassified
-				release(c)
-				attempts := c.w.Job.Attempts + 1
-				if attempts >= e.maxAttempts {
-					if err := q.RecordFailed(ctx, c.w.Job.ID, msg, now); err != nil {
-						return err
-					}
-					reason := fmt.Sprintf("Gave up after %d attempts; the provider's last answer: %s", attempts, msg)
-					if err := q.FailCampaignLead(ctx, c.ws, c.w.CampaignLead.ID, reason, now); err != nil {
-						return err
-					}
-					done[c.campaign.ID] = c.ws
-					continue
-				}
-				runAt := now.Add(max(retryDelay(attempts), provider.RetryAfter(o.err)))
-				if err := q.RecordRetry(ctx, c.w.Job.ID, runAt, rules.ReasonRetry, msg, now); err != nil {
-					return err
-				}
-			}
-		}
-		for ws, jobs := range next {
-			if _, err := q.InWorkspace(ws).InsertSendJobs(ctx, jobs); err != nil {
-				return fmt.Errorf("schedule next steps: %w", err)
-			}
-		}
-		for _, id := range sortedKeys(inboxRelease) {
-			for _, day := range inboxRelease[id] {
-				if err := q.ReleaseInboxSlot(ctx, id, day); err != nil {
-					return err
-				}
-			}
-		}
-		for _, id := range sortedKeys(disconnect) {
-			if err := q.DisconnectInbox(ctx, id, disconnect[id], now); err != nil {
-				return err
-			}
-		}
-		for _, id := range sortedKeys(campaignRelease) {
-			for _, day := range campaignRelease[id] {
-				if err := q.ReleaseCampaignSlot(ctx, id, day); err != nil {
-					return err
-				}
-			}
-		}
-		// Campaigns in id order, one statement per run of the same
-		// workspace: a batch is usually one workspace, and the runs keep
-		// the id order the claim locks campaigns in.
-		ids := sortedKeys(done)
-		for len(ids) > 0 {
-			n := 1
-			for n < len(ids) && done[ids[n]] == done[ids[0]] {
-				n++
-			}
-			if _, err := q.InWorkspace(done[ids[0]]).CompleteCampaignsIfDone(ctx, ids[:n], now); err != nil {
-				return err
-			}
-			ids = ids[n:]
-		}
-		return nil
+		plan := decideRecord(outcomes, released, e.maxAttempts, now)
+		var err error
+		sent, err = e.applyRecord(ctx, tx.Queries, plan, now)
+		failed = len(plan.failures)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("record sends: %w", err)
@@ -297,6 +182,175 @@ func (e *Engine) record(ctx context.Context, outcomes []outcome, released []*cla
 		if o.err == nil {
 			e.metrics.sent(o.c.inbox.Provider)
 		}
+	}
+	return nil
+}
+
+// recordPlan is what recording a batch writes, decided from the outcomes.
+// The next steps depend on what RecordSent finds (a lead stopped since the
+// claim gets none), so schedule adds them once it has answered.
+type recordPlan struct {
+	records    []store.SentRecord
+	sentClaims map[string]*claim // job id → claim, for records
+	failures   []failure
+	// Slots given back (mailbox or campaign id → local days), mailboxes
+	// to disconnect (id → why) and campaigns to check for completion
+	// (id → workspace id).
+	inboxRelease, campaignRelease map[string][]string
+	disconnect                    map[string]string
+	done                          map[string]string
+}
+
+// failure is what recording does with a claim the provider did not take:
+// hold it for a reconnect, fail it and its lead, or retry it.
+type failure struct {
+	c        *claim
+	kind     provider.ErrorKind
+	msg      string
+	hold     bool      // Auth: held until the mailbox is reconnected
+	failLead string    // set: the job failed, and the lead with this reason
+	retryAt  time.Time // otherwise: the job runs again then
+}
+
+// decideRecord decides a batch's writes from the provider's answers: every
+// released or failed claim gives its slots back; a sent claim is recorded.
+func decideRecord(outcomes []outcome, released []*claim, maxAttempts int, now time.Time) *recordPlan {
+	p := &recordPlan{sentClaims: map[string]*claim{}, inboxRelease: map[string][]string{},
+		campaignRelease: map[string][]string{}, disconnect: map[string]string{}, done: map[string]string{}}
+	for _, c := range released {
+		p.release(c)
+	}
+	for _, o := range outcomes {
+		if o.err == nil {
+			p.records = append(p.records, sentRecord(o.c, o.sent, now))
+			p.sentClaims[o.c.w.Job.ID] = o.c
+		}
+	}
+	for _, o := range outcomes {
+		if o.err == nil {
+			continue
+		}
+		c := o.c
+		p.release(c)
+		f := failure{c: c, kind: provider.Kind(o.err), msg: errorText(o.err)}
+		switch f.kind {
+		case provider.Auth:
+			f.hold = true
+			p.disconnect[c.inbox.ID] = f.msg
+		case provider.Permanent:
+			f.failLead = "The provider refused the message: " + f.msg
+		default: // Transient, RateLimited, anything unclassified
+			attempts := c.w.Job.Attempts + 1
+			if attempts >= maxAttempts {
+				f.failLead = fmt.Sprintf("Gave up after %d attempts; the provider's last answer: %s", attempts, f.msg)
+			} else {
+				f.retryAt = now.Add(max(retryDelay(attempts), provider.RetryAfter(o.err)))
+			}
+		}
+		if f.failLead != "" {
+			p.done[c.campaign.ID] = c.ws
+		}
+		p.failures = append(p.failures, f)
+	}
+	return p
+}
+
+func (p *recordPlan) release(c *claim) {
+	p.inboxRelease[c.inbox.ID] = append(p.inboxRelease[c.inbox.ID], c.inboxDay)
+	p.campaignRelease[c.campaign.ID] = append(p.campaignRelease[c.campaign.ID], c.campaignDay)
+}
+
+// schedule decides the next step of each recorded job from the campaign
+// lead statuses RecordSent returned (job id → status): a lead still active
+// with steps left gets its next job (by workspace); otherwise its campaign
+// may be done.
+func (p *recordPlan) schedule(statuses map[string]string, now time.Time) map[string][]store.SendJob {
+	next := map[string][]store.SendJob{}
+	for id, leadStatus := range statuses {
+		c := p.sentClaims[id]
+		if c.w.Job.Step >= len(c.seq.Steps) || leadStatus != store.CampaignLeadActive {
+			p.done[c.campaign.ID] = c.ws
+			continue
+		}
+		next[c.ws] = append(next[c.ws], nextJob(c, now))
+	}
+	return next
+}
+
+// applyRecord makes a plan's writes and returns how many jobs were
+// recorded sent. Rows are touched in the order the claim and
+// enrollment.StopLeads use — jobs and campaign leads, then mailboxes by id,
+// then campaigns by id — so concurrent ticks never deadlock.
+func (e *Engine) applyRecord(ctx context.Context, q store.Queries, p *recordPlan, now time.Time) (int, error) {
+	statuses, err := q.RecordSent(ctx, p.records, now)
+	if err != nil {
+		return 0, fmt.Errorf("record sent jobs: %w", err)
+	}
+	next := p.schedule(statuses, now)
+	for _, f := range p.failures {
+		e.metrics.failed(f.kind.String())
+		if err := applyFailure(ctx, q, f, now); err != nil {
+			return 0, err
+		}
+	}
+	for ws, jobs := range next {
+		if _, err := q.InWorkspace(ws).InsertSendJobs(ctx, jobs); err != nil {
+			return 0, fmt.Errorf("schedule next steps: %w", err)
+		}
+	}
+	for _, id := range sortedKeys(p.inboxRelease) {
+		for _, day := range p.inboxRelease[id] {
+			if err := q.ReleaseInboxSlot(ctx, id, day); err != nil {
+				return 0, err
+			}
+		}
+	}
+	for _, id := range sortedKeys(p.disconnect) {
+		if err := q.DisconnectInbox(ctx, id, p.disconnect[id], now); err != nil {
+			return 0, err
+		}
+	}
+	for _, id := range sortedKeys(p.campaignRelease) {
+		for _, day := range p.campaignRelease[id] {
+			if err := q.ReleaseCampaignSlot(ctx, id, day); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return len(statuses), completeCampaigns(ctx, q, p.done, now)
+}
+
+// applyFailure writes one failure's job (and lead) change.
+func applyFailure(ctx context.Context, q store.Queries, f failure, now time.Time) error {
+	job := f.c.w.Job.ID
+	switch {
+	case f.hold:
+		return q.RecordHeld(ctx, job, "inbox_disconnected", f.msg, now)
+	case f.failLead != "":
+		if err := q.RecordFailed(ctx, job, f.msg, now); err != nil {
+			return err
+		}
+		return q.FailCampaignLead(ctx, f.c.ws, f.c.w.CampaignLead.ID, f.failLead, now)
+	default:
+		return q.RecordRetry(ctx, job, f.retryAt, rules.ReasonRetry, f.msg, now)
+	}
+}
+
+// completeCampaigns completes the campaigns (id → workspace id) that have
+// nothing left to do, in id order, one statement per run of the same
+// workspace: a batch is usually one workspace, and the runs keep the id
+// order the claim locks campaigns in.
+func completeCampaigns(ctx context.Context, q store.Queries, done map[string]string, now time.Time) error {
+	ids := sortedKeys(done)
+	for len(ids) > 0 {
+		n := 1
+		for n < len(ids) && done[ids[n]] == done[ids[0]] {
+			n++
+		}
+		if _, err := q.InWorkspace(done[ids[0]]).CompleteCampaignsIfDone(ctx, ids[:n], now); err != nil {
+			return err
+		}
+		ids = ids[n:]
 	}
 	return nil
 }
