@@ -192,7 +192,7 @@ func (s Scope) SetCampaignStatus(ctx context.Context, id, status, reason string,
 	q += ` WHERE id = ? AND workspace_id = ?`
 	args = append(args, id, s.ws)
 	if len(from) > 0 {
-		q += ` AND status IN (` + qmarks(len(from)) + `)`
+		q += ` AND status IN (` + marks(len(from)) + `)`
 		for _, f := range from {
 			args = append(args, f)
 		}
@@ -241,7 +241,7 @@ func (s Scope) SetCampaignInboxes(ctx context.Context, campaignID string, inboxI
 			args = append(args, id)
 		}
 		if err := s.queryRow(ctx, `SELECT COUNT(*) FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
-			qmarks(len(inboxIDs))+`)`, args...).Scan(&n); err != nil {
+			marks(len(inboxIDs))+`)`, args...).Scan(&n); err != nil {
 			return err
 		}
 		if n != len(inboxIDs) {
@@ -295,12 +295,4 @@ func (q Queries) queryStrings(ctx context.Context, query string, args ...any) ([
 		list = append(list, v)
 	}
 	return list, rows.Err()
-}
-
-// qmarks returns "?, ?, …" for n values.
-func qmarks(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return strings.Repeat("?, ", n-1) + "?"
 }

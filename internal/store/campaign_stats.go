@@ -24,7 +24,7 @@ func (s Scope) CampaignCounts(ctx context.Context, campaignIDs []string) (map[st
 	for _, id := range campaignIDs {
 		args = append(args, id)
 	}
-	in := qmarks(len(campaignIDs))
+	in := marks(len(campaignIDs))
 	scan := func(query string, into func(CampaignCounts) map[string]int) error {
 		rows, err := s.query(ctx, query, args...)
 		if err != nil {

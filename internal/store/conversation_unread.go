@@ -30,7 +30,7 @@ func (s Scope) CampaignLeadSteps(ctx context.Context, ids []string) (map[string]
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := s.query(ctx, `SELECT id, last_step_sent FROM campaign_leads WHERE workspace_id = ? AND id IN (`+qmarks(len(ids))+`)`, args...)
+	rows, err := s.query(ctx, `SELECT id, last_step_sent FROM campaign_leads WHERE workspace_id = ? AND id IN (`+marks(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

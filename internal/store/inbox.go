@@ -121,7 +121,7 @@ func (s Scope) InboxesByID(ctx context.Context, ids []string) ([]Inbox, error) {
 		args = append(args, id)
 	}
 	return s.inboxes(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
-		qmarks(len(ids))+`) ORDER BY id`, args...)
+		marks(len(ids))+`) ORDER BY id`, args...)
 }
 
 func (q Queries) inboxes(ctx context.Context, query string, args ...any) ([]Inbox, error) {
@@ -177,7 +177,7 @@ func (s Scope) InboxLoad(ctx context.Context, inboxIDs []string) (map[string]int
 		args = append(args, id)
 	}
 	rows, err := s.query(ctx, `SELECT inbox_id, COUNT(*) FROM campaign_leads WHERE workspace_id = ? AND status = 'active'
-		AND inbox_id IN (`+qmarks(len(inboxIDs))+`) GROUP BY inbox_id`, args...)
+		AND inbox_id IN (`+marks(len(inboxIDs))+`) GROUP BY inbox_id`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -49,13 +49,8 @@ func scanLead(row interface{ Scan(...any) error }) (Lead, error) {
 	if err != nil {
 		return l, notFound(err)
 	}
-	l.Custom = map[string]string{}
-	if custom != "" && custom != "{}" {
-		if err := json.Unmarshal([]byte(custom), &l.Custom); err != nil {
-			return l, err
-		}
-	}
-	return l, nil
+	l.Custom, err = parseCustom(custom)
+	return l, err
 }
 
 func customJSON(m map[string]string) (string, error) {

@@ -128,7 +128,7 @@ type RowError struct {
 
 // AddImportRowErrors records rows an import did not write.
 func (s Scope) AddImportRowErrors(ctx context.Context, sourceID string, errs []RowError) error {
-	return chunks(errs, func(part []RowError) error {
+	return chunks(errs, batchChunk, func(part []RowError) error {
 		args := make([]any, 0, len(part)*5)
 		for _, e := range part {
 			args = append(args, sourceID, s.ws, e.Row, e.Code, e.Reason)
@@ -204,7 +204,7 @@ func (q Queries) ClaimImport(ctx context.Context, id string, seen *time.Time) (b
 // TouchImports refreshes the heartbeat of imports an importer holds (queued
 // or running), so no other replica mistakes them for interrupted ones.
 func (q Queries) TouchImports(ctx context.Context, ids []string) error {
-	return chunks(ids, func(part []string) error {
+	return chunks(ids, batchChunk, func(part []string) error {
 		args := make([]any, 0, len(part)+1)
 		args = append(args, now())
 		for _, id := range part {
@@ -220,7 +220,7 @@ func (q Queries) TouchImports(ctx context.Context, ids []string) error {
 // stopped, so the next importer to look resumes them without waiting for them
 // to age.
 func (q Queries) ReleaseImports(ctx context.Context, ids []string) error {
-	return chunks(ids, func(part []string) error {
+	return chunks(ids, batchChunk, func(part []string) error {
 		args := make([]any, 0, len(part))
 		for _, id := range part {
 			args = append(args, id)

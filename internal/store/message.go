@@ -156,7 +156,7 @@ func (s Scope) MessageOfThread(ctx context.Context, inboxID, threadID string) (M
 // repeated page is skipped before any work is done on it.
 func (s Scope) KnownMessageIDs(ctx context.Context, inboxID string, ids []string) (map[string]bool, error) {
 	known := map[string]bool{}
-	err := chunks(ids, func(part []string) error {
+	err := chunks(ids, batchChunk, func(part []string) error {
 		args := []any{s.ws, inboxID}
 		for _, id := range part {
 			args = append(args, id)

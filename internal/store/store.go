@@ -211,3 +211,22 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// rowScanner is what the scanXxx functions read from: a *sql.Row or *sql.Rows.
+// An alias, so those functions keep their plain signatures.
+type rowScanner = interface{ Scan(...any) error }
+
+// collectRows scans every row with scan and closes rows: the one
+// rows-into-a-slice loop of the store.
+func collectRows[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var list []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, rows.Err()
+}
