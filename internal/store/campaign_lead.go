@@ -78,16 +78,7 @@ func (s Scope) CampaignLeadsOfLead(ctx context.Context, leadID string) ([]Campai
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []CampaignLead
-	for rows.Next() {
-		c, err := scanCampaignLead(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanCampaignLead)
 }
 
 // AddCampaignLead adds a lead to a campaign; added is false when it was

@@ -77,16 +77,11 @@ func (s Scope) VariantCounts(ctx context.Context, campaignID string) ([]VariantC
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []VariantCount
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (VariantCount, error) {
 		var v VariantCount
-		if err := rows.Scan(&v.Step, &v.Variant, &v.Sent, &v.Replied, &v.Bounced, &v.Unsubscribed); err != nil {
-			return nil, err
-		}
-		list = append(list, v)
-	}
-	return list, rows.Err()
+		err := r.Scan(&v.Step, &v.Variant, &v.Sent, &v.Replied, &v.Bounced, &v.Unsubscribed)
+		return v, err
+	})
 }
 
 // NextRun is the campaign's earliest scheduled job: when the tick will next

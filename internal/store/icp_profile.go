@@ -76,16 +76,7 @@ func (s Scope) ICPProfiles(ctx context.Context, cursor string, limit int) ([]ICP
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []ICPProfile
-	for rows.Next() {
-		p, err := scanICPProfile(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, p)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanICPProfile)
 }
 
 // UpdateICPProfile writes the editable fields of p (name, texts, ICP) and

@@ -106,14 +106,5 @@ func (q Queries) sandboxMessages(ctx context.Context, query string, args ...any)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []SandboxMessage
-	for rows.Next() {
-		m, err := scanSandboxMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanSandboxMessage)
 }

@@ -169,16 +169,7 @@ func (s Scope) Leads(ctx context.Context, q LeadQuery) ([]Lead, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []Lead
-	for rows.Next() {
-		l, err := scanLead(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, l)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanLead)
 }
 
 // EachLead calls fn for every lead matching q (Cursor and Limit ignored),

@@ -148,16 +148,11 @@ func (s Scope) ImportRowErrors(ctx context.Context, sourceID string, afterRow, l
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []RowError
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (RowError, error) {
 		var e RowError
-		if err := rows.Scan(&e.Row, &e.Code, &e.Reason); err != nil {
-			return nil, err
-		}
-		list = append(list, e)
-	}
-	return list, rows.Err()
+		err := r.Scan(&e.Row, &e.Code, &e.Reason)
+		return e, err
+	})
 }
 
 // StaleImports returns, across all workspaces, the imports still marked
@@ -169,16 +164,7 @@ func (q Queries) StaleImports(ctx context.Context, before time.Time) ([]LeadSour
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []LeadSource
-	for rows.Next() {
-		s, err := scanLeadSource(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, s)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanLeadSource)
 }
 
 // ClaimImport takes over a stale import: it refreshes the heartbeat only if

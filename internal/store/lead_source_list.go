@@ -18,14 +18,5 @@ func (s Scope) LeadSources(ctx context.Context, cursor string, limit int) ([]Lea
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []LeadSource
-	for rows.Next() {
-		src, err := scanLeadSource(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, src)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanLeadSource)
 }

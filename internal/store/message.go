@@ -75,16 +75,7 @@ func (q Queries) messages(ctx context.Context, query string, args ...any) ([]Mes
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanMessage)
 }
 
 // InsertMessage stores a message once: a second message with the same

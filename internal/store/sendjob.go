@@ -132,14 +132,5 @@ func (q Queries) sendJobs(ctx context.Context, query string, args ...any) ([]Sen
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []SendJob
-	for rows.Next() {
-		j, err := scanSendJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, j)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanSendJob)
 }

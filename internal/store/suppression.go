@@ -220,16 +220,7 @@ func (s Scope) Suppressions(ctx context.Context, q SuppressionQuery) ([]Suppress
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []Suppression
-	for rows.Next() {
-		sup, err := scanSuppression(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, sup)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanSuppression)
 }
 
 // Suppression returns one entry.
