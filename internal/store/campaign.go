@@ -133,27 +133,13 @@ func (s Scope) Campaigns(ctx context.Context, status, cursor string, limit int) 
 		q += ` AND status = ?`
 		args = append(args, status)
 	}
-	if cursor != "" {
-		q += ` AND id < ?`
-		args = append(args, cursor)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit+1)
+	q, args = keysetPage(q, args, cursor, limit+1)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	var list []Campaign
-	for rows.Next() {
-		c, err := scanCampaign(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	list, err := collectRows(rows, scanCampaign)
+	if err != nil {
 		return nil, err
 	}
 	for i := range list {

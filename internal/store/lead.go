@@ -160,12 +160,8 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // there is a next page.
 func (s Scope) Leads(ctx context.Context, q LeadQuery) ([]Lead, error) {
 	where, args := q.where(s.ws)
-	if q.Cursor != "" {
-		where += ` AND id < ?`
-		args = append(args, q.Cursor)
-	}
-	args = append(args, q.Limit+1)
-	rows, err := s.query(ctx, `SELECT `+leadColumns+` FROM leads`+where+` ORDER BY id DESC LIMIT ?`, args...)
+	page, args := keysetPage(`SELECT `+leadColumns+` FROM leads`+where, args, q.Cursor, q.Limit+1)
+	rows, err := s.query(ctx, page, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -208,13 +204,8 @@ func (s Scope) LeadCustomKeys(ctx context.Context, q LeadQuery) ([]string, error
 	keys := map[string]bool{}
 	cursor := ""
 	for {
-		pageWhere, pageArgs := where, append([]any(nil), args...)
-		if cursor != "" {
-			pageWhere += ` AND id < ?`
-			pageArgs = append(pageArgs, cursor)
-		}
-		pageArgs = append(pageArgs, eachPage)
-		rows, err := s.query(ctx, `SELECT id, custom FROM leads`+pageWhere+` ORDER BY id DESC LIMIT ?`, pageArgs...)
+		page, pageArgs := keysetPage(`SELECT id, custom FROM leads`+where, append([]any(nil), args...), cursor, eachPage)
+		rows, err := s.query(ctx, page, pageArgs...)
 		if err != nil {
 			return nil, err
 		}

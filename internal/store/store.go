@@ -230,3 +230,15 @@ func collectRows[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, 
 	}
 	return list, rows.Err()
 }
+
+// keysetPage completes a list query whose text ends in its WHERE clause into
+// one keyset page, the one pagination of the store: rows with an id below
+// cursor when given (ids are time-ordered, so newest first), at most n rows.
+// List functions pass limit+1 so the caller knows whether there is a next page.
+func keysetPage(q string, args []any, cursor string, n int) (string, []any) {
+	if cursor != "" {
+		q += ` AND id < ?`
+		args = append(args, cursor)
+	}
+	return q + ` ORDER BY id DESC LIMIT ?`, append(args, n)
+}
