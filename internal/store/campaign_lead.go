@@ -325,16 +325,6 @@ func (s Scope) PendingJobOf(ctx context.Context, campaignLeadID string) (SendJob
 		LIMIT 1`, campaignLeadID, s.ws))
 }
 
-// CampaignLeadWorkspace finds which workspace a campaign lead belongs to.
-// Only the unsubscribe link needs this system-wide lookup: its signed token
-// names a campaign lead and nothing else, and the person clicking it has no
-// session.
-func (q Queries) CampaignLeadWorkspace(ctx context.Context, campaignLeadID string) (string, error) {
-	var ws string
-	err := q.queryRow(ctx, `SELECT workspace_id FROM campaign_leads WHERE id = ?`, campaignLeadID).Scan(&ws)
-	return ws, notFound(err)
-}
-
 // CampaignLeadInboxes lists the mailboxes the campaign's active leads are
 // assigned to ("" for leads without one).
 func (s Scope) CampaignLeadInboxes(ctx context.Context, campaignID string) ([]string, error) {

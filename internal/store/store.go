@@ -122,9 +122,6 @@ type Tx struct {
 	tx *sql.Tx
 }
 
-// SQLTx exposes the transaction for River's InsertTx.
-func (t *Tx) SQLTx() *sql.Tx { return t.tx }
-
 // InTx runs fn in a transaction, committing when it returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
