@@ -223,9 +223,7 @@ func (s Scope) SetCampaignInboxes(ctx context.Context, campaignID string, inboxI
 	if len(inboxIDs) > 0 {
 		var n int
 		args := []any{s.ws}
-		for _, id := range inboxIDs {
-			args = append(args, id)
-		}
+		args = append(args, anys(inboxIDs)...)
 		if err := s.queryRow(ctx, `SELECT COUNT(*) FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
 			marks(len(inboxIDs))+`)`, args...).Scan(&n); err != nil {
 			return err

@@ -21,9 +21,7 @@ func (s Scope) CampaignCounts(ctx context.Context, campaignIDs []string) (map[st
 		out[id] = CampaignCounts{LeadsByStatus: map[string]int{}, JobsByStatus: map[string]int{}}
 	}
 	args := []any{s.ws}
-	for _, id := range campaignIDs {
-		args = append(args, id)
-	}
+	args = append(args, anys(campaignIDs)...)
 	in := marks(len(campaignIDs))
 	scan := func(query string, into func(CampaignCounts) map[string]int) error {
 		rows, err := s.query(ctx, query, args...)

@@ -117,9 +117,7 @@ func (s Scope) InboxesByID(ctx context.Context, ids []string) ([]Inbox, error) {
 		return nil, nil
 	}
 	args := []any{s.ws}
-	for _, id := range ids {
-		args = append(args, id)
-	}
+	args = append(args, anys(ids)...)
 	return s.inboxes(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
 		marks(len(ids))+`) ORDER BY id`, args...)
 }
@@ -173,9 +171,7 @@ func (s Scope) InboxLoad(ctx context.Context, inboxIDs []string) (map[string]int
 		return load, nil
 	}
 	args := []any{s.ws}
-	for _, id := range inboxIDs {
-		args = append(args, id)
-	}
+	args = append(args, anys(inboxIDs)...)
 	rows, err := s.query(ctx, `SELECT inbox_id, COUNT(*) FROM campaign_leads WHERE workspace_id = ? AND status = 'active'
 		AND inbox_id IN (`+marks(len(inboxIDs))+`) GROUP BY inbox_id`, args...)
 	if err != nil {

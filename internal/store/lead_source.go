@@ -193,9 +193,7 @@ func (q Queries) TouchImports(ctx context.Context, ids []string) error {
 	return chunks(ids, batchChunk, func(part []string) error {
 		args := make([]any, 0, len(part)+1)
 		args = append(args, now())
-		for _, id := range part {
-			args = append(args, id)
-		}
+		args = append(args, anys(part)...)
 		_, err := q.exec(ctx, `UPDATE lead_sources SET heartbeat_at = ? WHERE status = 'running' AND id IN (`+
 			marks(len(part))+`)`, args...)
 		return err
@@ -208,9 +206,7 @@ func (q Queries) TouchImports(ctx context.Context, ids []string) error {
 func (q Queries) ReleaseImports(ctx context.Context, ids []string) error {
 	return chunks(ids, batchChunk, func(part []string) error {
 		args := make([]any, 0, len(part))
-		for _, id := range part {
-			args = append(args, id)
-		}
+		args = append(args, anys(part)...)
 		_, err := q.exec(ctx, `UPDATE lead_sources SET heartbeat_at = NULL WHERE status = 'running' AND id IN (`+
 			marks(len(part))+`)`, args...)
 		return err

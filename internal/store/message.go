@@ -123,9 +123,7 @@ func (s Scope) MessagesByMessageID(ctx context.Context, ids []string) ([]Message
 	var out []Message
 	err := paddedChunks(ids, func(part []string) error {
 		args := []any{s.ws}
-		for _, id := range part {
-			args = append(args, id)
-		}
+		args = append(args, anys(part)...)
 		list, err := s.messages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE m.workspace_id = ?
 			AND m.message_id IN (`+marks(len(part))+`)`, args...)
 		out = append(out, list...)

@@ -29,9 +29,7 @@ func (q Queries) LockDueJobs(ctx context.Context, now time.Time, limit int) (map
 // in one pass.
 func (q Queries) LockDueJobsOfInboxes(ctx context.Context, inboxIDs []string, now time.Time, limit int) (map[string]string, error) {
 	args := make([]any, 0, len(inboxIDs)+2)
-	for _, id := range inboxIDs {
-		args = append(args, id)
-	}
+	args = append(args, anys(inboxIDs)...)
 	args = append(args, now, limit)
 	return q.jobInboxes(ctx, `SELECT id, inbox_id FROM send_jobs WHERE inbox_id IN (`+marks(len(inboxIDs))+`)
 		AND status = 'scheduled' AND run_at <= ? ORDER BY run_at LIMIT ?`+q.d.skipLocked(), args...)
@@ -312,9 +310,7 @@ func (q Queries) StartSending(ctx context.Context, ids []string, at time.Time) (
 		return moved, nil
 	}
 	args := []any{at}
-	for _, id := range ids {
-		args = append(args, id)
-	}
+	args = append(args, anys(ids)...)
 	rows, err := q.query(ctx, `UPDATE send_jobs SET status = 'sending', attempts = attempts + 1, updated_at = ?
 		WHERE id IN (`+marks(len(ids))+`) AND status = 'claimed' RETURNING id`, args...)
 	if err != nil {
