@@ -16,6 +16,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // Service implements the campaign rules.
@@ -136,7 +137,7 @@ func (s *Service) apply(ctx context.Context, q store.Scope, c *store.Campaign, i
 	}
 	if in.Timezone != nil || creating {
 		tz := strings.TrimSpace(deref(in.Timezone))
-		if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+		if !timezone.Valid(tz) {
 			fields.Add("timezone", "must be an IANA time zone such as Europe/Paris")
 		}
 		c.Timezone = tz

@@ -13,6 +13,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // ServerInput is one endpoint of POST /api/inboxes/smtp.
@@ -115,7 +116,7 @@ func (s *Service) checkSMTPInput(in *SMTPInput) (string, settings, credentials, 
 		f.Add("displayName", "must be at most 200 characters")
 	}
 	if tz := strings.TrimSpace(in.Timezone); tz != "" {
-		if _, err := time.LoadLocation(tz); err != nil || tz == "Local" {
+		if !timezone.Valid(tz) {
 			f.Add("timezone", "must be an IANA time zone such as Europe/Paris")
 		}
 	}

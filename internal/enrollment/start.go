@@ -8,6 +8,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // StartLeads gives every active campaign lead that has no job yet a mailbox
@@ -29,7 +30,7 @@ func StartLeads(ctx context.Context, tx *store.Tx, wsID string, c store.Campaign
 	if err != nil || len(leads) == 0 {
 		return 0, err
 	}
-	loc, err := input.Location(c.Timezone)
+	loc, err := timezone.Location(c.Timezone)
 	if err != nil {
 		return 0, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // Service implements the mailbox rules.
@@ -196,7 +197,7 @@ func applyPatch(i *store.Inbox, in Patch) error {
 		i.Signature = *in.Signature
 	}
 	if in.Timezone != nil {
-		if _, err := time.LoadLocation(*in.Timezone); err != nil || *in.Timezone == "" || *in.Timezone == "Local" {
+		if !timezone.Valid(*in.Timezone) {
 			f.Add("timezone", "must be an IANA time zone such as Europe/Paris")
 		}
 		i.Timezone = *in.Timezone

@@ -12,6 +12,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // SandboxInput is the body of POST /api/inboxes/sandbox.
@@ -36,7 +37,7 @@ func (s *Service) CreateSandbox(ctx context.Context, p account.Principal, in San
 	if tz == "" {
 		tz = "UTC"
 	}
-	if _, err := time.LoadLocation(tz); err != nil || tz == "Local" {
+	if !timezone.Valid(tz) {
 		f.Add("timezone", "must be an IANA time zone such as Europe/Paris")
 	}
 	if err := f.Err(); err != nil {

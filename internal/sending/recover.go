@@ -8,6 +8,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // recoverStale resolves jobs whose tick died between claim and record (a
@@ -79,7 +80,7 @@ func (e *Engine) recoverJob(ctx context.Context, j store.SendJob, res *Result) e
 
 // releaseAt gives back the slots a stale claim reserved on its claim day.
 func releaseAt(ctx context.Context, q store.Queries, j store.SendJob, inbox store.Inbox, claimedAt time.Time) error {
-	if loc, err := input.Location(inbox.Timezone); err == nil {
+	if loc, err := timezone.Location(inbox.Timezone); err == nil {
 		if err := q.ReleaseInboxSlot(ctx, inbox.ID, claimedAt.In(loc).Format(input.DayFormat)); err != nil {
 			return err
 		}
@@ -88,7 +89,7 @@ func releaseAt(ctx context.Context, q store.Queries, j store.SendJob, inbox stor
 	if err != nil || len(camps) == 0 {
 		return err
 	}
-	if loc, err := input.Location(camps[0].Timezone); err == nil {
+	if loc, err := timezone.Location(camps[0].Timezone); err == nil {
 		return q.ReleaseCampaignSlot(ctx, j.CampaignID, claimedAt.In(loc).Format(input.DayFormat))
 	}
 	return nil

@@ -50,14 +50,9 @@ func (s Scope) AIUsageTotals(ctx context.Context, since time.Time) ([]AIUsageTot
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []AIUsageTotal
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (AIUsageTotal, error) {
 		var t AIUsageTotal
-		if err := rows.Scan(&t.Task, &t.Generator, &t.Requests, &t.PromptTokens, &t.CompletionTokens); err != nil {
-			return nil, err
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
+		err := r.Scan(&t.Task, &t.Generator, &t.Requests, &t.PromptTokens, &t.CompletionTokens)
+		return t, err
+	})
 }

@@ -45,16 +45,7 @@ func (s Scope) APIKeys(ctx context.Context) ([]APIKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []APIKey
-	for rows.Next() {
-		k, err := scanAPIKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, k)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanAPIKey)
 }
 
 // RevokeAPIKey revokes a live key; ErrNotFound for a missing, foreign or

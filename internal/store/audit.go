@@ -52,12 +52,7 @@ func (s Scope) AuditEvents(ctx context.Context, cursor string, limit int) ([]Aud
 	q := `SELECT id, COALESCE(workspace_id, ''), COALESCE(actor_user_id, ''), COALESCE(actor_api_key, ''), action,
 		target_type, target_id, data, ip, request_id, created_at FROM audit_events WHERE workspace_id = ?`
 	args := []any{s.ws}
-	if cursor != "" {
-		q += ` AND id < ?`
-		args = append(args, cursor)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit+1)
+	q, args = keysetPage(q, args, cursor, limit+1)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err

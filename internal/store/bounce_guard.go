@@ -49,16 +49,11 @@ func (q Queries) bounceStats(ctx context.Context, query string, args ...any) ([]
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []BounceStats
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (BounceStats, error) {
 		var b BounceStats
-		if err := rows.Scan(&b.WorkspaceID, &b.ID, &b.Contacted, &b.Bounced, &b.GuardBounces); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+		err := r.Scan(&b.WorkspaceID, &b.ID, &b.Contacted, &b.Bounced, &b.GuardBounces)
+		return b, err
+	})
 }
 
 // PauseCampaignForBounces pauses an active campaign with a reason and

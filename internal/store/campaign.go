@@ -133,27 +133,13 @@ func (s Scope) Campaigns(ctx context.Context, status, cursor string, limit int) 
 		q += ` AND status = ?`
 		args = append(args, status)
 	}
-	if cursor != "" {
-		q += ` AND id < ?`
-		args = append(args, cursor)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit+1)
+	q, args = keysetPage(q, args, cursor, limit+1)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	var list []Campaign
-	for rows.Next() {
-		c, err := scanCampaign(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	list, err := collectRows(rows, scanCampaign)
+	if err != nil {
 		return nil, err
 	}
 	for i := range list {
@@ -192,7 +178,7 @@ func (s Scope) SetCampaignStatus(ctx context.Context, id, status, reason string,
 	q += ` WHERE id = ? AND workspace_id = ?`
 	args = append(args, id, s.ws)
 	if len(from) > 0 {
-		q += ` AND status IN (` + qmarks(len(from)) + `)`
+		q += ` AND status IN (` + marks(len(from)) + `)`
 		for _, f := range from {
 			args = append(args, f)
 		}
@@ -237,11 +223,9 @@ func (s Scope) SetCampaignInboxes(ctx context.Context, campaignID string, inboxI
 	if len(inboxIDs) > 0 {
 		var n int
 		args := []any{s.ws}
-		for _, id := range inboxIDs {
-			args = append(args, id)
-		}
+		args = append(args, anys(inboxIDs)...)
 		if err := s.queryRow(ctx, `SELECT COUNT(*) FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
-			qmarks(len(inboxIDs))+`)`, args...).Scan(&n); err != nil {
+			marks(len(inboxIDs))+`)`, args...).Scan(&n); err != nil {
 			return err
 		}
 		if n != len(inboxIDs) {
@@ -295,12 +279,4 @@ func (q Queries) queryStrings(ctx context.Context, query string, args ...any) ([
 		list = append(list, v)
 	}
 	return list, rows.Err()
-}
-
-// qmarks returns "?, ?, …" for n values.
-func qmarks(n int) string {
-	if n <= 0 {
-		return ""
-	}
-	return strings.Repeat("?, ", n-1) + "?"
 }

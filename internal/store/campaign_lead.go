@@ -78,16 +78,7 @@ func (s Scope) CampaignLeadsOfLead(ctx context.Context, leadID string) ([]Campai
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []CampaignLead
-	for rows.Next() {
-		c, err := scanCampaignLead(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanCampaignLead)
 }
 
 // AddCampaignLead adds a lead to a campaign; added is false when it was
@@ -264,54 +255,32 @@ func (s Scope) leadsInCampaign(ctx context.Context, query string, args ...any) (
 
 // AssignCampaignLeads sets the mailbox of many campaign leads at once.
 func (s Scope) AssignCampaignLeads(ctx context.Context, inboxID string, ids []string) error {
-	for start := 0; start < len(ids); start += 500 {
-		part := ids[start:min(start+500, len(ids))]
-		args := []any{nullString(inboxID), now(), s.ws}
-		for _, id := range part {
-			args = append(args, id)
-		}
-		if _, err := s.exec(ctx, `UPDATE campaign_leads SET inbox_id = ?, updated_at = ? WHERE workspace_id = ? AND id IN (`+
-			qmarks(len(part))+`)`, args...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return chunks(ids, batchChunk, func(part []string) error {
+		args := append([]any{nullString(inboxID), now(), s.ws}, anys(part)...)
+		_, err := s.exec(ctx, `UPDATE campaign_leads SET inbox_id = ?, updated_at = ? WHERE workspace_id = ? AND id IN (`+
+			marks(len(part))+`)`, args...)
+		return err
+	})
 }
 
 // LeadsByIDs returns the workspace's leads among ids (missing ids are left
 // out), keyed by id.
 func (s Scope) LeadsByIDs(ctx context.Context, ids []string) (map[string]Lead, error) {
 	found := make(map[string]Lead, len(ids))
-	for start := 0; start < len(ids); start += 500 {
-		part := ids[start:min(start+500, len(ids))]
-		args := []any{s.ws}
-		for _, id := range part {
-			args = append(args, id)
-		}
+	err := chunks(ids, batchChunk, func(part []string) error {
 		rows, err := s.query(ctx, `SELECT `+leadColumnsL+` FROM leads l WHERE l.workspace_id = ? AND l.id IN (`+
-			qmarks(len(part))+`)`, args...)
+			marks(len(part))+`)`, append([]any{s.ws}, anys(part)...)...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for rows.Next() {
-			var l Lead
-			var custom string
-			if err := rows.Scan(&l.ID, &l.Email, &l.FirstName, &l.LastName, &l.Company, &l.Title, &l.Website,
-				&l.LinkedinURL, &l.Phone, &l.Timezone, &l.Country, &custom, &l.Status, &l.SourceID, &l.CreatedAt,
-				&l.UpdatedAt); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if l.Custom, err = parseCustom(custom); err != nil {
-				rows.Close()
-				return nil, err
-			}
+		leads, err := collectRows(rows, scanLead)
+		for _, l := range leads {
 			found[l.ID] = l
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return found, nil
 }
@@ -354,16 +323,6 @@ func (s Scope) PendingJobOf(ctx context.Context, campaignLeadID string) (SendJob
 	return scanSendJob(s.queryRow(ctx, `SELECT `+sendJobColumns+` FROM send_jobs j WHERE j.campaign_lead_id = ?
 		AND j.workspace_id = ? AND j.status IN ('scheduled', 'held', 'claimed', 'sending') ORDER BY j.step_position DESC
 		LIMIT 1`, campaignLeadID, s.ws))
-}
-
-// CampaignLeadWorkspace finds which workspace a campaign lead belongs to.
-// Only the unsubscribe link needs this system-wide lookup: its signed token
-// names a campaign lead and nothing else, and the person clicking it has no
-// session.
-func (q Queries) CampaignLeadWorkspace(ctx context.Context, campaignLeadID string) (string, error) {
-	var ws string
-	err := q.queryRow(ctx, `SELECT workspace_id FROM campaign_leads WHERE id = ?`, campaignLeadID).Scan(&ws)
-	return ws, notFound(err)
 }
 
 // CampaignLeadInboxes lists the mailboxes the campaign's active leads are

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 )
 
 // SequenceStep is one step of a campaign's sequence with its A/B variants.
@@ -88,16 +87,4 @@ func (s Scope) Sequence(ctx context.Context, campaignID string) ([]SequenceStep,
 		last.Variants = append(last.Variants, v)
 	}
 	return steps, rows.Err()
-}
-
-// SequenceUpdatedAt is when the campaign's sequence last changed (zero when
-// it has none): the tick caches parsed templates by it.
-func (s Scope) SequenceUpdatedAt(ctx context.Context, campaignID string) (time.Time, error) {
-	var at time.Time
-	err := s.queryRow(ctx, `SELECT updated_at FROM sequences WHERE campaign_id = ? AND workspace_id = ?`,
-		campaignID, s.ws).Scan(&at)
-	if err = notFound(err); err == ErrNotFound {
-		return time.Time{}, nil
-	}
-	return at, err
 }

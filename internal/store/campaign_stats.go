@@ -21,10 +21,8 @@ func (s Scope) CampaignCounts(ctx context.Context, campaignIDs []string) (map[st
 		out[id] = CampaignCounts{LeadsByStatus: map[string]int{}, JobsByStatus: map[string]int{}}
 	}
 	args := []any{s.ws}
-	for _, id := range campaignIDs {
-		args = append(args, id)
-	}
-	in := qmarks(len(campaignIDs))
+	args = append(args, anys(campaignIDs)...)
+	in := marks(len(campaignIDs))
 	scan := func(query string, into func(CampaignCounts) map[string]int) error {
 		rows, err := s.query(ctx, query, args...)
 		if err != nil {
@@ -77,16 +75,11 @@ func (s Scope) VariantCounts(ctx context.Context, campaignID string) ([]VariantC
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []VariantCount
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (VariantCount, error) {
 		var v VariantCount
-		if err := rows.Scan(&v.Step, &v.Variant, &v.Sent, &v.Replied, &v.Bounced, &v.Unsubscribed); err != nil {
-			return nil, err
-		}
-		list = append(list, v)
-	}
-	return list, rows.Err()
+		err := r.Scan(&v.Step, &v.Variant, &v.Sent, &v.Replied, &v.Bounced, &v.Unsubscribed)
+		return v, err
+	})
 }
 
 // NextRun is the campaign's earliest scheduled job: when the tick will next

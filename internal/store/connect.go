@@ -95,5 +95,5 @@ func (q Queries) ActiveInboxIDs(ctx context.Context, ids []string) ([]string, er
 		args[i] = id
 	}
 	return q.queryStrings(ctx, `SELECT id FROM inbox_connections WHERE status = 'active' AND id IN (`+
-		qmarks(len(ids))+`) ORDER BY id`, args...)
+		marks(len(ids))+`) ORDER BY id`, args...)
 }

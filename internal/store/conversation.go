@@ -66,22 +66,6 @@ func (s Scope) Conversation(ctx context.Context, id string) (Conversation, error
 		WHERE c.id = ? AND c.workspace_id = ?`, id, s.ws))
 }
 
-// ConversationOfCampaignLead returns the latest conversation of a campaign
-// lead in a mailbox: a lead's second reply joins its first one.
-func (s Scope) ConversationOfCampaignLead(ctx context.Context, inboxID, campaignLeadID string) (Conversation, error) {
-	return scanConversation(s.queryRow(ctx, `SELECT `+conversationColumns+` FROM conversations c
-		WHERE c.workspace_id = ? AND c.inbox_id = ? AND c.campaign_lead_id = ? ORDER BY c.id DESC LIMIT 1`,
-		s.ws, inboxID, campaignLeadID))
-}
-
-// ConversationOfThread returns the latest conversation of a mailbox on a
-// provider thread.
-func (s Scope) ConversationOfThread(ctx context.Context, inboxID, threadID string) (Conversation, error) {
-	return scanConversation(s.queryRow(ctx, `SELECT `+conversationColumns+` FROM conversations c
-		WHERE c.workspace_id = ? AND c.inbox_id = ? AND c.thread_id = ? ORDER BY c.id DESC LIMIT 1`,
-		s.ws, inboxID, threadID))
-}
-
 // Activity is a message joining a conversation.
 type Activity struct {
 	MessageID string // messages.id

@@ -27,10 +27,8 @@ func (s Scope) CampaignLeadSteps(ctx context.Context, ids []string) (map[string]
 		return out, nil
 	}
 	args := []any{s.ws}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	rows, err := s.query(ctx, `SELECT id, last_step_sent FROM campaign_leads WHERE workspace_id = ? AND id IN (`+qmarks(len(ids))+`)`, args...)
+	args = append(args, anys(ids)...)
+	rows, err := s.query(ctx, `SELECT id, last_step_sent FROM campaign_leads WHERE workspace_id = ? AND id IN (`+marks(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -24,16 +24,11 @@ func (q Queries) EncryptedCredentials(ctx context.Context) ([]EncryptedCredentia
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []EncryptedCredential
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (EncryptedCredential, error) {
 		var c EncryptedCredential
-		if err := rows.Scan(&c.InboxID, &c.Ciphertext); err != nil {
-			return nil, err
-		}
-		list = append(list, c)
-	}
-	return list, rows.Err()
+		err := r.Scan(&c.InboxID, &c.Ciphertext)
+		return c, err
+	})
 }
 
 // ReplaceCredential swaps a ciphertext for its re-encrypted form, only if it

@@ -66,26 +66,12 @@ func (s Scope) LatestICPProfile(ctx context.Context) (ICPProfile, error) {
 func (s Scope) ICPProfiles(ctx context.Context, cursor string, limit int) ([]ICPProfile, error) {
 	q := `SELECT ` + icpProfileColumns + ` FROM icp_profiles WHERE workspace_id = ?`
 	args := []any{s.ws}
-	if cursor != "" {
-		q += ` AND id < ?`
-		args = append(args, cursor)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit+1)
+	q, args = keysetPage(q, args, cursor, limit+1)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []ICPProfile
-	for rows.Next() {
-		p, err := scanICPProfile(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, p)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanICPProfile)
 }
 
 // UpdateICPProfile writes the editable fields of p (name, texts, ICP) and

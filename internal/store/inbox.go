@@ -117,11 +117,9 @@ func (s Scope) InboxesByID(ctx context.Context, ids []string) ([]Inbox, error) {
 		return nil, nil
 	}
 	args := []any{s.ws}
-	for _, id := range ids {
-		args = append(args, id)
-	}
+	args = append(args, anys(ids)...)
 	return s.inboxes(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
-		qmarks(len(ids))+`) ORDER BY id`, args...)
+		marks(len(ids))+`) ORDER BY id`, args...)
 }
 
 func (q Queries) inboxes(ctx context.Context, query string, args ...any) ([]Inbox, error) {
@@ -173,11 +171,9 @@ func (s Scope) InboxLoad(ctx context.Context, inboxIDs []string) (map[string]int
 		return load, nil
 	}
 	args := []any{s.ws}
-	for _, id := range inboxIDs {
-		args = append(args, id)
-	}
+	args = append(args, anys(inboxIDs)...)
 	rows, err := s.query(ctx, `SELECT inbox_id, COUNT(*) FROM campaign_leads WHERE workspace_id = ? AND status = 'active'
-		AND inbox_id IN (`+qmarks(len(inboxIDs))+`) GROUP BY inbox_id`, args...)
+		AND inbox_id IN (`+marks(len(inboxIDs))+`) GROUP BY inbox_id`, args...)
 	if err != nil {
 		return nil, err
 	}

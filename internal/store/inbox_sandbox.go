@@ -93,27 +93,10 @@ func (s Scope) SandboxMessagesBefore(ctx context.Context, inboxID, folder string
 	return s.sandboxMessages(ctx, q+` ORDER BY seq DESC LIMIT ?`, append(args, limit+1)...)
 }
 
-// CountSandboxMessages counts a folder's messages in a mailbox.
-func (s Scope) CountSandboxMessages(ctx context.Context, inboxID, folder string) (int, error) {
-	var n int
-	err := s.queryRow(ctx, `SELECT COUNT(*) FROM sandbox_messages WHERE inbox_id = ? AND workspace_id = ? AND folder = ?`,
-		inboxID, s.ws, folder).Scan(&n)
-	return n, err
-}
-
 func (q Queries) sandboxMessages(ctx context.Context, query string, args ...any) ([]SandboxMessage, error) {
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []SandboxMessage
-	for rows.Next() {
-		m, err := scanSandboxMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanSandboxMessage)
 }

@@ -49,13 +49,8 @@ func scanLead(row interface{ Scan(...any) error }) (Lead, error) {
 	if err != nil {
 		return l, notFound(err)
 	}
-	l.Custom = map[string]string{}
-	if custom != "" && custom != "{}" {
-		if err := json.Unmarshal([]byte(custom), &l.Custom); err != nil {
-			return l, err
-		}
-	}
-	return l, nil
+	l.Custom, err = parseCustom(custom)
+	return l, err
 }
 
 func customJSON(m map[string]string) (string, error) {
@@ -165,25 +160,12 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // there is a next page.
 func (s Scope) Leads(ctx context.Context, q LeadQuery) ([]Lead, error) {
 	where, args := q.where(s.ws)
-	if q.Cursor != "" {
-		where += ` AND id < ?`
-		args = append(args, q.Cursor)
-	}
-	args = append(args, q.Limit+1)
-	rows, err := s.query(ctx, `SELECT `+leadColumns+` FROM leads`+where+` ORDER BY id DESC LIMIT ?`, args...)
+	page, args := keysetPage(`SELECT `+leadColumns+` FROM leads`+where, args, q.Cursor, q.Limit+1)
+	rows, err := s.query(ctx, page, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []Lead
-	for rows.Next() {
-		l, err := scanLead(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, l)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanLead)
 }
 
 // EachLead calls fn for every lead matching q (Cursor and Limit ignored),
@@ -222,13 +204,8 @@ func (s Scope) LeadCustomKeys(ctx context.Context, q LeadQuery) ([]string, error
 	keys := map[string]bool{}
 	cursor := ""
 	for {
-		pageWhere, pageArgs := where, append([]any(nil), args...)
-		if cursor != "" {
-			pageWhere += ` AND id < ?`
-			pageArgs = append(pageArgs, cursor)
-		}
-		pageArgs = append(pageArgs, eachPage)
-		rows, err := s.query(ctx, `SELECT id, custom FROM leads`+pageWhere+` ORDER BY id DESC LIMIT ?`, pageArgs...)
+		page, pageArgs := keysetPage(`SELECT id, custom FROM leads`+where, append([]any(nil), args...), cursor, eachPage)
+		rows, err := s.query(ctx, page, pageArgs...)
 		if err != nil {
 			return nil, err
 		}

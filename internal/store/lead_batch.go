@@ -21,22 +21,20 @@ const batchChunk = 1000
 
 // valuesList returns "(?, ?), (?, ?)…" for rows rows of cols columns.
 func valuesList(rows, cols int) string {
-	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
-	var b strings.Builder
-	b.Grow(rows * (len(one) + 2))
-	for i := range rows {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(one)
-	}
-	return b.String()
+	return repeatRow("("+marks(cols)+")", rows)
 }
 
-// chunks calls fn with consecutive slices of at most batchChunk items.
-func chunks[T any](items []T, fn func([]T) error) error {
+// repeatRow returns row n times, comma-separated: the VALUES list of a
+// multi-row INSERT whose row is more than plain placeholders.
+func repeatRow(row string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// chunks calls fn with consecutive slices of at most size items: the one
+// chunker of the store.
+func chunks[T any](items []T, size int, fn func([]T) error) error {
 	for len(items) > 0 {
-		n := min(len(items), batchChunk)
+		n := min(len(items), size)
 		if err := fn(items[:n]); err != nil {
 			return err
 		}
@@ -124,7 +122,7 @@ func (s Scope) InsertLeads(ctx context.Context, leads []Lead) (map[string]bool, 
 			args...)
 		return inserted, err
 	}
-	err := chunks(leads, func(part []Lead) error {
+	err := chunks(leads, batchChunk, func(part []Lead) error {
 		args := make([]any, 0, len(part)*17)
 		for i := range part {
 			l := &part[i]
@@ -209,7 +207,7 @@ func (s Scope) UpdateLeads(ctx context.Context, leads []Lead) error {
 			WHERE leads.id = v.id AND leads.workspace_id = ?`, args...)
 		return err
 	}
-	return chunks(leads, func(part []Lead) error {
+	return chunks(leads, batchChunk, func(part []Lead) error {
 		args := make([]any, 0, len(part)*11+2)
 		for i := range part {
 			l := &part[i]

@@ -70,7 +70,7 @@ func (s Scope) AddProvenance(ctx context.Context, events []Provenance) error {
 		return err
 	}
 	var offset int
-	return chunks(events, func(part []Provenance) error {
+	return chunks(events, batchChunk, func(part []Provenance) error {
 		args := make([]any, 0, len(part)*8)
 		for i := range part {
 			p := &part[i]

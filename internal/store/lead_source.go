@@ -128,7 +128,7 @@ type RowError struct {
 
 // AddImportRowErrors records rows an import did not write.
 func (s Scope) AddImportRowErrors(ctx context.Context, sourceID string, errs []RowError) error {
-	return chunks(errs, func(part []RowError) error {
+	return chunks(errs, batchChunk, func(part []RowError) error {
 		args := make([]any, 0, len(part)*5)
 		for _, e := range part {
 			args = append(args, sourceID, s.ws, e.Row, e.Code, e.Reason)
@@ -148,16 +148,11 @@ func (s Scope) ImportRowErrors(ctx context.Context, sourceID string, afterRow, l
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []RowError
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (RowError, error) {
 		var e RowError
-		if err := rows.Scan(&e.Row, &e.Code, &e.Reason); err != nil {
-			return nil, err
-		}
-		list = append(list, e)
-	}
-	return list, rows.Err()
+		err := r.Scan(&e.Row, &e.Code, &e.Reason)
+		return e, err
+	})
 }
 
 // StaleImports returns, across all workspaces, the imports still marked
@@ -169,16 +164,7 @@ func (q Queries) StaleImports(ctx context.Context, before time.Time) ([]LeadSour
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []LeadSource
-	for rows.Next() {
-		s, err := scanLeadSource(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, s)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanLeadSource)
 }
 
 // ClaimImport takes over a stale import: it refreshes the heartbeat only if
@@ -204,12 +190,10 @@ func (q Queries) ClaimImport(ctx context.Context, id string, seen *time.Time) (b
 // TouchImports refreshes the heartbeat of imports an importer holds (queued
 // or running), so no other replica mistakes them for interrupted ones.
 func (q Queries) TouchImports(ctx context.Context, ids []string) error {
-	return chunks(ids, func(part []string) error {
+	return chunks(ids, batchChunk, func(part []string) error {
 		args := make([]any, 0, len(part)+1)
 		args = append(args, now())
-		for _, id := range part {
-			args = append(args, id)
-		}
+		args = append(args, anys(part)...)
 		_, err := q.exec(ctx, `UPDATE lead_sources SET heartbeat_at = ? WHERE status = 'running' AND id IN (`+
 			marks(len(part))+`)`, args...)
 		return err
@@ -220,11 +204,9 @@ func (q Queries) TouchImports(ctx context.Context, ids []string) error {
 // stopped, so the next importer to look resumes them without waiting for them
 // to age.
 func (q Queries) ReleaseImports(ctx context.Context, ids []string) error {
-	return chunks(ids, func(part []string) error {
+	return chunks(ids, batchChunk, func(part []string) error {
 		args := make([]any, 0, len(part))
-		for _, id := range part {
-			args = append(args, id)
-		}
+		args = append(args, anys(part)...)
 		_, err := q.exec(ctx, `UPDATE lead_sources SET heartbeat_at = NULL WHERE status = 'running' AND id IN (`+
 			marks(len(part))+`)`, args...)
 		return err

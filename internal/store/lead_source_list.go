@@ -8,24 +8,10 @@ import "context"
 func (s Scope) LeadSources(ctx context.Context, cursor string, limit int) ([]LeadSource, error) {
 	q := `SELECT ` + leadSourceColumns + ` FROM lead_sources WHERE workspace_id = ?`
 	args := []any{s.ws}
-	if cursor != "" {
-		q += ` AND id < ?`
-		args = append(args, cursor)
-	}
-	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, limit+1)
+	q, args = keysetPage(q, args, cursor, limit+1)
 	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []LeadSource
-	for rows.Next() {
-		src, err := scanLeadSource(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, src)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanLeadSource)
 }

@@ -75,16 +75,7 @@ func (q Queries) messages(ctx context.Context, query string, args ...any) ([]Mes
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanMessage)
 }
 
 // InsertMessage stores a message once: a second message with the same
@@ -132,51 +123,13 @@ func (s Scope) MessagesByMessageID(ctx context.Context, ids []string) ([]Message
 	var out []Message
 	err := paddedChunks(ids, func(part []string) error {
 		args := []any{s.ws}
-		for _, id := range part {
-			args = append(args, id)
-		}
+		args = append(args, anys(part)...)
 		list, err := s.messages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE m.workspace_id = ?
 			AND m.message_id IN (`+marks(len(part))+`)`, args...)
 		out = append(out, list...)
 		return err
 	})
 	return out, err
-}
-
-// MessageOfThread returns the latest message of a mailbox on a provider
-// thread that belongs to a campaign lead or a conversation: the fallback
-// match for a reply that names none of our Message-IDs.
-func (s Scope) MessageOfThread(ctx context.Context, inboxID, threadID string) (Message, error) {
-	return scanMessage(s.queryRow(ctx, `SELECT `+messageColumns+` FROM messages m WHERE m.workspace_id = ?
-		AND m.inbox_id = ? AND m.thread_id = ? AND (m.campaign_lead_id IS NOT NULL OR m.conversation_id IS NOT NULL)
-		ORDER BY m.occurred_at DESC, m.id DESC LIMIT 1`, s.ws, inboxID, threadID))
-}
-
-// KnownMessageIDs reports which of ids a mailbox already has stored, so a
-// repeated page is skipped before any work is done on it.
-func (s Scope) KnownMessageIDs(ctx context.Context, inboxID string, ids []string) (map[string]bool, error) {
-	known := map[string]bool{}
-	err := chunks(ids, func(part []string) error {
-		args := []any{s.ws, inboxID}
-		for _, id := range part {
-			args = append(args, id)
-		}
-		rows, err := s.query(ctx, `SELECT message_id FROM messages WHERE workspace_id = ? AND inbox_id = ?
-			AND message_id IN (`+marks(len(part))+`)`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			known[id] = true
-		}
-		return rows.Err()
-	})
-	return known, err
 }
 
 // ConversationMessages returns a conversation's messages oldest first.

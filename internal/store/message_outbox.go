@@ -41,16 +41,7 @@ func (q Queries) DueReplies(ctx context.Context, now, staleBefore time.Time, lim
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []OutboxReply
-	for rows.Next() {
-		r, err := scanOutbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, r)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanOutbox)
 }
 
 func scanOutbox(row interface{ Scan(...any) error }) (OutboxReply, error) {

@@ -54,14 +54,9 @@ func (q Queries) pendingMembers(ctx context.Context, where string, arg any) ([]P
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []PendingMember
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (PendingMember, error) {
 		var p PendingMember
-		if err := rows.Scan(&p.WorkspaceID, &p.Email, &p.Role, &p.CreatedAt); err != nil {
-			return nil, err
-		}
-		list = append(list, p)
-	}
-	return list, rows.Err()
+		err := r.Scan(&p.WorkspaceID, &p.Email, &p.Role, &p.CreatedAt)
+		return p, err
+	})
 }

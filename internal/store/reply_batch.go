@@ -197,7 +197,7 @@ func (s Scope) conversationsBy(ctx context.Context, cond string, inboxID any, va
 // InsertConversations inserts new conversations in multi-row statements.
 func (s Scope) InsertConversations(ctx context.Context, list []*Conversation) error {
 	t := now()
-	return chunksOf(list, insertRows, func(part []*Conversation) error {
+	return chunks(list, insertRows, func(part []*Conversation) error {
 		args := make([]any, 0, len(part)*15)
 		for _, c := range part {
 			if c.ID == "" {
@@ -226,7 +226,7 @@ const insertRows = 100
 // changes no result and lets lists of any length share a few statement
 // texts that pgx prepares once.
 func paddedChunks(items []string, fn func([]string) error) error {
-	return chunks(items, func(part []string) error {
+	return chunks(items, batchChunk, func(part []string) error {
 		n := 8
 		for n < len(part) {
 			n *= 2
@@ -243,29 +243,13 @@ func paddedChunks(items []string, fn func([]string) error) error {
 	})
 }
 
-// chunksOf calls fn with consecutive parts of items of at most size.
-func chunksOf[T any](items []T, size int, fn func([]T) error) error {
-	for len(items) > 0 {
-		n := min(len(items), size)
-		if err := fn(items[:n]); err != nil {
-			return err
-		}
-		items = items[n:]
-	}
-	return nil
-}
-
-func repeatRow(row string, n int) string {
-	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
-}
-
 // InsertMessages stores messages in multi-row statements; one whose
 // mailbox already has its Message-ID is skipped. It returns how many were
 // inserted.
 func (s Scope) InsertMessages(ctx context.Context, list []*Message) (int, error) {
 	t := now()
 	inserted := 0
-	err := chunksOf(list, insertRows, func(part []*Message) error {
+	err := chunks(list, insertRows, func(part []*Message) error {
 		args := make([]any, 0, len(part)*22)
 		for _, m := range part {
 			if m.ID == "" {

@@ -41,16 +41,7 @@ func (q Queries) InboxesToSync(ctx context.Context) ([]SyncTarget, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []SyncTarget
-	for rows.Next() {
-		t, err := scanSyncTarget(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanSyncTarget)
 }
 
 // InboxToSync returns one mailbox for inbox sync by id alone: the

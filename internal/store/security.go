@@ -53,16 +53,11 @@ func (q Queries) SecurityEvents(ctx context.Context, userID, cursor string, limi
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []SecurityEvent
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (SecurityEvent, error) {
 		var e SecurityEvent
-		if err := rows.Scan(&e.ID, &e.UserID, &e.Kind, &e.IP, &e.UserAgent, &e.CreatedAt); err != nil {
-			return nil, err
-		}
-		list = append(list, e)
-	}
-	return list, rows.Err()
+		err := r.Scan(&e.ID, &e.UserID, &e.Kind, &e.IP, &e.UserAgent, &e.CreatedAt)
+		return e, err
+	})
 }
 
 // DeleteSecurityEventsBefore purges events older than before, and those in

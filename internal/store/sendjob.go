@@ -75,10 +75,7 @@ const insertJobBatch = 500
 func (s Scope) InsertSendJobs(ctx context.Context, jobs []SendJob) (int, error) {
 	inserted := 0
 	at := now()
-	for start := 0; start < len(jobs); start += insertJobBatch {
-		part := jobs[start:min(start+insertJobBatch, len(jobs))]
-		q := `INSERT INTO send_jobs (id, workspace_id, campaign_id, campaign_lead_id, lead_id, inbox_id, step_position,
-			variant, idempotency_key, status, due_at, run_at, defer_reason, created_at, updated_at) VALUES `
+	err := chunks(jobs, insertJobBatch, func(part []SendJob) error {
 		args := make([]any, 0, len(part)*15)
 		for i := range part {
 			j := &part[i]
@@ -95,24 +92,20 @@ func (s Scope) InsertSendJobs(ctx context.Context, jobs []SendJob) (int, error) 
 				j.RunAt = j.DueAt
 			}
 			j.WorkspaceID, j.CreatedAt, j.UpdatedAt = s.ws, at, at
-			if i > 0 {
-				q += ", "
-			}
-			q += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			args = append(args, j.ID, s.ws, j.CampaignID, j.CampaignLeadID, j.LeadID, nullString(j.InboxID), j.Step,
 				j.Variant, JobKey(j.CampaignLeadID, j.Step), j.Status, j.DueAt, j.RunAt, j.DeferReason, at, at)
 		}
-		res, err := s.exec(ctx, q+` ON CONFLICT (idempotency_key) DO NOTHING`, args...)
+		res, err := s.exec(ctx, `INSERT INTO send_jobs (id, workspace_id, campaign_id, campaign_lead_id, lead_id, inbox_id,
+			step_position, variant, idempotency_key, status, due_at, run_at, defer_reason, created_at, updated_at)
+			VALUES `+valuesList(len(part), 15)+` ON CONFLICT (idempotency_key) DO NOTHING`, args...)
 		if err != nil {
-			return inserted, s.d.translate(err)
+			return s.d.translate(err)
 		}
 		n, err := res.RowsAffected()
-		if err != nil {
-			return inserted, err
-		}
 		inserted += int(n)
-	}
-	return inserted, nil
+		return err
+	})
+	return inserted, err
 }
 
 // SendJob returns one job of the workspace.
@@ -132,14 +125,5 @@ func (q Queries) sendJobs(ctx context.Context, query string, args ...any) ([]Sen
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []SendJob
-	for rows.Next() {
-		j, err := scanSendJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, j)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanSendJob)
 }

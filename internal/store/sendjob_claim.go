@@ -29,11 +29,9 @@ func (q Queries) LockDueJobs(ctx context.Context, now time.Time, limit int) (map
 // in one pass.
 func (q Queries) LockDueJobsOfInboxes(ctx context.Context, inboxIDs []string, now time.Time, limit int) (map[string]string, error) {
 	args := make([]any, 0, len(inboxIDs)+2)
-	for _, id := range inboxIDs {
-		args = append(args, id)
-	}
+	args = append(args, anys(inboxIDs)...)
 	args = append(args, now, limit)
-	return q.jobInboxes(ctx, `SELECT id, inbox_id FROM send_jobs WHERE inbox_id IN (`+qmarks(len(inboxIDs))+`)
+	return q.jobInboxes(ctx, `SELECT id, inbox_id FROM send_jobs WHERE inbox_id IN (`+marks(len(inboxIDs))+`)
 		AND status = 'scheduled' AND run_at <= ? ORDER BY run_at LIMIT ?`+q.d.skipLocked(), args...)
 }
 
@@ -72,7 +70,7 @@ func (q Queries) LockInboxes(ctx context.Context, ids []string) ([]WorkspaceInbo
 		args[i] = id
 	}
 	rows, err := q.query(ctx, `SELECT workspace_id, `+inboxColumns+` FROM inbox_connections WHERE id IN (`+
-		qmarks(len(ids))+`) ORDER BY id`+q.d.lockRows(), args...)
+		marks(len(ids))+`) ORDER BY id`+q.d.lockRows(), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +107,7 @@ func (q Queries) LockCampaigns(ctx context.Context, ids []string) ([]WorkspaceCa
 		args[i] = id
 	}
 	rows, err := q.query(ctx, `SELECT workspace_id, `+campaignColumns+` FROM campaigns WHERE id IN (`+
-		qmarks(len(ids))+`) ORDER BY id`+q.d.lockRows(), args...)
+		marks(len(ids))+`) ORDER BY id`+q.d.lockRows(), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +158,7 @@ func (q Queries) JobsWork(ctx context.Context, jobIDs []string) ([]JobWork, erro
 	rows, err := q.query(ctx, `SELECT `+sendJobColumns+`, `+campaignLeadColumns+`, l.id, l.email, l.first_name,
 		l.last_name, l.company, l.title, l.website, l.linkedin_url, l.phone, l.timezone, l.country, l.custom, l.status
 		FROM send_jobs j JOIN campaign_leads cl ON cl.id = j.campaign_lead_id JOIN leads l ON l.id = j.lead_id
-		WHERE j.id IN (`+qmarks(len(jobIDs))+`) ORDER BY j.id`, args...)
+		WHERE j.id IN (`+marks(len(jobIDs))+`) ORDER BY j.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -312,11 +310,9 @@ func (q Queries) StartSending(ctx context.Context, ids []string, at time.Time) (
 		return moved, nil
 	}
 	args := []any{at}
-	for _, id := range ids {
-		args = append(args, id)
-	}
+	args = append(args, anys(ids)...)
 	rows, err := q.query(ctx, `UPDATE send_jobs SET status = 'sending', attempts = attempts + 1, updated_at = ?
-		WHERE id IN (`+qmarks(len(ids))+`) AND status = 'claimed' RETURNING id`, args...)
+		WHERE id IN (`+marks(len(ids))+`) AND status = 'claimed' RETURNING id`, args...)
 	if err != nil {
 		return nil, err
 	}

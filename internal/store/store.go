@@ -122,9 +122,6 @@ type Tx struct {
 	tx *sql.Tx
 }
 
-// SQLTx exposes the transaction for River's InsertTx.
-func (t *Tx) SQLTx() *sql.Tx { return t.tx }
-
 // InTx runs fn in a transaction, committing when it returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -210,4 +207,35 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// rowScanner is what the scanXxx functions read from: a *sql.Row or *sql.Rows.
+// An alias, so those functions keep their plain signatures.
+type rowScanner = interface{ Scan(...any) error }
+
+// collectRows scans every row with scan and closes rows: the one
+// rows-into-a-slice loop of the store.
+func collectRows[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var list []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, v)
+	}
+	return list, rows.Err()
+}
+
+// keysetPage completes a list query whose text ends in its WHERE clause into
+// one keyset page, the one pagination of the store: rows with an id below
+// cursor when given (ids are time-ordered, so newest first), at most n rows.
+// List functions pass limit+1 so the caller knows whether there is a next page.
+func keysetPage(q string, args []any, cursor string, n int) (string, []any) {
+	if cursor != "" {
+		q += ` AND id < ?`
+		args = append(args, cursor)
+	}
+	return q + ` ORDER BY id DESC LIMIT ?`, append(args, n)
 }

@@ -90,7 +90,7 @@ func (s Scope) Suppressed(ctx context.Context, email string) (Suppression, bool,
 // address, as given, to the oldest entry that suppresses it.
 func (s Scope) SuppressedAmong(ctx context.Context, emails []string) (map[string]Suppression, error) {
 	found := make(map[string]Suppression)
-	err := chunks(emails, func(part []string) error {
+	err := chunks(emails, batchChunk, func(part []string) error {
 		keys := make([]suppressionKeys, len(part))
 		var addrs, domains, hashes []any
 		seenDomain := map[string]bool{}
@@ -181,8 +181,14 @@ func (k suppressionKeys) match(entries map[[2]string]Suppression) (Suppression, 
 	return best, ok
 }
 
-// marks returns n comma-separated placeholders.
-func marks(n int) string { return strings.Repeat("?, ", n-1) + "?" }
+// marks returns "?, ?, …" for n values: the one placeholder builder of the
+// store (rebind turns each "?" into "$n" on Postgres).
+func marks(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
 
 // SuppressionQuery selects suppressions for a list.
 type SuppressionQuery struct {
@@ -214,16 +220,7 @@ func (s Scope) Suppressions(ctx context.Context, q SuppressionQuery) ([]Suppress
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []Suppression
-	for rows.Next() {
-		sup, err := scanSuppression(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, sup)
-	}
-	return list, rows.Err()
+	return collectRows(rows, scanSuppression)
 }
 
 // Suppression returns one entry.
@@ -241,7 +238,7 @@ func (s Scope) RemoveSuppression(ctx context.Context, id string) error {
 // exist are kept as they were. It returns how many were new.
 func (s Scope) AddSuppressions(ctx context.Context, sups []Suppression) (added int, err error) {
 	t := now()
-	err = chunks(sups, func(part []Suppression) error {
+	err = chunks(sups, batchChunk, func(part []Suppression) error {
 		args := make([]any, 0, len(part)*7)
 		for i := range part {
 			sup := &part[i]

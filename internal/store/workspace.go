@@ -103,16 +103,11 @@ func (q Queries) Memberships(ctx context.Context, userID string) ([]Membership, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []Membership
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (Membership, error) {
 		var m Membership
-		if err := rows.Scan(&m.ID, &m.Name, &m.Role); err != nil {
-			return nil, err
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+		err := r.Scan(&m.ID, &m.Name, &m.Role)
+		return m, err
+	})
 }
 
 // Members lists the workspace's members.
@@ -122,16 +117,11 @@ func (s Scope) Members(ctx context.Context) ([]Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var list []Member
-	for rows.Next() {
+	return collectRows(rows, func(r rowScanner) (Member, error) {
 		var m Member
-		if err := rows.Scan(&m.UserID, &m.Email, &m.Name, &m.Role, &m.CreatedAt); err != nil {
-			return nil, err
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+		err := r.Scan(&m.UserID, &m.Email, &m.Name, &m.Role, &m.CreatedAt)
+		return m, err
+	})
 }
 
 // UpdateWorkspace saves the workspace's editable settings.

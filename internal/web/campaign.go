@@ -8,6 +8,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // campaignData is the campaign page: its numbers, what it waits for, the
@@ -54,10 +55,7 @@ func (w *Web) loadCampaign(v *view, id string) error {
 	data := campaignData{campaignRow: newCampaignRow(c, mailboxes), Sequence: seq}
 	if n := c.NextSend; n != nil {
 		if n.At != nil {
-			loc, err := time.LoadLocation(c.Timezone)
-			if err != nil {
-				loc = time.UTC
-			}
+			loc := timezone.Or(c.Timezone)
 			data.NextAt = n.At.In(loc).Format("Mon 2 Jan 15:04") + " " + loc.String()
 			data.Waiting = waitingText[n.Reason]
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // forecastDays is the horizon the wizard and the campaign page plan.
@@ -85,10 +86,7 @@ type activityView struct {
 }
 
 func (w *Web) activity(ctx context.Context, ws string, c campaign.View, now time.Time) (activityView, error) {
-	loc, err := time.LoadLocation(c.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := timezone.Or(c.Timezone)
 	local := now.In(loc)
 	first := time.Date(local.Year(), local.Month(), local.Day()-activityDays+1, 0, 0, 0, 0, loc)
 	scope := w.Store.InWorkspace(ws)

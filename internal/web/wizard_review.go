@@ -12,6 +12,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // Review levels: a green row is ready, an amber one a warning, a red one
@@ -222,10 +223,7 @@ func (w *Web) firstSlot(ctx context.Context, ws, id string, now time.Time) (stri
 	if rules.InWindow(sched, nil, now) {
 		return "right away (the schedule is open now)", nil
 	}
-	loc, err := time.LoadLocation(c.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := timezone.Or(c.Timezone)
 	return rules.NextWindowStart(sched, nil, now).In(loc).Format("Mon 2 Jan 15:04") + " " + loc.String(), nil
 }
 

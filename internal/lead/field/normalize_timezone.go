@@ -6,11 +6,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
-	// Embedded zone data: validating a lead's zone must not depend on the
-	// host having /usr/share/zoneinfo (minimal containers do not).
-	_ "time/tzdata"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // NormalizeTimezone returns an IANA time zone name ("Europe/Paris"), the
@@ -115,7 +112,7 @@ func resolveTimezone(s string) (string, error) {
 		if refusedZones[cand] {
 			continue
 		}
-		if _, err := time.LoadLocation(cand); err == nil {
+		if _, err := timezone.Location(cand); err == nil {
 			return cand, nil
 		}
 	}
@@ -123,7 +120,7 @@ func resolveTimezone(s string) (string, error) {
 }
 
 // isZoneName reports whether s has the shape of a tz database name, so that
-// nothing else reaches time.LoadLocation.
+// nothing else reaches timezone.Location.
 func isZoneName(s string) bool {
 	if s == "" || len(s) > 64 || s[0] == '/' || strings.Contains(s, "..") || strings.Contains(s, "//") {
 		return false

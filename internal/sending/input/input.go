@@ -7,36 +7,16 @@
 package input
 
 import (
-	"fmt"
-	"sync"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/template"
+	"github.com/leadbitz/leadbitz/internal/timezone"
 )
 
 // DayFormat names a local date in the usage counters.
 const DayFormat = "2006-01-02"
-
-var zoneCache sync.Map // IANA name → *time.Location
-
-// Location loads an IANA zone once per process. An unknown name is an error
-// for the caller to report; "" is UTC.
-func Location(name string) (*time.Location, error) {
-	if name == "" || name == "UTC" {
-		return time.UTC, nil
-	}
-	if loc, ok := zoneCache.Load(name); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, fmt.Errorf("time zone %q: %w", name, err)
-	}
-	zoneCache.Store(name, loc)
-	return loc, nil
-}
 
 // leadLocation is the lead's zone when it is known and valid, else nil (the
 // schedule then uses the campaign's zone).
@@ -44,7 +24,7 @@ func leadLocation(name string) *time.Location {
 	if name == "" {
 		return nil
 	}
-	loc, err := Location(name)
+	loc, err := timezone.Location(name)
 	if err != nil {
 		return nil
 	}
@@ -53,7 +33,7 @@ func leadLocation(name string) *time.Location {
 
 // Schedule is a campaign's sending window as the rules read it.
 func Schedule(c store.Campaign) (rules.Schedule, error) {
-	loc, err := Location(c.Timezone)
+	loc, err := timezone.Location(c.Timezone)
 	if err != nil {
 		return rules.Schedule{}, err
 	}
@@ -77,7 +57,7 @@ func CampaignSide(c store.Campaign, loc *time.Location, now time.Time) rules.Cam
 
 // Limits are a mailbox's sending limits as the rules read them.
 func Limits(i store.Inbox) (rules.InboxLimits, error) {
-	loc, err := Location(i.Timezone)
+	loc, err := timezone.Location(i.Timezone)
 	if err != nil {
 		return rules.InboxLimits{}, err
 	}
