@@ -55,7 +55,9 @@ func dialFailure(err error) *StepError {
 	if !errors.As(err, &ge) {
 		return failAt(StepConnect, "could not connect to the server", classifyConn(err))
 	}
-	pe := &provider.Error{Kind: provider.Transient, Code: "connection", Message: ge.Error(), Err: err}
+	// The guard's sentence is the message; its cause (a resolver or dial
+	// error, none for a refused address) is Err, so the text is not said twice.
+	pe := &provider.Error{Kind: provider.Transient, Code: "connection", Message: ge.Error(), Err: ge.Err}
 	if ge.Refused {
 		pe.Kind, pe.Code = provider.Auth, "address_refused" // only the user's settings can change it
 	}
