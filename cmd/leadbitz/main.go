@@ -31,6 +31,8 @@ commands:
   rotate-key   re-encrypt stored secrets with the first key of LEADBITZ_SECRET_KEY
   tick         run one send tick (due sends) and exit
   sync         read every active mailbox once (replies, bounces) and exit
+  backup       write a backup archive (database, key file, manifest): backup FILE
+  restore      restore a backup archive (server stopped): restore [--force] FILE
 `
 
 func main() {
@@ -66,6 +68,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return tick(ctx, cfg, log, stdout)
 	case "sync":
 		return syncInboxes(ctx, cfg, log, stdout)
+	case "backup":
+		return backupCmd(ctx, cfg, args[1:], stdout)
+	case "restore":
+		return restoreCmd(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
