@@ -57,6 +57,8 @@ type App struct {
 	// MetricsHandler is what Serve answers on LEADBITZ_METRICS_ADDR; nil
 	// when metrics have no listener of their own.
 	MetricsHandler http.Handler
+
+	acmeClient *http.Client // Options.ACMEHTTPClient
 }
 
 // Options change how New starts.
@@ -69,6 +71,9 @@ type Options struct {
 	// AITimeout, when set, bounds each AI call instead of the defaults (tests
 	// of a slow provider shorten it).
 	AITimeout time.Duration
+	// ACMEHTTPClient, when set, is the HTTP client the built-in HTTPS talks
+	// to its ACME CA with (tests trust their CA's certificate with it).
+	ACMEHTTPClient *http.Client
 }
 
 // New opens the database (migrating it unless told not to), loads keys and
@@ -81,7 +86,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, Store: st}
+	a := &App{Config: cfg, Log: log, Store: st, acmeClient: opts.ACMEHTTPClient}
 	if err := a.init(ctx, opts); err != nil {
 		st.Close()
 		return nil, err
@@ -243,6 +248,8 @@ func bySurface(page, jsonAPI http.HandlerFunc) http.HandlerFunc {
 type Listening struct {
 	Addr        string // the app
 	MetricsAddr string // /metrics, when LEADBITZ_METRICS_ADDR gives it a listener of its own
+	TLSAddr     string // HTTPS, when LEADBITZ_TLS_DOMAINS is set
+	HTTPAddr    string // its ACME http-01 answers and redirect to https
 }
 
 // Serve listens on the configured addresses until ctx ends, then shuts down
@@ -259,12 +266,21 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 			return fmt.Errorf("metrics listener: %w", err)
 		}
 	}
+	tlsSrv, err := a.listenTLS()
+	if err != nil {
+		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
+		return err
+	}
 	stopScheduler, err := a.startScheduler(ctx)
 	if err != nil {
 		ln.Close()
 		if metricsLn != nil {
 			metricsLn.Close()
 		}
+		tlsSrv.close()
 		return err
 	}
 	defer stopScheduler()
@@ -285,6 +301,14 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 	} else {
 		metricsDone <- nil
 	}
+	tlsDone := make(chan error, 1)
+	if tlsSrv != nil {
+		where.TLSAddr, where.HTTPAddr = tlsSrv.tlsLn.Addr().String(), tlsSrv.httpLn.Addr().String()
+		a.Log.Info("https listening", "addr", where.TLSAddr, "http_addr", where.HTTPAddr, "domains", a.Config.TLS.Domains)
+		go func() { tlsDone <- tlsSrv.serve(metricsCtx, a.Handler, 30*time.Second, a.Log) }()
+	} else {
+		tlsDone <- nil
+	}
 	if ready != nil {
 		ready <- where
 	}
@@ -303,6 +327,9 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 	stopMetrics()
 	if merr := <-metricsDone; err == nil {
 		err = merr
+	}
+	if terr := <-tlsDone; err == nil {
+		err = terr
 	}
 	return err
 }

@@ -82,6 +82,8 @@ type Config struct {
 	SignupsPerIPHour int           // LEADBITZ_SIGNUPS_PER_IP_HOUR, default 20
 	SignupsPerHour   int           // LEADBITZ_SIGNUPS_PER_HOUR, default 200
 	SessionMaxAge    time.Duration // LEADBITZ_SESSION_MAX_AGE, default 720h (30 days)
+	// TLS is the built-in HTTPS (config_tls.go).
+	TLS TLS
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -171,6 +173,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.BaseURL = strings.TrimRight(get("LEADBITZ_BASE_URL", "http://"+c.Addr), "/")
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return c, fmt.Errorf("LEADBITZ_BASE_URL: %q is not an http(s) URL", c.BaseURL)
+	}
+	if err := c.readTLSSettings(getenv); err != nil {
+		return c, err
 	}
 	c.DatabaseURL = get("DATABASE_URL", "sqlite://"+filepath.Join(c.DataDir, "leadbitz.db"))
 	return c, nil

@@ -5,7 +5,10 @@
 package dnsfake
 
 import (
+	"encoding/binary"
+	"io"
 	"net"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,6 +28,7 @@ type Records struct {
 	MX    []MX
 	TXT   []string // one entry per record; long ones are split into 255-byte strings
 	CNAME string   // when set, the name is an alias and holds nothing else
+	A     []string // IPv4 addresses (an ACME CA's validation looks the name up)
 }
 
 // Server answers queries from its zones.
@@ -38,24 +42,74 @@ type Server struct {
 	queries atomic.Int64
 }
 
-// Start listens on a free UDP port of 127.0.0.1 until the test ends.
+// Start listens on a free port of 127.0.0.1, UDP and TCP (some resolvers,
+// such as an ACME CA's, ask over TCP), until the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var conn net.PacketConn
+	var tcp net.Listener
+	for attempt := 0; tcp == nil; attempt++ {
+		c, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tcp, err = net.Listen("tcp", c.LocalAddr().String()); err != nil {
+			c.Close()
+			if attempt == 10 {
+				t.Fatalf("no port free for both UDP and TCP: %v", err)
+			}
+			continue
+		}
+		conn = c
 	}
 	s := &Server{Addr: conn.LocalAddr().String(), conn: conn, zones: map[string]Records{}}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s.serve()
-	}()
+	var wg sync.WaitGroup
+	wg.Go(s.serve)
+	wg.Go(func() { s.serveTCP(tcp) })
 	t.Cleanup(func() {
 		conn.Close()
-		<-done
+		tcp.Close()
+		wg.Wait()
 	})
 	return s
+}
+
+// serveTCP answers queries over TCP: each message is preceded by its
+// length in two bytes (RFC 1035 4.2.2).
+func (s *Server) serveTCP(ln net.Listener) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		wg.Go(func() {
+			defer c.Close()
+			for {
+				var size [2]byte
+				if _, err := io.ReadFull(c, size[:]); err != nil {
+					return
+				}
+				query := make([]byte, binary.BigEndian.Uint16(size[:]))
+				if _, err := io.ReadFull(c, query); err != nil {
+					return
+				}
+				s.queries.Add(1)
+				s.mu.Lock()
+				silent := s.silent
+				s.mu.Unlock()
+				resp, ok := s.answer(query)
+				if silent || !ok {
+					return
+				}
+				out := binary.BigEndian.AppendUint16(nil, uint16(len(resp)))
+				if _, err := c.Write(append(out, resp...)); err != nil {
+					return
+				}
+			}
+		})
+	}
 }
 
 // Set gives name its records, replacing what it held.
@@ -153,6 +207,16 @@ func (s *Server) answer(query []byte) ([]byte, bool) {
 		for _, mx := range rec.MX {
 			host := dnsmessage.MustNewName(canonical(mx.Host) + ".")
 			if err2 = b.MXResource(hdr(dnsmessage.TypeMX), dnsmessage.MXResource{Pref: mx.Pref, MX: host}); err2 != nil {
+				break
+			}
+		}
+	case q.Type == dnsmessage.TypeA:
+		for _, a := range rec.A {
+			ip, perr := netip.ParseAddr(a)
+			if perr != nil || !ip.Is4() {
+				return nil, false
+			}
+			if err2 = b.AResource(hdr(dnsmessage.TypeA), dnsmessage.AResource{A: ip.As4()}); err2 != nil {
 				break
 			}
 		}

@@ -1,0 +1,9 @@
+-- Certificates, the ACME account key and pending http-01 tokens of the
+-- built-in HTTPS (LEADBITZ_TLS_DOMAINS), in the database so that every
+-- replica serves the same certificates and can answer a challenge another
+-- replica started. data is encrypted (internal/autotls).
+CREATE TABLE acme_cache (
+    name       TEXT PRIMARY KEY,
+    data       TEXT NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
