@@ -21,6 +21,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/lead/importer"
+	"github.com/leadbitz/leadbitz/internal/ops"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/replies"
@@ -36,6 +37,9 @@ const DefaultMaxBody = 1 << 20
 type CronRunner interface {
 	Tick(ctx context.Context) (TickResult, error)
 	SyncInboxes(ctx context.Context) (SyncResult, error)
+	// Upkeep runs one hourly upkeep task by its path name
+	// ("bounce-guard", "account-upkeep").
+	Upkeep(ctx context.Context, task string) error
 }
 
 // TickResult is the answer of POST /api/cron/tick.
@@ -61,6 +65,8 @@ type Deps struct {
 	Accounts    *account.Service
 	Log         *slog.Logger
 	Cron        CronRunner
+	// Ops reports the System page (GET /api/system).
+	Ops *ops.Service
 	Metrics     http.Handler
 	Campaigns   *campaign.Service
 	Inboxes     *inbox.Service

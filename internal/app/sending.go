@@ -8,6 +8,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/api"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/ops"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
@@ -75,15 +76,24 @@ func (a *App) mailboxProviders() map[string]provider.Opener {
 type cronRunner struct {
 	engine  *sending.Engine
 	replies *replies.Service
+	app     *App // records the runs (task_runs) and has the upkeep tasks
 }
 
 func (c cronRunner) Tick(ctx context.Context) (api.TickResult, error) {
-	r, err := c.engine.Tick(ctx)
+	var r sending.Result
+	err := c.app.recordRun(ctx, ops.TaskSendTick, func(ctx context.Context) (err error) {
+		r, err = c.engine.Tick(ctx)
+		return err
+	})
 	return api.TickResult{Processed: r.Processed, Sent: r.Sent, Deferred: r.Deferred, Failed: r.Failed}, err
 }
 
 func (c cronRunner) SyncInboxes(ctx context.Context) (api.SyncResult, error) {
-	t, err := c.replies.SyncAll(ctx)
+	var t replies.Totals
+	err := c.app.recordRun(ctx, ops.TaskInboxSync, func(ctx context.Context) (err error) {
+		t, err = c.replies.SyncAll(ctx)
+		return err
+	})
 	return api.SyncResult{Inboxes: t.Inboxes, Messages: t.Messages}, err
 }
 
@@ -100,7 +110,7 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 			_, err := a.Sending.Engine.Tick(ctx)
 			return err
 		}}
-	sch, err := scheduler.New(ctx, a.Store, a.Log, []scheduler.Task{tick, a.syncTask(), a.guardTask(), a.accountUpkeepTask()})
+	sch, err := scheduler.New(ctx, a.Store, a.Log, a.recorded(tick, a.syncTask(), a.guardTask(), a.accountUpkeepTask()))
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}

@@ -111,6 +111,7 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"GET", "/settings/api-keys/{apiKey}/revoke", web.Admin},
 	{"POST", "/settings/api-keys/{apiKey}/revoke", web.Admin},
 	{"GET", "/settings/audit", web.Admin},
+	{"GET", "/settings/system", web.Admin},
 	{"GET", "/settings/security", web.Member},
 
 	{"POST", "/logout", ""},

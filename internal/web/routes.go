@@ -146,6 +146,7 @@ func (w *Web) Routes() []Route {
 		{get, "/settings/api-keys/{id}/revoke", Workspace, "settings_api_key_revoke", w.confirmRevokeAPIKey, Member},
 		{post, "/settings/api-keys/{id}/revoke", Workspace, "", w.revokeAPIKey, Member},
 		{get, "/settings/audit", Workspace, "settings_audit", w.auditLog, Admin},
+		{get, "/settings/system", Workspace, "settings_system", w.systemPage, Admin},
 		{get, "/settings/security", Workspace, "settings_security", w.securityLog, Member},
 	}
 }

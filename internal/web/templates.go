@@ -83,6 +83,7 @@ func (w *Web) funcs() template.FuncMap {
 		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"ago":      func(t time.Time) string { return ago(time.Now(), t) },
 		"num":      formatInt,
+		"bytes":    formatBytes,
 		"plural":   plural,
 		"initial":  initial,
 		"action":   describeAction,

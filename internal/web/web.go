@@ -50,6 +50,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/lead/importer"
+	"github.com/leadbitz/leadbitz/internal/ops"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/sending"
@@ -98,6 +99,8 @@ type Deps struct {
 	TestSends *sending.TestSender
 	Keys      *secrets.KeyRing // the credentials key ring; flash messages use a key derived from it
 	Log       *slog.Logger
+	// Ops reports the System page; nil shows it empty.
+	Ops *ops.Service
 }
 
 // Web serves the browser app.

@@ -7,3 +7,14 @@ CREATE TABLE acme_cache (
     data       TEXT NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
+
+-- The last run of each background task (send tick, inbox sync, bounce
+-- guard, account upkeep), whether the scheduler or a cron call ran it:
+-- the System page shows them.
+CREATE TABLE task_runs (
+    name        TEXT PRIMARY KEY,
+    started_at  TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
+    error       TEXT NOT NULL DEFAULT '',
+    runs        INTEGER NOT NULL DEFAULT 1
+);
