@@ -60,13 +60,13 @@ type SyncResult struct {
 
 // Deps are what the API needs; main builds them.
 type Deps struct {
-	Config      config.Config
-	Store       *store.Store
-	Accounts    *account.Service
-	Log         *slog.Logger
-	Cron        CronRunner
+	Config   config.Config
+	Store    *store.Store
+	Accounts *account.Service
+	Log      *slog.Logger
+	Cron     CronRunner
 	// Ops reports the System page (GET /api/system).
-	Ops *ops.Service
+	Ops         *ops.Service
 	Metrics     http.Handler
 	Campaigns   *campaign.Service
 	Inboxes     *inbox.Service

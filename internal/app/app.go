@@ -177,7 +177,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 		Metrics:   a.mainMetrics(),
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
 		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies, app: a}, Replies: a.Replies, Assist: a.Assist,
-		Ops:  a.newOps(),
+		Ops:       a.newOps(),
 		DNS:       dns,
 		TestSends: a.Sending.TestSends,
 		Limiter:   a.Limiter,
