@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -58,7 +59,8 @@ type App struct {
 	// when metrics have no listener of their own.
 	MetricsHandler http.Handler
 
-	acmeClient *http.Client // Options.ACMEHTTPClient
+	acmeClient *http.Client              // Options.ACMEHTTPClient
+	beforeTick func(ctx context.Context) // Options.BeforeTick
 }
 
 // Options change how New starts.
@@ -74,6 +76,9 @@ type Options struct {
 	// ACMEHTTPClient, when set, is the HTTP client the built-in HTTPS talks
 	// to its ACME CA with (tests trust their CA's certificate with it).
 	ACMEHTTPClient *http.Client
+	// BeforeTick, when set, runs at the start of each scheduled send tick,
+	// with the tick's context (the shutdown tests hold a tick in flight).
+	BeforeTick func(ctx context.Context)
 }
 
 // New opens the database (migrating it unless told not to), loads keys and
@@ -82,11 +87,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err := privateDataDir(cfg.DataDir, log); err != nil {
 		return nil, err
 	}
+	if cfg.ShutdownTimeout <= 0 { // a Config not built by FromEnv
+		cfg.ShutdownTimeout = config.DefaultShutdownTimeout
+	}
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, Store: st, acmeClient: opts.ACMEHTTPClient}
+	a := &App{Config: cfg, Log: log, Store: st, acmeClient: opts.ACMEHTTPClient, beforeTick: opts.BeforeTick}
 	if err := a.init(ctx, opts); err != nil {
 		st.Close()
 		return nil, err
@@ -284,7 +292,19 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 		tlsSrv.close()
 		return err
 	}
-	defer stopScheduler()
+	// The scheduler stops as soon as ctx ends, alongside the HTTP servers,
+	// so that the whole stop takes at most LEADBITZ_SHUTDOWN_TIMEOUT.
+	stopSched := sync.OnceFunc(stopScheduler)
+	defer stopSched()
+	served := make(chan struct{})
+	defer close(served)
+	go func() {
+		select {
+		case <-ctx.Done():
+			stopSched()
+		case <-served:
+		}
+	}()
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
 	go a.sweepUploadsEvery(sweepCtx, time.Minute)
@@ -306,7 +326,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 	if tlsSrv != nil {
 		where.TLSAddr, where.HTTPAddr = tlsSrv.tlsLn.Addr().String(), tlsSrv.httpLn.Addr().String()
 		a.Log.Info("https listening", "addr", where.TLSAddr, "http_addr", where.HTTPAddr, "domains", a.Config.TLS.Domains)
-		go func() { tlsDone <- tlsSrv.serve(metricsCtx, a.Handler, 30*time.Second, a.Log) }()
+		go func() { tlsDone <- tlsSrv.serve(metricsCtx, a.Handler, a.Config.ShutdownTimeout, a.Log) }()
 	} else {
 		tlsDone <- nil
 	}
@@ -321,7 +341,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
-	err = httpserver.Serve(ctx, srv, ln, 30*time.Second, a.Log)
+	err = httpserver.Serve(ctx, srv, ln, a.Config.ShutdownTimeout, a.Log)
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -99,7 +99,9 @@ func (c cronRunner) SyncInboxes(ctx context.Context) (api.SyncResult, error) {
 
 // startScheduler starts River's periodic tick when LEADBITZ_SCHEDULER is
 // on (the default); it returns the function that stops it, letting an
-// in-flight tick finish its sends.
+// in-flight tick finish its sends for up to LEADBITZ_SHUTDOWN_TIMEOUT,
+// then cancelling it (a send cut short is resolved by the next tick's
+// crash recovery).
 func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 	if !a.Config.Scheduler {
 		a.Log.Info("built-in scheduler off: run `leadbitz tick` or POST /api/cron/tick from outside")
@@ -107,6 +109,9 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 	}
 	tick := scheduler.Task{Name: "send_tick", Every: TickEvery, Timeout: 5 * time.Minute,
 		Run: func(ctx context.Context) error {
+			if a.beforeTick != nil {
+				a.beforeTick(ctx)
+			}
 			_, err := a.Sending.Engine.Tick(ctx)
 			return err
 		}}
@@ -119,7 +124,7 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 	}
 	a.Sending.scheduler = sch
 	return func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		stopCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 		defer cancel()
 		if err := sch.Stop(stopCtx); err != nil {
 			a.Log.Warn("scheduler stop", "err", err)

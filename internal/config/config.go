@@ -84,6 +84,10 @@ type Config struct {
 	SessionMaxAge    time.Duration // LEADBITZ_SESSION_MAX_AGE, default 720h (30 days)
 	// TLS is the built-in HTTPS (config_tls.go).
 	TLS TLS
+	// ShutdownTimeout bounds a graceful stop: requests and background
+	// tasks in flight get this long to finish (LEADBITZ_SHUTDOWN_TIMEOUT,
+	// default 30s; config_shutdown.go).
+	ShutdownTimeout time.Duration
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -175,6 +179,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LEADBITZ_BASE_URL: %q is not an http(s) URL", c.BaseURL)
 	}
 	if err := c.readTLSSettings(getenv); err != nil {
+		return c, err
+	}
+	if err := c.readShutdownTimeout(getenv); err != nil {
 		return c, err
 	}
 	c.DatabaseURL = get("DATABASE_URL", "sqlite://"+filepath.Join(c.DataDir, "leadbitz.db"))

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTLSSettings(t *testing.T) {
@@ -48,6 +49,22 @@ func TestTLSSettings(t *testing.T) {
 		_, err := FromEnv(env(map[string]string{bad.key: bad.value}))
 		if err == nil || !strings.HasPrefix(err.Error(), bad.key+":") {
 			t.Errorf("%s=%q: %v, want an error naming the setting", bad.key, bad.value, err)
+		}
+	}
+}
+
+func TestShutdownTimeout(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil || c.ShutdownTimeout != DefaultShutdownTimeout {
+		t.Fatalf("default shutdown timeout %v (%v)", c.ShutdownTimeout, err)
+	}
+	c, err = FromEnv(env(map[string]string{"LEADBITZ_SHUTDOWN_TIMEOUT": " 2m "}))
+	if err != nil || c.ShutdownTimeout != 2*time.Minute {
+		t.Fatalf("shutdown timeout %v (%v)", c.ShutdownTimeout, err)
+	}
+	for _, bad := range []string{"30", "-5s", "0s", "soon"} {
+		if _, err := FromEnv(env(map[string]string{"LEADBITZ_SHUTDOWN_TIMEOUT": bad})); err == nil || !strings.HasPrefix(err.Error(), "LEADBITZ_SHUTDOWN_TIMEOUT:") {
+			t.Errorf("LEADBITZ_SHUTDOWN_TIMEOUT=%q: %v", bad, err)
 		}
 	}
 }
