@@ -21,14 +21,14 @@ func TestSystemReport(t *testing.T) {
 	ctx := context.Background()
 	failing := func(a *apptest.Account, email, status string) string {
 		id := a.Must(http.StatusCreated, "POST", "/api/inboxes/sandbox", map[string]string{"email": email}).Map(t)["id"].(string)
-		if err := srv.Store.InWorkspace(a.WorkspaceID).SetInboxStatus(ctx, id, status, "invalid_grant: token revoked"); err != nil {
+		if err := srv.Store.InWorkspace(a.WorkspaceID).SetMailboxStatus(ctx, id, status, "invalid_grant: token revoked"); err != nil {
 			t.Fatal(err)
 		}
 		return id
 	}
-	mine := failing(owner, "mine@sender.test", store.InboxDisconnected)
+	mine := failing(owner, "mine@sender.test", store.MailboxDisconnected)
 	owner.Must(http.StatusCreated, "POST", "/api/inboxes/sandbox", map[string]string{"email": "fine@sender.test"})
-	failing(stranger, "theirs@other.test", store.InboxError)
+	failing(stranger, "theirs@other.test", store.MailboxError)
 
 	var rep ops.Report
 	owner.Must(http.StatusOK, "GET", "/api/system", nil).JSON(t, &rep)

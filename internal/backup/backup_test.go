@@ -27,10 +27,10 @@ func TestMain(m *testing.M) {
 // source is a running server with an account, a lead and a mailbox whose
 // credentials are encrypted with the server's key.
 type source struct {
-	srv     *apptest.Server
-	owner   *apptest.Account
-	inboxID string
-	secret  string
+	srv       *apptest.Server
+	owner     *apptest.Account
+	mailboxID string
+	secret    string
 }
 
 func newSource(t *testing.T) source {
@@ -38,16 +38,16 @@ func newSource(t *testing.T) source {
 	srv := apptest.Start(t, nil)
 	owner := srv.SignUp(t, "Owner")
 	owner.Must(http.StatusCreated, "POST", "/api/leads", map[string]string{"email": "anna@acme.example", "firstName": "Anna"})
-	inboxID := owner.Must(http.StatusCreated, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test"}).Map(t)["id"].(string)
+	mailboxID := owner.Must(http.StatusCreated, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test"}).Map(t)["id"].(string)
 	secret := `{"password":"hunter2-` + apptest.Unique() + `"}`
-	ct, err := srv.Keys.Encrypt([]byte(secret), store.CredentialsAD(inboxID))
+	ct, err := srv.Keys.Encrypt([]byte(secret), store.CredentialsAD(mailboxID))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.Store.InWorkspace(owner.WorkspaceID).SetInboxCredentials(context.Background(), inboxID, ct, "{}"); err != nil {
+	if err := srv.Store.InWorkspace(owner.WorkspaceID).SetMailboxCredentials(context.Background(), mailboxID, ct, "{}"); err != nil {
 		t.Fatal(err)
 	}
-	return source{srv: srv, owner: owner, inboxID: inboxID, secret: secret}
+	return source{srv: srv, owner: owner, mailboxID: mailboxID, secret: secret}
 }
 
 func (s source) backup(t *testing.T) []byte {
@@ -112,11 +112,11 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("restored leads %v", leads)
 	}
 	// The mailbox's credentials decrypt with the key the restored server loaded.
-	ct, err := restored.Store.InWorkspace(src.owner.WorkspaceID).InboxCredentials(context.Background(), src.inboxID)
+	ct, err := restored.Store.InWorkspace(src.owner.WorkspaceID).MailboxCredentials(context.Background(), src.mailboxID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := restored.Keys.Decrypt(ct, store.CredentialsAD(src.inboxID))
+	plain, err := restored.Keys.Decrypt(ct, store.CredentialsAD(src.mailboxID))
 	if err != nil || string(plain) != src.secret {
 		t.Fatalf("restored credentials: %q, %v", plain, err)
 	}

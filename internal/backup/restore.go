@@ -302,9 +302,9 @@ func verify(ctx context.Context, t Target, want *secrets.KeyRing) (int, error) {
 		return 0, err
 	}
 	for _, c := range creds {
-		plain, err := ring.Decrypt(c.Ciphertext, store.CredentialsAD(c.InboxID))
+		plain, err := ring.Decrypt(c.Ciphertext, store.CredentialsAD(c.MailboxID))
 		if err != nil {
-			return 0, fmt.Errorf("restored, but the key does not decrypt the credentials of mailbox %s: %w", c.InboxID, err)
+			return 0, fmt.Errorf("restored, but the key does not decrypt the credentials of mailbox %s: %w", c.MailboxID, err)
 		}
 		clear(plain)
 	}

@@ -120,11 +120,11 @@ func (s *Service) Report(ctx context.Context, workspaceID string) (Report, error
 		switch t.Name {
 		case TaskSendTick:
 			r.LastTick = &at
-		case TaskInboxSync:
+		case TaskMailboxSync:
 			r.LastSync = &at
 		}
 	}
-	failing, err := s.Store.InWorkspace(workspaceID).FailingInboxes(ctx)
+	failing, err := s.Store.InWorkspace(workspaceID).FailingMailboxes(ctx)
 	if err != nil {
 		return r, err
 	}
@@ -139,7 +139,7 @@ func (s *Service) Report(ctx context.Context, workspaceID string) (Report, error
 // The background tasks' names, as the scheduler and task_runs know them.
 const (
 	TaskSendTick      = "send_tick"
-	TaskInboxSync     = "inbox_sync"
+	TaskMailboxSync   = "inbox_sync"
 	TaskBounceGuard   = "bounce_guard"
 	TaskAccountUpkeep = "account_upkeep"
 )

@@ -80,7 +80,7 @@ func (q Queries) SendsDue(ctx context.Context, at time.Time) (int64, error) {
 
 // FailingInboxes lists the workspace's mailboxes that need a person: in
 // error or disconnected (needs reconnecting).
-func (s Scope) FailingInboxes(ctx context.Context) ([]Inbox, error) {
-	return s.inboxes(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE workspace_id = ? AND status IN (?, ?) ORDER BY email, id`,
-		s.ws, InboxError, InboxDisconnected)
+func (s Scope) FailingMailboxes(ctx context.Context) ([]Mailbox, error) {
+	return s.mailboxes(ctx, `SELECT `+mailboxColumns+` FROM inbox_connections WHERE workspace_id = ? AND status IN (?, ?) ORDER BY email, id`,
+		s.ws, MailboxError, MailboxDisconnected)
 }

@@ -20,7 +20,7 @@ func TestSystemPage(t *testing.T) {
 	for _, a := range []*apptest.Account{owner, other} {
 		email := strings.ToLower(a.Email[:4]) + "@sender.test"
 		id := a.Must(http.StatusCreated, "POST", "/api/inboxes/sandbox", map[string]string{"email": email}).Map(t)["id"].(string)
-		if err := srv.Store.InWorkspace(a.WorkspaceID).SetInboxStatus(context.Background(), id, store.InboxDisconnected, "token revoked"); err != nil {
+		if err := srv.Store.InWorkspace(a.WorkspaceID).SetMailboxStatus(context.Background(), id, store.MailboxDisconnected, "token revoked"); err != nil {
 			t.Fatal(err)
 		}
 	}
