@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 
 	"github.com/leadbitz/leadbitz/internal/account"
@@ -64,7 +65,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	h := &harness{t: t, ctx: ctx, st: st, clock: mailfake.NewClock(time.Now().UTC().Truncate(time.Second)),
 		p: account.Principal{User: u, WorkspaceID: w.ID, Role: store.RoleOwner}}
-	h.camps = campaign.New(st, h.clock.Now)
+	h.camps = campaign.New(st, env.New(nil, h.clock.Now))
 	var err error
 	h.engine, err = sending.New(sending.Config{Store: st, Providers: h.providers(), Now: h.clock.Now,
 		Unsubscribe: sending.NewUnsubscribe([]byte("0123456789abcdef0123456789abcdef"), "https://app.example.com"),
