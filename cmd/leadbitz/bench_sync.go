@@ -77,7 +77,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	cpu := time.Since(cpuStart)
 
-	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxPages: 1 << 20, Providers: map[string]provider.Opener{
+	svc, err := replies.New(replies.Config{Store: st, Env: env.New(nil, nil), Fallback: offline.Classify, MaxPages: 1 << 20, Providers: map[string]provider.Opener{
 		store.ProviderSandbox: sandbox.Opener(st)}})
 	if err != nil {
 		return err

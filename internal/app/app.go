@@ -146,7 +146,7 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	// the importer, share one disk budget.
 	budget := importer.NewBudget(a.Config.StagedUploadsTotalBytes, a.Config.StagedUploadsWorkspaceBytes,
 		importDir, web.StagedRoot(a.Config.DataDir))
-	a.Imports = importer.New(a.Store, importer.Config{Dir: importDir, Budget: budget, Log: a.Env.Log()})
+	a.Imports = importer.New(a.Store, a.Env, importer.Config{Dir: importDir, Budget: budget})
 	if err := a.Imports.Start(ctx); err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	// One checker for both surfaces: one cache and one bound on lookups.
 	dns := dnscheck.New(dnscheck.Options{Server: a.Config.DNSServer})
 	jsonAPI := api.New(api.Deps{
-		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Env.Log(), Leads: a.Leads, Imports: a.Imports,
+		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Env: a.Env, Leads: a.Leads, Imports: a.Imports,
 		Metrics:   a.mainMetrics(),
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
 		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies}, Replies: a.Replies, Assist: a.Assist,
@@ -180,7 +180,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 		TestSends: a.Sending.TestSends,
 		Limiter:   a.Limiter,
 	})
-	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Env.Log(),
+	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Env: a.Env,
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
 		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends})
 	if err != nil {

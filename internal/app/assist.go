@@ -33,6 +33,6 @@ func (a *App) initAssist(opts Options) error {
 	// cfg logs without its API key (ai.Config.LogValue).
 	a.Env.Log().Info("ai generator", "generator", gen.Name(), "config", cfg)
 	a.Assist = assist.New(assist.Config{Store: a.Store, Limiter: a.Limiter, Generator: gen, Model: model,
-		CallTimeout: callTimeout, Log: a.Env.Log()})
+		CallTimeout: callTimeout, Env: a.Env})
 	return nil
 }

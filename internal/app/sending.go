@@ -48,7 +48,7 @@ func (a *App) initSending(ctx context.Context) error {
 	}
 	s.Mailboxes.OnDelete(a.Connect.Forget) // close the deleted mailbox's connection now, not at the next prune
 	s.Engine, err = sending.New(sending.Config{Store: a.Store, Providers: a.mailboxProviders(), Unsubscribe: unsub,
-		Log: a.Env.Log(), Metrics: s.Metrics})
+		Env: a.Env, Metrics: s.Metrics})
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 			_, err := a.Sending.Engine.Tick(ctx)
 			return err
 		}}
-	sch, err := scheduler.New(ctx, a.Store, a.Env.Log(), []scheduler.Task{tick, a.syncTask(), a.guardTask(), a.accountUpkeepTask()})
+	sch, err := scheduler.New(ctx, a.Store, a.Env, []scheduler.Task{tick, a.syncTask(), a.guardTask(), a.accountUpkeepTask()})
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}

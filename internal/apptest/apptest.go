@@ -127,15 +127,27 @@ func Unique() string {
 // Client is one user agent: a cookie jar and optional default headers.
 type Client struct {
 	t       testing.TB
+	srv     *Server
 	base    string
 	http    *http.Client
 	Headers map[string]string
 }
 
+// WaitImport returns once the app's importer has finished the lead import
+// id (or let it go), without polling; it fails the test after 30 seconds.
+func (c *Client) WaitImport(id string) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.srv.Imports.Wait(ctx, id); err != nil {
+		c.t.Fatalf("import %s: %v", id, err)
+	}
+}
+
 // Client returns a new user agent with an empty cookie jar.
 func (s *Server) Client(t testing.TB) *Client {
 	jar, _ := cookiejar.New(nil)
-	return &Client{t: t, base: s.URL, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+	return &Client{t: t, srv: s, base: s.URL, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}, Headers: map[string]string{}}
 }

@@ -94,7 +94,7 @@ func TestEraseStopsTheLeadLikeAnyStop(t *testing.T) {
 	adaC, _ := enrol(w, campC, ada, store.JobSent)
 	enrol(w, campC, grace, store.JobScheduled)
 	err := st.InTx(ctx, func(tx *store.Tx) error {
-		return enrollment.StopLead(ctx, tx, w.WorkspaceID(), adaC, store.CampaignLeadReplied, "the lead replied")
+		return enrollment.StopLead(ctx, tx, w.WorkspaceID(), adaC, store.CampaignLeadReplied, "the lead replied", time.Now())
 	})
 	if err != nil {
 		t.Fatal(err)

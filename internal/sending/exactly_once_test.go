@@ -336,7 +336,7 @@ func TestTicksRaceWithStopsAndEdits(t *testing.T) {
 			switch i % 5 {
 			case 0:
 				err = h.st.InTx(ctx, func(tx *store.Tx) error {
-					return enrollment.StopLead(ctx, tx, h.p.WorkspaceID, cls[i], store.CampaignLeadReplied, "race")
+					return enrollment.StopLead(ctx, tx, h.p.WorkspaceID, cls[i], store.CampaignLeadReplied, "race", h.clock.Now())
 				})
 			case 1:
 				if _, err = h.camps.Pause(ctx, h.p, id, account.Meta{}); err == nil {

@@ -63,7 +63,7 @@ func (h *harness) newEngine(cfg sending.Config) *sending.Engine {
 	h.t.Helper()
 	cfg.Store = h.st
 	cfg.Unsubscribe = h.unsub
-	cfg.Now = h.clock.Now
+	cfg.Env = env.New(nil, h.clock.Now)
 	cfg.Rand = rand.New(rand.NewPCG(1, 2))
 	if cfg.Workers == 0 {
 		cfg.Workers = h.workers

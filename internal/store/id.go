@@ -12,6 +12,10 @@ func NewID() string {
 	return uuid.Must(uuid.NewV7()).String()
 }
 
+// Now is the time of the store's clock, for a write a caller makes in a
+// transaction without a clock of its own (an unsubscribe link's stops).
+func (q Queries) Now() time.Time { return q.now() }
+
 // now is the current time of the store's clock as the database keeps it: UTC,
 // microseconds. Every created_at and updated_at the store writes is read from
 // it, so a test that moves the clock (Store.WithClock) gets distinct, known
