@@ -2,12 +2,12 @@ package app_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/ops"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
@@ -25,7 +25,7 @@ func startWithTick(t *testing.T, timeout string, hook func(ctx context.Context))
 		t.Fatal(err)
 	}
 	inFlight := make(chan struct{}, 1)
-	a, err = app.New(context.Background(), cfg, slog.New(slog.DiscardHandler), app.Options{BeforeTick: func(ctx context.Context) {
+	a, err = app.New(context.Background(), cfg, env.New(nil, nil), app.Options{BeforeTick: func(ctx context.Context) {
 		select {
 		case inFlight <- struct{}{}:
 			hook(ctx)

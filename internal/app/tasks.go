@@ -30,7 +30,7 @@ func (a *App) recordRun(ctx context.Context, name string, fn func(context.Contex
 		run.Error = err.Error()
 	}
 	if rerr := a.Store.RecordTaskRun(context.WithoutCancel(ctx), run); rerr != nil {
-		a.Log.Warn("record task run", "task", name, "err", rerr)
+		a.Env.Log().Warn("record task run", "task", name, "err", rerr)
 	}
 	return err
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"io"
 	"log"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +23,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/dnscheck/dnsfake"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
@@ -91,7 +91,7 @@ func serveTLS(t *testing.T, vars map[string]string, acme *http.Client) app.Liste
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler), app.Options{ACMEHTTPClient: acme})
+	a, err := app.New(context.Background(), cfg, env.New(nil, nil), app.Options{ACMEHTTPClient: acme})
 	if err != nil {
 		t.Fatal(err)
 	}

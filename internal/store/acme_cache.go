@@ -15,7 +15,7 @@ func (q Queries) ACMECacheGet(ctx context.Context, name string) (string, error) 
 // ACMECachePut stores data under name, replacing what was there.
 func (q Queries) ACMECachePut(ctx context.Context, name, data string) error {
 	_, err := q.exec(ctx, `INSERT INTO acme_cache (name, data, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, name, data, now())
+		ON CONFLICT (name) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`, name, data, q.now())
 	return err
 }
 

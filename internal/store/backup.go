@@ -353,7 +353,7 @@ func (s *Store) PostgresRestore(ctx context.Context, version int, tables []DumpT
 				return fmt.Errorf("migration %04d_%s: %w", m.version, m.name, err)
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.version, m.name, now().Format("2006-01-02T15:04:05Z07:00")); err != nil {
+				m.version, m.name, s.now().Format("2006-01-02T15:04:05Z07:00")); err != nil {
 				return err
 			}
 		}
