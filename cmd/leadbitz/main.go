@@ -3,6 +3,7 @@
 //	leadbitz serve       web UI + JSON API + background workers
 //	leadbitz migrate     apply database migrations
 //	leadbitz rotate-key  re-encrypt stored secrets under the current key
+//	leadbitz version     the build's version, commit, Go version and schema
 //
 // Configuration comes from the environment (see the README).
 package main
@@ -31,6 +32,7 @@ commands:
   rotate-key   re-encrypt stored secrets with the first key of LEADBITZ_SECRET_KEY
   tick         run one send tick (due sends) and exit
   sync         read every active mailbox once (replies, bounces) and exit
+  version      print the version, commit, Go version and the schema it expects
 `
 
 func main() {
@@ -48,6 +50,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("no command given")
 	}
+	// Commands that need no configuration work whatever the environment holds.
+	switch args[0] {
+	case "version", "-version", "--version":
+		return printVersion(stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
 	cfg, err := config.FromEnv(getenv)
 	if err != nil {
 		return err
@@ -60,15 +70,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, cfg, log)
 	case "rotate-key":
 		return rotateKey(ctx, cfg, log, stdout)
-	case "bench":
-		return bench(ctx, args[1:], stdout)
 	case "tick":
 		return tick(ctx, cfg, log, stdout)
 	case "sync":
 		return syncInboxes(ctx, cfg, log, stdout)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", args[0])
