@@ -14,10 +14,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"syscall"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/leadbitz/leadbitz/internal/store"
 )

@@ -29,6 +29,7 @@ const usage = `usage: leadbitz <command> [flags]
 commands:
   serve        run the web app, the API and the background workers
   migrate      apply pending database migrations and exit
+               (--status: list applied and pending; --dry-run: what would run)
   rotate-key   re-encrypt stored secrets with the first key of LEADBITZ_SECRET_KEY
   tick         run one send tick (due sends) and exit
   sync         read every active mailbox once (replies, bounces) and exit
@@ -67,7 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "serve":
 		return serve(ctx, cfg, log, args[1:])
 	case "migrate":
-		return migrate(ctx, cfg, log)
+		return migrate(ctx, cfg, log, args[1:], stdout)
 	case "rotate-key":
 		return rotateKey(ctx, cfg, log, stdout)
 	case "tick":
@@ -92,20 +93,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	}
 	defer a.Close()
 	return a.Serve(ctx, nil)
-}
-
-func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	a, err := app.New(ctx, cfg, log, app.Options{})
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	current, _, err := a.Store.SchemaVersion(ctx)
-	if err != nil {
-		return err
-	}
-	log.Info("database schema is current", "version", current, "dialect", a.Store.Dialect().String())
-	return nil
 }
 
 func rotateKey(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
