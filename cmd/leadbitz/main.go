@@ -3,6 +3,7 @@
 //	leadbitz serve       web UI + JSON API + background workers
 //	leadbitz migrate     apply database migrations
 //	leadbitz rotate-key  re-encrypt stored secrets under the current key
+//	leadbitz doctor      check that the installation can run
 //	leadbitz version     the build's version, commit, Go version and schema
 //
 // Configuration comes from the environment (see the README).
@@ -33,6 +34,9 @@ commands:
   rotate-key   re-encrypt stored secrets with the first key of LEADBITZ_SECRET_KEY
   tick         run one send tick (due sends) and exit
   sync         read every active mailbox once (replies, bounces) and exit
+  doctor       check the installation (database, key, URL, Redis, clock, DNS,
+               outbound ports); exits 1 naming the setting to fix
+  healthcheck  ask this server's /readyz (the container's HEALTHCHECK)
   version      print the version, commit, Go version and the schema it expects
 `
 
@@ -71,6 +75,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, cfg, log, args[1:], stdout)
 	case "rotate-key":
 		return rotateKey(ctx, cfg, log, stdout)
+	case "doctor":
+		return runDoctor(ctx, cfg, args[1:], stdout)
+	case "healthcheck":
+		return healthcheck(ctx, cfg, args[1:], stdout)
 	case "tick":
 		return tick(ctx, cfg, log, stdout)
 	case "sync":

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,5 +62,40 @@ func TestVersion(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("version output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+func TestReadyURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"0.0.0.0:8080":   "http://127.0.0.1:8080/readyz",
+		":8080":          "http://127.0.0.1:8080/readyz",
+		"[::]:8080":      "http://127.0.0.1:8080/readyz",
+		"127.0.0.1:9000": "http://127.0.0.1:9000/readyz",
+		"10.1.2.3:80":    "http://10.1.2.3:80/readyz",
+	} {
+		if got := readyURL(addr); got != want {
+			t.Errorf("readyURL(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
+
+func TestHealthcheck(t *testing.T) {
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/readyz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(status)
+	}))
+	defer srv.Close()
+	getenv := func(k string) string { return map[string]string{"LEADBITZ_ADDR": srv.Listener.Addr().String()}[k] }
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"healthcheck"}, getenv, &out, &out); err != nil {
+		t.Fatalf("a ready server: %v", err)
+	}
+	status = http.StatusServiceUnavailable
+	if err := run(context.Background(), []string{"healthcheck"}, getenv, &out, &out); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Fatalf("a server not ready: %v", err)
 	}
 }
