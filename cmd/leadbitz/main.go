@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // IANA zones for schedules on machines without them
 
@@ -100,7 +101,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 		return err
 	}
 	defer a.Close()
-	return a.Serve(ctx, nil)
+	// Starting allocates far more than serving idle needs (the argon2
+	// dummy hash, the classifier's regular expressions, the templates): hand
+	// that memory back to the system once, instead of letting the idle heap
+	// keep it (docs/benchmarks.md, "The product binary").
+	ready := make(chan app.Listening, 1)
+	go func() {
+		if _, ok := <-ready; ok {
+			debug.FreeOSMemory()
+		}
+	}()
+	return a.Serve(ctx, ready)
 }
 
 func rotateKey(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
