@@ -172,11 +172,11 @@ func TestReplicasShareLeadershipTicksAndLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 		const mailboxes = 40
-		if err := st.SeedSendBench(ctx, store.SendBench{WorkspaceID: ws.ID, Campaigns: 4, Inboxes: mailboxes,
+		if err := st.SeedSendBench(ctx, store.SendBench{WorkspaceID: ws.ID, Campaigns: 4, Mailboxes: mailboxes,
 			LeadsPerCampaign: 20, Now: time.Now().UTC()}); err != nil {
 			t.Fatal(err)
 		}
-		ids, err := st.LiftBenchInboxLimits(ctx, store.ProviderSandbox)
+		ids, err := st.LiftBenchMailboxLimits(ctx, store.ProviderSandbox)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,7 +58,7 @@ func Key(ctx context.Context, cfg config.Config, st *store.Store) Result {
 		creds, err := st.EncryptedCredentials(ctx)
 		if err == nil && len(creds) > 0 {
 			c := creds[0]
-			if _, err := ring.Decrypt(c.Ciphertext, store.CredentialsAD(c.InboxID)); err != nil {
+			if _, err := ring.Decrypt(c.Ciphertext, store.CredentialsAD(c.MailboxID)); err != nil {
 				r.Status, r.Detail = Fail, "the key does not decrypt the stored mailbox credentials: the wrong key, or a lost one (keep old keys after the current one)"
 				return r
 			}

@@ -310,8 +310,8 @@ func storeCredential(t *testing.T, st *store.Store, ring *secrets.KeyRing) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	in := store.Inbox{Provider: "smtp", Email: "a@example.com"}
-	if err := st.InWorkspace(ws.ID).CreateInbox(ctx, &in); err != nil {
+	in := store.Mailbox{Provider: "smtp", Email: "a@example.com"}
+	if err := st.InWorkspace(ws.ID).CreateMailbox(ctx, &in); err != nil {
 		t.Fatal(err)
 	}
 	ct, err := ring.Encrypt([]byte(`{"password":"x"}`), store.CredentialsAD(in.ID))
