@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"text/tabwriter"
+	"time"
 
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -38,7 +40,7 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		}
 		return printDryRun(stdout, states)
 	}
-	a, err := app.New(ctx, cfg, log, app.Options{})
+	a, err := app.New(ctx, cfg, env.New(log, time.Now), app.Options{})
 	if err != nil {
 		return err
 	}

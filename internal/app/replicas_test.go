@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/apptest"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -32,7 +32,7 @@ type replica struct {
 // startReplicas runs n apps as separate processes would: each its own
 // database pool, its own Redis client (the same key prefix: one Redis), its
 // own data directory, the same key and database, the scheduler on.
-func startReplicas(t *testing.T, n int, env map[string]string) []replica {
+func startReplicas(t *testing.T, n int, settings map[string]string) []replica {
 	t.Helper()
 	dbURL := storetest.EmptyURL(t) // migrated by the replicas themselves, at once
 	prefix := "leadbitz-test:" + apptest.Unique() + ":"
@@ -49,7 +49,7 @@ func startReplicas(t *testing.T, n int, env map[string]string) []replica {
 			defer started.Done()
 			vars := map[string]string{"DATABASE_URL": dbURL, "LEADBITZ_DATA_DIR": t.TempDir(),
 				"LEADBITZ_SECRET_KEY": "cmVwbGljYXMtc2hhcmUtb25lLWtleS0zMi1ieXRlcyE=", "LEADBITZ_ADDR": "127.0.0.1:0"}
-			for k, v := range env {
+			for k, v := range settings {
 				vars[k] = v
 			}
 			cfg, err := config.FromEnv(func(k string) string { return vars[k] })
@@ -64,7 +64,7 @@ func startReplicas(t *testing.T, n int, env map[string]string) []replica {
 			}
 			client := redis.NewClient(opts)
 			t.Cleanup(func() { client.Close() })
-			a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler), app.Options{Limiter: ratelimit.NewRedis(client, prefix)})
+			a, err := app.New(ctx, cfg, env.New(nil, nil), app.Options{Limiter: ratelimit.NewRedis(client, prefix)})
 			if err != nil {
 				failures <- fmt.Errorf("replica %d: %w", i, err)
 				return
