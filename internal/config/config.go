@@ -91,8 +91,13 @@ type Config struct {
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
-// tests), applying the documented defaults.
+// tests), applying the documented defaults. A secret setting may come from
+// a file instead (NAME_FILE, config_files.go).
 func FromEnv(getenv func(string) string) (Config, error) {
+	getenv, err := withSecretFiles(getenv)
+	if err != nil {
+		return Config{}, err
+	}
 	get := func(key, def string) string {
 		if v := strings.TrimSpace(getenv(key)); v != "" {
 			return v

@@ -96,7 +96,13 @@ func New(ctx context.Context, st *store.Store, e env.Env, tasks []Task) (*Schedu
 	if err != nil {
 		return nil, fmt.Errorf("river migrator: %w", err)
 	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	// River's migrator takes no lock of its own: replicas starting at once
+	// would race to create the same tables.
+	err = st.WithMigrationLock(ctx, func(ctx context.Context) error {
+		_, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("migrate river tables: %w", err)
 	}
 	w := &taskWorker{tasks: map[string]Task{}, env: e}

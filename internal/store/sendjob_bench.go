@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// SendBench sizes the synthetic data of `leadbitz bench tick`.
+// SendBench sizes the synthetic data of `leadbitz-bench tick`.
 type SendBench struct {
 	WorkspaceID      string
 	Campaigns        int // active, UTC, open every day all day, two steps

@@ -79,6 +79,23 @@ func URL(t testing.TB) string {
 	return withDatabase(PostgresURL(), name)
 }
 
+// EmptyURL creates a database with no schema at all and returns its URL, for
+// tests of migrating itself.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	if Dialect() == "sqlite" {
+		return "sqlite://" + filepath.Join(t.TempDir(), "leadbitz.db")
+	}
+	name := "lbz_test_" + randomSuffix()
+	if err := adminExec(`CREATE DATABASE ` + name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = adminExec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
+	})
+	return withDatabase(PostgresURL(), name)
+}
+
 var (
 	templateOnce sync.Once
 	templateName string

@@ -20,7 +20,7 @@ import (
 
 func init() { benches["sync-bigmail"] = benchSyncBigmail }
 
-// benchSyncBigmail is `leadbitz bench sync-bigmail`: an IMAP mailbox (the
+// benchSyncBigmail is `leadbitz-bench sync-bigmail`: an IMAP mailbox (the
 // in-process fake, on loopback) holds one reply of --size bytes (a short
 // text, then a generated attachment: the server never holds it either),
 // and one inbox sync reads it through smtpimap and the reply loop with
@@ -28,7 +28,7 @@ func init() { benches["sync-bigmail"] = benchSyncBigmail }
 // sent of the message, what was stored, and the process's peak RSS (VmHWM,
 // which includes the fake server) and Go heap.
 //
-//	leadbitz bench sync-bigmail --size 524288000 [--db postgres://…/empty_db]
+//	leadbitz-bench sync-bigmail --size 524288000 [--db postgres://…/empty_db]
 //
 // --db migrates and writes into the database it names: give it an empty one.
 func benchSyncBigmail(ctx context.Context, args []string, stdout io.Writer) error {

@@ -16,14 +16,14 @@ import (
 
 func init() { benches["leads-list"] = benchLeadsList }
 
-// benchLeadsList is `leadbitz bench leads-list`: it fills a workspace with
+// benchLeadsList is `leadbitz-bench leads-list`: it fills a workspace with
 // --leads leads (the same shape as bench import's file), then times the first
 // page (50 leads) of the lead list for a mix of searches and filters a user
 // makes — no search, an email prefix, a name, a company, a rare substring,
 // no match, two letters, a status — and prints p50/p99/max per query and
 // overall.
 //
-//	leadbitz bench leads-list --leads 1000000 --db postgres://…
+//	leadbitz-bench leads-list --leads 1000000 --db postgres://…
 func benchLeadsList(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench leads-list", flag.ContinueOnError)
 	n := fs.Int("leads", 1_000_000, "leads in the workspace")

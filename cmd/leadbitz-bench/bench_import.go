@@ -19,15 +19,15 @@ import (
 
 func init() { benches["import"] = benchImport }
 
-// benchImport is `leadbitz bench import`: it writes a CSV of --rows rows ×
+// benchImport is `leadbitz-bench import`: it writes a CSV of --rows rows ×
 // 10 columns (an Apollo-like header, unique emails), then runs the real
 // import pipeline on it — upload streamed to the import directory, header
 // and mapping checked, rows counted, read, normalised and written in batched
 // transactions with one provenance record per lead — and prints rows/s and
 // the process's peak RSS.
 //
-//	leadbitz bench import --rows 1000000                      # SQLite in a temp dir
-//	leadbitz bench import --rows 1000000 --db postgres://…    # an empty Postgres database
+//	leadbitz-bench import --rows 1000000                      # SQLite in a temp dir
+//	leadbitz-bench import --rows 1000000 --db postgres://…    # an empty Postgres database
 func benchImport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench import", flag.ContinueOnError)
 	rows := fs.Int("rows", 1_000_000, "rows in the generated file")

@@ -27,7 +27,7 @@ import (
 
 func init() { benches["sync-inboxes"] = benchSyncMailboxes }
 
-// benchSyncMailboxes is `leadbitz bench sync-inboxes`: `inboxes` mailboxes,
+// benchSyncMailboxes is `leadbitz-bench sync-inboxes`: `inboxes` mailboxes,
 // half Gmail and half Microsoft 365, each connected through its OAuth
 // flow against the fake providers and holding `messages` new messages,
 // then one sync pass over all of them (replies.SyncAll: fetch, parse,
@@ -35,7 +35,7 @@ func init() { benches["sync-inboxes"] = benchSyncMailboxes }
 // whose transport allows at most --max-conns connections per host; the
 // peak of open connections is reported.
 //
-//	leadbitz bench sync-inboxes --db postgres://…/empty_db
+//	leadbitz-bench sync-inboxes --db postgres://…/empty_db
 func benchSyncMailboxes(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench sync-inboxes", flag.ContinueOnError)
 	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")

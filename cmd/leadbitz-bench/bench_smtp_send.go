@@ -30,7 +30,7 @@ func init() { benches["smtp-send"] = benchSMTPSend }
 // a local SMTP sink on this kind of machine (the issue's reference figure).
 const listmonkMsgsPerSec = 6000
 
-// benchSMTPSend is `leadbitz bench smtp-send`: `inboxes` SMTP mailboxes,
+// benchSMTPSend is `leadbitz-bench smtp-send`: `inboxes` SMTP mailboxes,
 // each with its own campaign of `leads` leads and every step 1 due, caps,
 // ramp and gaps lifted, sent by the real engine tick through the SMTP
 // provider (one connection per mailbox, kept by the connect registry) to a
@@ -38,7 +38,7 @@ const listmonkMsgsPerSec = 6000
 // accepts. Every message is rendered, built, submitted and recorded with
 // its next step. Timed from the first tick to the last recorded send.
 //
-//	leadbitz bench smtp-send --db postgres://…/empty_db
+//	leadbitz-bench smtp-send --db postgres://…/empty_db
 func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench smtp-send", flag.ContinueOnError)
 	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")

@@ -34,7 +34,7 @@ func (noopMailbox) FindSent(context.Context, string) (provider.SentMessage, bool
 func (noopMailbox) Fetch(context.Context, string) (provider.Page, error) { return provider.Page{}, nil }
 func (noopMailbox) Close() error                                         { return nil }
 
-// benchTick is `leadbitz bench tick`: it seeds campaigns × leads-per-campaign
+// benchTick is `leadbitz-bench tick`: it seeds campaigns × leads-per-campaign
 // campaign leads (each with a scheduled step 1 and a lead row) over
 // `inboxes` mailboxes and active campaigns, then times
 //
@@ -45,8 +45,8 @@ func (noopMailbox) Close() error                                         { retur
 //
 //  3. ticks with nothing due again, now with the follow-ups scheduled.
 //
-//     leadbitz bench tick                                   # SQLite in a temp dir
-//     leadbitz bench tick --db postgres://…/empty_db        # Postgres
+//     leadbitz-bench tick                                   # SQLite in a temp dir
+//     leadbitz-bench tick --db postgres://…/empty_db        # Postgres
 func benchTick(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench tick", flag.ContinueOnError)
 	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")

@@ -1,3 +1,11 @@
+// Command leadbitz-bench runs the project's benchmarks: each sets up its own
+// data (seeders, fake mail servers) and prints its figures. It is a command
+// of its own so that the product binary, cmd/leadbitz, carries none of the
+// fakes and seeders (cmd/leadbitz/deps_test.go checks it).
+//
+//	go run ./cmd/leadbitz-bench <name> [flags]
+//
+// Figures go in docs/benchmarks.md.
 package main
 
 import (
@@ -5,14 +13,26 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// A bench is a `leadbitz bench <name>` subcommand: a benchmark that sets up
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := bench(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "leadbitz-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// A bench is a `leadbitz-bench <name>` subcommand: a benchmark that sets up
 // its own data and prints its figures.
 type benchFunc func(ctx context.Context, args []string, stdout io.Writer) error
 
@@ -26,7 +46,7 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	sort.Strings(names)
 	if len(args) == 0 || benches[args[0]] == nil {
-		return fmt.Errorf("usage: leadbitz bench <%s> [flags]", strings.Join(names, "|"))
+		return fmt.Errorf("usage: leadbitz-bench <%s> [flags]", strings.Join(names, "|"))
 	}
 	return benches[args[0]](ctx, args[1:], stdout)
 }

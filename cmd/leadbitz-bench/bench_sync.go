@@ -25,7 +25,7 @@ import (
 
 func init() { benches["sync"] = benchSync }
 
-// benchSync is `leadbitz bench sync`: it launches a campaign to --messages
+// benchSync is `leadbitz-bench sync`: it launches a campaign to --messages
 // leads from a sandbox mailbox (step 1 recorded as sent), gives the mailbox
 // as many earlier conversations with other people, fills the mailbox
 // with as many inbound messages — 70 % replies of several kinds, 10 % hard
@@ -35,7 +35,7 @@ func init() { benches["sync"] = benchSync }
 // categorise, thread, store and act (stop, suppress, pause), page by page
 // with the cursor committed with each page.
 //
-//	leadbitz bench sync --messages 10000 --db postgres://…
+//	leadbitz-bench sync --messages 10000 --db postgres://…
 func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench sync", flag.ContinueOnError)
 	n := fs.Int("messages", 10_000, "inbound messages to sync")
