@@ -82,6 +82,10 @@ type Config struct {
 	SignupsPerIPHour int           // LEADBITZ_SIGNUPS_PER_IP_HOUR, default 20
 	SignupsPerHour   int           // LEADBITZ_SIGNUPS_PER_HOUR, default 200
 	SessionMaxAge    time.Duration // LEADBITZ_SESSION_MAX_AGE, default 720h (30 days)
+	// System mail and sign-up (config_mail.go).
+	Signup   string // LEADBITZ_SIGNUP: open (default), invite or closed
+	SMTPURL  string // LEADBITZ_SMTP_URL: smtp:// (STARTTLS when offered) or smtps://; "" = no system mail
+	MailFrom string // LEADBITZ_MAIL_FROM: the From of the product's own mail
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -158,6 +162,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES: %d is less than LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES (%d)", c.StagedUploadsTotalBytes, c.StagedUploadsWorkspaceBytes)
 	}
 	if err := c.readAccountSettings(getenv); err != nil {
+		return c, err
+	}
+	if err := c.readMailSettings(getenv); err != nil {
 		return c, err
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
