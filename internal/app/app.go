@@ -32,6 +32,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/systemmail"
 	"github.com/leadbitz/leadbitz/internal/web"
 )
 
@@ -131,8 +132,14 @@ func (a *App) init(ctx context.Context, opts Options) error {
 			return err
 		}
 	}
+	mailer, err := systemmail.New(systemmail.Options{URL: a.Config.SMTPURL, From: a.Config.MailFrom,
+		Allow: a.Config.AllowPrivateNetworks, Log: a.Log})
+	if err != nil {
+		return err
+	}
 	a.Accounts = account.New(a.Store, a.Limiter, account.Options{SignupsPerIPHour: a.Config.SignupsPerIPHour,
-		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge})
+		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge,
+		Signup: a.Config.Signup, Mailer: mailer, BaseURL: a.Config.BaseURL, Log: a.Log})
 	a.Leads = lead.New(a.Store)
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)

@@ -33,7 +33,7 @@ func (w *Web) loadMembers(v *view) error {
 // an account.
 func (w *Web) addMember(rw http.ResponseWriter, r *http.Request, v *view) error {
 	v.Form = newForm(r)
-	in := account.AddMemberInput{Email: v.Form.Get("email"), Role: v.Form.Get("role")}
+	in := account.InvitationInput{Email: v.Form.Get("email"), Role: v.Form.Get("role")}
 	m, err := w.Accounts.AddMember(r.Context(), v.P, v.P.WorkspaceID, in, meta(r))
 	if err != nil {
 		if lerr := w.loadMembers(v); lerr != nil {
