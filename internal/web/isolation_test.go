@@ -69,6 +69,7 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"POST", "/replies/{reply}/send"},
 	{"GET", "/settings/api-keys/{apiKey}/revoke"},
 	{"POST", "/settings/api-keys/{apiKey}/revoke"},
+	{"POST", "/settings/invitations/{invitation}/revoke"},
 }
 
 func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
@@ -115,6 +116,8 @@ func pageFixtures(t *testing.T, owner *apptest.Account) map[string]string {
 		"import":      apiImport(t, owner.Client, "email,firstName\nx@acme.example,X\n"),
 		"upload":      stagedUpload(t, owner.Client, "email\ny@acme.example\n"),
 		"mailbox":     owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "own@acme.example"}).Map(t)["id"].(string),
+		"invitation": owner.Must(201, "POST", "/api/workspaces/"+owner.WorkspaceID+"/invitations",
+			map[string]string{"email": "invited-" + apptest.Unique() + "@acme.example", "role": "member"}).Map(t)["id"].(string),
 	}
 	ids["reply"], ids["message"] = replyFixture(t, owner.Client, ids["mailbox"])
 	return ids

@@ -21,6 +21,15 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"POST", "/signup", ""},
 	{"GET", "/login", ""},
 	{"POST", "/login", ""},
+	{"GET", "/forgot", ""},
+	{"POST", "/forgot", ""},
+	{"GET", "/reset", ""},
+	{"POST", "/reset", ""},
+	{"GET", "/verify", ""},
+	{"POST", "/verify", ""},
+	{"POST", "/verify/resend", ""},
+	{"GET", "/invite", ""},
+	{"POST", "/invite", ""},
 	{"POST", "/workspaces/switch", ""},
 	{"GET", "/workspaces/new", ""},
 	{"POST", "/workspaces/new", ""},
@@ -105,6 +114,7 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"POST", "/settings", web.Admin},
 	{"GET", "/settings/members", web.Member},
 	{"POST", "/settings/members", web.Admin},
+	{"POST", "/settings/invitations/{invitation}/revoke", web.Admin},
 	{"GET", "/settings/api-keys", web.Member},
 	{"POST", "/settings/api-keys", web.Member},
 	// The pages are open to members for their own keys; apiKey is the owner's.
@@ -155,7 +165,7 @@ func TestPageRoleMatrix(t *testing.T) {
 func joinWorkspace(t *testing.T, srv *apptest.Server, owner *apptest.Account, name, role string) *apptest.Client {
 	t.Helper()
 	acc := srv.SignUp(t, name)
-	owner.Must(201, "POST", "/api/workspaces/"+owner.WorkspaceID+"/members", map[string]string{"email": acc.Email, "role": role})
+	owner.AddMember(acc, role)
 	acc.Must(200, "POST", "/api/workspaces/"+owner.WorkspaceID+"/switch", nil)
 	return acc.Client
 }

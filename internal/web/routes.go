@@ -52,6 +52,15 @@ func (w *Web) Routes() []Route {
 		{get, "/login", Guest, "login", w.loginForm, ""},
 		{post, "/login", Guest, "login", w.login, ""},
 		{post, "/logout", Public, "", w.logout, ""},
+		{get, "/forgot", Guest, "forgot", w.forgotForm, ""},
+		{post, "/forgot", Guest, "forgot", w.forgot, ""},
+		{get, "/reset", Public, "reset", w.resetForm, ""},
+		{post, "/reset", Public, "reset", w.reset, ""},
+		{get, "/verify", Public, "verify", w.verifyForm, ""},
+		{post, "/verify", Public, "verify", w.verify, ""},
+		{post, "/verify/resend", User, "", w.resendVerification, ""},
+		{get, "/invite", Public, "invite", w.inviteForm, ""},
+		{post, "/invite", Public, "invite", w.invite, ""},
 
 		// Workspaces.
 		{post, "/workspaces/switch", User, "", w.switchWorkspace, ""},
@@ -141,6 +150,7 @@ func (w *Web) Routes() []Route {
 		{post, "/settings", Workspace, "settings_workspace", w.saveWorkspaceSettings, Admin},
 		{get, "/settings/members", Workspace, "settings_members", w.members, Member},
 		{post, "/settings/members", Workspace, "settings_members", w.addMember, Admin},
+		{post, "/settings/invitations/{id}/revoke", Workspace, "", w.revokeInvitation, Admin},
 		{get, "/settings/api-keys", Workspace, "settings_api_keys", w.apiKeys, Member},
 		{post, "/settings/api-keys", Workspace, "settings_api_key_created", w.createAPIKey, Member},
 		{get, "/settings/api-keys/{id}/revoke", Workspace, "settings_api_key_revoke", w.confirmRevokeAPIKey, Member},
