@@ -156,4 +156,3 @@ func (w *Web) revokeInvitation(rw http.ResponseWriter, r *http.Request, v *view)
 	}
 	return v.redirect(rw, "/settings/members", "The invitation is revoked; its link no longer works.")
 }
-

@@ -33,7 +33,7 @@ type view struct {
 	// VerifyPending shows the banner saying the address waits for its
 	// confirmation, with "send again".
 	VerifyPending bool
-	Alerts     []alert // workspace-wide problems shown in the strip on top
+	Alerts        []alert // workspace-wide problems shown in the strip on top
 
 	Title string // the page's <title> and heading
 	Nav   string // which main nav item is current: dashboard, campaigns…
