@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
@@ -155,4 +156,22 @@ func (w *Web) revokeInvitation(rw http.ResponseWriter, r *http.Request, v *view)
 		return err
 	}
 	return v.redirect(rw, "/settings/members", "The invitation is revoked; its link no longer works.")
+}
+
+// verified lets a handler run only once the user's address is confirmed
+// (while the instance sends mail): connecting a mailbox and launching wait
+// for it, as on the API (api.Route.Verified). Refused, the browser goes
+// back to the page the form was on, which the banner explains.
+func (w *Web) verified(h handlerFunc) handlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request, v *view) error {
+		if err := w.Accounts.RequireVerified(v.P); err != nil {
+			p, _ := httpserver.AsProblem(err)
+			if err := w.setFlash(rw, flash{Kind: "error", Message: p.Message}); err != nil {
+				return err
+			}
+			http.Redirect(rw, r, strings.TrimSuffix(r.URL.Path, "/launch"), http.StatusSeeOther)
+			return nil
+		}
+		return h(rw, r, v)
+	}
 }

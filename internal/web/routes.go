@@ -74,7 +74,7 @@ func (w *Web) Routes() []Route {
 		{post, "/campaigns/new", Workspace, "campaign_new", w.createCampaign, Member},
 		{get, "/campaigns/{id}", Workspace, "campaign", w.campaign, Member},
 		{get, "/campaigns/{id}/leads", Workspace, "campaign_leads", w.campaignLeads, Member},
-		{post, "/campaigns/{id}/launch", Workspace, "campaign", w.launchCampaign, Member},
+		{post, "/campaigns/{id}/launch", Workspace, "campaign", w.verified(w.launchCampaign), Member},
 		{post, "/campaigns/{id}/pause", Workspace, "campaign", w.pauseCampaign, Member},
 		{post, "/campaigns/{id}/resume", Workspace, "campaign", w.resumeCampaign, Member},
 
@@ -100,7 +100,7 @@ func (w *Web) Routes() []Route {
 		{get, "/campaigns/{id}/setup/schedule", Workspace, "wizard_schedule", w.wizardSchedule, Member},
 		{post, "/campaigns/{id}/setup/schedule", Workspace, "wizard_schedule", w.saveWizardSchedule, Member},
 		{get, "/campaigns/{id}/setup/review", Workspace, "wizard_review", w.wizardReview, Member},
-		{post, "/campaigns/{id}/setup/launch", Workspace, "wizard_review", w.launchFromWizard, Member},
+		{post, "/campaigns/{id}/setup/launch", Workspace, "wizard_review", w.verified(w.launchFromWizard), Member},
 		{post, "/templates/check", Workspace, "", w.checkTemplate, Member},
 
 		// Leads, imports and suppressions.
@@ -131,7 +131,7 @@ func (w *Web) Routes() []Route {
 		{get, "/mailboxes", Workspace, "mailboxes", w.mailboxes, Member},
 		{post, "/mailboxes/sandbox", Workspace, "mailboxes", w.createSandboxMailbox, Member},
 		{get, "/mailboxes/connect/smtp", Workspace, "mailbox_smtp", w.smtpMailboxForm, Admin},
-		{post, "/mailboxes/connect/smtp", Workspace, "mailbox_smtp", w.connectSMTPMailbox, Admin},
+		{post, "/mailboxes/connect/smtp", Workspace, "mailbox_smtp", w.verified(w.connectSMTPMailbox), Admin},
 		{get, "/mailboxes/{id}", Workspace, "mailbox", w.mailbox, Member},
 		{post, "/mailboxes/{id}/identity", Workspace, "mailbox", w.saveMailboxIdentity, Admin},
 		{post, "/mailboxes/{id}/limits", Workspace, "mailbox", w.saveMailboxLimits, Admin},
