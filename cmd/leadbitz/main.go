@@ -3,6 +3,7 @@
 //	leadbitz serve       web UI + JSON API + background workers
 //	leadbitz migrate     apply database migrations
 //	leadbitz rotate-key  re-encrypt stored secrets under the current key
+//	leadbitz user        list accounts, reset a password, make an administrator
 //
 // Configuration comes from the environment (see the README).
 package main
@@ -31,6 +32,7 @@ commands:
   rotate-key   re-encrypt stored secrets with the first key of LEADBITZ_SECRET_KEY
   tick         run one send tick (due sends) and exit
   sync         read every active mailbox once (replies, bounces) and exit
+  user         list accounts, print a password reset link, make an administrator
 `
 
 func main() {
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return tick(ctx, cfg, log, stdout)
 	case "sync":
 		return syncInboxes(ctx, cfg, log, stdout)
+	case "user":
+		return user(ctx, cfg, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
