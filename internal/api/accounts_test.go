@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadbitz/leadbitz/internal/api"
 	"github.com/leadbitz/leadbitz/internal/apptest"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
@@ -306,5 +307,31 @@ func TestTransferLeaveAndDeleteAccount(t *testing.T) {
 		if !strings.Contains(audit, action) {
 			t.Errorf("audit log lacks %s", action)
 		}
+	}
+}
+
+// TestOpenAPIDescribesTheAccountRoutes: the lifecycle's routes are in the
+// description, with their roles and what waits for a confirmed address.
+func TestOpenAPIDescribesTheAccountRoutes(t *testing.T) {
+	doc := api.New(api.Deps{}).OpenAPI()
+	paths := doc["paths"].(map[string]map[string]any)
+	for _, tc := range []struct{ method, path, role string }{
+		{"post", "/api/workspaces/{id}/invitations", "admin"}, {"get", "/api/workspaces/{id}/invitations", "admin"},
+		{"delete", "/api/workspaces/{id}/invitations/{invitationId}", "admin"}, {"patch", "/api/workspaces/{id}/members/{userId}", "admin"},
+		{"delete", "/api/workspaces/{id}/members/{userId}", "admin"}, {"post", "/api/workspaces/{id}/transfer", "owner"},
+		{"post", "/api/workspaces/{id}/leave", "member"}, {"post", "/api/invitations/accept", ""}, {"post", "/api/auth/verify", ""},
+		{"post", "/api/auth/verify/resend", ""}, {"post", "/api/auth/forgot", ""}, {"post", "/api/auth/reset", ""}, {"delete", "/api/me", ""},
+	} {
+		op, ok := paths[tc.path][tc.method].(map[string]any)
+		if !ok {
+			t.Errorf("%s %s is not described", tc.method, tc.path)
+			continue
+		}
+		if role, _ := op["x-leadbitz-role"].(string); role != tc.role {
+			t.Errorf("%s %s: role %q, want %q", tc.method, tc.path, role, tc.role)
+		}
+	}
+	if op := paths["/api/campaigns/{id}/launch"]["post"].(map[string]any); !strings.Contains(op["description"].(string), "email_not_verified") {
+		t.Errorf("launch does not say it waits for a confirmed address: %q", op["description"])
 	}
 }
