@@ -164,8 +164,9 @@ func (s Scope) SetMemberRole(ctx context.Context, userID, role string) error {
 }
 
 // RemoveMember ends a user's membership, revokes their API keys for the
-// workspace and clears it from their sessions (which stay signed in with
-// no active workspace), at once. ErrNotFound when they are not a member.
+// workspace and moves their sessions in it to another of their workspaces
+// (none when they have no other), at once. ErrNotFound when they are not a
+// member.
 func (s Scope) RemoveMember(ctx context.Context, userID string, now time.Time) error {
 	if err := s.execOne(ctx, `DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?`, s.ws, userID); err != nil {
 		return err
@@ -174,7 +175,8 @@ func (s Scope) RemoveMember(ctx context.Context, userID string, now time.Time) e
 		now, s.ws, userID); err != nil {
 		return err
 	}
-	_, err := s.exec(ctx, `UPDATE sessions SET workspace_id = NULL WHERE workspace_id = ? AND user_id = ?`, s.ws, userID)
+	_, err := s.exec(ctx, `UPDATE sessions SET workspace_id = (SELECT MIN(m.workspace_id) FROM memberships m WHERE m.user_id = sessions.user_id)
+		WHERE workspace_id = ? AND user_id = ?`, s.ws, userID)
 	return err
 }
 

@@ -115,6 +115,8 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"GET", "/settings/members", web.Member},
 	{"POST", "/settings/members", web.Admin},
 	{"POST", "/settings/invitations/{invitation}/revoke", web.Admin},
+	{"POST", "/settings/members/{heir}/role", web.Admin},
+	{"POST", "/settings/members/{member}/remove", web.Admin},
 	{"GET", "/settings/api-keys", web.Member},
 	{"POST", "/settings/api-keys", web.Member},
 	// The pages are open to members for their own keys; apiKey is the owner's.
@@ -123,6 +125,9 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"GET", "/settings/audit", web.Admin},
 	{"GET", "/settings/security", web.Member},
 
+	// Handing over ownership and leaving change the callers' roles: last.
+	{"POST", "/settings/members/{heir}/transfer", web.Owner},
+	{"POST", "/settings/leave", web.Member},
 	{"POST", "/logout", ""},
 }
 
@@ -133,7 +138,7 @@ func TestPageRoleMatrix(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t, nil)
 	owner := srv.SignUp(t, "Olga")
-	ids := pageFixtures(t, owner)
+	ids := pageFixtures(t, srv, owner)
 	callers := []struct {
 		role   string
 		client *apptest.Client
@@ -207,7 +212,7 @@ func TestPagesHideWhatTheRoleCannotDo(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t, nil)
 	owner := srv.SignUp(t, "Olga")
-	ids := pageFixtures(t, owner)
+	ids := pageFixtures(t, srv, owner)
 	member := joinWorkspace(t, srv, owner, "Mia", web.Member)
 	admin := joinWorkspace(t, srv, owner, "Abe", web.Admin)
 	links := []struct{ page, link string }{

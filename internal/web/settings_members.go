@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
+	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/systemmail"
 )
@@ -65,4 +67,55 @@ func (w *Web) addMember(rw http.ResponseWriter, r *http.Request, v *view) error 
 			"). Send it to them yourself; it works once, for 7 days: " + inv.URL
 	}
 	return v.redirect(rw, "/settings/members", msg)
+}
+
+// changeMemberRole gives a member another role from the members page; the
+// account service applies the rules (only owners touch owners, the last
+// owner stays).
+func (w *Web) changeMemberRole(rw http.ResponseWriter, r *http.Request, v *view) error {
+	f := newForm(r)
+	m, err := w.Accounts.ChangeMemberRole(r.Context(), v.P, v.P.WorkspaceID, r.PathValue("id"), account.RoleInput{Role: f.Get("role")}, meta(r))
+	if err != nil {
+		return w.membersRefused(rw, r, err)
+	}
+	return v.redirect(rw, "/settings/members", m.Email+" is now "+m.Role+".")
+}
+
+// removeMember takes a member out: their sessions lose the workspace and
+// their API keys for it are revoked at once.
+func (w *Web) removeMember(rw http.ResponseWriter, r *http.Request, v *view) error {
+	if err := w.Accounts.RemoveMember(r.Context(), v.P, v.P.WorkspaceID, r.PathValue("id"), meta(r)); err != nil {
+		return w.membersRefused(rw, r, err)
+	}
+	return v.redirect(rw, "/settings/members", "The member is removed; their sessions and API keys no longer reach "+v.Workspace.Name+".")
+}
+
+// transferOwnership makes another member owner and the caller admin.
+func (w *Web) transferOwnership(rw http.ResponseWriter, r *http.Request, v *view) error {
+	if err := w.Accounts.TransferOwnership(r.Context(), v.P, v.P.WorkspaceID, account.TransferInput{UserID: r.PathValue("id")}, meta(r)); err != nil {
+		return w.membersRefused(rw, r, err)
+	}
+	return v.redirect(rw, "/settings/members", "Ownership is handed over; you are an admin of "+v.Workspace.Name+" now.")
+}
+
+// leaveWorkspace takes the caller out of the active workspace.
+func (w *Web) leaveWorkspace(rw http.ResponseWriter, r *http.Request, v *view) error {
+	if err := w.Accounts.LeaveWorkspace(r.Context(), v.P, v.P.WorkspaceID, meta(r)); err != nil {
+		return w.membersRefused(rw, r, err)
+	}
+	return v.redirect(rw, "/", "You left "+v.Workspace.Name+".")
+}
+
+// membersRefused shows a rule's refusal (the last owner, a role too low)
+// on the members page; other errors go to the error page.
+func (w *Web) membersRefused(rw http.ResponseWriter, r *http.Request, err error) error {
+	p, ok := httpserver.AsProblem(err)
+	if !ok || p.Kind == problem.NotFound {
+		return err
+	}
+	if err := w.setFlash(rw, flash{Kind: "error", Message: p.Message}); err != nil {
+		return err
+	}
+	http.Redirect(rw, r, "/settings/members", http.StatusSeeOther)
+	return nil
 }
