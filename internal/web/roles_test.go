@@ -30,6 +30,10 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"POST", "/verify/resend", ""},
 	{"GET", "/invite", ""},
 	{"POST", "/invite", ""},
+	{"GET", "/confirm-email", ""},
+	{"POST", "/confirm-email", ""},
+	{"GET", "/account", ""},
+	{"POST", "/account/email", ""},
 	{"POST", "/workspaces/switch", ""},
 	{"GET", "/workspaces/new", ""},
 	{"POST", "/workspaces/new", ""},
@@ -128,6 +132,7 @@ var pageRoleCases = []struct{ method, path, role string }{
 	// Handing over ownership and leaving change the callers' roles: last.
 	{"POST", "/settings/members/{heir}/transfer", web.Owner},
 	{"POST", "/settings/leave", web.Member},
+	{"POST", "/account/delete", ""},
 	{"POST", "/logout", ""},
 }
 

@@ -60,6 +60,11 @@ func (w *Web) Routes() []Route {
 		{post, "/verify", Public, "verify", w.verify, ""},
 		{post, "/verify/resend", User, "", w.resendVerification, ""},
 		{get, "/invite", Public, "invite", w.inviteForm, ""},
+		{get, "/confirm-email", Public, "confirm_email", w.confirmEmailForm, ""},
+		{post, "/confirm-email", Public, "confirm_email", w.confirmEmail, ""},
+		{get, "/account", User, "account", w.accountPage, ""},
+		{post, "/account/email", User, "account", w.changeEmail, ""},
+		{post, "/account/delete", User, "account", w.deleteAccount, ""},
 		{post, "/invite", Public, "invite", w.invite, ""},
 
 		// Workspaces.
