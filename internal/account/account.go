@@ -1,5 +1,7 @@
-// Package account holds the rules for people and tenants: signing up, logging
-// in, sessions, workspaces and their members, and API keys. HTTP handlers call
+// Package account holds the rules for people and tenants: signing up (and
+// its modes), logging in, sessions, address verification, invitations,
+// workspaces and their members, password reset, changes of address,
+// account deletion, and API keys. HTTP handlers call
 // it; it calls the store, and writes each audit event in the same transaction
 // as the change it records.
 package account

@@ -69,7 +69,7 @@ func (s *Service) RequireVerified(p Principal) error {
 		return nil
 	}
 	return &problem.Error{Kind: problem.Forbidden, Code: "email_not_verified",
-		Message: fmt.Sprintf("Confirm your address %s first: open the link we mailed you (or send it again: POST /api/auth/verify/resend).", p.User.Email)}
+		Message: fmt.Sprintf("Confirm your address %s first: open the link we mailed you, or have it sent again.", p.User.Email)}
 }
 
 // link is the public URL of a page that takes a mailed token.

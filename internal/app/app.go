@@ -361,5 +361,8 @@ func (a *App) Close() error {
 	if a.Connect != nil {
 		a.Connect.Close()
 	}
+	if a.Accounts != nil {
+		a.Accounts.WaitBackground() // a "forgot password" mail still on its way (at most a minute)
+	}
 	return a.Store.Close()
 }

@@ -48,8 +48,8 @@ type Member struct {
 	Name      string    `json:"name"`
 	Role      string    `json:"role"`
 	CreatedAt time.Time `json:"createdAt"`
-	// Pending is true for a member added by address who has not logged in
-	// since: UserID and Name are empty until they do.
+	// Pending is true for an invited address that has not accepted yet:
+	// UserID and Name are empty until it does.
 	Pending bool `json:"pending"`
 }
 
