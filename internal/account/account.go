@@ -36,7 +36,7 @@ type Service struct {
 	now     func() time.Time
 	opts    Options
 	hashes  *hashGate
-	bg      background
+	bg      pending
 }
 
 // New returns a Service with the given settings (zero values take the

@@ -22,46 +22,50 @@ var (
 	ForgotPerAddress = ratelimit.Limit{Count: 5, Per: time.Hour}
 )
 
-// background runs work that must not shape a request's answer or timing
-// (the mail of "forgot password"); tests wait for it with WaitBackground.
-type background struct{ wg sync.WaitGroup }
+// pending counts work that runs after a request's answer (the mail of
+// "forgot password"); tests wait for it with WaitBackground, and the app
+// before it closes the database.
+type pending struct{ wg sync.WaitGroup }
 
-func (b *background) run(f func()) {
+// later returns f to run after the answer, counted until it ends.
+func (b *pending) later(f func()) func() {
 	b.wg.Add(1)
-	go func() {
+	return func() {
 		defer b.wg.Done()
 		f()
-	}()
+	}
 }
 
-// WaitBackground waits until the background work started so far is done:
-// tests call it before looking for a mail "forgot password" sent.
+// WaitBackground waits until the work handed out to run after an answer is
+// done: tests call it before looking for a mail "forgot password" sent.
 func (s *Service) WaitBackground() { s.bg.wg.Wait() }
 
 // ForgotPassword answers the same whether or not the address has an
-// account, in the same time: the lookup and the mail happen after the
-// answer, in the background. A known address gets a reset link (1 h).
-func (s *Service) ForgotPassword(ctx context.Context, email string, m Meta) error {
+// account, in the same time: it returns at once with the work to run once
+// the answer is sent (the caller flushes the answer, then calls it), which
+// looks the address up and mails a known one a reset link (1 h). Measured
+// on a busy machine, doing that work while the answer was written made the
+// answer three times slower for an address with an account.
+func (s *Service) ForgotPassword(ctx context.Context, email string, m Meta) (after func(), err error) {
 	addr, err := NormalizeEmail(email)
 	if err != nil {
-		return problem.InvalidField("email", err.Error())
+		return nil, problem.InvalidField("email", err.Error())
 	}
 	res, err := s.limiter.Allow(ctx, "forgot:ip:"+clientNetwork(m.IP), ForgotPerIP)
 	if err != nil {
-		return fmt.Errorf("forgot rate limit: %w", err)
+		return nil, fmt.Errorf("forgot rate limit: %w", err)
 	}
 	if !res.Allowed {
-		return &problem.Error{Kind: problem.RateLimited, Code: "too_many_requests",
+		return nil, &problem.Error{Kind: problem.RateLimited, Code: "too_many_requests",
 			Message: "Too many password resets were asked from here; try again later.", RetryAfter: res.RetryAfter}
 	}
-	s.bg.run(func() {
+	return s.bg.later(func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
 		if err := s.mailReset(ctx, addr, m); err != nil {
 			s.opts.Log.Warn("password reset mail not sent", "error", err.Error())
 		}
-	})
-	return nil
+	}), nil
 }
 
 // mailReset mails a reset link to addr when it has an account.

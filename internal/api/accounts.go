@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
@@ -36,6 +38,9 @@ func (a *API) resendVerification(w http.ResponseWriter, r *http.Request, p accou
 	return nil
 }
 
+// forgotPassword sends the answer, complete, before the account service
+// looks the address up and mails it: the answer and its time are the same
+// for every address.
 func (a *API) forgotPassword(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
 	var in struct {
 		Email string `json:"email"`
@@ -43,14 +48,22 @@ func (a *API) forgotPassword(w http.ResponseWriter, r *http.Request, _ account.P
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := a.Accounts.ForgotPassword(r.Context(), in.Email, meta(r)); err != nil {
+	after, err := a.Accounts.ForgotPassword(r.Context(), in.Email, meta(r))
+	if err != nil {
 		return err
 	}
+	defer after()
 	body := map[string]any{"message": "If an account has this address, a link to choose a new password is on its way; it works for an hour."}
 	if !a.Accounts.MailConfigured() {
 		body["message"] = "We cannot mail the link: " + systemmail.NotConfiguredSentence + "."
 	}
-	writeJSON(w, http.StatusAccepted, body)
+	data, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	writeJSONBytes(w, http.StatusAccepted, data)
+	httpserver.Flush(w)
 	return nil
 }
 

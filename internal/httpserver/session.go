@@ -94,3 +94,10 @@ func Authorize(role, need string) error {
 func Meta(r *http.Request) account.Meta {
 	return account.Meta{IP: ClientIP(r), UserAgent: r.UserAgent(), RequestID: RequestID(r.Context())}
 }
+
+// Flush sends what the handler wrote so far to the client. With a
+// Content-Length set, the client has the whole answer before the handler
+// returns (work that must not shape the answer's timing runs after it).
+func Flush(w http.ResponseWriter) {
+	_ = http.NewResponseController(w).Flush()
+}

@@ -116,19 +116,26 @@ func (w *Web) forgotForm(rw http.ResponseWriter, r *http.Request, v *view) error
 	return v.render(rw, http.StatusOK)
 }
 
-// forgot answers alike whatever the address (the account service mails in
-// the background).
+// forgot answers alike whatever the address: the redirect is sent,
+// complete, before the account service looks the address up and mails it.
 func (w *Web) forgot(rw http.ResponseWriter, r *http.Request, v *view) error {
 	w.linkView(v, "Forgot your password")
 	v.Form = newForm(r)
-	if err := w.Accounts.ForgotPassword(r.Context(), v.Form.Get("email"), meta(r)); err != nil {
+	after, err := w.Accounts.ForgotPassword(r.Context(), v.Form.Get("email"), meta(r))
+	if err != nil {
 		return v.formFailed(rw, err)
 	}
+	defer after()
 	msg := "If an account has this address, a link to choose a new password is on its way; it works for an hour."
 	if !w.Accounts.MailConfigured() {
 		msg = "We cannot mail the link: " + systemmail.NotConfiguredSentence + "."
 	}
-	return v.redirect(rw, "/forgot", msg)
+	rw.Header().Set("Content-Length", "0")
+	if err := v.redirect(rw, "/forgot", msg); err != nil {
+		return err
+	}
+	httpserver.Flush(rw)
+	return nil
 }
 
 func (w *Web) resetForm(rw http.ResponseWriter, r *http.Request, v *view) error {
