@@ -6,9 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"text/tabwriter"
+	"time"
 
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/env"
 )
 
 const userUsage = `usage: leadbitz user <command>
@@ -38,7 +40,7 @@ func user(ctx context.Context, cfg config.Config, log *slog.Logger, args []strin
 		return fmt.Errorf("user: unknown command %q", args[0])
 	}
 	// Logs go to stderr: stdout is the answer (a link to copy).
-	a, err := app.New(ctx, cfg, log, app.Options{})
+	a, err := app.New(ctx, cfg, env.New(log, time.Now), app.Options{})
 	if err != nil {
 		return err
 	}

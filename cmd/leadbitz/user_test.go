@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
 
@@ -19,14 +19,14 @@ import (
 // makes one an administrator and gets a reset link that works once.
 func TestUserCommands(t *testing.T) {
 	ctx := context.Background()
-	env := map[string]string{"DATABASE_URL": storetest.URL(t), "LEADBITZ_DATA_DIR": t.TempDir(),
+	settings := map[string]string{"DATABASE_URL": storetest.URL(t), "LEADBITZ_DATA_DIR": t.TempDir(),
 		"LEADBITZ_BASE_URL": "https://leadbitz.example.com"}
-	getenv := func(k string) string { return env[k] }
+	getenv := func(k string) string { return settings[k] }
 	cfg, err := config.FromEnv(getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler), app.Options{})
+	a, err := app.New(ctx, cfg, env.New(nil, nil), app.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

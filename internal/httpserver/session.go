@@ -1,11 +1,13 @@
 package httpserver
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -100,4 +102,15 @@ func Meta(r *http.Request) account.Meta {
 // returns (work that must not shape the answer's timing runs after it).
 func Flush(w http.ResponseWriter) {
 	_ = http.NewResponseController(w).Flush()
+}
+
+// Identified records who is asking once authenticated: the user and the
+// workspace on the request's access log line, and the workspace on its
+// context, so every line a service logs for the request names it.
+func Identified(r *http.Request, p account.Principal) *http.Request {
+	AddLogAttrs(r.Context(), slog.String("user_id", p.User.ID), slog.String("workspace_id", p.WorkspaceID))
+	if p.WorkspaceID == "" {
+		return r
+	}
+	return r.WithContext(env.WithWorkspace(r.Context(), p.WorkspaceID))
 }

@@ -25,7 +25,7 @@ func (q Queries) CreateUser(ctx context.Context, u *User) error {
 	if u.ID == "" {
 		u.ID = NewID()
 	}
-	u.CreatedAt = now()
+	u.CreatedAt = q.now()
 	_, err := q.exec(ctx, `INSERT INTO users (id, email, name, password_hash, is_admin, email_verified_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Email, u.Name, u.PasswordHash, u.IsAdmin, u.EmailVerifiedAt, u.CreatedAt, u.CreatedAt)
 	return q.d.translate(err)
@@ -52,7 +52,7 @@ func (q Queries) UserByID(ctx context.Context, id string) (User, error) {
 // SetPasswordHash replaces a user's password hash (a login upgrading an old
 // hash to today's parameters).
 func (q Queries) SetPasswordHash(ctx context.Context, userID, hash string) error {
-	return q.execOne(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now(), userID)
+	return q.execOne(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, q.now(), userID)
 }
 
 // HasUsers reports whether the instance has any account (the first one is
@@ -74,18 +74,18 @@ func (q Queries) Users(ctx context.Context) ([]User, error) {
 
 // SetUserAdmin makes a user an administrator of the instance, or not.
 func (q Queries) SetUserAdmin(ctx context.Context, userID string, admin bool) error {
-	return q.execOne(ctx, `UPDATE users SET is_admin = ?, updated_at = ? WHERE id = ?`, admin, now(), userID)
+	return q.execOne(ctx, `UPDATE users SET is_admin = ?, updated_at = ? WHERE id = ?`, admin, q.now(), userID)
 }
 
 // SetEmailVerified records that the user proved their address at at.
 func (q Queries) SetEmailVerified(ctx context.Context, userID string, at time.Time) error {
-	return q.execOne(ctx, `UPDATE users SET email_verified_at = ?, updated_at = ? WHERE id = ?`, at, now(), userID)
+	return q.execOne(ctx, `UPDATE users SET email_verified_at = ?, updated_at = ? WHERE id = ?`, at, q.now(), userID)
 }
 
 // SetUserEmail changes a user's address, verified at at; ErrDuplicate when
 // another account has it.
 func (q Queries) SetUserEmail(ctx context.Context, userID, email string, at time.Time) error {
-	return q.execOne(ctx, `UPDATE users SET email = ?, email_verified_at = ?, updated_at = ? WHERE id = ?`, email, at, now(), userID)
+	return q.execOne(ctx, `UPDATE users SET email = ?, email_verified_at = ?, updated_at = ? WHERE id = ?`, email, at, q.now(), userID)
 }
 
 // DeleteUser deletes an account; its memberships, sessions, API keys,
