@@ -5,6 +5,7 @@
 //	leadbitz rotate-key  re-encrypt stored secrets under the current key
 //	leadbitz doctor      check that the installation can run
 //	leadbitz version     the build's version, commit, Go version and schema
+//	leadbitz user        list accounts, reset a password, make an administrator
 //
 // Configuration comes from the environment (see the README).
 package main
@@ -43,6 +44,7 @@ commands:
                outbound ports); exits 1 naming the setting to fix
   healthcheck  ask this server's /readyz (the container's HEALTHCHECK)
   version      print the version, commit, Go version and the schema it expects
+  user         list accounts, print a password reset link, make an administrator
 `
 
 func main() {
@@ -92,6 +94,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backupCmd(ctx, cfg, args[1:], stdout)
 	case "restore":
 		return restoreCmd(ctx, cfg, args[1:], stdout)
+	case "user":
+		return user(ctx, cfg, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), args[1:], stdout, stderr)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", args[0])

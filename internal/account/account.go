@@ -1,5 +1,7 @@
-// Package account holds the rules for people and tenants: signing up, logging
-// in, sessions, workspaces and their members, and API keys. HTTP handlers call
+// Package account holds the rules for people and tenants: signing up (and
+// its modes), logging in, sessions, address verification, invitations,
+// workspaces and their members, password reset, changes of address,
+// account deletion, and API keys. HTTP handlers call
 // it; it calls the store, and writes each audit event in the same transaction
 // as the change it records.
 package account
@@ -34,6 +36,7 @@ type Service struct {
 	now     func() time.Time
 	opts    Options
 	hashes  *hashGate
+	bg      pending
 }
 
 // New returns a Service with the given settings (zero values take the
@@ -110,6 +113,9 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, m Meta) (store.Use
 	if err := fields.Err(); err != nil {
 		return store.User{}, store.Workspace{}, "", err
 	}
+	if err := s.signupAllowed(ctx, s.store.Queries); err != nil {
+		return store.User{}, store.Workspace{}, "", err
+	}
 	if err := s.allowSignup(ctx, m.IP); err != nil {
 		return store.User{}, store.Workspace{}, "", err
 	}
@@ -121,6 +127,17 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, m Meta) (store.Use
 	ws := store.Workspace{Name: workspaceNameFor(name, email)}
 	var token string
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
+		// The first account of an instance is its administrator.
+		has, err := tx.HasUsers(ctx)
+		if err != nil {
+			return err
+		}
+		if has {
+			if err := s.signupAllowed(ctx, tx.Queries); err != nil {
+				return err
+			}
+		}
+		user.IsAdmin = !has
 		if err := tx.CreateUser(ctx, &user); err != nil {
 			// A taken address is told so (409), which reveals that it has an
 			// account: without the product's own mail there is no other way
@@ -142,16 +159,23 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, m Meta) (store.Use
 		if err := tx.InsertAudit(ctx, p.audit(m, "workspace.created", "workspace", ws.ID, map[string]any{"name": ws.Name})); err != nil {
 			return err
 		}
-		if err := s.joinPendingWorkspaces(ctx, tx, user, m); err != nil {
-			return err
-		}
 		if err := tx.InsertSecurityEvent(ctx, s.securityEvent(user.ID, store.SecuritySignup, m)); err != nil {
 			return err
 		}
 		token, err = s.startSession(ctx, tx, user.ID, ws.ID, m)
 		return err
 	})
-	return user, ws, token, err
+	if err != nil {
+		return store.User{}, store.Workspace{}, "", err
+	}
+	if s.opts.Mailer.Configured() {
+		// A mail server that fails now is not the new account's fault: the
+		// app says what is waiting and offers to send the link again.
+		if err := s.sendVerification(ctx, user, m); err != nil {
+			s.opts.Log.Warn("verification mail not sent at signup", "user_id", user.ID, "error", err.Error())
+		}
+	}
+	return user, ws, token, nil
 }
 
 // allowSignup applies the signup limits: per client network and overall,
@@ -304,9 +328,6 @@ func (s *Service) loginSucceeded(ctx context.Context, user store.User, password,
 			if err := tx.InsertSecurityEvent(ctx, s.securityEvent(user.ID, store.SecurityPasswordRehash, m)); err != nil {
 				return err
 			}
-		}
-		if err := s.joinPendingWorkspaces(ctx, tx, user, m); err != nil {
-			return err
 		}
 		if oldToken != "" {
 			if err := tx.DeleteSession(ctx, HashToken(oldToken)); err != nil {

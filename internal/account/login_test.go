@@ -138,7 +138,7 @@ func TestLoginDoesTheSameWorkForKnownAndUnknownAddresses(t *testing.T) {
 	var hashes atomic.Int32
 	f := newFixture(t, Options{OnHash: func(int) { hashes.Add(1) }})
 	f.signup(t, "ann@example.com", "198.51.100.7")
-	tables := []string{"users", "sessions", "memberships", "audit_events", "security_events", "login_failures", "pending_members"}
+	tables := []string{"users", "sessions", "memberships", "audit_events", "security_events", "login_failures", "invitations"}
 	counts := func() map[string]int {
 		m := map[string]int{}
 		for _, table := range tables {

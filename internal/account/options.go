@@ -1,9 +1,19 @@
 package account
 
 import (
+	"context"
+	"log/slog"
 	"runtime"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/systemmail"
 )
+
+// Mailer sends the product's own mail; *systemmail.Mailer is one.
+type Mailer interface {
+	Configured() bool
+	Send(ctx context.Context, msg systemmail.Message) error
+}
 
 // Options are the account rules' settings; zero values take the defaults.
 type Options struct {
@@ -27,6 +37,19 @@ type Options struct {
 	// OnHash, when set, is called by every password hash while it holds its
 	// slot, with the number of hashes in flight (tests count through it).
 	OnHash func(inFlight int)
+
+	// Signup is the sign-up mode (LEADBITZ_SIGNUP): open (default),
+	// invite or closed. The first account of an instance is always allowed.
+	Signup string
+	// Mailer sends verification, invitation, reset and address-change
+	// links; nil is a Mailer without a server, which logs the links.
+	Mailer Mailer
+	// BaseURL is the public URL the mailed links start with
+	// (LEADBITZ_BASE_URL).
+	BaseURL string
+	// Log receives what the account rules note outside a request's answer
+	// (a mail that could not be sent); default discards.
+	Log *slog.Logger
 }
 
 // Defaults of Options.
@@ -55,6 +78,15 @@ func (o Options) withDefaults() Options {
 	}
 	if o.HashWait <= 0 {
 		o.HashWait = DefaultHashWait
+	}
+	if o.Signup == "" {
+		o.Signup = SignupOpen
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Mailer == nil {
+		o.Mailer, _ = systemmail.New(systemmail.Options{Log: o.Log})
 	}
 	return o
 }

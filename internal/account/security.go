@@ -32,6 +32,9 @@ func (s *Service) Purge(ctx context.Context) error {
 	if _, err := s.store.DeleteLoginFailuresBefore(ctx, now.Add(-loginFailureQuiet)); err != nil {
 		return fmt.Errorf("purge login failures: %w", err)
 	}
+	if _, err := s.store.DeleteAccountTokensBefore(ctx, now); err != nil {
+		return fmt.Errorf("purge account links: %w", err)
+	}
 	if _, err := s.store.DeleteSecurityEventsBefore(ctx, now.Add(-securityEventRetention), now.Add(-orphanEventRetention)); err != nil {
 		return fmt.Errorf("purge security events: %w", err)
 	}

@@ -123,10 +123,14 @@ type Route struct {
 	// authorize enforces it. Empty on Public and User routes. A Workspace
 	// route that forgets it is treated as Admin (refuse rather than grant),
 	// and TestEveryRouteHasARole fails.
-	Role    string
-	Summary string
-	MaxBody int64 // 0 means DefaultMaxBody
-	handle  handlerFunc
+	Role string
+	// Verified routes wait for a confirmed address while the instance
+	// sends mail (connecting a mailbox, launching): 403
+	// email_not_verified until then.
+	Verified bool
+	Summary  string
+	MaxBody  int64 // 0 means DefaultMaxBody
+	handle   handlerFunc
 }
 
 // Register adds every route to the router, with the 404/405 answers in the
@@ -169,6 +173,9 @@ func (a *API) wrap(route Route) http.Handler {
 			}
 			if err == nil {
 				err = a.authorize(r, route, p)
+			}
+			if err == nil && route.Verified {
+				err = a.Accounts.RequireVerified(p)
 			}
 			if err != nil {
 				writeError(w, r, a.Env.Log(), err)

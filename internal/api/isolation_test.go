@@ -26,6 +26,13 @@ var isolationCases = []struct {
 	{"PATCH", "/api/workspaces/{workspace}", map[string]string{"name": "taken over"}},
 	{"GET", "/api/workspaces/{workspace}/members", nil},
 	{"POST", "/api/workspaces/{workspace}/members", map[string]string{"email": "x@example.com", "role": "member"}},
+	{"PATCH", "/api/workspaces/{workspace}/members/{heir}", map[string]string{"role": "owner"}},
+	{"DELETE", "/api/workspaces/{workspace}/members/{member}", nil},
+	{"POST", "/api/workspaces/{workspace}/leave", nil},
+	{"POST", "/api/workspaces/{workspace}/transfer", map[string]string{"userId": "{heir}"}},
+	{"POST", "/api/workspaces/{workspace}/invitations", map[string]string{"email": "x@example.com", "role": "member"}},
+	{"GET", "/api/workspaces/{workspace}/invitations", nil},
+	{"DELETE", "/api/workspaces/{workspace}/invitations/{invitation}", nil},
 	{"DELETE", "/api/api-keys/{apiKey}", nil},
 	{"GET", "/api/campaigns/{campaign}", nil},
 	{"PATCH", "/api/campaigns/{campaign}", map[string]string{"name": "Mallory"}},
@@ -54,7 +61,7 @@ var isolationCases = []struct {
 }
 
 // setupFixtures creates one object of each kind in owner's workspace.
-func setupFixtures(t *testing.T, owner *apptest.Account) fixtures {
+func setupFixtures(t *testing.T, srv *apptest.Server, owner *apptest.Account) fixtures {
 	f := fixtures{ids: map[string]string{"workspace": owner.WorkspaceID}}
 	f.ids["apiKey"] = owner.Must(201, "POST", "/api/api-keys", map[string]string{"name": "k"}).Map(t)["id"].(string)
 	setupSendingFixtures(t, owner, f)
@@ -63,6 +70,15 @@ func setupFixtures(t *testing.T, owner *apptest.Account) fixtures {
 	f.ids["import"] = upload(t, owner, "/api/leads/import", "iso.csv", []byte("email\niso2@example.com\n"), nil).Map(t)["importId"].(string)
 	f.ids["suppression"] = owner.Must(201, "POST", "/api/suppressions", map[string]string{"domain": "iso.example"}).Map(t)["id"].(string)
 	f.ids["icp"] = owner.Must(201, "POST", "/api/icp/generate", map[string]string{"productDescription": "Payroll for restaurants."}).Map(t)["icpProfileId"].(string)
+	f.ids["invitation"] = owner.Must(201, "POST", "/api/workspaces/"+owner.WorkspaceID+"/invitations",
+		map[string]string{"email": "iso-" + apptest.Unique() + "@example.com", "role": "member"}).Map(t)["id"].(string)
+	// Two members besides the callers: one the role matrix removes, one
+	// whose role it tries to change.
+	for _, name := range []string{"member", "heir"} {
+		acc := srv.SignUp(t, name)
+		owner.AddMember(acc, "member")
+		f.ids[name] = acc.UserID
+	}
 	return f
 }
 
@@ -70,7 +86,7 @@ func TestTenantIsolation(t *testing.T) {
 	srv := apptest.Start(t, nil)
 	owner := srv.SignUp(t, "Owner")
 	stranger := srv.SignUp(t, "Stranger")
-	f := setupFixtures(t, owner)
+	f := setupFixtures(t, srv, owner)
 
 	for _, tc := range isolationCases {
 		path := tc.path

@@ -24,11 +24,24 @@ var roleCases = []struct {
 	{"POST", "/api/auth/login", ""},
 	{"GET", "/api/me", ""},
 	{"GET", "/api/me/security-events", ""},
+	{"POST", "/api/auth/verify", ""},
+	{"POST", "/api/auth/verify/resend", ""},
+	{"POST", "/api/auth/forgot", ""},
+	{"POST", "/api/auth/reset", ""},
+	{"POST", "/api/auth/email/confirm", ""},
+	{"POST", "/api/me/email", ""},
+	{"POST", "/api/invitations/accept", ""},
 	{"POST", "/api/workspaces", ""},
 	{"PATCH", "/api/workspaces/{workspace}", api.Admin},
 	{"POST", "/api/workspaces/{workspace}/switch", api.Member},
 	{"GET", "/api/workspaces/{workspace}/members", api.Member},
 	{"POST", "/api/workspaces/{workspace}/members", api.Admin},
+	{"PATCH", "/api/workspaces/{workspace}/members/{heir}", api.Admin},
+	{"POST", "/api/workspaces/{workspace}/transfer", api.Owner},
+	{"POST", "/api/workspaces/{workspace}/invitations", api.Admin},
+	{"GET", "/api/workspaces/{workspace}/invitations", api.Admin},
+	{"DELETE", "/api/workspaces/{workspace}/invitations/{invitation}", api.Admin},
+	{"DELETE", "/api/workspaces/{workspace}/members/{member}", api.Admin},
 	{"POST", "/api/api-keys", api.Member},
 	{"GET", "/api/api-keys", api.Member},
 	// The route is open to members for their own keys; apiKey is the owner's.
@@ -106,6 +119,9 @@ var roleCases = []struct {
 	{"GET", "/readyz", ""},
 	{"GET", "/metrics", ""},
 	{"GET", "/api/openapi.json", ""},
+	// Leaving and deleting the account end what the callers can do: last.
+	{"DELETE", "/api/me", ""},
+	{"POST", "/api/workspaces/{workspace}/leave", api.Member},
 	{"POST", "/api/auth/logout", ""},
 }
 
@@ -121,12 +137,12 @@ type roleCaller struct {
 func workspaceTeam(t *testing.T, srv *apptest.Server) (*apptest.Account, fixtures, []roleCaller) {
 	t.Helper()
 	owner := srv.SignUp(t, "Owner")
-	f := setupFixtures(t, owner)
+	f := setupFixtures(t, srv, owner)
 	f.ids["token"] = "not-a-token"
 	ws := owner.WorkspaceID
 	join := func(name, role string) *apptest.Account {
 		acc := srv.SignUp(t, name)
-		owner.Must(201, "POST", "/api/workspaces/"+ws+"/members", map[string]string{"email": acc.Email, "role": role})
+		owner.AddMember(acc, role)
 		acc.Headers["X-Workspace-Id"] = ws
 		return acc
 	}

@@ -54,7 +54,7 @@ func (a *API) listMembers(w http.ResponseWriter, r *http.Request, p account.Prin
 }
 
 func (a *API) addMember(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	var in account.AddMemberInput
+	var in account.InvitationInput
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}

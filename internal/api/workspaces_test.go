@@ -39,28 +39,38 @@ func TestWorkspacesMembersAndHeader(t *testing.T) {
 	delete(ann.Headers, "X-Workspace-Id")
 
 	// Owners add members; members cannot; owners only by owners. Adding an
-	// address answers alike whether or not it has an account: it is pending
-	// until its owner next uses the app.
+	// address invites it, and answers alike whether or not it has an
+	// account; it is pending until the person accepts the invitation.
 	ghost := "ghost-" + apptest.Unique() + "@example.com"
 	added := ann.Must(201, "POST", "/api/workspaces/"+secondID+"/members", map[string]string{"email": strings.ToUpper(bob.Email), "role": "member"})
 	addedGhost := ann.Must(201, "POST", "/api/workspaces/"+secondID+"/members", map[string]string{"email": ghost, "role": "member"})
 	if alike := func(r apptest.Response) string {
 		m := r.Map(t)
-		delete(m, "createdAt")
+		for _, k := range []string{"createdAt", "invitationId", "url"} {
+			delete(m, k)
+		}
 		m["email"] = "x"
 		return fmt.Sprint(m)
 	}; alike(added) != alike(addedGhost) {
 		t.Fatalf("adding an account and an address without one answer differently:\n%s\n%s", added.Body, addedGhost.Body)
 	}
-	if r := ann.Do("POST", "/api/workspaces/"+secondID+"/members", map[string]string{"email": bob.Email, "role": "admin"}); r.Status != 409 {
-		t.Fatalf("adding a member twice: %d %s", r.Status, r.Body)
-	}
-	if r := ann.Do("POST", "/api/workspaces/"+secondID+"/members", map[string]string{"email": ghost, "role": "admin"}); r.Status != 409 {
-		t.Fatalf("adding an address twice: %d %s", r.Status, r.Body)
+	// Adding an address again replaces its invitation: the first link stops
+	// working.
+	firstLink := added.Map(t)["url"].(string)
+	again := ann.Must(201, "POST", "/api/workspaces/"+secondID+"/members", map[string]string{"email": bob.Email, "role": "member"}).Map(t)
+	if r := bob.Do("POST", "/api/invitations/accept", map[string]string{"token": apptest.TokenOf(t, firstLink)}); r.Status != 422 || r.ErrorCode() != "link_invalid" {
+		t.Fatalf("accepting a replaced invitation: %d %s", r.Status, r.Body)
 	}
 	members := ann.Must(200, "GET", "/api/workspaces/"+secondID+"/members", nil).Map(t)["items"].([]any)
 	if len(members) != 3 || members[1].(map[string]any)["pending"] != true || members[1].(map[string]any)["userId"] != "" {
-		t.Fatalf("members before Bob shows up: %v", members)
+		t.Fatalf("members before Bob accepts: %v", members)
+	}
+	if r := bob.Do("GET", "/api/workspaces/"+secondID+"/members", nil); r.Status != 404 {
+		t.Fatalf("Bob before accepting: %d %s", r.Status, r.Body)
+	}
+	bob.Must(200, "POST", "/api/invitations/accept", map[string]string{"token": apptest.TokenOf(t, again["url"].(string))})
+	if r := ann.Do("POST", "/api/workspaces/"+secondID+"/members", map[string]string{"email": bob.Email, "role": "admin"}); r.Status != 409 {
+		t.Fatalf("adding a member twice: %d %s", r.Status, r.Body)
 	}
 	if r := bob.Do("POST", "/api/workspaces/"+secondID+"/members", map[string]string{"email": cat.Email, "role": "member"}); r.Status != 403 {
 		t.Fatalf("member adding a member: %d %s", r.Status, r.Body)
@@ -70,7 +80,7 @@ func TestWorkspacesMembersAndHeader(t *testing.T) {
 	}
 	members = ann.Must(200, "GET", "/api/workspaces/"+secondID+"/members", nil).Map(t)["items"].([]any)
 	if len(members) != 3 || members[1].(map[string]any)["userId"] != bob.UserID || members[1].(map[string]any)["pending"] != false {
-		t.Fatalf("members once Bob used the app: %v", members)
+		t.Fatalf("members once Bob accepted: %v", members)
 	}
 
 	// Owners and admins edit settings; members cannot.
@@ -92,11 +102,23 @@ func TestWorkspacesMembersAndHeader(t *testing.T) {
 		t.Fatalf("switching to a workspace you are not in: %d", r.Status)
 	}
 
-	// The address without an account joins when it signs up.
+	// Signing up with an invited address joins nothing: the invitation's
+	// link does, signed out, creating the account of that address only.
 	newcomer := srv.Client(t)
-	newcomer.Must(201, "POST", "/api/auth/signup", map[string]string{"email": ghost, "password": "long enough pw"})
-	if ws := newcomer.Must(200, "GET", "/api/me", nil).Map(t)["workspaces"].([]any); len(ws) != 2 {
-		t.Fatalf("the newcomer's workspaces: %v", ws)
+	token := apptest.TokenOf(t, addedGhost.Map(t)["url"].(string))
+	if r := newcomer.Do("POST", "/api/invitations/accept", map[string]string{"token": token, "password": "short"}); r.Status != 422 {
+		t.Fatalf("accepting with a short password: %d %s", r.Status, r.Body)
+	}
+	joined := newcomer.Must(200, "POST", "/api/invitations/accept", map[string]string{"token": token, "name": "Gus", "password": "long enough pw"}).Map(t)
+	if joined["user"].(map[string]any)["email"] != ghost || joined["workspace"].(map[string]any)["id"] != secondID {
+		t.Fatalf("accepted: %v", joined)
+	}
+	me = newcomer.Must(200, "GET", "/api/me", nil).Map(t)
+	if ws := me["workspaces"].([]any); len(ws) != 1 || me["workspace"].(map[string]any)["id"] != secondID {
+		t.Fatalf("the newcomer's workspaces: %v", me)
+	}
+	if r := srv.Client(t).Do("POST", "/api/invitations/accept", map[string]string{"token": token, "password": "long enough pw"}); r.Status != 422 {
+		t.Fatalf("a used invitation accepted again: %d %s", r.Status, r.Body)
 	}
 }
 
@@ -173,7 +195,7 @@ func TestAuditEventsAndNoSecretsInLogs(t *testing.T) {
 	}
 	// Logins and failed logins are in each person's own security log, not
 	// in the workspaces' audit logs.
-	want := []string{"api_key.revoked", "api_key.created", "workspace.member_added", "workspace.created", "user.signup"}
+	want := []string{"api_key.revoked", "api_key.created", "workspace.invitation_created", "workspace.created", "user.signup"}
 	if strings.Join(seen, ",") != strings.Join(want, ",") {
 		t.Fatalf("audit events newest first:\n got %v\nwant %v", seen, want)
 	}

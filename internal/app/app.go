@@ -34,6 +34,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/systemmail"
 	"github.com/leadbitz/leadbitz/internal/web"
 )
 
@@ -148,8 +149,14 @@ func (a *App) init(ctx context.Context, opts Options) error {
 			return err
 		}
 	}
+	mailer, err := systemmail.New(systemmail.Options{URL: a.Config.SMTPURL, From: a.Config.MailFrom,
+		Allow: a.Config.AllowPrivateNetworks, Log: a.Env.Log()})
+	if err != nil {
+		return err
+	}
 	a.Accounts = account.New(a.Store, a.Limiter, account.Options{SignupsPerIPHour: a.Config.SignupsPerIPHour,
-		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge})
+		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge,
+		Signup: a.Config.Signup, Mailer: mailer, BaseURL: a.Config.BaseURL, Log: a.Env.Log(), Now: a.Env.Clock()})
 	a.Leads = lead.New(a.Store, a.Env)
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)
@@ -405,6 +412,9 @@ func (a *App) Close() error {
 	}
 	if a.Connect != nil {
 		a.Connect.Close()
+	}
+	if a.Accounts != nil {
+		a.Accounts.WaitBackground() // a "forgot password" mail still on its way (at most a minute)
 	}
 	return a.Store.Close()
 }

@@ -303,3 +303,32 @@ func (a *Account) AddPostalAddress() *Account {
 	a.Must(http.StatusOK, "PATCH", "/api/workspaces/"+a.WorkspaceID, map[string]string{"postalAddress": TestPostalAddress})
 	return a
 }
+
+// Invite invites email into the account's workspace with role and returns
+// the token of the invitation's link (the app shows the link when it has no
+// mail server, as in tests).
+func (a *Account) Invite(email, role string) string {
+	a.t.Helper()
+	r := a.Must(http.StatusCreated, "POST", "/api/workspaces/"+a.WorkspaceID+"/invitations", map[string]string{"email": email, "role": role})
+	var out struct{ URL string }
+	r.JSON(a.t, &out)
+	return TokenOf(a.t, out.URL)
+}
+
+// AddMember makes acc a member of the account's workspace with role: an
+// invitation that acc accepts while signed in.
+func (a *Account) AddMember(acc *Account, role string) {
+	a.t.Helper()
+	token := a.Invite(acc.Email, role)
+	acc.Must(http.StatusOK, "POST", "/api/invitations/accept", map[string]string{"token": token})
+}
+
+// TokenOf is the token query parameter of a mailed or shown link.
+func TokenOf(t testing.TB, link string) string {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil || u.Query().Get("token") == "" {
+		t.Fatalf("link %q has no token", link)
+	}
+	return u.Query().Get("token")
+}

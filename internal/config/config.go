@@ -88,6 +88,10 @@ type Config struct {
 	// tasks in flight get this long to finish (LEADBITZ_SHUTDOWN_TIMEOUT,
 	// default 30s; config_shutdown.go).
 	ShutdownTimeout time.Duration
+	// System mail and sign-up (config_mail.go).
+	Signup   string // LEADBITZ_SIGNUP: open (default), invite or closed
+	SMTPURL  string // LEADBITZ_SMTP_URL: smtp:// (STARTTLS when offered) or smtps://; "" = no system mail
+	MailFrom string // LEADBITZ_MAIL_FROM: the From of the product's own mail
 }
 
 // FromEnv builds the configuration from getenv (os.Getenv in main, a map in
@@ -169,6 +173,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES: %d is less than LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES (%d)", c.StagedUploadsTotalBytes, c.StagedUploadsWorkspaceBytes)
 	}
 	if err := c.readAccountSettings(getenv); err != nil {
+		return c, err
+	}
+	if err := c.readMailSettings(getenv); err != nil {
 		return c, err
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {

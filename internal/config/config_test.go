@@ -154,3 +154,38 @@ func TestAccountSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestMailAndSignupSettings(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Signup != SignupOpen || c.SMTPURL != "" || c.MailFrom != "" {
+		t.Fatalf("defaults: signup %q smtp %q from %q", c.Signup, c.SMTPURL, c.MailFrom)
+	}
+	c, err = FromEnv(env(map[string]string{"LEADBITZ_SIGNUP": " Invite ", "LEADBITZ_SMTP_URL": "smtps://u:secret@mail.example.com:465",
+		"LEADBITZ_MAIL_FROM": "Leadbitz <noreply@example.com>"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Signup != SignupInvite || c.SMTPURL != "smtps://u:secret@mail.example.com:465" || c.MailFrom != "Leadbitz <noreply@example.com>" {
+		t.Fatalf("overrides: %+v", c)
+	}
+	for _, tc := range []struct {
+		vars map[string]string
+		key  string
+	}{
+		{map[string]string{"LEADBITZ_SIGNUP": "maybe"}, "LEADBITZ_SIGNUP"},
+		{map[string]string{"LEADBITZ_SMTP_URL": "http://u:secret@mail.example.com", "LEADBITZ_MAIL_FROM": "a@example.com"}, "LEADBITZ_SMTP_URL"},
+		{map[string]string{"LEADBITZ_SMTP_URL": "smtp://u:secret@mail.example.com:587"}, "LEADBITZ_MAIL_FROM"},
+		{map[string]string{"LEADBITZ_SMTP_URL": "smtp://mail.example.com", "LEADBITZ_MAIL_FROM": "not an address"}, "LEADBITZ_MAIL_FROM"},
+	} {
+		_, err := FromEnv(env(tc.vars))
+		if err == nil || !strings.Contains(err.Error(), tc.key) {
+			t.Errorf("%v: error %v should name %s", tc.vars, err, tc.key)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("%v: error %q shows the password", tc.vars, err)
+		}
+	}
+}

@@ -97,6 +97,13 @@ func Meta(r *http.Request) account.Meta {
 	return account.Meta{IP: ClientIP(r), UserAgent: r.UserAgent(), RequestID: RequestID(r.Context())}
 }
 
+// Flush sends what the handler wrote so far to the client. With a
+// Content-Length set, the client has the whole answer before the handler
+// returns (work that must not shape the answer's timing runs after it).
+func Flush(w http.ResponseWriter) {
+	_ = http.NewResponseController(w).Flush()
+}
+
 // Identified records who is asking once authenticated: the user and the
 // workspace on the request's access log line, and the workspace on its
 // context, so every line a service logs for the request names it.

@@ -22,6 +22,13 @@ const (
 	SecurityLoginFailed    = "login_failed"
 	SecurityLogout         = "logout"
 	SecurityPasswordRehash = "password_rehashed"
+	SecurityEmailVerified  = "email_verified"
+	SecurityPasswordReset  = "password_reset"
+	SecurityResetRequested = "password_reset_requested"
+	SecurityEmailChanged   = "email_changed"
+	SecurityEmailChangeAsk = "email_change_requested"
+	SecurityMadeAdmin      = "made_admin"
+	SecurityInviteAccepted = "invitation_accepted"
 )
 
 // InsertSecurityEvent writes an event; an empty UserID stores it in nobody's

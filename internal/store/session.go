@@ -75,3 +75,10 @@ func nullString(s string) any {
 	}
 	return s
 }
+
+// DeleteUserSessions ends every session of a user except keepID ("" ends
+// them all): a password reset or change signs out everywhere.
+func (q Queries) DeleteUserSessions(ctx context.Context, userID, keepID string) error {
+	_, err := q.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keepID)
+	return err
+}

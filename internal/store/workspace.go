@@ -48,8 +48,8 @@ type Member struct {
 	Name      string    `json:"name"`
 	Role      string    `json:"role"`
 	CreatedAt time.Time `json:"createdAt"`
-	// Pending is true for a member added by address who has not logged in
-	// since: UserID and Name are empty until they do.
+	// Pending is true for an invited address that has not accepted yet:
+	// UserID and Name are empty until it does.
 	Pending bool `json:"pending"`
 }
 
@@ -128,4 +128,89 @@ func (s Scope) Members(ctx context.Context) ([]Member, error) {
 func (s Scope) UpdateWorkspace(ctx context.Context, w Workspace) error {
 	return s.execOne(ctx, `UPDATE workspaces SET name = ?, footer_address = ?, footer_text = ?, updated_at = ?
 		WHERE id = ?`, w.Name, w.FooterAddress, w.FooterText, s.now(), s.ws)
+}
+
+// MemberRole is a user's role in the scope's workspace; ErrNotFound when
+// they are not a member.
+func (s Scope) MemberRole(ctx context.Context, userID string) (string, error) {
+	var role string
+	err := s.queryRow(ctx, `SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?`, s.ws, userID).Scan(&role)
+	return role, notFound(err)
+}
+
+// LockOwners locks the workspace's row, so that changes to its owners
+// (role changes, removals, departures) happen one at a time and the "one
+// owner is always left" check sees the others' results. SQLite's single
+// writer already serialises them.
+func (s Scope) LockOwners(ctx context.Context) error {
+	q := `SELECT id FROM workspaces WHERE id = ?`
+	if s.d == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var id string
+	return notFound(s.queryRow(ctx, q, s.ws).Scan(&id))
+}
+
+// CountOwners counts the workspace's owners and members.
+func (s Scope) CountOwners(ctx context.Context) (owners, members int, err error) {
+	err = s.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN role = 'owner' THEN 1 ELSE 0 END), 0), COUNT(*)
+		FROM memberships WHERE workspace_id = ?`, s.ws).Scan(&owners, &members)
+	return owners, members, err
+}
+
+// SetMemberRole changes a member's role; ErrNotFound when they are not one.
+func (s Scope) SetMemberRole(ctx context.Context, userID, role string) error {
+	return s.execOne(ctx, `UPDATE memberships SET role = ? WHERE workspace_id = ? AND user_id = ?`, role, s.ws, userID)
+}
+
+// RemoveMember ends a user's membership, revokes their API keys for the
+// workspace and moves their sessions in it to another of their workspaces
+// (none when they have no other), at once. ErrNotFound when they are not a
+// member.
+func (s Scope) RemoveMember(ctx context.Context, userID string, now time.Time) error {
+	if err := s.execOne(ctx, `DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?`, s.ws, userID); err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, `UPDATE api_keys SET revoked_at = ? WHERE workspace_id = ? AND user_id = ? AND revoked_at IS NULL`,
+		now, s.ws, userID); err != nil {
+		return err
+	}
+	_, err := s.exec(ctx, `UPDATE sessions SET workspace_id = (SELECT MIN(m.workspace_id) FROM memberships m WHERE m.user_id = sessions.user_id)
+		WHERE workspace_id = ? AND user_id = ?`, s.ws, userID)
+	return err
+}
+
+// SoleOwnerWorkspaces lists the workspaces where the user is the only owner
+// and others are members: they cannot delete their account until they hand
+// one of them ownership.
+func (q Queries) SoleOwnerWorkspaces(ctx context.Context, userID string) ([]Membership, error) {
+	rows, err := q.query(ctx, `SELECT w.id, w.name, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+		WHERE m.user_id = ? AND m.role = 'owner'
+		AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.workspace_id = m.workspace_id AND o.user_id <> m.user_id AND o.role = 'owner')
+		AND EXISTS (SELECT 1 FROM memberships o WHERE o.workspace_id = m.workspace_id AND o.user_id <> m.user_id)
+		ORDER BY w.id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	return collectRows(rows, func(r rowScanner) (Membership, error) {
+		var m Membership
+		err := r.Scan(&m.ID, &m.Name, &m.Role)
+		return m, err
+	})
+}
+
+// DeleteWorkspacesOnlyOf deletes the workspaces whose only member is the
+// user (their data goes with them), before the account is deleted.
+func (q Queries) DeleteWorkspacesOnlyOf(ctx context.Context, userID string) error {
+	_, err := q.exec(ctx, `DELETE FROM workspaces WHERE id IN (SELECT m.workspace_id FROM memberships m WHERE m.user_id = ?
+		AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.workspace_id = m.workspace_id AND o.user_id <> m.user_id))`, userID)
+	return err
+}
+
+// WorkspaceName is a workspace's name, for a page reached by a link (an
+// invitation) rather than by a member.
+func (q Queries) WorkspaceName(ctx context.Context, id string) (string, error) {
+	var name string
+	err := q.queryRow(ctx, `SELECT name FROM workspaces WHERE id = ?`, id).Scan(&name)
+	return name, notFound(err)
 }

@@ -60,7 +60,7 @@ func TestStagedUploadsHaveAQuotaAndAShortLife(t *testing.T) {
 	// Two colleagues: the third upload of the workspace passes its budget.
 	max, zoe := srv.SignUp(t, "Max"), srv.SignUp(t, "Zoe")
 	for _, member := range []*apptest.Account{max, zoe} {
-		ann.Must(http.StatusCreated, "POST", "/api/workspaces/"+ann.WorkspaceID+"/members", map[string]string{"email": member.Email, "role": "member"})
+		ann.AddMember(member, "member")
 		member.Must(http.StatusOK, "POST", "/api/workspaces/"+ann.WorkspaceID+"/switch", nil)
 	}
 	stagedUpload(t, max.Client, csvOf(1900))

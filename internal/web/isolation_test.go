@@ -69,6 +69,10 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"POST", "/replies/{reply}/send"},
 	{"GET", "/settings/api-keys/{apiKey}/revoke"},
 	{"POST", "/settings/api-keys/{apiKey}/revoke"},
+	{"POST", "/settings/invitations/{invitation}/revoke"},
+	{"POST", "/settings/members/{member}/role"},
+	{"POST", "/settings/members/{member}/remove"},
+	{"POST", "/settings/members/{heir}/transfer"},
 }
 
 func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
@@ -76,7 +80,7 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 	srv := apptest.Start(t, nil)
 	owner := srv.SignUp(t, "Olga")
 	stranger := srv.SignUp(t, "Sid")
-	ids := pageFixtures(t, owner)
+	ids := pageFixtures(t, srv, owner)
 	for _, tc := range pageIsolationCases {
 		path := fillPath(t, tc.method, tc.path, ids)
 		var r apptest.Response
@@ -105,7 +109,7 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 
 // pageFixtures creates one object of each kind in owner's workspace and
 // returns their ids by placeholder name.
-func pageFixtures(t *testing.T, owner *apptest.Account) map[string]string {
+func pageFixtures(t *testing.T, srv *apptest.Server, owner *apptest.Account) map[string]string {
 	t.Helper()
 	ids := map[string]string{
 		"apiKey":      owner.Must(201, "POST", "/api/api-keys", map[string]string{"name": "k"}).Map(t)["id"].(string),
@@ -115,8 +119,17 @@ func pageFixtures(t *testing.T, owner *apptest.Account) map[string]string {
 		"import":      apiImport(t, owner.Client, "email,firstName\nx@acme.example,X\n"),
 		"upload":      stagedUpload(t, owner.Client, "email\ny@acme.example\n"),
 		"mailbox":     owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "own@acme.example"}).Map(t)["id"].(string),
+		"invitation": owner.Must(201, "POST", "/api/workspaces/"+owner.WorkspaceID+"/invitations",
+			map[string]string{"email": "invited-" + apptest.Unique() + "@acme.example", "role": "member"}).Map(t)["id"].(string),
 	}
 	ids["reply"], ids["message"] = replyFixture(t, owner.Client, ids["mailbox"])
+	// Two members besides the role matrix's callers: one it removes, one it
+	// hands ownership to.
+	for _, name := range []string{"member", "heir"} {
+		acc := srv.SignUp(t, name)
+		owner.AddMember(acc, "member")
+		ids[name] = acc.UserID
+	}
 	return ids
 }
 

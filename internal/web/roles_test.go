@@ -21,6 +21,19 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"POST", "/signup", ""},
 	{"GET", "/login", ""},
 	{"POST", "/login", ""},
+	{"GET", "/forgot", ""},
+	{"POST", "/forgot", ""},
+	{"GET", "/reset", ""},
+	{"POST", "/reset", ""},
+	{"GET", "/verify", ""},
+	{"POST", "/verify", ""},
+	{"POST", "/verify/resend", ""},
+	{"GET", "/invite", ""},
+	{"POST", "/invite", ""},
+	{"GET", "/confirm-email", ""},
+	{"POST", "/confirm-email", ""},
+	{"GET", "/account", ""},
+	{"POST", "/account/email", ""},
 	{"POST", "/workspaces/switch", ""},
 	{"GET", "/workspaces/new", ""},
 	{"POST", "/workspaces/new", ""},
@@ -105,6 +118,9 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"POST", "/settings", web.Admin},
 	{"GET", "/settings/members", web.Member},
 	{"POST", "/settings/members", web.Admin},
+	{"POST", "/settings/invitations/{invitation}/revoke", web.Admin},
+	{"POST", "/settings/members/{heir}/role", web.Admin},
+	{"POST", "/settings/members/{member}/remove", web.Admin},
 	{"GET", "/settings/api-keys", web.Member},
 	{"POST", "/settings/api-keys", web.Member},
 	// The pages are open to members for their own keys; apiKey is the owner's.
@@ -114,6 +130,10 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"GET", "/settings/system", web.Admin},
 	{"GET", "/settings/security", web.Member},
 
+	// Handing over ownership and leaving change the callers' roles: last.
+	{"POST", "/settings/members/{heir}/transfer", web.Owner},
+	{"POST", "/settings/leave", web.Member},
+	{"POST", "/account/delete", ""},
 	{"POST", "/logout", ""},
 }
 
@@ -124,7 +144,7 @@ func TestPageRoleMatrix(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t, nil)
 	owner := srv.SignUp(t, "Olga")
-	ids := pageFixtures(t, owner)
+	ids := pageFixtures(t, srv, owner)
 	callers := []struct {
 		role   string
 		client *apptest.Client
@@ -156,7 +176,7 @@ func TestPageRoleMatrix(t *testing.T) {
 func joinWorkspace(t *testing.T, srv *apptest.Server, owner *apptest.Account, name, role string) *apptest.Client {
 	t.Helper()
 	acc := srv.SignUp(t, name)
-	owner.Must(201, "POST", "/api/workspaces/"+owner.WorkspaceID+"/members", map[string]string{"email": acc.Email, "role": role})
+	owner.AddMember(acc, role)
 	acc.Must(200, "POST", "/api/workspaces/"+owner.WorkspaceID+"/switch", nil)
 	return acc.Client
 }
@@ -198,7 +218,7 @@ func TestPagesHideWhatTheRoleCannotDo(t *testing.T) {
 	t.Parallel()
 	srv := apptest.Start(t, nil)
 	owner := srv.SignUp(t, "Olga")
-	ids := pageFixtures(t, owner)
+	ids := pageFixtures(t, srv, owner)
 	member := joinWorkspace(t, srv, owner, "Mia", web.Member)
 	admin := joinWorkspace(t, srv, owner, "Abe", web.Admin)
 	links := []struct{ page, link string }{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -48,7 +49,7 @@ func TestWorkspaceSettingsValidateAndNeedAManager(t *testing.T) {
 
 	// A plain member can read the settings but not change them.
 	member := srv.SignUp(t, "Max")
-	owner.Must(201, "POST", "/api/workspaces/"+owner.WorkspaceID+"/members", map[string]string{"email": member.Email, "role": "member"})
+	owner.AddMember(member, "member")
 	member.Must(200, "POST", "/api/workspaces/"+owner.WorkspaceID+"/switch", nil)
 	if !strings.Contains(string(get(t, member.Client, "/settings", 200).Body), "Only owners and admins can change these settings") {
 		t.Error("a member is not told they cannot change settings")
@@ -65,20 +66,32 @@ func TestMembersPage(t *testing.T) {
 	owner := srv.SignUp(t, "Olga")
 	friend := srv.SignUp(t, "Fred")
 
-	// An address with an account and one without are answered alike.
+	// An address with an account and one without are answered alike: an
+	// invitation, whose link the page shows when no mail server is set.
 	nobody := "nobody-" + apptest.Unique() + "@example.com"
+	links := map[string]string{}
 	for _, email := range []string{nobody, friend.Email} {
-		page := follow(t, owner.Client, postForm(t, owner.Client, "/settings/members", url.Values{"email": {email}, "role": {"admin"}}))
-		if !strings.Contains(string(page.Body), email+" is added as admin: they join ") {
-			t.Errorf("no flash after adding %s", email)
+		page := string(follow(t, owner.Client, postForm(t, owner.Client, "/settings/members", url.Values{"email": {email}, "role": {"admin"}})).Body)
+		if !strings.Contains(page, email+" is invited as admin, but we could not mail the link (no mail server is configured; ask your administrator)") {
+			t.Errorf("no flash after inviting %s", email)
 		}
+		links[email] = regexp.MustCompile(`http://[^ <"]+/invite\?token=[A-Za-z0-9_%-]+`).FindString(page)
 	}
-	if body := string(get(t, owner.Client, "/settings/members", 200).Body); strings.Count(body, "<tr>") != 4 || strings.Count(body, "Pending") != 2 {
-		t.Errorf("want header + owner + 2 pending rows:\n%s", body)
+	if body := string(get(t, owner.Client, "/settings/members", 200).Body); strings.Count(body, "<tr>") != 5 || strings.Count(body, `chip-neutral">Pending`) != 2 || strings.Count(body, ">Revoke<") != 2 {
+		t.Errorf("want the owner's row, and two pending invitations with a header each:\n%s", body)
 	}
-	get(t, friend.Client, "/", 200) // Fred opens the app and joins
-	if body := string(get(t, owner.Client, "/settings/members", 200).Body); strings.Count(body, "Pending") != 1 || !strings.Contains(body, "Fred") {
-		t.Errorf("after Fred's visit, want him listed and one pending row")
+	// Fred accepts; the other invitation is revoked.
+	friend.Must(200, "POST", "/api/invitations/accept", map[string]string{"token": apptest.TokenOf(t, links[friend.Email])})
+	inv := owner.Must(200, "GET", "/api/workspaces/"+owner.WorkspaceID+"/invitations", nil).Map(t)["items"].([]any)
+	if len(inv) != 1 {
+		t.Fatalf("waiting invitations: %v", inv)
+	}
+	follow(t, owner.Client, postForm(t, owner.Client, "/settings/invitations/"+inv[0].(map[string]any)["id"].(string)+"/revoke", nil))
+	if body := string(get(t, owner.Client, "/settings/members", 200).Body); strings.Count(body, `chip-neutral">Pending`) != 0 || !strings.Contains(body, "Fred") {
+		t.Errorf("after Fred accepted and the other was revoked, want him listed and nothing pending")
+	}
+	if r := srv.Client(t).Do("POST", "/api/invitations/accept", map[string]string{"token": apptest.TokenOf(t, links[nobody]), "password": "long enough pw"}); r.Status != 422 {
+		t.Errorf("a revoked invitation accepted: %d", r.Status)
 	}
 	r := postForm(t, owner.Client, "/settings/members", url.Values{"email": {friend.Email}, "role": {"member"}})
 	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "is already a member of this workspace") {

@@ -29,7 +29,10 @@ type view struct {
 	Workspace  store.Workspace
 	Workspaces []store.Membership
 	Flash      *flash
-	Alerts     []alert // workspace-wide problems shown in the strip on top
+	// VerifyPending shows the banner saying the address waits for its
+	// confirmation, with "send again".
+	VerifyPending bool
+	Alerts        []alert // workspace-wide problems shown in the strip on top
 
 	Title string // the page's <title> and heading
 	Nav   string // which main nav item is current: dashboard, campaigns…
@@ -133,6 +136,7 @@ func (v *view) loadLayout() error {
 	}
 	v.User = &me.User
 	v.Workspaces = me.Workspaces
+	v.VerifyPending = me.EmailVerificationPending
 	if me.Workspace != nil {
 		v.Workspace = *me.Workspace
 		v.Alerts, err = v.web.alerts(v.r.Context(), v.P)
