@@ -1,6 +1,7 @@
 package account
 
 import (
+	"context"
 	"runtime"
 	"time"
 )
@@ -27,6 +28,10 @@ type Options struct {
 	// OnHash, when set, is called by every password hash while it holds its
 	// slot, with the number of hashes in flight (tests count through it).
 	OnHash func(inFlight int)
+	// SignupAllowed, when set, decides whether a first sign-in with Google
+	// or Microsoft may create an account (the instance's sign-up mode); it
+	// returns the problem to show when not. nil allows it (open sign-up).
+	SignupAllowed func(ctx context.Context) error
 }
 
 // Defaults of Options.

@@ -51,6 +51,7 @@ var isolationCases = []struct {
 	{"DELETE", "/api/suppressions/{suppression}", nil},
 	{"GET", "/api/icp/{icp}", nil},
 	{"PATCH", "/api/icp/{icp}", map[string]string{"name": "Mallory"}},
+	{"DELETE", "/api/sessions/{session}", nil},
 }
 
 // setupFixtures creates one object of each kind in owner's workspace.
@@ -63,6 +64,7 @@ func setupFixtures(t *testing.T, owner *apptest.Account) fixtures {
 	f.ids["import"] = upload(t, owner, "/api/leads/import", "iso.csv", []byte("email\niso2@example.com\n"), nil).Map(t)["importId"].(string)
 	f.ids["suppression"] = owner.Must(201, "POST", "/api/suppressions", map[string]string{"domain": "iso.example"}).Map(t)["id"].(string)
 	f.ids["icp"] = owner.Must(201, "POST", "/api/icp/generate", map[string]string{"productDescription": "Payroll for restaurants."}).Map(t)["icpProfileId"].(string)
+	f.ids["session"] = owner.Must(200, "GET", "/api/sessions", nil).Map(t)["items"].([]any)[0].(map[string]any)["id"].(string)
 	return f
 }
 
