@@ -19,7 +19,7 @@ func login(t *testing.T, srv *apptest.Server, acc *apptest.Account, userAgent st
 
 type sessionRow struct {
 	ID, Method, IP, UserAgent, CreatedAt, LastUsedAt, ExpiresAt string
-	Current                                                    bool
+	Current                                                     bool
 }
 
 func sessionsOf(t *testing.T, c *apptest.Client) []sessionRow {
