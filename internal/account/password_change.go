@@ -34,18 +34,19 @@ var ErrSessionRequired = &problem.Error{Kind: problem.Unauthorized, Code: "sessi
 // An account made by signing in with Google or Microsoft has no password:
 // it sets a first one without a current one (its session is the proof, as
 // for every other change it can make).
-func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePasswordInput, m Meta) error {
+// It returns how many other sessions it ended.
+func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePasswordInput, m Meta) (int, error) {
 	if p.SessionID == "" {
-		return ErrSessionRequired
+		return 0, ErrSessionRequired
 	}
 	if len([]rune(in.NewPassword)) < MinPasswordLength {
 		var f problem.Fields = map[string]string{}
 		f.Add("newPassword", "must be at least %d characters", MinPasswordLength)
-		return f.Err()
+		return 0, f.Err()
 	}
 	user, err := s.store.UserByID(ctx, p.User.ID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	kind := store.SecurityPasswordChanged
 	pair := loginPair(user.Email, m.IP)
@@ -55,14 +56,14 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePass
 		if in.CurrentPassword == "" {
 			var f problem.Fields = map[string]string{}
 			f.Add("currentPassword", "is required")
-			return f.Err()
+			return 0, f.Err()
 		}
 		if err := s.allowLogin(ctx, pair, m.IP); err != nil {
-			return err
+			return 0, err
 		}
 		ok, err := s.hashes.verify(ctx, in.CurrentPassword, user.PasswordHash)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if !ok {
 			now := s.now().UTC()
@@ -73,25 +74,27 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, in ChangePass
 				return tx.InsertSecurityEvent(ctx, s.securityEvent(user.ID, store.SecurityPasswordChangeFailed, m))
 			})
 			if err != nil {
-				return err
+				return 0, err
 			}
-			return ErrWrongPassword
+			return 0, ErrWrongPassword
 		}
 	}
 	hash, err := s.hashes.hash(ctx, in.NewPassword)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.store.InTx(ctx, func(tx *store.Tx) error {
+	var ended int64
+	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPasswordHash(ctx, user.ID, hash); err != nil {
 			return err
 		}
 		if err := tx.ClearLoginFailures(ctx, pair); err != nil {
 			return err
 		}
-		if _, err := tx.DeleteOtherSessions(ctx, user.ID, p.SessionID); err != nil {
+		if ended, err = tx.DeleteOtherSessions(ctx, user.ID, p.SessionID); err != nil {
 			return err
 		}
 		return tx.InsertSecurityEvent(ctx, s.securityEvent(user.ID, kind, m))
 	})
+	return int(ended), err
 }

@@ -79,7 +79,7 @@ func (a *API) changePassword(w http.ResponseWriter, r *http.Request, p account.P
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := a.Accounts.ChangePassword(r.Context(), p, in, meta(r)); err != nil {
+	if _, err := a.Accounts.ChangePassword(r.Context(), p, in, meta(r)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
