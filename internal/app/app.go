@@ -31,6 +31,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
+	"github.com/leadbitz/leadbitz/internal/signin"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/web"
 )
@@ -46,6 +47,7 @@ type App struct {
 	Sending  *Sending
 	// Connect connects real mailboxes and opens them for sending and sync.
 	Connect     *connect.Service
+	Signin      *signin.Service // signing in with Google and Microsoft
 	BounceGuard *bounceguard.Guard
 	Leads       *lead.Service
 	Imports     *importer.Importer
@@ -151,6 +153,9 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	if err := a.initConnect(); err != nil {
 		return err
 	}
+	if err := a.initSignin(); err != nil {
+		return err
+	}
 	if err := a.initSending(ctx); err != nil {
 		return err
 	}
@@ -178,7 +183,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
 		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
-		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends})
+		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}

@@ -143,6 +143,10 @@ func New(cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// HTTPClient is the client that reaches Google and Microsoft, which
+// signing in with them (internal/signin) shares.
+func (s *Service) HTTPClient() *http.Client { return s.hc }
+
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // TrustRoots replaces the certificate pool that SMTP and IMAP connections

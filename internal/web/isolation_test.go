@@ -69,6 +69,8 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"POST", "/replies/{reply}/send"},
 	{"GET", "/settings/api-keys/{apiKey}/revoke"},
 	{"POST", "/settings/api-keys/{apiKey}/revoke"},
+	{"GET", "/settings/sessions/{session}/revoke"},
+	{"POST", "/settings/sessions/{session}/revoke"},
 }
 
 func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
@@ -117,6 +119,7 @@ func pageFixtures(t *testing.T, owner *apptest.Account) map[string]string {
 		"mailbox":     owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "own@acme.example"}).Map(t)["id"].(string),
 	}
 	ids["reply"], ids["message"] = replyFixture(t, owner.Client, ids["mailbox"])
+	ids["session"] = owner.Must(200, "GET", "/api/sessions", nil).Map(t)["items"].([]any)[0].(map[string]any)["id"].(string)
 	return ids
 }
 

@@ -52,6 +52,11 @@ func (w *Web) Routes() []Route {
 		{get, "/login", Guest, "login", w.loginForm, ""},
 		{post, "/login", Guest, "login", w.login, ""},
 		{post, "/logout", Public, "", w.logout, ""},
+		// Signing in with Google and Microsoft (internal/signin).
+		{get, "/auth/google", Guest, "login", w.startSignin("google"), ""},
+		{get, "/auth/google/callback", Public, "login", w.finishSignin("google"), ""},
+		{get, "/auth/microsoft", Guest, "login", w.startSignin("microsoft"), ""},
+		{get, "/auth/microsoft/callback", Public, "login", w.finishSignin("microsoft"), ""},
 
 		// Workspaces.
 		{post, "/workspaces/switch", User, "", w.switchWorkspace, ""},
@@ -147,6 +152,12 @@ func (w *Web) Routes() []Route {
 		{post, "/settings/api-keys/{id}/revoke", Workspace, "", w.revokeAPIKey, Member},
 		{get, "/settings/audit", Workspace, "settings_audit", w.auditLog, Admin},
 		{get, "/settings/security", Workspace, "settings_security", w.securityLog, Member},
+		{post, "/settings/security/password", Workspace, "settings_security", w.changePassword, Member},
+		{get, "/settings/sessions", Workspace, "settings_sessions", w.sessions, Member},
+		{get, "/settings/sessions/revoke-others", Workspace, "settings_session_revoke", w.confirmRevokeOtherSessions, Member},
+		{post, "/settings/sessions/revoke-others", Workspace, "", w.revokeOtherSessions, Member},
+		{get, "/settings/sessions/{id}/revoke", Workspace, "settings_session_revoke", w.confirmRevokeSession, Member},
+		{post, "/settings/sessions/{id}/revoke", Workspace, "", w.revokeSession, Member},
 	}
 }
 
