@@ -98,4 +98,3 @@ func (w *Web) revokeOtherSessions(rw http.ResponseWriter, r *http.Request, v *vi
 	}
 	return v.redirect(rw, "/settings/sessions", fmt.Sprintf("Signed out %s; this browser stays signed in.", plural(n, "other session", "other sessions")))
 }
-
