@@ -41,6 +41,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/oidc"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -69,7 +70,12 @@ type Config struct {
 	// HTTPClient makes the calls to the providers (discovery, keys, code
 	// exchange): the app gives the one mailbox connection uses.
 	HTTPClient *http.Client
-	StateTTL   time.Duration // default 10 minutes
+	// Limiter counts sign-ins started per client network (StartLimit), so
+	// nobody can fill signin_states; default in memory. The app gives its
+	// shared limiter (Redis when configured).
+	Limiter    ratelimit.Limiter
+	StartLimit ratelimit.Limit // default 30 a minute
+	StateTTL   time.Duration   // default 10 minutes
 	Now        func() time.Time
 	Log        *slog.Logger
 }
@@ -81,6 +87,10 @@ const (
 	DefaultGoogleOAuthBase = "https://oauth2.googleapis.com" // GOOGLE_OAUTH_BASE_URL's default
 	DefaultMicrosoftLogin  = "https://login.microsoftonline.com"
 )
+
+// DefaultStartLimit is how many sign-ins one client network may start a
+// minute: a person needs a few; a script filling the table many.
+var DefaultStartLimit = ratelimit.Limit{Count: 30, Per: time.Minute}
 
 // Provider is a configured provider, for the sign-in buttons.
 type Provider struct {
@@ -117,6 +127,12 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = ratelimit.NewMemory(nil)
+	}
+	if cfg.StartLimit == (ratelimit.Limit{}) {
+		cfg.StartLimit = DefaultStartLimit
 	}
 	s := &Service{cfg: cfg}
 	if g := cfg.Google; g.ClientID != "" {
@@ -188,10 +204,18 @@ func labelOf(name string) string {
 // Start records a new sign-in and returns the provider's page to send the
 // browser to and the state, which the caller also gives the browser (a
 // cookie) for Finish to compare. next is the local page to return to.
-func (s *Service) Start(ctx context.Context, name, next string) (authURL, state string, err error) {
+func (s *Service) Start(ctx context.Context, name, next string, m account.Meta) (authURL, state string, err error) {
 	p, err := s.provider(name)
 	if err != nil {
 		return "", "", err
+	}
+	res, err := s.cfg.Limiter.Allow(ctx, "signin:ip:"+account.ClientNetwork(m.IP), s.cfg.StartLimit)
+	if err != nil {
+		return "", "", err
+	}
+	if !res.Allowed {
+		return "", "", &problem.Error{Kind: problem.RateLimited, Code: "too_many_attempts",
+			Message: "Too many sign-ins were started from your network. Wait a little and try again.", RetryAfter: res.RetryAfter}
 	}
 	state, nonce, verifier := randomString(), randomString(), randomString()
 	hash := stateHash(state)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -91,7 +90,7 @@ func (h *harness) signIn(name, email string) (signin.Result, error) {
 	f := h.fake(name)
 	f.AddUser(email)
 	f.SetConsentUser(email)
-	authURL, state, err := h.svc.Start(h.ctx, name, "/campaigns")
+	authURL, state, err := h.svc.Start(h.ctx, name, "/campaigns", account.Meta{IP: "203.0.113.9"})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -251,7 +250,7 @@ func TestStateMustBeTheBrowsersAndUsedOnce(t *testing.T) {
 	h := newHarness(t)
 	h.gf.AddUser("ann@example.com")
 	h.gf.SetConsentUser("ann@example.com")
-	authURL, state, err := h.svc.Start(h.ctx, "google", "/")
+	authURL, state, err := h.svc.Start(h.ctx, "google", "/", account.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +270,7 @@ func TestStateMustBeTheBrowsersAndUsedOnce(t *testing.T) {
 	}
 	// A declined consent says so.
 	h.gf.DenyConsent(true)
-	authURL, state, _ = h.svc.Start(h.ctx, "google", "/")
+	authURL, state, _ = h.svc.Start(h.ctx, "google", "/", account.Meta{})
 	back = oauthfake.Authorize(t, authURL).Query()
 	if _, err := h.svc.Finish(h.ctx, "google", back, state, "", account.Meta{}); code(err) != "access_denied" {
 		t.Fatalf("declined: %v", err)
@@ -323,10 +322,9 @@ func TestUnconfiguredProvider(t *testing.T) {
 	if got := svc.Providers(); len(got) != 1 || got[0].Name != "google" {
 		t.Fatalf("providers %+v", got)
 	}
-	if _, _, err := svc.Start(h.ctx, "microsoft", "/"); code(err) != "signin_not_configured" {
+	if _, _, err := svc.Start(h.ctx, "microsoft", "/", account.Meta{}); code(err) != "signin_not_configured" {
 		t.Fatalf("start microsoft: %v", err)
 	}
-	_ = url.Values{}
 }
 
 func mustKeys(t *testing.T) *secrets.KeyRing {
@@ -335,4 +333,25 @@ func mustKeys(t *testing.T) *secrets.KeyRing {
 		t.Fatal(err)
 	}
 	return k
+}
+
+func TestStartsAreLimitedPerNetwork(t *testing.T) {
+	h := newHarness(t)
+	svc, err := signin.New(signin.Config{Store: h.st, Keys: mustKeys(t), Accounts: h.accounts,
+		Google: signin.App{ClientID: "test-client", BaseURL: h.gf.URL}, StartLimit: ratelimit.Limit{Count: 2, Per: time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if _, _, err := svc.Start(h.ctx, "google", "/", account.Meta{IP: "2001:db8::1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Another address of the same IPv6 /64 is the same client.
+	if _, _, err := svc.Start(h.ctx, "google", "/", account.Meta{IP: "2001:db8::2"}); code(err) != "too_many_attempts" {
+		t.Fatalf("third start: %v", err)
+	}
+	if _, _, err := svc.Start(h.ctx, "google", "/", account.Meta{IP: "198.51.100.7"}); err != nil {
+		t.Fatalf("another network: %v", err)
+	}
 }

@@ -19,7 +19,7 @@ func (v *view) SigninProviders() []signin.Provider { return v.web.Signin.Provide
 // startSignin sends the browser to the provider's sign-in page.
 func (w *Web) startSignin(name string) handlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request, v *view) error {
-		authURL, state, err := w.Signin.Start(r.Context(), name, localPath(r.URL.Query().Get("next")))
+		authURL, state, err := w.Signin.Start(r.Context(), name, localPath(r.URL.Query().Get("next")), meta(r))
 		if err != nil {
 			v.Title, v.Form = "Log in", emptyForm(nil)
 			return v.formFailed(rw, err)
