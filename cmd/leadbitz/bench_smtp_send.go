@@ -41,7 +41,7 @@ const listmonkMsgsPerSec = 6000
 func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench smtp-send", flag.ContinueOnError)
 	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
-	inboxes := fs.Int("inboxes", 100, "SMTP mailboxes (one campaign each)")
+	mailboxes := fs.Int("inboxes", 100, "SMTP mailboxes (one campaign each)")
 	leads := fs.Int("leads", 1000, "leads per mailbox")
 	workers := fs.Int("workers", 32, "engine send workers")
 	batch := fs.Int("batch", 500, "engine claim batch size")
@@ -60,11 +60,11 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	now := time.Now().UTC()
 	t0 := time.Now()
-	if err := st.SeedSendBench(ctx, store.SendBench{WorkspaceID: ws.ID, Campaigns: *inboxes, Inboxes: *inboxes,
+	if err := st.SeedSendBench(ctx, store.SendBench{WorkspaceID: ws.ID, Campaigns: *mailboxes, Mailboxes: *mailboxes,
 		LeadsPerCampaign: *leads, Now: now}); err != nil {
 		return err
 	}
-	ids, err := st.LiftBenchInboxLimits(ctx, store.ProviderSMTP)
+	ids, err := st.LiftBenchMailboxLimits(ctx, store.ProviderSMTP)
 	if err != nil {
 		return err
 	}
@@ -111,13 +111,13 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("connect bench mailbox %d: %w", i, err)
 		}
 	}
-	total := *inboxes * *leads
+	total := *mailboxes * *leads
 	due, err := st.MakeBenchJobsDue(ctx, total, time.Now().UTC().Add(-time.Minute))
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: seeded %d mailboxes × %d leads (%d due step-1 jobs) and connected them in %s\n",
-		st.Dialect(), *inboxes, *leads, due, time.Since(t0).Round(time.Millisecond))
+		st.Dialect(), *mailboxes, *leads, due, time.Since(t0).Round(time.Millisecond))
 
 	engine, err := sending.New(sending.Config{Store: st, Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
 		Metrics: sending.NewMetrics(prometheus.NewRegistry()), Providers: reg.Openers(), Workers: *workers,
@@ -155,7 +155,7 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "sent %d messages in %s over %d ticks: %.0f msgs/s end to end (%d workers, batch %d, GOMAXPROCS %d)\n",
 		sent, took.Round(time.Millisecond), ticks, rate, *workers, *batch, runtime.GOMAXPROCS(0))
 	fmt.Fprintf(stdout, "the sink accepted %d; SMTP connections opened for them: %d (%d mailboxes)\n",
-		sink.Count(), sink.Connections()-connsBefore, *inboxes)
+		sink.Count(), sink.Connections()-connsBefore, *mailboxes)
 	fmt.Fprintf(stdout, "ratio to listmonk's ~%d msgs/s to such a sink: %.2f\n", listmonkMsgsPerSec, rate/listmonkMsgsPerSec)
 	if sink.Count() != sent {
 		return fmt.Errorf("the sink accepted %d messages, the engine recorded %d", sink.Count(), sent)

@@ -55,7 +55,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	p := account.Principal{User: user, WorkspaceID: ws.ID, Role: store.RoleOwner}
 	setupStart := time.Now()
-	inboxID, raws, err := seedSyncBench(ctx, st, p, *n)
+	mailboxID, raws, err := seedSyncBench(ctx, st, p, *n)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	cpu0 := processCPU()
 	start := time.Now()
-	res, err := svc.Sync(ctx, inboxID)
+	res, err := svc.Sync(ctx, mailboxID)
 	elapsed := time.Since(start)
 	syncCPU := processCPU() - cpu0
 	if err != nil {
@@ -115,7 +115,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 // seedSyncBench creates the mailbox, leads, a launched campaign with step 1
 // recorded as sent to each lead, and the inbound messages in the mailbox.
 func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n int) (string, [][]byte, error) {
-	inbox := store.Inbox{Provider: store.ProviderSandbox, Email: "sam@sender.test", DisplayName: "Sam", DailyCap: 1000,
+	mailbox := store.Mailbox{Provider: store.ProviderSandbox, Email: "sam@sender.test", DisplayName: "Sam", DailyCap: 1000,
 		RampStartedAt: time.Now()}
 	leads := make([]store.Lead, n)
 	for i := range leads {
@@ -124,10 +124,10 @@ func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n 
 	}
 	err := st.InTx(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
-		if err := q.CreateInbox(ctx, &inbox); err != nil {
+		if err := q.CreateMailbox(ctx, &mailbox); err != nil {
 			return err
 		}
-		if err := q.CreateSandboxMailbox(ctx, inbox.ID); err != nil {
+		if err := q.CreateSandboxMailbox(ctx, mailbox.ID); err != nil {
 			return err
 		}
 		_, err := q.InsertLeads(ctx, leads)
@@ -138,7 +138,7 @@ func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n 
 	}
 	camps := campaign.New(st, nil)
 	c, err := camps.Create(ctx, p, campaign.Input{Name: ptrTo("Bench"), Timezone: ptrTo("UTC"),
-		InboxIDs: &[]string{inbox.ID}}, account.Meta{})
+		MailboxIDs: &[]string{mailbox.ID}}, account.Meta{})
 	if err != nil {
 		return "", nil, err
 	}
@@ -159,7 +159,7 @@ func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n 
 	}
 
 	now := time.Now().UTC()
-	if err := seedConversationHistory(ctx, st, p.WorkspaceID, inbox.ID, n, now); err != nil {
+	if err := seedConversationHistory(ctx, st, p.WorkspaceID, mailbox.ID, n, now); err != nil {
 		return "", nil, err
 	}
 	back := now.AddDate(0, 0, 12).Format("2 January 2006")
@@ -172,21 +172,21 @@ func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n 
 				return err
 			}
 			ours := mailmsg.NewMessageID("sender.test")
-			sent := store.Message{InboxID: inbox.ID, CampaignLeadID: cl.ID, Direction: store.DirectionOutbound,
-				MessageID: ours, From: inbox.Email, To: l.Email, Subject: "Quick question", Text: "Hello", OccurredAt: now}
+			sent := store.Message{MailboxID: mailbox.ID, CampaignLeadID: cl.ID, Direction: store.DirectionOutbound,
+				MessageID: ours, From: mailbox.Email, To: l.Email, Subject: "Quick question", Text: "Hello", OccurredAt: now}
 			if _, err := q.InsertMessage(ctx, &sent); err != nil {
 				return err
 			}
 			raw := benchInbound(i, l.Email, ours, back, now)
 			raws = append(raws, raw)
-			if err := q.AppendSandboxMessage(ctx, &store.SandboxMessage{InboxID: inbox.ID, Folder: store.SandboxInbox,
+			if err := q.AppendSandboxMessage(ctx, &store.SandboxMessage{MailboxID: mailbox.ID, Folder: store.SandboxMailbox,
 				MessageID: fmt.Sprintf("<in%d@bench.test>", i), ThreadID: "t" + cl.ID, Raw: raw}); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return inbox.ID, raws, err
+	return mailbox.ID, raws, err
 }
 
 // seedConversationHistory gives the mailbox n earlier conversations (mail
@@ -196,11 +196,11 @@ func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n 
 // (statistics that say "empty" plan the sync's lookups of conversations by
 // thread as scans of the whole mailbox, and the foreign-key checks of new
 // messages as sequential scans, for as long as the plans are cached).
-func seedConversationHistory(ctx context.Context, st *store.Store, ws, inboxID string, n int, now time.Time) error {
+func seedConversationHistory(ctx context.Context, st *store.Store, ws, mailboxID string, n int, now time.Time) error {
 	return st.InTx(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(ws)
 		for i := range n {
-			c := store.Conversation{InboxID: inboxID, ThreadID: fmt.Sprintf("earlier-%d", i),
+			c := store.Conversation{MailboxID: mailboxID, ThreadID: fmt.Sprintf("earlier-%d", i),
 				Subject: "Earlier question", LastMessageAt: now.Add(-time.Duration(i+1) * time.Hour)}
 			if err := q.CreateConversation(ctx, &c); err != nil {
 				return err

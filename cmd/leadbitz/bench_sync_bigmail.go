@@ -48,8 +48,8 @@ func benchSyncBigmail(ctx context.Context, args []string, stdout io.Writer) erro
 		return err
 	}
 	const addr, password = "sam@sender.test", "bench"
-	inbox := store.Inbox{Provider: store.ProviderSMTP, Email: addr, DisplayName: "Sam", DailyCap: 1000, RampStartedAt: time.Now()}
-	if err := st.InWorkspace(ws.ID).CreateInbox(ctx, &inbox); err != nil {
+	mailbox := store.Mailbox{Provider: store.ProviderSMTP, Email: addr, DisplayName: "Sam", DailyCap: 1000, RampStartedAt: time.Now()}
+	if err := st.InWorkspace(ws.ID).CreateMailbox(ctx, &mailbox); err != nil {
 		return err
 	}
 	srv, err := smtpimapfake.StartIMAP(smtpimapfake.IMAPOptions{Username: addr, Password: password})
@@ -62,7 +62,7 @@ func benchSyncBigmail(ctx context.Context, args []string, stdout io.Writer) erro
 	if _, err := srv.DeliverGenerated(head, *size, time.Now()); err != nil {
 		return err
 	}
-	open := func(context.Context, string, store.Inbox) (provider.Mailbox, error) {
+	open := func(context.Context, string, store.Mailbox) (provider.Mailbox, error) {
 		return smtpimap.New(smtpimap.Config{Address: addr, SkipSentCopy: true, MaxMessageBytes: *maxBytes,
 			SMTP: smtpimap.Server{Host: srv.Host, Port: 1, Security: smtpimap.Plain},
 			IMAP: smtpimap.Server{Host: srv.Host, Port: srv.Port, Username: addr, Password: password, Security: smtpimap.Plain}})
@@ -75,7 +75,7 @@ func benchSyncBigmail(ctx context.Context, args []string, stdout io.Writer) erro
 	runtime.GC()
 	rssBefore := peakRSS()
 	start := time.Now()
-	res, err := svc.Sync(ctx, inbox.ID)
+	res, err := svc.Sync(ctx, mailbox.ID)
 	if err != nil {
 		return err
 	}

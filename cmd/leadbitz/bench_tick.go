@@ -50,7 +50,7 @@ func benchTick(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench tick", flag.ContinueOnError)
 	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
 	campaigns := fs.Int("campaigns", 100, "active campaigns")
-	inboxes := fs.Int("inboxes", 10_000, "mailboxes (a multiple of campaigns)")
+	mailboxes := fs.Int("inboxes", 10_000, "mailboxes (a multiple of campaigns)")
 	perCampaign := fs.Int("leads-per-campaign", 10_000, "campaign leads per campaign")
 	due := fs.Int("due", 5_000, "jobs made due for the sending tick (at most one per mailbox)")
 	idle := fs.Int("idle-ticks", 20, "ticks timed with nothing due")
@@ -69,19 +69,19 @@ func benchTick(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	now := time.Now().UTC()
 	start := time.Now()
-	if err := st.SeedSendBench(ctx, store.SendBench{WorkspaceID: ws.ID, Campaigns: *campaigns, Inboxes: *inboxes,
+	if err := st.SeedSendBench(ctx, store.SendBench{WorkspaceID: ws.ID, Campaigns: *campaigns, Mailboxes: *mailboxes,
 		LeadsPerCampaign: *perCampaign, Now: now}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: seeded %d campaign leads (and leads, step-1 jobs) over %d mailboxes and %d active campaigns in %s\n",
-		st.Dialect(), *campaigns**perCampaign, *inboxes, *campaigns, time.Since(start).Round(time.Millisecond))
+		st.Dialect(), *campaigns**perCampaign, *mailboxes, *campaigns, time.Since(start).Round(time.Millisecond))
 
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	newEngine := func(batch int) (*sending.Engine, error) {
 		return sending.New(sending.Config{Store: st, Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
 			Metrics: sending.NewMetrics(prometheus.NewRegistry()), BatchSize: batch,
-			Providers: map[string]provider.Opener{store.ProviderSandbox: func(context.Context, string, store.Inbox) (provider.Mailbox, error) {
+			Providers: map[string]provider.Opener{store.ProviderSandbox: func(context.Context, string, store.Mailbox) (provider.Mailbox, error) {
 				return noopMailbox{}, nil
 			}}})
 	}

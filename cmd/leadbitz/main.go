@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "tick":
 		return tick(ctx, cfg, log, stdout)
 	case "sync":
-		return syncInboxes(ctx, cfg, log, stdout)
+		return syncMailboxes(ctx, cfg, log, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -118,11 +118,11 @@ func rotateKey(ctx context.Context, cfg config.Config, log *slog.Logger, stdout 
 		if !a.Keys.NeedsRotation(c.Ciphertext) {
 			continue
 		}
-		fresh, err := a.Keys.Rotate(c.Ciphertext, store.CredentialsAD(c.InboxID))
+		fresh, err := a.Keys.Rotate(c.Ciphertext, store.CredentialsAD(c.MailboxID))
 		if err != nil {
-			return fmt.Errorf("inbox %s: %w", c.InboxID, err)
+			return fmt.Errorf("inbox %s: %w", c.MailboxID, err)
 		}
-		ok, err := a.Store.ReplaceCredential(ctx, c.InboxID, c.Ciphertext, fresh)
+		ok, err := a.Store.ReplaceCredential(ctx, c.MailboxID, c.Ciphertext, fresh)
 		if err != nil {
 			return err
 		}

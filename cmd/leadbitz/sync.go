@@ -10,11 +10,11 @@ import (
 	"github.com/leadbitz/leadbitz/internal/config"
 )
 
-// syncInboxes is `leadbitz sync`: one inbox sync pass over every active
+// syncMailboxes is `leadbitz sync`: one inbox sync pass over every active
 // mailbox (and one attempt for replies waiting to go) for an external
 // scheduler when LEADBITZ_SCHEDULER=off. It prints {inboxes, failed,
 // messages, replies} as JSON.
-func syncInboxes(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+func syncMailboxes(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
 	a, err := app.New(ctx, cfg, log, app.Options{})
 	if err != nil {
 		return err
@@ -24,6 +24,6 @@ func syncInboxes(ctx context.Context, cfg config.Config, log *slog.Logger, stdou
 	if err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(map[string]int{"inboxes": t.Inboxes, "failed": t.Failed,
+	return json.NewEncoder(stdout).Encode(map[string]int{"inboxes": t.Mailboxes, "failed": t.Failed,
 		"messages": t.Messages, "replies": t.Replies})
 }

@@ -149,9 +149,9 @@ func TestDraftOffline(t *testing.T) {
 	}
 
 	// A campaign template: merge tags instead of one lead's values.
-	inbox := ann.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test"}).Map(t)["id"].(string)
+	mailbox := ann.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test"}).Map(t)["id"].(string)
 	campaign := ann.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Q1", "timezone": "UTC", "icpProfileId": icp.ICPProfileID,
-		"inboxIds": []string{inbox}}).Map(t)["id"].(string)
+		"inboxIds": []string{mailbox}}).Map(t)["id"].(string)
 	tmpl := draft(t, ann, map[string]any{"campaignId": campaign})
 	if !strings.Contains(tmpl.Body, "{{firstName}}") || tmpl.ICPProfileID != icp.ICPProfileID {
 		t.Fatalf("campaign template %+v", tmpl)

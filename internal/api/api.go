@@ -18,9 +18,9 @@ import (
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/dnscheck"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
-	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/lead/importer"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/replies"
@@ -35,7 +35,7 @@ const DefaultMaxBody = 1 << 20
 // send engine and sync exist it is nil and the cron routes say so.
 type CronRunner interface {
 	Tick(ctx context.Context) (TickResult, error)
-	SyncInboxes(ctx context.Context) (SyncResult, error)
+	SyncMailboxes(ctx context.Context) (SyncResult, error)
 }
 
 // TickResult is the answer of POST /api/cron/tick.
@@ -49,9 +49,9 @@ type TickResult struct {
 
 // SyncResult is the answer of POST /api/cron/sync-inbox.
 type SyncResult struct {
-	Inboxes  int    `json:"inboxes"`
-	Messages int    `json:"messages"`
-	Note     string `json:"note,omitempty"`
+	Mailboxes int    `json:"inboxes"`
+	Messages  int    `json:"messages"`
+	Note      string `json:"note,omitempty"`
 }
 
 // Deps are what the API needs; main builds them.
@@ -63,7 +63,7 @@ type Deps struct {
 	Cron        CronRunner
 	Metrics     http.Handler
 	Campaigns   *campaign.Service
-	Inboxes     *inbox.Service
+	Mailboxes   *mailbox.Service
 	Connect     *connect.Service
 	Unsubscribe *sending.Unsubscribe
 	Leads       *lead.Service

@@ -14,14 +14,14 @@ import (
 // pause themselves with a reason and an audit event. A person who resumes
 // them is not overruled until another hard bounce arrives.
 func TestBounceGuardPausesCampaignAndMailbox(t *testing.T) {
-	srv, owner, inboxID := sendingServer(t)
-	owner.Must(200, "PATCH", "/api/inboxes/"+inboxID, map[string]any{"dailyCap": 100})
+	srv, owner, mailboxID := sendingServer(t)
+	owner.Must(200, "PATCH", "/api/inboxes/"+mailboxID, map[string]any{"dailyCap": 100})
 	var leads []string
 	for i := range 21 {
 		leads = append(leads, createLead(t, owner, fmt.Sprintf("lead%02d@acme.test", i), "Lead"))
 	}
 	cid := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Bad list", "timezone": "UTC",
-		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{inboxID}}).Map(t)["id"].(string)
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)["id"].(string)
 	owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence", map[string]any{"steps": []map[string]any{
 		{"subject": "Hi {{firstName}}", "body": "Hello."}, {"delayDays": 2, "body": "Bump."}}})
 	owner.Must(200, "POST", "/api/campaigns/"+cid+"/leads", map[string]any{"leadIds": leads})
@@ -35,7 +35,7 @@ func TestBounceGuardPausesCampaignAndMailbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return res.Campaigns, res.Inboxes
+		return res.Campaigns, res.Mailboxes
 	}
 	if c, i := guard(); c != 0 || i != 0 {
 		t.Fatalf("paused %d campaigns and %d mailboxes without any bounce", c, i)
@@ -43,8 +43,8 @@ func TestBounceGuardPausesCampaignAndMailbox(t *testing.T) {
 
 	bounce := func(addr string) {
 		t.Helper()
-		msg := sandboxSentTo(t, owner, inboxID, addr)
-		owner.Must(201, "POST", "/api/inboxes/"+inboxID+"/sandbox/receive", map[string]any{"from": "mailer-daemon@sender.test",
+		msg := sandboxSentTo(t, owner, mailboxID, addr)
+		owner.Must(201, "POST", "/api/inboxes/"+mailboxID+"/sandbox/receive", map[string]any{"from": "mailer-daemon@sender.test",
 			"subject": "Undelivered Mail Returned to Sender", "inReplyTo": msg,
 			"body":    "<" + addr + ">: host mx.acme.test said: 550 5.1.1 User unknown",
 			"headers": map[string]string{"X-Failed-Recipients": addr, "Auto-Submitted": "auto-replied"}})
@@ -58,7 +58,7 @@ func TestBounceGuardPausesCampaignAndMailbox(t *testing.T) {
 	if camp["status"] != "paused" || !strings.Contains(camp["statusReason"].(string), "1 of 21") {
 		t.Fatalf("campaign after the guard: %v %v", camp["status"], camp["statusReason"])
 	}
-	if v := inboxView(t, owner, inboxID); v["status"] != "paused" || !strings.Contains(v["statusReason"].(string), "bounce guard") {
+	if v := mailboxView(t, owner, mailboxID); v["status"] != "paused" || !strings.Contains(v["statusReason"].(string), "bounce guard") {
 		t.Fatalf("mailbox after the guard: %v", v)
 	}
 	paused := 0
@@ -74,7 +74,7 @@ func TestBounceGuardPausesCampaignAndMailbox(t *testing.T) {
 
 	// Resumed by a person: left alone while no new bounce arrives.
 	owner.Must(200, "POST", "/api/campaigns/"+cid+"/resume", nil)
-	owner.Must(200, "PATCH", "/api/inboxes/"+inboxID, map[string]any{"status": "active"})
+	owner.Must(200, "PATCH", "/api/inboxes/"+mailboxID, map[string]any{"status": "active"})
 	if c, i := guard(); c != 0 || i != 0 {
 		t.Fatalf("the guard overruled a resume without a new bounce: %d, %d", c, i)
 	}
@@ -85,9 +85,9 @@ func TestBounceGuardPausesCampaignAndMailbox(t *testing.T) {
 }
 
 // sandboxSentTo is the Message-ID of what the sandbox mailbox sent to addr.
-func sandboxSentTo(t *testing.T, owner *apptest.Account, inboxID, addr string) string {
+func sandboxSentTo(t *testing.T, owner *apptest.Account, mailboxID, addr string) string {
 	t.Helper()
-	for _, m := range owner.Must(200, "GET", "/api/inboxes/"+inboxID+"/sandbox/messages?limit=200", nil).Map(t)["items"].([]any) {
+	for _, m := range owner.Must(200, "GET", "/api/inboxes/"+mailboxID+"/sandbox/messages?limit=200", nil).Map(t)["items"].([]any) {
 		if m := m.(map[string]any); m["to"] == addr {
 			return m["messageId"].(string)
 		}

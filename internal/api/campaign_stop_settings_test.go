@@ -5,9 +5,9 @@ import "testing"
 // The reply loop reads these per-campaign settings (issue 5): they must be
 // settable on create and by PATCH, and shown back.
 func TestCampaignStopSettings(t *testing.T) {
-	_, owner, inboxID := sendingServer(t)
+	_, owner, mailboxID := sendingServer(t)
 	c := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Stops", "timezone": "UTC",
-		"inboxIds": []string{inboxID}, "stopOnAutoReply": true}).Map(t)
+		"inboxIds": []string{mailboxID}, "stopOnAutoReply": true}).Map(t)
 	if c["stopOnAutoReply"] != true || c["stopOnCompanyReply"] != false || c["stopOnReply"] != true {
 		t.Fatalf("created: %v", c)
 	}

@@ -15,17 +15,17 @@ func init() {
 }
 
 func TestCampaignTestSendOverHTTP(t *testing.T) {
-	srv, owner, inboxID := sendingServer(t)
+	srv, owner, mailboxID := sendingServer(t)
 	sent := func() []map[string]any {
 		t.Helper()
 		var out []map[string]any
-		for _, m := range owner.Must(200, "GET", "/api/inboxes/"+inboxID+"/sandbox/messages", nil).Map(t)["items"].([]any) {
+		for _, m := range owner.Must(200, "GET", "/api/inboxes/"+mailboxID+"/sandbox/messages", nil).Map(t)["items"].([]any) {
 			out = append(out, m.(map[string]any))
 		}
 		return out
 	}
 	cid := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Q1", "timezone": "UTC",
-		"inboxIds": []string{inboxID}}).Map(t)["id"].(string)
+		"inboxIds": []string{mailboxID}}).Map(t)["id"].(string)
 	test := "/api/campaigns/" + cid + "/test"
 
 	// No sequence yet: the step cannot be chosen.
@@ -42,7 +42,7 @@ func TestCampaignTestSendOverHTTP(t *testing.T) {
 
 	// No lead in the campaign: sample values, tags without a fallback empty.
 	r := owner.Must(200, "POST", test, map[string]any{"step": 1}).Map(t)
-	if r["to"] != owner.Email || r["inboxId"] != inboxID || r["subject"] != "[Test] Hi" || r["sample"] != true ||
+	if r["to"] != owner.Email || r["inboxId"] != mailboxID || r["subject"] != "[Test] Hi" || r["sample"] != true ||
 		r["messageId"] == "" || r["leadId"] != nil || r["note"] == nil {
 		t.Fatalf("sample test send: %v", r)
 	}
@@ -123,24 +123,24 @@ func TestCampaignTestSendOverHTTP(t *testing.T) {
 
 	// Another workspace's lead, mailbox or campaign is not found.
 	stranger := srv.SignUp(t, "Stranger")
-	theirInbox := stranger.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "their@other.test"}).Map(t)["id"].(string)
+	theirMailbox := stranger.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "their@other.test"}).Map(t)["id"].(string)
 	theirLead := createLead(t, stranger, "their-lead@other.test", "Eve")
-	for _, body := range []map[string]any{{"step": 1, "inboxId": theirInbox}, {"step": 1, "leadId": theirLead}} {
+	for _, body := range []map[string]any{{"step": 1, "inboxId": theirMailbox}, {"step": 1, "leadId": theirLead}} {
 		if r := owner.Do("POST", test, body); r.Status != 404 || r.ErrorCode() != "not_found" {
 			t.Fatalf("%v from the owner: %d %s", body, r.Status, string(r.Body))
 		}
 	}
-	if r := stranger.Do("POST", test, map[string]any{"step": 1, "inboxId": theirInbox}); r.Status != 404 {
+	if r := stranger.Do("POST", test, map[string]any{"step": 1, "inboxId": theirMailbox}); r.Status != 404 {
 		t.Fatalf("stranger on the owner's campaign: %d %s", r.Status, string(r.Body))
 	}
 
 	// A paused mailbox says so.
-	owner.Must(200, "PATCH", "/api/inboxes/"+inboxID, map[string]any{"status": "paused"})
+	owner.Must(200, "PATCH", "/api/inboxes/"+mailboxID, map[string]any{"status": "paused"})
 	if r := owner.Do("POST", test, map[string]any{"step": 1}); r.Status != 409 || r.ErrorCode() != "inbox_paused" ||
 		!strings.Contains(string(r.Body), "sales@sender.test") {
 		t.Fatalf("paused mailbox: %d %s", r.Status, string(r.Body))
 	}
-	owner.Must(200, "PATCH", "/api/inboxes/"+inboxID, map[string]any{"status": "active"})
+	owner.Must(200, "PATCH", "/api/inboxes/"+mailboxID, map[string]any{"status": "active"})
 
 	// None of it is campaign work: no job, no stats, no lead progress, no
 	// use of the mailbox's daily cap; each send is audited.
@@ -153,7 +153,7 @@ func TestCampaignTestSendOverHTTP(t *testing.T) {
 	if c["status"] != "draft" {
 		t.Fatalf("campaign status %v", c["status"])
 	}
-	if ib := owner.Must(200, "GET", "/api/inboxes/"+inboxID, nil).Map(t); ib["sentToday"] != float64(0) {
+	if ib := owner.Must(200, "GET", "/api/inboxes/"+mailboxID, nil).Map(t); ib["sentToday"] != float64(0) {
 		t.Fatalf("test sends counted in the mailbox's day: %v", ib)
 	}
 	if x := owner.Must(200, "GET", "/api/campaigns/"+cid+"/leads/"+ann+"/explain", nil).Map(t); x["jobStatus"] != nil && x["jobStatus"] != "" {

@@ -15,11 +15,11 @@ func sendingServer(t *testing.T) (*apptest.Server, *apptest.Account, string) {
 	t.Helper()
 	srv := apptest.Start(t, map[string]string{"CRON_SECRET": "cron-secret", "LEADBITZ_SCHEDULER": "off"})
 	owner := srv.SignUp(t, "Owner").AddPostalAddress()
-	inbox := owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "Sales@Sender.test", "displayName": "Sam"}).Map(t)
-	id := inbox["id"].(string)
-	if inbox["email"] != "sales@sender.test" || inbox["provider"] != "sandbox" || inbox["dailyCap"].(float64) != 30 ||
-		inbox["rampStart"].(float64) != 5 || inbox["minGapSeconds"].(float64) != 600 || inbox["todayLimit"].(float64) != 5 {
-		t.Fatalf("new sandbox mailbox does not have the safe defaults: %v", inbox)
+	mailbox := owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "Sales@Sender.test", "displayName": "Sam"}).Map(t)
+	id := mailbox["id"].(string)
+	if mailbox["email"] != "sales@sender.test" || mailbox["provider"] != "sandbox" || mailbox["dailyCap"].(float64) != 30 ||
+		mailbox["rampStart"].(float64) != 5 || mailbox["minGapSeconds"].(float64) != 600 || mailbox["todayLimit"].(float64) != 5 {
+		t.Fatalf("new sandbox mailbox does not have the safe defaults: %v", mailbox)
 	}
 	owner.Must(200, "PATCH", "/api/inboxes/"+id, map[string]any{"dailyCap": 10, "rampStart": 0, "minGapSeconds": 0})
 	return srv, owner, id
@@ -38,7 +38,7 @@ func createLead(t *testing.T, owner *apptest.Account, email, first string) strin
 }
 
 func TestCampaignFromDraftToSentOverHTTP(t *testing.T) {
-	srv, owner, inboxID := sendingServer(t)
+	srv, owner, mailboxID := sendingServer(t)
 	ann := createLead(t, owner, "ann@acme.test", "Ann")
 	bob := createLead(t, owner, "bob@acme.test", "Bob")
 	anon := createLead(t, owner, "anon@acme.test", "")
@@ -57,7 +57,7 @@ func TestCampaignFromDraftToSentOverHTTP(t *testing.T) {
 	}
 	c := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Q1", "timezone": "UTC",
 		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "stopOnReply": true,
-		"inboxIds": []string{inboxID}}).Map(t)
+		"inboxIds": []string{mailboxID}}).Map(t)
 	id := c["id"].(string)
 	if c["status"] != "draft" || c["sendEnd"] != "24:00" {
 		t.Fatalf("new campaign: %v", c)
@@ -147,7 +147,7 @@ func TestCampaignFromDraftToSentOverHTTP(t *testing.T) {
 	if tick["sent"].(float64) != 3 {
 		t.Fatalf("tick: %v", tick)
 	}
-	msgs := owner.Must(200, "GET", "/api/inboxes/"+inboxID+"/sandbox/messages", nil).Map(t)["items"].([]any)
+	msgs := owner.Must(200, "GET", "/api/inboxes/"+mailboxID+"/sandbox/messages", nil).Map(t)["items"].([]any)
 	if len(msgs) != 3 {
 		t.Fatalf("sandbox sent %d messages, want 3", len(msgs))
 	}
@@ -163,9 +163,9 @@ func TestCampaignFromDraftToSentOverHTTP(t *testing.T) {
 	if subjects["anon@acme.test"] != "Hi there" || subjects["ann@acme.test"] != "Hi Ann" {
 		t.Errorf("rendered subjects: %v", subjects)
 	}
-	inbox := owner.Must(200, "GET", "/api/inboxes/"+inboxID, nil).Map(t)
-	if inbox["sentToday"].(float64) != 3 || inbox["todayLimit"].(float64) != 10 {
-		t.Errorf("mailbox usage after the tick: %v", inbox)
+	mailbox := owner.Must(200, "GET", "/api/inboxes/"+mailboxID, nil).Map(t)
+	if mailbox["sentToday"].(float64) != 3 || mailbox["todayLimit"].(float64) != 10 {
+		t.Errorf("mailbox usage after the tick: %v", mailbox)
 	}
 
 	x := owner.Must(200, "GET", "/api/campaigns/"+id+"/leads/"+ann+"/explain", nil).Map(t)
@@ -209,10 +209,10 @@ func TestCampaignFromDraftToSentOverHTTP(t *testing.T) {
 }
 
 func TestUnsubscribeLink(t *testing.T) {
-	srv, owner, inboxID := sendingServer(t)
+	srv, owner, mailboxID := sendingServer(t)
 	ann := createLead(t, owner, "ann@acme.test", "Ann")
 	id := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "U", "timezone": "UTC",
-		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{inboxID}}).Map(t)["id"].(string)
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)["id"].(string)
 	owner.Must(200, "PUT", "/api/campaigns/"+id+"/sequence", map[string]any{"steps": []map[string]any{
 		{"subject": "Hi", "body": "One"}, {"delayDays": 1, "body": "Two"}}})
 	owner.Must(200, "POST", "/api/campaigns/"+id+"/leads", map[string]any{"leadIds": []string{ann}})
@@ -222,7 +222,7 @@ func TestUnsubscribeLink(t *testing.T) {
 	}
 	// The test server runs on http, so messages carry only the mailto
 	// List-Unsubscribe (one-click needs https); the link is the same token.
-	msg := owner.Must(200, "GET", "/api/inboxes/"+inboxID+"/sandbox/messages", nil).Map(t)["items"].([]any)[0].(map[string]any)
+	msg := owner.Must(200, "GET", "/api/inboxes/"+mailboxID+"/sandbox/messages", nil).Map(t)["items"].([]any)[0].(map[string]any)
 	if lu := msg["headers"].(map[string]any)["List-Unsubscribe"].(string); lu != "<mailto:sales@sender.test?subject=unsubscribe>" {
 		t.Fatalf("List-Unsubscribe on an http server: %q", lu)
 	}
@@ -284,7 +284,7 @@ func TestUnsubscribeLink(t *testing.T) {
 func TestDeletingAMailboxMovesItsLeads(t *testing.T) {
 	_, owner, first := sendingServer(t)
 	second := owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "two@sender.test"}).Map(t)["id"].(string)
-	// Same capacity as the first, so AssignInbox splits the leads evenly.
+	// Same capacity as the first, so AssignMailbox splits the leads evenly.
 	owner.Must(200, "PATCH", "/api/inboxes/"+second, map[string]any{"dailyCap": 10, "rampStart": 0, "minGapSeconds": 0})
 	var leads []string
 	for _, e := range []string{"a@x.test", "b@x.test", "c@x.test", "d@x.test"} {

@@ -19,7 +19,7 @@ func (a *API) connectSMTP(w http.ResponseWriter, r *http.Request, p account.Prin
 	if err != nil {
 		return err
 	}
-	v, err := a.Inboxes.Get(r.Context(), p.WorkspaceID, res.InboxID)
+	v, err := a.Mailboxes.Get(r.Context(), p.WorkspaceID, res.MailboxID)
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func (a *API) startMicrosoftOAuth(w http.ResponseWriter, r *http.Request, p acco
 // (?inboxId= reconnects that mailbox, ?loginHint= preselects an account).
 func (a *API) startOAuth(w http.ResponseWriter, r *http.Request, p account.Principal, provider string) error {
 	q := r.URL.Query()
-	to, err := a.Connect.StartOAuth(r.Context(), p, provider, connect.StartInput{InboxID: q.Get("inboxId"),
+	to, err := a.Connect.StartOAuth(r.Context(), p, provider, connect.StartInput{MailboxID: q.Get("inboxId"),
 		LoginHint: q.Get("loginHint")})
 	if err != nil {
 		return err

@@ -51,7 +51,7 @@ func TestGmailMailboxOverHTTP(t *testing.T) {
 	if id == "" || q.Get("oauth_error") != "" {
 		t.Fatalf("connect: %v", q)
 	}
-	v := inboxView(t, owner, id)
+	v := mailboxView(t, owner, id)
 	if v["provider"] != "gmail" || v["email"] != sales || v["status"] != "active" {
 		t.Fatalf("mailbox %v", v)
 	}
@@ -91,7 +91,7 @@ func TestGmailMailboxOverHTTP(t *testing.T) {
 		t.Fatal("the sync did not refresh the expired token")
 	}
 	assertActedOn(t, owner, cid, leads["ann@gmail.test"], leads["bob@gmail.test"], leads["cat@gmail.test"], "bob@gmail.test")
-	if v := inboxView(t, owner, id); v["lastSyncAt"] == nil || v["consecutiveFailures"].(float64) != 0 {
+	if v := mailboxView(t, owner, id); v["lastSyncAt"] == nil || v["consecutiveFailures"].(float64) != 0 {
 		t.Fatalf("health after a good sync: %v", v)
 	}
 
@@ -100,7 +100,7 @@ func TestGmailMailboxOverHTTP(t *testing.T) {
 	gf.RevokeGrants(sales)
 	gf.ExpireAccessTokens()
 	syncMailboxes(t, srv)
-	v = inboxView(t, owner, id)
+	v = mailboxView(t, owner, id)
 	if v["status"] != "disconnected" || !strings.Contains(v["statusReason"].(string), "invalid_grant") {
 		t.Fatalf("after revocation: %v", v)
 	}
@@ -121,7 +121,7 @@ func TestGmailMailboxOverHTTP(t *testing.T) {
 	if q.Get("connected") != id || q.Get("reconnected") != "1" {
 		t.Fatalf("reconnect: %v", q)
 	}
-	if v := inboxView(t, owner, id); v["status"] != "active" || v["statusReason"] != "" {
+	if v := mailboxView(t, owner, id); v["status"] != "active" || v["statusReason"] != "" {
 		t.Fatalf("after reconnect: %v", v)
 	}
 	if res := cronTick(t, srv); res["sent"].(float64) != 1 {
@@ -146,16 +146,16 @@ func TestGmailMailboxOverHTTP(t *testing.T) {
 }
 
 // storedToken decrypts a mailbox's stored OAuth token.
-func storedToken(t *testing.T, srv *apptest.Server, ws, inboxID string) oauth2.Token {
+func storedToken(t *testing.T, srv *apptest.Server, ws, mailboxID string) oauth2.Token {
 	t.Helper()
-	cipher, err := srv.Store.InWorkspace(ws).InboxCredentials(context.Background(), inboxID)
+	cipher, err := srv.Store.InWorkspace(ws).MailboxCredentials(context.Background(), mailboxID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(cipher, "fake-refresh") {
 		t.Fatal("the token is stored in clear")
 	}
-	plain, err := srv.Keys.Decrypt(cipher, store.CredentialsAD(inboxID))
+	plain, err := srv.Keys.Decrypt(cipher, store.CredentialsAD(mailboxID))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func TestMicrosoftMailboxOverHTTP(t *testing.T) {
 
 	q := oauthConnect(t, owner, "microsoft", "")
 	id := q.Get("connected")
-	if v := inboxView(t, owner, id); v["provider"] != "microsoft" || v["email"] != sales || v["status"] != "active" {
+	if v := mailboxView(t, owner, id); v["provider"] != "microsoft" || v["email"] != sales || v["status"] != "active" {
 		t.Fatalf("mailbox %v (%v)", v, q)
 	}
 	cid, leads := providerCampaign(t, owner, id, "ann@fabrikam.test", "bob@fabrikam.test", "cat@fabrikam.test")
@@ -73,7 +73,7 @@ func TestMicrosoftMailboxOverHTTP(t *testing.T) {
 	mf.RevokeGrants(sales, graphfake.AADSTSInactive)
 	mf.ExpireAccessTokens()
 	syncMailboxes(t, srv)
-	if v := inboxView(t, owner, id); v["status"] != "disconnected" || !strings.Contains(v["statusReason"].(string), "AADSTS700082") {
+	if v := mailboxView(t, owner, id); v["status"] != "disconnected" || !strings.Contains(v["statusReason"].(string), "AADSTS700082") {
 		t.Fatalf("after the grant expired: %v", v)
 	}
 }

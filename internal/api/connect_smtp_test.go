@@ -119,7 +119,7 @@ func TestSMTPMailboxAgainstPostfixAndDovecot(t *testing.T) {
 	if x["nextStep"].(float64) != 0 {
 		t.Errorf("ann's sequence still has a step waiting: %v", x)
 	}
-	if v := inboxView(t, owner, id); v["lastSyncAt"] == nil || v["lastError"] != "" {
+	if v := mailboxView(t, owner, id); v["lastSyncAt"] == nil || v["lastError"] != "" {
 		t.Errorf("health: %v", v)
 	}
 
@@ -130,7 +130,7 @@ func TestSMTPMailboxAgainstPostfixAndDovecot(t *testing.T) {
 	}
 	srv.Connect.Forget(id) // drop the open IMAP session, as a server restart would
 	syncMailboxes(t, srv)
-	if v := inboxView(t, owner, id); v["status"] != "disconnected" {
+	if v := mailboxView(t, owner, id); v["status"] != "disconnected" {
 		t.Fatalf("after the password changed: %v", v)
 	}
 	if v := owner.Must(200, "POST", "/api/inboxes/smtp", body("new-password")).Map(t); v["id"] != id || v["status"] != "active" {

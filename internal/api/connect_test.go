@@ -73,8 +73,8 @@ func oauthConnect(t *testing.T, owner *apptest.Account, provider, query string) 
 	return loc.Query()
 }
 
-// inboxView finds a mailbox in GET /api/inboxes.
-func inboxView(t *testing.T, owner *apptest.Account, id string) map[string]any {
+// mailboxView finds a mailbox in GET /api/inboxes.
+func mailboxView(t *testing.T, owner *apptest.Account, id string) map[string]any {
 	t.Helper()
 	for _, it := range owner.Must(200, "GET", "/api/inboxes", nil).Map(t)["items"].([]any) {
 		if m := it.(map[string]any); m["id"] == id {
@@ -88,16 +88,16 @@ func inboxView(t *testing.T, owner *apptest.Account, id string) map[string]any {
 // providerCampaign launches a two-step campaign from one mailbox, always in
 // its window, to the given leads; it returns the campaign id and the lead
 // ids by address.
-func providerCampaign(t *testing.T, owner *apptest.Account, inboxID string, leads ...string) (string, map[string]string) {
+func providerCampaign(t *testing.T, owner *apptest.Account, mailboxID string, leads ...string) (string, map[string]string) {
 	t.Helper()
-	owner.Must(200, "PATCH", "/api/inboxes/"+inboxID, map[string]any{"dailyCap": 100, "rampStart": 0, "minGapSeconds": 0})
+	owner.Must(200, "PATCH", "/api/inboxes/"+mailboxID, map[string]any{"dailyCap": 100, "rampStart": 0, "minGapSeconds": 0})
 	ids := map[string]string{}
 	for _, addr := range leads {
 		first, _, _ := strings.Cut(addr, "@")
 		ids[addr] = createLead(t, owner, addr, strings.ToUpper(first[:1])+first[1:])
 	}
 	cid := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Providers", "timezone": "UTC",
-		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{inboxID}}).Map(t)["id"].(string)
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)["id"].(string)
 	owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence", map[string]any{"steps": []map[string]any{
 		{"subject": "Quick question, {{firstName}}", "body": "Hi {{firstName}}, a question for {{company}}."},
 		{"delayDays": 3, "body": "Bumping this."}}})

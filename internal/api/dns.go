@@ -9,11 +9,11 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-// inboxDNS reports the MX, SPF, DKIM and DMARC checks of a mailbox's
+// mailboxDNS reports the MX, SPF, DKIM and DMARC checks of a mailbox's
 // domain. Reports are cached a few minutes; ?fresh=true looks again (after
 // fixing a record).
-func (a *API) inboxDNS(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	mb, err := a.Inboxes.Get(r.Context(), p.WorkspaceID, r.PathValue("id"))
+func (a *API) mailboxDNS(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	mb, err := a.Mailboxes.Get(r.Context(), p.WorkspaceID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

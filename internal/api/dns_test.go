@@ -17,7 +17,7 @@ func init() {
 	}{"GET", "/api/inboxes/{inbox}/dns", nil})
 }
 
-func TestInboxDNS(t *testing.T) {
+func TestMailboxDNS(t *testing.T) {
 	dns := dnsfake.Start(t)
 	dns.Set("northwind.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 1, Host: "smtp.google.com"}},
 		TXT: []string{"v=spf1 include:_spf.google.com ~all"}})
@@ -25,8 +25,8 @@ func TestInboxDNS(t *testing.T) {
 	srv := apptest.Start(t, map[string]string{"LEADBITZ_DNS_SERVER": dns.Addr})
 	owner := srv.SignUp(t, "Owner")
 	scope := srv.Store.InWorkspace(owner.WorkspaceID)
-	gmail := store.Inbox{Provider: store.ProviderGmail, Email: "Ann@Northwind.test", DailyCap: 30}
-	if err := scope.CreateInbox(context.Background(), &gmail); err != nil {
+	gmail := store.Mailbox{Provider: store.ProviderGmail, Email: "Ann@Northwind.test", DailyCap: 30}
+	if err := scope.CreateMailbox(context.Background(), &gmail); err != nil {
 		t.Fatal(err)
 	}
 
@@ -73,13 +73,13 @@ func TestInboxDNS(t *testing.T) {
 }
 
 // A DNS server that never answers makes every check "unknown", not "fail".
-func TestInboxDNSSilentServer(t *testing.T) {
+func TestMailboxDNSSilentServer(t *testing.T) {
 	dns := dnsfake.Start(t)
 	dns.Silent(true)
 	srv := apptest.Start(t, map[string]string{"LEADBITZ_DNS_SERVER": dns.Addr})
 	owner := srv.SignUp(t, "Owner")
-	smtp := store.Inbox{Provider: store.ProviderSMTP, Email: "bob@quiet.test", DailyCap: 30}
-	if err := srv.Store.InWorkspace(owner.WorkspaceID).CreateInbox(context.Background(), &smtp); err != nil {
+	smtp := store.Mailbox{Provider: store.ProviderSMTP, Email: "bob@quiet.test", DailyCap: 30}
+	if err := srv.Store.InWorkspace(owner.WorkspaceID).CreateMailbox(context.Background(), &smtp); err != nil {
 		t.Fatal(err)
 	}
 	var rep struct {

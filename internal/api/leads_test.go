@@ -364,10 +364,10 @@ func TestSuppressions(t *testing.T) {
 // the addresses, subjects or bodies, not the classification's quoted
 // phrases, not the first subject the follow-ups reply under.
 func TestErasureWipesTheThread(t *testing.T) {
-	srv, owner, inboxID := sendingServer(t)
+	srv, owner, mailboxID := sendingServer(t)
 	ada := createLead(t, owner, "ada@analytical.test", "Ada")
 	cid := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Q1", "timezone": "UTC",
-		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{inboxID}}).Map(t)["id"].(string)
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)["id"].(string)
 	owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence", map[string]any{"steps": []map[string]any{
 		{"subject": "Quick question, {{firstName}}", "body": "Hello {{firstName}}."}, {"delayDays": 2, "body": "Bumping this."}}})
 	owner.Must(200, "POST", "/api/campaigns/"+cid+"/leads", map[string]any{"leadIds": []string{ada}})
@@ -375,8 +375,8 @@ func TestErasureWipesTheThread(t *testing.T) {
 	if res := cronTick(t, srv); res["sent"].(float64) != 1 {
 		t.Fatalf("tick: %v", res)
 	}
-	msgID, subject := sentMessageID(t, owner, inboxID, "ada@analytical.test")
-	owner.Must(201, "POST", "/api/inboxes/"+inboxID+"/sandbox/receive", map[string]string{"from": "Ada <ada@analytical.test>",
+	msgID, subject := sentMessageID(t, owner, mailboxID, "ada@analytical.test")
+	owner.Must(201, "POST", "/api/inboxes/"+mailboxID+"/sandbox/receive", map[string]string{"from": "Ada <ada@analytical.test>",
 		"subject": "Re: " + subject, "body": "Interested, tell me more! Ada", "inReplyTo": msgID})
 	if res := cronSync(t, srv); res["messages"].(float64) != 1 {
 		t.Fatalf("sync: %v", res)

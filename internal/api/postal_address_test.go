@@ -17,11 +17,11 @@ import (
 func TestLaunchNeedsAPostalAddressAndMailCarriesTheOptOut(t *testing.T) {
 	srv := apptest.Start(t, map[string]string{"CRON_SECRET": "cron-secret", "LEADBITZ_SCHEDULER": "off"})
 	owner := srv.SignUp(t, "Owner")
-	inboxID := owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test"}).Map(t)["id"].(string)
-	owner.Must(200, "PATCH", "/api/inboxes/"+inboxID, map[string]any{"dailyCap": 10, "rampStart": 0, "minGapSeconds": 0})
+	mailboxID := owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test"}).Map(t)["id"].(string)
+	owner.Must(200, "PATCH", "/api/inboxes/"+mailboxID, map[string]any{"dailyCap": 10, "rampStart": 0, "minGapSeconds": 0})
 	ann := createLead(t, owner, "ann@acme.test", "Ann")
 	id := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "P", "timezone": "UTC",
-		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{inboxID}}).Map(t)["id"].(string)
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)["id"].(string)
 	owner.Must(200, "PUT", "/api/campaigns/"+id+"/sequence", map[string]any{"steps": []map[string]any{{"subject": "Hi", "body": "One"}}})
 	owner.Must(200, "POST", "/api/campaigns/"+id+"/leads", map[string]any{"leadIds": []string{ann}})
 
@@ -60,7 +60,7 @@ func TestLaunchNeedsAPostalAddressAndMailCarriesTheOptOut(t *testing.T) {
 	}
 	// No footer text and no signature: the footer still has the address
 	// and the opt-out line, whose link is this lead's.
-	link := sentOptOutLink(t, owner, inboxID, "ann@acme.test")
+	link := sentOptOutLink(t, owner, mailboxID, "ann@acme.test")
 	if !strings.HasPrefix(srv.URL, "http://") || link.String() != srv.URL+link.Path {
 		t.Fatalf("opt-out link %s on server %s", link, srv.URL)
 	}
@@ -74,9 +74,9 @@ var optOutLine = regexp.MustCompile(`(?m)^Unsubscribe: (\S+)$`)
 
 // sentOptOutLink is the unsubscribe link in the footer of the newest message
 // the sandbox mailbox sent to addr, which must also show the postal address.
-func sentOptOutLink(t *testing.T, owner *apptest.Account, inboxID, addr string) *url.URL {
+func sentOptOutLink(t *testing.T, owner *apptest.Account, mailboxID, addr string) *url.URL {
 	t.Helper()
-	for _, m := range owner.Must(200, "GET", "/api/inboxes/"+inboxID+"/sandbox/messages", nil).Map(t)["items"].([]any) {
+	for _, m := range owner.Must(200, "GET", "/api/inboxes/"+mailboxID+"/sandbox/messages", nil).Map(t)["items"].([]any) {
 		m := m.(map[string]any)
 		if m["to"] != addr {
 			continue

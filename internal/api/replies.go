@@ -29,7 +29,7 @@ func (a *API) listReplies(w http.ResponseWriter, r *http.Request, p account.Prin
 		return err
 	}
 	v := r.URL.Query()
-	q := replies.Query{Category: v.Get("category"), InboxID: v.Get("inboxId"), CampaignID: v.Get("campaignId"),
+	q := replies.Query{Category: v.Get("category"), MailboxID: v.Get("inboxId"), CampaignID: v.Get("campaignId"),
 		Cursor: v.Get("cursor"), Limit: limit}
 	if s := v.Get("unread"); s != "" {
 		b, err := strconv.ParseBool(s)
@@ -104,7 +104,7 @@ func (a *API) sendReply(w http.ResponseWriter, r *http.Request, p account.Princi
 	return nil
 }
 
-func (a *API) syncInbox(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+func (a *API) syncMailbox(w http.ResponseWriter, r *http.Request, p account.Principal) error {
 	res, err := a.Replies.SyncNow(r.Context(), p.WorkspaceID, r.PathValue("id"))
 	if err != nil {
 		return err

@@ -13,12 +13,12 @@ func init() {
 }
 
 func TestSuggestReplyAnswersTheThread(t *testing.T) {
-	srv, owner, inboxID := sendingServer(t)
+	srv, owner, mailboxID := sendingServer(t)
 	_ = srv
-	owner.Must(201, "POST", "/api/inboxes/"+inboxID+"/sandbox/receive", map[string]string{
+	owner.Must(201, "POST", "/api/inboxes/"+mailboxID+"/sandbox/receive", map[string]string{
 		"from": "dana@prospect.test", "subject": "Quick question",
 		"body": "Sounds interesting - could we talk next Tuesday at 3pm?"})
-	owner.Must(200, "POST", "/api/inboxes/"+inboxID+"/sync", nil)
+	owner.Must(200, "POST", "/api/inboxes/"+mailboxID+"/sync", nil)
 	items := owner.Must(200, "GET", "/api/replies", nil).Map(t)["items"].([]any)
 	if len(items) == 0 {
 		t.Fatal("no conversation after sync")

@@ -47,9 +47,9 @@ func cronSync(t *testing.T, srv *apptest.Server) map[string]any {
 
 // sentMessageID is the Message-ID of the newest message the sandbox mailbox
 // sent to addr.
-func sentMessageID(t *testing.T, owner *apptest.Account, inboxID, addr string) (id, subject string) {
+func sentMessageID(t *testing.T, owner *apptest.Account, mailboxID, addr string) (id, subject string) {
 	t.Helper()
-	for _, m := range owner.Must(200, "GET", "/api/inboxes/"+inboxID+"/sandbox/messages", nil).Map(t)["items"].([]any) {
+	for _, m := range owner.Must(200, "GET", "/api/inboxes/"+mailboxID+"/sandbox/messages", nil).Map(t)["items"].([]any) {
 		m := m.(map[string]any)
 		if m["to"] == addr {
 			return m["messageId"].(string), m["subject"].(string)
@@ -60,11 +60,11 @@ func sentMessageID(t *testing.T, owner *apptest.Account, inboxID, addr string) (
 }
 
 func TestReplyLoopOverHTTP(t *testing.T) {
-	srv, owner, inboxID := sendingServer(t)
+	srv, owner, mailboxID := sendingServer(t)
 	ann := createLead(t, owner, "ann@acme.test", "Ann")
 	bob := createLead(t, owner, "bob@globex.test", "Bob")
 	c := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Q1", "timezone": "UTC",
-		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{inboxID}}).Map(t)
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)
 	cid := c["id"].(string)
 	owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence", map[string]any{"steps": []map[string]any{
 		{"subject": "Hi {{firstName}}", "body": "A question for {{company}}."},
@@ -75,11 +75,11 @@ func TestReplyLoopOverHTTP(t *testing.T) {
 		t.Fatalf("tick: %v", res)
 	}
 
-	annMsg, subject := sentMessageID(t, owner, inboxID, "ann@acme.test")
-	owner.Must(201, "POST", "/api/inboxes/"+inboxID+"/sandbox/receive", map[string]string{"from": "Ann <ann@acme.test>",
+	annMsg, subject := sentMessageID(t, owner, mailboxID, "ann@acme.test")
+	owner.Must(201, "POST", "/api/inboxes/"+mailboxID+"/sandbox/receive", map[string]string{"from": "Ann <ann@acme.test>",
 		"subject": "Re: " + subject, "body": "Interested, tell me more!", "inReplyTo": annMsg})
-	bobMsg, _ := sentMessageID(t, owner, inboxID, "bob@globex.test")
-	owner.Must(201, "POST", "/api/inboxes/"+inboxID+"/sandbox/receive", map[string]any{"from": "mailer-daemon@sender.test",
+	bobMsg, _ := sentMessageID(t, owner, mailboxID, "bob@globex.test")
+	owner.Must(201, "POST", "/api/inboxes/"+mailboxID+"/sandbox/receive", map[string]any{"from": "mailer-daemon@sender.test",
 		"subject": "Undelivered Mail Returned to Sender", "inReplyTo": bobMsg,
 		"body":    "<bob@globex.test>: host mx.globex.test said: 550 5.1.1 User unknown",
 		"headers": map[string]string{"X-Failed-Recipients": "bob@globex.test", "Auto-Submitted": "auto-replied"}})
@@ -180,7 +180,7 @@ func TestReplyLoopOverHTTP(t *testing.T) {
 	if sent["sendStatus"] != "sent" || sent["direction"] != "outbound" {
 		t.Fatalf("reply: %v", sent)
 	}
-	out := owner.Must(200, "GET", "/api/inboxes/"+inboxID+"/sandbox/messages?limit=1", nil).Map(t)["items"].([]any)[0].(map[string]any)
+	out := owner.Must(200, "GET", "/api/inboxes/"+mailboxID+"/sandbox/messages?limit=1", nil).Map(t)["items"].([]any)[0].(map[string]any)
 	h := out["headers"].(map[string]any)
 	theirs := msgs[1].(map[string]any)["messageId"].(string)
 	if out["to"] != "ann@acme.test" || out["subject"] != "Re: "+subject || h["In-Reply-To"] != theirs ||

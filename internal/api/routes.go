@@ -69,9 +69,9 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/campaigns/{id}/leads/{leadId}/explain", Access: Workspace, Role: Member, Summary: "Why this lead's next step has or has not gone out, and when it will", handle: a.explainCampaignLead},
 
 		// Mailboxes (inbox connections) and the sandbox mailbox.
-		{Method: http.MethodGet, Path: "/api/inboxes", Access: Workspace, Role: Member, Summary: "List mailboxes with today's sends and limit", handle: a.listInboxes},
-		{Method: http.MethodGet, Path: "/api/inboxes/{id}", Access: Workspace, Role: Member, Summary: "One mailbox", handle: a.getInbox},
-		{Method: http.MethodPost, Path: "/api/inboxes/sandbox", Access: Workspace, Role: Member, Summary: "Add a sandbox mailbox (a local simulated mailbox)", handle: a.createSandboxInbox},
+		{Method: http.MethodGet, Path: "/api/inboxes", Access: Workspace, Role: Member, Summary: "List mailboxes with today's sends and limit", handle: a.listMailboxes},
+		{Method: http.MethodGet, Path: "/api/inboxes/{id}", Access: Workspace, Role: Member, Summary: "One mailbox", handle: a.getMailbox},
+		{Method: http.MethodPost, Path: "/api/inboxes/sandbox", Access: Workspace, Role: Member, Summary: "Add a sandbox mailbox (a local simulated mailbox)", handle: a.createSandboxMailbox},
 
 		// Mailbox connections: SMTP+IMAP (verified first) and OAuth (Gmail, Microsoft 365); an address the workspace has is reconnected.
 		{Method: http.MethodPost, Path: "/api/inboxes/smtp", Access: Workspace, Role: Admin, Summary: "Connect an SMTP+IMAP mailbox after checking both logins (422 connection_failed with details {server, step, message}; 429 past 10 checks a minute per workspace); 200 when it reconnects one", handle: a.connectSMTP},
@@ -79,10 +79,10 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/oauth/google/callback", Access: Public, Summary: "Google's redirect: creates or reconnects the Gmail mailbox, 302 back to /mailboxes", handle: a.googleOAuthCallback},
 		{Method: http.MethodGet, Path: "/api/oauth/microsoft/start", Access: Workspace, Role: Admin, Summary: "302 to Microsoft's consent page (state + PKCE; ?inboxId= reconnects)", handle: a.startMicrosoftOAuth},
 		{Method: http.MethodGet, Path: "/api/oauth/microsoft/callback", Access: Public, Summary: "Microsoft's redirect: creates or reconnects the Microsoft 365 mailbox, 302 back to /mailboxes", handle: a.microsoftOAuthCallback},
-		{Method: http.MethodPatch, Path: "/api/inboxes/{id}", Access: Workspace, Role: Admin, Summary: "Change a mailbox's limits, signature or status (active|paused)", handle: a.patchInbox},
-		{Method: http.MethodDelete, Path: "/api/inboxes/{id}", Access: Workspace, Role: Admin, Summary: "Delete a mailbox; its leads move to the campaigns' other mailboxes or wait", handle: a.deleteInbox},
+		{Method: http.MethodPatch, Path: "/api/inboxes/{id}", Access: Workspace, Role: Admin, Summary: "Change a mailbox's limits, signature or status (active|paused)", handle: a.patchMailbox},
+		{Method: http.MethodDelete, Path: "/api/inboxes/{id}", Access: Workspace, Role: Admin, Summary: "Delete a mailbox; its leads move to the campaigns' other mailboxes or wait", handle: a.deleteMailbox},
 		{Method: http.MethodGet, Path: "/api/inboxes/{id}/sandbox/messages", Access: Workspace, Role: Member, Summary: "Sandbox only: what it has sent, newest first (?folder=inbox for received)", handle: a.listSandboxMessages},
-		{Method: http.MethodGet, Path: "/api/inboxes/{id}/dns", Access: Workspace, Role: Member, Summary: "The MX, SPF, DKIM and DMARC checks of the mailbox's domain: {domain, checkedAt, checks: [{name, status: pass|warn|fail|unknown, detail, fix}]} (cached a few minutes; ?fresh=true looks again; 409 for a sandbox mailbox)", handle: a.inboxDNS},
+		{Method: http.MethodGet, Path: "/api/inboxes/{id}/dns", Access: Workspace, Role: Member, Summary: "The MX, SPF, DKIM and DMARC checks of the mailbox's domain: {domain, checkedAt, checks: [{name, status: pass|warn|fail|unknown, detail, fix}]} (cached a few minutes; ?fresh=true looks again; 409 for a sandbox mailbox)", handle: a.mailboxDNS},
 		{Method: http.MethodPost, Path: "/api/inboxes/{id}/sandbox/receive", Access: Workspace, Role: Member, Summary: "Sandbox only: deliver a message into the mailbox", handle: a.sandboxReceive},
 
 		// Replies.
@@ -92,7 +92,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/replies/{id}/categorize", Access: Workspace, Role: Member, Summary: "Set the category by hand ({category}; wins from then on) or, without one, ask AI", handle: a.categorizeReply},
 		{Method: http.MethodPost, Path: "/api/replies/{id}/suggest", Access: Workspace, Role: Member, Summary: "Suggest a reply to edit and send (AI or offline; rate-limited; nothing is sent)", handle: a.suggestReply},
 		{Method: http.MethodPost, Path: "/api/replies/{id}/send", Access: Workspace, Role: Member, Summary: "Reply in the thread from the mailbox that received it → 202; a provider failure keeps it queued and retried", handle: a.sendReply},
-		{Method: http.MethodPost, Path: "/api/inboxes/{id}/sync", Access: Workspace, Role: Member, Summary: "Read a mailbox now (replies, bounces, out-of-office) → {pages, fetched, stored, skipped, complete}", handle: a.syncInbox},
+		{Method: http.MethodPost, Path: "/api/inboxes/{id}/sync", Access: Workspace, Role: Member, Summary: "Read a mailbox now (replies, bounces, out-of-office) → {pages, fetched, stored, skipped, complete}", handle: a.syncMailbox},
 		{Method: http.MethodPost, Path: "/api/inbound/classify", Access: User, Summary: "Classify one raw message (message/rfc822, ≤ 10 MB): bounce, auto-reply, complaint, unsubscribe or reply, and why; nothing is stored; LEADBITZ_CLASSIFY_PER_MINUTE calls a minute per workspace (429 + Retry-After past it)", MaxBody: MaxInboundMessage, handle: a.classifyInbound},
 
 		// Unsubscribe links (no login; the token is signed).

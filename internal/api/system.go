@@ -46,7 +46,7 @@ func (a *API) cronSync(w http.ResponseWriter, r *http.Request, _ account.Princip
 	res := SyncResult{Note: noEngineYet}
 	if a.Cron != nil {
 		var err error
-		if res, err = a.Cron.SyncInboxes(r.Context()); err != nil {
+		if res, err = a.Cron.SyncMailboxes(r.Context()); err != nil {
 			return err
 		}
 	}

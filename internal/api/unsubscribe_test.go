@@ -12,10 +12,10 @@ import (
 )
 
 // launchTo launches a one-step campaign to the leads and sends it.
-func launchTo(t *testing.T, srv *apptest.Server, owner *apptest.Account, inboxID, name string, leadIDs ...string) string {
+func launchTo(t *testing.T, srv *apptest.Server, owner *apptest.Account, mailboxID, name string, leadIDs ...string) string {
 	t.Helper()
 	id := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": name, "timezone": "UTC",
-		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{inboxID}}).Map(t)["id"].(string)
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)["id"].(string)
 	owner.Must(200, "PUT", "/api/campaigns/"+id+"/sequence", map[string]any{"steps": []map[string]any{
 		{"subject": "Hi", "body": "One"}, {"delayDays": 1, "body": "Two"}}})
 	owner.Must(200, "POST", "/api/campaigns/"+id+"/leads", map[string]any{"leadIds": leadIDs})
@@ -49,14 +49,14 @@ func TestUnsubscribeLinkOutlivesWhatItWasSentFor(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		remove func(t *testing.T, owner *apptest.Account, campaignID, leadID, inboxID string)
+		remove func(t *testing.T, owner *apptest.Account, campaignID, leadID, mailboxID string)
 		erased bool
 	}{
 		{name: "campaign deleted", remove: func(t *testing.T, owner *apptest.Account, campaignID, _, _ string) {
 			deleteCampaign(t, owner, campaignID)
 		}},
-		{name: "mailbox and campaign deleted", remove: func(t *testing.T, owner *apptest.Account, campaignID, _, inboxID string) {
-			owner.Must(204, "DELETE", "/api/inboxes/"+inboxID, nil)
+		{name: "mailbox and campaign deleted", remove: func(t *testing.T, owner *apptest.Account, campaignID, _, mailboxID string) {
+			owner.Must(204, "DELETE", "/api/inboxes/"+mailboxID, nil)
 			deleteCampaign(t, owner, campaignID)
 		}},
 		{name: "lead erased", erased: true, remove: func(t *testing.T, owner *apptest.Account, _, leadID, _ string) {
@@ -68,11 +68,11 @@ func TestUnsubscribeLinkOutlivesWhatItWasSentFor(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, owner, inboxID := sendingServer(t)
+			srv, owner, mailboxID := sendingServer(t)
 			ann := createLead(t, owner, "ann@acme.test", "Ann")
-			campaignID := launchTo(t, srv, owner, inboxID, "First", ann)
-			link := sentOptOutLink(t, owner, inboxID, "ann@acme.test")
-			tc.remove(t, owner, campaignID, ann, inboxID)
+			campaignID := launchTo(t, srv, owner, mailboxID, "First", ann)
+			link := sentOptOutLink(t, owner, mailboxID, "ann@acme.test")
+			tc.remove(t, owner, campaignID, ann, mailboxID)
 
 			page := srv.Client(t).Must(200, "GET", link.Path, nil)
 			if !strings.Contains(string(page.Body), `<form method="post">`) {

@@ -175,14 +175,14 @@ func (a *App) buildHandler() (http.Handler, error) {
 	jsonAPI := api.New(api.Deps{
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log, Leads: a.Leads, Imports: a.Imports,
 		Metrics:   a.mainMetrics(),
-		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
+		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
 		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies}, Replies: a.Replies, Assist: a.Assist,
 		DNS:       dns,
 		TestSends: a.Sending.TestSends,
 		Limiter:   a.Limiter,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
-		Campaigns: a.Sending.Campaigns, Inboxes: a.Sending.Inboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
+		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
 		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)

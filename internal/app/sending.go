@@ -7,7 +7,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/api"
 	"github.com/leadbitz/leadbitz/internal/campaign"
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
@@ -25,7 +25,7 @@ const TickEvery = 15 * time.Second
 // unsubscribe links, the tick and its periodic scheduler.
 type Sending struct {
 	Campaigns   *campaign.Service
-	Inboxes     *inbox.Service
+	Mailboxes   *mailbox.Service
 	Unsubscribe *sending.Unsubscribe
 	Engine      *sending.Engine
 	Metrics     *sending.Metrics
@@ -42,11 +42,11 @@ func (a *App) initSending(ctx context.Context) error {
 	}
 	s := &Sending{
 		Campaigns:   campaign.New(a.Store, nil),
-		Inboxes:     inbox.New(a.Store, nil),
+		Mailboxes:   mailbox.New(a.Store, nil),
 		Unsubscribe: unsub,
 		Metrics:     sending.NewMetrics(a.Registry),
 	}
-	s.Inboxes.OnDelete(a.Connect.Forget) // close the deleted mailbox's connection now, not at the next prune
+	s.Mailboxes.OnDelete(a.Connect.Forget) // close the deleted mailbox's connection now, not at the next prune
 	s.Engine, err = sending.New(sending.Config{Store: a.Store, Providers: a.mailboxProviders(), Unsubscribe: unsub,
 		Log: a.Log, Metrics: s.Metrics})
 	if err != nil {
@@ -82,9 +82,9 @@ func (c cronRunner) Tick(ctx context.Context) (api.TickResult, error) {
 	return api.TickResult{Processed: r.Processed, Sent: r.Sent, Deferred: r.Deferred, Failed: r.Failed}, err
 }
 
-func (c cronRunner) SyncInboxes(ctx context.Context) (api.SyncResult, error) {
+func (c cronRunner) SyncMailboxes(ctx context.Context) (api.SyncResult, error) {
 	t, err := c.replies.SyncAll(ctx)
-	return api.SyncResult{Inboxes: t.Inboxes, Messages: t.Messages}, err
+	return api.SyncResult{Mailboxes: t.Mailboxes, Messages: t.Messages}, err
 }
 
 // startScheduler starts River's periodic tick when LEADBITZ_SCHEDULER is

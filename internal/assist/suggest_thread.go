@@ -38,9 +38,9 @@ func (s *Service) SuggestForThread(ctx context.Context, ws, userID string, t rep
 			return ai.Suggestion{}, err
 		}
 	}
-	if t.InboxID != "" {
-		if inbox, err := q.Inbox(ctx, t.InboxID); err == nil {
-			req.SenderName = inbox.DisplayName
+	if t.MailboxID != "" {
+		if mailbox, err := q.Mailbox(ctx, t.MailboxID); err == nil {
+			req.SenderName = mailbox.DisplayName
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return ai.Suggestion{}, err
 		}

@@ -3,7 +3,7 @@
 // reputation. The rate is hard-bounced leads over leads contacted (whose
 // first step went out): a bounce comes back for the first message, so
 // counting follow-ups would only dilute it. A campaign is judged over its
-// whole life, a mailbox over the last InboxWindow of sends, across its
+// whole life, a mailbox over the last MailboxWindow of sends, across its
 // campaigns. Nothing is judged before MinContacted leads were contacted.
 //
 // A pause says why in status_reason, is audited (campaign.paused or
@@ -23,26 +23,26 @@ import (
 
 // Defaults of a Guard.
 const (
-	DefaultThreshold    = 0.03
-	DefaultMinContacted = 20
-	DefaultInboxWindow  = 7 * 24 * time.Hour
+	DefaultThreshold     = 0.03
+	DefaultMinContacted  = 20
+	DefaultMailboxWindow = 7 * 24 * time.Hour
 )
 
 // Guard checks bounce rates. The zero values of its fields mean the
 // defaults.
 type Guard struct {
-	Store        *store.Store
-	Threshold    float64       // hard bounces / contacted above which to pause; default 3 %
-	MinContacted int           // no judgement before this many leads were contacted; default 20
-	InboxWindow  time.Duration // a mailbox is judged on its sends this recent; default 7 days
-	Now          func() time.Time
-	Log          *slog.Logger
+	Store         *store.Store
+	Threshold     float64       // hard bounces / contacted above which to pause; default 3 %
+	MinContacted  int           // no judgement before this many leads were contacted; default 20
+	MailboxWindow time.Duration // a mailbox is judged on its sends this recent; default 7 days
+	Now           func() time.Time
+	Log           *slog.Logger
 }
 
 // Result counts what one Check paused.
 type Result struct {
 	Campaigns int
-	Inboxes   int
+	Mailboxes int
 }
 
 // Check pauses every active campaign and mailbox over the threshold.
@@ -62,17 +62,17 @@ func (g *Guard) Check(ctx context.Context) (Result, error) {
 			res.Campaigns++
 		}
 	}
-	inboxes, err := g.Store.InboxBounceStats(ctx, now.Add(-g.window()))
+	mailboxes, err := g.Store.MailboxBounceStats(ctx, now.Add(-g.window()))
 	if err != nil {
 		return res, fmt.Errorf("mailbox bounce stats: %w", err)
 	}
-	for _, b := range inboxes {
+	for _, b := range mailboxes {
 		paused, err := g.pause(ctx, b, now, "inbox")
 		if err != nil {
 			return res, err
 		}
 		if paused {
-			res.Inboxes++
+			res.Mailboxes++
 		}
 	}
 	return res, nil
@@ -105,7 +105,7 @@ func (g *Guard) pause(ctx context.Context, b store.BounceStats, now time.Time, t
 		if target == "campaign" {
 			changed, err = q.PauseCampaignForBounces(ctx, b.ID, reason, b.Bounced, now)
 		} else {
-			changed, err = q.PauseInboxForBounces(ctx, b.ID, reason, b.Bounced, now)
+			changed, err = q.PauseMailboxForBounces(ctx, b.ID, reason, b.Bounced, now)
 		}
 		if err != nil || !changed {
 			return err
@@ -146,10 +146,10 @@ func (g *Guard) minContacted() int {
 }
 
 func (g *Guard) window() time.Duration {
-	if g.InboxWindow > 0 {
-		return g.InboxWindow
+	if g.MailboxWindow > 0 {
+		return g.MailboxWindow
 	}
-	return DefaultInboxWindow
+	return DefaultMailboxWindow
 }
 
 func (g *Guard) log() *slog.Logger {

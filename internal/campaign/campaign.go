@@ -67,7 +67,7 @@ type View struct {
 	StopOnAutoReply    bool       `json:"stopOnAutoReply"`
 	StopOnCompanyReply bool       `json:"stopOnCompanyReply"`
 	DailyLimit         int        `json:"dailyLimit"`
-	InboxIDs           []string   `json:"inboxIds"`
+	MailboxIDs         []string   `json:"inboxIds"`
 	LaunchedAt         *time.Time `json:"launchedAt"`
 	CompletedAt        *time.Time `json:"completedAt"`
 	CreatedAt          time.Time  `json:"createdAt"`
@@ -81,15 +81,15 @@ type View struct {
 func view(c store.Campaign) View {
 	v := View{ID: c.ID, Name: c.Name, Status: c.Status, StatusReason: c.StatusReason, Timezone: c.Timezone,
 		SendDays: c.SendDays, SendStart: rules.FormatClock(c.SendStartMinute), SendEnd: rules.FormatClock(c.SendEndMinute),
-		UseLeadTimezone: c.UseLeadTimezone, StopOnReply: c.StopOnReply, DailyLimit: c.DailyLimit, InboxIDs: c.InboxIDs,
+		UseLeadTimezone: c.UseLeadTimezone, StopOnReply: c.StopOnReply, DailyLimit: c.DailyLimit, MailboxIDs: c.MailboxIDs,
 		StopOnAutoReply: c.StopOnAutoReply, StopOnCompanyReply: c.StopOnCompanyReply,
 		LaunchedAt: c.LaunchedAt, CompletedAt: c.CompletedAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	if c.ICPProfileID != "" {
 		id := c.ICPProfileID
 		v.ICPProfileID = &id
 	}
-	if v.InboxIDs == nil {
-		v.InboxIDs = []string{}
+	if v.MailboxIDs == nil {
+		v.MailboxIDs = []string{}
 	}
 	return v
 }
@@ -110,7 +110,7 @@ type Input struct {
 	StopOnAutoReply    *bool     `json:"stopOnAutoReply"`
 	StopOnCompanyReply *bool     `json:"stopOnCompanyReply"`
 	DailyLimit         *int      `json:"dailyLimit"`
-	InboxIDs           *[]string `json:"inboxIds"`
+	MailboxIDs         *[]string `json:"inboxIds"`
 }
 
 // apply validates in onto c, collecting field errors.
@@ -185,12 +185,12 @@ func (s *Service) apply(ctx context.Context, q store.Scope, c *store.Campaign, i
 		}
 		c.DailyLimit = *in.DailyLimit
 	}
-	if in.InboxIDs != nil {
-		ids := slices.Clone(*in.InboxIDs)
+	if in.MailboxIDs != nil {
+		ids := slices.Clone(*in.MailboxIDs)
 		slices.Sort(ids)
 		ids = slices.Compact(ids)
 		if len(ids) > 0 {
-			found, err := q.InboxesByID(ctx, ids)
+			found, err := q.MailboxesByID(ctx, ids)
 			if err != nil {
 				return err
 			}
@@ -198,7 +198,7 @@ func (s *Service) apply(ctx context.Context, q store.Scope, c *store.Campaign, i
 				fields.Add("inboxIds", "lists a mailbox that is not in this workspace")
 			}
 		}
-		c.InboxIDs = ids
+		c.MailboxIDs = ids
 	}
 	return fields.Err()
 }
@@ -214,7 +214,7 @@ func deref[T any](p *T) T {
 // Create makes a draft campaign.
 func (s *Service) Create(ctx context.Context, p account.Principal, in Input, m account.Meta) (View, error) {
 	c := store.Campaign{SendDays: []int{1, 2, 3, 4, 5}, SendStartMinute: rules.DefaultStart,
-		SendEndMinute: rules.DefaultEnd, StopOnReply: true, InboxIDs: []string{}}
+		SendEndMinute: rules.DefaultEnd, StopOnReply: true, MailboxIDs: []string{}}
 	err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
 		if err := s.apply(ctx, q, &c, in, true); err != nil {
@@ -246,15 +246,15 @@ func (s *Service) Update(ctx context.Context, p account.Principal, id string, in
 		if c.Status == store.CampaignCompleted {
 			return problem.New(problem.Conflict, "campaign_completed", "A completed campaign cannot be changed.")
 		}
-		before := slices.Clone(c.InboxIDs)
+		before := slices.Clone(c.MailboxIDs)
 		if err := s.apply(ctx, q, &c, in, false); err != nil {
 			return err
 		}
 		if err := q.UpdateCampaignSettings(ctx, &c); err != nil {
 			return err
 		}
-		if in.InboxIDs != nil && !slices.Equal(before, c.InboxIDs) {
-			if err := q.SetCampaignInboxes(ctx, c.ID, c.InboxIDs); err != nil {
+		if in.MailboxIDs != nil && !slices.Equal(before, c.MailboxIDs) {
+			if err := q.SetCampaignMailboxes(ctx, c.ID, c.MailboxIDs); err != nil {
 				return err
 			}
 		}
@@ -267,7 +267,7 @@ func (s *Service) Update(ctx context.Context, p account.Principal, id string, in
 	if err != nil {
 		return View{}, err
 	}
-	if in.InboxIDs != nil && status != store.CampaignDraft {
+	if in.MailboxIDs != nil && status != store.CampaignDraft {
 		// Moving leads takes campaign leads and then their jobs, the order
 		// a stop uses, and not the campaign's row, which a tick takes after
 		// jobs: so it runs on its own, after the settings committed. It is
@@ -286,11 +286,11 @@ func (s *Service) Update(ctx context.Context, p account.Principal, id string, in
 // leads without one a mailbox.
 func (s *Service) rebalance(ctx context.Context, tx *store.Tx, ws, campaignID string) error {
 	q := tx.InWorkspace(ws)
-	current, err := q.CampaignInboxIDs(ctx, campaignID)
+	current, err := q.CampaignMailboxIDs(ctx, campaignID)
 	if err != nil {
 		return err
 	}
-	used, err := q.CampaignLeadInboxes(ctx, campaignID)
+	used, err := q.CampaignLeadMailboxes(ctx, campaignID)
 	if err != nil {
 		return err
 	}

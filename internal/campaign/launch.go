@@ -47,15 +47,15 @@ func (s *Service) launchChecks(ctx context.Context, q store.Scope, c store.Campa
 	if strings.TrimSpace(address) == "" {
 		checks = append(checks, postalAddressCheck)
 	}
-	inboxes, err := q.InboxesByID(ctx, c.InboxIDs)
+	mailboxes, err := q.MailboxesByID(ctx, c.MailboxIDs)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	if len(inboxes) == 0 {
+	if len(mailboxes) == 0 {
 		checks = append(checks, Check{"no_mailbox", "Choose at least one mailbox to send from."})
 	}
-	for _, i := range inboxes {
-		if i.Status == store.InboxDisconnected || i.Status == store.InboxError {
+	for _, i := range mailboxes {
+		if i.Status == store.MailboxDisconnected || i.Status == store.MailboxError {
 			checks = append(checks, Check{"mailbox_disconnected", fmt.Sprintf("Mailbox %s is %s; reconnect it or remove it from the campaign.", i.Email, i.Status)})
 		}
 	}

@@ -90,7 +90,7 @@ type Service struct {
 	now     func() time.Time
 	oauth   map[string]*oauthProvider // by URL name: google, microsoft
 	mu      sync.Mutex
-	open    map[string]*entry // by inbox id
+	open    map[string]*entry // by mailbox id
 	tlsMu   sync.RWMutex
 	tlsBase *tls.Config
 }

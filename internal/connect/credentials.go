@@ -36,25 +36,25 @@ type settings struct {
 	SkipSentCopy bool `json:"skipSentCopy,omitempty"`
 }
 
-func (s *Service) seal(inboxID string, c credentials) (string, error) {
+func (s *Service) seal(mailboxID string, c credentials) (string, error) {
 	data, err := json.Marshal(c)
 	if err != nil {
 		return "", err
 	}
-	return s.keys.Encrypt(data, store.CredentialsAD(inboxID))
+	return s.keys.Encrypt(data, store.CredentialsAD(mailboxID))
 }
 
-func (s *Service) unseal(inboxID, ciphertext string) (credentials, error) {
+func (s *Service) unseal(mailboxID, ciphertext string) (credentials, error) {
 	var c credentials
 	if ciphertext == "" {
-		return c, fmt.Errorf("mailbox %s has no stored credentials", inboxID)
+		return c, fmt.Errorf("mailbox %s has no stored credentials", mailboxID)
 	}
-	data, err := s.keys.Decrypt(ciphertext, store.CredentialsAD(inboxID))
+	data, err := s.keys.Decrypt(ciphertext, store.CredentialsAD(mailboxID))
 	if err != nil {
-		return c, fmt.Errorf("decrypt credentials of mailbox %s: %w", inboxID, err)
+		return c, fmt.Errorf("decrypt credentials of mailbox %s: %w", mailboxID, err)
 	}
 	if err := json.Unmarshal(data, &c); err != nil {
-		return c, fmt.Errorf("read credentials of mailbox %s: %w", inboxID, err)
+		return c, fmt.Errorf("read credentials of mailbox %s: %w", mailboxID, err)
 	}
 	return c, nil
 }

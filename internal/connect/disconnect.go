@@ -13,9 +13,9 @@ import (
 // credentials no longer work.
 type guard struct {
 	provider.Mailbox
-	s     *Service
-	ws    string
-	inbox store.Inbox
+	s       *Service
+	ws      string
+	mailbox store.Mailbox
 }
 
 func (g *guard) Send(ctx context.Context, m provider.OutgoingMessage) (provider.SentMessage, error) {
@@ -37,8 +37,8 @@ func (g *guard) check(ctx context.Context, err error) error {
 	if err == nil || !provider.IsAuth(err) || provider.IsContextError(err) {
 		return err
 	}
-	if derr := g.s.Disconnect(context.WithoutCancel(ctx), g.ws, g.inbox, err); derr != nil {
-		g.s.log.ErrorContext(ctx, "mark mailbox disconnected", "inbox_id", g.inbox.ID, "err", derr)
+	if derr := g.s.Disconnect(context.WithoutCancel(ctx), g.ws, g.mailbox, err); derr != nil {
+		g.s.log.ErrorContext(ctx, "mark mailbox disconnected", "inbox_id", g.mailbox.ID, "err", derr)
 	}
 	return err
 }
@@ -47,10 +47,10 @@ func (g *guard) check(ctx context.Context, err error) error {
 // authentication failure, with a reason a person can act on, and audits
 // inbox.disconnected; nothing happens when it already is. Its campaigns'
 // jobs are then held by the send engine until it is reconnected.
-func (s *Service) Disconnect(ctx context.Context, ws string, i store.Inbox, cause error) error {
+func (s *Service) Disconnect(ctx context.Context, ws string, i store.Mailbox, cause error) error {
 	reason := disconnectReason(i.Provider, cause)
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
-		changed, err := tx.InWorkspace(ws).DisconnectInboxOnce(ctx, i.ID, reason, s.clock())
+		changed, err := tx.InWorkspace(ws).DisconnectMailboxOnce(ctx, i.ID, reason, s.clock())
 		if err != nil || !changed {
 			return err
 		}

@@ -145,9 +145,9 @@ func (h *harness) audits(action string) []store.AuditEvent {
 	return out
 }
 
-func (h *harness) inbox(id string) store.Inbox {
+func (h *harness) mailbox(id string) store.Mailbox {
 	h.t.Helper()
-	i, err := h.scope().Inbox(h.ctx, id)
+	i, err := h.scope().Mailbox(h.ctx, id)
 	if err != nil {
 		h.t.Fatal(err)
 	}

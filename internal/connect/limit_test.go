@@ -31,7 +31,7 @@ func TestRegistryMailboxesReadAtMostMaxInboundBytes(t *testing.T) {
 	}
 	t.Cleanup(func() { svc.Close() })
 	svc.TrustRoots(tlsOf(t, h))
-	mb, err := svc.Open(h.ctx, h.p.WorkspaceID, h.inbox(res.InboxID))
+	mb, err := svc.Open(h.ctx, h.p.WorkspaceID, h.mailbox(res.MailboxID))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,9 +78,9 @@ func (s *Service) oauthProvider(name string) (*oauthProvider, error) {
 
 // StartInput are the optional parameters of GET /api/oauth/{provider}/start.
 type StartInput struct {
-	// InboxID reconnects that mailbox: the consent screen is preselected
+	// MailboxID reconnects that mailbox: the consent screen is preselected
 	// for its address, and the callback refuses another account.
-	InboxID   string
+	MailboxID string
 	LoginHint string
 }
 
@@ -94,8 +94,8 @@ func (s *Service) StartOAuth(ctx context.Context, p account.Principal, name stri
 	}
 	q := s.st.InWorkspace(p.WorkspaceID)
 	hint := strings.TrimSpace(in.LoginHint)
-	if in.InboxID != "" {
-		i, err := q.Inbox(ctx, in.InboxID)
+	if in.MailboxID != "" {
+		i, err := q.Mailbox(ctx, in.MailboxID)
 		if err != nil {
 			return "", err
 		}
@@ -119,7 +119,7 @@ func (s *Service) StartOAuth(ctx context.Context, p account.Principal, name stri
 		return "", err
 	}
 	err = q.InsertOAuthState(ctx, store.OAuthState{StateHash: hash, UserID: p.User.ID, Provider: op.name,
-		Verifier: sealed, InboxID: in.InboxID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.StateTTL)})
+		Verifier: sealed, MailboxID: in.MailboxID, CreatedAt: now, ExpiresAt: now.Add(s.cfg.StateTTL)})
 	if err != nil {
 		return "", err
 	}
@@ -142,7 +142,7 @@ func (s *Service) FinishOAuth(ctx context.Context, name string, query url.Values
 		}
 		return s.cfg.BaseURL + "/mailboxes?" + url.Values{"oauth_error": {code}, "message": {msg}}.Encode()
 	}
-	v := url.Values{"connected": {res.InboxID}}
+	v := url.Values{"connected": {res.MailboxID}}
 	if res.Reconnected {
 		v.Set("reconnected", "1")
 		v.Set("released", strconv.Itoa(res.Released))
@@ -198,7 +198,7 @@ func (s *Service) finishOAuth(ctx context.Context, name string, query url.Values
 		return Result{}, problem.New(problem.Invalid, "profile_failed", "%s named no usable address for this account.", op.label)
 	}
 	return s.save(ctx, actor{ws: st.WorkspaceID, userID: st.UserID, meta: m}, connection{provider: op.kind,
-		email: addr, displayName: display, creds: credentials{Token: tok}, inboxID: st.InboxID})
+		email: addr, displayName: display, creds: credentials{Token: tok}, mailboxID: st.MailboxID})
 }
 
 // providerProblem shows a provider's refusal (its own words, no secret) as

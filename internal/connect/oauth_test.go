@@ -39,12 +39,12 @@ func TestGoogleOAuthCreatesThenReconnects(t *testing.T) {
 	if id == "" || q.Get("reconnected") != "" || q.Get("oauth_error") != "" {
 		t.Fatalf("first connect redirect query %v", q)
 	}
-	i := h.inbox(id)
-	if i.Provider != store.ProviderGmail || i.Email != "sales@gmail.test" || i.Status != store.InboxActive || i.DailyCap == 0 {
+	i := h.mailbox(id)
+	if i.Provider != store.ProviderGmail || i.Email != "sales@gmail.test" || i.Status != store.MailboxActive || i.DailyCap == 0 {
 		t.Fatalf("created inbox %+v", i)
 	}
 	// The token is stored encrypted, bound to this row.
-	cipher, err := h.scope().InboxCredentials(h.ctx, id)
+	cipher, err := h.scope().MailboxCredentials(h.ctx, id)
 	if err != nil || cipher == "" {
 		t.Fatalf("credentials %q, %v", cipher, err)
 	}
@@ -73,7 +73,7 @@ func TestGoogleOAuthCreatesThenReconnects(t *testing.T) {
 	}
 
 	// The same account again: the same mailbox, reconnected.
-	q = h.redirectQuery(h.connectOAuth("google", connect.StartInput{InboxID: id}))
+	q = h.redirectQuery(h.connectOAuth("google", connect.StartInput{MailboxID: id}))
 	if q.Get("connected") != id || q.Get("reconnected") != "1" || q.Get("released") != "0" {
 		t.Fatalf("reconnect redirect query %v", q)
 	}
@@ -190,12 +190,12 @@ func TestTokenRefreshIsSavedAndTheMailboxReused(t *testing.T) {
 	h.gf.AddUser("ann@gmail.test")
 	h.gf.SetConsentUser("sales@gmail.test")
 	id := h.redirectQuery(h.connectOAuth("google", connect.StartInput{})).Get("connected")
-	i := h.inbox(id)
+	i := h.mailbox(id)
 	mb1, err := h.svc.Open(h.ctx, h.p.WorkspaceID, i)
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, _ := h.scope().InboxCredentials(h.ctx, id)
+	before, _ := h.scope().MailboxCredentials(h.ctx, id)
 	tokenCalls := h.gf.Calls("token")
 
 	h.gf.ExpireAccessTokens() // the API answers 401 until the client refreshes
@@ -205,7 +205,7 @@ func TestTokenRefreshIsSavedAndTheMailboxReused(t *testing.T) {
 	if h.gf.Calls("token") != tokenCalls+1 {
 		t.Fatalf("token endpoint called %d times, want one refresh", h.gf.Calls("token")-tokenCalls)
 	}
-	after, _ := h.scope().InboxCredentials(h.ctx, id)
+	after, _ := h.scope().MailboxCredentials(h.ctx, id)
 	if after == before {
 		t.Fatal("the refreshed token was not saved")
 	}
@@ -247,7 +247,7 @@ func TestInvalidGrantDisconnectsUntilReconnected(t *testing.T) {
 	h.gf.AddUser("ann@gmail.test")
 	h.gf.SetConsentUser("sales@gmail.test")
 	id := h.redirectQuery(h.connectOAuth("google", connect.StartInput{})).Get("connected")
-	mb, err := h.svc.Open(h.ctx, h.p.WorkspaceID, h.inbox(id))
+	mb, err := h.svc.Open(h.ctx, h.p.WorkspaceID, h.mailbox(id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,8 +259,8 @@ func TestInvalidGrantDisconnectsUntilReconnected(t *testing.T) {
 			t.Fatalf("send with a revoked grant: %v", err)
 		}
 	}
-	i := h.inbox(id)
-	if i.Status != store.InboxDisconnected || !strings.Contains(i.StatusReason, "invalid_grant") ||
+	i := h.mailbox(id)
+	if i.Status != store.MailboxDisconnected || !strings.Contains(i.StatusReason, "invalid_grant") ||
 		!strings.Contains(i.StatusReason, "Reconnect") {
 		t.Fatalf("after invalid_grant: status %q, reason %q", i.Status, i.StatusReason)
 	}
@@ -268,12 +268,12 @@ func TestInvalidGrantDisconnectsUntilReconnected(t *testing.T) {
 		t.Fatalf("inbox.disconnected events %+v, want one", ev)
 	}
 
-	q := h.redirectQuery(h.connectOAuth("google", connect.StartInput{InboxID: id}))
+	q := h.redirectQuery(h.connectOAuth("google", connect.StartInput{MailboxID: id}))
 	if q.Get("reconnected") != "1" {
 		t.Fatalf("reconnect: %v", q)
 	}
-	i = h.inbox(id)
-	if i.Status != store.InboxActive || i.StatusReason != "" {
+	i = h.mailbox(id)
+	if i.Status != store.MailboxActive || i.StatusReason != "" {
 		t.Fatalf("after reconnect: %q %q", i.Status, i.StatusReason)
 	}
 	mb, err = h.svc.Open(h.ctx, h.p.WorkspaceID, i)
@@ -295,7 +295,7 @@ func TestMicrosoftOAuth(t *testing.T) {
 	if id == "" {
 		t.Fatalf("connect: %v", q)
 	}
-	i := h.inbox(id)
+	i := h.mailbox(id)
 	if i.Provider != store.ProviderMicrosoft || i.Email != "sales@contoso.test" {
 		t.Fatalf("inbox %+v", i)
 	}
@@ -307,12 +307,12 @@ func TestMicrosoftOAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Microsoft rotates refresh tokens: a refresh must be saved.
-	before, _ := h.scope().InboxCredentials(h.ctx, id)
+	before, _ := h.scope().MailboxCredentials(h.ctx, id)
 	h.mf.ExpireAccessTokens()
 	if _, err := mb.Fetch(h.ctx, ""); err != nil {
 		t.Fatalf("fetch after 401: %v", err)
 	}
-	if after, _ := h.scope().InboxCredentials(h.ctx, id); after == before {
+	if after, _ := h.scope().MailboxCredentials(h.ctx, id); after == before {
 		t.Fatal("the rotated token was not saved")
 	}
 
@@ -321,7 +321,7 @@ func TestMicrosoftOAuth(t *testing.T) {
 	if _, err := mb.Fetch(h.ctx, ""); !provider.IsAuth(err) {
 		t.Fatalf("fetch after revocation: %v", err)
 	}
-	if i := h.inbox(id); i.Status != store.InboxDisconnected || !strings.Contains(i.StatusReason, "Microsoft") {
+	if i := h.mailbox(id); i.Status != store.MailboxDisconnected || !strings.Contains(i.StatusReason, "Microsoft") {
 		t.Fatalf("after revocation: %q %q", i.Status, i.StatusReason)
 	}
 }
@@ -331,7 +331,7 @@ func TestDisconnectIgnoresOtherErrors(t *testing.T) {
 	h.gf.AddUser("sales@gmail.test")
 	h.gf.SetConsentUser("sales@gmail.test")
 	id := h.redirectQuery(h.connectOAuth("google", connect.StartInput{})).Get("connected")
-	mb, err := h.svc.Open(h.ctx, h.p.WorkspaceID, h.inbox(id))
+	mb, err := h.svc.Open(h.ctx, h.p.WorkspaceID, h.mailbox(id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +344,7 @@ func TestDisconnectIgnoresOtherErrors(t *testing.T) {
 	if !errors.As(err, &pe) {
 		t.Fatalf("not a provider error: %v", err)
 	}
-	if i := h.inbox(id); i.Status != store.InboxActive {
+	if i := h.mailbox(id); i.Status != store.MailboxActive {
 		t.Fatalf("a refused message disconnected the mailbox: %q", i.Status)
 	}
 }

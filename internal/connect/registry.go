@@ -33,14 +33,14 @@ func (s *Service) Openers() map[string]provider.Opener {
 	}
 }
 
-// Open returns the mailbox of an inbox row, built once and reused while its
+// Open returns the mailbox of a mailbox row, built once and reused while its
 // stored credentials are unchanged. The returned Mailbox's Close does
 // nothing: the registry closes it when it is idle, rebuilt or forgotten.
 //
 // The stored credentials are compared at most every CredentialsCheck: this
 // process's own changes (a reconnect, a refreshed token) reach the cached
 // mailbox at once, another replica's within that time.
-func (s *Service) Open(ctx context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
+func (s *Service) Open(ctx context.Context, ws string, i store.Mailbox) (provider.Mailbox, error) {
 	now := s.now()
 	s.mu.Lock()
 	stale := s.sweepLocked(now)
@@ -52,7 +52,7 @@ func (s *Service) Open(ctx context.Context, ws string, i store.Inbox) (provider.
 	}
 	s.mu.Unlock()
 	closeAll(stale)
-	cipher, err := s.st.InWorkspace(ws).InboxCredentials(ctx, i.ID)
+	cipher, err := s.st.InWorkspace(ws).MailboxCredentials(ctx, i.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (s *Service) Open(ctx context.Context, ws string, i store.Inbox) (provider.
 	if err != nil {
 		return nil, err
 	}
-	guarded := &guard{Mailbox: mb, s: s, ws: ws, inbox: i}
+	guarded := &guard{Mailbox: mb, s: s, ws: ws, mailbox: i}
 	s.mu.Lock()
 	if cur, ok := s.open[i.ID]; ok && cur.cipher == cipher {
 		// Another caller built the same mailbox meanwhile: use theirs.
@@ -96,10 +96,10 @@ func (s *Service) Open(ctx context.Context, ws string, i store.Inbox) (provider.
 
 // Forget closes a mailbox's client (deleted, or reconnected with new
 // credentials); the next Open builds a new one.
-func (s *Service) Forget(inboxID string) {
+func (s *Service) Forget(mailboxID string) {
 	s.mu.Lock()
-	e, ok := s.open[inboxID]
-	delete(s.open, inboxID)
+	e, ok := s.open[mailboxID]
+	delete(s.open, mailboxID)
 	s.mu.Unlock()
 	if ok {
 		_ = e.mb.Close()
@@ -116,7 +116,7 @@ func (s *Service) Prune(ctx context.Context) (int, error) {
 		ids = append(ids, id)
 	}
 	s.mu.Unlock()
-	active, err := s.st.ActiveInboxIDs(ctx, ids)
+	active, err := s.st.ActiveMailboxIDs(ctx, ids)
 	if err != nil {
 		return 0, err
 	}
@@ -182,7 +182,7 @@ func (shared) Close() error { return nil }
 // configured in this deployment.
 var errNotConfigured = errors.New("connect: the provider's OAuth app is not configured")
 
-func (s *Service) build(ws string, i store.Inbox, cipher string) (provider.Mailbox, error) {
+func (s *Service) build(ws string, i store.Mailbox, cipher string) (provider.Mailbox, error) {
 	creds, err := s.unseal(i.ID, cipher)
 	if err != nil {
 		return nil, err
@@ -207,7 +207,7 @@ func (s *Service) build(ws string, i store.Inbox, cipher string) (provider.Mailb
 	return nil, fmt.Errorf("connect: no provider %q", i.Provider)
 }
 
-func (s *Service) buildSMTP(i store.Inbox, creds credentials) (provider.Mailbox, error) {
+func (s *Service) buildSMTP(i store.Mailbox, creds credentials) (provider.Mailbox, error) {
 	st, err := readSettings(i.Config)
 	if err != nil || st.SMTP == nil || st.IMAP == nil {
 		return nil, fmt.Errorf("smtp mailbox %s: unreadable server settings", i.ID)
@@ -227,17 +227,17 @@ func (s *Service) smtpConfig(address string, st settings, creds credentials) smt
 
 // tokenSaver encrypts and stores a refreshed token, and tells the cached
 // entry its new ciphertext so the mailbox is not rebuilt for it.
-func (s *Service) tokenSaver(ws, inboxID string) provider.TokenSaver {
+func (s *Service) tokenSaver(ws, mailboxID string) provider.TokenSaver {
 	return func(ctx context.Context, tok *oauth2.Token) error {
-		cipher, err := s.seal(inboxID, credentials{Token: tok})
+		cipher, err := s.seal(mailboxID, credentials{Token: tok})
 		if err != nil {
 			return err
 		}
-		if err := s.st.InWorkspace(ws).SaveInboxToken(ctx, inboxID, cipher); err != nil {
-			return fmt.Errorf("save refreshed token of mailbox %s: %w", inboxID, err)
+		if err := s.st.InWorkspace(ws).SaveMailboxToken(ctx, mailboxID, cipher); err != nil {
+			return fmt.Errorf("save refreshed token of mailbox %s: %w", mailboxID, err)
 		}
 		s.mu.Lock()
-		if e, ok := s.open[inboxID]; ok {
+		if e, ok := s.open[mailboxID]; ok {
 			e.cipher = cipher
 		}
 		s.mu.Unlock()

@@ -14,7 +14,7 @@ import (
 
 // Result is what a connect flow did.
 type Result struct {
-	InboxID     string `json:"inboxId"`
+	MailboxID   string `json:"inboxId"`
 	Email       string `json:"email"`
 	Reconnected bool   `json:"reconnected"`
 	// Released is how many held sends of a reconnected mailbox went back
@@ -31,9 +31,9 @@ type connection struct {
 	timezone    string
 	settings    settings
 	creds       credentials
-	// inboxID is the mailbox an OAuth reconnect was started for: the
+	// mailboxID is the mailbox an OAuth reconnect was started for: the
 	// account the user signed in with must be that mailbox's.
-	inboxID string
+	mailboxID string
 }
 
 // actor is who connects: a principal's user (and API key), or the user an
@@ -43,9 +43,9 @@ type actor struct {
 	meta                 account.Meta
 }
 
-func (a actor) audit(action, inboxID string, data map[string]any) store.AuditEvent {
+func (a actor) audit(action, mailboxID string, data map[string]any) store.AuditEvent {
 	return store.AuditEvent{WorkspaceID: a.ws, ActorUserID: a.userID, ActorAPIKey: a.apiKeyID, Action: action,
-		TargetType: "inbox", TargetID: inboxID, Data: data, IP: a.meta.IP, RequestID: a.meta.RequestID}
+		TargetType: "inbox", TargetID: mailboxID, Data: data, IP: a.meta.IP, RequestID: a.meta.RequestID}
 }
 
 // save creates the mailbox, or reconnects the workspace's mailbox with the
@@ -56,12 +56,12 @@ func (s *Service) save(ctx context.Context, a actor, c connection) (Result, erro
 	now := s.clock()
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(a.ws)
-		existing, err := q.InboxByAddress(ctx, c.provider, c.email)
+		existing, err := q.MailboxByAddress(ctx, c.provider, c.email)
 		found := err == nil
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if c.inboxID != "" && (!found || existing.ID != c.inboxID) {
+		if c.mailboxID != "" && (!found || existing.ID != c.mailboxID) {
 			return problem.New(problem.Conflict, "wrong_account",
 				"You signed in as %s, which is not the mailbox you are reconnecting.", c.email)
 		}
@@ -74,31 +74,31 @@ func (s *Service) save(ctx context.Context, a actor, c connection) (Result, erro
 		return Result{}, err
 	}
 	if res.Reconnected {
-		s.Forget(res.InboxID)
+		s.Forget(res.MailboxID)
 	}
 	return res, nil
 }
 
-func (s *Service) reconnect(ctx context.Context, tx *store.Tx, a actor, i store.Inbox, c connection, now time.Time, res *Result) error {
+func (s *Service) reconnect(ctx context.Context, tx *store.Tx, a actor, i store.Mailbox, c connection, now time.Time, res *Result) error {
 	q := tx.InWorkspace(a.ws)
 	cipher, err := s.seal(i.ID, c.creds)
 	if err != nil {
 		return err
 	}
-	status := store.InboxActive
-	if i.Status == store.InboxPaused {
-		status = store.InboxPaused
+	status := store.MailboxActive
+	if i.Status == store.MailboxPaused {
+		status = store.MailboxPaused
 	}
-	if err := q.ReconnectInbox(ctx, i.ID, cipher, c.settings.json(), status, now); err != nil {
+	if err := q.ReconnectMailbox(ctx, i.ID, cipher, c.settings.json(), status, now); err != nil {
 		return err
 	}
-	released, err := q.ReleaseHeldJobsOfInbox(ctx, i.ID, now)
+	released, err := q.ReleaseHeldJobsOfMailbox(ctx, i.ID, now)
 	if err != nil {
 		return err
 	}
 	// Leads that joined its campaigns while it was the only mailbox and
 	// down have none: give them one now.
-	campaigns, err := q.CampaignsUsingInbox(ctx, i.ID)
+	campaigns, err := q.CampaignsUsingMailbox(ctx, i.ID)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func (s *Service) reconnect(ctx context.Context, tx *store.Tx, a actor, i store.
 		}
 		released += n
 	}
-	res.InboxID, res.Reconnected, res.Released = i.ID, true, released
+	res.MailboxID, res.Reconnected, res.Released = i.ID, true, released
 	return tx.InsertAudit(ctx, a.audit("inbox.reconnected", i.ID, map[string]any{"provider": i.Provider,
 		"previousStatus": i.Status, "jobsReleased": released}))
 }
@@ -120,7 +120,7 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, a actor, c connectio
 	if tz == "" {
 		tz = "UTC"
 	}
-	i := store.Inbox{ID: store.NewID(), Provider: c.provider, Email: c.email, DisplayName: c.displayName,
+	i := store.Mailbox{ID: store.NewID(), Provider: c.provider, Email: c.email, DisplayName: c.displayName,
 		DailyCap: rules.DefaultDailyCap, RampStart: rules.DefaultRampStart, RampIncrement: rules.DefaultRampIncrement,
 		MinGapSeconds: int(rules.DefaultMinGap / time.Second), Timezone: tz, RampStartedAt: now,
 		Config: c.settings.json()}
@@ -128,12 +128,12 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, a actor, c connectio
 	if err != nil {
 		return err
 	}
-	if err := q.CreateInbox(ctx, &i); err != nil {
+	if err := q.CreateMailbox(ctx, &i); err != nil {
 		return err
 	}
-	if err := q.SetInboxCredentials(ctx, i.ID, cipher, i.Config); err != nil {
+	if err := q.SetMailboxCredentials(ctx, i.ID, cipher, i.Config); err != nil {
 		return err
 	}
-	res.InboxID = i.ID
+	res.MailboxID = i.ID
 	return tx.InsertAudit(ctx, a.audit("inbox.created", i.ID, map[string]any{"provider": c.provider}))
 }

@@ -81,7 +81,7 @@ func TestConnectSMTPVerifiesFirst(t *testing.T) {
 	if strings.Contains(p.Message, "wrong-password") || strings.Contains(p.Details["smtp"].(string), "wrong-password") {
 		t.Fatalf("the password is echoed: %v", p)
 	}
-	if list, _ := h.scope().Inboxes(h.ctx); len(list) != 0 {
+	if list, _ := h.scope().Mailboxes(h.ctx); len(list) != 0 {
 		t.Fatalf("a mailbox was saved although the check failed: %+v", list)
 	}
 
@@ -89,7 +89,7 @@ func TestConnectSMTPVerifiesFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ib := h.inbox(res.InboxID)
+	ib := h.mailbox(res.MailboxID)
 	if ib.Provider != store.ProviderSMTP || ib.Email != "sales@example.org" || ib.DisplayName != "Sam" ||
 		ib.Timezone != "Europe/Paris" || res.Reconnected {
 		t.Fatalf("created %+v (%+v)", ib, res)
@@ -97,7 +97,7 @@ func TestConnectSMTPVerifiesFirst(t *testing.T) {
 	if strings.Contains(ib.Config, smtpPass) || !strings.Contains(ib.Config, `"security":"starttls"`) {
 		t.Fatalf("config %s: want the servers without the password", ib.Config)
 	}
-	cipher, _ := h.scope().InboxCredentials(h.ctx, ib.ID)
+	cipher, _ := h.scope().MailboxCredentials(h.ctx, ib.ID)
 	plain, err := h.keys.Decrypt(cipher, store.CredentialsAD(ib.ID))
 	if err != nil || !strings.Contains(string(plain), smtpPass) || strings.Contains(cipher, smtpPass) {
 		t.Fatalf("credentials: %v", err)
@@ -119,7 +119,7 @@ func TestConnectSMTPVerifiesFirst(t *testing.T) {
 
 	// The same address again reconnects it (a changed password).
 	res2, err := h.svc.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, smtpPass), account.Meta{})
-	if err != nil || !res2.Reconnected || res2.InboxID != ib.ID {
+	if err != nil || !res2.Reconnected || res2.MailboxID != ib.ID {
 		t.Fatalf("second connect: %+v, %v", res2, err)
 	}
 }
@@ -163,7 +163,7 @@ func TestRegistryRebuildsOnNewCredentialsAndClosesIdle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ib := h.inbox(res.InboxID)
+	ib := h.mailbox(res.MailboxID)
 	verified := s.Connections() // the check before saving
 	first, err := h.svc.Open(h.ctx, h.p.WorkspaceID, ib)
 	if err != nil {
@@ -211,7 +211,7 @@ func TestRegistryRebuildsOnNewCredentialsAndClosesIdle(t *testing.T) {
 	// A mailbox nobody opened for longer than IdleClose is closed by the
 	// next Open of any mailbox.
 	h.clock.Add(11 * time.Minute)
-	other := store.Inbox{ID: "none", Provider: store.ProviderSMTP}
+	other := store.Mailbox{ID: "none", Provider: store.ProviderSMTP}
 	_, _ = h.svc.Open(h.ctx, h.p.WorkspaceID, other) // not found, but it sweeps
 	if n := h.svc.OpenCount(); n != 0 {
 		t.Fatalf("%d mailboxes kept after being idle", n)
@@ -229,18 +229,18 @@ func TestPruneClosesDeletedAndInactiveMailboxes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := h.svc.Open(h.ctx, h.p.WorkspaceID, h.inbox(res.InboxID)); err != nil {
+		if _, err := h.svc.Open(h.ctx, h.p.WorkspaceID, h.mailbox(res.MailboxID)); err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, res.InboxID)
+		ids = append(ids, res.MailboxID)
 	}
 	if n, err := h.svc.Prune(h.ctx); err != nil || n != 0 {
 		t.Fatalf("prune with every mailbox active: %d, %v", n, err)
 	}
-	if err := h.scope().DeleteInbox(h.ctx, ids[0]); err != nil {
+	if err := h.scope().DeleteMailbox(h.ctx, ids[0]); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.scope().SetInboxStatus(h.ctx, ids[1], store.InboxDisconnected, "test"); err != nil {
+	if err := h.scope().SetMailboxStatus(h.ctx, ids[1], store.MailboxDisconnected, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := h.svc.Prune(h.ctx); err != nil || n != 2 || h.svc.OpenCount() != 1 {
@@ -277,7 +277,7 @@ func TestConnectSMTPGuard(t *testing.T) {
 	}
 	verified := s.Connections()
 	strict.TrustRoots(tlsOf(t, h))
-	mb, err := strict.Open(h.ctx, h.p.WorkspaceID, h.inbox(res.InboxID))
+	mb, err := strict.Open(h.ctx, h.p.WorkspaceID, h.mailbox(res.MailboxID))
 	if err != nil {
 		t.Fatal(err)
 	}

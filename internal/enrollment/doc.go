@@ -4,7 +4,7 @@
 // (internal/sending) only sends the jobs it leaves scheduled.
 //
 //   - Start: StartLeads gives every active campaign lead without a job a
-//     mailbox (rules.AssignInbox, by capacity and load) and its step 1 (a
+//     mailbox (rules.AssignMailbox, by capacity and load) and its step 1 (a
 //     launch, or leads added to a running campaign). Spread is the same
 //     choice for the forecast.
 //   - Move: Reassign moves a campaign's active leads off a mailbox (removed

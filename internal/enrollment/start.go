@@ -14,7 +14,7 @@ import (
 // StartLeads gives every active campaign lead that has no job yet a mailbox
 // and its step 1, due the step's delay after `at`: what a launch does for
 // every lead, and what adding leads to a running campaign does for the new
-// ones. Mailboxes are chosen by rules.AssignInbox among the campaign's, by
+// ones. Mailboxes are chosen by rules.AssignMailbox among the campaign's, by
 // capacity and load. It runs in the caller's transaction and returns how
 // many leads it started.
 func StartLeads(ctx context.Context, tx *store.Tx, wsID string, c store.Campaign, at time.Time) (int, error) {
@@ -34,7 +34,7 @@ func StartLeads(ctx context.Context, tx *store.Tx, wsID string, c store.Campaign
 	if err != nil {
 		return 0, err
 	}
-	picker, err := newPicker(ctx, s, c.InboxIDs, "", at)
+	picker, err := newPicker(ctx, s, c.MailboxIDs, "", at)
 	if err != nil {
 		return 0, err
 	}
@@ -42,16 +42,16 @@ func StartLeads(ctx context.Context, tx *store.Tx, wsID string, c store.Campaign
 	assigned := map[string][]string{}
 	jobs := make([]store.SendJob, 0, len(leads))
 	for _, l := range leads {
-		inbox := l.InboxID
-		if inbox == "" || !picker.has(inbox) {
-			inbox = picker.pick()
-			assigned[inbox] = append(assigned[inbox], l.ID)
+		mailbox := l.MailboxID
+		if mailbox == "" || !picker.has(mailbox) {
+			mailbox = picker.pick()
+			assigned[mailbox] = append(assigned[mailbox], l.ID)
 		}
-		jobs = append(jobs, store.SendJob{CampaignID: c.ID, CampaignLeadID: l.ID, LeadID: l.LeadID, InboxID: inbox,
+		jobs = append(jobs, store.SendJob{CampaignID: c.ID, CampaignLeadID: l.ID, LeadID: l.LeadID, MailboxID: mailbox,
 			Step: 1, Variant: rules.VariantFor(l.ID, 1, len(steps[0].Variants)), DueAt: due, RunAt: due})
 	}
-	for inbox, ids := range assigned {
-		if err := s.AssignCampaignLeads(ctx, inbox, ids); err != nil {
+	for mailbox, ids := range assigned {
+		if err := s.AssignCampaignLeads(ctx, mailbox, ids); err != nil {
 			return 0, err
 		}
 	}
@@ -64,30 +64,30 @@ func StartLeads(ctx context.Context, tx *store.Tx, wsID string, c store.Campaign
 
 // Reassign moves a campaign's active leads off a mailbox (being deleted, or
 // removed from the campaign), or gives leads without one a mailbox
-// (fromInbox ""), choosing among the campaign's other mailboxes by capacity.
+// (fromMailbox ""), choosing among the campaign's other mailboxes by capacity.
 // Their pending jobs follow them; when no mailbox is left they are held
 // (reason no_inbox) until one is added. Never drops work.
-func Reassign(ctx context.Context, tx *store.Tx, wsID, campaignID, fromInbox string, at time.Time) (int, error) {
+func Reassign(ctx context.Context, tx *store.Tx, wsID, campaignID, fromMailbox string, at time.Time) (int, error) {
 	s := tx.InWorkspace(wsID)
-	leads, err := s.ActiveCampaignLeadsOfInbox(ctx, campaignID, fromInbox)
+	leads, err := s.ActiveCampaignLeadsOfMailbox(ctx, campaignID, fromMailbox)
 	if err != nil || len(leads) == 0 {
 		return 0, err
 	}
-	inboxIDs, err := s.CampaignInboxIDs(ctx, campaignID)
+	mailboxIDs, err := s.CampaignMailboxIDs(ctx, campaignID)
 	if err != nil {
 		return 0, err
 	}
-	picker, err := newPicker(ctx, s, inboxIDs, fromInbox, at)
+	picker, err := newPicker(ctx, s, mailboxIDs, fromMailbox, at)
 	if err != nil {
 		return 0, err
 	}
 	moved := 0
 	for _, l := range leads {
 		to := picker.pick()
-		if to == fromInbox {
+		if to == fromMailbox {
 			continue
 		}
-		if err := s.SetCampaignLeadInbox(ctx, l.ID, to); err != nil {
+		if err := s.SetCampaignLeadMailbox(ctx, l.ID, to); err != nil {
 			return moved, err
 		}
 		moved++
@@ -101,14 +101,14 @@ func Reassign(ctx context.Context, tx *store.Tx, wsID, campaignID, fromInbox str
 }
 
 // Spread is how StartLeads would spread n new leads over the mailboxes
-// inboxIDs at `at`: mailbox id → leads. The forecast plans unstarted leads
+// mailboxIDs at `at`: mailbox id → leads. The forecast plans unstarted leads
 // with it, so it can never assign them differently from a launch.
-func Spread(ctx context.Context, s store.Scope, inboxIDs []string, n int, at time.Time) (map[string]int, error) {
+func Spread(ctx context.Context, s store.Scope, mailboxIDs []string, n int, at time.Time) (map[string]int, error) {
 	spread := map[string]int{}
 	if n == 0 {
 		return spread, nil
 	}
-	p, err := newPicker(ctx, s, inboxIDs, "", at)
+	p, err := newPicker(ctx, s, mailboxIDs, "", at)
 	if err != nil {
 		return nil, err
 	}
@@ -118,23 +118,23 @@ func Spread(ctx context.Context, s store.Scope, inboxIDs []string, n int, at tim
 	return spread, nil
 }
 
-// picker hands out mailboxes with rules.AssignInbox, counting each pick into
+// picker hands out mailboxes with rules.AssignMailbox, counting each pick into
 // the chosen mailbox's load so a batch of leads spreads out.
 type picker struct {
 	caps []rules.Capacity
 }
 
-func newPicker(ctx context.Context, s store.Scope, inboxIDs []string, exclude string, at time.Time) (*picker, error) {
-	inboxes, err := s.InboxesByID(ctx, inboxIDs)
+func newPicker(ctx context.Context, s store.Scope, mailboxIDs []string, exclude string, at time.Time) (*picker, error) {
+	mailboxes, err := s.MailboxesByID(ctx, mailboxIDs)
 	if err != nil {
 		return nil, err
 	}
-	load, err := s.InboxLoad(ctx, inboxIDs)
+	load, err := s.MailboxLoad(ctx, mailboxIDs)
 	if err != nil {
 		return nil, err
 	}
 	p := &picker{}
-	for _, i := range inboxes {
+	for _, i := range mailboxes {
 		if i.ID == exclude {
 			continue
 		}
@@ -144,7 +144,7 @@ func newPicker(ctx context.Context, s store.Scope, inboxIDs []string, exclude st
 		}
 		limit := rules.TodayLimit(limits, at)
 		used := input.Usage(i, limits.Timezone, at).SentToday
-		p.caps = append(p.caps, rules.Capacity{ID: i.ID, Status: rules.InboxStatus(i.Status), Limit: limit,
+		p.caps = append(p.caps, rules.Capacity{ID: i.ID, Status: rules.MailboxStatus(i.Status), Limit: limit,
 			Remaining: max(limit-used, 0), Pending: load[i.ID]})
 	}
 	return p, nil
@@ -161,7 +161,7 @@ func (p *picker) has(id string) bool {
 
 // pick returns the mailbox for the next lead, or "" when none is active.
 func (p *picker) pick() string {
-	id := rules.AssignInbox(p.caps)
+	id := rules.AssignMailbox(p.caps)
 	for i := range p.caps {
 		if p.caps[i].ID == id {
 			p.caps[i].Pending++

@@ -11,4 +11,4 @@ import (
 // row's provider ("sandbox", "gmail"…): the engine opens each mailbox once
 // per batch and closes it after, sync once per pass. The app builds the
 // map (internal/app/sending.go) from the sandbox and the connect registry.
-type Opener func(ctx context.Context, workspaceID string, inbox store.Inbox) (Mailbox, error)
+type Opener func(ctx context.Context, workspaceID string, mailbox store.Mailbox) (Mailbox, error)

@@ -180,7 +180,7 @@ func TestForgedReportsActOnNobody(t *testing.T) {
 	if err != nil || len(sups) != 0 {
 		t.Fatalf("suppressions: %+v %v", sups, err)
 	}
-	if res := h.guardPauses(); res.Campaigns != 0 || res.Inboxes != 0 {
+	if res := h.guardPauses(); res.Campaigns != 0 || res.Mailboxes != 0 {
 		t.Fatalf("the bounce guard paused %+v", res)
 	}
 	others := h.list(replies.Query{Others: true})
@@ -259,8 +259,8 @@ func (h *harness) appendOnThread(thread, raw string) {
 		h.t.Fatal(err)
 	}
 	err = h.st.InTx(h.ctx, func(tx *store.Tx) error {
-		return tx.InWorkspace(h.p.WorkspaceID).AppendSandboxMessage(h.ctx, &store.SandboxMessage{InboxID: h.inbox.ID,
-			Folder: store.SandboxInbox, MessageID: in.MessageID, ThreadID: thread, Raw: []byte(raw)})
+		return tx.InWorkspace(h.p.WorkspaceID).AppendSandboxMessage(h.ctx, &store.SandboxMessage{MailboxID: h.mailbox.ID,
+			Folder: store.SandboxMailbox, MessageID: in.MessageID, ThreadID: thread, Raw: []byte(raw)})
 	})
 	if err != nil {
 		h.t.Fatal(err)
@@ -270,7 +270,7 @@ func (h *harness) appendOnThread(thread, raw string) {
 // threadOf is the provider thread of the message sent to addr.
 func (h *harness) threadOf(addr string) string {
 	h.t.Helper()
-	list, err := h.scope().SandboxMessagesAfter(h.ctx, h.inbox.ID, 0, 1000)
+	list, err := h.scope().SandboxMessagesAfter(h.ctx, h.mailbox.ID, 0, 1000)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -299,7 +299,7 @@ func TestReportsOnTheThreadOfOurMessage(t *testing.T) {
 	if cv := h.list(replies.Query{}); len(cv) != 1 || cv[0].Lead == nil || cv[0].Lead.ID != dan {
 		t.Fatalf("dan's mail was not matched to him: %+v", cv)
 	}
-	list, err := h.scope().SandboxMessagesAfter(h.ctx, h.inbox.ID, 0, 1000)
+	list, err := h.scope().SandboxMessagesAfter(h.ctx, h.mailbox.ID, 0, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

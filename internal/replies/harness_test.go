@@ -36,15 +36,15 @@ type clock = mailfake.Clock
 // the send engine and the reply loop on a fresh database of the dialect
 // under test.
 type harness struct {
-	t      *testing.T
-	ctx    context.Context
-	st     *store.Store
-	clock  *clock
-	p      account.Principal
-	camps  *campaign.Service
-	engine *sending.Engine
-	svc    *replies.Service
-	inbox  store.Inbox
+	t       *testing.T
+	ctx     context.Context
+	st      *store.Store
+	clock   *clock
+	p       account.Principal
+	camps   *campaign.Service
+	engine  *sending.Engine
+	svc     *replies.Service
+	mailbox store.Mailbox
 	// wrap, when set, wraps every mailbox the engine and the reply loop
 	// open (tests inject failures with it).
 	wrap func(provider.Mailbox) provider.Mailbox
@@ -73,13 +73,13 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	h.svc = h.newService(replies.Config{})
-	h.inbox = h.newInbox("sam@sender.test")
+	h.mailbox = h.newMailbox("sam@sender.test")
 	return h
 }
 
 func (h *harness) providers() map[string]provider.Opener {
 	return map[string]provider.Opener{
-		store.ProviderSandbox: func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
+		store.ProviderSandbox: func(_ context.Context, ws string, i store.Mailbox) (provider.Mailbox, error) {
 			var mb provider.Mailbox = sandbox.New(h.st, ws, i.ID)
 			if h.wrap != nil {
 				mb = h.wrap(mb)
@@ -108,13 +108,13 @@ func (h *harness) newService(cfg replies.Config) *replies.Service {
 
 func (h *harness) scope() store.Scope { return h.st.InWorkspace(h.p.WorkspaceID) }
 
-func (h *harness) newInbox(email string) store.Inbox {
+func (h *harness) newMailbox(email string) store.Mailbox {
 	h.t.Helper()
-	i := store.Inbox{Provider: store.ProviderSandbox, Email: email, DisplayName: "Sam", DailyCap: 1000,
+	i := store.Mailbox{Provider: store.ProviderSandbox, Email: email, DisplayName: "Sam", DailyCap: 1000,
 		MinGapSeconds: 0, RampStartedAt: h.clock.Now()}
 	err := h.st.InTx(h.ctx, func(tx *store.Tx) error {
 		s := tx.InWorkspace(h.p.WorkspaceID)
-		if err := s.CreateInbox(h.ctx, &i); err != nil {
+		if err := s.CreateMailbox(h.ctx, &i); err != nil {
 			return err
 		}
 		return s.CreateSandboxMailbox(h.ctx, i.ID)
@@ -141,7 +141,7 @@ func ptr[T any](v T) *T { return &v }
 func (h *harness) launch(leadIDs ...string) string {
 	h.t.Helper()
 	in := campaign.Input{Name: ptr("Q1"), Timezone: ptr("UTC"), SendDays: &[]int{1, 2, 3, 4, 5, 6, 7},
-		SendStart: ptr("00:00"), SendEnd: ptr("24:00"), InboxIDs: &[]string{h.inbox.ID}}
+		SendStart: ptr("00:00"), SendEnd: ptr("24:00"), MailboxIDs: &[]string{h.mailbox.ID}}
 	v, err := h.camps.Create(h.ctx, h.p, in, account.Meta{})
 	if err != nil {
 		h.t.Fatal(err)
@@ -177,7 +177,7 @@ func (h *harness) tick() sending.Result {
 // sentTo returns the latest message the mailbox sent to addr.
 func (h *harness) sentTo(addr string) *mailmsg.Inbound {
 	h.t.Helper()
-	list, err := h.scope().SandboxMessagesAfter(h.ctx, h.inbox.ID, 0, 100000)
+	list, err := h.scope().SandboxMessagesAfter(h.ctx, h.mailbox.ID, 0, 100000)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func (h *harness) sentTo(addr string) *mailmsg.Inbound {
 
 func (h *harness) countSent(addr string) int {
 	h.t.Helper()
-	list, err := h.scope().SandboxMessagesAfter(h.ctx, h.inbox.ID, 0, 100000)
+	list, err := h.scope().SandboxMessagesAfter(h.ctx, h.mailbox.ID, 0, 100000)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -220,14 +220,14 @@ func (h *harness) countSent(addr string) int {
 func (h *harness) deliver(raw string) {
 	h.t.Helper()
 	raw = strings.ReplaceAll(strings.ReplaceAll(raw, "\r\n", "\n"), "\n", "\r\n")
-	if _, err := sandbox.New(h.st, h.p.WorkspaceID, h.inbox.ID).Deliver(h.ctx, []byte(raw)); err != nil {
+	if _, err := sandbox.New(h.st, h.p.WorkspaceID, h.mailbox.ID).Deliver(h.ctx, []byte(raw)); err != nil {
 		h.t.Fatal(err)
 	}
 }
 
 func (h *harness) sync() replies.SyncResult {
 	h.t.Helper()
-	res, err := h.svc.Sync(h.ctx, h.inbox.ID)
+	res, err := h.svc.Sync(h.ctx, h.mailbox.ID)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -346,7 +346,7 @@ func setCampaign(t *testing.T, h *harness, campaignID, column string) {
 // expired provider cursor does.
 func resetCursor(t *testing.T, h *harness) {
 	t.Helper()
-	if _, err := h.st.DB().ExecContext(h.ctx, "UPDATE inbox_connections SET sync_cursor = '' WHERE id = '"+h.inbox.ID+"'"); err != nil {
+	if _, err := h.st.DB().ExecContext(h.ctx, "UPDATE inbox_connections SET sync_cursor = '' WHERE id = '"+h.mailbox.ID+"'"); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -164,7 +164,7 @@ func candidates(it *item) []string {
 // stored row.
 func (s *Service) ingest(ctx context.Context, p *pageState, i int, it *item) error {
 	mt := p.matches[i]
-	row := &store.Message{ID: store.NewID(), InboxID: p.t.ID, Direction: store.DirectionInbound,
+	row := &store.Message{ID: store.NewID(), MailboxID: p.t.ID, Direction: store.DirectionInbound,
 		MessageID: it.messageID, References: it.msg.References, ProviderMessageID: it.fetched.ProviderID,
 		ThreadID: it.fetched.ThreadID, From: clean(it.msg.From.Address, 320), Subject: clean(it.msg.Subject, maxSubject),
 		Text: clean(it.msg.Text, maxText), HTML: clean(it.msg.HTML, maxHTML), OccurredAt: it.occurredAt}
@@ -223,7 +223,7 @@ func (p *pageState) flush(ctx context.Context) (int, error) {
 func (p *pageState) conversation(it *item, mt match, rowID string) string {
 	cs := p.findConversation(it, mt)
 	if cs == nil {
-		c := &store.Conversation{ID: store.NewID(), InboxID: p.t.ID, LeadID: mt.leadID, ThreadID: it.fetched.ThreadID,
+		c := &store.Conversation{ID: store.NewID(), MailboxID: p.t.ID, LeadID: mt.leadID, ThreadID: it.fetched.ThreadID,
 			Subject: clean(it.msg.Subject, maxSubject), LastMessageAt: it.occurredAt}
 		if mt.cl != nil {
 			c.CampaignID, c.CampaignLeadID = mt.cl.CampaignID, mt.cl.ID
@@ -282,7 +282,7 @@ func (p *pageState) findConversation(it *item, mt match) *convState {
 func (p *pageState) register(cs *convState) {
 	c := &cs.c
 	p.convByID[c.ID] = cs
-	if c.InboxID != p.t.ID {
+	if c.MailboxID != p.t.ID {
 		return // a conversation of another mailbox is joined only by its id
 	}
 	if c.CampaignLeadID != "" {

@@ -37,7 +37,7 @@ func TestHugeReplyIsReadTruncatedAndStopsTheSequence(t *testing.T) {
 	if _, err := srv.DeliverGenerated(head, size, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	imapOpener := func(context.Context, string, store.Inbox) (provider.Mailbox, error) {
+	imapOpener := func(context.Context, string, store.Mailbox) (provider.Mailbox, error) {
 		return smtpimap.New(smtpimap.Config{Address: "sam@sender.test", SkipSentCopy: true, Now: h.clock.Now,
 			SMTP:            smtpimap.Server{Host: srv.Host, Port: 1, Security: smtpimap.Plain},
 			IMAP:            smtpimap.Server{Host: srv.Host, Port: srv.Port, Username: "sam@sender.test", Password: "pw", Security: smtpimap.Plain},
@@ -45,7 +45,7 @@ func TestHugeReplyIsReadTruncatedAndStopsTheSequence(t *testing.T) {
 	}
 	svc := h.newService(replies.Config{MaxInboundBytes: limit,
 		Providers: map[string]provider.Opener{store.ProviderSandbox: imapOpener}})
-	res, err := svc.Sync(h.ctx, h.inbox.ID)
+	res, err := svc.Sync(h.ctx, h.mailbox.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestOversizedMessageFromAnUnboundedProviderIsCut(t *testing.T) {
 		first.MessageID, "Sounds interesting, tell me more.")
 	h.deliver(string(mailfake.LargeMessage(head, 4*limit)))
 	svc := h.newService(replies.Config{MaxInboundBytes: limit})
-	if _, err := svc.Sync(h.ctx, h.inbox.ID); err != nil {
+	if _, err := svc.Sync(h.ctx, h.mailbox.ID); err != nil {
 		t.Fatal(err)
 	}
 	if cl := h.campaignLead(c, ann); cl.Status != store.CampaignLeadReplied {

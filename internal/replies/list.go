@@ -15,7 +15,7 @@ import (
 // Query is what GET /api/replies filters on.
 type Query struct {
 	Category   string // one of ai.Categories()
-	InboxID    string
+	MailboxID  string
 	CampaignID string
 	Unread     *bool
 	Others     bool   // only mail that matched no lead
@@ -35,7 +35,7 @@ func (s *Service) List(ctx context.Context, ws string, q Query) (Page, error) {
 	if q.Category != "" && !ai.ValidCategory(q.Category) {
 		return Page{}, problem.InvalidField("category", "must be one of "+strings.Join(ai.Categories(), ", "))
 	}
-	sq := store.ConversationQuery{Category: q.Category, InboxID: q.InboxID, CampaignID: q.CampaignID, Unread: q.Unread,
+	sq := store.ConversationQuery{Category: q.Category, MailboxID: q.MailboxID, CampaignID: q.CampaignID, Unread: q.Unread,
 		Others: q.Others, Limit: q.Limit}
 	if q.Cursor != "" {
 		at, id, err := decodeCursor(q.Cursor)

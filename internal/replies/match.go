@@ -117,7 +117,7 @@ func (p *pageState) bySent(it *item) match {
 
 // sentHere reports whether a stored message is one this mailbox sent.
 func (p *pageState) sentHere(m store.Message) bool {
-	return m.Direction == store.DirectionOutbound && m.InboxID == p.t.ID
+	return m.Direction == store.DirectionOutbound && m.MailboxID == p.t.ID
 }
 
 func sentMatch(by string, m store.Message) match {
@@ -207,7 +207,7 @@ func (p *pageState) bySender(ctx context.Context, todo []*item) error {
 	if len(leadIDs) == 0 {
 		return nil
 	}
-	latest, err := p.q.LatestCampaignLeadsInInbox(ctx, p.t.ID, unique(leadIDs))
+	latest, err := p.q.LatestCampaignLeadsInMailbox(ctx, p.t.ID, unique(leadIDs))
 	if err != nil {
 		return err
 	}

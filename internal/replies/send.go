@@ -74,10 +74,10 @@ func (s *Service) queueReply(ctx context.Context, tx *store.Tx, p account.Princi
 	}
 	gone := problem.New(problem.Conflict, "mailbox_gone",
 		"The mailbox that received this conversation was deleted; a reply can only come from it.")
-	if c.InboxID == "" {
+	if c.MailboxID == "" {
 		return store.OutboxReply{}, gone
 	}
-	ib, err := q.Inbox(ctx, c.InboxID)
+	ib, err := q.Mailbox(ctx, c.MailboxID)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.OutboxReply{}, gone
 	}
@@ -136,7 +136,7 @@ func (s *Service) queueReply(ctx context.Context, tx *store.Tx, p account.Princi
 	if err != nil {
 		return store.OutboxReply{}, fmt.Errorf("build reply: %w", err)
 	}
-	row := store.Message{ConversationID: c.ID, InboxID: c.InboxID, CampaignLeadID: c.CampaignLeadID,
+	row := store.Message{ConversationID: c.ID, MailboxID: c.MailboxID, CampaignLeadID: c.CampaignLeadID,
 		Direction: store.DirectionOutbound, MessageID: msg.MessageID, InReplyTo: msg.InReplyTo, References: msg.References,
 		ThreadID: c.ThreadID, From: ib.Email, To: to, Subject: msg.Subject, Text: text, OccurredAt: now,
 		AuthorUserID: p.User.ID}
@@ -191,8 +191,8 @@ func (s *Service) deliver(ctx context.Context, r store.OutboxReply) error {
 	rctx := context.WithoutCancel(ctx) // outcomes are recorded even if the caller leaves
 	now := s.clock()
 	q := s.st.InWorkspace(r.WorkspaceID)
-	ib, err := q.Inbox(ctx, r.InboxID)
-	if errors.Is(err, store.ErrNotFound) || r.InboxID == "" {
+	ib, err := q.Mailbox(ctx, r.MailboxID)
+	if errors.Is(err, store.ErrNotFound) || r.MailboxID == "" {
 		if ok, err := q.ClaimReply(rctx, r.ID, now, now.Add(-2*s.cfg.SendTimeout)); err != nil || !ok {
 			return errors.Join(errNotAttempted, err)
 		}
@@ -201,7 +201,7 @@ func (s *Service) deliver(ctx context.Context, r store.OutboxReply) error {
 	if err != nil {
 		return err
 	}
-	if ib.Status == store.InboxDisconnected || ib.Status == store.InboxError {
+	if ib.Status == store.MailboxDisconnected || ib.Status == store.MailboxError {
 		return errNotAttempted // held until the mailbox is reconnected
 	}
 	claimed, err := q.ClaimReply(rctx, r.ID, now, now.Add(-2*s.cfg.SendTimeout))
@@ -238,7 +238,7 @@ func (s *Service) deliver(ctx context.Context, r store.OutboxReply) error {
 // thread id joins the conversation), failed for good, or queued again with
 // backoff. An authentication failure also disconnects the mailbox, which
 // holds the reply until it is reconnected. It returns the attempt's error.
-func (s *Service) recordReplyOutcome(ctx context.Context, r store.OutboxReply, ib store.Inbox, attempts int, sent provider.SentMessage, sendErr error) error {
+func (s *Service) recordReplyOutcome(ctx context.Context, r store.OutboxReply, ib store.Mailbox, attempts int, sent provider.SentMessage, sendErr error) error {
 	now := s.clock()
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(r.WorkspaceID)
@@ -259,10 +259,10 @@ func (s *Service) recordReplyOutcome(ctx context.Context, r store.OutboxReply, i
 			if err := q.RecordReplyRetry(ctx, r.ID, now, reason); err != nil {
 				return err
 			}
-			if cur, err := q.Inbox(ctx, ib.ID); err != nil || cur.Status != store.InboxActive {
+			if cur, err := q.Mailbox(ctx, ib.ID); err != nil || cur.Status != store.MailboxActive {
 				return err // already disconnected (and audited) by the provider registry
 			}
-			if err := tx.DisconnectInbox(ctx, ib.ID, reason, now); err != nil {
+			if err := tx.DisconnectMailbox(ctx, ib.ID, reason, now); err != nil {
 				return err
 			}
 			return tx.InsertAudit(ctx, store.AuditEvent{WorkspaceID: r.WorkspaceID, Action: "inbox.disconnected",

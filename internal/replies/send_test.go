@@ -68,13 +68,13 @@ func TestSendReplyThreadsFromTheSameMailbox(t *testing.T) {
 	got := h.sentTo("ann@acme.test")
 	if got.MessageID != m.MessageID || len(got.InReplyTo) != 1 || got.InReplyTo[0] != theirs ||
 		strings.Join(got.References, " ") != first.MessageID+" "+theirs || got.Subject != "Re: Quick question" ||
-		got.From.Address != h.inbox.Email || !strings.HasPrefix(got.Text, "Sure - Tuesday at 10?") ||
+		got.From.Address != h.mailbox.Email || !strings.HasPrefix(got.Text, "Sure - Tuesday at 10?") ||
 		!strings.Contains(got.Text, "> Tell me more.") {
 		t.Fatalf("sent reply: id %s irt %v refs %v subject %q from %v text %q", got.MessageID, got.InReplyTo,
 			got.References, got.Subject, got.From, got.Text)
 	}
 	// Same provider thread as the lead's reply.
-	list, _ := h.scope().SandboxMessagesAfter(h.ctx, h.inbox.ID, 0, 100)
+	list, _ := h.scope().SandboxMessagesAfter(h.ctx, h.mailbox.ID, 0, 100)
 	threads := map[string]string{}
 	for _, sm := range list {
 		threads[sm.MessageID] = sm.ThreadID
@@ -144,7 +144,7 @@ func TestSendReplyIsHeldAndRetriedNeverDropped(t *testing.T) {
 	if err != nil || m.SendStatus != store.SendQueued {
 		t.Fatalf("auth failure: %+v %v", m, err)
 	}
-	if i, _ := h.scope().Inbox(h.ctx, h.inbox.ID); i.Status != store.InboxDisconnected {
+	if i, _ := h.scope().Mailbox(h.ctx, h.mailbox.ID); i.Status != store.MailboxDisconnected {
 		t.Fatalf("mailbox after a revoked grant: %s", i.Status)
 	}
 	h.clock.Add(time.Hour)
@@ -152,7 +152,7 @@ func TestSendReplyIsHeldAndRetriedNeverDropped(t *testing.T) {
 	if n, _ := h.svc.DeliverDue(h.ctx); n != 0 || sends != before {
 		t.Fatal("a reply went to a disconnected mailbox")
 	}
-	if err := h.scope().SetInboxStatus(h.ctx, h.inbox.ID, store.InboxActive, ""); err != nil {
+	if err := h.scope().SetMailboxStatus(h.ctx, h.mailbox.ID, store.MailboxActive, ""); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := h.svc.DeliverDue(h.ctx); n != 1 {
@@ -185,14 +185,14 @@ func TestThreadIDAndSamePageMatching(t *testing.T) {
 	h := newHarness(t)
 	ann := h.lead("ann@acme.test", "Ann")
 	c := h.launch(ann)
-	list, _ := h.scope().SandboxMessagesAfter(h.ctx, h.inbox.ID, 0, 10)
+	list, _ := h.scope().SandboxMessagesAfter(h.ctx, h.mailbox.ID, 0, 10)
 	thread := list[0].ThreadID
 	// A reply that names none of our Message-IDs, on the provider thread.
 	raw := "From: someone.else@acme.test\r\nTo: sam@sender.test\r\nSubject: Re: Quick question\r\n" +
 		"Message-ID: <fwd1@acme.test>\r\n\r\nAnn forwarded this to me - interested.\r\n"
 	err := h.st.InTx(h.ctx, func(tx *store.Tx) error {
-		return tx.InWorkspace(h.p.WorkspaceID).AppendSandboxMessage(h.ctx, &store.SandboxMessage{InboxID: h.inbox.ID,
-			Folder: store.SandboxInbox, MessageID: "<fwd1@acme.test>", ThreadID: thread, Raw: []byte(raw)})
+		return tx.InWorkspace(h.p.WorkspaceID).AppendSandboxMessage(h.ctx, &store.SandboxMessage{MailboxID: h.mailbox.ID,
+			Folder: store.SandboxMailbox, MessageID: "<fwd1@acme.test>", ThreadID: thread, Raw: []byte(raw)})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -74,7 +74,7 @@ type Service struct {
 	log       *slog.Logger
 	metrics   *Metrics
 	cfg       Config
-	running   sync.Map // inbox id → struct{}: syncs in progress in this process
+	running   sync.Map // mailbox id → struct{}: syncs in progress in this process
 }
 
 // New checks cfg and applies defaults.

@@ -24,10 +24,10 @@ type SyncResult struct {
 
 // Totals is what one SyncAll pass did.
 type Totals struct {
-	Inboxes  int // mailboxes synced without error
-	Failed   int // mailboxes whose sync failed (recorded on the mailbox)
-	Messages int // new messages stored
-	Replies  int // replies from conversations delivered to providers
+	Mailboxes int // mailboxes synced without error
+	Failed    int // mailboxes whose sync failed (recorded on the mailbox)
+	Messages  int // new messages stored
+	Replies   int // replies from conversations delivered to providers
 }
 
 // errCursorMoved means another sync committed the same page first.
@@ -44,7 +44,7 @@ var ErrProviderUnavailable = errors.New("replies: no provider for this mailbox")
 func (s *Service) SyncAll(ctx context.Context) (Totals, error) {
 	var t Totals
 	start := s.clock()
-	targets, err := s.st.InboxesToSync(ctx)
+	targets, err := s.st.MailboxesToSync(ctx)
 	if err != nil {
 		return t, fmt.Errorf("list mailboxes to sync: %w", err)
 	}
@@ -69,7 +69,7 @@ func (s *Service) SyncAll(ctx context.Context) (Totals, error) {
 				if err != nil {
 					t.Failed++
 				} else {
-					t.Inboxes++
+					t.Mailboxes++
 				}
 				mu.Unlock()
 			}
@@ -94,12 +94,12 @@ func (s *Service) SyncAll(ctx context.Context) (Totals, error) {
 // more (or MaxPages were read). A paused, disconnected or missing mailbox
 // is not read: store.ErrNotFound for a missing one, a zero result for the
 // others.
-func (s *Service) Sync(ctx context.Context, inboxID string) (SyncResult, error) {
-	t, err := s.st.InboxToSync(ctx, inboxID)
+func (s *Service) Sync(ctx context.Context, mailboxID string) (SyncResult, error) {
+	t, err := s.st.MailboxToSync(ctx, mailboxID)
 	if err != nil {
 		return SyncResult{}, err
 	}
-	if t.Status != store.InboxActive {
+	if t.Status != store.MailboxActive {
 		return SyncResult{}, nil
 	}
 	return s.syncTarget(ctx, t)
@@ -108,16 +108,16 @@ func (s *Service) Sync(ctx context.Context, inboxID string) (SyncResult, error) 
 // SyncNow syncs one of a workspace's mailboxes at once (the "sync now"
 // button). A mailbox that is not active answers 409; a provider failure
 // 503 with the provider's answer, also recorded on the mailbox.
-func (s *Service) SyncNow(ctx context.Context, ws, inboxID string) (SyncResult, error) {
-	i, err := s.st.InWorkspace(ws).Inbox(ctx, inboxID)
+func (s *Service) SyncNow(ctx context.Context, ws, mailboxID string) (SyncResult, error) {
+	i, err := s.st.InWorkspace(ws).Mailbox(ctx, mailboxID)
 	if err != nil {
 		return SyncResult{}, err
 	}
-	if i.Status != store.InboxActive {
+	if i.Status != store.MailboxActive {
 		return SyncResult{}, problem.New(problem.Conflict, "mailbox_not_active",
 			"This mailbox is %s; only an active mailbox is read.", i.Status)
 	}
-	t, err := s.st.InboxToSync(ctx, inboxID)
+	t, err := s.st.MailboxToSync(ctx, mailboxID)
 	if err != nil {
 		return SyncResult{}, err
 	}
@@ -137,7 +137,7 @@ func (s *Service) syncTarget(ctx context.Context, t store.SyncTarget) (res SyncR
 	if !ok {
 		return res, s.recordFailure(ctx, t, ErrProviderUnavailable)
 	}
-	mb, err := open(ctx, t.WorkspaceID, t.Inbox)
+	mb, err := open(ctx, t.WorkspaceID, t.Mailbox)
 	if err != nil {
 		return res, s.recordFailure(ctx, t, err)
 	}
@@ -305,10 +305,10 @@ func (s *Service) recordFailure(ctx context.Context, t store.SyncTarget, err err
 		}
 		// The provider registry may have disconnected it already (and
 		// audited that): one event per disconnection.
-		if cur, err := q.Inbox(ctx, t.ID); err != nil || cur.Status != store.InboxActive {
+		if cur, err := q.Mailbox(ctx, t.ID); err != nil || cur.Status != store.MailboxActive {
 			return err
 		}
-		if err := tx.DisconnectInbox(ctx, t.ID, reason, s.clock()); err != nil {
+		if err := tx.DisconnectMailbox(ctx, t.ID, reason, s.clock()); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, store.AuditEvent{WorkspaceID: t.WorkspaceID, Action: "inbox.disconnected",

@@ -306,11 +306,11 @@ func TestRestartMidSyncResumesWithoutLossOrDuplicates(t *testing.T) {
 	h.wrap = func(m provider.Mailbox) provider.Mailbox {
 		return failingFetch{Mailbox: m, ok: &ok, calls: &calls, err: &provider.Error{Kind: provider.Transient, Code: "503", Message: "try later"}}
 	}
-	res, err := h.svc.Sync(h.ctx, h.inbox.ID)
+	res, err := h.svc.Sync(h.ctx, h.mailbox.ID)
 	if err == nil || res.Pages != 2 {
 		t.Fatalf("first sync: %+v %v", res, err)
 	}
-	target, _ := h.st.InboxToSync(h.ctx, h.inbox.ID)
+	target, _ := h.st.MailboxToSync(h.ctx, h.mailbox.ID)
 	if target.ConsecutiveFailures != 1 || !strings.Contains(target.LastError, "try later") || target.Cursor != "200" {
 		t.Fatalf("mailbox after a failed page: failures %d, error %q, cursor %q", target.ConsecutiveFailures,
 			target.LastError, target.Cursor)
@@ -331,7 +331,7 @@ func TestRestartMidSyncResumesWithoutLossOrDuplicates(t *testing.T) {
 	if n != 150 {
 		t.Fatalf("conversations after resume: %d, want 150", n)
 	}
-	target, _ = h.st.InboxToSync(h.ctx, h.inbox.ID)
+	target, _ = h.st.MailboxToSync(h.ctx, h.mailbox.ID)
 	if target.ConsecutiveFailures != 0 || target.LastError != "" || target.LastSyncAt == nil {
 		t.Fatalf("health after recovery: %+v", target)
 	}
@@ -345,24 +345,24 @@ func TestAuthFailureDisconnectsTheMailbox(t *testing.T) {
 		return failingFetch{Mailbox: m, ok: &ok, calls: &calls, err: &provider.Error{Kind: provider.Auth,
 			Code: "invalid_grant", Message: "Token has been expired or revoked."}}
 	}
-	_, err := h.svc.Sync(h.ctx, h.inbox.ID)
+	_, err := h.svc.Sync(h.ctx, h.mailbox.ID)
 	if !provider.IsAuth(err) {
 		t.Fatalf("sync error: %v", err)
 	}
-	i, _ := h.scope().Inbox(h.ctx, h.inbox.ID)
-	if i.Status != store.InboxDisconnected || !strings.Contains(i.StatusReason, "revoked") {
+	i, _ := h.scope().Mailbox(h.ctx, h.mailbox.ID)
+	if i.Status != store.MailboxDisconnected || !strings.Contains(i.StatusReason, "revoked") {
 		t.Fatalf("mailbox: %s %q", i.Status, i.StatusReason)
 	}
 	events, err := h.scope().AuditEvents(h.ctx, "", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(events) == 0 || events[0].Action != "inbox.disconnected" || events[0].TargetID != h.inbox.ID {
+	if len(events) == 0 || events[0].Action != "inbox.disconnected" || events[0].TargetID != h.mailbox.ID {
 		t.Fatalf("audit: %+v", events)
 	}
 	// A disconnected mailbox is not read again by a pass.
 	calls = 0
-	if tot, err := h.svc.SyncAll(h.ctx); err != nil || calls != 0 || tot.Inboxes != 0 {
+	if tot, err := h.svc.SyncAll(h.ctx); err != nil || calls != 0 || tot.Mailboxes != 0 {
 		t.Fatalf("SyncAll read a disconnected mailbox: %+v calls %d err %v", tot, calls, err)
 	}
 }
@@ -384,7 +384,7 @@ func TestConcurrentSyncsStoreOnce(t *testing.T) {
 	errs := make(chan error, 2)
 	for _, s := range []*replies.Service{a, b} {
 		go func() {
-			_, err := s.Sync(h.ctx, h.inbox.ID)
+			_, err := s.Sync(h.ctx, h.mailbox.ID)
 			errs <- err
 		}()
 	}

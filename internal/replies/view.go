@@ -13,7 +13,7 @@ import (
 // ConversationView is a conversation as GET /api/replies lists it.
 type ConversationView struct {
 	ID             string         `json:"id"`
-	InboxID        string         `json:"inboxId"`
+	MailboxID      string         `json:"inboxId"`
 	Subject        string         `json:"subject"`
 	Category       string         `json:"category"` // "" until decided
 	CategorySource string         `json:"categorySource"`
@@ -72,7 +72,7 @@ type MessageView struct {
 const previewRunes = 200
 
 func conversationView(c store.Conversation) ConversationView {
-	return ConversationView{ID: c.ID, InboxID: c.InboxID, Subject: c.Subject, Category: c.Category,
+	return ConversationView{ID: c.ID, MailboxID: c.MailboxID, Subject: c.Subject, Category: c.Category,
 		CategorySource: c.CategorySource, Unread: c.Unread, LastMessageAt: c.LastMessageAt,
 		CampaignLeadID: c.CampaignLeadID}
 }

@@ -22,7 +22,7 @@
 // The header "v1:<keyid>:" is authenticated together with the caller's
 // associated data, so neither the version nor the key id can be altered.
 // Callers pass associated data that names the row the secret belongs to
-// (for example "inbox_connections.oauth_token:" + inbox id): a ciphertext
+// (for example "inbox_connections.oauth_token:" + mailbox id): a ciphertext
 // copied into another row then fails to decrypt instead of silently handing
 // one inbox's token to another.
 //

@@ -12,7 +12,7 @@ import (
 func ExampleKeyRing_Rotate() {
 	oldKey := secrets.GenerateKey()
 	before, _ := secrets.LoadKeyRing(oldKey, "")
-	stored := map[string]string{} // inbox id -> encrypted token, standing in for a table
+	stored := map[string]string{} // mailbox id -> encrypted token, standing in for a table
 	for _, id := range []string{"inbox-1", "inbox-2"} {
 		stored[id], _ = before.Encrypt([]byte("token of "+id), []byte("inbox_connections:"+id))
 	}

@@ -62,7 +62,7 @@ func (c *tickCache) footer(ctx context.Context, q store.Queries, ws string) (foo
 type claim struct {
 	w           store.JobWork
 	ws          string
-	inbox       store.Inbox
+	mailbox     store.Mailbox
 	campaign    store.Campaign
 	seq         *Sequence
 	subject     string
@@ -71,7 +71,7 @@ type claim struct {
 	inReplyTo   string
 	references  []string // the thread's ids before this message
 	checkFirst  bool     // an earlier attempt may have gone out: ask FindSent first
-	inboxDay    string   // the local days the slots were reserved on
+	mailboxDay  string   // the local days the slots were reserved on
 	campaignDay string
 	campaignLoc *time.Location
 }
@@ -84,7 +84,7 @@ type batch struct {
 	stops  []stop
 	// Writes gathered while deciding, sent as one statement each.
 	deferrals []store.Deferral
-	usage     []store.InboxUsage
+	usage     []store.MailboxUsage
 }
 
 // campaignState is a locked campaign with its daily count as the claim
@@ -111,18 +111,18 @@ func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 			return err
 		}
 		b.picked = len(picked)
-		inboxIDs := distinctValues(picked)
-		inboxes, err := q.LockInboxes(ctx, inboxIDs)
+		mailboxIDs := distinctValues(picked)
+		mailboxes, err := q.LockMailboxes(ctx, mailboxIDs)
 		if err != nil {
 			return err
 		}
-		if len(inboxIDs) > 0 {
-			more, err := q.LockDueJobsOfInboxes(ctx, inboxIDs, now, e.queueLimit)
+		if len(mailboxIDs) > 0 {
+			more, err := q.LockDueJobsOfMailboxes(ctx, mailboxIDs, now, e.queueLimit)
 			if err != nil {
 				return err
 			}
-			for id, inbox := range more {
-				picked[id] = inbox
+			for id, mailbox := range more {
+				picked[id] = mailbox
 			}
 		}
 		ids := make([]string, 0, len(picked))
@@ -141,19 +141,19 @@ func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 		if err != nil {
 			return err
 		}
-		byInbox := map[string][]*store.JobWork{}
+		byMailbox := map[string][]*store.JobWork{}
 		for i := range work {
-			byInbox[work[i].Job.InboxID] = append(byInbox[work[i].Job.InboxID], &work[i])
+			byMailbox[work[i].Job.MailboxID] = append(byMailbox[work[i].Job.MailboxID], &work[i])
 		}
 		// Jobs whose lead has no mailbox wait for one.
-		for _, w := range byInbox[""] {
-			if err := e.hold(ctx, q, b, w, rules.ReasonNoInbox, "No mailbox of the campaign can send for this lead.", now); err != nil {
+		for _, w := range byMailbox[""] {
+			if err := e.hold(ctx, q, b, w, rules.ReasonNoMailbox, "No mailbox of the campaign can send for this lead.", now); err != nil {
 				return err
 			}
 		}
 		t := claimTx{q: q, cache: cache, b: b, camps: camps, suppressed: suppressed, now: now}
-		for _, inbox := range inboxes {
-			if err := e.claimInbox(ctx, t, inbox, byInbox[inbox.ID]); err != nil {
+		for _, mailbox := range mailboxes {
+			if err := e.claimMailbox(ctx, t, mailbox, byMailbox[mailbox.ID]); err != nil {
 				return err
 			}
 		}
@@ -172,7 +172,7 @@ func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 		if err := q.DeferJobs(ctx, b.deferrals, now); err != nil {
 			return err
 		}
-		if err := q.SaveInboxesUsage(ctx, b.usage, now); err != nil {
+		if err := q.SaveMailboxesUsage(ctx, b.usage, now); err != nil {
 			return err
 		}
 		marks := make([]store.ClaimMark, len(b.claims))
@@ -258,36 +258,36 @@ func suppressedOf(ctx context.Context, q store.Queries, work []store.JobWork) (m
 	return out, nil
 }
 
-// inboxLevel are the reasons that belong to the mailbox: a queue of jobs
+// mailboxLevel are the reasons that belong to the mailbox: a queue of jobs
 // blocked by one of them is spread over the mailbox's next slots instead of
 // all waking at the same instant.
-var inboxLevel = map[rules.Reason]bool{rules.ReasonMinGap: true, rules.ReasonInboxDailyCap: true, rules.ReasonRampLimit: true}
+var mailboxLevel = map[rules.Reason]bool{rules.ReasonMinGap: true, rules.ReasonMailboxDailyCap: true, rules.ReasonRampLimit: true}
 
-// claimInbox claims one mailbox's due jobs: it loads what deciding needs
+// claimMailbox claims one mailbox's due jobs: it loads what deciding needs
 // (the campaigns' sequences, the workspace's footer), decides every job
-// with decideInbox, then applies the decisions in the claim's transaction.
-func (e *Engine) claimInbox(ctx context.Context, t claimTx, inbox store.WorkspaceInbox, jobs []*store.JobWork) error {
+// with decideMailbox, then applies the decisions in the claim's transaction.
+func (e *Engine) claimMailbox(ctx context.Context, t claimTx, mailbox store.WorkspaceMailbox, jobs []*store.JobWork) error {
 	if len(jobs) == 0 {
 		return nil
 	}
-	seqs, err := sequencesOf(ctx, t, inbox.WorkspaceID, jobs)
+	seqs, err := sequencesOf(ctx, t, mailbox.WorkspaceID, jobs)
 	if err != nil {
 		return err
 	}
-	f, err := t.cache.footer(ctx, t.q, inbox.WorkspaceID)
+	f, err := t.cache.footer(ctx, t.q, mailbox.WorkspaceID)
 	if err != nil {
 		return err
 	}
-	_, canSend := e.providers[inbox.Provider]
-	actions, usage, err := decideInbox(inboxClaim{inbox: inbox, jobs: jobs, camps: t.camps, seqs: seqs,
+	_, canSend := e.providers[mailbox.Provider]
+	actions, usage, err := decideMailbox(mailboxClaim{mailbox: mailbox, jobs: jobs, camps: t.camps, seqs: seqs,
 		suppressed: t.suppressed, canSend: canSend, hasAddress: f.address != "", now: t.now, rnd: e.rnd,
 		prepare: func(c *campaignState, seq *Sequence, w *store.JobWork) prepared {
-			return e.prepare(inbox, c, seq, w, f, t.now)
+			return e.prepare(mailbox, c, seq, w, f, t.now)
 		}})
 	if err != nil {
 		return err
 	}
-	if err := e.applyInbox(ctx, t.q, t.b, actions, t.now); err != nil {
+	if err := e.applyMailbox(ctx, t.q, t.b, actions, t.now); err != nil {
 		return err
 	}
 	if usage != nil {
@@ -339,12 +339,12 @@ type loadedSequence struct {
 	err error
 }
 
-// inboxClaim is everything decideInbox reads: one mailbox's due jobs and
+// mailboxClaim is everything decideMailbox reads: one mailbox's due jobs and
 // what the claim locked and loaded for them.
-type inboxClaim struct {
-	inbox      store.WorkspaceInbox
+type mailboxClaim struct {
+	mailbox    store.WorkspaceMailbox
 	jobs       []*store.JobWork
-	camps      map[string]*campaignState // locked, by id; decideInbox counts its reservations in them
+	camps      map[string]*campaignState // locked, by id; decideMailbox counts its reservations in them
 	seqs       map[string]loadedSequence // by campaign id
 	suppressed map[string]bool           // workspace id + "\x00" + address
 	canSend    bool                      // this build has the mailbox's provider
@@ -366,7 +366,7 @@ const (
 	actClaim                    // claimed: claim is ready to send
 )
 
-// jobAction is decideInbox's decision for one job.
+// jobAction is decideMailbox's decision for one job.
 type jobAction struct {
 	w      *store.JobWork
 	kind   actionKind
@@ -377,12 +377,12 @@ type jobAction struct {
 	claim  *claim
 }
 
-// decideInbox decides one mailbox's due jobs in order, follow-ups first
+// decideMailbox decides one mailbox's due jobs in order, follow-ups first
 // (they keep threads alive), then by due time, each against the usage the
 // jobs before it reserved. It touches no database: it returns what to do
 // with each job and the mailbox's usage to save (nil when no slot was
 // reserved), and counts reserved sends in the campaigns' states.
-func decideInbox(in inboxClaim) ([]jobAction, *store.InboxUsage, error) {
+func decideMailbox(in mailboxClaim) ([]jobAction, *store.MailboxUsage, error) {
 	jobs := in.jobs
 	sort.Slice(jobs, func(i, j int) bool {
 		a, c := jobs[i].Job, jobs[j].Job
@@ -395,21 +395,21 @@ func decideInbox(in inboxClaim) ([]jobAction, *store.InboxUsage, error) {
 		return a.ID < c.ID
 	})
 	actions := make([]jobAction, 0, len(jobs))
-	holdAll := func(reason, detail string) ([]jobAction, *store.InboxUsage, error) {
+	holdAll := func(reason, detail string) ([]jobAction, *store.MailboxUsage, error) {
 		for _, w := range jobs {
 			actions = append(actions, jobAction{w: w, kind: actHold, reason: reason, detail: detail})
 		}
 		return actions, nil, nil
 	}
-	limits, err := input.Limits(in.inbox.Inbox)
+	limits, err := input.Limits(in.mailbox.Mailbox)
 	if err != nil {
-		return holdAll(string(rules.ReasonInboxError), "The mailbox's time zone is invalid: "+err.Error())
+		return holdAll(string(rules.ReasonMailboxError), "The mailbox's time zone is invalid: "+err.Error())
 	}
 	if !in.canSend {
-		return holdAll(rules.ReasonProviderUnavailable, fmt.Sprintf("This build cannot send through %s mailboxes yet.", in.inbox.Provider))
+		return holdAll(rules.ReasonProviderUnavailable, fmt.Sprintf("This build cannot send through %s mailboxes yet.", in.mailbox.Provider))
 	}
-	d := &inboxDecider{inboxClaim: in, limits: limits, today: in.now.In(limits.Timezone).Format(input.DayFormat),
-		u: input.Usage(in.inbox.Inbox, limits.Timezone, in.now)}
+	d := &mailboxDecider{mailboxClaim: in, limits: limits, today: in.now.In(limits.Timezone).Format(input.DayFormat),
+		u: input.Usage(in.mailbox.Mailbox, limits.Timezone, in.now)}
 	for _, w := range jobs {
 		a, err := d.decide(w)
 		if err != nil {
@@ -420,23 +420,23 @@ func decideInbox(in inboxClaim) ([]jobAction, *store.InboxUsage, error) {
 	if !d.reserved {
 		return actions, nil, nil
 	}
-	return actions, &store.InboxUsage{ID: in.inbox.ID, SentToday: d.u.SentToday, Date: d.today,
+	return actions, &store.MailboxUsage{ID: in.mailbox.ID, SentToday: d.u.SentToday, Date: d.today,
 		LastSentAt: d.u.LastSentAt, NextSendAt: d.u.LastSentAt.Add(d.u.Gap)}, nil
 }
 
-// inboxDecider decides a mailbox's jobs one after the other, keeping the
+// mailboxDecider decides a mailbox's jobs one after the other, keeping the
 // usage the jobs before reserved.
-type inboxDecider struct {
-	inboxClaim
-	limits   rules.InboxLimits
+type mailboxDecider struct {
+	mailboxClaim
+	limits   rules.MailboxLimits
 	today    string // the mailbox's local date
-	u        rules.InboxUsage
+	u        rules.MailboxUsage
 	reserved bool
 	spread   *stagger // the queue of jobs a mailbox rule blocks, once one is
 }
 
 // decide is the action for one job.
-func (d *inboxDecider) decide(w *store.JobWork) (jobAction, error) {
+func (d *mailboxDecider) decide(w *store.JobWork) (jobAction, error) {
 	c := d.camps[w.Job.CampaignID]
 	if c == nil {
 		return jobAction{}, fmt.Errorf("job %s: campaign %s not locked", w.Job.ID, w.Job.CampaignID)
@@ -453,15 +453,15 @@ func (d *inboxDecider) decide(w *store.JobWork) (jobAction, error) {
 		// The sequence was shortened: the lead has had every step.
 		a := jobAction{w: w, kind: actCancel, reason: rules.ReasonStepRemoved}
 		if w.CampaignLead.Status == store.CampaignLeadActive {
-			a.stop = &stop{d.inbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadCompleted,
+			a.stop = &stop{d.mailbox.WorkspaceID, w.CampaignLead.ID, store.CampaignLeadCompleted,
 				fmt.Sprintf("the sequence has no step %d any more", w.Job.Step)}
 		}
 		return a, nil
 	}
 	ri := rules.Input{Schedule: c.sched,
 		Campaign: rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: c.SentToday},
-		Inbox:    rules.Inbox{Email: d.inbox.Email, Status: rules.InboxStatus(d.inbox.Status), Limits: d.limits, Usage: d.u},
-		Lead:     input.LeadSide(w.Lead, w.CampaignLead, d.suppressed[d.inbox.WorkspaceID+"\x00"+w.Lead.Email]),
+		Mailbox:  rules.Mailbox{Email: d.mailbox.Email, Status: rules.MailboxStatus(d.mailbox.Status), Limits: d.limits, Usage: d.u},
+		Lead:     input.LeadSide(w.Lead, w.CampaignLead, d.suppressed[d.mailbox.WorkspaceID+"\x00"+w.Lead.Email]),
 		Due:      w.Job.DueAt}
 	dec := rules.Decide(d.now, ri)
 	switch {
@@ -471,17 +471,17 @@ func (d *inboxDecider) decide(w *store.JobWork) (jobAction, error) {
 		a := jobAction{w: w, kind: actCancel, reason: "lead_" + string(ri.Lead.Status)}
 		if w.CampaignLead.Status == store.CampaignLeadActive {
 			status, reason := leadStop(w.Lead.Status)
-			a.stop = &stop{d.inbox.WorkspaceID, w.CampaignLead.ID, status, reason}
+			a.stop = &stop{d.mailbox.WorkspaceID, w.CampaignLead.ID, status, reason}
 		}
 		return a, nil
 	case dec.Reason == rules.ReasonSuppressed:
-		return jobAction{w: w, kind: actStop, stop: &stop{d.inbox.WorkspaceID, w.CampaignLead.ID,
+		return jobAction{w: w, kind: actStop, stop: &stop{d.mailbox.WorkspaceID, w.CampaignLead.ID,
 			store.CampaignLeadSuppressed, "the address is on the suppression list"}}, nil
 	case dec.NotBefore.IsZero():
 		return jobAction{w: w, kind: actHold, reason: string(dec.Reason), detail: dec.Detail()}, nil
 	}
 	runAt := dec.NotBefore
-	if inboxLevel[dec.Reason] {
+	if mailboxLevel[dec.Reason] {
 		if d.spread == nil {
 			d.spread = &stagger{at: d.now, usage: d.u, day: d.today}
 		}
@@ -493,7 +493,7 @@ func (d *inboxDecider) decide(w *store.JobWork) (jobAction, error) {
 // send claims a job every rule lets go, reserving its slot in the
 // mailbox's and the campaign's counts, unless it cannot go yet after all:
 // the workspace has no postal address, or the message cannot be rendered.
-func (d *inboxDecider) send(c *campaignState, seq *Sequence, w *store.JobWork) jobAction {
+func (d *mailboxDecider) send(c *campaignState, seq *Sequence, w *store.JobWork) jobAction {
 	if !d.hasAddress {
 		// Launch requires the address; a workspace that removed it since,
 		// or launched before it was required, sends nothing until it has
@@ -504,7 +504,7 @@ func (d *inboxDecider) send(c *campaignState, seq *Sequence, w *store.JobWork) j
 	if p.problem != "" {
 		return jobAction{w: w, kind: actHold, reason: p.problemReason, detail: p.problem}
 	}
-	p.inboxDay, p.campaignDay = d.today, c.today
+	p.mailboxDay, p.campaignDay = d.today, c.today
 	d.u.SentToday++
 	d.u.LastSentAt, d.u.Gap = d.now, rules.NextGap(d.limits, d.rnd)
 	c.SentToday++
@@ -512,11 +512,11 @@ func (d *inboxDecider) send(c *campaignState, seq *Sequence, w *store.JobWork) j
 	return jobAction{w: w, kind: actClaim, claim: p.claim}
 }
 
-// applyInbox carries out decideInbox's decisions in the claim's
+// applyMailbox carries out decideMailbox's decisions in the claim's
 // transaction: holds and cancels at once, deferrals, claims and stops
 // gathered into the batch for one statement each (the stops after the claim
 // commits: enrollment.StopLeads cancels a suppressed lead's job then).
-func (e *Engine) applyInbox(ctx context.Context, q store.Queries, b *batch, actions []jobAction, now time.Time) error {
+func (e *Engine) applyMailbox(ctx context.Context, q store.Queries, b *batch, actions []jobAction, now time.Time) error {
 	for _, a := range actions {
 		switch a.kind {
 		case actHold:
@@ -572,7 +572,7 @@ type prepared struct {
 // prepare renders and composes one job. The seed makes the text the same on
 // every attempt; a job that already has a Message-ID keeps it, and is asked
 // about (FindSent) before it is sent again.
-func (e *Engine) prepare(inbox store.WorkspaceInbox, c *campaignState, seq *Sequence, w *store.JobWork,
+func (e *Engine) prepare(mailbox store.WorkspaceMailbox, c *campaignState, seq *Sequence, w *store.JobWork,
 	f footer, now time.Time) prepared {
 	subject, body, err := seq.Render(w.Job.Step, w.Job.Variant, w.Lead, w.CampaignLead.FirstSubject)
 	if err != nil {
@@ -583,16 +583,16 @@ func (e *Engine) prepare(inbox store.WorkspaceInbox, c *campaignState, seq *Sequ
 		}
 		return prepared{problemReason: rules.ReasonMessageInvalid, problem: err.Error()}
 	}
-	cl := &claim{w: *w, ws: inbox.WorkspaceID, inbox: inbox.Inbox, campaign: c.Campaign, seq: seq, subject: subject,
+	cl := &claim{w: *w, ws: mailbox.WorkspaceID, mailbox: mailbox.Mailbox, campaign: c.Campaign, seq: seq, subject: subject,
 		checkFirst: w.Job.MessageID != "", campaignLoc: c.sched.Timezone}
 	msgID := w.Job.MessageID
 	if msgID == "" {
-		msgID = mailmsg.NewMessageID(mailmsg.Domain(inbox.Email))
+		msgID = mailmsg.NewMessageID(mailmsg.Domain(mailbox.Email))
 	}
 	if w.Job.Step > 1 {
 		cl.inReplyTo, cl.references = threadOf(w.CampaignLead)
 	}
-	msg := message{inbox: inbox.Inbox, lead: w.Lead, cl: w.CampaignLead, step: w.Job.Step, subject: subject, body: body,
+	msg := message{mailbox: mailbox.Mailbox, lead: w.Lead, cl: w.CampaignLead, step: w.Job.Step, subject: subject, body: body,
 		footer: f, unsubURL: e.unsub.URL(w.CampaignLead.ID), messageID: msgID, date: now,
 		inReplyTo: cl.inReplyTo, references: cl.references}
 	cl.msg, cl.text, err = compose(msg)
@@ -608,11 +608,11 @@ func (e *Engine) prepare(inbox store.WorkspaceInbox, c *campaignState, seq *Sequ
 // when its time comes.
 type stagger struct {
 	at    time.Time
-	usage rules.InboxUsage
+	usage rules.MailboxUsage
 	day   string
 }
 
-func (s *stagger) slot(in rules.Input, notBefore time.Time, limits rules.InboxLimits, c *campaignState, rnd rules.Rand) time.Time {
+func (s *stagger) slot(in rules.Input, notBefore time.Time, limits rules.MailboxLimits, c *campaignState, rnd rules.Rand) time.Time {
 	loc := limits.Timezone
 	at := notBefore
 	if s.at.After(at) {
@@ -624,7 +624,7 @@ func (s *stagger) slot(in rules.Input, notBefore time.Time, limits rules.InboxLi
 		if at.In(loc).Format(input.DayFormat) != s.day {
 			u.SentToday = 0
 		}
-		in.Inbox.Usage = u
+		in.Mailbox.Usage = u
 		if at.In(c.sched.Timezone).Format(input.DayFormat) != c.today {
 			in.Campaign.SentToday = 0
 		}

@@ -15,14 +15,14 @@ type noJitter struct{}
 
 func (noJitter) Int64N(int64) int64 { return 0 }
 
-// TestDecideInbox is the claim's decision for one mailbox's due jobs, with
+// TestDecideMailbox is the claim's decision for one mailbox's due jobs, with
 // no database: each case lists what happens to each job, in the order
-// decideInbox takes them.
-func TestDecideInbox(t *testing.T) {
+// decideMailbox takes them.
+func TestDecideMailbox(t *testing.T) {
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC) // a Monday
 	job := func(id string, step int, mod ...func(*store.JobWork)) *store.JobWork {
 		w := &store.JobWork{
-			Job:          store.SendJob{ID: id, CampaignID: "c", InboxID: "ib", Step: step, DueAt: now.Add(-time.Hour)},
+			Job:          store.SendJob{ID: id, CampaignID: "c", MailboxID: "ib", Step: step, DueAt: now.Add(-time.Hour)},
 			Lead:         store.Lead{ID: "l-" + id, Email: id + "@lead.test", Status: store.LeadActive},
 			CampaignLead: store.CampaignLead{ID: "cl-" + id, CampaignID: "c", Status: store.CampaignLeadActive},
 		}
@@ -38,7 +38,7 @@ func TestDecideInbox(t *testing.T) {
 		jobs []*store.JobWork
 		// setup changes the base claim: one UTC mailbox (cap 10, no gap),
 		// one active campaign sending all week, a two-step sequence.
-		setup func(*inboxClaim)
+		setup func(*mailboxClaim)
 		want  []string
 		usage int // the mailbox's sends today after the claim, -1 when nothing was reserved
 	}{
@@ -46,27 +46,27 @@ func TestDecideInbox(t *testing.T) {
 			jobs: []*store.JobWork{job("a", 1), job("b", 1)}, want: []string{"a claim", "b claim"}, usage: 2},
 		{name: "follow-ups first, then the cap defers the rest",
 			jobs:  []*store.JobWork{job("a", 1, dueEarlier), job("b", 2)},
-			setup: func(in *inboxClaim) { in.inbox.DailyCap = 1 },
+			setup: func(in *mailboxClaim) { in.mailbox.DailyCap = 1 },
 			want:  []string{"b claim", "a defer inbox_daily_cap 2026-03-03T00:00:00Z"}, usage: 1},
 		{name: "the gap after a send defers the next job",
 			jobs:  []*store.JobWork{job("a", 1), job("b", 1)},
-			setup: func(in *inboxClaim) { in.inbox.MinGapSeconds = 600 },
+			setup: func(in *mailboxClaim) { in.mailbox.MinGapSeconds = 600 },
 			want:  []string{"a claim", "b defer min_gap 2026-03-02T10:10:00Z"}, usage: 1},
 		{name: "a mailbox whose zone cannot be read holds every job",
 			jobs:  []*store.JobWork{job("a", 1), job("b", 1)},
-			setup: func(in *inboxClaim) { in.inbox.Timezone = "Mars/Olympus" },
+			setup: func(in *mailboxClaim) { in.mailbox.Timezone = "Mars/Olympus" },
 			want:  []string{"a hold inbox_error", "b hold inbox_error"}, usage: -1},
 		{name: "a provider this build lacks holds every job",
 			jobs:  []*store.JobWork{job("a", 1)},
-			setup: func(in *inboxClaim) { in.canSend = false },
+			setup: func(in *mailboxClaim) { in.canSend = false },
 			want:  []string{"a hold provider_unavailable"}, usage: -1},
 		{name: "an unreadable schedule holds",
 			jobs:  []*store.JobWork{job("a", 1)},
-			setup: func(in *inboxClaim) { in.camps["c"].schedOK = false },
+			setup: func(in *mailboxClaim) { in.camps["c"].schedOK = false },
 			want:  []string{"a hold schedule_invalid"}, usage: -1},
 		{name: "templates that no longer parse hold",
 			jobs: []*store.JobWork{job("a", 1)},
-			setup: func(in *inboxClaim) {
+			setup: func(in *mailboxClaim) {
 				in.seqs["c"] = loadedSequence{err: errTest("step 1 variant A subject: unclosed {{")}
 			},
 			want: []string{"a hold message_invalid"}, usage: -1},
@@ -76,16 +76,16 @@ func TestDecideInbox(t *testing.T) {
 			jobs: []*store.JobWork{job("a", 1, bounced)}, want: []string{"a cancel lead_bounced, stop bounced"}, usage: -1},
 		{name: "a suppressed address stops the lead",
 			jobs:  []*store.JobWork{job("a", 1)},
-			setup: func(in *inboxClaim) { in.suppressed["ws\x00a@lead.test"] = true },
+			setup: func(in *mailboxClaim) { in.suppressed["ws\x00a@lead.test"] = true },
 			want:  []string{"a stop suppressed"}, usage: -1},
 		{name: "no postal address defers a quarter of an hour",
 			jobs:  []*store.JobWork{job("a", 1)},
-			setup: func(in *inboxClaim) { in.hasAddress = false },
+			setup: func(in *mailboxClaim) { in.hasAddress = false },
 			want:  []string{"a defer postal_address_missing 2026-03-02T10:15:00Z"}, usage: -1},
 		{name: "a job that cannot be rendered holds and leaves its slot to the next",
 			jobs: []*store.JobWork{job("a", 1), job("b", 1)},
-			setup: func(in *inboxClaim) {
-				in.inbox.DailyCap = 1
+			setup: func(in *mailboxClaim) {
+				in.mailbox.DailyCap = 1
 				next := in.prepare
 				in.prepare = func(c *campaignState, seq *Sequence, w *store.JobWork) prepared {
 					if w.Job.ID == "a" {
@@ -97,21 +97,21 @@ func TestDecideInbox(t *testing.T) {
 			want: []string{"a hold missing_merge_field", "b claim"}, usage: 1},
 		{name: "a paused campaign holds",
 			jobs:  []*store.JobWork{job("a", 1)},
-			setup: func(in *inboxClaim) { in.camps["c"].Status = store.CampaignPaused },
+			setup: func(in *mailboxClaim) { in.camps["c"].Status = store.CampaignPaused },
 			want:  []string{"a hold campaign_paused"}, usage: -1},
 		{name: "outside the window defers to its opening",
 			jobs:  []*store.JobWork{job("a", 1)},
-			setup: func(in *inboxClaim) { in.camps["c"].sched.Start = 14 * 60 },
+			setup: func(in *mailboxClaim) { in.camps["c"].sched.Start = 14 * 60 },
 			want:  []string{"a defer outside_window 2026-03-02T14:00:00Z"}, usage: -1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			in := baseInboxClaim(now)
+			in := baseMailboxClaim(now)
 			in.jobs = tc.jobs
 			if tc.setup != nil {
 				tc.setup(&in)
 			}
-			actions, usage, err := decideInbox(in)
+			actions, usage, err := decideMailbox(in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -135,10 +135,10 @@ func TestDecideInbox(t *testing.T) {
 		})
 	}
 	t.Run("a campaign the claim did not lock is an error", func(t *testing.T) {
-		in := baseInboxClaim(now)
+		in := baseMailboxClaim(now)
 		in.jobs = []*store.JobWork{job("a", 1)}
 		in.jobs[0].Job.CampaignID = "other"
-		if _, _, err := decideInbox(in); err == nil {
+		if _, _, err := decideMailbox(in); err == nil {
 			t.Error("decided a job of a campaign that is not locked")
 		}
 	})
@@ -148,15 +148,15 @@ type errTest string
 
 func (e errTest) Error() string { return string(e) }
 
-func baseInboxClaim(now time.Time) inboxClaim {
+func baseMailboxClaim(now time.Time) mailboxClaim {
 	week := [7]bool{true, true, true, true, true, true, true}
 	c := &campaignState{WorkspaceCampaign: store.WorkspaceCampaign{WorkspaceID: "ws",
 		Campaign: store.Campaign{ID: "c", Status: store.CampaignActive, Timezone: "UTC"}},
 		sched: rules.Schedule{Timezone: time.UTC, Days: week, Start: 0, End: 24 * 60}, schedOK: true,
 		today: now.Format("2006-01-02")}
-	return inboxClaim{
-		inbox: store.WorkspaceInbox{WorkspaceID: "ws", Inbox: store.Inbox{ID: "ib", Provider: store.ProviderSandbox,
-			Email: "me@sender.test", Status: store.InboxActive, DailyCap: 10, Timezone: "UTC"}},
+	return mailboxClaim{
+		mailbox: store.WorkspaceMailbox{WorkspaceID: "ws", Mailbox: store.Mailbox{ID: "ib", Provider: store.ProviderSandbox,
+			Email: "me@sender.test", Status: store.MailboxActive, DailyCap: 10, Timezone: "UTC"}},
 		camps:      map[string]*campaignState{"c": c},
 		seqs:       map[string]loadedSequence{"c": {seq: &Sequence{Steps: make([]Step, 2)}}},
 		suppressed: map[string]bool{},

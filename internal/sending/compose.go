@@ -112,7 +112,7 @@ type footer struct {
 
 // message is everything compose needs for one send.
 type message struct {
-	inbox      store.Inbox
+	mailbox    store.Mailbox
 	lead       store.Lead
 	cl         store.CampaignLead
 	step       int
@@ -148,7 +148,7 @@ func optOutLine(link string) string {
 func withFooter(m message) string {
 	var b strings.Builder
 	b.WriteString(strings.TrimRight(m.body, "\n"))
-	if sig := strings.TrimSpace(m.inbox.Signature); sig != "" {
+	if sig := strings.TrimSpace(m.mailbox.Signature); sig != "" {
 		b.WriteString("\n\n" + sig)
 	}
 	b.WriteString("\n\n--\n")
@@ -173,13 +173,13 @@ func compose(m message) (out provider.OutgoingMessage, text string, err error) {
 	mm := mailmsg.Outgoing{
 		MessageID: m.messageID,
 		Date:      m.date,
-		From:      mail.Address{Name: m.inbox.DisplayName, Address: m.inbox.Email},
+		From:      mail.Address{Name: m.mailbox.DisplayName, Address: m.mailbox.Email},
 		To:        []mail.Address{{Name: strings.TrimSpace(m.lead.FirstName + " " + m.lead.LastName), Address: m.lead.Email}},
 		Subject:   m.subject,
 		Text:      text,
 	}
 	if !m.test {
-		mm.ListUnsubscribeMailto = "mailto:" + m.inbox.Email + "?subject=unsubscribe"
+		mm.ListUnsubscribeMailto = "mailto:" + m.mailbox.Email + "?subject=unsubscribe"
 	}
 	// RFC 8058 one-click needs https; a server on plain http (local use)
 	// offers only the mailto address, which the reply loop honours.
@@ -194,7 +194,7 @@ func compose(m message) (out provider.OutgoingMessage, text string, err error) {
 	if err != nil {
 		return out, "", err
 	}
-	return provider.OutgoingMessage{From: m.inbox.Email, To: m.lead.Email, MessageID: m.messageID, Raw: raw,
+	return provider.OutgoingMessage{From: m.mailbox.Email, To: m.lead.Email, MessageID: m.messageID, Raw: raw,
 		ThreadID: m.cl.ThreadID, InReplyTo: m.inReplyTo}, text, nil
 }
 

@@ -26,8 +26,8 @@ func TestComposeAlwaysCarriesTheOptOut(t *testing.T) {
 			wantText: "Hello\n\n--\nUnsubscribe: " + https + "\n",
 			wantLU:   "<" + https + ">, <mailto:me@sender.example?subject=unsubscribe>", wantOneCl: true},
 		{name: "footer and signature", m: message{body: "Hello", unsubURL: https,
-			inbox:  store.Inbox{Email: "me@sender.example", Signature: "Sam\nAcme"},
-			footer: footer{address: "Acme Ltd\n1 Main St", text: "Sent by Acme."}},
+			mailbox: store.Mailbox{Email: "me@sender.example", Signature: "Sam\nAcme"},
+			footer:  footer{address: "Acme Ltd\n1 Main St", text: "Sent by Acme."}},
 			wantText: "Hello\n\nSam\nAcme\n\n--\nSent by Acme.\nAcme Ltd\n1 Main St\nUnsubscribe: " + https + "\n",
 			wantLU:   "<" + https + ">, <mailto:me@sender.example?subject=unsubscribe>", wantOneCl: true},
 		{name: "plain http: the link in the text anyway", m: message{body: "Hello", unsubURL: http, footer: footer{address: "1 Main St"}},
@@ -38,8 +38,8 @@ func TestComposeAlwaysCarriesTheOptOut(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := tc.m
-			if m.inbox.Email == "" {
-				m.inbox.Email = "me@sender.example"
+			if m.mailbox.Email == "" {
+				m.mailbox.Email = "me@sender.example"
 			}
 			m.lead = store.Lead{Email: "ann@acme.example"}
 			m.subject, m.messageID, m.date = "Hi", "<1@sender.example>", time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)

@@ -97,12 +97,12 @@ func (e *Engine) sendAll(ctx context.Context, claims []*claim) []outcome {
 	open := func(c *claim) (provider.Mailbox, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		if o, ok := boxes[c.inbox.ID]; ok {
+		if o, ok := boxes[c.mailbox.ID]; ok {
 			return o.mb, o.err
 		}
 		o := &opened{}
-		o.mb, o.err = e.providers[c.inbox.Provider](ctx, c.ws, c.inbox)
-		boxes[c.inbox.ID] = o
+		o.mb, o.err = e.providers[c.mailbox.Provider](ctx, c.ws, c.mailbox)
+		boxes[c.mailbox.ID] = o
 		return o.mb, o.err
 	}
 	one := func(i int) {
@@ -180,7 +180,7 @@ func (e *Engine) record(ctx context.Context, outcomes []outcome, released []*cla
 	res.Failed += failed
 	for _, o := range outcomes {
 		if o.err == nil {
-			e.metrics.sent(o.c.inbox.Provider)
+			e.metrics.sent(o.c.mailbox.Provider)
 		}
 	}
 	return nil
@@ -196,9 +196,9 @@ type recordPlan struct {
 	// Slots given back (mailbox or campaign id → local days), mailboxes
 	// to disconnect (id → why) and campaigns to check for completion
 	// (id → workspace id).
-	inboxRelease, campaignRelease map[string][]string
-	disconnect                    map[string]string
-	done                          map[string]string
+	mailboxRelease, campaignRelease map[string][]string
+	disconnect                      map[string]string
+	done                            map[string]string
 }
 
 // failure is what recording does with a claim the provider did not take:
@@ -215,7 +215,7 @@ type failure struct {
 // decideRecord decides a batch's writes from the provider's answers: every
 // released or failed claim gives its slots back; a sent claim is recorded.
 func decideRecord(outcomes []outcome, released []*claim, maxAttempts int, now time.Time) *recordPlan {
-	p := &recordPlan{sentClaims: map[string]*claim{}, inboxRelease: map[string][]string{},
+	p := &recordPlan{sentClaims: map[string]*claim{}, mailboxRelease: map[string][]string{},
 		campaignRelease: map[string][]string{}, disconnect: map[string]string{}, done: map[string]string{}}
 	for _, c := range released {
 		p.release(c)
@@ -236,7 +236,7 @@ func decideRecord(outcomes []outcome, released []*claim, maxAttempts int, now ti
 		switch f.kind {
 		case provider.Auth:
 			f.hold = true
-			p.disconnect[c.inbox.ID] = f.msg
+			p.disconnect[c.mailbox.ID] = f.msg
 		case provider.Permanent:
 			f.failLead = "The provider refused the message: " + f.msg
 		default: // Transient, RateLimited, anything unclassified
@@ -256,7 +256,7 @@ func decideRecord(outcomes []outcome, released []*claim, maxAttempts int, now ti
 }
 
 func (p *recordPlan) release(c *claim) {
-	p.inboxRelease[c.inbox.ID] = append(p.inboxRelease[c.inbox.ID], c.inboxDay)
+	p.mailboxRelease[c.mailbox.ID] = append(p.mailboxRelease[c.mailbox.ID], c.mailboxDay)
 	p.campaignRelease[c.campaign.ID] = append(p.campaignRelease[c.campaign.ID], c.campaignDay)
 }
 
@@ -298,15 +298,15 @@ func (e *Engine) applyRecord(ctx context.Context, q store.Queries, p *recordPlan
 			return 0, fmt.Errorf("schedule next steps: %w", err)
 		}
 	}
-	for _, id := range sortedKeys(p.inboxRelease) {
-		for _, day := range p.inboxRelease[id] {
-			if err := q.ReleaseInboxSlot(ctx, id, day); err != nil {
+	for _, id := range sortedKeys(p.mailboxRelease) {
+		for _, day := range p.mailboxRelease[id] {
+			if err := q.ReleaseMailboxSlot(ctx, id, day); err != nil {
 				return 0, err
 			}
 		}
 	}
 	for _, id := range sortedKeys(p.disconnect) {
-		if err := q.DisconnectInbox(ctx, id, p.disconnect[id], now); err != nil {
+		if err := q.DisconnectMailbox(ctx, id, p.disconnect[id], now); err != nil {
 			return 0, err
 		}
 	}
@@ -369,9 +369,9 @@ func sentRecord(c *claim, sent provider.SentMessage, now time.Time) store.SentRe
 	}
 	refs := append(append([]string{}, c.references...), msgID)
 	return store.SentRecord{JobID: c.w.Job.ID, WorkspaceID: c.ws, CampaignLeadID: c.w.CampaignLead.ID,
-		InboxID: c.inbox.ID, Step: c.w.Job.Step, LastStep: c.w.Job.Step >= len(c.seq.Steps), MessageID: msgID,
+		MailboxID: c.mailbox.ID, Step: c.w.Job.Step, LastStep: c.w.Job.Step >= len(c.seq.Steps), MessageID: msgID,
 		ProviderMessageID: sent.ProviderID, ThreadID: threadID, InReplyTo: c.inReplyTo, References: refs,
-		From: c.inbox.Email, To: c.w.Lead.Email, Subject: c.subject, Body: c.text, SentAt: now}
+		From: c.mailbox.Email, To: c.w.Lead.Email, Subject: c.subject, Body: c.text, SentAt: now}
 }
 
 // nextJob is the step after a claim's, due its delay after now in the
@@ -380,7 +380,7 @@ func nextJob(c *claim, now time.Time) store.SendJob {
 	step := c.w.Job.Step + 1
 	due := c.seq.Steps[step-1].Delay.After(now, c.campaignLoc)
 	return store.SendJob{CampaignID: c.campaign.ID, CampaignLeadID: c.w.CampaignLead.ID, LeadID: c.w.Lead.ID,
-		InboxID: c.inbox.ID, Step: step, Variant: rules.VariantFor(c.w.CampaignLead.ID, step, len(c.seq.Steps[step-1].Variants)),
+		MailboxID: c.mailbox.ID, Step: step, Variant: rules.VariantFor(c.w.CampaignLead.ID, step, len(c.seq.Steps[step-1].Variants)),
 		DueAt: due, RunAt: due}
 }
 

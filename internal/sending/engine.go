@@ -35,9 +35,9 @@ type Config struct {
 	Log     *slog.Logger
 	Metrics *Metrics
 	// BatchSize is how many due jobs one claim picks first (the due jobs of
-	// their mailboxes are added, up to InboxQueueLimit); default 200.
-	BatchSize       int
-	InboxQueueLimit int
+	// their mailboxes are added, up to MailboxQueueLimit); default 200.
+	BatchSize         int
+	MailboxQueueLimit int
 	// MaxPerTick bounds the jobs one Tick looks at, so a huge backlog is
 	// worked through by successive ticks; default 20000.
 	MaxPerTick int
@@ -101,7 +101,7 @@ func New(cfg Config) (*Engine, error) {
 		log:         cfg.Log,
 		metrics:     cfg.Metrics,
 		batchSize:   cmp.Or(cfg.BatchSize, 200),
-		queueLimit:  cmp.Or(cfg.InboxQueueLimit, 5000),
+		queueLimit:  cmp.Or(cfg.MailboxQueueLimit, 5000),
 		maxPerTick:  cmp.Or(cfg.MaxPerTick, 20000),
 		workers:     cmp.Or(cfg.Workers, 8),
 		parallel:    cfg.Parallel,

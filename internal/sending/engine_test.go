@@ -27,9 +27,9 @@ func mustZone(name string) *time.Location {
 func TestTwoStepCampaignRespectsWindowCapGapAndThreads(t *testing.T) {
 	// Monday 2 March 2026, 07:30 in Paris.
 	h := newHarness(t, time.Date(2026, 3, 2, 7, 30, 0, 0, paris))
-	inbox := h.inbox("sales@sender.test", 3, 0, 0, 600)
+	mailbox := h.mailbox("sales@sender.test", 3, 0, 0, 600)
 	leads := h.leads(5)
-	id := h.campaignWith(campaign.Input{Name: ptr("Q1"), Timezone: ptr("Europe/Paris"), InboxIDs: &[]string{inbox.ID}},
+	id := h.campaignWith(campaign.Input{Name: ptr("Q1"), Timezone: ptr("Europe/Paris"), MailboxIDs: &[]string{mailbox.ID}},
 		twoSteps(), leads)
 	h.launch(id)
 
@@ -44,7 +44,7 @@ func TestTwoStepCampaignRespectsWindowCapGapAndThreads(t *testing.T) {
 
 	h.runUntil(time.Date(2026, 3, 7, 0, 0, 0, 0, paris))
 
-	msgs := h.sentBy(inbox.ID)
+	msgs := h.sentBy(mailbox.ID)
 	if len(msgs) != 10 {
 		t.Fatalf("sent %d messages over the week, want 10 (5 leads × 2 steps)", len(msgs))
 	}

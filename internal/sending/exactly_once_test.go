@@ -11,7 +11,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/enrollment"
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/sending"
@@ -42,10 +42,10 @@ func (b hookBox) Send(ctx context.Context, m provider.OutgoingMessage) (provider
 
 // assertOnceEach checks that the mailbox sent exactly one message per
 // Message-ID, and n in all.
-func (h *harness) assertOnceEach(inboxID string, n int) {
+func (h *harness) assertOnceEach(mailboxID string, n int) {
 	h.t.Helper()
 	seen := map[string]int{}
-	msgs := h.sentBy(inboxID)
+	msgs := h.sentBy(mailboxID)
 	for _, m := range msgs {
 		seen[m.msg.MessageID]++
 		if seen[m.msg.MessageID] > 1 {
@@ -70,7 +70,7 @@ func TestConcurrentTicksSendEachJobOnce(t *testing.T) {
 	h := newHarness(t, start)
 	var boxes []string
 	for _, e := range []string{"c1@sender.test", "c2@sender.test", "c3@sender.test"} {
-		boxes = append(boxes, h.inbox(e, 1000, 0, 0, 0).ID)
+		boxes = append(boxes, h.mailbox(e, 1000, 0, 0, 0).ID)
 	}
 	const leads = 150
 	id := h.campaignWith(allWeek("Concurrent", boxes...), zeroDelayTwoSteps(), h.leads(leads))
@@ -139,7 +139,7 @@ func TestCrashRecovery(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 			h := newHarness(t, start)
-			box := h.inbox("k@sender.test", 10, 0, 0, 0)
+			box := h.mailbox("k@sender.test", 10, 0, 0, 0)
 			leads := h.leads(1)
 			id := h.campaignWith(allWeek("K", box.ID), twoSteps(), leads)
 			h.launch(id)
@@ -184,7 +184,7 @@ func TestCrashRecovery(t *testing.T) {
 				t.Fatalf("the message that went out is not the job's: %v %v", msgs, err)
 			}
 			// The daily count holds exactly one send.
-			i, _ := h.scope().Inbox(h.ctx, box.ID)
+			i, _ := h.scope().Mailbox(h.ctx, box.ID)
 			if i.SentToday != 1 {
 				t.Errorf("mailbox counts %d sends today, want 1", i.SentToday)
 			}
@@ -202,7 +202,7 @@ func TestProviderFailures(t *testing.T) {
 
 	t.Run("transient after accept", func(t *testing.T) {
 		h := newHarness(t, start)
-		box := h.inbox("t@sender.test", 10, 0, 0, 0)
+		box := h.mailbox("t@sender.test", 10, 0, 0, 0)
 		leads := h.leads(1)
 		id := h.campaignWith(allWeek("T", box.ID), oneStep(), leads)
 		h.launch(id)
@@ -229,7 +229,7 @@ func TestProviderFailures(t *testing.T) {
 
 	t.Run("permanent", func(t *testing.T) {
 		h := newHarness(t, start)
-		box := h.inbox("p@sender.test", 10, 0, 0, 0)
+		box := h.mailbox("p@sender.test", 10, 0, 0, 0)
 		leads := h.leads(1)
 		id := h.campaignWith(allWeek("P", box.ID), twoSteps(), leads)
 		h.launch(id)
@@ -253,7 +253,7 @@ func TestProviderFailures(t *testing.T) {
 
 	t.Run("auth holds until reconnected", func(t *testing.T) {
 		h := newHarness(t, start)
-		box := h.inbox("a@sender.test", 10, 0, 0, 0)
+		box := h.mailbox("a@sender.test", 10, 0, 0, 0)
 		leads := h.leads(2)
 		id := h.campaignWith(allWeek("A", box.ID), oneStep(), leads)
 		h.launch(id)
@@ -263,8 +263,8 @@ func TestProviderFailures(t *testing.T) {
 			}}
 		}
 		h.tick()
-		i, _ := h.scope().Inbox(h.ctx, box.ID)
-		if i.Status != store.InboxDisconnected || !strings.Contains(i.StatusReason, "revoked") || i.SentToday != 0 {
+		i, _ := h.scope().Mailbox(h.ctx, box.ID)
+		if i.Status != store.MailboxDisconnected || !strings.Contains(i.StatusReason, "revoked") || i.SentToday != 0 {
 			t.Fatalf("mailbox after an auth error: %s %q sent %d", i.Status, i.StatusReason, i.SentToday)
 		}
 		for _, l := range leads {
@@ -273,7 +273,7 @@ func TestProviderFailures(t *testing.T) {
 			}
 		}
 		h.wrap = nil
-		if _, err := inbox.New(h.st, h.clock.Now).Update(h.ctx, h.p, box.ID, inbox.Patch{Status: ptr("active")}, account.Meta{}); err != nil {
+		if _, err := mailbox.New(h.st, h.clock.Now).Update(h.ctx, h.p, box.ID, mailbox.Patch{Status: ptr("active")}, account.Meta{}); err != nil {
 			t.Fatal(err)
 		}
 		if res := h.tick(); res.Sent != 2 {
@@ -283,7 +283,7 @@ func TestProviderFailures(t *testing.T) {
 
 	t.Run("rate limited waits as asked", func(t *testing.T) {
 		h := newHarness(t, start)
-		box := h.inbox("r@sender.test", 10, 0, 0, 0)
+		box := h.mailbox("r@sender.test", 10, 0, 0, 0)
 		leads := h.leads(1)
 		id := h.campaignWith(allWeek("R", box.ID), oneStep(), leads)
 		h.launch(id)
@@ -305,8 +305,8 @@ func TestProviderFailures(t *testing.T) {
 func TestTicksRaceWithStopsAndEdits(t *testing.T) {
 	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	h := newHarness(t, start)
-	b1 := h.inbox("x1@sender.test", 1000, 0, 0, 0)
-	b2 := h.inbox("x2@sender.test", 1000, 0, 0, 0)
+	b1 := h.mailbox("x1@sender.test", 1000, 0, 0, 0)
+	b2 := h.mailbox("x2@sender.test", 1000, 0, 0, 0)
 	leads := h.leads(60)
 	id := h.campaignWith(allWeek("Race", b1.ID, b2.ID), zeroDelayTwoSteps(), leads)
 	h.launch(id)
@@ -314,7 +314,7 @@ func TestTicksRaceWithStopsAndEdits(t *testing.T) {
 	for _, l := range leads {
 		cls = append(cls, h.campaignLead(id, l).ID)
 	}
-	inboxes := inbox.New(h.st, h.clock.Now)
+	mailboxes := mailbox.New(h.st, h.clock.Now)
 	ctx := h.ctx
 	errs := make(chan error, 64)
 	var wg sync.WaitGroup
@@ -342,13 +342,13 @@ func TestTicksRaceWithStopsAndEdits(t *testing.T) {
 					_, err = h.camps.Resume(ctx, h.p, id, account.Meta{})
 				}
 			case 2:
-				_, err = inboxes.Update(ctx, h.p, b1.ID, inbox.Patch{DailyCap: ptr(999 - i)}, account.Meta{})
+				_, err = mailboxes.Update(ctx, h.p, b1.ID, mailbox.Patch{DailyCap: ptr(999 - i)}, account.Meta{})
 			case 3:
 				ids := []string{b2.ID}
 				if i%2 == 0 {
 					ids = []string{b1.ID, b2.ID}
 				}
-				_, err = h.camps.Update(ctx, h.p, id, campaign.Input{InboxIDs: &ids}, account.Meta{})
+				_, err = h.camps.Update(ctx, h.p, id, campaign.Input{MailboxIDs: &ids}, account.Meta{})
 			case 4:
 				_, err = h.unsub.Apply(ctx, h.st, h.unsub.Token(cls[30+i]), "", "")
 			}

@@ -15,10 +15,10 @@ import (
 func TestNoPostalAddressWaitsAndTheFooterCarriesTheOptOut(t *testing.T) {
 	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	h := newHarness(t, start)
-	inbox := h.inbox("sales@sender.test", 10, 0, 0, 0)
+	mailbox := h.mailbox("sales@sender.test", 10, 0, 0, 0)
 	leads := h.leads(1)
 	id := h.campaignWith(campaign.Input{Name: ptr("Q1"), Timezone: ptr("UTC"), SendDays: &[]int{1, 2, 3, 4, 5, 6, 7},
-		SendStart: ptr("00:00"), SendEnd: ptr("24:00"), InboxIDs: &[]string{inbox.ID}}, twoSteps(), leads)
+		SendStart: ptr("00:00"), SendEnd: ptr("24:00"), MailboxIDs: &[]string{mailbox.ID}}, twoSteps(), leads)
 	h.launch(id)
 
 	if err := h.scope().UpdateWorkspace(h.ctx, store.Workspace{Name: "W"}); err != nil {
@@ -40,7 +40,7 @@ func TestNoPostalAddressWaitsAndTheFooterCarriesTheOptOut(t *testing.T) {
 		t.Fatalf("tick with the address back: %+v", res)
 	}
 	link := h.unsub.URL(h.campaignLead(id, leads[0]).ID)
-	msg := h.sentBy(inbox.ID)[0].msg
+	msg := h.sentBy(mailbox.ID)[0].msg
 	if text := strings.ReplaceAll(msg.Text, "\r\n", "\n"); !strings.HasSuffix(text, "\n--\nAcme Ltd\n1 Main St\nUnsubscribe: "+link+"\n") {
 		t.Fatalf("footer of the sent message:\n%s", text)
 	}

@@ -71,8 +71,8 @@ func (h *harness) newEngine(cfg sending.Config) *sending.Engine {
 		cfg.Parallel = 1 // crash tests need the tick in the test's goroutine
 	}
 	cfg.Providers = map[string]provider.Opener{
-		store.ProviderSandbox: func(ctx context.Context, ws string, inbox store.Inbox) (provider.Mailbox, error) {
-			var mb provider.Mailbox = sandbox.New(h.st, ws, inbox.ID)
+		store.ProviderSandbox: func(ctx context.Context, ws string, mailbox store.Mailbox) (provider.Mailbox, error) {
+			var mb provider.Mailbox = sandbox.New(h.st, ws, mailbox.ID)
 			if h.wrap != nil {
 				mb = h.wrap(mb)
 			}
@@ -89,13 +89,13 @@ func (h *harness) newEngine(cfg sending.Config) *sending.Engine {
 func (h *harness) scope() store.Scope { return h.st.InWorkspace(h.p.WorkspaceID) }
 
 // inbox creates a sandbox mailbox with the given limits.
-func (h *harness) inbox(email string, cap, rampStart, rampInc, gapSeconds int) store.Inbox {
+func (h *harness) mailbox(email string, cap, rampStart, rampInc, gapSeconds int) store.Mailbox {
 	h.t.Helper()
-	i := store.Inbox{Provider: store.ProviderSandbox, Email: email, DisplayName: "Sender", DailyCap: cap,
+	i := store.Mailbox{Provider: store.ProviderSandbox, Email: email, DisplayName: "Sender", DailyCap: cap,
 		RampStart: rampStart, RampIncrement: rampInc, MinGapSeconds: gapSeconds, RampStartedAt: h.clock.Now()}
 	err := h.st.InTx(h.ctx, func(tx *store.Tx) error {
 		s := tx.InWorkspace(h.p.WorkspaceID)
-		if err := s.CreateInbox(h.ctx, &i); err != nil {
+		if err := s.CreateMailbox(h.ctx, &i); err != nil {
 			return err
 		}
 		return s.CreateSandboxMailbox(h.ctx, i.ID)
@@ -193,9 +193,9 @@ type sent struct {
 }
 
 // sentBy lists what a sandbox mailbox sent, oldest first.
-func (h *harness) sentBy(inboxID string) []sent {
+func (h *harness) sentBy(mailboxID string) []sent {
 	h.t.Helper()
-	list, err := h.scope().SandboxMessagesAfter(h.ctx, inboxID, 0, 100000)
+	list, err := h.scope().SandboxMessagesAfter(h.ctx, mailboxID, 0, 100000)
 	if err != nil {
 		h.t.Fatal(err)
 	}

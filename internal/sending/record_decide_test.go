@@ -21,8 +21,8 @@ func TestDecideRecord(t *testing.T) {
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	seq := &Sequence{Steps: []Step{{}, {Delay: rules.Delay{Days: 2}}}}
 	claimOf := func(id string, step, attempts int) *claim {
-		return &claim{ws: "ws", inbox: store.Inbox{ID: "ib-" + id, Email: "me@us.test"}, campaign: store.Campaign{ID: "c-" + id},
-			seq: seq, inboxDay: "2026-03-02", campaignDay: "2026-03-02",
+		return &claim{ws: "ws", mailbox: store.Mailbox{ID: "ib-" + id, Email: "me@us.test"}, campaign: store.Campaign{ID: "c-" + id},
+			seq: seq, mailboxDay: "2026-03-02", campaignDay: "2026-03-02",
 			msg: provider.OutgoingMessage{MessageID: "<" + id + "@us.test>"},
 			w: store.JobWork{Job: store.SendJob{ID: id, Step: step, Attempts: attempts},
 				CampaignLead: store.CampaignLead{ID: "cl-" + id}, Lead: store.Lead{ID: "l-" + id, Email: id + "@lead.test"}}}
@@ -102,7 +102,7 @@ func TestDecideRecord(t *testing.T) {
 			}
 			for ws, jobs := range p.schedule(c.statuses, now) {
 				for _, j := range jobs {
-					if ws != "ws" || j.CampaignLeadID != "cl-"+j.LeadID[2:] || j.InboxID != "ib-"+j.LeadID[2:] || !j.RunAt.Equal(j.DueAt) {
+					if ws != "ws" || j.CampaignLeadID != "cl-"+j.LeadID[2:] || j.MailboxID != "ib-"+j.LeadID[2:] || !j.RunAt.Equal(j.DueAt) {
 						t.Fatalf("next job %+v in %s", j, ws)
 					}
 					got = append(got, fmt.Sprintf("next %s %d %s", j.LeadID[2:], j.Step, j.DueAt.UTC().Format(time.RFC3339)))
@@ -111,7 +111,7 @@ func TestDecideRecord(t *testing.T) {
 			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("got %q, want %q", got, c.want)
 			}
-			if r := sortedKeys(p.inboxRelease); !sameIDs(r, c.released2) {
+			if r := sortedKeys(p.mailboxRelease); !sameIDs(r, c.released2) {
 				t.Errorf("mailbox slots given back %v, want %v", r, c.released2)
 			}
 			if r := sortedKeys(p.campaignRelease); len(r) != len(c.released2) {

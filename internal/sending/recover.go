@@ -39,20 +39,20 @@ func (e *Engine) recoverStale(ctx context.Context, res *Result) error {
 }
 
 func (e *Engine) recoverJob(ctx context.Context, j store.SendJob, res *Result) error {
-	if j.ClaimedAt == nil || j.InboxID == "" {
+	if j.ClaimedAt == nil || j.MailboxID == "" {
 		return nil
 	}
-	inboxes, err := e.st.LockInboxes(ctx, []string{j.InboxID})
-	if err != nil || len(inboxes) == 0 {
+	mailboxes, err := e.st.LockMailboxes(ctx, []string{j.MailboxID})
+	if err != nil || len(mailboxes) == 0 {
 		return err
 	}
-	inbox := inboxes[0]
+	mailbox := mailboxes[0]
 	if j.Status == store.JobSending {
-		open, ok := e.providers[inbox.Provider]
+		open, ok := e.providers[mailbox.Provider]
 		if !ok {
 			return nil
 		}
-		mb, err := open(ctx, j.WorkspaceID, inbox.Inbox)
+		mb, err := open(ctx, j.WorkspaceID, mailbox.Mailbox)
 		if err != nil {
 			return err
 		}
@@ -64,7 +64,7 @@ func (e *Engine) recoverJob(ctx context.Context, j store.SendJob, res *Result) e
 			return fmt.Errorf("ask the provider about %s: %w", j.MessageID, err)
 		}
 		if found {
-			return e.recordRecovered(ctx, j, inbox, sent, res)
+			return e.recordRecovered(ctx, j, mailbox, sent, res)
 		}
 	}
 	now := e.clock()
@@ -74,14 +74,14 @@ func (e *Engine) recoverJob(ctx context.Context, j store.SendJob, res *Result) e
 			return err
 		}
 		res.Processed++
-		return releaseAt(ctx, tx.Queries, j, inbox.Inbox, *j.ClaimedAt)
+		return releaseAt(ctx, tx.Queries, j, mailbox.Mailbox, *j.ClaimedAt)
 	})
 }
 
 // releaseAt gives back the slots a stale claim reserved on its claim day.
-func releaseAt(ctx context.Context, q store.Queries, j store.SendJob, inbox store.Inbox, claimedAt time.Time) error {
-	if loc, err := timezone.Location(inbox.Timezone); err == nil {
-		if err := q.ReleaseInboxSlot(ctx, inbox.ID, claimedAt.In(loc).Format(input.DayFormat)); err != nil {
+func releaseAt(ctx context.Context, q store.Queries, j store.SendJob, mailbox store.Mailbox, claimedAt time.Time) error {
+	if loc, err := timezone.Location(mailbox.Timezone); err == nil {
+		if err := q.ReleaseMailboxSlot(ctx, mailbox.ID, claimedAt.In(loc).Format(input.DayFormat)); err != nil {
 			return err
 		}
 	}
@@ -97,7 +97,7 @@ func releaseAt(ctx context.Context, q store.Queries, j store.SendJob, inbox stor
 
 // recordRecovered records a send the provider confirms went out, rebuilding
 // the claim (the text renders the same from its seed).
-func (e *Engine) recordRecovered(ctx context.Context, j store.SendJob, inbox store.WorkspaceInbox, sent provider.SentMessage, res *Result) error {
+func (e *Engine) recordRecovered(ctx context.Context, j store.SendJob, mailbox store.WorkspaceMailbox, sent provider.SentMessage, res *Result) error {
 	work, err := e.st.JobsWork(ctx, []string{j.ID})
 	if err != nil || len(work) == 0 {
 		return err
@@ -119,7 +119,7 @@ func (e *Engine) recordRecovered(ctx context.Context, j store.SendJob, inbox sto
 	if err != nil {
 		return err
 	}
-	p := e.prepare(inbox, c, seq, &work[0], f, e.clock())
+	p := e.prepare(mailbox, c, seq, &work[0], f, e.clock())
 	if p.claim == nil {
 		return fmt.Errorf("job %s went out but cannot be rendered again: %s", j.ID, p.problem)
 	}

@@ -7,15 +7,15 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/enrollment"
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // allWeek is a window open all day, every day, in UTC.
-func allWeek(name string, inboxIDs ...string) campaign.Input {
+func allWeek(name string, mailboxIDs ...string) campaign.Input {
 	return campaign.Input{Name: ptr(name), Timezone: ptr("UTC"), SendDays: &[]int{1, 2, 3, 4, 5, 6, 7},
-		SendStart: ptr("00:00"), SendEnd: ptr("24:00"), InboxIDs: &inboxIDs}
+		SendStart: ptr("00:00"), SendEnd: ptr("24:00"), MailboxIDs: &mailboxIDs}
 }
 
 func oneStep() campaign.SequenceInput {
@@ -23,9 +23,9 @@ func oneStep() campaign.SequenceInput {
 }
 
 // countSentOn counts a mailbox's messages sent on each UTC date.
-func (h *harness) countSentOn(inboxID string) map[string]int {
+func (h *harness) countSentOn(mailboxID string) map[string]int {
 	out := map[string]int{}
-	for _, m := range h.sentBy(inboxID) {
+	for _, m := range h.sentBy(mailboxID) {
 		out[m.msg.Date.UTC().Format("2006-01-02")]++
 	}
 	return out
@@ -36,13 +36,13 @@ func (h *harness) countSentOn(inboxID string) map[string]int {
 func TestRampAndCapAcrossCampaigns(t *testing.T) {
 	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	h := newHarness(t, start)
-	inbox := h.inbox("ramp@sender.test", 3, 1, 1, 0)
-	a := h.campaignWith(allWeek("A", inbox.ID), oneStep(), h.leads(5))
-	b := h.campaignWith(allWeek("B", inbox.ID), oneStep(), h.leads(5))
+	mailbox := h.mailbox("ramp@sender.test", 3, 1, 1, 0)
+	a := h.campaignWith(allWeek("A", mailbox.ID), oneStep(), h.leads(5))
+	b := h.campaignWith(allWeek("B", mailbox.ID), oneStep(), h.leads(5))
 	h.launch(a)
 	h.launch(b)
 	h.runUntil(start.Add(5*24*time.Hour - time.Second))
-	got := h.countSentOn(inbox.ID)
+	got := h.countSentOn(mailbox.ID)
 	want := map[string]int{"2026-03-02": 1, "2026-03-03": 2, "2026-03-04": 3, "2026-03-05": 3, "2026-03-06": 1}
 	for day, n := range want {
 		if got[day] != n {
@@ -55,8 +55,8 @@ func TestRampAndCapAcrossCampaigns(t *testing.T) {
 func TestCampaignDailyLimit(t *testing.T) {
 	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	h := newHarness(t, start)
-	i1 := h.inbox("one@sender.test", 10, 0, 0, 0)
-	i2 := h.inbox("two@sender.test", 10, 0, 0, 0)
+	i1 := h.mailbox("one@sender.test", 10, 0, 0, 0)
+	i2 := h.mailbox("two@sender.test", 10, 0, 0, 0)
 	in := allWeek("Limited", i1.ID, i2.ID)
 	in.DailyLimit = ptr(3)
 	id := h.campaignWith(in, oneStep(), h.leads(7))
@@ -78,9 +78,9 @@ func TestCampaignDailyLimit(t *testing.T) {
 func TestSuppressionAtClaimTime(t *testing.T) {
 	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	h := newHarness(t, start)
-	inbox := h.inbox("s@sender.test", 10, 0, 0, 0)
+	mailbox := h.mailbox("s@sender.test", 10, 0, 0, 0)
 	leads := h.leads(2)
-	id := h.campaignWith(allWeek("S", inbox.ID), twoSteps(), leads)
+	id := h.campaignWith(allWeek("S", mailbox.ID), twoSteps(), leads)
 	h.launch(id)
 	lead, err := h.scope().Lead(h.ctx, leads[1])
 	if err != nil {
@@ -91,12 +91,12 @@ func TestSuppressionAtClaimTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.tick()
-	for _, m := range h.sentBy(inbox.ID) {
+	for _, m := range h.sentBy(mailbox.ID) {
 		if m.msg.To[0].Address == lead.Email {
 			t.Fatalf("sent to a suppressed address: %s", lead.Email)
 		}
 	}
-	if n := len(h.sentBy(inbox.ID)); n != 1 {
+	if n := len(h.sentBy(mailbox.ID)); n != 1 {
 		t.Fatalf("sent %d, want 1 (the other lead)", n)
 	}
 	cl := h.campaignLead(id, leads[1])
@@ -108,15 +108,15 @@ func TestSuppressionAtClaimTime(t *testing.T) {
 
 // A paused mailbox holds its leads' work (never drops it); resuming it
 // releases the work, which then goes out.
-func TestPausedInboxHoldsThenResumes(t *testing.T) {
+func TestPausedMailboxHoldsThenResumes(t *testing.T) {
 	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	h := newHarness(t, start)
-	box := h.inbox("p@sender.test", 10, 0, 0, 0)
+	box := h.mailbox("p@sender.test", 10, 0, 0, 0)
 	leads := h.leads(3)
 	id := h.campaignWith(allWeek("P", box.ID), oneStep(), leads)
 	h.launch(id)
-	inboxes := inbox.New(h.st, h.clock.Now)
-	if _, err := inboxes.Update(h.ctx, h.p, box.ID, inbox.Patch{Status: ptr("paused")}, account.Meta{}); err != nil {
+	mailboxes := mailbox.New(h.st, h.clock.Now)
+	if _, err := mailboxes.Update(h.ctx, h.p, box.ID, mailbox.Patch{Status: ptr("paused")}, account.Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	res := h.tick()
@@ -125,19 +125,19 @@ func TestPausedInboxHoldsThenResumes(t *testing.T) {
 	}
 	for _, l := range leads {
 		j := h.jobs(id, l)[0]
-		if j.Status != store.JobHeld || j.DeferReason != string(rules.ReasonInboxPaused) {
+		if j.Status != store.JobHeld || j.DeferReason != string(rules.ReasonMailboxPaused) {
 			t.Fatalf("job of a paused mailbox: %s %s", j.Status, j.DeferReason)
 		}
 	}
 	x, err := h.camps.Explain(h.ctx, h.p.WorkspaceID, id, leads[0])
-	if err != nil || x.Reason != string(rules.ReasonInboxPaused) || x.NotBefore != nil {
+	if err != nil || x.Reason != string(rules.ReasonMailboxPaused) || x.NotBefore != nil {
 		t.Fatalf("explain while paused: %+v %v", x, err)
 	}
 	h.clock.Set(start.Add(time.Hour))
 	if res := h.tick(); res.Processed != 0 {
 		t.Fatalf("held jobs were looked at again: %+v", res)
 	}
-	if _, err := inboxes.Update(h.ctx, h.p, box.ID, inbox.Patch{Status: ptr("active")}, account.Meta{}); err != nil {
+	if _, err := mailboxes.Update(h.ctx, h.p, box.ID, mailbox.Patch{Status: ptr("active")}, account.Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	if res := h.tick(); res.Sent != 3 {
@@ -149,7 +149,7 @@ func TestPausedInboxHoldsThenResumes(t *testing.T) {
 func TestPausedCampaignHoldsThenResumes(t *testing.T) {
 	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	h := newHarness(t, start)
-	box := h.inbox("c@sender.test", 10, 0, 0, 0)
+	box := h.mailbox("c@sender.test", 10, 0, 0, 0)
 	id := h.campaignWith(allWeek("C", box.ID), oneStep(), h.leads(2))
 	h.launch(id)
 	if _, err := h.camps.Pause(h.ctx, h.p, id, account.Meta{}); err != nil {
@@ -175,7 +175,7 @@ func TestPausedCampaignHoldsThenResumes(t *testing.T) {
 func TestStopOnReplyAndUnsubscribe(t *testing.T) {
 	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	h := newHarness(t, start)
-	box := h.inbox("r@sender.test", 10, 0, 0, 0)
+	box := h.mailbox("r@sender.test", 10, 0, 0, 0)
 	leads := h.leads(3)
 	id := h.campaignWith(allWeek("R", box.ID), twoSteps(), leads)
 	other := h.campaignWith(allWeek("Other", box.ID), oneStep(), leads[2:])
@@ -226,12 +226,12 @@ func TestLeadTimezoneWindow(t *testing.T) {
 	// 08:00 UTC Monday = 17:00 in Tokyo, 09:00 in Paris.
 	start := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 	h := newHarness(t, start)
-	box := h.inbox("tz@sender.test", 10, 0, 0, 0)
+	box := h.mailbox("tz@sender.test", 10, 0, 0, 0)
 	tokyo := store.Lead{Email: "tokyo@x.test", Timezone: "Asia/Tokyo", Company: "K"}
 	if err := h.scope().CreateLead(h.ctx, &tokyo); err != nil {
 		t.Fatal(err)
 	}
-	in := campaign.Input{Name: ptr("TZ"), Timezone: ptr("Europe/Paris"), InboxIDs: &[]string{box.ID}, UseLeadTimezone: ptr(true)}
+	in := campaign.Input{Name: ptr("TZ"), Timezone: ptr("Europe/Paris"), MailboxIDs: &[]string{box.ID}, UseLeadTimezone: ptr(true)}
 	id := h.campaignWith(in, oneStep(), []string{tokyo.ID})
 	h.launch(id)
 	if res := h.tick(); res.Sent != 0 {

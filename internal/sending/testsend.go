@@ -21,17 +21,17 @@ import (
 
 // TestInput is the body of POST /api/campaigns/{id}/test.
 type TestInput struct {
-	Step    int    `json:"step"`              // 1-based
-	Variant string `json:"variant,omitempty"` // A, B…; default: the lead's own, else A
-	LeadID  string `json:"leadId,omitempty"`  // default: the campaign's first lead, else sample values
-	To      string `json:"to,omitempty"`      // default: the signed-in user's address (required with an API key)
-	InboxID string `json:"inboxId,omitempty"` // default: the campaign's first mailbox
+	Step      int    `json:"step"`              // 1-based
+	Variant   string `json:"variant,omitempty"` // A, B…; default: the lead's own, else A
+	LeadID    string `json:"leadId,omitempty"`  // default: the campaign's first lead, else sample values
+	To        string `json:"to,omitempty"`      // default: the signed-in user's address (required with an API key)
+	MailboxID string `json:"inboxId,omitempty"` // default: the campaign's first mailbox
 }
 
 // TestResult is what a test send did.
 type TestResult struct {
 	To        string `json:"to"`
-	InboxID   string `json:"inboxId"`
+	MailboxID string `json:"inboxId"`
 	Subject   string `json:"subject"`
 	MessageID string `json:"messageId"` // our Message-ID header
 	Step      int    `json:"step"`
@@ -86,7 +86,7 @@ func (t *TestSender) Send(ctx context.Context, p account.Principal, campaignID s
 	if err != nil {
 		return TestResult{}, err
 	}
-	return t.apply(ctx, p, f.inbox, plan)
+	return t.apply(ctx, p, f.mailbox, plan)
 }
 
 // testFacts is everything a test send is decided from, read from the store.
@@ -100,7 +100,7 @@ type testFacts struct {
 	lead       store.Lead
 	sample     bool               // no lead: sample values, lead is only the recipient
 	cl         store.CampaignLead // the lead's place in the campaign; zero if none
-	inbox      store.Inbox
+	mailbox    store.Mailbox
 	canSend    bool // the server has an opener for the mailbox's provider
 	suppressed *store.Suppression
 	footer     footer
@@ -149,10 +149,10 @@ func (t *TestSender) load(ctx context.Context, p account.Principal, campaignID s
 			return testFacts{}, err
 		}
 	}
-	if f.inbox, err = t.pickInbox(ctx, q, c.ID, in.InboxID); err != nil {
+	if f.mailbox, err = t.pickMailbox(ctx, q, c.ID, in.MailboxID); err != nil {
 		return testFacts{}, err
 	}
-	_, f.canSend = t.e.providers[f.inbox.Provider]
+	_, f.canSend = t.e.providers[f.mailbox.Provider]
 	sup, suppressed, err := q.Suppressed(ctx, to)
 	if err != nil {
 		return testFacts{}, err
@@ -166,7 +166,7 @@ func (t *TestSender) load(ctx context.Context, p account.Principal, campaignID s
 	}
 	f.footer = footer{address: strings.TrimSpace(addr), text: strings.TrimSpace(text)}
 	f.now = t.e.clock()
-	f.messageID = mailmsg.NewMessageID(mailmsg.Domain(f.inbox.Email))
+	f.messageID = mailmsg.NewMessageID(mailmsg.Domain(f.mailbox.Email))
 	return f, nil
 }
 
@@ -198,7 +198,7 @@ func checkTestInput(p account.Principal, steps []store.SequenceStep, in TestInpu
 func decideTest(f testFacts) (testPlan, error) {
 	if !f.canSend {
 		return testPlan{}, problem.New(problem.Conflict, "provider_unavailable",
-			"This server cannot send through %s mailboxes; pick another mailbox.", f.inbox.Provider)
+			"This server cannot send through %s mailboxes; pick another mailbox.", f.mailbox.Provider)
 	}
 	if f.suppressed != nil {
 		return testPlan{}, problem.New(problem.Conflict, "suppressed",
@@ -234,7 +234,7 @@ func decideTest(f testFacts) (testPlan, error) {
 		return testPlan{}, err
 	}
 	subject = "[Test] " + subject
-	out, _, err := compose(message{inbox: f.inbox, lead: store.Lead{Email: f.to}, step: f.in.Step, subject: subject, body: body,
+	out, _, err := compose(message{mailbox: f.mailbox, lead: store.Lead{Email: f.to}, step: f.in.Step, subject: subject, body: body,
 		footer: f.footer, messageID: f.messageID, date: f.now, test: true})
 	if err != nil {
 		return testPlan{}, problem.New(problem.Conflict, "message_invalid", "The message cannot be built: %v.", err)
@@ -246,7 +246,7 @@ func decideTest(f testFacts) (testPlan, error) {
 
 // testOutcome is what a test send answers and audits once it has gone.
 func testOutcome(f testFacts, letter, subject string, missing []string) (TestResult, store.AuditEvent) {
-	res := TestResult{To: f.to, InboxID: f.inbox.ID, Subject: subject, MessageID: f.messageID, Step: f.in.Step, Variant: letter,
+	res := TestResult{To: f.to, MailboxID: f.mailbox.ID, Subject: subject, MessageID: f.messageID, Step: f.in.Step, Variant: letter,
 		LeadID: f.lead.ID, Sample: f.sample, EmptyTags: missing}
 	if res.EmptyTags == nil {
 		res.EmptyTags = []string{}
@@ -259,7 +259,7 @@ func testOutcome(f testFacts, letter, subject string, missing []string) (TestRes
 	}
 	audit := store.AuditEvent{WorkspaceID: f.p.WorkspaceID, ActorUserID: f.p.User.ID, ActorAPIKey: f.p.APIKeyID,
 		Action: "campaign.test_sent", TargetType: "campaign", TargetID: f.campaignID,
-		Data: map[string]any{"step": f.in.Step, "variant": letter, "inboxId": f.inbox.ID, "to": f.to, "leadId": f.lead.ID,
+		Data: map[string]any{"step": f.in.Step, "variant": letter, "inboxId": f.mailbox.ID, "to": f.to, "leadId": f.lead.ID,
 			"sample": f.sample, "messageId": f.messageID},
 		IP: f.meta.IP, RequestID: f.meta.RequestID}
 	return res, audit
@@ -275,7 +275,7 @@ func variantOf(cl store.CampaignLead, step int, steps []store.SequenceStep) stri
 }
 
 // apply sends a decided test through the mailbox and audits it.
-func (t *TestSender) apply(ctx context.Context, p account.Principal, ib store.Inbox, plan testPlan) (TestResult, error) {
+func (t *TestSender) apply(ctx context.Context, p account.Principal, ib store.Mailbox, plan testPlan) (TestResult, error) {
 	// The limit is taken only for a send that would go: a refused request
 	// costs the user nothing.
 	if err := t.allow(ctx, p.User.ID); err != nil {
@@ -338,34 +338,34 @@ func (t *TestSender) pickLead(ctx context.Context, q store.Scope, campaignID, le
 	return store.Lead{}, true, nil
 }
 
-func (t *TestSender) pickInbox(ctx context.Context, q store.Scope, campaignID, inboxID string) (store.Inbox, error) {
-	if inboxID == "" {
-		ids, err := q.CampaignInboxIDs(ctx, campaignID)
+func (t *TestSender) pickMailbox(ctx context.Context, q store.Scope, campaignID, mailboxID string) (store.Mailbox, error) {
+	if mailboxID == "" {
+		ids, err := q.CampaignMailboxIDs(ctx, campaignID)
 		if err != nil {
-			return store.Inbox{}, err
+			return store.Mailbox{}, err
 		}
 		if len(ids) == 0 {
-			return store.Inbox{}, problem.New(problem.Conflict, "no_inbox",
+			return store.Mailbox{}, problem.New(problem.Conflict, "no_inbox",
 				"The campaign has no mailbox to send from: add one, or name one with inboxId.")
 		}
-		inboxID = ids[0]
+		mailboxID = ids[0]
 	}
-	ib, err := q.Inbox(ctx, inboxID)
+	ib, err := q.Mailbox(ctx, mailboxID)
 	if err != nil {
-		return store.Inbox{}, err
+		return store.Mailbox{}, err
 	}
 	switch ib.Status {
-	case store.InboxActive:
+	case store.MailboxActive:
 		return ib, nil
-	case store.InboxPaused:
-		return store.Inbox{}, problem.New(problem.Conflict, "inbox_paused",
+	case store.MailboxPaused:
+		return store.Mailbox{}, problem.New(problem.Conflict, "inbox_paused",
 			"The mailbox %s is paused: resume it to send a test from it.", ib.Email)
 	default:
 		msg := fmt.Sprintf("The mailbox %s is %s", ib.Email, ib.Status)
 		if r := strings.TrimSpace(ib.StatusReason); r != "" {
 			msg += " (" + r + ")"
 		}
-		return store.Inbox{}, problem.New(problem.Conflict, "inbox_disconnected", "%s: reconnect it to send a test from it.", msg)
+		return store.Mailbox{}, problem.New(problem.Conflict, "inbox_disconnected", "%s: reconnect it to send a test from it.", msg)
 	}
 }
 
@@ -393,7 +393,7 @@ func (t *TestSender) allow(ctx context.Context, userID string) error {
 // code and words, which never hold a credential. Other errors (a network
 // failure, a timeout) are logged and said in general terms, since their
 // text may name internal addresses.
-func (t *TestSender) providerFailed(ctx context.Context, ib store.Inbox, err error) error {
+func (t *TestSender) providerFailed(ctx context.Context, ib store.Mailbox, err error) error {
 	details := map[string]any{"kind": provider.Kind(err).String(), "provider": ib.Provider}
 	var pe *provider.Error
 	msg := "The mailbox's provider did not take the email"

@@ -98,7 +98,7 @@ func TestDecideTest(t *testing.T) {
 			// rules.VariantFor gives this campaign lead B at step 1 (of two
 			// variants): a default of A would show.
 			cl:        store.CampaignLead{ID: "cl2", CampaignID: "c1"},
-			inbox:     store.Inbox{ID: "ib1", Email: "sales@us.test", Provider: "smtp"},
+			mailbox:   store.Mailbox{ID: "ib1", Email: "sales@us.test", Provider: "smtp"},
 			canSend:   true,
 			footer:    footer{address: "1 Main St"},
 			messageID: "<m1@us.test>",
@@ -161,7 +161,7 @@ func TestDecideTest(t *testing.T) {
 				!strings.HasPrefix(r.Note, c.note) || (c.note == "") != (r.Note == "") {
 				t.Fatalf("result = %+v, want variant %q subject %q empty %v note %q…", r, c.variant, c.subject, c.empty, c.note)
 			}
-			if r.To != f.to || r.InboxID != "ib1" || r.MessageID != f.messageID || r.Sample != f.sample || r.LeadID != f.lead.ID {
+			if r.To != f.to || r.MailboxID != "ib1" || r.MessageID != f.messageID || r.Sample != f.sample || r.LeadID != f.lead.ID {
 				t.Fatalf("result = %+v does not match the facts", r)
 			}
 			if plan.out.To != f.to || plan.out.MessageID != f.messageID || !strings.Contains(string(plan.out.Raw), "1 Main St") {

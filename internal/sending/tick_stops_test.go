@@ -15,7 +15,7 @@ import (
 func TestTickStopsABatchByCause(t *testing.T) {
 	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	h := newHarness(t, start)
-	box := h.inbox("b@sender.test", 10, 0, 0, 0)
+	box := h.mailbox("b@sender.test", 10, 0, 0, 0)
 	leads := h.leads(5)
 	id := h.campaignWith(allWeek("B", box.ID), twoSteps(), leads)
 	h.launch(id)

@@ -30,10 +30,10 @@ func (q Queries) CampaignBounceStats(ctx context.Context) ([]BounceStats, error)
 		HAVING SUM(CASE WHEN cl.status = 'bounced' THEN 1 ELSE 0 END) > 0`)
 }
 
-// InboxBounceStats returns the stats of every active mailbox over the
+// MailboxBounceStats returns the stats of every active mailbox over the
 // first steps it sent since `since`, for those with at least one bounced
 // lead, across workspaces.
-func (q Queries) InboxBounceStats(ctx context.Context, since time.Time) ([]BounceStats, error) {
+func (q Queries) MailboxBounceStats(ctx context.Context, since time.Time) ([]BounceStats, error) {
 	return q.bounceStats(ctx, `SELECT i.workspace_id, i.id, COUNT(*),
 		SUM(CASE WHEN cl.status = 'bounced' THEN 1 ELSE 0 END), i.bounce_guard_bounces
 		FROM inbox_connections i
@@ -63,9 +63,9 @@ func (s Scope) PauseCampaignForBounces(ctx context.Context, id, reason string, b
 		updated_at = ? WHERE id = ? AND workspace_id = ? AND status = 'active'`, reason, bounces, at, id, s.ws))
 }
 
-// PauseInboxForBounces pauses an active mailbox with a reason and remembers
+// PauseMailboxForBounces pauses an active mailbox with a reason and remembers
 // the bounce count; false when it was no longer active.
-func (s Scope) PauseInboxForBounces(ctx context.Context, id, reason string, bounces int, at time.Time) (bool, error) {
+func (s Scope) PauseMailboxForBounces(ctx context.Context, id, reason string, bounces int, at time.Time) (bool, error) {
 	return rowChanged(s.exec(ctx, `UPDATE inbox_connections SET status = 'paused', status_reason = ?,
 		bounce_guard_bounces = ?, updated_at = ? WHERE id = ? AND workspace_id = ? AND status = 'active'`,
 		reason, bounces, at, id, s.ws))

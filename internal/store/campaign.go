@@ -38,7 +38,7 @@ type Campaign struct {
 	// SentToday counts sends reserved in the campaign-zone day SentTodayDate.
 	SentToday     int
 	SentTodayDate string
-	InboxIDs      []string
+	MailboxIDs    []string
 	LaunchedAt    *time.Time
 	CompletedAt   *time.Time
 	CreatedAt     time.Time
@@ -111,7 +111,7 @@ func (s Scope) CreateCampaign(ctx context.Context, c *Campaign) error {
 	if err != nil {
 		return s.d.translate(err)
 	}
-	return s.SetCampaignInboxes(ctx, c.ID, c.InboxIDs)
+	return s.SetCampaignMailboxes(ctx, c.ID, c.MailboxIDs)
 }
 
 // Campaign returns one campaign with its mailbox ids.
@@ -120,7 +120,7 @@ func (s Scope) Campaign(ctx context.Context, id string) (Campaign, error) {
 	if err != nil {
 		return c, err
 	}
-	c.InboxIDs, err = s.CampaignInboxIDs(ctx, id)
+	c.MailboxIDs, err = s.CampaignMailboxIDs(ctx, id)
 	return c, err
 }
 
@@ -143,7 +143,7 @@ func (s Scope) Campaigns(ctx context.Context, status, cursor string, limit int) 
 		return nil, err
 	}
 	for i := range list {
-		if list[i].InboxIDs, err = s.CampaignInboxIDs(ctx, list[i].ID); err != nil {
+		if list[i].MailboxIDs, err = s.CampaignMailboxIDs(ctx, list[i].ID); err != nil {
 			return nil, err
 		}
 	}
@@ -217,25 +217,25 @@ func (s Scope) DeleteCampaign(ctx context.Context, id string) error {
 	return s.execOne(ctx, `DELETE FROM campaigns WHERE id = ? AND workspace_id = ?`, id, s.ws)
 }
 
-// SetCampaignInboxes replaces the campaign's mailboxes. Every id must be a
+// SetCampaignMailboxes replaces the campaign's mailboxes. Every id must be a
 // mailbox of the workspace; ErrNotFound otherwise.
-func (s Scope) SetCampaignInboxes(ctx context.Context, campaignID string, inboxIDs []string) error {
-	if len(inboxIDs) > 0 {
+func (s Scope) SetCampaignMailboxes(ctx context.Context, campaignID string, mailboxIDs []string) error {
+	if len(mailboxIDs) > 0 {
 		var n int
 		args := []any{s.ws}
-		args = append(args, anys(inboxIDs)...)
+		args = append(args, anys(mailboxIDs)...)
 		if err := s.queryRow(ctx, `SELECT COUNT(*) FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
-			marks(len(inboxIDs))+`)`, args...).Scan(&n); err != nil {
+			marks(len(mailboxIDs))+`)`, args...).Scan(&n); err != nil {
 			return err
 		}
-		if n != len(inboxIDs) {
+		if n != len(mailboxIDs) {
 			return ErrNotFound
 		}
 	}
 	if _, err := s.exec(ctx, `DELETE FROM campaign_inboxes WHERE campaign_id = ? AND workspace_id = ?`, campaignID, s.ws); err != nil {
 		return err
 	}
-	for _, id := range inboxIDs {
+	for _, id := range mailboxIDs {
 		if _, err := s.exec(ctx, `INSERT INTO campaign_inboxes (campaign_id, inbox_id, workspace_id) VALUES (?, ?, ?)`,
 			campaignID, id, s.ws); err != nil {
 			return s.d.translate(err)
@@ -244,17 +244,17 @@ func (s Scope) SetCampaignInboxes(ctx context.Context, campaignID string, inboxI
 	return nil
 }
 
-// CampaignInboxIDs lists the campaign's mailboxes in id order.
-func (s Scope) CampaignInboxIDs(ctx context.Context, campaignID string) ([]string, error) {
+// CampaignMailboxIDs lists the campaign's mailboxes in id order.
+func (s Scope) CampaignMailboxIDs(ctx context.Context, campaignID string) ([]string, error) {
 	return s.queryStrings(ctx, `SELECT inbox_id FROM campaign_inboxes WHERE campaign_id = ? AND workspace_id = ? ORDER BY inbox_id`,
 		campaignID, s.ws)
 }
 
-// CampaignsUsingInbox lists the ids of the workspace's campaigns that send
+// CampaignsUsingMailbox lists the ids of the workspace's campaigns that send
 // from a mailbox.
-func (s Scope) CampaignsUsingInbox(ctx context.Context, inboxID string) ([]string, error) {
+func (s Scope) CampaignsUsingMailbox(ctx context.Context, mailboxID string) ([]string, error) {
 	return s.queryStrings(ctx, `SELECT campaign_id FROM campaign_inboxes WHERE inbox_id = ? AND workspace_id = ? ORDER BY campaign_id`,
-		inboxID, s.ws)
+		mailboxID, s.ws)
 }
 
 // ICPProfileExists reports whether the workspace has this ICP profile.

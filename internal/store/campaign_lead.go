@@ -28,7 +28,7 @@ type CampaignLead struct {
 	ID             string
 	CampaignID     string
 	LeadID         string
-	InboxID        string // "" when none is assigned (draft, or no mailbox left)
+	MailboxID      string // "" when none is assigned (draft, or no mailbox left)
 	Status         string
 	StatusReason   string
 	LastStepSent   int
@@ -51,7 +51,7 @@ func scanCampaignLead(row interface{ Scan(...any) error }) (CampaignLead, error)
 	var c CampaignLead
 	var refs string
 	var sent, replied sql.NullTime
-	err := row.Scan(&c.ID, &c.CampaignID, &c.LeadID, &c.InboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
+	err := row.Scan(&c.ID, &c.CampaignID, &c.LeadID, &c.MailboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
 		&c.ThreadID, &c.FirstMessageID, &c.LastMessageID, &refs, &c.FirstSubject, &sent, &replied,
 		&c.CreatedAt, &c.UpdatedAt)
 	c.References = splitRefs(refs)
@@ -93,7 +93,7 @@ func (s Scope) AddCampaignLead(ctx context.Context, c *CampaignLead) (added bool
 	c.CreatedAt, c.UpdatedAt = now(), now()
 	res, err := s.exec(ctx, `INSERT INTO campaign_leads (id, workspace_id, campaign_id, lead_id, inbox_id, status,
 		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, lead_id) DO NOTHING`,
-		c.ID, s.ws, c.CampaignID, c.LeadID, nullString(c.InboxID), c.Status, c.CreatedAt, c.UpdatedAt)
+		c.ID, s.ws, c.CampaignID, c.LeadID, nullString(c.MailboxID), c.Status, c.CreatedAt, c.UpdatedAt)
 	if err != nil {
 		return false, s.d.translate(err)
 	}
@@ -101,16 +101,16 @@ func (s Scope) AddCampaignLead(ctx context.Context, c *CampaignLead) (added bool
 	return n == 1, err
 }
 
-// SetCampaignLeadInbox assigns a campaign lead to a mailbox ("" unassigns)
+// SetCampaignLeadMailbox assigns a campaign lead to a mailbox ("" unassigns)
 // and moves its pending jobs with it. A lead that changes mailbox starts a
 // new provider thread: the old thread id belongs to the old mailbox.
-func (s Scope) SetCampaignLeadInbox(ctx context.Context, id, inboxID string) error {
+func (s Scope) SetCampaignLeadMailbox(ctx context.Context, id, mailboxID string) error {
 	if err := s.execOne(ctx, `UPDATE campaign_leads SET inbox_id = ?, thread_id = CASE WHEN inbox_id = ? THEN thread_id ELSE '' END,
-		updated_at = ? WHERE id = ? AND workspace_id = ?`, nullString(inboxID), inboxID, now(), id, s.ws); err != nil {
+		updated_at = ? WHERE id = ? AND workspace_id = ?`, nullString(mailboxID), mailboxID, now(), id, s.ws); err != nil {
 		return err
 	}
 	_, err := s.exec(ctx, `UPDATE send_jobs SET inbox_id = ?, updated_at = ? WHERE campaign_lead_id = ? AND workspace_id = ?
-		AND status IN ('scheduled', 'held')`, nullString(inboxID), now(), id, s.ws)
+		AND status IN ('scheduled', 'held')`, nullString(mailboxID), now(), id, s.ws)
 	return err
 }
 
@@ -213,11 +213,11 @@ func (s Scope) UnstartedCampaignLeads(ctx context.Context, campaignID string) ([
 		AND NOT EXISTS (SELECT 1 FROM send_jobs j WHERE j.campaign_lead_id = cl.id) ORDER BY cl.id`, campaignID, s.ws)
 }
 
-// ActiveCampaignLeadsOfInbox lists a campaign's active leads assigned to a
+// ActiveCampaignLeadsOfMailbox lists a campaign's active leads assigned to a
 // mailbox ("" for leads without one).
-func (s Scope) ActiveCampaignLeadsOfInbox(ctx context.Context, campaignID, inboxID string) ([]LeadInCampaign, error) {
-	cond, args := `cl.inbox_id = ?`, []any{campaignID, s.ws, inboxID}
-	if inboxID == "" {
+func (s Scope) ActiveCampaignLeadsOfMailbox(ctx context.Context, campaignID, mailboxID string) ([]LeadInCampaign, error) {
+	cond, args := `cl.inbox_id = ?`, []any{campaignID, s.ws, mailboxID}
+	if mailboxID == "" {
 		cond, args = `cl.inbox_id IS NULL`, args[:2]
 	}
 	return s.leadsInCampaign(ctx, `SELECT `+campaignLeadColumns+`, `+leadColumnsL+` FROM campaign_leads cl
@@ -237,7 +237,7 @@ func (s Scope) leadsInCampaign(ctx context.Context, query string, args ...any) (
 		var refs, custom string
 		var sent, replied sql.NullTime
 		c, l := &x.CampaignLead, &x.Lead
-		if err := rows.Scan(&c.ID, &c.CampaignID, &c.LeadID, &c.InboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
+		if err := rows.Scan(&c.ID, &c.CampaignID, &c.LeadID, &c.MailboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
 			&c.ThreadID, &c.FirstMessageID, &c.LastMessageID, &refs, &c.FirstSubject, &sent, &replied, &c.CreatedAt,
 			&c.UpdatedAt, &l.ID, &l.Email, &l.FirstName, &l.LastName, &l.Company, &l.Title, &l.Website, &l.LinkedinURL,
 			&l.Phone, &l.Timezone, &l.Country, &custom, &l.Status, &l.SourceID, &l.CreatedAt, &l.UpdatedAt); err != nil {
@@ -254,9 +254,9 @@ func (s Scope) leadsInCampaign(ctx context.Context, query string, args ...any) (
 }
 
 // AssignCampaignLeads sets the mailbox of many campaign leads at once.
-func (s Scope) AssignCampaignLeads(ctx context.Context, inboxID string, ids []string) error {
+func (s Scope) AssignCampaignLeads(ctx context.Context, mailboxID string, ids []string) error {
 	return chunks(ids, batchChunk, func(part []string) error {
-		args := append([]any{nullString(inboxID), now(), s.ws}, anys(part)...)
+		args := append([]any{nullString(mailboxID), now(), s.ws}, anys(part)...)
 		_, err := s.exec(ctx, `UPDATE campaign_leads SET inbox_id = ?, updated_at = ? WHERE workspace_id = ? AND id IN (`+
 			marks(len(part))+`)`, args...)
 		return err
@@ -301,10 +301,10 @@ func (s Scope) ReleaseHeldJobs(ctx context.Context, campaignID string, at time.T
 	return s.release(ctx, `campaign_id = ?`, campaignID, at)
 }
 
-// ReleaseHeldJobsOfInbox does the same for a mailbox that was resumed,
+// ReleaseHeldJobsOfMailbox does the same for a mailbox that was resumed,
 // reconnected or edited.
-func (s Scope) ReleaseHeldJobsOfInbox(ctx context.Context, inboxID string, at time.Time) (int, error) {
-	return s.release(ctx, `inbox_id = ?`, inboxID, at)
+func (s Scope) ReleaseHeldJobsOfMailbox(ctx context.Context, mailboxID string, at time.Time) (int, error) {
+	return s.release(ctx, `inbox_id = ?`, mailboxID, at)
 }
 
 func (s Scope) release(ctx context.Context, cond, id string, at time.Time) (int, error) {
@@ -325,9 +325,9 @@ func (s Scope) PendingJobOf(ctx context.Context, campaignLeadID string) (SendJob
 		LIMIT 1`, campaignLeadID, s.ws))
 }
 
-// CampaignLeadInboxes lists the mailboxes the campaign's active leads are
+// CampaignLeadMailboxes lists the mailboxes the campaign's active leads are
 // assigned to ("" for leads without one).
-func (s Scope) CampaignLeadInboxes(ctx context.Context, campaignID string) ([]string, error) {
+func (s Scope) CampaignLeadMailboxes(ctx context.Context, campaignID string) ([]string, error) {
 	return s.queryStrings(ctx, `SELECT DISTINCT COALESCE(inbox_id, '') FROM campaign_leads WHERE campaign_id = ?
 		AND workspace_id = ? AND status = 'active'`, campaignID, s.ws)
 }

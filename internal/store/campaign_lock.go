@@ -10,7 +10,7 @@ func (s Scope) CampaignForUpdate(ctx context.Context, id string) (Campaign, erro
 	if err != nil {
 		return c, err
 	}
-	c.InboxIDs, err = s.CampaignInboxIDs(ctx, id)
+	c.MailboxIDs, err = s.CampaignMailboxIDs(ctx, id)
 	return c, err
 }
 

@@ -128,7 +128,7 @@ func (s Scope) ScheduledJobs(ctx context.Context, campaignID string) (map[string
 	}
 	out := map[string][]SendJob{}
 	for _, j := range list {
-		out[j.InboxID] = append(out[j.InboxID], j)
+		out[j.MailboxID] = append(out[j.MailboxID], j)
 	}
 	return out, nil
 }

@@ -6,73 +6,73 @@ import (
 	"time"
 )
 
-// InboxByAddress finds the workspace's mailbox of a provider by address:
+// MailboxByAddress finds the workspace's mailbox of a provider by address:
 // connecting an address that is already there reconnects it.
-func (s Scope) InboxByAddress(ctx context.Context, provider, email string) (Inbox, error) {
-	return scanInbox(s.queryRow(ctx, `SELECT `+inboxColumns+` FROM inbox_connections
+func (s Scope) MailboxByAddress(ctx context.Context, provider, email string) (Mailbox, error) {
+	return scanMailbox(s.queryRow(ctx, `SELECT `+mailboxColumns+` FROM inbox_connections
 		WHERE workspace_id = ? AND provider = ? AND email = ?`, s.ws, provider, email))
 }
 
-// InboxCredentials returns a mailbox's encrypted credentials ("" when it
+// MailboxCredentials returns a mailbox's encrypted credentials ("" when it
 // has none). Decrypt them with CredentialsAD(id).
-func (s Scope) InboxCredentials(ctx context.Context, id string) (string, error) {
+func (s Scope) MailboxCredentials(ctx context.Context, id string) (string, error) {
 	var c string
 	err := s.queryRow(ctx, `SELECT credentials FROM inbox_connections WHERE id = ? AND workspace_id = ?`,
 		id, s.ws).Scan(&c)
 	return c, notFound(err)
 }
 
-// SetInboxCredentials stores a mailbox's encrypted credentials and its
+// SetMailboxCredentials stores a mailbox's encrypted credentials and its
 // non-secret provider settings (JSON), as a new connection or a refreshed
 // token does.
-func (s Scope) SetInboxCredentials(ctx context.Context, id, ciphertext, config string) error {
+func (s Scope) SetMailboxCredentials(ctx context.Context, id, ciphertext, config string) error {
 	return s.execOne(ctx, `UPDATE inbox_connections SET credentials = ?, config = ?, updated_at = ?
 		WHERE id = ? AND workspace_id = ?`, ciphertext, config, now(), id, s.ws)
 }
 
-// SaveInboxToken replaces the encrypted credentials after a token refresh,
+// SaveMailboxToken replaces the encrypted credentials after a token refresh,
 // leaving everything else alone.
-func (s Scope) SaveInboxToken(ctx context.Context, id, ciphertext string) error {
+func (s Scope) SaveMailboxToken(ctx context.Context, id, ciphertext string) error {
 	return s.execOne(ctx, `UPDATE inbox_connections SET credentials = ? WHERE id = ? AND workspace_id = ?`,
 		ciphertext, id, s.ws)
 }
 
-// ReconnectInbox stores new credentials for a mailbox and sets its status
+// ReconnectMailbox stores new credentials for a mailbox and sets its status
 // (active again, or paused when a person had paused it) with a clean health
 // record. The caller releases its held work.
-func (s Scope) ReconnectInbox(ctx context.Context, id, ciphertext, config, status string, at time.Time) error {
+func (s Scope) ReconnectMailbox(ctx context.Context, id, ciphertext, config, status string, at time.Time) error {
 	return s.execOne(ctx, `UPDATE inbox_connections SET credentials = ?, config = ?, status = ?,
 		status_reason = '', last_error = '', consecutive_failures = 0, updated_at = ?
 		WHERE id = ? AND workspace_id = ?`, ciphertext, config, status, at, id, s.ws)
 }
 
-// DisconnectInboxOnce marks a mailbox disconnected with a reason unless it
+// DisconnectMailboxOnce marks a mailbox disconnected with a reason unless it
 // already is, and reports whether it changed: the caller writes the audit
 // event only for the change, however many calls fail at once.
-func (s Scope) DisconnectInboxOnce(ctx context.Context, id, reason string, at time.Time) (bool, error) {
+func (s Scope) DisconnectMailboxOnce(ctx context.Context, id, reason string, at time.Time) (bool, error) {
 	return rowChanged(s.exec(ctx, `UPDATE inbox_connections SET status = 'disconnected', status_reason = ?,
 		updated_at = ? WHERE id = ? AND workspace_id = ? AND status <> 'disconnected'`, reason, at, id, s.ws))
 }
 
-// InboxHealth is how a mailbox's sync is doing.
-type InboxHealth struct {
+// MailboxHealth is how a mailbox's sync is doing.
+type MailboxHealth struct {
 	LastSyncAt          *time.Time
 	LastError           string
 	ConsecutiveFailures int
 }
 
-// InboxHealth returns the health of every mailbox of the workspace by id.
-func (s Scope) InboxHealth(ctx context.Context) (map[string]InboxHealth, error) {
+// MailboxHealth returns the health of every mailbox of the workspace by id.
+func (s Scope) MailboxHealth(ctx context.Context) (map[string]MailboxHealth, error) {
 	rows, err := s.query(ctx, `SELECT id, last_sync_at, last_error, consecutive_failures FROM inbox_connections
 		WHERE workspace_id = ?`, s.ws)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]InboxHealth{}
+	out := map[string]MailboxHealth{}
 	for rows.Next() {
 		var id string
-		var h InboxHealth
+		var h MailboxHealth
 		var last sql.NullTime
 		if err := rows.Scan(&id, &last, &h.LastError, &h.ConsecutiveFailures); err != nil {
 			return nil, err
@@ -83,10 +83,10 @@ func (s Scope) InboxHealth(ctx context.Context) (map[string]InboxHealth, error) 
 	return out, rows.Err()
 }
 
-// ActiveInboxIDs returns which of ids are mailboxes that exist and are
+// ActiveMailboxIDs returns which of ids are mailboxes that exist and are
 // active, across workspaces: the provider registry closes the clients of
 // the others (deleted, paused, disconnected).
-func (q Queries) ActiveInboxIDs(ctx context.Context, ids []string) ([]string, error) {
+func (q Queries) ActiveMailboxIDs(ctx context.Context, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

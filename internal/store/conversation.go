@@ -19,7 +19,7 @@ const (
 // that matched none of our messages ("Others").
 type Conversation struct {
 	ID             string
-	InboxID        string
+	MailboxID      string
 	LeadID         string
 	CampaignID     string
 	CampaignLeadID string
@@ -40,7 +40,7 @@ const conversationColumns = `c.id, COALESCE(c.inbox_id, ''), COALESCE(c.lead_id,
 
 func scanConversation(row interface{ Scan(...any) error }) (Conversation, error) {
 	var c Conversation
-	err := row.Scan(&c.ID, &c.InboxID, &c.LeadID, &c.CampaignID, &c.CampaignLeadID, &c.ThreadID, &c.Subject,
+	err := row.Scan(&c.ID, &c.MailboxID, &c.LeadID, &c.CampaignID, &c.CampaignLeadID, &c.ThreadID, &c.Subject,
 		&c.Category, &c.CategorySource, &c.Unread, &c.LastInboundID, &c.LastMessageAt, &c.CreatedAt, &c.UpdatedAt)
 	return c, notFound(err)
 }
@@ -54,7 +54,7 @@ func (s Scope) CreateConversation(ctx context.Context, c *Conversation) error {
 	_, err := s.exec(ctx, `INSERT INTO conversations (id, workspace_id, inbox_id, lead_id, campaign_id, campaign_lead_id,
 		thread_id, subject, category, category_source, unread, last_inbound_id, last_message_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, s.ws, nullString(c.InboxID), nullString(c.LeadID), nullString(c.CampaignID), nullString(c.CampaignLeadID),
+		c.ID, s.ws, nullString(c.MailboxID), nullString(c.LeadID), nullString(c.CampaignID), nullString(c.CampaignLeadID),
 		c.ThreadID, c.Subject, c.Category, c.CategorySource, c.Unread, c.LastInboundID, c.LastMessageAt,
 		c.CreatedAt, c.UpdatedAt)
 	return s.d.translate(err)
@@ -123,7 +123,7 @@ func (s Scope) MarkConversationRead(ctx context.Context, id string) error {
 // activity first. The cursor is the last row of the previous page.
 type ConversationQuery struct {
 	Category   string
-	InboxID    string
+	MailboxID  string
 	CampaignID string
 	Unread     *bool
 	Others     bool // only conversations that matched no lead
@@ -151,8 +151,8 @@ func (s Scope) Conversations(ctx context.Context, q ConversationQuery) ([]Conver
 	if q.Category != "" {
 		add(`c.category = ?`, q.Category)
 	}
-	if q.InboxID != "" {
-		add(`c.inbox_id = ?`, q.InboxID)
+	if q.MailboxID != "" {
+		add(`c.inbox_id = ?`, q.MailboxID)
 	}
 	if q.CampaignID != "" {
 		add(`c.campaign_id = ?`, q.CampaignID)
@@ -187,14 +187,14 @@ func (s Scope) Conversations(ctx context.Context, q ConversationQuery) ([]Conver
 		var mid sql.NullString
 		var at sql.NullTime
 		var m Message
-		if err := rows.Scan(&c.ID, &c.InboxID, &c.LeadID, &c.CampaignID, &c.CampaignLeadID, &c.ThreadID, &c.Subject,
+		if err := rows.Scan(&c.ID, &c.MailboxID, &c.LeadID, &c.CampaignID, &c.CampaignLeadID, &c.ThreadID, &c.Subject,
 			&c.Category, &c.CategorySource, &c.Unread, &c.LastInboundID, &c.LastMessageAt, &c.CreatedAt, &c.UpdatedAt,
 			&r.LeadEmail, &r.LeadFirstName, &r.LeadLastName, &r.LeadCompany, &r.CampaignName, &mid, &m.MessageID,
 			&m.From, &m.To, &m.Subject, &m.Text, &m.Classification, &at); err != nil {
 			return nil, err
 		}
 		if mid.Valid {
-			m.ID, m.Direction, m.ConversationID, m.InboxID = mid.String, DirectionInbound, c.ID, c.InboxID
+			m.ID, m.Direction, m.ConversationID, m.MailboxID = mid.String, DirectionInbound, c.ID, c.MailboxID
 			if at.Valid {
 				m.OccurredAt = at.Time
 			}

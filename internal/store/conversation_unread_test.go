@@ -54,26 +54,26 @@ func TestUnreadConversationsAreCountedPerWorkspaceUpToMax(t *testing.T) {
 	}
 }
 
-func TestInboxCampaignsAndCampaignLeadSteps(t *testing.T) {
+func TestMailboxCampaignsAndCampaignLeadSteps(t *testing.T) {
 	_, _, a, b := twoWorkspaces(t)
 	ctx := context.Background()
-	used := store.Inbox{Provider: store.ProviderSandbox, Email: "used@example.com", DailyCap: 30, Timezone: "UTC"}
-	idle := store.Inbox{Provider: store.ProviderSandbox, Email: "idle@example.com", DailyCap: 30, Timezone: "UTC"}
-	for _, in := range []*store.Inbox{&used, &idle} {
-		if err := a.CreateInbox(ctx, in); err != nil {
+	used := store.Mailbox{Provider: store.ProviderSandbox, Email: "used@example.com", DailyCap: 30, Timezone: "UTC"}
+	idle := store.Mailbox{Provider: store.ProviderSandbox, Email: "idle@example.com", DailyCap: 30, Timezone: "UTC"}
+	for _, in := range []*store.Mailbox{&used, &idle} {
+		if err := a.CreateMailbox(ctx, in); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var camps []store.Campaign
 	for _, name := range []string{"Zebra", "Alpha"} {
 		c := store.Campaign{Name: name, Timezone: "UTC", SendDays: []int{1}, SendStartMinute: 540, SendEndMinute: 1020,
-			InboxIDs: []string{used.ID}}
+			MailboxIDs: []string{used.ID}}
 		if err := a.CreateCampaign(ctx, &c); err != nil {
 			t.Fatal(err)
 		}
 		camps = append(camps, c)
 	}
-	got, err := a.InboxCampaigns(ctx)
+	got, err := a.MailboxCampaigns(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestInboxCampaignsAndCampaignLeadSteps(t *testing.T) {
 	if _, ok := got[idle.ID]; ok {
 		t.Errorf("the idle mailbox has campaigns: %+v", got[idle.ID])
 	}
-	if other, err := b.InboxCampaigns(ctx); err != nil || len(other) != 0 {
+	if other, err := b.MailboxCampaigns(ctx); err != nil || len(other) != 0 {
 		t.Errorf("another workspace sees %+v, %v", other, err)
 	}
 
@@ -91,7 +91,7 @@ func TestInboxCampaignsAndCampaignLeadSteps(t *testing.T) {
 	if err := a.CreateLead(ctx, &l); err != nil {
 		t.Fatal(err)
 	}
-	cl := store.CampaignLead{CampaignID: camps[0].ID, LeadID: l.ID, InboxID: used.ID}
+	cl := store.CampaignLead{CampaignID: camps[0].ID, LeadID: l.ID, MailboxID: used.ID}
 	if _, err := a.AddCampaignLead(ctx, &cl); err != nil {
 		t.Fatal(err)
 	}

@@ -7,13 +7,13 @@ import (
 // CredentialsAD is the associated data that binds an inbox's encrypted
 // credentials to its row, so a ciphertext copied to another inbox fails to
 // decrypt. Everything that encrypts or decrypts the column uses it.
-func CredentialsAD(inboxID string) []byte {
-	return []byte("inbox_connections.credentials:" + inboxID)
+func CredentialsAD(mailboxID string) []byte {
+	return []byte("inbox_connections.credentials:" + mailboxID)
 }
 
 // EncryptedCredential is one stored ciphertext, for key rotation.
 type EncryptedCredential struct {
-	InboxID    string
+	MailboxID  string
 	Ciphertext string
 }
 
@@ -26,7 +26,7 @@ func (q Queries) EncryptedCredentials(ctx context.Context) ([]EncryptedCredentia
 	}
 	return collectRows(rows, func(r rowScanner) (EncryptedCredential, error) {
 		var c EncryptedCredential
-		err := r.Scan(&c.InboxID, &c.Ciphertext)
+		err := r.Scan(&c.MailboxID, &c.Ciphertext)
 		return c, err
 	})
 }
@@ -34,9 +34,9 @@ func (q Queries) EncryptedCredentials(ctx context.Context) ([]EncryptedCredentia
 // ReplaceCredential swaps a ciphertext for its re-encrypted form, only if it
 // has not changed meanwhile (a token refresh wins over a rotation; the next
 // rotation run picks it up).
-func (q Queries) ReplaceCredential(ctx context.Context, inboxID, old, replacement string) (bool, error) {
+func (q Queries) ReplaceCredential(ctx context.Context, mailboxID, old, replacement string) (bool, error) {
 	res, err := q.exec(ctx, `UPDATE inbox_connections SET credentials = ? WHERE id = ? AND credentials = ?`,
-		replacement, inboxID, old)
+		replacement, mailboxID, old)
 	if err != nil {
 		return false, err
 	}

@@ -20,7 +20,7 @@ const (
 type Message struct {
 	ID                string
 	ConversationID    string
-	InboxID           string
+	MailboxID         string
 	CampaignLeadID    string
 	SendJobID         string
 	Direction         string
@@ -61,7 +61,7 @@ func scanMessage(row interface{ Scan(...any) error }) (Message, error) {
 	var m Message
 	var refs string
 	var next sql.NullTime
-	err := row.Scan(&m.ID, &m.ConversationID, &m.InboxID, &m.CampaignLeadID, &m.SendJobID, &m.Direction, &m.MessageID,
+	err := row.Scan(&m.ID, &m.ConversationID, &m.MailboxID, &m.CampaignLeadID, &m.SendJobID, &m.Direction, &m.MessageID,
 		&m.InReplyTo, &refs, &m.ProviderMessageID, &m.ThreadID, &m.From, &m.To, &m.Subject, &m.Text, &m.HTML,
 		&m.Classification, &m.OccurredAt, &m.CreatedAt, &m.SendStatus, &m.SendAttempts, &m.SendError, &next,
 		&m.AuthorUserID)
@@ -92,7 +92,7 @@ func (s Scope) InsertMessage(ctx context.Context, m *Message) (inserted bool, er
 		to_addr, subject, text_body, html_body, classification, occurred_at, created_at, send_status, author_user_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (workspace_id, inbox_id, message_id) DO NOTHING`,
-		m.ID, s.ws, nullString(m.ConversationID), nullString(m.InboxID), nullString(m.CampaignLeadID),
+		m.ID, s.ws, nullString(m.ConversationID), nullString(m.MailboxID), nullString(m.CampaignLeadID),
 		nullString(m.SendJobID), m.Direction, m.MessageID, m.InReplyTo, strings.Join(m.References, " "),
 		m.ProviderMessageID, m.ThreadID, m.From, m.To, m.Subject, m.Text, m.HTML, orJSON(m.Classification),
 		m.OccurredAt, m.CreatedAt, m.SendStatus, nullString(m.AuthorUserID))

@@ -49,7 +49,7 @@ func scanOutbox(row interface{ Scan(...any) error }) (OutboxReply, error) {
 	var refs, raw string
 	var next sql.NullTime
 	m := &r.Message
-	err := row.Scan(&m.ID, &m.ConversationID, &m.InboxID, &m.CampaignLeadID, &m.SendJobID, &m.Direction, &m.MessageID,
+	err := row.Scan(&m.ID, &m.ConversationID, &m.MailboxID, &m.CampaignLeadID, &m.SendJobID, &m.Direction, &m.MessageID,
 		&m.InReplyTo, &refs, &m.ProviderMessageID, &m.ThreadID, &m.From, &m.To, &m.Subject, &m.Text, &m.HTML,
 		&m.Classification, &m.OccurredAt, &m.CreatedAt, &m.SendStatus, &m.SendAttempts, &m.SendError, &next,
 		&m.AuthorUserID, &r.WorkspaceID, &raw)

@@ -15,20 +15,20 @@ type OAuthState struct {
 	UserID      string
 	Provider    string
 	Verifier    string // encrypted
-	InboxID     string // "" for a new mailbox
+	MailboxID   string // "" for a new mailbox
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 }
 
 // InsertOAuthState records a flow the workspace's user starts.
 func (s Scope) InsertOAuthState(ctx context.Context, o OAuthState) error {
-	var inbox any
-	if o.InboxID != "" {
-		inbox = o.InboxID
+	var mailbox any
+	if o.MailboxID != "" {
+		mailbox = o.MailboxID
 	}
 	_, err := s.exec(ctx, `INSERT INTO oauth_states (state, workspace_id, user_id, provider, verifier, inbox_id,
 		created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.StateHash, s.ws, o.UserID, o.Provider, o.Verifier, inbox, o.CreatedAt, o.ExpiresAt)
+		o.StateHash, s.ws, o.UserID, o.Provider, o.Verifier, mailbox, o.CreatedAt, o.ExpiresAt)
 	return s.d.translate(err)
 }
 
@@ -37,12 +37,12 @@ func (s Scope) InsertOAuthState(ctx context.Context, o OAuthState) error {
 // callback names no workspace: the state row says which one it is for.
 func (q Queries) TakeOAuthState(ctx context.Context, stateHash string) (OAuthState, error) {
 	var o OAuthState
-	var inbox *string
+	var mailbox *string
 	err := q.queryRow(ctx, `DELETE FROM oauth_states WHERE state = ? RETURNING state, workspace_id, user_id, provider,
 		verifier, inbox_id, created_at, expires_at`, stateHash).Scan(&o.StateHash, &o.WorkspaceID, &o.UserID,
-		&o.Provider, &o.Verifier, &inbox, &o.CreatedAt, &o.ExpiresAt)
-	if inbox != nil {
-		o.InboxID = *inbox
+		&o.Provider, &o.Verifier, &mailbox, &o.CreatedAt, &o.ExpiresAt)
+	if mailbox != nil {
+		o.MailboxID = *mailbox
 	}
 	return o, notFound(err)
 }

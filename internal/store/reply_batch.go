@@ -51,7 +51,7 @@ func scanReplyTarget(rows interface{ Scan(...any) error }, t *ReplyTarget) error
 	var refs string
 	var sent, replied sql.NullTime
 	c := &t.CampaignLead
-	err := rows.Scan(&c.ID, &c.CampaignID, &c.LeadID, &c.InboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
+	err := rows.Scan(&c.ID, &c.CampaignID, &c.LeadID, &c.MailboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
 		&c.ThreadID, &c.FirstMessageID, &c.LastMessageID, &refs, &c.FirstSubject, &sent, &replied, &c.CreatedAt,
 		&c.UpdatedAt, &t.LeadEmail, &t.LeadStatus, &t.Campaign.Name, &t.Campaign.StopOnReply,
 		&t.Campaign.StopOnAutoReply, &t.Campaign.StopOnCompanyReply)
@@ -70,12 +70,12 @@ func anys(ss []string) []any {
 
 // LatestMessagesOfThreads returns, per provider thread of a mailbox, the
 // latest message that belongs to a campaign lead or a conversation.
-func (s Scope) LatestMessagesOfThreads(ctx context.Context, inboxID string, threadIDs []string) (map[string]Message, error) {
+func (s Scope) LatestMessagesOfThreads(ctx context.Context, mailboxID string, threadIDs []string) (map[string]Message, error) {
 	out := map[string]Message{}
 	err := paddedChunks(threadIDs, func(part []string) error {
 		list, err := s.messages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE `+s.d.notIndexed("m.workspace_id")+` = ?
 			AND m.inbox_id = ? AND m.thread_id IN (`+marks(len(part))+`) AND (m.campaign_lead_id IS NOT NULL OR m.conversation_id IS NOT NULL)
-			ORDER BY m.occurred_at, m.id`, append([]any{s.ws, inboxID}, anys(part)...)...)
+			ORDER BY m.occurred_at, m.id`, append([]any{s.ws, mailboxID}, anys(part)...)...)
 		for _, m := range list {
 			out[m.ThreadID] = m // oldest first: the latest wins
 		}
@@ -87,12 +87,12 @@ func (s Scope) LatestMessagesOfThreads(ctx context.Context, inboxID string, thre
 // LatestSentOfThreads returns, per provider thread of a mailbox, the latest
 // message the mailbox sent on it: what a report or an unsubscribe request
 // that names no Message-ID of ours may still be about.
-func (s Scope) LatestSentOfThreads(ctx context.Context, inboxID string, threadIDs []string) (map[string]Message, error) {
+func (s Scope) LatestSentOfThreads(ctx context.Context, mailboxID string, threadIDs []string) (map[string]Message, error) {
 	out := map[string]Message{}
 	err := paddedChunks(threadIDs, func(part []string) error {
 		list, err := s.messages(ctx, `SELECT `+messageColumns+` FROM messages m WHERE `+s.d.notIndexed("m.workspace_id")+` = ?
 			AND m.inbox_id = ? AND m.thread_id IN (`+marks(len(part))+`) AND m.direction = 'outbound'
-			ORDER BY m.occurred_at, m.id`, append([]any{s.ws, inboxID}, anys(part)...)...)
+			ORDER BY m.occurred_at, m.id`, append([]any{s.ws, mailboxID}, anys(part)...)...)
 		for _, m := range list {
 			out[m.ThreadID] = m // oldest first: the latest wins
 		}
@@ -101,14 +101,14 @@ func (s Scope) LatestSentOfThreads(ctx context.Context, inboxID string, threadID
 	return out, err
 }
 
-// LatestCampaignLeadsInInbox returns, per lead, the lead's campaign lead
+// LatestCampaignLeadsInMailbox returns, per lead, the lead's campaign lead
 // assigned to a mailbox that was written to last.
-func (s Scope) LatestCampaignLeadsInInbox(ctx context.Context, inboxID string, leadIDs []string) (map[string]string, error) {
+func (s Scope) LatestCampaignLeadsInMailbox(ctx context.Context, mailboxID string, leadIDs []string) (map[string]string, error) {
 	out := map[string]string{}
 	err := paddedChunks(leadIDs, func(part []string) error {
 		rows, err := s.query(ctx, `SELECT id, lead_id FROM campaign_leads WHERE workspace_id = ? AND `+s.d.notIndexed("inbox_id")+` = ?
 			AND lead_id IN (`+marks(len(part))+`) ORDER BY last_sent_at IS NOT NULL, last_sent_at, id`,
-			append([]any{s.ws, inboxID}, anys(part)...)...)
+			append([]any{s.ws, mailboxID}, anys(part)...)...)
 		if err != nil {
 			return err
 		}
@@ -151,15 +151,15 @@ func (s Scope) ActiveCampaignLeadsOfLeads(ctx context.Context, leadIDs []string)
 
 // ConversationsOfCampaignLeads returns, per campaign lead, its latest
 // conversation in a mailbox.
-func (s Scope) ConversationsOfCampaignLeads(ctx context.Context, inboxID string, ids []string) (map[string]Conversation, error) {
-	return s.conversationsBy(ctx, s.d.notIndexed("c.inbox_id")+` = ? AND c.campaign_lead_id`, inboxID, ids,
+func (s Scope) ConversationsOfCampaignLeads(ctx context.Context, mailboxID string, ids []string) (map[string]Conversation, error) {
+	return s.conversationsBy(ctx, s.d.notIndexed("c.inbox_id")+` = ? AND c.campaign_lead_id`, mailboxID, ids,
 		func(c Conversation) string { return c.CampaignLeadID })
 }
 
 // ConversationsOfThreads returns, per provider thread, the latest
 // conversation of a mailbox on it.
-func (s Scope) ConversationsOfThreads(ctx context.Context, inboxID string, threadIDs []string) (map[string]Conversation, error) {
-	return s.conversationsBy(ctx, `c.inbox_id = ? AND c.thread_id`, inboxID, threadIDs,
+func (s Scope) ConversationsOfThreads(ctx context.Context, mailboxID string, threadIDs []string) (map[string]Conversation, error) {
+	return s.conversationsBy(ctx, `c.inbox_id = ? AND c.thread_id`, mailboxID, threadIDs,
 		func(c Conversation) string { return c.ThreadID })
 }
 
@@ -168,12 +168,12 @@ func (s Scope) ConversationsByID(ctx context.Context, ids []string) (map[string]
 	return s.conversationsBy(ctx, `c.id`, nil, ids, func(c Conversation) string { return c.ID })
 }
 
-func (s Scope) conversationsBy(ctx context.Context, cond string, inboxID any, values []string, key func(Conversation) string) (map[string]Conversation, error) {
+func (s Scope) conversationsBy(ctx context.Context, cond string, mailboxID any, values []string, key func(Conversation) string) (map[string]Conversation, error) {
 	out := map[string]Conversation{}
 	err := paddedChunks(values, func(part []string) error {
 		args := []any{s.ws}
-		if inboxID != nil {
-			args = append(args, inboxID)
+		if mailboxID != nil {
+			args = append(args, mailboxID)
 		}
 		rows, err := s.query(ctx, `SELECT `+conversationColumns+` FROM conversations c WHERE `+
 			s.d.notIndexed("c.workspace_id")+` = ? AND `+cond+` IN (`+marks(len(part))+`) ORDER BY c.id`,
@@ -204,7 +204,7 @@ func (s Scope) InsertConversations(ctx context.Context, list []*Conversation) er
 				c.ID = NewID()
 			}
 			c.CreatedAt, c.UpdatedAt = t, t
-			args = append(args, c.ID, s.ws, nullString(c.InboxID), nullString(c.LeadID), nullString(c.CampaignID),
+			args = append(args, c.ID, s.ws, nullString(c.MailboxID), nullString(c.LeadID), nullString(c.CampaignID),
 				nullString(c.CampaignLeadID), c.ThreadID, c.Subject, c.Category, c.CategorySource, c.Unread,
 				c.LastInboundID, c.LastMessageAt, c.CreatedAt, c.UpdatedAt)
 		}
@@ -256,7 +256,7 @@ func (s Scope) InsertMessages(ctx context.Context, list []*Message) (int, error)
 				m.ID = NewID()
 			}
 			m.CreatedAt = t
-			args = append(args, m.ID, s.ws, nullString(m.ConversationID), nullString(m.InboxID),
+			args = append(args, m.ID, s.ws, nullString(m.ConversationID), nullString(m.MailboxID),
 				nullString(m.CampaignLeadID), nullString(m.SendJobID), m.Direction, m.MessageID, m.InReplyTo,
 				strings.Join(m.References, " "), m.ProviderMessageID, m.ThreadID, m.From, m.To, m.Subject, m.Text, m.HTML,
 				orJSON(m.Classification), m.OccurredAt, m.CreatedAt, m.SendStatus, nullString(m.AuthorUserID))

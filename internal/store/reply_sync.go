@@ -9,7 +9,7 @@ import (
 // SyncTarget is a mailbox as inbox sync sees it: where it belongs, where
 // its last sync stopped, and how healthy syncing it has been.
 type SyncTarget struct {
-	Inbox
+	Mailbox
 	WorkspaceID         string
 	Cursor              string
 	LastSyncAt          *time.Time
@@ -17,12 +17,12 @@ type SyncTarget struct {
 	ConsecutiveFailures int
 }
 
-const syncTargetColumns = inboxColumns + `, workspace_id, sync_cursor, last_sync_at, last_error, consecutive_failures`
+const syncTargetColumns = mailboxColumns + `, workspace_id, sync_cursor, last_sync_at, last_error, consecutive_failures`
 
 func scanSyncTarget(row interface{ Scan(...any) error }) (SyncTarget, error) {
 	var t SyncTarget
 	var last, next, synced sql.NullTime
-	i := &t.Inbox
+	i := &t.Mailbox
 	err := row.Scan(&i.ID, &i.Provider, &i.Email, &i.DisplayName, &i.Status, &i.StatusReason, &i.DailyCap, &i.RampStart,
 		&i.RampIncrement, &i.MinGapSeconds, &i.Signature, &i.Timezone, &i.Config, &i.SentToday, &i.SentTodayDate,
 		&last, &next, &i.RampStartedAt, &i.CreatedAt, &i.UpdatedAt, &t.WorkspaceID, &t.Cursor, &synced, &t.LastError,
@@ -31,11 +31,11 @@ func scanSyncTarget(row interface{ Scan(...any) error }) (SyncTarget, error) {
 	return t, notFound(err)
 }
 
-// InboxesToSync lists, across workspaces, the mailboxes inbox sync reads:
+// MailboxesToSync lists, across workspaces, the mailboxes inbox sync reads:
 // active ones (paused, disconnected and deleted mailboxes are left alone),
 // least recently synced first so a pass cut short starts elsewhere next
 // time.
-func (q Queries) InboxesToSync(ctx context.Context) ([]SyncTarget, error) {
+func (q Queries) MailboxesToSync(ctx context.Context) ([]SyncTarget, error) {
 	rows, err := q.query(ctx, `SELECT `+syncTargetColumns+` FROM inbox_connections WHERE status = 'active'
 		AND deleted_at IS NULL ORDER BY last_sync_at IS NOT NULL, last_sync_at, id`)
 	if err != nil {
@@ -44,9 +44,9 @@ func (q Queries) InboxesToSync(ctx context.Context) ([]SyncTarget, error) {
 	return collectRows(rows, scanSyncTarget)
 }
 
-// InboxToSync returns one mailbox for inbox sync by id alone: the
+// MailboxToSync returns one mailbox for inbox sync by id alone: the
 // scheduler and /api/cron name a mailbox without a workspace.
-func (q Queries) InboxToSync(ctx context.Context, id string) (SyncTarget, error) {
+func (q Queries) MailboxToSync(ctx context.Context, id string) (SyncTarget, error) {
 	return scanSyncTarget(q.queryRow(ctx, `SELECT `+syncTargetColumns+` FROM inbox_connections WHERE id = ?`, id))
 }
 

@@ -27,7 +27,7 @@ type SendJob struct {
 	CampaignID        string
 	CampaignLeadID    string
 	LeadID            string
-	InboxID           string
+	MailboxID         string
 	Step              int
 	Variant           string
 	Status            string
@@ -58,7 +58,7 @@ const sendJobColumns = `j.id, j.workspace_id, j.campaign_id, j.campaign_lead_id,
 func scanSendJob(row interface{ Scan(...any) error }) (SendJob, error) {
 	var j SendJob
 	var claimed, sent sql.NullTime
-	err := row.Scan(&j.ID, &j.WorkspaceID, &j.CampaignID, &j.CampaignLeadID, &j.LeadID, &j.InboxID, &j.Step, &j.Variant,
+	err := row.Scan(&j.ID, &j.WorkspaceID, &j.CampaignID, &j.CampaignLeadID, &j.LeadID, &j.MailboxID, &j.Step, &j.Variant,
 		&j.Status, &j.DueAt, &j.RunAt, &j.Attempts, &j.DeferReason, &j.DeferDetail, &j.LastError, &j.MessageID,
 		&j.ProviderMessageID, &j.ThreadID, &claimed, &sent, &j.CreatedAt, &j.UpdatedAt)
 	j.ClaimedAt, j.SentAt = timePtr(claimed), timePtr(sent)
@@ -92,7 +92,7 @@ func (s Scope) InsertSendJobs(ctx context.Context, jobs []SendJob) (int, error) 
 				j.RunAt = j.DueAt
 			}
 			j.WorkspaceID, j.CreatedAt, j.UpdatedAt = s.ws, at, at
-			args = append(args, j.ID, s.ws, j.CampaignID, j.CampaignLeadID, j.LeadID, nullString(j.InboxID), j.Step,
+			args = append(args, j.ID, s.ws, j.CampaignID, j.CampaignLeadID, j.LeadID, nullString(j.MailboxID), j.Step,
 				j.Variant, JobKey(j.CampaignLeadID, j.Step), j.Status, j.DueAt, j.RunAt, j.DeferReason, at, at)
 		}
 		res, err := s.exec(ctx, `INSERT INTO send_jobs (id, workspace_id, campaign_id, campaign_lead_id, lead_id, inbox_id,

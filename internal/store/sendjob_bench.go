@@ -10,7 +10,7 @@ import (
 type SendBench struct {
 	WorkspaceID      string
 	Campaigns        int // active, UTC, open every day all day, two steps
-	Inboxes          int // a multiple of Campaigns: each campaign gets Inboxes/Campaigns of them
+	Mailboxes        int // a multiple of Campaigns: each campaign gets Inboxes/Campaigns of them
 	LeadsPerCampaign int
 	Now              time.Time // jobs are not due: run_at is Now + 30 days
 }
@@ -22,10 +22,10 @@ type SendBench struct {
 // mailbox number (n / Campaigns) % (Inboxes / Campaigns), so consecutive
 // leads spread over every mailbox. For benchmarks only.
 func (q Queries) SeedSendBench(ctx context.Context, b SendBench) error {
-	if b.Campaigns <= 0 || b.Inboxes%b.Campaigns != 0 || b.LeadsPerCampaign <= 0 {
+	if b.Campaigns <= 0 || b.Mailboxes%b.Campaigns != 0 || b.LeadsPerCampaign <= 0 {
 		return fmt.Errorf("bench: Inboxes must be a positive multiple of Campaigns")
 	}
-	perCampaign := b.Inboxes / b.Campaigns
+	perCampaign := b.Mailboxes / b.Campaigns
 	leads := b.Campaigns * b.LeadsPerCampaign
 	future := b.Now.Add(30 * 24 * time.Hour)
 	// n + 100000000000 is twelve digits: a UUID-shaped id that sorts like n.
@@ -41,14 +41,14 @@ func (q Queries) SeedSendBench(ctx context.Context, b SendBench) error {
 		{"mailboxes", series + `INSERT INTO inbox_connections (id, workspace_id, provider, email, display_name, status,
 			daily_cap, ramp_start, ramp_increment, min_gap_seconds, timezone, ramp_started_at, created_at, updated_at)
 			SELECT ` + id("00000001", "n") + `, ?, 'sandbox', 'box' || CAST(n AS TEXT) || '@bench.test', 'Bench', 'active',
-			30, 0, 0, 600, 'UTC', ?, ?, ? FROM s`, []any{b.Inboxes, b.WorkspaceID, b.Now, b.Now, b.Now}},
+			30, 0, 0, 600, 'UTC', ?, ?, ? FROM s`, []any{b.Mailboxes, b.WorkspaceID, b.Now, b.Now, b.Now}},
 		{"campaigns", series + `INSERT INTO campaigns (id, workspace_id, name, status, timezone, send_days,
 			send_start_minute, send_end_minute, stop_on_reply, launched_at, created_at, updated_at)
 			SELECT ` + id("00000002", "n") + `, ?, 'Bench ' || CAST(n AS TEXT), 'active', 'UTC', '1,2,3,4,5,6,7', 0, 1440,
 			TRUE, ?, ?, ? FROM s`, []any{b.Campaigns, b.WorkspaceID, b.Now, b.Now, b.Now}},
 		{"campaign mailboxes", series + `INSERT INTO campaign_inboxes (campaign_id, inbox_id, workspace_id)
 			SELECT ` + id("00000002", fmt.Sprintf("(n %% %d)", b.Campaigns)) + `, ` + id("00000001", "n") + `, ? FROM s`,
-			[]any{b.Inboxes, b.WorkspaceID}},
+			[]any{b.Mailboxes, b.WorkspaceID}},
 		{"sequences", series + `INSERT INTO sequences (id, workspace_id, campaign_id, created_at, updated_at)
 			SELECT ` + id("00000003", "n") + `, ?, ` + id("00000002", "n") + `, ?, ? FROM s`,
 			[]any{b.Campaigns, b.WorkspaceID, b.Now, b.Now}},

@@ -20,22 +20,22 @@ import (
 // SQLite's single writer serialises ticks instead. It returns job id →
 // mailbox id ("" for a job without one).
 func (q Queries) LockDueJobs(ctx context.Context, now time.Time, limit int) (map[string]string, error) {
-	return q.jobInboxes(ctx, `SELECT id, COALESCE(inbox_id, '') FROM send_jobs WHERE status = 'scheduled' AND run_at <= ?
+	return q.jobMailboxes(ctx, `SELECT id, COALESCE(inbox_id, '') FROM send_jobs WHERE status = 'scheduled' AND run_at <= ?
 		ORDER BY run_at LIMIT ?`+q.d.skipLocked(), now, limit)
 }
 
-// LockDueJobsOfInboxes adds the other due jobs of mailboxes the tick has
+// LockDueJobsOfMailboxes adds the other due jobs of mailboxes the tick has
 // locked, so one claim sees a mailbox's whole due queue and spaces it out
 // in one pass.
-func (q Queries) LockDueJobsOfInboxes(ctx context.Context, inboxIDs []string, now time.Time, limit int) (map[string]string, error) {
-	args := make([]any, 0, len(inboxIDs)+2)
-	args = append(args, anys(inboxIDs)...)
+func (q Queries) LockDueJobsOfMailboxes(ctx context.Context, mailboxIDs []string, now time.Time, limit int) (map[string]string, error) {
+	args := make([]any, 0, len(mailboxIDs)+2)
+	args = append(args, anys(mailboxIDs)...)
 	args = append(args, now, limit)
-	return q.jobInboxes(ctx, `SELECT id, inbox_id FROM send_jobs WHERE inbox_id IN (`+marks(len(inboxIDs))+`)
+	return q.jobMailboxes(ctx, `SELECT id, inbox_id FROM send_jobs WHERE inbox_id IN (`+marks(len(mailboxIDs))+`)
 		AND status = 'scheduled' AND run_at <= ? ORDER BY run_at LIMIT ?`+q.d.skipLocked(), args...)
 }
 
-func (q Queries) jobInboxes(ctx context.Context, query string, args ...any) (map[string]string, error) {
+func (q Queries) jobMailboxes(ctx context.Context, query string, args ...any) (map[string]string, error) {
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -43,25 +43,25 @@ func (q Queries) jobInboxes(ctx context.Context, query string, args ...any) (map
 	defer rows.Close()
 	found := map[string]string{}
 	for rows.Next() {
-		var id, inbox string
-		if err := rows.Scan(&id, &inbox); err != nil {
+		var id, mailbox string
+		if err := rows.Scan(&id, &mailbox); err != nil {
 			return nil, err
 		}
-		found[id] = inbox
+		found[id] = mailbox
 	}
 	return found, rows.Err()
 }
 
-// WorkspaceInbox is a mailbox with the workspace it belongs to.
-type WorkspaceInbox struct {
+// WorkspaceMailbox is a mailbox with the workspace it belongs to.
+type WorkspaceMailbox struct {
 	WorkspaceID string
-	Inbox
+	Mailbox
 }
 
-// LockInboxes reads mailboxes and locks their rows until the transaction
+// LockMailboxes reads mailboxes and locks their rows until the transaction
 // ends, in id order so that concurrent ticks never wait on each other in a
 // cycle. Their usage counters are then safe to read and reserve.
-func (q Queries) LockInboxes(ctx context.Context, ids []string) ([]WorkspaceInbox, error) {
+func (q Queries) LockMailboxes(ctx context.Context, ids []string) ([]WorkspaceMailbox, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -69,21 +69,21 @@ func (q Queries) LockInboxes(ctx context.Context, ids []string) ([]WorkspaceInbo
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := q.query(ctx, `SELECT workspace_id, `+inboxColumns+` FROM inbox_connections WHERE id IN (`+
+	rows, err := q.query(ctx, `SELECT workspace_id, `+mailboxColumns+` FROM inbox_connections WHERE id IN (`+
 		marks(len(ids))+`) ORDER BY id`+q.d.lockRows(), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var list []WorkspaceInbox
+	var list []WorkspaceMailbox
 	for rows.Next() {
-		var w WorkspaceInbox
+		var w WorkspaceMailbox
 		var ws string
-		i, err := scanInbox(scanPrefix{rows, &ws})
+		i, err := scanMailbox(scanPrefix{rows, &ws})
 		if err != nil {
 			return nil, err
 		}
-		w.WorkspaceID, w.Inbox = ws, i
+		w.WorkspaceID, w.Mailbox = ws, i
 		list = append(list, w)
 	}
 	return list, rows.Err()
@@ -169,10 +169,10 @@ func (q Queries) JobsWork(ctx context.Context, jobIDs []string) ([]JobWork, erro
 		var claimed, sent, clSent, clReplied sql.NullTime
 		var refs, custom string
 		j, c, l := &w.Job, &w.CampaignLead, &w.Lead
-		err := rows.Scan(&j.ID, &j.WorkspaceID, &j.CampaignID, &j.CampaignLeadID, &j.LeadID, &j.InboxID, &j.Step,
+		err := rows.Scan(&j.ID, &j.WorkspaceID, &j.CampaignID, &j.CampaignLeadID, &j.LeadID, &j.MailboxID, &j.Step,
 			&j.Variant, &j.Status, &j.DueAt, &j.RunAt, &j.Attempts, &j.DeferReason, &j.DeferDetail, &j.LastError,
 			&j.MessageID, &j.ProviderMessageID, &j.ThreadID, &claimed, &sent, &j.CreatedAt, &j.UpdatedAt,
-			&c.ID, &c.CampaignID, &c.LeadID, &c.InboxID, &c.Status, &c.StatusReason, &c.LastStepSent, &c.ThreadID,
+			&c.ID, &c.CampaignID, &c.LeadID, &c.MailboxID, &c.Status, &c.StatusReason, &c.LastStepSent, &c.ThreadID,
 			&c.FirstMessageID, &c.LastMessageID, &refs, &c.FirstSubject, &clSent, &clReplied, &c.CreatedAt, &c.UpdatedAt,
 			&l.ID, &l.Email, &l.FirstName, &l.LastName, &l.Company, &l.Title, &l.Website, &l.LinkedinURL, &l.Phone,
 			&l.Timezone, &l.Country, &custom, &l.Status)
@@ -272,8 +272,8 @@ func (q Queries) CancelJob(ctx context.Context, id, reason string, at time.Time)
 	return err
 }
 
-// InboxUsage is a mailbox's usage after a claim reserved slots in it.
-type InboxUsage struct {
+// MailboxUsage is a mailbox's usage after a claim reserved slots in it.
+type MailboxUsage struct {
 	ID         string
 	SentToday  int
 	Date       string // the local day SentToday counts
@@ -281,8 +281,8 @@ type InboxUsage struct {
 	NextSendAt time.Time
 }
 
-// SaveInboxesUsage writes mailboxes' usage after a claim.
-func (q Queries) SaveInboxesUsage(ctx context.Context, list []InboxUsage, at time.Time) error {
+// SaveMailboxesUsage writes mailboxes' usage after a claim.
+func (q Queries) SaveMailboxesUsage(ctx context.Context, list []MailboxUsage, at time.Time) error {
 	return eachChunk(len(list), func(lo, hi int) error {
 		args := []any{at}
 		for _, u := range list[lo:hi] {

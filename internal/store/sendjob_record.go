@@ -11,7 +11,7 @@ type SentRecord struct {
 	JobID             string
 	WorkspaceID       string
 	CampaignLeadID    string
-	InboxID           string
+	MailboxID         string
 	Step              int
 	LastStep          bool // no step follows: the lead is done
 	MessageID         string
@@ -111,7 +111,7 @@ func (q Queries) RecordSent(ctx context.Context, list []SentRecord, at time.Time
 	err = eachChunk(len(done), func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*17)
 		for _, r := range done[lo:hi] {
-			args = append(args, NewID(), r.WorkspaceID, nullString(r.InboxID), r.JobID, r.CampaignLeadID, r.MessageID,
+			args = append(args, NewID(), r.WorkspaceID, nullString(r.MailboxID), r.JobID, r.CampaignLeadID, r.MessageID,
 				r.InReplyTo, strings.Join(r.References[:max(len(r.References)-1, 0)], " "), r.ProviderMessageID,
 				r.ThreadID, r.From, r.To, r.Subject, r.Body, r.SentAt, r.SentAt)
 		}
@@ -155,24 +155,24 @@ func (q Queries) RecordHeld(ctx context.Context, id, reason, lastError string, a
 	return err
 }
 
-// ReleaseInboxSlot gives back a slot reserved on the local day `date` by a
+// ReleaseMailboxSlot gives back a slot reserved on the local day `date` by a
 // send that did not happen.
-func (q Queries) ReleaseInboxSlot(ctx context.Context, id, date string) error {
+func (q Queries) ReleaseMailboxSlot(ctx context.Context, id, date string) error {
 	_, err := q.exec(ctx, `UPDATE inbox_connections SET sent_today = sent_today - 1 WHERE id = ? AND sent_today_date = ?
 		AND sent_today > 0`, id, date)
 	return err
 }
 
-// ReleaseCampaignSlot is ReleaseInboxSlot for a campaign's daily count.
+// ReleaseCampaignSlot is ReleaseMailboxSlot for a campaign's daily count.
 func (q Queries) ReleaseCampaignSlot(ctx context.Context, id, date string) error {
 	_, err := q.exec(ctx, `UPDATE campaigns SET sent_today = sent_today - 1 WHERE id = ? AND sent_today_date = ?
 		AND sent_today > 0`, id, date)
 	return err
 }
 
-// DisconnectInbox marks an active mailbox disconnected (its provider
+// DisconnectMailbox marks an active mailbox disconnected (its provider
 // refused our credentials); its leads' work is held until it is reconnected.
-func (q Queries) DisconnectInbox(ctx context.Context, id, reason string, at time.Time) error {
+func (q Queries) DisconnectMailbox(ctx context.Context, id, reason string, at time.Time) error {
 	_, err := q.exec(ctx, `UPDATE inbox_connections SET status = 'disconnected', status_reason = ?, updated_at = ?
 		WHERE id = ? AND status = 'active'`, reason, at, id)
 	return err

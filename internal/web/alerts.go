@@ -18,11 +18,11 @@ var alertSources = []alertSource{brokenMailboxes}
 // brokenMailboxes warns when a mailbox cannot send until someone reconnects
 // it: every campaign using it holds those sends meanwhile.
 func brokenMailboxes(ctx context.Context, s store.Scope) ([]alert, error) {
-	list, err := s.Inboxes(ctx)
+	list, err := s.Mailboxes(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var broken []store.Inbox
+	var broken []store.Mailbox
 	for _, in := range list {
 		if mailboxBroken(in.Status) {
 			broken = append(broken, in)

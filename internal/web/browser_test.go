@@ -522,21 +522,21 @@ func seedCampaigns(t *testing.T, scope store.Scope, leadID string) string {
 	t.Helper()
 	ctx := context.Background()
 	var ids []string
-	for _, in := range []store.Inbox{
+	for _, in := range []store.Mailbox{
 		{Provider: store.ProviderGmail, Email: "ann@northwind-mail.example", DisplayName: "Ann from Northwind", DailyCap: 30, RampStart: 5, RampIncrement: 2, MinGapSeconds: 180, Timezone: "Europe/Berlin"},
 		{Provider: store.ProviderSMTP, Email: "hello@northwind-mail.example", DailyCap: 40, MinGapSeconds: 90, Timezone: "Europe/Berlin"},
 		{Provider: store.ProviderMicrosoft, Email: "sales@northwind.example", DailyCap: 30, RampStart: 10, RampIncrement: 5, MinGapSeconds: 60, Timezone: "UTC",
-			Status: store.InboxDisconnected, StatusReason: "Microsoft says the sign-in has expired"},
+			Status: store.MailboxDisconnected, StatusReason: "Microsoft says the sign-in has expired"},
 	} {
-		if err := scope.CreateInbox(ctx, &in); err != nil {
+		if err := scope.CreateMailbox(ctx, &in); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, in.ID)
 	}
 	launched := store.Campaign{Name: "Logistics COOs — spring", Timezone: "Europe/Berlin", SendDays: []int{1, 2, 3, 4, 5},
-		SendStartMinute: 9 * 60, SendEndMinute: 17 * 60, StopOnReply: true, InboxIDs: ids[:2]}
+		SendStartMinute: 9 * 60, SendEndMinute: 17 * 60, StopOnReply: true, MailboxIDs: ids[:2]}
 	draft := store.Campaign{Name: "Dental practices follow-up", Timezone: "Europe/London", SendDays: []int{2, 3, 4},
-		SendStartMinute: 8*60 + 30, SendEndMinute: 12 * 60, StopOnReply: true, InboxIDs: ids[2:]}
+		SendStartMinute: 8*60 + 30, SendEndMinute: 12 * 60, StopOnReply: true, MailboxIDs: ids[2:]}
 	for _, c := range []*store.Campaign{&launched, &draft} {
 		if err := scope.CreateCampaign(ctx, c); err != nil {
 			t.Fatal(err)
@@ -552,7 +552,7 @@ func seedCampaigns(t *testing.T, scope store.Scope, leadID string) string {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := scope.AddCampaignLead(ctx, &store.CampaignLead{CampaignID: launched.ID, LeadID: leadID, InboxID: ids[0]}); err != nil {
+	if _, err := scope.AddCampaignLead(ctx, &store.CampaignLead{CampaignID: launched.ID, LeadID: leadID, MailboxID: ids[0]}); err != nil {
 		t.Fatal(err)
 	}
 	if err := scope.SetCampaignStatus(ctx, launched.ID, store.CampaignActive, "", time.Now()); err != nil {

@@ -237,11 +237,11 @@ func TestBrowserWizardFromSandboxToFirstSends(t *testing.T) {
 	cron.Headers["Authorization"] = "Bearer " + secret
 	cron.Must(http.StatusOK, "POST", "/api/cron/tick", nil)
 	scope := workspaceOf(t, srv, email)
-	inboxes, err := scope.Inboxes(context.Background())
-	if err != nil || len(inboxes) != 1 {
-		t.Fatalf("mailboxes: %v %v", inboxes, err)
+	mailboxes, err := scope.Mailboxes(context.Background())
+	if err != nil || len(mailboxes) != 1 {
+		t.Fatalf("mailboxes: %v %v", mailboxes, err)
 	}
-	sent, err := srv.Sending.Inboxes.SandboxMessages(context.Background(), scope.WorkspaceID(), inboxes[0].ID, "", "", 10)
+	sent, err := srv.Sending.Mailboxes.SandboxMessages(context.Background(), scope.WorkspaceID(), mailboxes[0].ID, "", "", 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func (w *Web) newCampaignForm(rw http.ResponseWriter, r *http.Request, v *view) 
 }
 
 func (w *Web) loadNewCampaign(v *view) error {
-	list, err := w.Inboxes.List(v.r.Context(), v.P.WorkspaceID)
+	list, err := w.Mailboxes.List(v.r.Context(), v.P.WorkspaceID)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (w *Web) createCampaign(rw http.ResponseWriter, r *http.Request, v *view) e
 	}
 	mailboxIDs, ok := r.PostForm["inboxIds"]
 	if ok {
-		in.InboxIDs = &mailboxIDs
+		in.MailboxIDs = &mailboxIDs
 	}
 	if _, ok := r.PostForm["stopOnReply"]; ok {
 		in.StopOnReply = ptr(f.Get("stopOnReply") == "on")

@@ -76,7 +76,7 @@ func (w *Web) campaigns(rw http.ResponseWriter, r *http.Request, v *view) error 
 
 func newCampaignRow(c campaign.View, mailboxes map[string]string) campaignRow {
 	row := campaignRow{View: c, Schedule: describeSchedule(c)}
-	for _, id := range c.InboxIDs {
+	for _, id := range c.MailboxIDs {
 		row.Mailboxes = append(row.Mailboxes, mailboxes[id])
 	}
 	sort.Strings(row.Mailboxes)
@@ -93,7 +93,7 @@ func percent(n, base int) string {
 
 // mailboxEmails maps the workspace's mailbox ids to their addresses.
 func mailboxEmails(ctx context.Context, scope store.Scope) (map[string]string, error) {
-	list, err := scope.Inboxes(ctx)
+	list, err := scope.Mailboxes(ctx)
 	if err != nil {
 		return nil, err
 	}

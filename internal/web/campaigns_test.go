@@ -24,9 +24,9 @@ func TestChecklistMailboxesCampaignsAndTheAlertStrip(t *testing.T) {
 		t.Error("the campaigns empty state does not name the mailbox step")
 	}
 
-	good := store.Inbox{Provider: store.ProviderSandbox, Email: "ann@sandbox.example", DailyCap: 30, RampStart: 10,
+	good := store.Mailbox{Provider: store.ProviderSandbox, Email: "ann@sandbox.example", DailyCap: 30, RampStart: 10,
 		RampIncrement: 5, MinGapSeconds: 120, Timezone: "Europe/Paris"}
-	if err := scope.CreateInbox(ctx, &good); err != nil {
+	if err := scope.CreateMailbox(ctx, &good); err != nil {
 		t.Fatal(err)
 	}
 	mb := string(get(t, a.Client, "/mailboxes", 200).Body)
@@ -40,7 +40,7 @@ func TestChecklistMailboxesCampaignsAndTheAlertStrip(t *testing.T) {
 	}
 
 	c := store.Campaign{Name: "Q3 founders", Timezone: "Europe/Paris", SendDays: []int{1, 2, 3, 4, 5},
-		SendStartMinute: 9 * 60, SendEndMinute: 17 * 60, StopOnReply: true, InboxIDs: []string{good.ID}}
+		SendStartMinute: 9 * 60, SendEndMinute: 17 * 60, StopOnReply: true, MailboxIDs: []string{good.ID}}
 	if err := scope.CreateCampaign(ctx, &c); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestChecklistMailboxesCampaignsAndTheAlertStrip(t *testing.T) {
 	}
 
 	// A broken mailbox shows in the strip on every page and dots the nav.
-	if err := scope.SetInboxStatus(ctx, good.ID, store.InboxDisconnected, "invalid_grant: Token has been revoked."); err != nil {
+	if err := scope.SetMailboxStatus(ctx, good.ID, store.MailboxDisconnected, "invalid_grant: Token has been revoked."); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"/", "/leads", "/settings"} {

@@ -65,11 +65,11 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *view) error 
 	for _, c := range campaigns {
 		data.Campaigns = append(data.Campaigns, campaignRow{View: c, Schedule: describeSchedule(c)})
 	}
-	inboxes, err := w.Inboxes.List(ctx, v.P.WorkspaceID)
+	mailboxes, err := w.Mailboxes.List(ctx, v.P.WorkspaceID)
 	if err != nil {
 		return err
 	}
-	for _, in := range inboxes {
+	for _, in := range mailboxes {
 		data.Mailboxes = append(data.Mailboxes, mailboxRow{in})
 	}
 	if data.Resume, err = w.resumeCard(r.Context(), scope); err != nil {

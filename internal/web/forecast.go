@@ -127,12 +127,12 @@ func (w *Web) dailyCap(ctx context.Context, scope store.Scope, c campaign.View) 
 	if c.DailyLimit > 0 {
 		return c.DailyLimit, "campaign limit " + formatInt(c.DailyLimit) + " a day", nil
 	}
-	inboxes, err := scope.InboxesByID(ctx, c.InboxIDs)
+	mailboxes, err := scope.MailboxesByID(ctx, c.MailboxIDs)
 	if err != nil {
 		return 0, "", err
 	}
 	total := 0
-	for _, in := range inboxes {
+	for _, in := range mailboxes {
 		total += in.DailyCap
 	}
 	if total == 0 {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
@@ -61,13 +61,13 @@ func (w *Web) mailbox(rw http.ResponseWriter, r *http.Request, v *view) error {
 }
 
 // loadMailbox reads the page's data for a mailbox of the workspace.
-func (w *Web) loadMailbox(v *view, id string) (inbox.View, error) {
+func (w *Web) loadMailbox(v *view, id string) (mailbox.View, error) {
 	ctx := v.r.Context()
-	mb, err := w.Inboxes.Get(ctx, v.P.WorkspaceID, id)
+	mb, err := w.Mailboxes.Get(ctx, v.P.WorkspaceID, id)
 	if err != nil {
 		return mb, err
 	}
-	campaigns, err := w.Store.InWorkspace(v.P.WorkspaceID).InboxCampaigns(ctx)
+	campaigns, err := w.Store.InWorkspace(v.P.WorkspaceID).MailboxCampaigns(ctx)
 	if err != nil {
 		return mb, err
 	}
@@ -75,11 +75,11 @@ func (w *Web) loadMailbox(v *view, id string) (inbox.View, error) {
 		Mailbox: mailboxListRow{mailboxRow: mailboxRow{mb}, Connection: connectionOf(mb), Health: healthOf(mb, time.Now()),
 			Campaigns: campaigns[mb.ID]},
 		SignaturePreview: signaturePreview(mb.Signature)}
-	data.CanSync = w.Replies != nil && mb.Status == store.InboxActive
+	data.CanSync = w.Replies != nil && mb.Status == store.MailboxActive
 	data.DNS = w.mailboxDNS(ctx, mb)
 	switch mb.Provider {
 	case store.ProviderSandbox:
-		if data.SandboxSent, err = w.Inboxes.SandboxMessages(ctx, v.P.WorkspaceID, mb.ID, store.SandboxSent, "", sandboxTryRecent); err != nil {
+		if data.SandboxSent, err = w.Mailboxes.SandboxMessages(ctx, v.P.WorkspaceID, mb.ID, store.SandboxSent, "", sandboxTryRecent); err != nil {
 			return mb, err
 		}
 	case store.ProviderSMTP:
@@ -99,7 +99,7 @@ func (w *Web) loadMailbox(v *view, id string) (inbox.View, error) {
 	return mb, nil
 }
 
-func mailboxValues(mb inbox.View) map[string]string {
+func mailboxValues(mb mailbox.View) map[string]string {
 	return map[string]string{"displayName": mb.DisplayName, "signature": mb.Signature,
 		"dailyCap": strconv.Itoa(mb.DailyCap), "rampStart": strconv.Itoa(mb.RampStart),
 		"rampIncrement": strconv.Itoa(mb.RampIncrement), "minGapMinutes": minutes(mb.MinGapSeconds),
@@ -120,7 +120,7 @@ func signaturePreview(sig string) string {
 func (w *Web) saveMailboxIdentity(rw http.ResponseWriter, r *http.Request, v *view) error {
 	posted := newForm(r)
 	name, sig := posted.Get("displayName"), strings.TrimRight(posted.Values["signature"], " \t\r\n")
-	return w.patchMailbox(rw, v, posted, inbox.Patch{DisplayName: &name, Signature: &sig}, "Saved the sender name and signature.")
+	return w.patchMailbox(rw, v, posted, mailbox.Patch{DisplayName: &name, Signature: &sig}, "Saved the sender name and signature.")
 }
 
 // saveMailboxLimits saves the daily cap, ramp, gap and time zone.
@@ -138,24 +138,24 @@ func (w *Web) saveMailboxLimits(rw http.ResponseWriter, r *http.Request, v *view
 	var gap int
 	if g, err := strconv.ParseFloat(strings.ReplaceAll(posted.Get("minGapMinutes"), ",", "."), 64); err != nil || g < 0 || math.IsInf(g, 0) || math.IsNaN(g) {
 		f.Add("minGapMinutes", "must be a number of minutes, such as 10 or 1.5")
-	} else if gap = int(math.Round(g * 60)); gap > inbox.MaxGap {
-		f.Add("minGapMinutes", "must be at most %d minutes (a day)", inbox.MaxGap/60)
+	} else if gap = int(math.Round(g * 60)); gap > mailbox.MaxGap {
+		f.Add("minGapMinutes", "must be at most %d minutes (a day)", mailbox.MaxGap/60)
 	}
 	tz := posted.Get("timezone")
 	if err := f.Err(); err != nil {
 		return w.mailboxFormFailed(rw, v, posted, err)
 	}
-	return w.patchMailbox(rw, v, posted, inbox.Patch{DailyCap: dailyCap, RampStart: start, RampIncrement: inc,
+	return w.patchMailbox(rw, v, posted, mailbox.Patch{DailyCap: dailyCap, RampStart: start, RampIncrement: inc,
 		MinGapSeconds: &gap, Timezone: &tz}, "Saved the limits.")
 }
 
 func (w *Web) pauseMailbox(rw http.ResponseWriter, r *http.Request, v *view) error {
-	st := store.InboxPaused
-	return w.patchMailbox(rw, v, nil, inbox.Patch{Status: &st}, "Paused: this mailbox sends nothing until you resume it. Its campaigns keep sending from their other mailboxes.")
+	st := store.MailboxPaused
+	return w.patchMailbox(rw, v, nil, mailbox.Patch{Status: &st}, "Paused: this mailbox sends nothing until you resume it. Its campaigns keep sending from their other mailboxes.")
 }
 
 func (w *Web) resumeMailbox(rw http.ResponseWriter, r *http.Request, v *view) error {
-	mb, err := w.Inboxes.Get(r.Context(), v.P.WorkspaceID, r.PathValue("id"))
+	mb, err := w.Mailboxes.Get(r.Context(), v.P.WorkspaceID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -163,16 +163,16 @@ func (w *Web) resumeMailbox(rw http.ResponseWriter, r *http.Request, v *view) er
 		// Resuming cannot mend credentials: that is the Reconnect flow.
 		return v.redirect(rw, "/mailboxes/"+mb.ID+"/reconnect", "")
 	}
-	st := store.InboxActive
-	return w.patchMailbox(rw, v, nil, inbox.Patch{Status: &st}, "Resumed: it sends again at its campaigns' next slot, within today's limit.")
+	st := store.MailboxActive
+	return w.patchMailbox(rw, v, nil, mailbox.Patch{Status: &st}, "Resumed: it sends again at its campaigns' next slot, within today's limit.")
 }
 
 // patchMailbox applies a change through the inbox service and answers
 // with the settings page: a flash on success, the form with its errors
 // next to the fields otherwise.
-func (w *Web) patchMailbox(rw http.ResponseWriter, v *view, posted *form, p inbox.Patch, done string) error {
+func (w *Web) patchMailbox(rw http.ResponseWriter, v *view, posted *form, p mailbox.Patch, done string) error {
 	id := v.r.PathValue("id")
-	if _, err := w.Inboxes.Update(v.r.Context(), v.P, id, p, meta(v.r)); err != nil {
+	if _, err := w.Mailboxes.Update(v.r.Context(), v.P, id, p, meta(v.r)); err != nil {
 		if posted == nil {
 			posted = emptyForm(nil)
 		}
@@ -196,7 +196,7 @@ func (w *Web) mailboxFormFailed(rw http.ResponseWriter, v *view, posted *form, e
 	if p, ok := problem.As(err); ok {
 		if _, ok := p.Fields["minGapSeconds"]; ok {
 			delete(p.Fields, "minGapSeconds")
-			p.Fields["minGapMinutes"] = "must be 0 to " + formatInt(inbox.MaxGap/60) + " minutes"
+			p.Fields["minGapMinutes"] = "must be 0 to " + formatInt(mailbox.MaxGap/60) + " minutes"
 		}
 	}
 	return v.formFailed(rw, err)

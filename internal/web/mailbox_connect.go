@@ -52,7 +52,7 @@ func (w *Web) connectSMTPMailbox(rw http.ResponseWriter, r *http.Request, v *vie
 // mailboxes get the form with their servers filled in; Google and
 // Microsoft ones go through their OAuth flow again for the same address.
 func (w *Web) reconnectMailbox(rw http.ResponseWriter, r *http.Request, v *view) error {
-	i, err := w.Store.InWorkspace(v.P.WorkspaceID).Inbox(r.Context(), r.PathValue("id"))
+	i, err := w.Store.InWorkspace(v.P.WorkspaceID).Mailbox(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (w *Web) reconnectMailbox(rw http.ResponseWriter, r *http.Request, v *view)
 		http.Redirect(rw, r, "/mailboxes/"+i.ID, http.StatusSeeOther)
 		return nil
 	}
-	mb, err := w.Inboxes.Get(r.Context(), v.P.WorkspaceID, i.ID)
+	mb, err := w.Mailboxes.Get(r.Context(), v.P.WorkspaceID, i.ID)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (w *Web) reconnectMailbox(rw http.ResponseWriter, r *http.Request, v *view)
 }
 
 func (w *Web) reconnectSMTPMailbox(rw http.ResponseWriter, r *http.Request, v *view) error {
-	mb, err := w.Inboxes.Get(r.Context(), v.P.WorkspaceID, r.PathValue("id"))
+	mb, err := w.Mailboxes.Get(r.Context(), v.P.WorkspaceID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (w *Web) finishSMTP(rw http.ResponseWriter, v *view, data smtpPageData, in 
 		}
 		return v.formFailed(rw, err)
 	}
-	mb, err := w.Inboxes.Get(v.r.Context(), v.P.WorkspaceID, res.InboxID)
+	mb, err := w.Mailboxes.Get(v.r.Context(), v.P.WorkspaceID, res.MailboxID)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ type smtpSettings struct {
 	SkipSentCopy bool `json:"skipSentCopy"`
 }
 
-func smtpValues(i store.Inbox) map[string]string {
+func smtpValues(i store.Mailbox) map[string]string {
 	vals := map[string]string{"email": i.Email, "displayName": i.DisplayName, "timezone": i.Timezone}
 	var s smtpSettings
 	if json.Unmarshal([]byte(i.Config), &s) != nil {

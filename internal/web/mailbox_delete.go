@@ -30,11 +30,11 @@ func (w *Web) confirmDeleteMailbox(rw http.ResponseWriter, r *http.Request, v *v
 
 func (w *Web) loadMailboxDelete(v *view) error {
 	ctx := v.r.Context()
-	mb, err := w.Inboxes.Get(ctx, v.P.WorkspaceID, v.r.PathValue("id"))
+	mb, err := w.Mailboxes.Get(ctx, v.P.WorkspaceID, v.r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	campaigns, err := w.Store.InWorkspace(v.P.WorkspaceID).InboxCampaigns(ctx)
+	campaigns, err := w.Store.InWorkspace(v.P.WorkspaceID).MailboxCampaigns(ctx)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (w *Web) deleteMailbox(rw http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	d := v.Data.(mailboxDeleteData)
-	if err := w.Inboxes.Delete(r.Context(), v.P, d.Mailbox.ID, meta(r)); err != nil {
+	if err := w.Mailboxes.Delete(r.Context(), v.P, d.Mailbox.ID, meta(r)); err != nil {
 		return v.formFailed(rw, err)
 	}
 	msg := "Deleted " + d.Mailbox.Email + "."

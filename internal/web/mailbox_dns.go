@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/dnscheck"
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -39,7 +39,7 @@ var dnsLabels = map[string][2]string{
 }
 
 // mailboxDNS checks a real mailbox's domain, waiting at most mailboxDNSWait.
-func (w *Web) mailboxDNS(ctx context.Context, mb inbox.View) *dnsSection {
+func (w *Web) mailboxDNS(ctx context.Context, mb mailbox.View) *dnsSection {
 	if mb.Provider == store.ProviderSandbox || w.DNS == nil {
 		return nil
 	}
@@ -57,7 +57,7 @@ func (w *Web) mailboxDNS(ctx context.Context, mb inbox.View) *dnsSection {
 // recheckMailboxDNS forgets the cached report so the page looks again
 // (after the user published a record).
 func (w *Web) recheckMailboxDNS(rw http.ResponseWriter, r *http.Request, v *view) error {
-	mb, err := w.Inboxes.Get(r.Context(), v.P.WorkspaceID, r.PathValue("id"))
+	mb, err := w.Mailboxes.Get(r.Context(), v.P.WorkspaceID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (w *Web) recheckMailboxDNS(rw http.ResponseWriter, r *http.Request, v *view
 // its mailbox page says so. link is the DNS section of the first mailbox
 // whose domain fails.
 func (w *Web) dnsChecked(ctx context.Context, s store.Scope) (done bool, link string, err error) {
-	list, err := s.Inboxes(ctx)
+	list, err := s.Mailboxes(ctx)
 	if err != nil || len(list) == 0 || w.DNS == nil {
 		return false, "", err
 	}

@@ -47,8 +47,8 @@ func TestMailboxDNSSectionAndChecklist(t *testing.T) {
 	scope := srv.Store.InWorkspace(a.WorkspaceID)
 
 	// Sandbox only: nothing to check, the step ticks with the mailbox.
-	sandbox := store.Inbox{Provider: store.ProviderSandbox, Email: "try@northwind.test", DailyCap: 30}
-	if err := scope.CreateInbox(ctx, &sandbox); err != nil {
+	sandbox := store.Mailbox{Provider: store.ProviderSandbox, Email: "try@northwind.test", DailyCap: 30}
+	if err := scope.CreateMailbox(ctx, &sandbox); err != nil {
 		t.Fatal(err)
 	}
 	if _, sec := dnsRows(t, get(t, a.Client, "/mailboxes/"+sandbox.ID, 200).Body); !strings.Contains(sec, "sandbox mailbox sends no real email") {
@@ -62,8 +62,8 @@ func TestMailboxDNSSectionAndChecklist(t *testing.T) {
 		t.Error("a sandbox mailbox's domain was looked up")
 	}
 
-	gmail := store.Inbox{Provider: store.ProviderGmail, Email: "ann@northwind.test", DailyCap: 30}
-	if err := scope.CreateInbox(ctx, &gmail); err != nil {
+	gmail := store.Mailbox{Provider: store.ProviderGmail, Email: "ann@northwind.test", DailyCap: 30}
+	if err := scope.CreateMailbox(ctx, &gmail); err != nil {
 		t.Fatal(err)
 	}
 	rows, sec := dnsRows(t, get(t, a.Client, "/mailboxes/"+gmail.ID, 200).Body)
@@ -118,8 +118,8 @@ func TestMailboxDNSWithADeadResolver(t *testing.T) {
 	dns.Silent(true)
 	srv := apptest.Start(t, map[string]string{"LEADBITZ_DNS_SERVER": dns.Addr})
 	a := srv.SignUp(t, "Bob")
-	smtp := store.Inbox{Provider: store.ProviderSMTP, Email: "bob@quiet.test", DailyCap: 30}
-	if err := srv.Store.InWorkspace(a.WorkspaceID).CreateInbox(context.Background(), &smtp); err != nil {
+	smtp := store.Mailbox{Provider: store.ProviderSMTP, Email: "bob@quiet.test", DailyCap: 30}
+	if err := srv.Store.InWorkspace(a.WorkspaceID).CreateMailbox(context.Background(), &smtp); err != nil {
 		t.Fatal(err)
 	}
 	rows, sec := dnsRows(t, get(t, a.Client, "/mailboxes/"+smtp.ID, 200).Body)

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -22,11 +22,11 @@ type mailboxConnection struct {
 // lost its grant (the refresh token was revoked or expired): "Auth
 // expired". An SMTP/IMAP mailbox whose server refused the login: "SMTP
 // failed". Anything else that cannot send: "Disconnected".
-func connectionOf(in inbox.View) mailboxConnection {
+func connectionOf(in mailbox.View) mailboxConnection {
 	switch in.Status {
-	case store.InboxActive:
+	case store.MailboxActive:
 		return mailboxConnection{Word: "Connected", Level: "success"}
-	case store.InboxPaused:
+	case store.MailboxPaused:
 		return mailboxConnection{Word: "Paused", Level: "neutral", Reason: in.StatusReason}
 	}
 	c := mailboxConnection{Level: "danger", Reason: in.StatusReason, Broken: true}
@@ -63,7 +63,7 @@ const syncStale = 30 * time.Minute
 
 // healthOf judges a mailbox from its last good sync, last error and
 // failures in a row.
-func healthOf(in inbox.View, now time.Time) mailboxHealth {
+func healthOf(in mailbox.View, now time.Time) mailboxHealth {
 	last := "not read yet"
 	if in.LastSyncAt != nil {
 		last = "replies read " + ago(now, *in.LastSyncAt)
@@ -76,7 +76,7 @@ func healthOf(in inbox.View, now time.Time) mailboxHealth {
 			Detail: plural(in.ConsecutiveFailures, "sync", "syncs") + " failed in a row: " + in.LastError}
 	case in.ConsecutiveFailures > 0:
 		return mailboxHealth{Word: "At risk", Level: "warn", Detail: "The last sync failed: " + in.LastError}
-	case in.Status == store.InboxPaused:
+	case in.Status == store.MailboxPaused:
 		return mailboxHealth{Word: "Paused", Level: "neutral", Detail: "Not sending; " + last + "."}
 	case in.LastSyncAt != nil && now.Sub(*in.LastSyncAt) > syncStale:
 		return mailboxHealth{Word: "At risk", Level: "warn", Detail: "No reply check for a while: " + last + "."}

@@ -45,7 +45,7 @@ func (w *Web) sandboxReply(rw http.ResponseWriter, r *http.Request, v *view) err
 	ctx := r.Context()
 	ws, id := v.P.WorkspaceID, r.PathValue("id")
 	posted := newForm(r)
-	sent, err := w.Inboxes.SandboxMessages(ctx, ws, id, store.SandboxSent, "", sandboxTryRecent)
+	sent, err := w.Mailboxes.SandboxMessages(ctx, ws, id, store.SandboxSent, "", sandboxTryRecent)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (w *Web) sandboxReply(rw http.ResponseWriter, r *http.Request, v *view) err
 	if !strings.HasPrefix(strings.ToLower(subject), "re:") {
 		subject = "Re: " + subject
 	}
-	if _, err := w.Inboxes.SandboxReceive(ctx, v.P, id, sandbox.ReceiveInput{From: parent.To, Subject: subject, Body: body,
+	if _, err := w.Mailboxes.SandboxReceive(ctx, v.P, id, sandbox.ReceiveInput{From: parent.To, Subject: subject, Body: body,
 		InReplyTo: parent.MessageID}); err != nil {
 		return w.mailboxFormFailed(rw, v, posted, err)
 	}

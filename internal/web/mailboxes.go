@@ -6,21 +6,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // mailboxRow is a mailbox as the list shows it; the inbox service works out
 // today's sends and limit with the send engine's own rules.
 type mailboxRow struct {
-	inbox.View
+	mailbox.View
 }
 
 // Broken reports whether the mailbox cannot send until someone acts.
 func (m mailboxRow) Broken() bool { return mailboxBroken(m.Status) }
 
 func mailboxBroken(status string) bool {
-	return status == store.InboxDisconnected || status == store.InboxError
+	return status == store.MailboxDisconnected || status == store.MailboxError
 }
 
 // mailboxListRow is one row of the Mailboxes page: the mailbox, the words
@@ -68,11 +68,11 @@ func (w *Web) mailboxes(rw http.ResponseWriter, r *http.Request, v *view) error 
 
 func (w *Web) loadMailboxes(v *view) error {
 	ctx := v.r.Context()
-	list, err := w.Inboxes.List(ctx, v.P.WorkspaceID)
+	list, err := w.Mailboxes.List(ctx, v.P.WorkspaceID)
 	if err != nil {
 		return err
 	}
-	campaigns, err := w.Store.InWorkspace(v.P.WorkspaceID).InboxCampaigns(ctx)
+	campaigns, err := w.Store.InWorkspace(v.P.WorkspaceID).MailboxCampaigns(ctx)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (w *Web) loadMailboxes(v *view) error {
 // oauthOutcome turns the OAuth callback's answer into a flash. The error
 // text comes from our own table, never from the query string, so a
 // crafted link cannot put words in the app's mouth.
-func (w *Web) oauthOutcome(rw http.ResponseWriter, v *view, inboxID string, reconnected bool, released, code string) error {
+func (w *Web) oauthOutcome(rw http.ResponseWriter, v *view, mailboxID string, reconnected bool, released, code string) error {
 	if code != "" {
 		if err := w.setFlash(rw, flash{Kind: "error", Message: oauthErrorText(code)}); err != nil {
 			return err
@@ -96,7 +96,7 @@ func (w *Web) oauthOutcome(rw http.ResponseWriter, v *view, inboxID string, reco
 		http.Redirect(rw, v.r, "/mailboxes", http.StatusSeeOther)
 		return nil
 	}
-	in, err := w.Inboxes.Get(v.r.Context(), v.P.WorkspaceID, inboxID)
+	in, err := w.Mailboxes.Get(v.r.Context(), v.P.WorkspaceID, mailboxID)
 	if err != nil {
 		// Not this workspace's mailbox (or gone): say nothing about it.
 		http.Redirect(rw, v.r, "/mailboxes", http.StatusSeeOther)
@@ -135,12 +135,12 @@ func oauthErrorText(code string) string {
 // reconnected. A reconnect says which campaigns held its sends while it was
 // down: they resume now, with the number of emails that went back to the
 // queue.
-func (w *Web) connectedMessage(v *view, in inbox.View, reconnected bool, released int) (string, error) {
+func (w *Web) connectedMessage(v *view, in mailbox.View, reconnected bool, released int) (string, error) {
 	if !reconnected {
 		return "Connected " + in.Email + ". It sends up to " + formatInt(in.TodayLimit) + " emails today, rising by " +
 			formatInt(in.RampIncrement) + " a day to " + formatInt(in.DailyCap) + ". Its replies show up in Replies.", nil
 	}
-	campaigns, err := w.Store.InWorkspace(v.P.WorkspaceID).InboxCampaigns(v.r.Context())
+	campaigns, err := w.Store.InWorkspace(v.P.WorkspaceID).MailboxCampaigns(v.r.Context())
 	if err != nil {
 		return "", err
 	}
@@ -162,7 +162,7 @@ func (w *Web) connectedMessage(v *view, in inbox.View, reconnected bool, release
 		}
 		msg += "."
 	}
-	if in.Status == store.InboxPaused {
+	if in.Status == store.MailboxPaused {
 		msg += " The mailbox is still paused: resume it to send."
 	}
 	return msg, nil
@@ -184,8 +184,8 @@ func listWords(items []string) string {
 // itself, so a new user can try the whole flow without real email.
 func (w *Web) createSandboxMailbox(rw http.ResponseWriter, r *http.Request, v *view) error {
 	v.Form = newForm(r)
-	in := inbox.SandboxInput{Email: v.Form.Get("email"), DisplayName: v.Form.Get("displayName"), Timezone: v.Form.Get("timezone")}
-	mb, err := w.Inboxes.CreateSandbox(r.Context(), v.P, in, meta(r))
+	in := mailbox.SandboxInput{Email: v.Form.Get("email"), DisplayName: v.Form.Get("displayName"), Timezone: v.Form.Get("timezone")}
+	mb, err := w.Mailboxes.CreateSandbox(r.Context(), v.P, in, meta(r))
 	if err != nil {
 		if lerr := w.loadMailboxes(v); lerr != nil {
 			return lerr

@@ -18,7 +18,7 @@ import (
 
 // mailboxWithCampaigns gives the workspace a mailbox and two campaigns
 // sending from it (one active); it returns the mailbox.
-func mailboxWithCampaigns(t *testing.T, scope store.Scope, in store.Inbox) store.Inbox {
+func mailboxWithCampaigns(t *testing.T, scope store.Scope, in store.Mailbox) store.Mailbox {
 	t.Helper()
 	ctx := context.Background()
 	if in.DailyCap == 0 {
@@ -27,12 +27,12 @@ func mailboxWithCampaigns(t *testing.T, scope store.Scope, in store.Inbox) store
 	if in.Timezone == "" {
 		in.Timezone = "UTC"
 	}
-	if err := scope.CreateInbox(ctx, &in); err != nil {
+	if err := scope.CreateMailbox(ctx, &in); err != nil {
 		t.Fatal(err)
 	}
 	for i, name := range []string{"Spring founders", "Autumn CFOs"} {
 		c := store.Campaign{Name: name, Timezone: "UTC", SendDays: []int{1, 2, 3, 4, 5}, SendStartMinute: 540,
-			SendEndMinute: 1020, StopOnReply: true, InboxIDs: []string{in.ID}}
+			SendEndMinute: 1020, StopOnReply: true, MailboxIDs: []string{in.ID}}
 		if err := scope.CreateCampaign(ctx, &c); err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestMailboxSettingsIdentityLimitsPauseDelete(t *testing.T) {
 	srv := apptest.Start(t, nil)
 	a := srv.SignUp(t, "Ann")
 	scope := srv.Store.InWorkspace(a.WorkspaceID)
-	mb := mailboxWithCampaigns(t, scope, store.Inbox{Provider: store.ProviderSandbox, Email: "ann@try.example"})
+	mb := mailboxWithCampaigns(t, scope, store.Mailbox{Provider: store.ProviderSandbox, Email: "ann@try.example"})
 	page := "/mailboxes/" + mb.ID
 
 	list := text(doc(t, get(t, a.Client, "/mailboxes", 200).Body))
@@ -109,7 +109,7 @@ func TestMailboxSettingsIdentityLimitsPauseDelete(t *testing.T) {
 	}
 	follow(t, a.Client, postForm(t, a.Client, page+"/limits", url.Values{"dailyCap": {"40"}, "minGapMinutes": {"1.5"}, "rampStart": {"0"},
 		"rampIncrement": {"0"}, "timezone": {"Europe/Paris"}}))
-	got, err := scope.Inbox(context.Background(), mb.ID)
+	got, err := scope.Mailbox(context.Background(), mb.ID)
 	if err != nil || got.DailyCap != 40 || got.MinGapSeconds != 90 || got.RampStart != 0 || got.Timezone != "Europe/Paris" {
 		t.Fatalf("saved limits %+v, %v", got, err)
 	}
@@ -118,11 +118,11 @@ func TestMailboxSettingsIdentityLimitsPauseDelete(t *testing.T) {
 	if got := text(doc(t, follow(t, a.Client, postForm(t, a.Client, page+"/pause", nil)).Body)); !strings.Contains(got, "Paused: this mailbox sends nothing") {
 		t.Errorf("after pause: %.300s", got)
 	}
-	if s, _ := scope.Inbox(context.Background(), mb.ID); s.Status != store.InboxPaused {
+	if s, _ := scope.Mailbox(context.Background(), mb.ID); s.Status != store.MailboxPaused {
 		t.Fatalf("status after pause: %s", s.Status)
 	}
 	follow(t, a.Client, postForm(t, a.Client, page+"/resume", nil))
-	if s, _ := scope.Inbox(context.Background(), mb.ID); s.Status != store.InboxActive {
+	if s, _ := scope.Mailbox(context.Background(), mb.ID); s.Status != store.MailboxActive {
 		t.Fatalf("status after resume: %s", s.Status)
 	}
 
@@ -146,8 +146,8 @@ func TestBrokenMailboxesSayWhyAndReconnect(t *testing.T) {
 	a := srv.SignUp(t, "Ann")
 	scope := srv.Store.InWorkspace(a.WorkspaceID)
 	ctx := context.Background()
-	gmail := mailboxWithCampaigns(t, scope, store.Inbox{Provider: store.ProviderGmail, Email: "ann@gmail.example"})
-	if err := scope.SetInboxStatus(ctx, gmail.ID, store.InboxDisconnected, "Google refused the mailbox's credentials (invalid_grant: Token has been revoked). Reconnect it to resume its campaigns."); err != nil {
+	gmail := mailboxWithCampaigns(t, scope, store.Mailbox{Provider: store.ProviderGmail, Email: "ann@gmail.example"})
+	if err := scope.SetMailboxStatus(ctx, gmail.ID, store.MailboxDisconnected, "Google refused the mailbox's credentials (invalid_grant: Token has been revoked). Reconnect it to resume its campaigns."); err != nil {
 		t.Fatal(err)
 	}
 	list := text(doc(t, get(t, a.Client, "/mailboxes", 200).Body))
@@ -253,7 +253,7 @@ func TestSMTPMailboxConnectAndReconnect(t *testing.T) {
 	id := strings.TrimPrefix(loc, "/mailboxes/")
 
 	// Broken, it reconnects with the form filled in (no password shown).
-	if err := srv.Store.InWorkspace(a.WorkspaceID).SetInboxStatus(context.Background(), id, store.InboxDisconnected, "The mail server refused the mailbox's credentials (535 5.7.8 Authentication failed)."); err != nil {
+	if err := srv.Store.InWorkspace(a.WorkspaceID).SetMailboxStatus(context.Background(), id, store.MailboxDisconnected, "The mail server refused the mailbox's credentials (535 5.7.8 Authentication failed)."); err != nil {
 		t.Fatal(err)
 	}
 	re := get(t, a.Client, "/mailboxes/"+id+"/reconnect", 200)
@@ -271,7 +271,7 @@ func TestSMTPMailboxConnectAndReconnect(t *testing.T) {
 	if got := text(doc(t, follow(t, a.Client, r).Body)); !strings.Contains(got, "Reconnected sales@fake.example. No running campaign was waiting on it.") {
 		t.Errorf("after reconnecting: %.300s", got)
 	}
-	if s, _ := srv.Store.InWorkspace(a.WorkspaceID).Inbox(context.Background(), id); s.Status != store.InboxActive {
+	if s, _ := srv.Store.InWorkspace(a.WorkspaceID).Mailbox(context.Background(), id); s.Status != store.MailboxActive {
 		t.Errorf("status after reconnect: %s", s.Status)
 	}
 }

@@ -50,7 +50,7 @@ var onboardingSteps = []onboardingStep{
 }
 
 func hasMailbox(ctx context.Context, s store.Scope, _ store.Workspace) (bool, error) {
-	list, err := s.Inboxes(ctx)
+	list, err := s.Mailboxes(ctx)
 	return len(list) > 0, err
 }
 

@@ -7,7 +7,7 @@ import (
 	"net/url"
 
 	"github.com/leadbitz/leadbitz/internal/ai"
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/sending/plan"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -75,7 +75,7 @@ func (f replyFilters) Suffix() string {
 func (f replyFilters) Active() bool { return f.Query() != "" }
 
 func (f replyFilters) serviceQuery() replies.Query {
-	q := replies.Query{Category: f.Category, InboxID: f.Mailbox, CampaignID: f.Campaign, Cursor: f.Cursor,
+	q := replies.Query{Category: f.Category, MailboxID: f.Mailbox, CampaignID: f.Campaign, Cursor: f.Cursor,
 		Limit: repliesPageSize, Others: f.View == "others"}
 	if f.View == "unread" {
 		unread := true
@@ -134,7 +134,7 @@ type repliesData struct {
 	Rows      []replyRow
 	Next      string // the next page's URL, "" on the last
 	Campaigns []store.Campaign
-	Mailboxes []inbox.View
+	Mailboxes []mailbox.View
 	Thread    *threadData
 	AI        bool // suggested replies are available
 }
@@ -232,7 +232,7 @@ func (w *Web) loadReplies(v *view, open string) (*repliesData, error) {
 	if data.Campaigns, err = w.Store.InWorkspace(ws).Campaigns(ctx, "", "", 200); err != nil {
 		return nil, err
 	}
-	if data.Mailboxes, err = w.Inboxes.List(ctx, ws); err != nil {
+	if data.Mailboxes, err = w.Mailboxes.List(ctx, ws); err != nil {
 		return nil, err
 	}
 	return data, nil
@@ -244,7 +244,7 @@ type threadData struct {
 	replies.Thread
 	Step        int    // steps sent before the reply
 	NextSend    string // the sequence's next send in words, or why there is none
-	Mailbox     *inbox.View
+	Mailbox     *mailbox.View
 	ReplyTo     string
 	Messages    []messageData
 	HeldImages  int  // remote images held back across the thread
@@ -288,8 +288,8 @@ func (w *Web) loadThread(ctx context.Context, v *view, id string) (*threadData, 
 	if t.LatestMessage != nil {
 		td.ReplyTo = t.LatestMessage.From
 	}
-	if t.InboxID != "" {
-		mb, err := w.Inboxes.Get(ctx, ws, t.InboxID)
+	if t.MailboxID != "" {
+		mb, err := w.Mailboxes.Get(ctx, ws, t.MailboxID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}

@@ -19,11 +19,11 @@ import (
 // replyFixture delivers a message from someone who is not a lead into a
 // sandbox mailbox and syncs it: one conversation ("Others"). It returns
 // the conversation's and the message's ids.
-func replyFixture(t *testing.T, c *apptest.Client, inboxID string) (conversation, message string) {
+func replyFixture(t *testing.T, c *apptest.Client, mailboxID string) (conversation, message string) {
 	t.Helper()
-	c.Must(201, "POST", "/api/inboxes/"+inboxID+"/sandbox/receive", map[string]string{"from": "Pat <pat@prospect.example>",
+	c.Must(201, "POST", "/api/inboxes/"+mailboxID+"/sandbox/receive", map[string]string{"from": "Pat <pat@prospect.example>",
 		"subject": "Your product", "body": "Interested, tell me more about pricing."})
-	c.Must(200, "POST", "/api/inboxes/"+inboxID+"/sync", nil)
+	c.Must(200, "POST", "/api/inboxes/"+mailboxID+"/sync", nil)
 	items := c.Must(200, "GET", "/api/replies", nil).Map(t)["items"].([]any)
 	if len(items) == 0 {
 		t.Fatal("the sync stored no conversation")
@@ -39,7 +39,7 @@ func replyFixture(t *testing.T, c *apptest.Client, inboxID string) (conversation
 type replyWorld struct {
 	srv        *apptest.Server
 	owner      *apptest.Account
-	inbox      string
+	mailbox    string
 	campaign   string
 	ann, bob   string // lead ids
 	annSentID  string // Message-ID of the step Ann got
@@ -53,12 +53,12 @@ func newReplyWorld(t *testing.T) *replyWorld {
 	srv := apptest.Start(t, map[string]string{"CRON_SECRET": "cron-secret", "LEADBITZ_SCHEDULER": "off"})
 	owner := srv.SignUp(t, "Owner").AddPostalAddress()
 	w := &replyWorld{srv: srv, owner: owner}
-	w.inbox = owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test", "displayName": "Sam Sender"}).Map(t)["id"].(string)
-	owner.Must(200, "PATCH", "/api/inboxes/"+w.inbox, map[string]any{"dailyCap": 10, "rampStart": 0, "minGapSeconds": 0})
+	w.mailbox = owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test", "displayName": "Sam Sender"}).Map(t)["id"].(string)
+	owner.Must(200, "PATCH", "/api/inboxes/"+w.mailbox, map[string]any{"dailyCap": 10, "rampStart": 0, "minGapSeconds": 0})
 	w.ann = owner.Must(201, "POST", "/api/leads", map[string]string{"email": "ann@acme.test", "firstName": "Ann", "lastName": "Archer", "company": "Acme"}).Map(t)["id"].(string)
 	w.bob = owner.Must(201, "POST", "/api/leads", map[string]string{"email": "bob@globex.test", "firstName": "Bob", "company": "Globex"}).Map(t)["id"].(string)
 	w.campaign = owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Q1 founders", "timezone": "UTC",
-		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{w.inbox}}).Map(t)["id"].(string)
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{w.mailbox}}).Map(t)["id"].(string)
 	owner.Must(200, "PUT", "/api/campaigns/"+w.campaign+"/sequence", map[string]any{"steps": []map[string]any{
 		{"subject": "Quick question, {{firstName}}", "body": "Hi {{firstName}}, a question for {{company}}."},
 		{"delayDays": 3, "body": "Bumping this."}}})
@@ -69,7 +69,7 @@ func newReplyWorld(t *testing.T) *replyWorld {
 	if res := cron.Must(200, "POST", "/api/cron/tick", nil).Map(t); res["sent"].(float64) != 2 {
 		t.Fatalf("tick: %v", res)
 	}
-	for _, m := range owner.Must(200, "GET", "/api/inboxes/"+w.inbox+"/sandbox/messages", nil).Map(t)["items"].([]any) {
+	for _, m := range owner.Must(200, "GET", "/api/inboxes/"+w.mailbox+"/sandbox/messages", nil).Map(t)["items"].([]any) {
 		m := m.(map[string]any)
 		switch m["to"] {
 		case "ann@acme.test":
@@ -78,7 +78,7 @@ func newReplyWorld(t *testing.T) *replyWorld {
 			w.bobSentID = m["messageId"].(string)
 		}
 	}
-	got := owner.Must(201, "POST", "/api/inboxes/"+w.inbox+"/sandbox/receive", map[string]string{"from": "Ann Archer <ann@acme.test>",
+	got := owner.Must(201, "POST", "/api/inboxes/"+w.mailbox+"/sandbox/receive", map[string]string{"from": "Ann Archer <ann@acme.test>",
 		"subject": "Re: " + w.subject, "body": "Sounds interesting, can we talk on Tuesday?\n\nOn Mon, Sam wrote:\n> Hi Ann", "inReplyTo": w.annSentID}).Map(t)
 	w.annReplyID = got["messageId"].(string)
 	w.sync(t)
@@ -110,7 +110,7 @@ func (w *replyWorld) conversation(t *testing.T, leadID string) string {
 func (w *replyWorld) sandboxSent(t *testing.T) []map[string]any {
 	t.Helper()
 	var out []map[string]any
-	for _, m := range w.owner.Must(200, "GET", "/api/inboxes/"+w.inbox+"/sandbox/messages", nil).Map(t)["items"].([]any) {
+	for _, m := range w.owner.Must(200, "GET", "/api/inboxes/"+w.mailbox+"/sandbox/messages", nil).Map(t)["items"].([]any) {
 		out = append(out, m.(map[string]any))
 	}
 	return out
@@ -126,7 +126,7 @@ func (w *replyWorld) deliverHTML(t *testing.T, body string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sandbox.New(w.srv.Store, w.owner.WorkspaceID, w.inbox).Deliver(context.Background(), raw); err != nil {
+	if _, err := sandbox.New(w.srv.Store, w.owner.WorkspaceID, w.mailbox).Deliver(context.Background(), raw); err != nil {
 		t.Fatal(err)
 	}
 	w.sync(t)
@@ -183,7 +183,7 @@ func TestRepliesListFiltersThreadAndActions(t *testing.T) {
 
 	// Filters are a GET form: the query string narrows the list.
 	for q, want := range map[string]int{"?view=unread": 1, "?category=bounce": 0, "?campaign=" + w.campaign: 1,
-		"?campaign=nope": 0, "?mailbox=" + w.inbox: 1, "?view=others": 0, "?category=bogus": 1} {
+		"?campaign=nope": 0, "?mailbox=" + w.mailbox: 1, "?view=others": 0, "?category=bogus": 1} {
 		if n := len(byClass(doc(t, get(t, c, "/replies"+q, 200).Body), "reply-row")); n != want {
 			t.Errorf("/replies%s: %d rows, want %d", q, n, want)
 		}
@@ -286,7 +286,7 @@ func TestStopSequenceFromTheThread(t *testing.T) {
 	c := w.owner.Client
 	// Bob's mailbox answers with an out-of-office: his sequence only pauses.
 	back := time.Now().UTC().AddDate(0, 0, 9)
-	w.owner.Must(201, "POST", "/api/inboxes/"+w.inbox+"/sandbox/receive", map[string]any{"from": "Bob <bob@globex.test>",
+	w.owner.Must(201, "POST", "/api/inboxes/"+w.mailbox+"/sandbox/receive", map[string]any{"from": "Bob <bob@globex.test>",
 		"subject": "Automatic reply: " + w.subject, "inReplyTo": w.bobSentID,
 		"body":    "I am out of the office until " + back.Format("January 2, 2006") + ".",
 		"headers": map[string]string{"Auto-Submitted": "auto-replied"}})
@@ -365,7 +365,7 @@ func TestSandboxMailboxPlaysALeadsReplyAndSyncsNow(t *testing.T) {
 	t.Parallel()
 	w := newReplyWorld(t)
 	c := w.owner.Client
-	page := "/mailboxes/" + w.inbox
+	page := "/mailboxes/" + w.mailbox
 	r0 := get(t, c, page, 200)
 	checkPage(t, "/mailboxes/{id}", r0)
 	d := doc(t, r0.Body)

@@ -47,9 +47,9 @@ import (
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/dnscheck"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
-	"github.com/leadbitz/leadbitz/internal/inbox"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/lead/importer"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/sending"
@@ -84,7 +84,7 @@ type Deps struct {
 	// replies); nil leaves the Replies page empty.
 	Replies *replies.Service
 	// Inboxes is the mailbox service the API uses.
-	Inboxes *inbox.Service
+	Mailboxes *mailbox.Service
 	// Leads and Imports are the lead rules and the CSV importer the API
 	// uses.
 	Leads   *lead.Service

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/leadbitz/leadbitz/internal/campaign"
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 )
 
 // wizardMailboxesData is step 1: which mailboxes the campaign sends from,
@@ -36,12 +36,12 @@ func (w *Web) loadWizardMailboxes(v *view, chosen []string) error {
 	if err != nil {
 		return err
 	}
-	list, err := w.Inboxes.List(v.r.Context(), v.P.WorkspaceID)
+	list, err := w.Mailboxes.List(v.r.Context(), v.P.WorkspaceID)
 	if err != nil {
 		return err
 	}
 	if chosen == nil {
-		chosen = p.Campaign.InboxIDs
+		chosen = p.Campaign.MailboxIDs
 		// A campaign that has none yet proposes every mailbox that can send.
 		if len(chosen) == 0 {
 			for _, in := range list {
@@ -72,7 +72,7 @@ func (w *Web) saveWizardMailboxes(rw http.ResponseWriter, r *http.Request, v *vi
 	if err != nil {
 		return err
 	}
-	if _, err := w.Campaigns.Update(r.Context(), v.P, p.Campaign.ID, campaign.Input{InboxIDs: &ids}, meta(r)); err != nil {
+	if _, err := w.Campaigns.Update(r.Context(), v.P, p.Campaign.ID, campaign.Input{MailboxIDs: &ids}, meta(r)); err != nil {
 		if lerr := w.loadWizardMailboxes(v, ids); lerr != nil {
 			return lerr
 		}
@@ -94,7 +94,7 @@ func (w *Web) addWizardSandbox(rw http.ResponseWriter, r *http.Request, v *view)
 	if err != nil {
 		return err
 	}
-	mb, err := w.Inboxes.CreateSandbox(ctx, v.P, inbox.SandboxInput{Email: v.Form.Get("email"),
+	mb, err := w.Mailboxes.CreateSandbox(ctx, v.P, mailbox.SandboxInput{Email: v.Form.Get("email"),
 		DisplayName: v.Form.Get("displayName"), Timezone: v.Form.Get("timezone")}, meta(r))
 	if err != nil {
 		if lerr := w.loadWizardMailboxes(v, nil); lerr != nil {
@@ -102,8 +102,8 @@ func (w *Web) addWizardSandbox(rw http.ResponseWriter, r *http.Request, v *view)
 		}
 		return v.formFailed(rw, err)
 	}
-	ids := append(slices.Clone(p.Campaign.InboxIDs), mb.ID)
-	if _, err := w.Campaigns.Update(ctx, v.P, p.Campaign.ID, campaign.Input{InboxIDs: &ids}, meta(r)); err != nil {
+	ids := append(slices.Clone(p.Campaign.MailboxIDs), mb.ID)
+	if _, err := w.Campaigns.Update(ctx, v.P, p.Campaign.ID, campaign.Input{MailboxIDs: &ids}, meta(r)); err != nil {
 		return err
 	}
 	return v.redirect(rw, setupPath(p.Campaign.ID, "mailboxes"), "Added the sandbox mailbox "+mb.Email+

@@ -131,7 +131,7 @@ func reviewRows(c campaign.View, review campaign.LaunchReview, seq campaign.Sequ
 
 	if !block([]string{"no_mailbox", "mailbox_disconnected"}, "Mailboxes", setup("mailboxes"), "Choose mailboxes") {
 		var list []string
-		for _, id := range c.InboxIDs {
+		for _, id := range c.MailboxIDs {
 			list = append(list, mailboxes[id])
 		}
 		rows = append(rows, reviewRow{Level: reviewOK, Title: "Mailboxes", Text: "Sends from " + strings.Join(list, ", ") + "."})

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/campaign"
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 )
 
@@ -24,7 +24,7 @@ type wizardScheduleData struct {
 
 // scheduleMailbox is a mailbox's limits next to the defaults.
 type scheduleMailbox struct {
-	inbox.View
+	mailbox.View
 	DefaultCap  bool
 	DefaultRamp bool
 	DefaultGap  bool
@@ -70,8 +70,8 @@ func (w *Web) loadWizardSchedule(v *view, p wizardPage, days []string) error {
 	for _, d := range weekdays {
 		data.Days = append(data.Days, checkOption{Value: d.Value, Label: d.Label, Checked: slices.Contains(days, d.Value)})
 	}
-	for _, id := range p.Campaign.InboxIDs {
-		in, err := w.Inboxes.Get(ctx, v.P.WorkspaceID, id)
+	for _, id := range p.Campaign.MailboxIDs {
+		in, err := w.Mailboxes.Get(ctx, v.P.WorkspaceID, id)
 		if err != nil {
 			return err
 		}

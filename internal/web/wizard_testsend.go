@@ -17,10 +17,10 @@ import (
 // where it posts, the lead previewed, the mailboxes it may send from and
 // the page to come back to.
 type testSendForm struct {
-	Action  string
-	LeadID  string
-	From    string // sequence or review
-	Inboxes []store.Inbox
+	Action    string
+	LeadID    string
+	From      string // sequence or review
+	Mailboxes []store.Mailbox
 }
 
 // testSendFormFor is the form for a campaign's preview, nil when test sends
@@ -30,18 +30,18 @@ func (w *Web) testSendFormFor(ctx context.Context, ws, campaignID string, lead *
 		return nil, nil
 	}
 	scope := w.Store.InWorkspace(ws)
-	ids, err := scope.CampaignInboxIDs(ctx, campaignID)
+	ids, err := scope.CampaignMailboxIDs(ctx, campaignID)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	inboxes, err := scope.InboxesByID(ctx, ids)
+	mailboxes, err := scope.MailboxesByID(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	// The API's default mailbox (the campaign's first by id) comes first,
 	// so the form's default is the same.
-	sort.Slice(inboxes, func(i, j int) bool { return inboxes[i].ID < inboxes[j].ID })
-	f := &testSendForm{Action: "/campaigns/" + campaignID + "/setup/test", From: from, Inboxes: inboxes}
+	sort.Slice(mailboxes, func(i, j int) bool { return mailboxes[i].ID < mailboxes[j].ID })
+	f := &testSendForm{Action: "/campaigns/" + campaignID + "/setup/test", From: from, Mailboxes: mailboxes}
 	if lead != nil {
 		f.LeadID = lead.ID
 	}
@@ -73,7 +73,7 @@ func (w *Web) sendTestEmail(rw http.ResponseWriter, r *http.Request, v *view) er
 		step = 0 // the sender names the field
 	}
 	res, err := w.TestSends.Send(r.Context(), v.P, id, sending.TestInput{Step: step, Variant: letter,
-		LeadID: posted.Get("lead"), InboxID: posted.Get("inbox")}, meta(r))
+		LeadID: posted.Get("lead"), MailboxID: posted.Get("inbox")}, meta(r))
 	if err != nil {
 		p, ok := problem.As(err)
 		if !ok || p.Kind == problem.NotFound {

@@ -20,8 +20,8 @@ func TestSendTestFromThePreview(t *testing.T) {
 	srv := apptest.Start(t, map[string]string{"LEADBITZ_SCHEDULER": "off"})
 	a := srv.SignUp(t, "Ann")
 	id := newWizardCampaign(t, a, "Tests")
-	inbox := a.Must(http.StatusCreated, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test"}).Map(t)["id"].(string)
-	a.Must(http.StatusOK, "PATCH", "/api/campaigns/"+id, map[string]any{"inboxIds": []string{inbox}})
+	mailbox := a.Must(http.StatusCreated, "POST", "/api/inboxes/sandbox", map[string]string{"email": "sales@sender.test"}).Map(t)["id"].(string)
+	a.Must(http.StatusOK, "PATCH", "/api/campaigns/"+id, map[string]any{"inboxIds": []string{mailbox}})
 	a.Must(http.StatusOK, "PUT", "/api/campaigns/"+id+"/sequence", map[string]any{"steps": []map[string]any{
 		{"delayDays": 0, "subject": "Hi {{firstName}}", "body": "Hello {{firstName}} at {{company}}."},
 		{"delayDays": 3, "subject": "", "body": "Any thoughts, {{firstName}}?"}}})
@@ -40,7 +40,7 @@ func TestSendTestFromThePreview(t *testing.T) {
 		t.Fatalf("form action %q", action)
 	}
 	page := string(get(t, a.Client, seq+"?lead="+kim, http.StatusOK).Body)
-	for _, want := range []string{`name="lead" value="` + kim + `"`, `name="inbox" value="` + inbox + `"`,
+	for _, want := range []string{`name="lead" value="` + kim + `"`, `name="inbox" value="` + mailbox + `"`,
 		`form="test-send" name="step" value="1:A"`, `form="test-send" name="step" value="2:A"`, "Send test to me"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("preview lacks %s", want)
@@ -48,7 +48,7 @@ func TestSendTestFromThePreview(t *testing.T) {
 	}
 
 	// Pressing step 2's button sends it for Kim, to Ann, and says so.
-	r := postForm(t, a.Client, "/campaigns/"+id+"/setup/test", url.Values{"lead": {kim}, "inbox": {inbox}, "from": {"sequence"}, "step": {"2:A"}})
+	r := postForm(t, a.Client, "/campaigns/"+id+"/setup/test", url.Values{"lead": {kim}, "inbox": {mailbox}, "from": {"sequence"}, "step": {"2:A"}})
 	if loc := r.Header.Get("Location"); r.Status != http.StatusSeeOther || loc != seq+"?lead="+kim+"#preview" {
 		t.Fatalf("after the test: %d to %q", r.Status, loc)
 	}
@@ -56,7 +56,7 @@ func TestSendTestFromThePreview(t *testing.T) {
 	if got := text(doc(t, back.Body)); !strings.Contains(got, "Sent a test of step 2 to "+a.Email+": “[Test] Re: Hi Kim”.") {
 		t.Errorf("no flash with the result: %.600s", got)
 	}
-	sent := a.Must(http.StatusOK, "GET", "/api/inboxes/"+inbox+"/sandbox/messages", nil).Map(t)["items"].([]any)
+	sent := a.Must(http.StatusOK, "GET", "/api/inboxes/"+mailbox+"/sandbox/messages", nil).Map(t)["items"].([]any)
 	if len(sent) != 1 {
 		t.Fatalf("sandbox sent %d", len(sent))
 	}
@@ -65,8 +65,8 @@ func TestSendTestFromThePreview(t *testing.T) {
 	}
 
 	// A refusal comes back as an error flash on the page it came from.
-	a.Must(http.StatusOK, "PATCH", "/api/inboxes/"+inbox, map[string]any{"status": "paused"})
-	r = postForm(t, a.Client, "/campaigns/"+id+"/setup/test", url.Values{"lead": {kim}, "inbox": {inbox}, "from": {"review"}, "step": {"1:A"}})
+	a.Must(http.StatusOK, "PATCH", "/api/inboxes/"+mailbox, map[string]any{"status": "paused"})
+	r = postForm(t, a.Client, "/campaigns/"+id+"/setup/test", url.Values{"lead": {kim}, "inbox": {mailbox}, "from": {"review"}, "step": {"1:A"}})
 	if loc := r.Header.Get("Location"); loc != "/campaigns/"+id+"/setup/review?lead="+kim+"#preview" {
 		t.Fatalf("refused test went to %q", loc)
 	}
@@ -90,7 +90,7 @@ func TestSendTestFromThePreview(t *testing.T) {
 	if r := a.Send(req); r.Status != http.StatusForbidden {
 		t.Errorf("cross-site post: %d", r.Status)
 	}
-	if n := len(a.Must(http.StatusOK, "GET", "/api/inboxes/"+inbox+"/sandbox/messages", nil).Map(t)["items"].([]any)); n != 1 {
+	if n := len(a.Must(http.StatusOK, "GET", "/api/inboxes/"+mailbox+"/sandbox/messages", nil).Map(t)["items"].([]any)); n != 1 {
 		t.Errorf("sandbox sent %d after the refusals", n)
 	}
 }

@@ -45,9 +45,9 @@ func TestSendThreadsFollowUps(t *testing.T) {
 		t.Errorf("stored raw differs from what was sent:\n%s", sent[0].Raw)
 	}
 	// The lead's mailbox threads the reply by its headers.
-	inbox := e.fake.Messages(lead, "INBOX")
-	if len(inbox) != 3 || inbox[0].ThreadID != inbox[1].ThreadID {
-		t.Errorf("lead inbox = %+v", inbox)
+	mailbox := e.fake.Messages(lead, "INBOX")
+	if len(mailbox) != 3 || mailbox[0].ThreadID != mailbox[1].ThreadID {
+		t.Errorf("lead inbox = %+v", mailbox)
 	}
 }
 

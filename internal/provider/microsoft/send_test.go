@@ -35,9 +35,9 @@ func TestSendMIMEAndThread(t *testing.T) {
 	if want := outgoing("Re: Quick question", "<m2@leadbitz.test>", "", "<m1@leadbitz.test>").Raw; !bytes.Equal(sent[1].Raw, want) {
 		t.Errorf("sent MIME differs:\n%s", sent[1].Raw)
 	}
-	inbox := e.fake.Messages(lead, graphfake.Inbox)
-	if len(inbox) != 2 || inbox[0].ConversationID != inbox[1].ConversationID {
-		t.Errorf("lead inbox = %+v", inbox)
+	mailbox := e.fake.Messages(lead, graphfake.Mailbox)
+	if len(mailbox) != 2 || mailbox[0].ConversationID != mailbox[1].ConversationID {
+		t.Errorf("lead inbox = %+v", mailbox)
 	}
 }
 

@@ -54,7 +54,7 @@ func (b *Mailbox) Messages(ctx context.Context, folder, cursor string, limit int
 	switch folder {
 	case "", store.SandboxSent:
 		folder = store.SandboxSent
-	case store.SandboxInbox:
+	case store.SandboxMailbox:
 	default:
 		return nil, problem.InvalidField("folder", "must be sent or inbox")
 	}
@@ -66,7 +66,7 @@ func (b *Mailbox) Messages(ctx context.Context, folder, cursor string, limit int
 		}
 		before = n
 	}
-	list, err := b.st.InWorkspace(b.ws).SandboxMessagesBefore(ctx, b.inboxID, folder, before, limit)
+	list, err := b.st.InWorkspace(b.ws).SandboxMessagesBefore(ctx, b.mailboxID, folder, before, limit)
 	if err != nil {
 		return nil, err
 	}

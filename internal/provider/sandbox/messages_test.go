@@ -14,7 +14,7 @@ import (
 )
 
 // newMailbox is a sandbox mailbox row of a fresh workspace.
-func newMailbox(t *testing.T) (*sandbox.Mailbox, store.Inbox) {
+func newMailbox(t *testing.T) (*sandbox.Mailbox, store.Mailbox) {
 	t.Helper()
 	st := storetest.New(t)
 	ctx := context.Background()
@@ -26,11 +26,11 @@ func newMailbox(t *testing.T) (*sandbox.Mailbox, store.Inbox) {
 	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
 		t.Fatal(err)
 	}
-	i := store.Inbox{Provider: store.ProviderSandbox, Email: "sam@sender.test", DisplayName: "Sam", DailyCap: 10,
+	i := store.Mailbox{Provider: store.ProviderSandbox, Email: "sam@sender.test", DisplayName: "Sam", DailyCap: 10,
 		Timezone: "UTC", RampStartedAt: time.Now().UTC()}
 	err := st.InTx(ctx, func(tx *store.Tx) error {
 		s := tx.InWorkspace(w.ID)
-		if err := s.CreateInbox(ctx, &i); err != nil {
+		if err := s.CreateMailbox(ctx, &i); err != nil {
 			return err
 		}
 		return s.CreateSandboxMailbox(ctx, i.ID)
@@ -75,11 +75,11 @@ func TestReceiveThreadsWithWhatItAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Folder != store.SandboxInbox || got.ThreadID != sent.ThreadID || got.From != "ann@acme.test" ||
+	if got.Folder != store.SandboxMailbox || got.ThreadID != sent.ThreadID || got.From != "ann@acme.test" ||
 		got.To != i.Email || got.Body != "Tell me more." || got.Headers["X-Test"] != "1" {
 		t.Fatalf("received %+v, sent thread %q", got, sent.ThreadID)
 	}
-	list, err := mb.Messages(ctx, store.SandboxInbox, "", 10)
+	list, err := mb.Messages(ctx, store.SandboxMailbox, "", 10)
 	if err != nil || len(list) != 1 || list[0].ID != got.ID {
 		t.Fatalf("inbox folder: %+v %v", list, err)
 	}

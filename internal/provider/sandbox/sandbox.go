@@ -11,10 +11,10 @@
 //
 // All of the sandbox's Go code outside the store lives here: the mailbox,
 // Deliver, and what the API and the web app show and do (Messages, Receive
-// and the Message view). Its SQL is internal/store/inbox_sandbox.go;
+// and the Message view). Its SQL is internal/store/mailbox_sandbox.go;
 // creating a sandbox mailbox row, with the defaults every new mailbox gets,
 // and checking that a row is a sandbox one before listing or receiving are
-// the mailbox rules' (internal/inbox/sandbox.go).
+// the mailbox rules' (internal/mailbox/sandbox.go).
 package sandbox
 
 import (
@@ -33,22 +33,22 @@ const PageSize = 100
 
 // Mailbox is one sandbox inbox.
 type Mailbox struct {
-	st      *store.Store
-	ws      string
-	inboxID string
+	st        *store.Store
+	ws        string
+	mailboxID string
 }
 
 var _ provider.Mailbox = (*Mailbox)(nil)
 
-// New returns the sandbox mailbox of an inbox row.
-func New(st *store.Store, workspaceID, inboxID string) *Mailbox {
-	return &Mailbox{st: st, ws: workspaceID, inboxID: inboxID}
+// New returns the sandbox mailbox of a mailbox row.
+func New(st *store.Store, workspaceID, mailboxID string) *Mailbox {
+	return &Mailbox{st: st, ws: workspaceID, mailboxID: mailboxID}
 }
 
 // Opener opens the sandbox mailbox of a row, for the send engine's and the
 // reply loop's map of openers (key store.ProviderSandbox).
 func Opener(st *store.Store) provider.Opener {
-	return func(_ context.Context, ws string, i store.Inbox) (provider.Mailbox, error) {
+	return func(_ context.Context, ws string, i store.Mailbox) (provider.Mailbox, error) {
 		return New(st, ws, i.ID), nil
 	}
 }
@@ -64,7 +64,7 @@ func (b *Mailbox) Send(ctx context.Context, m provider.OutgoingMessage) (provide
 	if threadID == "" {
 		threadID = "sbx-" + store.NewID()
 	}
-	msg := store.SandboxMessage{InboxID: b.inboxID, Folder: store.SandboxSent, MessageID: m.MessageID,
+	msg := store.SandboxMessage{MailboxID: b.mailboxID, Folder: store.SandboxSent, MessageID: m.MessageID,
 		ThreadID: threadID, Raw: m.Raw}
 	if err := b.append(ctx, &msg); err != nil {
 		return provider.SentMessage{}, err
@@ -74,7 +74,7 @@ func (b *Mailbox) Send(ctx context.Context, m provider.OutgoingMessage) (provide
 
 // FindSent looks for our Message-ID in the sent folder.
 func (b *Mailbox) FindSent(ctx context.Context, messageID string) (provider.SentMessage, bool, error) {
-	msg, err := b.st.InWorkspace(b.ws).SandboxMessageByMessageID(ctx, b.inboxID, store.SandboxSent, messageID)
+	msg, err := b.st.InWorkspace(b.ws).SandboxMessageByMessageID(ctx, b.mailboxID, store.SandboxSent, messageID)
 	if errors.Is(err, store.ErrNotFound) {
 		return provider.SentMessage{}, false, nil
 	}
@@ -96,7 +96,7 @@ func (b *Mailbox) Fetch(ctx context.Context, cursor string) (provider.Page, erro
 		}
 		after = n
 	}
-	list, err := b.st.InWorkspace(b.ws).SandboxMessagesAfter(ctx, b.inboxID, after, PageSize)
+	list, err := b.st.InWorkspace(b.ws).SandboxMessagesAfter(ctx, b.mailboxID, after, PageSize)
 	if err != nil {
 		return provider.Page{}, transient(err)
 	}
@@ -124,10 +124,10 @@ func (b *Mailbox) Deliver(ctx context.Context, raw []byte) (store.SandboxMessage
 	if err != nil {
 		return store.SandboxMessage{}, err
 	}
-	msg := store.SandboxMessage{InboxID: b.inboxID, Folder: store.SandboxInbox, MessageID: in.MessageID, Raw: raw}
+	msg := store.SandboxMessage{MailboxID: b.mailboxID, Folder: store.SandboxMailbox, MessageID: in.MessageID, Raw: raw}
 	s := b.st.InWorkspace(b.ws)
 	for _, id := range append(append([]string{}, in.InReplyTo...), in.References...) {
-		parent, err := s.SandboxMessageByMessageID(ctx, b.inboxID, "", id)
+		parent, err := s.SandboxMessageByMessageID(ctx, b.mailboxID, "", id)
 		if err == nil {
 			msg.ThreadID = parent.ThreadID
 			break

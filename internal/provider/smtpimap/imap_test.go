@@ -171,7 +171,7 @@ func TestFetchUIDValidityChangeRescans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.imap.ResetInbox(); err != nil {
+	if err := e.imap.ResetMailbox(); err != nil {
 		t.Fatal(err)
 	}
 	deliver(t, e, "rebuilt", time.Now())

@@ -56,19 +56,19 @@ func CampaignSide(c store.Campaign, loc *time.Location, now time.Time) rules.Cam
 }
 
 // Limits are a mailbox's sending limits as the rules read them.
-func Limits(i store.Inbox) (rules.InboxLimits, error) {
+func Limits(i store.Mailbox) (rules.MailboxLimits, error) {
 	loc, err := timezone.Location(i.Timezone)
 	if err != nil {
-		return rules.InboxLimits{}, err
+		return rules.MailboxLimits{}, err
 	}
-	return rules.InboxLimits{DailyCap: i.DailyCap, RampStart: i.RampStart, RampIncrement: i.RampIncrement,
+	return rules.MailboxLimits{DailyCap: i.DailyCap, RampStart: i.RampStart, RampIncrement: i.RampIncrement,
 		MinGap: time.Duration(i.MinGapSeconds) * time.Second, Timezone: loc, ActiveSince: i.RampStartedAt}, nil
 }
 
 // Usage is what a mailbox has sent so far, seen at now: the day's count only
 // when it is today's, and the gap drawn after its latest send.
-func Usage(i store.Inbox, loc *time.Location, now time.Time) rules.InboxUsage {
-	var u rules.InboxUsage
+func Usage(i store.Mailbox, loc *time.Location, now time.Time) rules.MailboxUsage {
+	var u rules.MailboxUsage
 	if i.SentTodayDate == now.In(loc).Format(DayFormat) {
 		u.SentToday = i.SentToday
 	}
@@ -81,13 +81,13 @@ func Usage(i store.Inbox, loc *time.Location, now time.Time) rules.InboxUsage {
 	return u
 }
 
-// InboxSide is a mailbox as the rules read it at now.
-func InboxSide(i store.Inbox, now time.Time) (rules.Inbox, error) {
+// MailboxSide is a mailbox as the rules read it at now.
+func MailboxSide(i store.Mailbox, now time.Time) (rules.Mailbox, error) {
 	limits, err := Limits(i)
 	if err != nil {
-		return rules.Inbox{}, err
+		return rules.Mailbox{}, err
 	}
-	return rules.Inbox{Email: i.Email, Status: rules.InboxStatus(i.Status), Limits: limits,
+	return rules.Mailbox{Email: i.Email, Status: rules.MailboxStatus(i.Status), Limits: limits,
 		Usage: Usage(i, limits.Timezone, now)}, nil
 }
 
@@ -104,16 +104,16 @@ func LeadSide(l store.Lead, cl store.CampaignLead, suppressed bool) rules.Lead {
 
 // For assembles everything Decide looks at for one pending step. It is
 // the single place the tick, explain and forecast build it.
-func For(c store.Campaign, inbox store.Inbox, l store.Lead, cl store.CampaignLead, suppressed bool, due, now time.Time) (rules.Input, error) {
+func For(c store.Campaign, mailbox store.Mailbox, l store.Lead, cl store.CampaignLead, suppressed bool, due, now time.Time) (rules.Input, error) {
 	sched, err := Schedule(c)
 	if err != nil {
 		return rules.Input{}, err
 	}
-	in, err := InboxSide(inbox, now)
+	in, err := MailboxSide(mailbox, now)
 	if err != nil {
 		return rules.Input{}, err
 	}
-	return rules.Input{Schedule: sched, Campaign: CampaignSide(c, sched.Timezone, now), Inbox: in,
+	return rules.Input{Schedule: sched, Campaign: CampaignSide(c, sched.Timezone, now), Mailbox: in,
 		Lead: LeadSide(l, cl, suppressed), Due: due}, nil
 }
 

@@ -27,8 +27,8 @@ type Explanation struct {
 	// job's state: scheduled, held, claimed or sending.
 	NextStep  int    `json:"nextStep"`
 	JobStatus string `json:"jobStatus,omitempty"`
-	InboxID   string `json:"inboxId,omitempty"`
-	Inbox     string `json:"inbox,omitempty"`
+	MailboxID string `json:"inboxId,omitempty"`
+	Mailbox   string `json:"inbox,omitempty"`
 	// CanSendNow is true when every rule passes at this moment.
 	CanSendNow bool `json:"canSendNow"`
 	// Reason is the rule (or engine state) that decides, Also the other
@@ -63,7 +63,7 @@ func Explain(ctx context.Context, st *store.Store, wsID, campaignID, leadID stri
 		return Explanation{}, err
 	}
 	x := Explanation{CampaignID: c.ID, LeadID: leadID, CampaignLeadID: cl.ID, LeadStatus: cl.Status,
-		StatusReason: cl.StatusReason, StepsSent: cl.LastStepSent, LastSentAt: cl.LastSentAt, InboxID: cl.InboxID}
+		StatusReason: cl.StatusReason, StepsSent: cl.LastStepSent, LastSentAt: cl.LastSentAt, MailboxID: cl.MailboxID}
 	job, err := s.PendingJobOf(ctx, cl.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return explainIdle(x, c), nil
@@ -80,20 +80,20 @@ func Explain(ctx context.Context, st *store.Store, wsID, campaignID, leadID stri
 	case store.JobHeld:
 		x.NextAttemptAt = nil
 	}
-	if job.InboxID == "" {
-		x.Reason, x.Detail = rules.ReasonNoInbox, "No mailbox of the campaign can send for this lead; add or reconnect one."
+	if job.MailboxID == "" {
+		x.Reason, x.Detail = rules.ReasonNoMailbox, "No mailbox of the campaign can send for this lead; add or reconnect one."
 		return x, nil
 	}
-	inbox, err := s.Inbox(ctx, job.InboxID)
+	mailbox, err := s.Mailbox(ctx, job.MailboxID)
 	if err != nil {
 		return x, err
 	}
-	x.Inbox = inbox.Email
+	x.Mailbox = mailbox.Email
 	_, suppressed, err := s.Suppressed(ctx, lead.Email)
 	if err != nil {
 		return x, err
 	}
-	in, err := input.For(c, inbox, lead, cl, suppressed, job.DueAt, now)
+	in, err := input.For(c, mailbox, lead, cl, suppressed, job.DueAt, now)
 	if err != nil {
 		x.Reason, x.Detail = string(rules.ReasonScheduleInvalid), err.Error()
 		return x, nil
@@ -113,7 +113,7 @@ func Explain(ctx context.Context, st *store.Store, wsID, campaignID, leadID stri
 		x.CanSendNow, x.Reason, x.Detail = false, job.DeferReason, job.DeferDetail
 	case d.Send && job.RunAt.After(now):
 		x.Detail = fmt.Sprintf("Every rule passes now, but mailbox %s works through its queue in turn; this step's turn is about %s.",
-			inbox.Email, job.RunAt.In(in.Schedule.Timezone).Format("Mon 2 Jan 15:04 MST"))
+			mailbox.Email, job.RunAt.In(in.Schedule.Timezone).Format("Mon 2 Jan 15:04 MST"))
 	case d.Send:
 		x.Detail = "Every rule passes: the next tick sends it."
 	}

@@ -12,14 +12,14 @@ import (
 
 // ForecastDay is one local date of the plan.
 type ForecastDay struct {
-	Date      string         `json:"date"`
-	Total     int            `json:"total"`
-	FollowUps int            `json:"followUps"`
-	PerInbox  map[string]int `json:"perInbox"`
+	Date       string         `json:"date"`
+	Total      int            `json:"total"`
+	FollowUps  int            `json:"followUps"`
+	PerMailbox map[string]int `json:"perInbox"`
 }
 
-// ForecastInbox names a mailbox of the plan.
-type ForecastInbox struct {
+// ForecastMailbox names a mailbox of the plan.
+type ForecastMailbox struct {
 	ID         string `json:"id"`
 	Email      string `json:"email"`
 	Status     string `json:"status"`
@@ -28,9 +28,9 @@ type ForecastInbox struct {
 
 // CampaignForecast is the planned sends per day and mailbox.
 type CampaignForecast struct {
-	Timezone string          `json:"timezone"`
-	Days     []ForecastDay   `json:"days"`
-	Inboxes  []ForecastInbox `json:"inboxes"`
+	Timezone  string            `json:"timezone"`
+	Days      []ForecastDay     `json:"days"`
+	Mailboxes []ForecastMailbox `json:"inboxes"`
 }
 
 // Forecast plans a campaign's next `days` local days with rules.Forecast,
@@ -43,7 +43,7 @@ func Forecast(ctx context.Context, st *store.Store, wsID, campaignID string, day
 	if err != nil {
 		return CampaignForecast{}, err
 	}
-	out := CampaignForecast{Timezone: c.Timezone, Days: []ForecastDay{}, Inboxes: []ForecastInbox{}}
+	out := CampaignForecast{Timezone: c.Timezone, Days: []ForecastDay{}, Mailboxes: []ForecastMailbox{}}
 	sched, err := input.Schedule(c)
 	if err != nil {
 		return out, err
@@ -56,7 +56,7 @@ func Forecast(ctx context.Context, st *store.Store, wsID, campaignID string, day
 	if err != nil {
 		return out, err
 	}
-	inboxes, err := s.InboxesByID(ctx, c.InboxIDs)
+	mailboxes, err := s.MailboxesByID(ctx, c.MailboxIDs)
 	if err != nil {
 		return out, err
 	}
@@ -66,7 +66,7 @@ func Forecast(ctx context.Context, st *store.Store, wsID, campaignID string, day
 		if err != nil {
 			return out, err
 		}
-		if newLeads, err = enrollment.Spread(ctx, s, c.InboxIDs, len(unstarted), now); err != nil {
+		if newLeads, err = enrollment.Spread(ctx, s, c.MailboxIDs, len(unstarted), now); err != nil {
 			return out, err
 		}
 	}
@@ -74,21 +74,21 @@ func Forecast(ctx context.Context, st *store.Store, wsID, campaignID string, day
 	// A draft or paused campaign is planned as if it ran from now: the
 	// forecast answers "what would it send".
 	in.Campaign.Status = rules.CampaignActive
-	for _, i := range inboxes {
-		side, err := input.InboxSide(i, now)
+	for _, i := range mailboxes {
+		side, err := input.MailboxSide(i, now)
 		if err != nil {
 			continue
 		}
-		fi := rules.ForecastInbox{ID: i.ID, Inbox: side, NewLeads: newLeads[i.ID]}
+		fi := rules.ForecastMailbox{ID: i.ID, Mailbox: side, NewLeads: newLeads[i.ID]}
 		for _, j := range jobs[i.ID] {
 			fi.Jobs = append(fi.Jobs, rules.Job{Step: j.Step, Due: j.DueAt})
 		}
-		in.Inboxes = append(in.Inboxes, fi)
-		out.Inboxes = append(out.Inboxes, ForecastInbox{ID: i.ID, Email: i.Email, Status: i.Status,
+		in.Mailboxes = append(in.Mailboxes, fi)
+		out.Mailboxes = append(out.Mailboxes, ForecastMailbox{ID: i.ID, Email: i.Email, Status: i.Status,
 			TodayLimit: rules.TodayLimit(side.Limits, now)})
 	}
 	for _, d := range rules.Forecast(now, days, in) {
-		out.Days = append(out.Days, ForecastDay{Date: d.Date, Total: d.Total, FollowUps: d.FollowUps, PerInbox: d.PerInbox})
+		out.Days = append(out.Days, ForecastDay{Date: d.Date, Total: d.Total, FollowUps: d.FollowUps, PerMailbox: d.PerMailbox})
 	}
 	return out, nil
 }

@@ -1,9 +1,9 @@
 package rules
 
-// Capacity is one candidate mailbox for AssignInbox.
+// Capacity is one candidate mailbox for AssignMailbox.
 type Capacity struct {
 	ID     string
-	Status InboxStatus
+	Status MailboxStatus
 	// Limit is the mailbox's TodayLimit.
 	Limit int
 	// Remaining is Limit minus what it sent today (never below zero).
@@ -13,7 +13,7 @@ type Capacity struct {
 	Pending int
 }
 
-// AssignInbox picks the mailbox a new lead should use for its whole
+// AssignMailbox picks the mailbox a new lead should use for its whole
 // sequence, or "" when none is active. Paused, disconnected and failing
 // mailboxes are skipped.
 //
@@ -24,20 +24,20 @@ type Capacity struct {
 // deterministic. Ranking by remaining capacity alone would send every lead
 // of a launch to whichever mailbox had one more free slot today; the queue
 // length is what keeps a launch of thousands of leads balanced.
-func AssignInbox(inboxes []Capacity) string {
+func AssignMailbox(mailboxes []Capacity) string {
 	best := -1
-	for i, c := range inboxes {
-		if c.Status != InboxActive {
+	for i, c := range mailboxes {
+		if c.Status != MailboxActive {
 			continue
 		}
-		if best < 0 || better(c, inboxes[best]) {
+		if best < 0 || better(c, mailboxes[best]) {
 			best = i
 		}
 	}
 	if best < 0 {
 		return ""
 	}
-	return inboxes[best].ID
+	return mailboxes[best].ID
 }
 
 // waitDays is how many local days a new lead at the end of c's queue waits

@@ -2,57 +2,57 @@ package rules
 
 import "testing"
 
-func TestAssignInbox(t *testing.T) {
+func TestAssignMailbox(t *testing.T) {
 	tests := []struct {
-		name    string
-		inboxes []Capacity
-		want    string
+		name      string
+		mailboxes []Capacity
+		want      string
 	}{
 		{"none", nil, ""},
-		{"only inactive", []Capacity{{ID: "p", Status: InboxPaused, Limit: 30, Remaining: 30}, {ID: "d", Status: InboxDisconnected, Limit: 30}}, ""},
-		{"skips paused", []Capacity{{ID: "p", Status: InboxPaused, Limit: 30, Remaining: 30}, {ID: "a", Status: InboxActive, Limit: 30, Pending: 90}}, "a"},
+		{"only inactive", []Capacity{{ID: "p", Status: MailboxPaused, Limit: 30, Remaining: 30}, {ID: "d", Status: MailboxDisconnected, Limit: 30}}, ""},
+		{"skips paused", []Capacity{{ID: "p", Status: MailboxPaused, Limit: 30, Remaining: 30}, {ID: "a", Status: MailboxActive, Limit: 30, Pending: 90}}, "a"},
 		{"sends today beats an idle but full mailbox", []Capacity{
-			{ID: "full", Status: InboxActive, Limit: 30, Remaining: 0},
-			{ID: "free", Status: InboxActive, Limit: 30, Remaining: 25, Pending: 5}}, "free"},
+			{ID: "full", Status: MailboxActive, Limit: 30, Remaining: 0},
+			{ID: "free", Status: MailboxActive, Limit: 30, Remaining: 25, Pending: 5}}, "free"},
 		{"lighter load", []Capacity{
-			{ID: "a", Status: InboxActive, Limit: 30, Remaining: 0, Pending: 40},
-			{ID: "b", Status: InboxActive, Limit: 30, Remaining: 0, Pending: 35}}, "b"},
+			{ID: "a", Status: MailboxActive, Limit: 30, Remaining: 0, Pending: 40},
+			{ID: "b", Status: MailboxActive, Limit: 30, Remaining: 0, Pending: 35}}, "b"},
 		{"load is relative to the limit", []Capacity{
-			{ID: "small", Status: InboxActive, Limit: 10, Pending: 12},
-			{ID: "big", Status: InboxActive, Limit: 30, Pending: 24}}, "big"},
+			{ID: "small", Status: MailboxActive, Limit: 10, Pending: 12},
+			{ID: "big", Status: MailboxActive, Limit: 30, Pending: 24}}, "big"},
 		{"more remaining breaks a tie", []Capacity{
-			{ID: "a", Status: InboxActive, Limit: 30, Remaining: 10, Pending: 2},
-			{ID: "b", Status: InboxActive, Limit: 30, Remaining: 20, Pending: 2}}, "b"},
+			{ID: "a", Status: MailboxActive, Limit: 30, Remaining: 10, Pending: 2},
+			{ID: "b", Status: MailboxActive, Limit: 30, Remaining: 20, Pending: 2}}, "b"},
 		{"smallest ID breaks a full tie", []Capacity{
-			{ID: "b", Status: InboxActive, Limit: 30, Remaining: 30},
-			{ID: "a", Status: InboxActive, Limit: 30, Remaining: 30}}, "a"},
+			{ID: "b", Status: MailboxActive, Limit: 30, Remaining: 30},
+			{ID: "a", Status: MailboxActive, Limit: 30, Remaining: 30}}, "a"},
 		{"zero limit only as a last resort", []Capacity{
-			{ID: "zero", Status: InboxActive, Limit: 0},
-			{ID: "busy", Status: InboxActive, Limit: 1, Pending: 500}}, "busy"},
+			{ID: "zero", Status: MailboxActive, Limit: 0},
+			{ID: "busy", Status: MailboxActive, Limit: 1, Pending: 500}}, "busy"},
 	}
 	for _, tt := range tests {
-		if got := AssignInbox(tt.inboxes); got != tt.want {
+		if got := AssignMailbox(tt.mailboxes); got != tt.want {
 			t.Errorf("%s: AssignInbox = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
 
-// TestAssignInboxBalancesALaunch assigns a launch's leads one by one, as the
+// TestAssignMailboxBalancesALaunch assigns a launch's leads one by one, as the
 // caller does, and checks the split follows capacity rather than whichever
 // mailbox had a few more free slots today.
-func TestAssignInboxBalancesALaunch(t *testing.T) {
-	inboxes := []Capacity{
-		{ID: "a", Status: InboxActive, Limit: 30, Remaining: 30},
-		{ID: "b", Status: InboxActive, Limit: 30, Remaining: 20},
-		{ID: "c", Status: InboxActive, Limit: 10, Remaining: 10},
+func TestAssignMailboxBalancesALaunch(t *testing.T) {
+	mailboxes := []Capacity{
+		{ID: "a", Status: MailboxActive, Limit: 30, Remaining: 30},
+		{ID: "b", Status: MailboxActive, Limit: 30, Remaining: 20},
+		{ID: "c", Status: MailboxActive, Limit: 10, Remaining: 10},
 	}
 	count := map[string]int{}
 	for range 1400 {
-		id := AssignInbox(inboxes)
+		id := AssignMailbox(mailboxes)
 		count[id]++
-		for i := range inboxes {
-			if inboxes[i].ID == id {
-				inboxes[i].Pending++
+		for i := range mailboxes {
+			if mailboxes[i].ID == id {
+				mailboxes[i].Pending++
 			}
 		}
 	}

@@ -13,8 +13,8 @@ func benchInput(b *testing.B) (time.Time, Input) {
 	return now, Input{
 		Schedule: Schedule{Timezone: paris, Days: DefaultDays, Start: DefaultStart, End: DefaultEnd, UseLeadTimezone: true},
 		Campaign: Campaign{Status: CampaignActive, DailyLimit: 500, SentToday: 20},
-		Inbox: Inbox{Email: "a@x.com", Status: InboxActive, Limits: DefaultLimits(paris, now.AddDate(0, 0, -30)),
-			Usage: InboxUsage{SentToday: 3, LastSentAt: now.Add(-time.Hour), Gap: 12 * time.Minute}},
+		Mailbox: Mailbox{Email: "a@x.com", Status: MailboxActive, Limits: DefaultLimits(paris, now.AddDate(0, 0, -30)),
+			Usage: MailboxUsage{SentToday: 3, LastSentAt: now.Add(-time.Hour), Gap: 12 * time.Minute}},
 		Lead: Lead{Status: LeadActive, Timezone: ny},
 		Due:  now.Add(-time.Hour),
 	}
@@ -41,8 +41,8 @@ func BenchmarkDecide(b *testing.B) {
 	b.Run("capped_and_gap", func(b *testing.B) {
 		in := in
 		in.Lead.Timezone = nil
-		in.Inbox.Usage.SentToday = 30
-		in.Inbox.Usage.LastSentAt = now.Add(-time.Minute)
+		in.Mailbox.Usage.SentToday = 30
+		in.Mailbox.Usage.LastSentAt = now.Add(-time.Minute)
 		for b.Loop() {
 			if Decide(now, in).Send {
 				b.Fatal("want wait")
@@ -51,7 +51,7 @@ func BenchmarkDecide(b *testing.B) {
 	})
 	b.Run("detail", func(b *testing.B) {
 		in := in
-		in.Inbox.Usage.SentToday = 30
+		in.Mailbox.Usage.SentToday = 30
 		d := Decide(now, in)
 		for b.Loop() {
 			_ = d.Detail()
@@ -67,7 +67,7 @@ func BenchmarkForecast(b *testing.B) {
 		Steps: []Delay{{}, {Days: 3}, {Days: 4}}}
 	in.Schedule.UseLeadTimezone = false
 	for i := range 100 {
-		in.Inboxes = append(in.Inboxes, ForecastInbox{ID: fmt.Sprintf("inbox-%03d", i), Inbox: base.Inbox, NewLeads: 500})
+		in.Mailboxes = append(in.Mailboxes, ForecastMailbox{ID: fmt.Sprintf("inbox-%03d", i), Mailbox: base.Mailbox, NewLeads: 500})
 	}
 	var sends int
 	for b.Loop() {

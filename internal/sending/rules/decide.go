@@ -12,15 +12,15 @@ const (
 	CampaignCompleted CampaignStatus = "completed"
 )
 
-// InboxStatus is a mailbox's state, as the API names it; only active
+// MailboxStatus is a mailbox's state, as the API names it; only active
 // mailboxes send. The others hold their leads' work, never drop it.
-type InboxStatus string
+type MailboxStatus string
 
 const (
-	InboxActive       InboxStatus = "active"
-	InboxPaused       InboxStatus = "paused"
-	InboxDisconnected InboxStatus = "disconnected"
-	InboxError        InboxStatus = "error"
+	MailboxActive       MailboxStatus = "active"
+	MailboxPaused       MailboxStatus = "paused"
+	MailboxDisconnected MailboxStatus = "disconnected"
+	MailboxError        MailboxStatus = "error"
 )
 
 // LeadStatus is a lead's state in a campaign. Only LeadActive sends; any
@@ -48,12 +48,12 @@ type Campaign struct {
 }
 
 // Inbox is the mailbox a lead is assigned to.
-type Inbox struct {
+type Mailbox struct {
 	// Email names the mailbox in explanations.
 	Email  string
-	Status InboxStatus
-	Limits InboxLimits
-	Usage  InboxUsage
+	Status MailboxStatus
+	Limits MailboxLimits
+	Usage  MailboxUsage
 }
 
 // Lead is the lead side of a decision.
@@ -68,7 +68,7 @@ type Lead struct {
 type Input struct {
 	Schedule Schedule
 	Campaign Campaign
-	Inbox    Inbox
+	Mailbox  Mailbox
 	Lead     Lead
 	// Due is when the step becomes due: Delay.After(the previous step's
 	// send, or when the lead joined). The zero time means due already.
@@ -80,22 +80,22 @@ type Input struct {
 type Reason string
 
 const (
-	ReasonReady             Reason = "ready"
-	ReasonLeadStopped       Reason = "lead_stopped"
-	ReasonSuppressed        Reason = "suppressed"
-	ReasonCampaignDraft     Reason = "campaign_draft"
-	ReasonCampaignPaused    Reason = "campaign_paused"
-	ReasonCampaignCompleted Reason = "campaign_completed"
-	ReasonInboxPaused       Reason = "inbox_paused"
-	ReasonInboxDisconnected Reason = "inbox_disconnected"
-	ReasonInboxError        Reason = "inbox_error"
-	ReasonScheduleInvalid   Reason = "schedule_invalid"
-	ReasonStepDelay         Reason = "step_delay"
-	ReasonOutsideWindow     Reason = "outside_window"
-	ReasonCampaignDailyCap  Reason = "campaign_daily_cap"
-	ReasonInboxDailyCap     Reason = "inbox_daily_cap"
-	ReasonRampLimit         Reason = "ramp_limit"
-	ReasonMinGap            Reason = "min_gap"
+	ReasonReady               Reason = "ready"
+	ReasonLeadStopped         Reason = "lead_stopped"
+	ReasonSuppressed          Reason = "suppressed"
+	ReasonCampaignDraft       Reason = "campaign_draft"
+	ReasonCampaignPaused      Reason = "campaign_paused"
+	ReasonCampaignCompleted   Reason = "campaign_completed"
+	ReasonMailboxPaused       Reason = "inbox_paused"
+	ReasonMailboxDisconnected Reason = "inbox_disconnected"
+	ReasonMailboxError        Reason = "inbox_error"
+	ReasonScheduleInvalid     Reason = "schedule_invalid"
+	ReasonStepDelay           Reason = "step_delay"
+	ReasonOutsideWindow       Reason = "outside_window"
+	ReasonCampaignDailyCap    Reason = "campaign_daily_cap"
+	ReasonMailboxDailyCap     Reason = "inbox_daily_cap"
+	ReasonRampLimit           Reason = "ramp_limit"
+	ReasonMinGap              Reason = "min_gap"
 )
 
 // Decision is Decide's answer.
@@ -138,7 +138,7 @@ func Decide(now time.Time, in Input) Decision {
 		d.Reason = r
 		return d
 	}
-	limits, usage := in.Inbox.Limits, in.Inbox.Usage
+	limits, usage := in.Mailbox.Limits, in.Mailbox.Usage
 	var found [5]blocker
 	blockers := found[:0]
 	if now.Before(in.Due) {
@@ -154,7 +154,7 @@ func Decide(now time.Time, in Input) Decision {
 		blockers = append(blockers, blocker{reason: ReasonCampaignDailyCap, at: reset, reset: reset})
 	}
 	if usage.SentToday >= d.limit {
-		reason := ReasonInboxDailyCap
+		reason := ReasonMailboxDailyCap
 		if d.limit < limits.DailyCap {
 			reason = ReasonRampLimit
 		}
@@ -221,20 +221,20 @@ func blockedForGood(in Input) Reason {
 	default:
 		return ReasonCampaignPaused
 	}
-	switch in.Inbox.Status {
-	case InboxActive:
-	case InboxPaused:
-		return ReasonInboxPaused
-	case InboxDisconnected:
-		return ReasonInboxDisconnected
+	switch in.Mailbox.Status {
+	case MailboxActive:
+	case MailboxPaused:
+		return ReasonMailboxPaused
+	case MailboxDisconnected:
+		return ReasonMailboxDisconnected
 	default:
-		return ReasonInboxError
+		return ReasonMailboxError
 	}
 	if in.Schedule.Validate() != nil {
 		return ReasonScheduleInvalid
 	}
-	if in.Inbox.Limits.DailyCap <= 0 {
-		return ReasonInboxDailyCap
+	if in.Mailbox.Limits.DailyCap <= 0 {
+		return ReasonMailboxDailyCap
 	}
 	return ""
 }

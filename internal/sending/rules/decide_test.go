@@ -15,9 +15,9 @@ func baseInput(t *testing.T) (time.Time, Input) {
 	return now, Input{
 		Schedule: DefaultSchedule(paris),
 		Campaign: Campaign{Status: CampaignActive},
-		Inbox: Inbox{Email: "a@x.com", Status: InboxActive, Limits: InboxLimits{
+		Mailbox: Mailbox{Email: "a@x.com", Status: MailboxActive, Limits: MailboxLimits{
 			DailyCap: 30, MinGap: 10 * time.Minute, Timezone: paris,
-		}, Usage: InboxUsage{SentToday: 3, LastSentAt: now.Add(-time.Hour)}},
+		}, Usage: MailboxUsage{SentToday: 3, LastSentAt: now.Add(-time.Hour)}},
 		Lead: Lead{Status: LeadActive},
 		Due:  now.Add(-time.Hour),
 	}
@@ -41,11 +41,11 @@ func TestDecide(t *testing.T) {
 		{"campaign draft", func(_ *time.Time, in *Input) { in.Campaign.Status = CampaignDraft }, ReasonCampaignDraft, nil, "", "not been launched"},
 		{"campaign paused", func(_ *time.Time, in *Input) { in.Campaign.Status = CampaignPaused }, ReasonCampaignPaused, nil, "", "paused"},
 		{"campaign completed", func(_ *time.Time, in *Input) { in.Campaign.Status = CampaignCompleted }, ReasonCampaignCompleted, nil, "", "completed"},
-		{"inbox paused", func(_ *time.Time, in *Input) { in.Inbox.Status = InboxPaused }, ReasonInboxPaused, nil, "", "Mailbox a@x.com is paused"},
-		{"inbox disconnected", func(_ *time.Time, in *Input) { in.Inbox.Status = InboxDisconnected }, ReasonInboxDisconnected, nil, "", "reconnected"},
-		{"inbox error", func(_ *time.Time, in *Input) { in.Inbox.Status = InboxError }, ReasonInboxError, nil, "", "has an error"},
+		{"inbox paused", func(_ *time.Time, in *Input) { in.Mailbox.Status = MailboxPaused }, ReasonMailboxPaused, nil, "", "Mailbox a@x.com is paused"},
+		{"inbox disconnected", func(_ *time.Time, in *Input) { in.Mailbox.Status = MailboxDisconnected }, ReasonMailboxDisconnected, nil, "", "reconnected"},
+		{"inbox error", func(_ *time.Time, in *Input) { in.Mailbox.Status = MailboxError }, ReasonMailboxError, nil, "", "has an error"},
 		{"schedule without days", func(_ *time.Time, in *Input) { in.Schedule.Days = [7]bool{} }, ReasonScheduleInvalid, nil, "", "no sending days"},
-		{"zero cap", func(_ *time.Time, in *Input) { in.Inbox.Limits.DailyCap = 0 }, ReasonInboxDailyCap, nil, "", "daily limit of 0"},
+		{"zero cap", func(_ *time.Time, in *Input) { in.Mailbox.Limits.DailyCap = 0 }, ReasonMailboxDailyCap, nil, "", "daily limit of 0"},
 		{"step due later today", func(now *time.Time, in *Input) { in.Due = now.Add(2 * time.Hour) },
 			ReasonStepDelay, nil, "2026-03-10 12:00", "This step is due Tue 10 Mar 12:00 Europe/Paris. Next send: Tue 10 Mar 12:00 Europe/Paris."},
 		{"step due tonight waits for the window", func(now *time.Time, in *Input) { in.Due = at(t, paris, "2026-03-10 20:00") },
@@ -54,51 +54,51 @@ func TestDecide(t *testing.T) {
 			ReasonOutsideWindow, nil, "2026-03-11 09:00", "Outside the sending window (Mon–Fri 09:00–17:00 Europe/Paris). Next send: Wed 11 Mar 09:00 Europe/Paris."},
 		{"weekend", func(now *time.Time, _ *Input) { *now = at(t, paris, "2026-03-14 11:00") },
 			ReasonOutsideWindow, nil, "2026-03-16 09:00", "Next send: Mon 16 Mar 09:00"},
-		{"inbox cap", func(_ *time.Time, in *Input) { in.Inbox.Usage.SentToday = 30 },
-			ReasonInboxDailyCap, nil, "2026-03-11 09:00", "Mailbox a@x.com reached today's limit of 30; resets 00:00 Europe/Paris. Next send: Wed 11 Mar 09:00 Europe/Paris."},
+		{"inbox cap", func(_ *time.Time, in *Input) { in.Mailbox.Usage.SentToday = 30 },
+			ReasonMailboxDailyCap, nil, "2026-03-11 09:00", "Mailbox a@x.com reached today's limit of 30; resets 00:00 Europe/Paris. Next send: Wed 11 Mar 09:00 Europe/Paris."},
 		{"inbox cap in a UTC mailbox resets at 01:00 Paris, window still decides", func(_ *time.Time, in *Input) {
-			in.Inbox.Usage.SentToday = 30
-			in.Inbox.Limits.Timezone = nil
-		}, ReasonInboxDailyCap, nil, "2026-03-11 09:00", "resets 00:00 UTC"},
+			in.Mailbox.Usage.SentToday = 30
+			in.Mailbox.Limits.Timezone = nil
+		}, ReasonMailboxDailyCap, nil, "2026-03-11 09:00", "resets 00:00 UTC"},
 		{"cap on Friday afternoon waits for Monday", func(now *time.Time, in *Input) {
 			*now = at(t, paris, "2026-03-13 16:55")
-			in.Inbox.Usage.SentToday = 31
-		}, ReasonInboxDailyCap, nil, "2026-03-16 09:00", "Next send: Mon 16 Mar 09:00"},
+			in.Mailbox.Usage.SentToday = 31
+		}, ReasonMailboxDailyCap, nil, "2026-03-16 09:00", "Next send: Mon 16 Mar 09:00"},
 		{"ramp limit", func(now *time.Time, in *Input) {
-			in.Inbox.Limits.RampStart, in.Inbox.Limits.RampIncrement = 5, 2
-			in.Inbox.Limits.ActiveSince = now.AddDate(0, 0, -3)
-			in.Inbox.Usage.SentToday = 11
+			in.Mailbox.Limits.RampStart, in.Mailbox.Limits.RampIncrement = 5, 2
+			in.Mailbox.Limits.ActiveSince = now.AddDate(0, 0, -3)
+			in.Mailbox.Usage.SentToday = 11
 		}, ReasonRampLimit, nil, "2026-03-11 09:00", "Mailbox a@x.com reached today's limit of 11 (ramp day 4 of 14); resets 00:00 Europe/Paris."},
 		{"min gap uses the stored jittered gap", func(now *time.Time, in *Input) {
-			in.Inbox.Usage.LastSentAt = now.Add(-3 * time.Minute)
-			in.Inbox.Usage.Gap = 12 * time.Minute
+			in.Mailbox.Usage.LastSentAt = now.Add(-3 * time.Minute)
+			in.Mailbox.Usage.Gap = 12 * time.Minute
 		}, ReasonMinGap, nil, "2026-03-10 10:09", "Mailbox a@x.com sent at 09:57 Europe/Paris and keeps at least 12m0s between sends."},
-		{"min gap with no stored gap uses MinGap", func(now *time.Time, in *Input) { in.Inbox.Usage.LastSentAt = now.Add(-3 * time.Minute) },
+		{"min gap with no stored gap uses MinGap", func(now *time.Time, in *Input) { in.Mailbox.Usage.LastSentAt = now.Add(-3 * time.Minute) },
 			ReasonMinGap, nil, "2026-03-10 10:07", "at least 10m0s"},
 		{"min gap 0 turns spacing off", func(now *time.Time, in *Input) {
-			in.Inbox.Limits.MinGap = 0
-			in.Inbox.Usage.LastSentAt = *now
-			in.Inbox.Usage.Gap = time.Hour
+			in.Mailbox.Limits.MinGap = 0
+			in.Mailbox.Usage.LastSentAt = *now
+			in.Mailbox.Usage.Gap = time.Hour
 		}, ReasonReady, nil, "", ""},
 		{"min gap ending after the window", func(now *time.Time, in *Input) {
 			*now = at(t, paris, "2026-03-10 16:55")
-			in.Inbox.Usage.LastSentAt = now.Add(-time.Minute)
+			in.Mailbox.Usage.LastSentAt = now.Add(-time.Minute)
 		}, ReasonMinGap, nil, "2026-03-11 09:00", ""},
 		{"campaign daily limit", func(_ *time.Time, in *Input) { in.Campaign.DailyLimit, in.Campaign.SentToday = 50, 50 },
 			ReasonCampaignDailyCap, nil, "2026-03-11 09:00", "The campaign reached its daily limit of 50; resets 00:00 Europe/Paris."},
 		{"outside window and capped: the window opens last", func(now *time.Time, in *Input) {
 			*now = at(t, paris, "2026-03-10 18:00")
-			in.Inbox.Usage.SentToday = 30
-		}, ReasonOutsideWindow, []Reason{ReasonInboxDailyCap}, "2026-03-11 09:00", ""},
+			in.Mailbox.Usage.SentToday = 30
+		}, ReasonOutsideWindow, []Reason{ReasonMailboxDailyCap}, "2026-03-11 09:00", ""},
 		{"capped and within gap: the cap opens last", func(now *time.Time, in *Input) {
-			in.Inbox.Usage.SentToday = 30
-			in.Inbox.Usage.LastSentAt = now.Add(-time.Minute)
-		}, ReasonInboxDailyCap, []Reason{ReasonMinGap}, "2026-03-11 09:00", ""},
+			in.Mailbox.Usage.SentToday = 30
+			in.Mailbox.Usage.LastSentAt = now.Add(-time.Minute)
+		}, ReasonMailboxDailyCap, []Reason{ReasonMinGap}, "2026-03-11 09:00", ""},
 		{"step due in three days beats everything", func(now *time.Time, in *Input) {
 			*now = at(t, paris, "2026-03-10 18:00")
 			in.Due = at(t, paris, "2026-03-13 10:30")
-			in.Inbox.Usage.SentToday = 30
-		}, ReasonStepDelay, []Reason{ReasonOutsideWindow, ReasonInboxDailyCap}, "2026-03-13 10:30", ""},
+			in.Mailbox.Usage.SentToday = 30
+		}, ReasonStepDelay, []Reason{ReasonOutsideWindow, ReasonMailboxDailyCap}, "2026-03-13 10:30", ""},
 		{"lead's zone: 10:00 Paris is 05:00 in New York", func(_ *time.Time, in *Input) {
 			in.Schedule.UseLeadTimezone = true
 			in.Lead.Timezone = ny

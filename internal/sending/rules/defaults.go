@@ -36,8 +36,8 @@ func DefaultSchedule(loc *time.Location) Schedule {
 }
 
 // DefaultLimits are the limits of a mailbox connected at activeSince.
-func DefaultLimits(loc *time.Location, activeSince time.Time) InboxLimits {
-	return InboxLimits{
+func DefaultLimits(loc *time.Location, activeSince time.Time) MailboxLimits {
+	return MailboxLimits{
 		DailyCap:      DefaultDailyCap,
 		RampStart:     DefaultRampStart,
 		RampIncrement: DefaultRampIncrement,

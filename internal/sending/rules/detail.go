@@ -12,8 +12,8 @@ import (
 // which only stores Reason and NotBefore, does not pay for formatting.
 func (d Decision) Detail() string {
 	in := d.in
-	mailbox := "Mailbox " + in.Inbox.Email
-	if in.Inbox.Email == "" {
+	mailbox := "Mailbox " + in.Mailbox.Email
+	if in.Mailbox.Email == "" {
 		mailbox = "The mailbox"
 	}
 	schedLoc := in.Schedule.location(in.Lead.Timezone)
@@ -31,11 +31,11 @@ func (d Decision) Detail() string {
 		return "The campaign is paused; its leads wait until it is resumed."
 	case ReasonCampaignCompleted:
 		return "The campaign is completed."
-	case ReasonInboxPaused:
+	case ReasonMailboxPaused:
 		return mailbox + " is paused; its leads wait until it is resumed."
-	case ReasonInboxDisconnected:
+	case ReasonMailboxDisconnected:
 		return mailbox + " is disconnected; its leads wait until it is reconnected."
-	case ReasonInboxError:
+	case ReasonMailboxError:
 		return mailbox + " has an error; its leads wait until it is fixed."
 	case ReasonScheduleInvalid:
 		return "The campaign's schedule has no sending days or hours."
@@ -47,20 +47,20 @@ func (d Decision) Detail() string {
 	case ReasonCampaignDailyCap:
 		s = fmt.Sprintf("The campaign reached its daily limit of %d; resets %s.",
 			in.Campaign.DailyLimit, formatClockAt(d.reset, in.Schedule.Timezone))
-	case ReasonInboxDailyCap:
-		if in.Inbox.Limits.DailyCap <= 0 {
+	case ReasonMailboxDailyCap:
+		if in.Mailbox.Limits.DailyCap <= 0 {
 			return mailbox + " has a daily limit of 0, so it sends nothing until the limit is raised."
 		}
 		s = fmt.Sprintf("%s reached today's limit of %d; resets %s.",
-			mailbox, d.limit, formatClockAt(d.reset, in.Inbox.Limits.Timezone))
+			mailbox, d.limit, formatClockAt(d.reset, in.Mailbox.Limits.Timezone))
 	case ReasonRampLimit:
-		day, total := RampProgress(in.Inbox.Limits, d.now)
+		day, total := RampProgress(in.Mailbox.Limits, d.now)
 		s = fmt.Sprintf("%s reached today's limit of %d (ramp day %d of %d); resets %s.",
-			mailbox, d.limit, day, total, formatClockAt(d.reset, in.Inbox.Limits.Timezone))
+			mailbox, d.limit, day, total, formatClockAt(d.reset, in.Mailbox.Limits.Timezone))
 	case ReasonMinGap:
 		s = fmt.Sprintf("%s sent at %s and keeps at least %s between sends.",
-			mailbox, formatClockAt(in.Inbox.Usage.LastSentAt, in.Inbox.Limits.Timezone),
-			gap(in.Inbox.Limits, in.Inbox.Usage).Round(time.Second))
+			mailbox, formatClockAt(in.Mailbox.Usage.LastSentAt, in.Mailbox.Limits.Timezone),
+			gap(in.Mailbox.Limits, in.Mailbox.Usage).Round(time.Second))
 	default:
 		s = string(d.Reason) + "."
 	}

@@ -21,6 +21,6 @@
 // its days are the lead's; otherwise the campaign's.
 //
 // Daily caps and ramp-up count days in the mailbox's own time zone
-// (InboxLimits.Timezone), across all campaigns; the campaign's optional
+// (MailboxLimits.Timezone), across all campaigns; the campaign's optional
 // daily limit counts days in the campaign's time zone.
 package rules

@@ -17,15 +17,15 @@ func ExampleDecide() {
 	in := rules.Input{
 		Schedule: rules.DefaultSchedule(paris),
 		Campaign: rules.Campaign{Status: rules.CampaignActive},
-		Inbox: rules.Inbox{Email: "a@x.com", Status: rules.InboxActive,
+		Mailbox: rules.Mailbox{Email: "a@x.com", Status: rules.MailboxActive,
 			Limits: rules.DefaultLimits(paris, connected),
-			Usage:  rules.InboxUsage{SentToday: 11, LastSentAt: now.Add(-20 * time.Minute)}},
+			Usage:  rules.MailboxUsage{SentToday: 11, LastSentAt: now.Add(-20 * time.Minute)}},
 		Lead: rules.Lead{Status: rules.LeadActive},
 		Due:  now.Add(-time.Hour),
 	}
 	d := rules.Decide(now, in)
 	if d.Send {
-		gap := rules.NextGap(in.Inbox.Limits, rand.New(rand.NewPCG(1, 2)))
+		gap := rules.NextGap(in.Mailbox.Limits, rand.New(rand.NewPCG(1, 2)))
 		fmt.Println("send, then keep", gap)
 		return
 	}

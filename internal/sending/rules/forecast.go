@@ -11,15 +11,15 @@ type ForecastInput struct {
 	Campaign Campaign
 	// Steps[i] is step i+1's delay: Steps[0] after the lead joins, the
 	// others after the previous step.
-	Steps   []Delay
-	Inboxes []ForecastInbox
+	Steps     []Delay
+	Mailboxes []ForecastMailbox
 }
 
-// ForecastInbox is one of the campaign's mailboxes and the work assigned to
+// ForecastMailbox is one of the campaign's mailboxes and the work assigned to
 // it.
-type ForecastInbox struct {
-	ID    string
-	Inbox Inbox
+type ForecastMailbox struct {
+	ID      string
+	Mailbox Mailbox
 	// Jobs are the steps already scheduled for this mailbox's leads.
 	Jobs []Job
 	// NewLeads are assigned leads that have not started: their step 1 is
@@ -36,10 +36,10 @@ type Job struct {
 
 // ForecastDay is the plan for one local date of the campaign's zone.
 type ForecastDay struct {
-	Date      string         // YYYY-MM-DD in the campaign's zone
-	PerInbox  map[string]int // sends per mailbox ID (every mailbox listed)
-	Total     int
-	FollowUps int // of Total, steps after the first
+	Date       string         // YYYY-MM-DD in the campaign's zone
+	PerMailbox map[string]int // sends per mailbox ID (every mailbox listed)
+	Total      int
+	FollowUps  int // of Total, steps after the first
 }
 
 // Forecast plans the campaign's sends for `days` local dates starting with
@@ -61,16 +61,16 @@ func Forecast(now time.Time, days int, in ForecastInput) []ForecastDay {
 	end := firstAtOrAfter(firstDay+int64(days), 0, campLoc)
 	out := make([]ForecastDay, days)
 	for i := range out {
-		out[i] = ForecastDay{Date: dateString(firstDay + int64(i)), PerInbox: make(map[string]int, len(in.Inboxes))}
-		for _, ib := range in.Inboxes {
-			out[i].PerInbox[ib.ID] = 0
+		out[i] = ForecastDay{Date: dateString(firstDay + int64(i)), PerMailbox: make(map[string]int, len(in.Mailboxes))}
+		for _, ib := range in.Mailboxes {
+			out[i].PerMailbox[ib.ID] = 0
 		}
 	}
 
-	sims := make(simQueue, 0, len(in.Inboxes))
-	for _, ib := range in.Inboxes {
-		s := &simInbox{id: ib.ID, inbox: ib.Inbox, at: now, newLeads: ib.NewLeads,
-			day: localDay(now, orUTC(ib.Inbox.Limits.Timezone))}
+	sims := make(simQueue, 0, len(in.Mailboxes))
+	for _, ib := range in.Mailboxes {
+		s := &simMailbox{id: ib.ID, mailbox: ib.Mailbox, at: now, newLeads: ib.NewLeads,
+			day: localDay(now, orUTC(ib.Mailbox.Limits.Timezone))}
 		if len(in.Steps) > 0 {
 			s.newDue = in.Steps[0].After(now, campLoc)
 		}
@@ -94,8 +94,8 @@ func Forecast(now time.Time, days int, in ForecastInput) []ForecastDay {
 		if !s.at.Before(end) {
 			break
 		}
-		if d := localDay(s.at, orUTC(s.inbox.Limits.Timezone)); d != s.day {
-			s.day, s.inbox.Usage.SentToday = d, 0
+		if d := localDay(s.at, orUTC(s.mailbox.Limits.Timezone)); d != s.day {
+			s.day, s.mailbox.Usage.SentToday = d, 0
 		}
 		if d := localDay(s.at, campLoc); d != campDay {
 			campDay, camp.SentToday = d, 0
@@ -105,7 +105,7 @@ func Forecast(now time.Time, days int, in ForecastInput) []ForecastDay {
 			heap.Pop(&sims)
 			continue
 		}
-		dec := Decide(s.at, Input{Schedule: in.Schedule, Campaign: camp, Inbox: s.inbox,
+		dec := Decide(s.at, Input{Schedule: in.Schedule, Campaign: camp, Mailbox: s.mailbox,
 			Lead: Lead{Status: LeadActive}, Due: due})
 		if !dec.Send {
 			if !dec.NotBefore.After(s.at) { // zero: this mailbox never sends
@@ -118,14 +118,14 @@ func Forecast(now time.Time, days int, in ForecastInput) []ForecastDay {
 		}
 		step := s.take()
 		day := &out[localDay(s.at, campLoc)-firstDay]
-		day.PerInbox[s.id]++
+		day.PerMailbox[s.id]++
 		day.Total++
 		if step > 1 {
 			day.FollowUps++
 		}
-		s.inbox.Usage.SentToday++
-		s.inbox.Usage.LastSentAt = s.at
-		s.inbox.Usage.Gap = expectedGap(s.inbox.Limits)
+		s.mailbox.Usage.SentToday++
+		s.mailbox.Usage.LastSentAt = s.at
+		s.mailbox.Usage.Gap = expectedGap(s.mailbox.Limits)
 		camp.SentToday++
 		if step < len(in.Steps) {
 			heap.Push(&s.followUps, Job{Step: step + 1, Due: in.Steps[step].After(s.at, campLoc)})
@@ -135,10 +135,10 @@ func Forecast(now time.Time, days int, in ForecastInput) []ForecastDay {
 	return out
 }
 
-// simInbox is one mailbox in the simulation.
-type simInbox struct {
+// simMailbox is one mailbox in the simulation.
+type simMailbox struct {
 	id        string
-	inbox     Inbox
+	mailbox   Mailbox
 	at        time.Time // the next moment to decide at
 	day       int64     // the mailbox-local day Usage.SentToday counts
 	followUps jobQueue
@@ -148,7 +148,7 @@ type simInbox struct {
 }
 
 // nextDue is the earliest due time of the mailbox's remaining work.
-func (s *simInbox) nextDue() (time.Time, bool) {
+func (s *simMailbox) nextDue() (time.Time, bool) {
 	var due time.Time
 	ok := false
 	consider := func(t time.Time) {
@@ -170,7 +170,7 @@ func (s *simInbox) nextDue() (time.Time, bool) {
 
 // take removes the job to send at s.at, follow-ups first, and returns its
 // step number. Decide has checked that some job is due.
-func (s *simInbox) take() int {
+func (s *simMailbox) take() int {
 	if len(s.followUps) > 0 && !s.followUps[0].Due.After(s.at) {
 		return heap.Pop(&s.followUps).(Job).Step
 	}
@@ -199,7 +199,7 @@ func (q *jobQueue) Pop() any {
 
 // simQueue orders mailboxes by their next moment, so the campaign-wide daily
 // limit is consumed in time order.
-type simQueue []*simInbox
+type simQueue []*simMailbox
 
 func (q simQueue) Len() int { return len(q) }
 func (q simQueue) Less(i, j int) bool {
@@ -209,7 +209,7 @@ func (q simQueue) Less(i, j int) bool {
 	return q[i].id < q[j].id
 }
 func (q simQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *simQueue) Push(x any)   { *q = append(*q, x.(*simInbox)) }
+func (q *simQueue) Push(x any)   { *q = append(*q, x.(*simMailbox)) }
 func (q *simQueue) Pop() any {
 	old := *q
 	s := old[len(old)-1]

@@ -9,7 +9,7 @@ import (
 func forecastTotals(days []ForecastDay, id string) []int {
 	out := make([]int, len(days))
 	for i, d := range days {
-		out[i] = d.PerInbox[id]
+		out[i] = d.PerMailbox[id]
 	}
 	return out
 }
@@ -17,12 +17,12 @@ func forecastTotals(days []ForecastDay, id string) []int {
 func TestForecast(t *testing.T) {
 	paris := mustLoc(t, "Europe/Paris")
 	monday8 := at(t, paris, "2026-03-09 08:00")
-	warm := Inbox{Email: "a@x.com", Status: InboxActive, Limits: InboxLimits{DailyCap: 30, MinGap: 10 * time.Minute, Timezone: paris}}
+	warm := Mailbox{Email: "a@x.com", Status: MailboxActive, Limits: MailboxLimits{DailyCap: 30, MinGap: 10 * time.Minute, Timezone: paris}}
 	oneStep := []Delay{{}}
 
 	t.Run("caps spread new leads over weekdays", func(t *testing.T) {
 		days := Forecast(monday8, 7, ForecastInput{Schedule: DefaultSchedule(paris), Campaign: Campaign{Status: CampaignActive},
-			Steps: oneStep, Inboxes: []ForecastInbox{{ID: "a", Inbox: warm, NewLeads: 100}}})
+			Steps: oneStep, Mailboxes: []ForecastMailbox{{ID: "a", Mailbox: warm, NewLeads: 100}}})
 		if got, want := forecastTotals(days, "a"), []int{30, 30, 30, 10, 0, 0, 0}; !slices.Equal(got, want) {
 			t.Errorf("per day = %v, want %v", got, want)
 		}
@@ -35,7 +35,7 @@ func TestForecast(t *testing.T) {
 		s := DefaultSchedule(paris)
 		s.End = 10 * 60 // 09:00–10:00; 12m30s average gap: 09:00, :12:30, :25, :37:30, :50
 		days := Forecast(monday8, 2, ForecastInput{Schedule: s, Campaign: Campaign{Status: CampaignActive},
-			Steps: oneStep, Inboxes: []ForecastInbox{{ID: "a", Inbox: warm, NewLeads: 100}}})
+			Steps: oneStep, Mailboxes: []ForecastMailbox{{ID: "a", Mailbox: warm, NewLeads: 100}}})
 		if got := forecastTotals(days, "a"); !slices.Equal(got, []int{5, 5}) {
 			t.Errorf("per day = %v, want [5 5]", got)
 		}
@@ -46,7 +46,7 @@ func TestForecast(t *testing.T) {
 		ib.Limits.RampStart, ib.Limits.RampIncrement, ib.Limits.ActiveSince, ib.Limits.MinGap = 5, 2, monday8, 0
 		s := Schedule{Timezone: paris, Days: everyDay(), Start: 0, End: MinutesPerDay}
 		days := Forecast(monday8, 5, ForecastInput{Schedule: s, Campaign: Campaign{Status: CampaignActive},
-			Steps: oneStep, Inboxes: []ForecastInbox{{ID: "a", Inbox: ib, NewLeads: 1000}}})
+			Steps: oneStep, Mailboxes: []ForecastMailbox{{ID: "a", Mailbox: ib, NewLeads: 1000}}})
 		if got := forecastTotals(days, "a"); !slices.Equal(got, []int{5, 7, 9, 11, 13}) {
 			t.Errorf("per day = %v, want [5 7 9 11 13]", got)
 		}
@@ -57,7 +57,7 @@ func TestForecast(t *testing.T) {
 		ib.Limits.DailyCap = 10
 		s := Schedule{Timezone: paris, Days: everyDay(), Start: 9 * 60, End: 17 * 60}
 		days := Forecast(at(t, paris, "2026-03-09 09:00"), 4, ForecastInput{Schedule: s, Campaign: Campaign{Status: CampaignActive},
-			Steps: []Delay{{}, {Days: 1}}, Inboxes: []ForecastInbox{{ID: "a", Inbox: ib, NewLeads: 100}}})
+			Steps: []Delay{{}, {Days: 1}}, Mailboxes: []ForecastMailbox{{ID: "a", Mailbox: ib, NewLeads: 100}}})
 		var followUps, totals []int
 		for _, d := range days {
 			followUps, totals = append(followUps, d.FollowUps), append(totals, d.Total)
@@ -69,10 +69,10 @@ func TestForecast(t *testing.T) {
 
 	t.Run("scheduled jobs and today's usage", func(t *testing.T) {
 		ib := warm
-		ib.Usage = InboxUsage{SentToday: 25, LastSentAt: monday8.Add(-time.Hour)}
+		ib.Usage = MailboxUsage{SentToday: 25, LastSentAt: monday8.Add(-time.Hour)}
 		jobs := []Job{{Step: 2, Due: at(t, paris, "2026-03-11 15:00")}, {Step: 1, Due: monday8}}
 		days := Forecast(monday8, 3, ForecastInput{Schedule: DefaultSchedule(paris), Campaign: Campaign{Status: CampaignActive},
-			Steps: []Delay{{}, {Days: 2}, {Days: 3}}, Inboxes: []ForecastInbox{{ID: "a", Inbox: ib, Jobs: jobs, NewLeads: 10}}})
+			Steps: []Delay{{}, {Days: 2}, {Days: 3}}, Mailboxes: []ForecastMailbox{{ID: "a", Mailbox: ib, Jobs: jobs, NewLeads: 10}}})
 		// Monday: 5 left under the cap; Tuesday: the other 6 first steps;
 		// Wednesday: step 2 of Monday's 5 plus the scheduled one.
 		if got := forecastTotals(days, "a"); !slices.Equal(got, []int{5, 6, 6}) {
@@ -85,9 +85,9 @@ func TestForecast(t *testing.T) {
 
 	t.Run("campaign daily limit is shared by its mailboxes", func(t *testing.T) {
 		days := Forecast(monday8, 2, ForecastInput{Schedule: DefaultSchedule(paris), Campaign: Campaign{Status: CampaignActive, DailyLimit: 15},
-			Steps: oneStep, Inboxes: []ForecastInbox{{ID: "a", Inbox: warm, NewLeads: 100}, {ID: "b", Inbox: warm, NewLeads: 100}}})
+			Steps: oneStep, Mailboxes: []ForecastMailbox{{ID: "a", Mailbox: warm, NewLeads: 100}, {ID: "b", Mailbox: warm, NewLeads: 100}}})
 		for _, d := range days {
-			if d.Total != 15 || d.PerInbox["a"] < 7 || d.PerInbox["b"] < 7 {
+			if d.Total != 15 || d.PerMailbox["a"] < 7 || d.PerMailbox["b"] < 7 {
 				t.Errorf("%s: %+v, want 15 split across both", d.Date, d)
 			}
 		}
@@ -95,17 +95,17 @@ func TestForecast(t *testing.T) {
 
 	t.Run("paused mailbox and paused campaign plan nothing", func(t *testing.T) {
 		paused := warm
-		paused.Status = InboxPaused
+		paused.Status = MailboxPaused
 		days := Forecast(monday8, 2, ForecastInput{Schedule: DefaultSchedule(paris), Campaign: Campaign{Status: CampaignActive},
-			Steps: oneStep, Inboxes: []ForecastInbox{{ID: "a", Inbox: warm, NewLeads: 100}, {ID: "p", Inbox: paused, NewLeads: 100}}})
+			Steps: oneStep, Mailboxes: []ForecastMailbox{{ID: "a", Mailbox: warm, NewLeads: 100}, {ID: "p", Mailbox: paused, NewLeads: 100}}})
 		if got := forecastTotals(days, "p"); !slices.Equal(got, []int{0, 0}) {
 			t.Errorf("paused mailbox per day = %v", got)
 		}
-		if _, listed := days[0].PerInbox["p"]; !listed || days[0].PerInbox["a"] != 30 {
-			t.Errorf("day 0 = %+v, want p listed with 0 and a at 30", days[0].PerInbox)
+		if _, listed := days[0].PerMailbox["p"]; !listed || days[0].PerMailbox["a"] != 30 {
+			t.Errorf("day 0 = %+v, want p listed with 0 and a at 30", days[0].PerMailbox)
 		}
 		days = Forecast(monday8, 2, ForecastInput{Schedule: DefaultSchedule(paris), Campaign: Campaign{Status: CampaignPaused},
-			Steps: oneStep, Inboxes: []ForecastInbox{{ID: "a", Inbox: warm, NewLeads: 100}}})
+			Steps: oneStep, Mailboxes: []ForecastMailbox{{ID: "a", Mailbox: warm, NewLeads: 100}}})
 		if days[0].Total+days[1].Total != 0 {
 			t.Errorf("paused campaign planned %d sends", days[0].Total+days[1].Total)
 		}
@@ -126,17 +126,17 @@ func TestPropertyForecastWithinLimits(t *testing.T) {
 		s.UseLeadTimezone = false
 		in := ForecastInput{Schedule: s, Campaign: Campaign{Status: CampaignActive}, Steps: []Delay{{}, {Days: 1}, {Days: 2}}}
 		for k := range 3 {
-			ib := Inbox{Status: InboxActive, Limits: g.limits(now)}
+			ib := Mailbox{Status: MailboxActive, Limits: g.limits(now)}
 			ib.Limits.Timezone = s.Timezone // per-day totals are then per mailbox-local day
-			in.Inboxes = append(in.Inboxes, ForecastInbox{ID: string(rune('a' + k)), Inbox: ib, NewLeads: g.r.IntN(200)})
+			in.Mailboxes = append(in.Mailboxes, ForecastMailbox{ID: string(rune('a' + k)), Mailbox: ib, NewLeads: g.r.IntN(200)})
 		}
 		days := Forecast(now, 10, in)
 		for di, d := range days {
-			for _, ib := range in.Inboxes {
+			for _, ib := range in.Mailboxes {
 				dayStart := firstAtOrAfter(localDay(now, orUTC(s.Timezone))+int64(di), 0, orUTC(s.Timezone))
-				limit := TodayLimit(ib.Inbox.Limits, later(now, dayStart))
-				if d.PerInbox[ib.ID] > limit {
-					t.Fatalf("case %d: %s plans %d for %s, limit %d", i, d.Date, d.PerInbox[ib.ID], ib.ID, limit)
+				limit := TodayLimit(ib.Mailbox.Limits, later(now, dayStart))
+				if d.PerMailbox[ib.ID] > limit {
+					t.Fatalf("case %d: %s plans %d for %s, limit %d", i, d.Date, d.PerMailbox[ib.ID], ib.ID, limit)
 				}
 			}
 		}

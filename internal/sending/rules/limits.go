@@ -5,9 +5,9 @@ import (
 	"time"
 )
 
-// InboxLimits are a mailbox's sending limits, shared by every campaign that
+// MailboxLimits are a mailbox's sending limits, shared by every campaign that
 // uses it.
-type InboxLimits struct {
+type MailboxLimits struct {
 	// DailyCap is the most sends in one local day once ramp-up is over.
 	// Zero or less means the mailbox sends nothing.
 	DailyCap int
@@ -28,8 +28,8 @@ type InboxLimits struct {
 	ActiveSince time.Time
 }
 
-// InboxUsage is what a mailbox has done so far.
-type InboxUsage struct {
+// MailboxUsage is what a mailbox has done so far.
+type MailboxUsage struct {
 	// SentToday counts sends, across all campaigns, in the mailbox's local
 	// day that contains the `now` passed to Decide (count from DayStart).
 	SentToday int
@@ -48,7 +48,7 @@ type Rand interface {
 
 // rampDay is the number of the mailbox's local dates since ActiveSince
 // (0 on that date), never negative.
-func rampDay(l InboxLimits, now time.Time) int64 {
+func rampDay(l MailboxLimits, now time.Time) int64 {
 	if l.ActiveSince.IsZero() {
 		return 0
 	}
@@ -59,7 +59,7 @@ func rampDay(l InboxLimits, now time.Time) int64 {
 // TodayLimit is how many sends the mailbox may make in its local day that
 // contains now: RampStart + RampIncrement × days since ActiveSince, at most
 // DailyCap, or DailyCap when ramp-up is off.
-func TodayLimit(l InboxLimits, now time.Time) int {
+func TodayLimit(l MailboxLimits, now time.Time) int {
 	if l.DailyCap <= 0 {
 		return 0
 	}
@@ -80,7 +80,7 @@ func TodayLimit(l InboxLimits, now time.Time) int {
 // RampProgress reports the ramp as the mailbox page shows it, "day N of M":
 // day is 1 on ActiveSince's date, total is the first day at DailyCap. Both are
 // 0 when ramp-up is off or can never reach the cap (no increment).
-func RampProgress(l InboxLimits, now time.Time) (day, total int) {
+func RampProgress(l MailboxLimits, now time.Time) (day, total int) {
 	if l.DailyCap <= 0 || l.RampStart <= 0 || l.RampIncrement <= 0 {
 		return 0, 0
 	}
@@ -103,9 +103,9 @@ func MaxJitter(minGap time.Duration) time.Duration {
 
 // NextGap draws the spacing to keep after a send: MinGap plus a uniform
 // jitter in [0, MaxJitter(MinGap)], whole seconds. Store it as
-// InboxUsage.Gap with LastSentAt, so every later Decide (and explain) sees the
+// MailboxUsage.Gap with LastSentAt, so every later Decide (and explain) sees the
 // same gap. Zero MinGap gives zero.
-func NextGap(l InboxLimits, rnd Rand) time.Duration {
+func NextGap(l MailboxLimits, rnd Rand) time.Duration {
 	if l.MinGap <= 0 {
 		return 0
 	}
@@ -114,7 +114,7 @@ func NextGap(l InboxLimits, rnd Rand) time.Duration {
 }
 
 // gap is the spacing Decide enforces after LastSentAt.
-func gap(l InboxLimits, u InboxUsage) time.Duration {
+func gap(l MailboxLimits, u MailboxUsage) time.Duration {
 	if l.MinGap <= 0 {
 		return 0
 	}
@@ -122,7 +122,7 @@ func gap(l InboxLimits, u InboxUsage) time.Duration {
 }
 
 // expectedGap is the average of NextGap, what the forecast plans with.
-func expectedGap(l InboxLimits) time.Duration {
+func expectedGap(l MailboxLimits) time.Duration {
 	if l.MinGap <= 0 {
 		return 0
 	}

@@ -81,8 +81,8 @@ func (g *gen) schedule() Schedule {
 	return s
 }
 
-func (g *gen) limits(now time.Time) InboxLimits {
-	l := InboxLimits{
+func (g *gen) limits(now time.Time) MailboxLimits {
+	l := MailboxLimits{
 		DailyCap:    g.r.IntN(60) + 1,
 		MinGap:      time.Duration(g.r.IntN(31)) * time.Minute,
 		Timezone:    g.zone(),
@@ -104,18 +104,18 @@ func (g *gen) input(now time.Time) Input {
 	in := Input{
 		Schedule: g.schedule(),
 		Campaign: Campaign{Status: CampaignActive},
-		Inbox:    Inbox{Email: "m@x.test", Status: InboxActive, Limits: g.limits(now)},
+		Mailbox:  Mailbox{Email: "m@x.test", Status: MailboxActive, Limits: g.limits(now)},
 		Lead:     Lead{Status: LeadActive},
 		Due:      now.Add(time.Duration(g.r.Int64N(8*24*3600)-3*24*3600) * time.Second),
 	}
 	if g.r.IntN(2) == 0 {
 		in.Lead.Timezone = g.zone()
 	}
-	limit := TodayLimit(in.Inbox.Limits, now)
-	in.Inbox.Usage.SentToday = g.r.IntN(limit + 3)
+	limit := TodayLimit(in.Mailbox.Limits, now)
+	in.Mailbox.Usage.SentToday = g.r.IntN(limit + 3)
 	if g.r.IntN(4) > 0 {
-		in.Inbox.Usage.LastSentAt = now.Add(-time.Duration(g.r.Int64N(int64(40 * time.Minute))))
-		in.Inbox.Usage.Gap = time.Duration(g.r.Int64N(int64(45 * time.Minute)))
+		in.Mailbox.Usage.LastSentAt = now.Add(-time.Duration(g.r.Int64N(int64(40 * time.Minute))))
+		in.Mailbox.Usage.Gap = time.Duration(g.r.Int64N(int64(45 * time.Minute)))
 	}
 	if g.r.IntN(3) == 0 {
 		in.Campaign.DailyLimit = g.r.IntN(50) + 1
@@ -129,7 +129,7 @@ func (g *gen) input(now time.Time) Input {
 	case 2:
 		in.Campaign.Status = CampaignPaused
 	case 3:
-		in.Inbox.Status = InboxDisconnected
+		in.Mailbox.Status = MailboxDisconnected
 	}
 	return in
 }
@@ -137,8 +137,8 @@ func (g *gen) input(now time.Time) Input {
 // rolled is in as seen at `to` by a caller whose counts did not change since
 // `from`: daily counts restart when the local day changed.
 func rolled(in Input, from, to time.Time) Input {
-	if localDay(from, orUTC(in.Inbox.Limits.Timezone)) != localDay(to, orUTC(in.Inbox.Limits.Timezone)) {
-		in.Inbox.Usage.SentToday = 0
+	if localDay(from, orUTC(in.Mailbox.Limits.Timezone)) != localDay(to, orUTC(in.Mailbox.Limits.Timezone)) {
+		in.Mailbox.Usage.SentToday = 0
 	}
 	if localDay(from, orUTC(in.Schedule.Timezone)) != localDay(to, orUTC(in.Schedule.Timezone)) {
 		in.Campaign.SentToday = 0
@@ -149,7 +149,7 @@ func rolled(in Input, from, to time.Time) Input {
 // checkSendIsAllowed fails if a Send decision breaks any rule.
 func checkSendIsAllowed(t *testing.T, now time.Time, in Input) {
 	t.Helper()
-	u, l := in.Inbox.Usage, in.Inbox.Limits
+	u, l := in.Mailbox.Usage, in.Mailbox.Limits
 	switch {
 	case !InWindow(in.Schedule, in.Lead.Timezone, now):
 		t.Fatalf("sent outside the window at %s: %+v", now, in)
@@ -161,13 +161,13 @@ func checkSendIsAllowed(t *testing.T, now time.Time, in Input) {
 		t.Fatalf("sent %s after the last send, gap %s (stored %s)", now.Sub(u.LastSentAt), l.MinGap, u.Gap)
 	case in.Campaign.DailyLimit > 0 && in.Campaign.SentToday >= in.Campaign.DailyLimit:
 		t.Fatalf("sent over the campaign's daily limit")
-	case in.Lead.Suppressed || in.Lead.Status != LeadActive || in.Campaign.Status != CampaignActive || in.Inbox.Status != InboxActive:
+	case in.Lead.Suppressed || in.Lead.Status != LeadActive || in.Campaign.Status != CampaignActive || in.Mailbox.Status != MailboxActive:
 		t.Fatalf("sent for a stopped lead, campaign or mailbox")
 	}
 }
 
 var waitingForAPerson = []Reason{ReasonLeadStopped, ReasonSuppressed, ReasonCampaignDraft, ReasonCampaignPaused,
-	ReasonCampaignCompleted, ReasonInboxPaused, ReasonInboxDisconnected, ReasonInboxError, ReasonScheduleInvalid, ReasonInboxDailyCap}
+	ReasonCampaignCompleted, ReasonMailboxPaused, ReasonMailboxDisconnected, ReasonMailboxError, ReasonScheduleInvalid, ReasonMailboxDailyCap}
 
 func TestPropertyDecide(t *testing.T) {
 	g := newGen(t, 1)
@@ -278,12 +278,12 @@ type simJob struct {
 	due       time.Time
 	nextCheck time.Time
 	leadTZ    *time.Location
-	inbox     int
+	mailbox   int
 }
 
 type simSend struct {
-	at    time.Time
-	inbox int
+	at      time.Time
+	mailbox int
 }
 
 func simulateWeek(t *testing.T, g *gen, scenario int) {
@@ -294,14 +294,14 @@ func simulateWeek(t *testing.T, g *gen, scenario int) {
 	if g.r.IntN(2) == 0 {
 		campaignLimit = g.r.IntN(40) + 5
 	}
-	inboxes := make([]Inbox, 1+g.r.IntN(3))
-	for i := range inboxes {
-		inboxes[i] = Inbox{Status: InboxActive, Limits: g.limits(start)}
-		inboxes[i].Limits.DailyCap = max(inboxes[i].Limits.DailyCap, 1)
+	mailboxes := make([]Mailbox, 1+g.r.IntN(3))
+	for i := range mailboxes {
+		mailboxes[i] = Mailbox{Status: MailboxActive, Limits: g.limits(start)}
+		mailboxes[i].Limits.DailyCap = max(mailboxes[i].Limits.DailyCap, 1)
 	}
 	var jobs []*simJob
 	for lead := range 150 {
-		j := &simJob{lead: lead, step: 1, due: steps[0].After(start, s.Timezone), inbox: lead % len(inboxes)}
+		j := &simJob{lead: lead, step: 1, due: steps[0].After(start, s.Timezone), mailbox: lead % len(mailboxes)}
 		if g.r.IntN(2) == 0 {
 			j.leadTZ = g.zone()
 		}
@@ -309,10 +309,10 @@ func simulateWeek(t *testing.T, g *gen, scenario int) {
 		jobs = append(jobs, j)
 	}
 	var sends []simSend
-	countSince := func(from time.Time, inbox int) int {
+	countSince := func(from time.Time, mailbox int) int {
 		n := 0
 		for _, sd := range sends {
-			if !sd.at.Before(from) && (inbox < 0 || sd.inbox == inbox) {
+			if !sd.at.Before(from) && (mailbox < 0 || sd.mailbox == mailbox) {
 				n++
 			}
 		}
@@ -324,9 +324,9 @@ func simulateWeek(t *testing.T, g *gen, scenario int) {
 			if j.step == 0 || now.Before(j.nextCheck) {
 				continue
 			}
-			ib := &inboxes[j.inbox]
-			ib.Usage.SentToday = countSince(DayStart(ib.Limits.Timezone, now), j.inbox)
-			in := Input{Schedule: s, Inbox: *ib, Lead: Lead{Status: LeadActive, Timezone: j.leadTZ}, Due: j.due,
+			ib := &mailboxes[j.mailbox]
+			ib.Usage.SentToday = countSince(DayStart(ib.Limits.Timezone, now), j.mailbox)
+			in := Input{Schedule: s, Mailbox: *ib, Lead: Lead{Status: LeadActive, Timezone: j.leadTZ}, Due: j.due,
 				Campaign: Campaign{Status: CampaignActive, DailyLimit: campaignLimit,
 					SentToday: countSince(DayStart(s.Timezone, now), -1)}}
 			d := Decide(now, in)
@@ -338,7 +338,7 @@ func simulateWeek(t *testing.T, g *gen, scenario int) {
 				continue
 			}
 			checkSendIsAllowed(t, now, in)
-			sends = append(sends, simSend{at: now, inbox: j.inbox})
+			sends = append(sends, simSend{at: now, mailbox: j.mailbox})
 			ib.Usage.LastSentAt, ib.Usage.Gap = now, NextGap(ib.Limits, g.r)
 			if j.step == len(steps) {
 				j.step = 0
@@ -351,11 +351,11 @@ func simulateWeek(t *testing.T, g *gen, scenario int) {
 	// Independent recount: per mailbox-local day, per campaign day.
 	perDay := map[[2]int64]int{}
 	for _, sd := range sends {
-		l := inboxes[sd.inbox].Limits
-		key := [2]int64{int64(sd.inbox), localDay(sd.at, orUTC(l.Timezone))}
+		l := mailboxes[sd.mailbox].Limits
+		key := [2]int64{int64(sd.mailbox), localDay(sd.at, orUTC(l.Timezone))}
 		perDay[key]++
 		if perDay[key] > TodayLimit(l, sd.at) {
-			t.Fatalf("scenario %d: mailbox %d sent %d on local day %d, limit %d", scenario, sd.inbox, perDay[key], key[1], TodayLimit(l, sd.at))
+			t.Fatalf("scenario %d: mailbox %d sent %d on local day %d, limit %d", scenario, sd.mailbox, perDay[key], key[1], TodayLimit(l, sd.at))
 		}
 		campKey := [2]int64{-1, localDay(sd.at, orUTC(s.Timezone))}
 		perDay[campKey]++

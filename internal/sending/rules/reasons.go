@@ -5,7 +5,7 @@ package rules
 // the job, counted in metrics, returned by explain); untyped, so they are a
 // Reason or a string wherever they are used.
 const (
-	ReasonNoInbox             = "no_inbox"
+	ReasonNoMailbox           = "no_inbox"
 	ReasonProviderUnavailable = "provider_unavailable"
 	ReasonMissingField        = "missing_merge_field"
 	ReasonMessageInvalid      = "message_invalid"

@@ -27,8 +27,8 @@ func badRequest(w http.ResponseWriter, code, msg string) {
 // folderName maps a well-known folder name (any case) to the fake's key.
 func folderName(s string) (string, bool) {
 	switch strings.ToLower(s) {
-	case Inbox:
-		return Inbox, true
+	case Mailbox:
+		return Mailbox, true
 	case SentItems:
 		return SentItems, true
 	case Drafts:

@@ -66,7 +66,7 @@ func TestSendMailVariants(t *testing.T) {
 	if st, body := c.do("POST", "/me/sendMail", "application/json", json); st != 202 || body != nil {
 		t.Fatalf("JSON sendMail = %d %v", st, body)
 	}
-	got := s.Messages(bob, graphfake.Inbox)
+	got := s.Messages(bob, graphfake.Mailbox)
 	if len(got) != 1 || got[0].Subject != "Hello" || !strings.Contains(string(got[0].Raw), "x-campaign: c1") {
 		t.Errorf("bob's inbox = %+v", got)
 	}
@@ -99,7 +99,7 @@ func TestCreateReplyAndSend(t *testing.T) {
 	if st, _ := c.do("POST", "/me/messages/"+draft["id"].(string)+"/send", "", ""); st != 202 {
 		t.Fatalf("send draft = %d", st)
 	}
-	got := s.Messages(bob, graphfake.Inbox)
+	got := s.Messages(bob, graphfake.Mailbox)
 	if len(got) != 1 || !strings.Contains(string(got[0].Raw), "In-Reply-To: <o@fabrikam.com>") {
 		t.Errorf("bob got %+v", got)
 	}

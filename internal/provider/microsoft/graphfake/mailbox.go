@@ -13,7 +13,7 @@ import (
 
 // Well-known folder names the fake keeps.
 const (
-	Inbox     = "inbox"
+	Mailbox   = "inbox"
 	SentItems = "sentitems"
 	Drafts    = "drafts"
 )
@@ -89,7 +89,7 @@ func (s *Server) DeliverAt(email string, raw []byte, at time.Time) (Message, err
 	if at.IsZero() {
 		at = s.opts.Now()
 	}
-	return s.storeLocked(u, Inbox, raw, h, at).snapshot(), nil
+	return s.storeLocked(u, Mailbox, raw, h, at).snapshot(), nil
 }
 
 // Delete removes a message (it shows up as @removed in delta).
@@ -140,7 +140,7 @@ func (s *Server) deliverLocked(from *user, raw []byte, h mail.Header, at time.Ti
 		list, _ := h.AddressList(field)
 		for _, a := range list {
 			if rcpt := s.users.Get(a.Address); rcpt != nil && rcpt != from {
-				s.storeLocked(rcpt, Inbox, raw, h, at)
+				s.storeLocked(rcpt, Mailbox, raw, h, at)
 			}
 		}
 	}

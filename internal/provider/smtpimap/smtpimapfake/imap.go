@@ -150,9 +150,9 @@ func (s *IMAPServer) Append(folder string, raw []byte, at time.Time) (imap.UID, 
 	return data.UID, nil
 }
 
-// ResetInbox deletes and re-creates INBOX: its messages are gone and its
+// ResetMailbox deletes and re-creates INBOX: its messages are gone and its
 // UIDVALIDITY changes, as after a server-side rebuild.
-func (s *IMAPServer) ResetInbox() error {
+func (s *IMAPServer) ResetMailbox() error {
 	if err := s.user.Delete("INBOX"); err != nil {
 		return err
 	}

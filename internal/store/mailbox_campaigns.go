@@ -10,10 +10,10 @@ type CampaignRef struct {
 	Status string
 }
 
-// InboxCampaigns lists, in one query, the campaigns each of the
+// MailboxCampaigns lists, in one query, the campaigns each of the
 // workspace's mailboxes sends for, by mailbox id, campaigns by name.
 // Mailboxes no campaign uses are absent from the map.
-func (s Scope) InboxCampaigns(ctx context.Context) (map[string][]CampaignRef, error) {
+func (s Scope) MailboxCampaigns(ctx context.Context) (map[string][]CampaignRef, error) {
 	rows, err := s.query(ctx, `SELECT ci.inbox_id, c.id, c.name, c.status FROM campaign_inboxes ci
 		JOIN campaigns c ON c.id = ci.campaign_id AND c.workspace_id = ci.workspace_id
 		WHERE ci.workspace_id = ? ORDER BY c.name, c.id`, s.ws)
@@ -23,12 +23,12 @@ func (s Scope) InboxCampaigns(ctx context.Context) (map[string][]CampaignRef, er
 	defer rows.Close()
 	out := map[string][]CampaignRef{}
 	for rows.Next() {
-		var inboxID string
+		var mailboxID string
 		var c CampaignRef
-		if err := rows.Scan(&inboxID, &c.ID, &c.Name, &c.Status); err != nil {
+		if err := rows.Scan(&mailboxID, &c.ID, &c.Name, &c.Status); err != nil {
 			return nil, err
 		}
-		out[inboxID] = append(out[inboxID], c)
+		out[mailboxID] = append(out[mailboxID], c)
 	}
 	return out, rows.Err()
 }

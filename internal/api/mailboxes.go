@@ -5,21 +5,21 @@ import (
 	"strconv"
 
 	"github.com/leadbitz/leadbitz/internal/account"
-	"github.com/leadbitz/leadbitz/internal/inbox"
+	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 )
 
-func (a *API) listInboxes(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	list, err := a.Inboxes.List(r.Context(), p.WorkspaceID)
+func (a *API) listMailboxes(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	list, err := a.Mailboxes.List(r.Context(), p.WorkspaceID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, pageOf(list, len(list), func(inbox.View) string { return "" }))
+	writeJSON(w, http.StatusOK, pageOf(list, len(list), func(mailbox.View) string { return "" }))
 	return nil
 }
 
-func (a *API) getInbox(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	v, err := a.Inboxes.Get(r.Context(), p.WorkspaceID, r.PathValue("id"))
+func (a *API) getMailbox(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	v, err := a.Mailboxes.Get(r.Context(), p.WorkspaceID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -27,12 +27,12 @@ func (a *API) getInbox(w http.ResponseWriter, r *http.Request, p account.Princip
 	return nil
 }
 
-func (a *API) createSandboxInbox(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	var in inbox.SandboxInput
+func (a *API) createSandboxMailbox(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	var in mailbox.SandboxInput
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	v, err := a.Inboxes.CreateSandbox(r.Context(), p, in, meta(r))
+	v, err := a.Mailboxes.CreateSandbox(r.Context(), p, in, meta(r))
 	if err != nil {
 		return err
 	}
@@ -40,12 +40,12 @@ func (a *API) createSandboxInbox(w http.ResponseWriter, r *http.Request, p accou
 	return nil
 }
 
-func (a *API) patchInbox(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	var in inbox.Patch
+func (a *API) patchMailbox(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	var in mailbox.Patch
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	v, err := a.Inboxes.Update(r.Context(), p, r.PathValue("id"), in, meta(r))
+	v, err := a.Mailboxes.Update(r.Context(), p, r.PathValue("id"), in, meta(r))
 	if err != nil {
 		return err
 	}
@@ -53,8 +53,8 @@ func (a *API) patchInbox(w http.ResponseWriter, r *http.Request, p account.Princ
 	return nil
 }
 
-func (a *API) deleteInbox(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	if err := a.Inboxes.Delete(r.Context(), p, r.PathValue("id"), meta(r)); err != nil {
+func (a *API) deleteMailbox(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	if err := a.Mailboxes.Delete(r.Context(), p, r.PathValue("id"), meta(r)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -67,7 +67,7 @@ func (a *API) listSandboxMessages(w http.ResponseWriter, r *http.Request, p acco
 		return err
 	}
 	q := r.URL.Query()
-	list, err := a.Inboxes.SandboxMessages(r.Context(), p.WorkspaceID, r.PathValue("id"), q.Get("folder"), q.Get("cursor"), limit)
+	list, err := a.Mailboxes.SandboxMessages(r.Context(), p.WorkspaceID, r.PathValue("id"), q.Get("folder"), q.Get("cursor"), limit)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (a *API) sandboxReceive(w http.ResponseWriter, r *http.Request, p account.P
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	m, err := a.Inboxes.SandboxReceive(r.Context(), p, r.PathValue("id"), in)
+	m, err := a.Mailboxes.SandboxReceive(r.Context(), p, r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@
 // locally (the sandbox itself, its messages and deliveries, is
 // internal/provider/sandbox). Real providers (Gmail, Microsoft, SMTP/IMAP)
 // add their own connect flows.
-package inbox
+package mailbox
 
 import (
 	"context"
@@ -26,11 +26,11 @@ type Service struct {
 	now func() time.Time
 	// deleted is told a mailbox's id once its deletion committed, so the
 	// provider client open for it closes at once (connect.Service.Forget).
-	deleted func(inboxID string)
+	deleted func(mailboxID string)
 }
 
 // OnDelete sets what is told of each deleted mailbox.
-func (s *Service) OnDelete(fn func(inboxID string)) { s.deleted = fn }
+func (s *Service) OnDelete(fn func(mailboxID string)) { s.deleted = fn }
 
 // New returns a Service; now is injectable for tests (nil: time.Now).
 func New(st *store.Store, now func() time.Time) *Service {
@@ -71,18 +71,18 @@ type View struct {
 	ConsecutiveFailures int        `json:"consecutiveFailures"`
 }
 
-func withHealth(v View, h store.InboxHealth) View {
+func withHealth(v View, h store.MailboxHealth) View {
 	v.LastSyncAt, v.LastError, v.ConsecutiveFailures = h.LastSyncAt, h.LastError, h.ConsecutiveFailures
 	return v
 }
 
-func (s *Service) view(i store.Inbox) View {
+func (s *Service) view(i store.Mailbox) View {
 	v := View{ID: i.ID, Provider: i.Provider, Email: i.Email, DisplayName: i.DisplayName, Status: i.Status,
 		StatusReason: i.StatusReason, DailyCap: i.DailyCap, RampStart: i.RampStart, RampIncrement: i.RampIncrement,
 		MinGapSeconds: i.MinGapSeconds, Signature: i.Signature, Timezone: i.Timezone, LastSentAt: i.LastSentAt,
 		CreatedAt: i.CreatedAt}
 	now := s.clock()
-	if side, err := input.InboxSide(i, now); err == nil {
+	if side, err := input.MailboxSide(i, now); err == nil {
 		v.SentToday = side.Usage.SentToday
 		v.TodayLimit = rules.TodayLimit(side.Limits, now)
 		v.RampDay, v.RampDays = rules.RampProgress(side.Limits, now)
@@ -92,11 +92,11 @@ func (s *Service) view(i store.Inbox) View {
 
 // List returns the workspace's mailboxes.
 func (s *Service) List(ctx context.Context, ws string) ([]View, error) {
-	list, err := s.st.InWorkspace(ws).Inboxes(ctx)
+	list, err := s.st.InWorkspace(ws).Mailboxes(ctx)
 	if err != nil {
 		return nil, err
 	}
-	health, err := s.st.InWorkspace(ws).InboxHealth(ctx)
+	health, err := s.st.InWorkspace(ws).MailboxHealth(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -109,11 +109,11 @@ func (s *Service) List(ctx context.Context, ws string) ([]View, error) {
 
 // Get returns one mailbox.
 func (s *Service) Get(ctx context.Context, ws, id string) (View, error) {
-	i, err := s.st.InWorkspace(ws).Inbox(ctx, id)
+	i, err := s.st.InWorkspace(ws).Mailbox(ctx, id)
 	if err != nil {
 		return View{}, err
 	}
-	health, err := s.st.InWorkspace(ws).InboxHealth(ctx)
+	health, err := s.st.InWorkspace(ws).MailboxHealth(ctx)
 	if err != nil {
 		return View{}, err
 	}
@@ -144,20 +144,20 @@ const (
 // their flow). Work held for this mailbox is released so the tick decides it
 // again under the new settings.
 func (s *Service) Update(ctx context.Context, p account.Principal, id string, in Patch, m account.Meta) (View, error) {
-	var out store.Inbox
+	var out store.Mailbox
 	err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
-		i, err := q.InboxForUpdate(ctx, id)
+		i, err := q.MailboxForUpdate(ctx, id)
 		if err != nil {
 			return err
 		}
 		if err := applyPatch(&i, in); err != nil {
 			return err
 		}
-		if err := q.UpdateInboxSettings(ctx, &i); err != nil {
+		if err := q.UpdateMailboxSettings(ctx, &i); err != nil {
 			return err
 		}
-		if _, err := q.ReleaseHeldJobsOfInbox(ctx, id, s.clock()); err != nil {
+		if _, err := q.ReleaseHeldJobsOfMailbox(ctx, id, s.clock()); err != nil {
 			return err
 		}
 		out = i
@@ -169,7 +169,7 @@ func (s *Service) Update(ctx context.Context, p account.Principal, id string, in
 	return s.view(out), nil
 }
 
-func applyPatch(i *store.Inbox, in Patch) error {
+func applyPatch(i *store.Mailbox, in Patch) error {
 	f := problem.Fields{}
 	if in.DisplayName != nil {
 		if len(*in.DisplayName) > 200 {
@@ -204,7 +204,7 @@ func applyPatch(i *store.Inbox, in Patch) error {
 	}
 	if in.Status != nil {
 		switch *in.Status {
-		case store.InboxActive, store.InboxPaused:
+		case store.MailboxActive, store.MailboxPaused:
 			if *in.Status != i.Status {
 				i.Status, i.StatusReason = *in.Status, ""
 			}
@@ -225,11 +225,11 @@ func (s *Service) Delete(ctx context.Context, p account.Principal, id string, m 
 	// it, so the busy check is final; a busy mailbox rolls everything back.
 	err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
-		i, err := q.Inbox(ctx, id)
+		i, err := q.Mailbox(ctx, id)
 		if err != nil {
 			return err
 		}
-		campaigns, err := q.CampaignsUsingInbox(ctx, id)
+		campaigns, err := q.CampaignsUsingMailbox(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -241,17 +241,17 @@ func (s *Service) Delete(ctx context.Context, p account.Principal, id string, m 
 			}
 			moved += n
 		}
-		if _, err := q.InboxForUpdate(ctx, id); err != nil {
+		if _, err := q.MailboxForUpdate(ctx, id); err != nil {
 			return err
 		}
-		busy, err := q.InboxBusy(ctx, id)
+		busy, err := q.MailboxBusy(ctx, id)
 		if err != nil {
 			return err
 		}
 		if busy {
 			return problem.New(problem.Conflict, "inbox_busy", "The mailbox is sending right now; try again in a minute.")
 		}
-		if err := q.DeleteInbox(ctx, id); err != nil {
+		if err := q.DeleteMailbox(ctx, id); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, audit(p, m, "inbox.deleted", id, map[string]any{"provider": i.Provider,

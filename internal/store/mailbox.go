@@ -9,10 +9,10 @@ import (
 // Inbox statuses: only active mailboxes send; the others hold their leads'
 // work.
 const (
-	InboxActive       = "active"
-	InboxPaused       = "paused"
-	InboxDisconnected = "disconnected"
-	InboxError        = "error"
+	MailboxActive       = "active"
+	MailboxPaused       = "paused"
+	MailboxDisconnected = "disconnected"
+	MailboxError        = "error"
 )
 
 // Inbox providers.
@@ -26,7 +26,7 @@ const (
 // Inbox is a mailbox the workspace sends from ("Mailbox" in the UI). Its
 // encrypted credentials are not read here: only the providers that need them
 // do.
-type Inbox struct {
+type Mailbox struct {
 	ID            string
 	Provider      string
 	Email         string
@@ -51,12 +51,12 @@ type Inbox struct {
 	UpdatedAt     time.Time
 }
 
-const inboxColumns = `id, provider, email, display_name, status, status_reason, daily_cap, ramp_start, ramp_increment,
+const mailboxColumns = `id, provider, email, display_name, status, status_reason, daily_cap, ramp_start, ramp_increment,
 	min_gap_seconds, signature, timezone, config, sent_today, sent_today_date, last_sent_at, next_send_at,
 	ramp_started_at, created_at, updated_at`
 
-func scanInbox(row interface{ Scan(...any) error }) (Inbox, error) {
-	var i Inbox
+func scanMailbox(row interface{ Scan(...any) error }) (Mailbox, error) {
+	var i Mailbox
 	var last, next sql.NullTime
 	err := row.Scan(&i.ID, &i.Provider, &i.Email, &i.DisplayName, &i.Status, &i.StatusReason, &i.DailyCap, &i.RampStart,
 		&i.RampIncrement, &i.MinGapSeconds, &i.Signature, &i.Timezone, &i.Config, &i.SentToday, &i.SentTodayDate,
@@ -65,14 +65,14 @@ func scanInbox(row interface{ Scan(...any) error }) (Inbox, error) {
 	return i, notFound(err)
 }
 
-// CreateInbox inserts a mailbox; ErrDuplicate when the workspace already has
+// CreateMailbox inserts a mailbox; ErrDuplicate when the workspace already has
 // this provider and address.
-func (s Scope) CreateInbox(ctx context.Context, i *Inbox) error {
+func (s Scope) CreateMailbox(ctx context.Context, i *Mailbox) error {
 	if i.ID == "" {
 		i.ID = NewID()
 	}
 	if i.Status == "" {
-		i.Status = InboxActive
+		i.Status = MailboxActive
 	}
 	if i.Timezone == "" {
 		i.Timezone = "UTC"
@@ -93,44 +93,44 @@ func (s Scope) CreateInbox(ctx context.Context, i *Inbox) error {
 }
 
 // Inbox returns one mailbox of the workspace.
-func (s Scope) Inbox(ctx context.Context, id string) (Inbox, error) {
-	return scanInbox(s.queryRow(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE id = ? AND workspace_id = ?`,
+func (s Scope) Mailbox(ctx context.Context, id string) (Mailbox, error) {
+	return scanMailbox(s.queryRow(ctx, `SELECT `+mailboxColumns+` FROM inbox_connections WHERE id = ? AND workspace_id = ?`,
 		id, s.ws))
 }
 
-// InboxForUpdate is Inbox with the row locked until the transaction ends
+// MailboxForUpdate is Inbox with the row locked until the transaction ends
 // (Postgres): a tick that wants the mailbox waits, so a delete sees every
 // job the tick claimed.
-func (s Scope) InboxForUpdate(ctx context.Context, id string) (Inbox, error) {
-	return scanInbox(s.queryRow(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE id = ? AND workspace_id = ?`+
+func (s Scope) MailboxForUpdate(ctx context.Context, id string) (Mailbox, error) {
+	return scanMailbox(s.queryRow(ctx, `SELECT `+mailboxColumns+` FROM inbox_connections WHERE id = ? AND workspace_id = ?`+
 		s.d.lockRows(), id, s.ws))
 }
 
 // Inboxes lists the workspace's mailboxes, oldest first.
-func (s Scope) Inboxes(ctx context.Context) ([]Inbox, error) {
-	return s.inboxes(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE workspace_id = ? ORDER BY id`, s.ws)
+func (s Scope) Mailboxes(ctx context.Context) ([]Mailbox, error) {
+	return s.mailboxes(ctx, `SELECT `+mailboxColumns+` FROM inbox_connections WHERE workspace_id = ? ORDER BY id`, s.ws)
 }
 
-// InboxesByID returns the workspace's mailboxes among ids, in id order.
-func (s Scope) InboxesByID(ctx context.Context, ids []string) ([]Inbox, error) {
+// MailboxesByID returns the workspace's mailboxes among ids, in id order.
+func (s Scope) MailboxesByID(ctx context.Context, ids []string) ([]Mailbox, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	args := []any{s.ws}
 	args = append(args, anys(ids)...)
-	return s.inboxes(ctx, `SELECT `+inboxColumns+` FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
+	return s.mailboxes(ctx, `SELECT `+mailboxColumns+` FROM inbox_connections WHERE workspace_id = ? AND id IN (`+
 		marks(len(ids))+`) ORDER BY id`, args...)
 }
 
-func (q Queries) inboxes(ctx context.Context, query string, args ...any) ([]Inbox, error) {
+func (q Queries) mailboxes(ctx context.Context, query string, args ...any) ([]Mailbox, error) {
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	list := []Inbox{}
+	list := []Mailbox{}
 	for rows.Next() {
-		i, err := scanInbox(rows)
+		i, err := scanMailbox(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -139,8 +139,8 @@ func (q Queries) inboxes(ctx context.Context, query string, args ...any) ([]Inbo
 	return list, rows.Err()
 }
 
-// UpdateInboxSettings writes the user-editable fields of a mailbox.
-func (s Scope) UpdateInboxSettings(ctx context.Context, i *Inbox) error {
+// UpdateMailboxSettings writes the user-editable fields of a mailbox.
+func (s Scope) UpdateMailboxSettings(ctx context.Context, i *Mailbox) error {
 	i.UpdatedAt = now()
 	return s.execOne(ctx, `UPDATE inbox_connections SET display_name = ?, daily_cap = ?, ramp_start = ?,
 		ramp_increment = ?, min_gap_seconds = ?, signature = ?, timezone = ?, status = ?, status_reason = ?,
@@ -149,31 +149,31 @@ func (s Scope) UpdateInboxSettings(ctx context.Context, i *Inbox) error {
 		i.Status, i.StatusReason, i.UpdatedAt, i.ID, s.ws)
 }
 
-// SetInboxStatus changes a mailbox's status with a reason ("invalid_grant:
+// SetMailboxStatus changes a mailbox's status with a reason ("invalid_grant:
 // Token has been revoked."), as the engine does on an authentication error.
-func (s Scope) SetInboxStatus(ctx context.Context, id, status, reason string) error {
+func (s Scope) SetMailboxStatus(ctx context.Context, id, status, reason string) error {
 	return s.execOne(ctx, `UPDATE inbox_connections SET status = ?, status_reason = ?, updated_at = ?
 		WHERE id = ? AND workspace_id = ?`, status, reason, now(), id, s.ws)
 }
 
-// DeleteInbox removes a mailbox. Its campaign links and sandbox messages go
+// DeleteMailbox removes a mailbox. Its campaign links and sandbox messages go
 // with it; campaign leads, jobs and messages keep their rows (the caller
 // re-assigns pending work first).
-func (s Scope) DeleteInbox(ctx context.Context, id string) error {
+func (s Scope) DeleteMailbox(ctx context.Context, id string) error {
 	return s.execOne(ctx, `DELETE FROM inbox_connections WHERE id = ? AND workspace_id = ?`, id, s.ws)
 }
 
-// InboxLoad is how many active campaign leads each mailbox carries across
-// all campaigns: AssignInbox balances new leads by it.
-func (s Scope) InboxLoad(ctx context.Context, inboxIDs []string) (map[string]int, error) {
-	load := make(map[string]int, len(inboxIDs))
-	if len(inboxIDs) == 0 {
+// MailboxLoad is how many active campaign leads each mailbox carries across
+// all campaigns: AssignMailbox balances new leads by it.
+func (s Scope) MailboxLoad(ctx context.Context, mailboxIDs []string) (map[string]int, error) {
+	load := make(map[string]int, len(mailboxIDs))
+	if len(mailboxIDs) == 0 {
 		return load, nil
 	}
 	args := []any{s.ws}
-	args = append(args, anys(inboxIDs)...)
+	args = append(args, anys(mailboxIDs)...)
 	rows, err := s.query(ctx, `SELECT inbox_id, COUNT(*) FROM campaign_leads WHERE workspace_id = ? AND status = 'active'
-		AND inbox_id IN (`+marks(len(inboxIDs))+`) GROUP BY inbox_id`, args...)
+		AND inbox_id IN (`+marks(len(mailboxIDs))+`) GROUP BY inbox_id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -189,9 +189,9 @@ func (s Scope) InboxLoad(ctx context.Context, inboxIDs []string) (map[string]int
 	return load, rows.Err()
 }
 
-// InboxBusy reports whether a mailbox has a job between claim and record: a
+// MailboxBusy reports whether a mailbox has a job between claim and record: a
 // delete waits until it has none, so no send loses its mailbox mid-flight.
-func (s Scope) InboxBusy(ctx context.Context, id string) (bool, error) {
+func (s Scope) MailboxBusy(ctx context.Context, id string) (bool, error) {
 	var n int
 	err := s.queryRow(ctx, `SELECT COUNT(*) FROM send_jobs WHERE inbox_id = ? AND workspace_id = ?
 		AND status IN ('claimed', 'sending')`, id, s.ws).Scan(&n)

@@ -1,4 +1,4 @@
-package inbox
+package mailbox
 
 import (
 	"context"
@@ -43,12 +43,12 @@ func (s *Service) CreateSandbox(ctx context.Context, p account.Principal, in San
 	if err := f.Err(); err != nil {
 		return View{}, err
 	}
-	i := store.Inbox{Provider: store.ProviderSandbox, Email: email, DisplayName: strings.TrimSpace(in.DisplayName),
+	i := store.Mailbox{Provider: store.ProviderSandbox, Email: email, DisplayName: strings.TrimSpace(in.DisplayName),
 		DailyCap: rules.DefaultDailyCap, RampStart: rules.DefaultRampStart, RampIncrement: rules.DefaultRampIncrement,
 		MinGapSeconds: int(rules.DefaultMinGap / time.Second), Timezone: tz, RampStartedAt: s.clock()}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
-		if err := q.CreateInbox(ctx, &i); err != nil {
+		if err := q.CreateMailbox(ctx, &i); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
 				return &problem.Error{Kind: problem.Conflict, Code: "inbox_exists",
 					Message: "This workspace already has a sandbox mailbox with this address.",
@@ -67,9 +67,9 @@ func (s *Service) CreateSandbox(ctx context.Context, p account.Principal, in San
 	return s.view(i), nil
 }
 
-// sandboxInbox returns the mailbox if it is a sandbox one.
-func (s *Service) sandboxInbox(ctx context.Context, ws, id string) (store.Inbox, error) {
-	i, err := s.st.InWorkspace(ws).Inbox(ctx, id)
+// sandboxMailbox returns the mailbox if it is a sandbox one.
+func (s *Service) sandboxMailbox(ctx context.Context, ws, id string) (store.Mailbox, error) {
+	i, err := s.st.InWorkspace(ws).Mailbox(ctx, id)
 	if err != nil {
 		return i, err
 	}
@@ -83,7 +83,7 @@ func (s *Service) sandboxInbox(ctx context.Context, ws, id string) (store.Inbox,
 // default what it has "sent", or folder "inbox" for what it received
 // (sandbox.Mailbox.Messages).
 func (s *Service) SandboxMessages(ctx context.Context, ws, id, folder, cursor string, limit int) ([]sandbox.Message, error) {
-	if _, err := s.sandboxInbox(ctx, ws, id); err != nil {
+	if _, err := s.sandboxMailbox(ctx, ws, id); err != nil {
 		return nil, err
 	}
 	return sandbox.New(s.st, ws, id).Messages(ctx, folder, cursor, limit)
@@ -93,7 +93,7 @@ func (s *Service) SandboxMessages(ctx context.Context, ws, id, folder, cursor st
 // (sandbox.Mailbox.Receive); the next inbox sync reads it like any
 // provider's mail.
 func (s *Service) SandboxReceive(ctx context.Context, p account.Principal, id string, in sandbox.ReceiveInput) (sandbox.Message, error) {
-	i, err := s.sandboxInbox(ctx, p.WorkspaceID, id)
+	i, err := s.sandboxMailbox(ctx, p.WorkspaceID, id)
 	if err != nil {
 		return sandbox.Message{}, err
 	}

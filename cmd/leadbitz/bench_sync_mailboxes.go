@@ -24,9 +24,9 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
-func init() { benches["sync-inboxes"] = benchSyncInboxes }
+func init() { benches["sync-inboxes"] = benchSyncMailboxes }
 
-// benchSyncInboxes is `leadbitz bench sync-inboxes`: `inboxes` mailboxes,
+// benchSyncMailboxes is `leadbitz bench sync-inboxes`: `inboxes` mailboxes,
 // half Gmail and half Microsoft 365, each connected through its OAuth
 // flow against the fake providers and holding `messages` new messages,
 // then one sync pass over all of them (replies.SyncAll: fetch, parse,
@@ -35,11 +35,11 @@ func init() { benches["sync-inboxes"] = benchSyncInboxes }
 // peak of open connections is reported.
 //
 //	leadbitz bench sync-inboxes --db postgres://…/empty_db
-func benchSyncInboxes(ctx context.Context, args []string, stdout io.Writer) error {
+func benchSyncMailboxes(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench sync-inboxes", flag.ContinueOnError)
 	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
 	n := fs.Int("inboxes", 1000, "mailboxes (half Gmail, half Microsoft)")
-	perInbox := fs.Int("messages", 3, "new messages in each mailbox")
+	perMailbox := fs.Int("messages", 3, "new messages in each mailbox")
 	concurrency := fs.Int("concurrency", 16, "mailboxes synced at once")
 	maxConns := fs.Int("max-conns", 32, "HTTP connections per provider host")
 	latency := fs.Duration("latency", 5*time.Millisecond, "added to every Graph request (the Gmail fake has none)")
@@ -105,7 +105,7 @@ func benchSyncInboxes(ctx context.Context, args []string, stdout io.Writer) erro
 		if err := benchConnectOAuth(ctx, reg, p, provider, addr); err != nil {
 			return fmt.Errorf("connect %s: %w", addr, err)
 		}
-		for j := range *perInbox {
+		for j := range *perMailbox {
 			raw, err := mailmsg.Build(mailmsg.Outgoing{MessageID: mailmsg.NewMessageID("sender.bench"),
 				From: mail.Address{Name: "Sender", Address: fmt.Sprintf("person%d@sender.bench", j)},
 				To:   []mail.Address{{Address: addr}}, Subject: fmt.Sprintf("Hello %d", j), Text: "A message to read."})
@@ -134,7 +134,7 @@ func benchSyncInboxes(ctx context.Context, args []string, stdout io.Writer) erro
 	took := time.Since(start)
 	fmt.Fprintf(stdout, "sync pass: %d mailboxes (%d failed), %d messages stored in %s (%.0f mailboxes/s), "+
 		"%d mailboxes at once, peak %d open HTTP connections (limit %d per host, 2 hosts)\n",
-		res.Inboxes, res.Failed, res.Messages, took.Round(time.Millisecond), float64(res.Inboxes)/took.Seconds(),
+		res.Mailboxes, res.Failed, res.Messages, took.Round(time.Millisecond), float64(res.Mailboxes)/took.Seconds(),
 		*concurrency, peak.Load(), *maxConns)
 	if res.Failed > 0 || res.Messages != total {
 		return fmt.Errorf("the pass stored %d of %d messages with %d failed mailboxes", res.Messages, total, res.Failed)

@@ -1,4 +1,4 @@
-package inbox
+package mailbox
 
 import (
 	"testing"
@@ -10,19 +10,19 @@ import (
 func ptr[T any](v T) *T { return &v }
 
 func TestApplyPatch(t *testing.T) {
-	base := store.Inbox{Status: store.InboxDisconnected, StatusReason: "revoked", DailyCap: 30, Timezone: "UTC"}
+	base := store.Mailbox{Status: store.MailboxDisconnected, StatusReason: "revoked", DailyCap: 30, Timezone: "UTC"}
 	cases := []struct {
 		name  string
 		in    Patch
 		field string // the 422's field; "" means accepted
-		check func(store.Inbox) bool
+		check func(store.Mailbox) bool
 	}{
 		{"limits", Patch{DailyCap: ptr(50), RampStart: ptr(0), MinGapSeconds: ptr(0)}, "",
-			func(i store.Inbox) bool { return i.DailyCap == 50 && i.RampStart == 0 && i.MinGapSeconds == 0 }},
+			func(i store.Mailbox) bool { return i.DailyCap == 50 && i.RampStart == 0 && i.MinGapSeconds == 0 }},
 		{"reconnecting a sandbox clears the reason", Patch{Status: ptr("active")}, "",
-			func(i store.Inbox) bool { return i.Status == store.InboxActive && i.StatusReason == "" }},
+			func(i store.Mailbox) bool { return i.Status == store.MailboxActive && i.StatusReason == "" }},
 		{"zone", Patch{Timezone: ptr("America/New_York")}, "",
-			func(i store.Inbox) bool { return i.Timezone == "America/New_York" }},
+			func(i store.Mailbox) bool { return i.Timezone == "America/New_York" }},
 		{"cap too high", Patch{DailyCap: ptr(MaxDailyCap + 1)}, "dailyCap", nil},
 		{"negative gap", Patch{MinGapSeconds: ptr(-1)}, "minGapSeconds", nil},
 		{"status set by providers only", Patch{Status: ptr("disconnected")}, "status", nil},
