@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/lead/importer"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -59,7 +60,7 @@ func benchImport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	im := importer.New(st, importer.Config{Dir: filepath.Join(dir, "imports"), Workers: 1, BatchSize: *batch,
+	im := importer.New(st, env.New(nil, nil), importer.Config{Dir: filepath.Join(dir, "imports"), Workers: 1, BatchSize: *batch,
 		Parallel: *parallel})
 	if err := im.Start(ctx); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -53,7 +54,7 @@ func benchLeadsList(ctx context.Context, args []string, stdout io.Writer) error 
 		fmt.Fprintf(stdout, "seeded workspace %s with %d leads on %s in %s\n", ws.ID, *n, st.Dialect(), time.Since(start).Round(time.Second))
 		p = account.Principal{User: user, WorkspaceID: ws.ID, Role: store.RoleOwner}
 	}
-	svc := lead.New(st)
+	svc := lead.New(st, env.New(nil, nil))
 	queries := []struct {
 		name string
 		q    lead.Query

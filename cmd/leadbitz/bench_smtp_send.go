@@ -15,6 +15,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
@@ -92,7 +93,7 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	// The fake servers listen on loopback; the benchmark connects every
 	// mailbox at once, beyond the per-workspace limit of connection checks.
-	reg, err := connect.New(connect.Config{Store: st, Keys: keys, TLSConfig: tl.Client(), Guard: netguard.AllowLoopback(),
+	reg, err := connect.New(connect.Config{Store: st, Env: env.New(nil, nil), Keys: keys, TLSConfig: tl.Client(), Guard: netguard.AllowLoopback(),
 		ConnectLimit: ratelimit.Limit{Count: len(ids) + 1, Per: time.Minute}})
 	if err != nil {
 		return err
@@ -119,7 +120,7 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "%s: seeded %d mailboxes × %d leads (%d due step-1 jobs) and connected them in %s\n",
 		st.Dialect(), *mailboxes, *leads, due, time.Since(t0).Round(time.Millisecond))
 
-	engine, err := sending.New(sending.Config{Store: st, Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
+	engine, err := sending.New(sending.Config{Store: st, Env: env.New(nil, nil), Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
 		Metrics: sending.NewMetrics(prometheus.NewRegistry()), Providers: reg.Openers(), Workers: *workers,
 		BatchSize: *batch, MaxPerTick: total})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/campaign"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
@@ -76,7 +77,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	cpu := time.Since(cpuStart)
 
-	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxPages: 1 << 20, Providers: map[string]provider.Opener{
+	svc, err := replies.New(replies.Config{Store: st, Env: env.New(nil, nil), Fallback: offline.Classify, MaxPages: 1 << 20, Providers: map[string]provider.Opener{
 		store.ProviderSandbox: sandbox.Opener(st)}})
 	if err != nil {
 		return err
@@ -136,7 +137,7 @@ func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n 
 	if err != nil {
 		return "", nil, err
 	}
-	camps := campaign.New(st, nil)
+	camps := campaign.New(st, env.New(nil, nil))
 	c, err := camps.Create(ctx, p, campaign.Input{Name: ptrTo("Bench"), Timezone: ptrTo("UTC"),
 		MailboxIDs: &[]string{mailbox.ID}}, account.Meta{})
 	if err != nil {

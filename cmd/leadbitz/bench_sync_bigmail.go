@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/ai/offline"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap"
@@ -67,7 +68,7 @@ func benchSyncBigmail(ctx context.Context, args []string, stdout io.Writer) erro
 			SMTP: smtpimap.Server{Host: srv.Host, Port: 1, Security: smtpimap.Plain},
 			IMAP: smtpimap.Server{Host: srv.Host, Port: srv.Port, Username: addr, Password: password, Security: smtpimap.Plain}})
 	}
-	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, MaxInboundBytes: *maxBytes,
+	svc, err := replies.New(replies.Config{Store: st, Env: env.New(nil, nil), Fallback: offline.Classify, MaxInboundBytes: *maxBytes,
 		Providers: map[string]provider.Opener{store.ProviderSMTP: open}})
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail/gmailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft/graphfake"
@@ -80,7 +81,7 @@ func benchSyncMailboxes(ctx context.Context, args []string, stdout io.Writer) er
 	if err != nil {
 		return err
 	}
-	reg, err := connect.New(connect.Config{Store: st, Keys: keys, BaseURL: "https://bench.example",
+	reg, err := connect.New(connect.Config{Store: st, Env: env.New(nil, nil), Keys: keys, BaseURL: "https://bench.example",
 		HTTPClient: &http.Client{Transport: tr, Timeout: time.Minute},
 		Google:     connect.OAuthApp{ClientID: "test-client", ClientSecret: "test-secret", AuthBaseURL: gf.URL, APIBaseURL: gf.URL},
 		Microsoft:  connect.OAuthApp{ClientID: "test-client", ClientSecret: "test-secret", AuthBaseURL: mf.URL, APIBaseURL: mf.URL}})
@@ -121,7 +122,7 @@ func benchSyncMailboxes(ctx context.Context, args []string, stdout io.Writer) er
 	fmt.Fprintf(stdout, "%s: connected %d mailboxes by OAuth (half Gmail, half Microsoft) holding %d messages in %s\n",
 		st.Dialect(), *n, total, time.Since(t0).Round(time.Millisecond))
 
-	svc, err := replies.New(replies.Config{Store: st, Fallback: offline.Classify, Providers: reg.Openers(), Concurrency: *concurrency})
+	svc, err := replies.New(replies.Config{Store: st, Env: env.New(nil, nil), Fallback: offline.Classify, Providers: reg.Openers(), Concurrency: *concurrency})
 	if err != nil {
 		return err
 	}

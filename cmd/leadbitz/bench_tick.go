@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -79,7 +80,7 @@ func benchTick(ctx context.Context, args []string, stdout io.Writer) error {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	newEngine := func(batch int) (*sending.Engine, error) {
-		return sending.New(sending.Config{Store: st, Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
+		return sending.New(sending.Config{Store: st, Env: env.New(nil, nil), Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
 			Metrics: sending.NewMetrics(prometheus.NewRegistry()), BatchSize: batch,
 			Providers: map[string]provider.Opener{store.ProviderSandbox: func(context.Context, string, store.Mailbox) (provider.Mailbox, error) {
 				return noopMailbox{}, nil

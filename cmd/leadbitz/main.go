@@ -16,10 +16,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // IANA zones for schedules on machines without them
 
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -81,7 +83,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	a, err := app.New(ctx, cfg, log, app.Options{SkipMigrate: *noMigrate})
+	a, err := app.New(ctx, cfg, env.New(log, time.Now), app.Options{SkipMigrate: *noMigrate})
 	if err != nil {
 		return err
 	}
@@ -90,7 +92,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, args []stri
 }
 
 func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	a, err := app.New(ctx, cfg, log, app.Options{})
+	a, err := app.New(ctx, cfg, env.New(log, time.Now), app.Options{})
 	if err != nil {
 		return err
 	}
@@ -104,7 +106,7 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 }
 
 func rotateKey(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
-	a, err := app.New(ctx, cfg, log, app.Options{})
+	a, err := app.New(ctx, cfg, env.New(log, time.Now), app.Options{})
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/env"
 )
 
 // syncMailboxes is `leadbitz sync`: one inbox sync pass over every active
@@ -15,7 +17,7 @@ import (
 // scheduler when LEADBITZ_SCHEDULER=off. It prints {inboxes, failed,
 // messages, replies} as JSON.
 func syncMailboxes(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
-	a, err := app.New(ctx, cfg, log, app.Options{})
+	a, err := app.New(ctx, cfg, env.New(log, time.Now), app.Options{})
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ package api
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/dnscheck"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/lead/importer"
@@ -59,7 +59,7 @@ type Deps struct {
 	Config      config.Config
 	Store       *store.Store
 	Accounts    *account.Service
-	Log         *slog.Logger
+	Env         env.Env
 	Cron        CronRunner
 	Metrics     http.Handler
 	Campaigns   *campaign.Service
@@ -133,7 +133,7 @@ func (a *API) Register(rt *httpserver.Router) {
 
 // NotFound answers unknown paths.
 func (a *API) NotFound(w http.ResponseWriter, r *http.Request) {
-	writeError(w, r, a.Log, problem.New(problem.NotFound, "not_found", "No such endpoint: %s %s.", r.Method, r.URL.Path))
+	writeError(w, r, a.Env.Log(), problem.New(problem.NotFound, "not_found", "No such endpoint: %s %s.", r.Method, r.URL.Path))
 }
 
 // MethodNotAllowed answers a known path with the wrong method; the router has
@@ -165,13 +165,13 @@ func (a *API) wrap(route Route) http.Handler {
 				err = a.authorize(r, route, p)
 			}
 			if err != nil {
-				writeError(w, r, a.Log, err)
+				writeError(w, r, a.Env.Log(), err)
 				return
 			}
-			httpserver.AddLogAttrs(r.Context(), slog.String("user_id", p.User.ID), slog.String("workspace_id", p.WorkspaceID))
+			r = httpserver.Identified(r, p)
 		}
 		if err := route.handle(w, r, p); err != nil {
-			writeError(w, r, a.Log, err)
+			writeError(w, r, a.Env.Log(), err)
 		}
 	})
 	return httpserver.LimitBody(h, max)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/apptest"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
@@ -32,7 +33,7 @@ func syncMailboxes(t *testing.T, srv *apptest.Server) replies.Totals {
 	t.Helper()
 	openers := srv.Connect.Openers()
 	openers[store.ProviderSandbox] = sandbox.Opener(srv.Store)
-	svc, err := replies.New(replies.Config{Store: srv.Store, Fallback: offline.Classify, Providers: openers})
+	svc, err := replies.New(replies.Config{Store: srv.Store, Env: env.New(nil, nil), Fallback: offline.Classify, Providers: openers})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/lead"
@@ -84,12 +83,12 @@ func (a *API) eraseLead(w http.ResponseWriter, r *http.Request, p account.Princi
 // only cut the download short (and is logged).
 func (a *API) exportLeads(w http.ResponseWriter, r *http.Request, p account.Principal) error {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="leads-%s.csv"`, time.Now().UTC().Format("20060102")))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="leads-%s.csv"`, a.Env.Now().Format("20060102")))
 	w.Header().Set("Cache-Control", "no-store")
 	tw := &trackingWriter{w: w}
 	err := a.Leads.Export(r.Context(), p, meta(r), leadQuery(r), tw)
 	if err != nil && tw.wrote {
-		a.Log.ErrorContext(r.Context(), "lead export cut short", "err", err)
+		a.Env.Log().ErrorContext(r.Context(), "lead export cut short", "err", err)
 		return nil
 	}
 	return err
@@ -107,7 +106,7 @@ func (a *API) importErrorsCSV(w http.ResponseWriter, r *http.Request, p account.
 	tw := &trackingWriter{w: w}
 	err := a.Imports.WriteErrorsCSV(r.Context(), p, id, tw)
 	if err != nil && tw.wrote {
-		a.Log.ErrorContext(r.Context(), "import errors download cut short", "err", err)
+		a.Env.Log().ErrorContext(r.Context(), "import errors download cut short", "err", err)
 		return nil
 	}
 	return err

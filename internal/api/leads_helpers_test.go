@@ -5,7 +5,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/leadbitz/leadbitz/internal/apptest"
 )
@@ -74,16 +73,11 @@ func importFile(t *testing.T, c *apptest.Account, fileName, csv string, fields m
 
 func waitImport(t *testing.T, c *apptest.Account, id string) importStatus {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		var st importStatus
-		c.Must(200, "GET", "/api/leads/imports/"+id+"?errorsLimit=1000", nil).JSON(t, &st)
-		if st.Status != "running" {
-			return st
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("import %s still running: %+v", id, st)
-		}
-		time.Sleep(20 * time.Millisecond)
+	c.WaitImport(id)
+	var st importStatus
+	c.Must(200, "GET", "/api/leads/imports/"+id+"?errorsLimit=1000", nil).JSON(t, &st)
+	if st.Status == "running" {
+		t.Fatalf("import %s let go while running: %+v", id, st)
 	}
+	return st
 }

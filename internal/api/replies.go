@@ -154,7 +154,7 @@ func (a *API) allowClassify(ctx context.Context, p account.Principal) error {
 	limit := ratelimit.Limit{Count: cmp.Or(a.Config.ClassifyPerMinute, 1000), Per: time.Minute}
 	res, err := a.Limiter.Allow(ctx, key, limit)
 	if err != nil {
-		a.Log.ErrorContext(ctx, "classify rate limiter failed", "err", err)
+		a.Env.Log().ErrorContext(ctx, "classify rate limiter failed", "err", err)
 		return problem.New(problem.Unavailable, "rate_limiter_unavailable",
 			"Classification is paused because the rate limiter is not answering. Try again shortly.")
 	}

@@ -63,7 +63,7 @@ func (a *API) readyz(w http.ResponseWriter, r *http.Request, _ account.Principal
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := a.Store.Ping(ctx); err != nil {
-		a.Log.WarnContext(ctx, "readiness check failed", "err", err)
+		a.Env.Log().WarnContext(ctx, "readiness check failed", "err", err)
 		return problem.New(problem.Unavailable, "database_unavailable", "The database does not answer.")
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": a.Store.Dialect().String()})

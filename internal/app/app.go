@@ -25,6 +25,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/dnscheck"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/lead/importer"
@@ -39,7 +40,7 @@ import (
 // App is a running Leadbitz: everything `serve` needs.
 type App struct {
 	Config   config.Config
-	Log      *slog.Logger
+	Env      env.Env // the clock and logger every service is built with
 	Store    *store.Store
 	Keys     *secrets.KeyRing
 	Limiter  ratelimit.Limiter
@@ -75,15 +76,18 @@ type Options struct {
 
 // New opens the database (migrating it unless told not to), loads keys and
 // builds the HTTP handler. Close releases what it opened.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
-	if err := privateDataDir(cfg.DataDir, log); err != nil {
+func New(ctx context.Context, cfg config.Config, e env.Env, opts Options) (*App, error) {
+	// Every line of a request or a job carries its ids, whatever handler
+	// the caller chose.
+	e = e.WithLog(slog.New(env.LogHandler(e.Log().Handler())))
+	if err := privateDataDir(cfg.DataDir, e.Log()); err != nil {
 		return nil, err
 	}
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, Store: st}
+	a := &App{Config: cfg, Env: e, Store: st.WithClock(e.Now)}
 	if err := a.init(ctx, opts); err != nil {
 		st.Close()
 		return nil, err
@@ -117,7 +121,7 @@ func (a *App) init(ctx context.Context, opts Options) error {
 			return fmt.Errorf("migrate: %w", err)
 		}
 		if n > 0 {
-			a.Log.Info("database migrated", "applied", n, "dialect", a.Store.Dialect().String())
+			a.Env.Log().Info("database migrated", "applied", n, "dialect", a.Store.Dialect().String())
 		}
 	}
 	if err := a.Store.CheckSchema(ctx); err != nil {
@@ -135,7 +139,7 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	}
 	a.Accounts = account.New(a.Store, a.Limiter, account.Options{SignupsPerIPHour: a.Config.SignupsPerIPHour,
 		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge})
-	a.Leads = lead.New(a.Store)
+	a.Leads = lead.New(a.Store, a.Env)
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)
 	}
@@ -144,7 +148,7 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	// the importer, share one disk budget.
 	budget := importer.NewBudget(a.Config.StagedUploadsTotalBytes, a.Config.StagedUploadsWorkspaceBytes,
 		importDir, web.StagedRoot(a.Config.DataDir))
-	a.Imports = importer.New(a.Store, importer.Config{Dir: importDir, Budget: budget, Log: a.Log})
+	a.Imports = importer.New(a.Store, a.Env, importer.Config{Dir: importDir, Budget: budget})
 	if err := a.Imports.Start(ctx); err != nil {
 		return err
 	}
@@ -173,7 +177,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	// One checker for both surfaces: one cache and one bound on lookups.
 	dns := dnscheck.New(dnscheck.Options{Server: a.Config.DNSServer})
 	jsonAPI := api.New(api.Deps{
-		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Log: a.Log, Leads: a.Leads, Imports: a.Imports,
+		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Env: a.Env, Leads: a.Leads, Imports: a.Imports,
 		Metrics:   a.mainMetrics(),
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
 		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies}, Replies: a.Replies, Assist: a.Assist,
@@ -181,7 +185,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 		TestSends: a.Sending.TestSends,
 		Limiter:   a.Limiter,
 	})
-	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Log: a.Log,
+	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Env: a.Env,
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
 		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin})
 	if err != nil {
@@ -205,7 +209,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	}))
 	var h http.Handler = cop.Handler(router)
 	h = httpserver.SecurityHeaders(h, apiCSP, a.Config.SecureCookies())
-	return httpserver.Observe(h, a.Log, httpserver.NewMetrics(a.Registry), bySurface(webApp.InternalError, jsonAPI.InternalError)), nil
+	return httpserver.Observe(h, a.Env.Log(), httpserver.NewMetrics(a.Registry), bySurface(webApp.InternalError, jsonAPI.InternalError)), nil
 }
 
 // metrics is /metrics, behind LEADBITZ_METRICS_TOKEN when it is set.
@@ -276,7 +280,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
 	go a.sweepUploadsEvery(sweepCtx, time.Minute)
-	a.Log.Info("leadbitz listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL,
+	a.Env.Log().Info("leadbitz listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL,
 		"database", a.Store.Dialect().String())
 	where := Listening{Addr: ln.Addr().String()}
 	// The metrics listener stops with the app's, whichever way that ends.
@@ -285,7 +289,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 	metricsDone := make(chan error, 1)
 	if metricsLn != nil {
 		where.MetricsAddr = metricsLn.Addr().String()
-		a.Log.Info("metrics listening", "addr", where.MetricsAddr)
+		a.Env.Log().Info("metrics listening", "addr", where.MetricsAddr)
 		go func() { metricsDone <- a.serveMetrics(metricsCtx, metricsLn) }()
 	} else {
 		metricsDone <- nil
@@ -299,9 +303,9 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 		ReadTimeout:       5 * time.Minute, // CSV uploads
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(a.Env.Log().Handler(), slog.LevelWarn),
 	}
-	err = httpserver.Serve(ctx, srv, ln, 30*time.Second, a.Log)
+	err = httpserver.Serve(ctx, srv, ln, 30*time.Second, a.Env.Log())
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
@@ -319,9 +323,9 @@ func (a *App) serveMetrics(ctx context.Context, ln net.Listener) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
-		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(a.Env.Log().Handler(), slog.LevelWarn),
 	}
-	err := httpserver.Serve(ctx, srv, ln, 5*time.Second, a.Log)
+	err := httpserver.Serve(ctx, srv, ln, 5*time.Second, a.Env.Log())
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
@@ -345,7 +349,7 @@ func (a *App) sweepUploadsEvery(ctx context.Context, every time.Duration) {
 			return
 		case now := <-t.C:
 			if err := a.SweepUploads(ctx, now); err != nil && ctx.Err() == nil {
-				a.Log.Error("sweep staged uploads", "err", err)
+				a.Env.Log().Error("sweep staged uploads", "err", err)
 			}
 		}
 	}

@@ -31,8 +31,8 @@ func (a *App) initAssist(opts Options) error {
 		model = cfg.WithDefaults().Model
 	}
 	// cfg logs without its API key (ai.Config.LogValue).
-	a.Log.Info("ai generator", "generator", gen.Name(), "config", cfg)
+	a.Env.Log().Info("ai generator", "generator", gen.Name(), "config", cfg)
 	a.Assist = assist.New(assist.Config{Store: a.Store, Limiter: a.Limiter, Generator: gen, Model: model,
-		CallTimeout: callTimeout, Log: a.Log})
+		CallTimeout: callTimeout, Env: a.Env})
 	return nil
 }

@@ -21,7 +21,7 @@ const GuardEvery = time.Minute
 func (a *App) initConnect() error {
 	c := a.Config
 	var err error
-	a.Connect, err = connect.New(connect.Config{Store: a.Store, Keys: a.Keys, BaseURL: c.BaseURL, Log: a.Log,
+	a.Connect, err = connect.New(connect.Config{Store: a.Store, Keys: a.Keys, BaseURL: c.BaseURL, Env: a.Env,
 		MaxInboundBytes: c.MaxInboundBytes,
 		Guard:           netguard.New(netguard.Options{Allow: c.AllowPrivateNetworks}), Limiter: a.Limiter,
 		Google: connect.OAuthApp{ClientID: c.GoogleClientID, ClientSecret: c.GoogleClientSecret,
@@ -29,7 +29,7 @@ func (a *App) initConnect() error {
 		Microsoft: connect.OAuthApp{ClientID: c.MicrosoftClientID, ClientSecret: c.MicrosoftClientSecret,
 			AuthBaseURL: c.MicrosoftLoginBaseURL, APIBaseURL: c.GraphAPIBaseURL, Tenant: c.MicrosoftTenant},
 	})
-	a.BounceGuard = &bounceguard.Guard{Store: a.Store, Log: a.Log}
+	a.BounceGuard = &bounceguard.Guard{Store: a.Store, Env: a.Env}
 	return err
 }
 

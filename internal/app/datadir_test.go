@@ -2,13 +2,13 @@ package app_test
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
 
@@ -30,7 +30,7 @@ func TestDataDirIsPrivate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler), app.Options{})
+			a, err := app.New(context.Background(), cfg, env.New(nil, nil), app.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,13 +3,13 @@ package app_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
 
@@ -24,7 +24,7 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler), app.Options{})
+	a, err := app.New(context.Background(), cfg, env.New(nil, nil), app.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ const SyncEvery = time.Minute
 // model is asked only when one is configured (the offline rules answer
 // otherwise, without usage rows or rate limits).
 func (a *App) initReplies() error {
-	cfg := replies.Config{Store: a.Store, Providers: a.mailboxProviders(), Fallback: offline.Classify, Log: a.Log,
+	cfg := replies.Config{Store: a.Store, Providers: a.mailboxProviders(), Fallback: offline.Classify, Env: a.Env,
 		Metrics: replies.NewMetrics(a.Registry), MaxInboundBytes: a.Config.MaxInboundBytes}
 	if a.Assist != nil {
 		cfg.Categorizer = a.Assist

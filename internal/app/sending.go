@@ -41,14 +41,14 @@ func (a *App) initSending(ctx context.Context) error {
 		return err
 	}
 	s := &Sending{
-		Campaigns:   campaign.New(a.Store, nil),
-		Mailboxes:   mailbox.New(a.Store, nil),
+		Campaigns:   campaign.New(a.Store, a.Env),
+		Mailboxes:   mailbox.New(a.Store, a.Env),
 		Unsubscribe: unsub,
 		Metrics:     sending.NewMetrics(a.Registry),
 	}
 	s.Mailboxes.OnDelete(a.Connect.Forget) // close the deleted mailbox's connection now, not at the next prune
 	s.Engine, err = sending.New(sending.Config{Store: a.Store, Providers: a.mailboxProviders(), Unsubscribe: unsub,
-		Log: a.Log, Metrics: s.Metrics})
+		Env: a.Env, Metrics: s.Metrics})
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (c cronRunner) SyncMailboxes(ctx context.Context) (api.SyncResult, error) {
 // in-flight tick finish its sends.
 func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 	if !a.Config.Scheduler {
-		a.Log.Info("built-in scheduler off: run `leadbitz tick` or POST /api/cron/tick from outside")
+		a.Env.Log().Info("built-in scheduler off: run `leadbitz tick` or POST /api/cron/tick from outside")
 		return func() {}, nil
 	}
 	tick := scheduler.Task{Name: "send_tick", Every: TickEvery, Timeout: 5 * time.Minute,
@@ -100,7 +100,7 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 			_, err := a.Sending.Engine.Tick(ctx)
 			return err
 		}}
-	sch, err := scheduler.New(ctx, a.Store, a.Log, []scheduler.Task{tick, a.syncTask(), a.guardTask(), a.accountUpkeepTask()})
+	sch, err := scheduler.New(ctx, a.Store, a.Env, []scheduler.Task{tick, a.syncTask(), a.guardTask(), a.accountUpkeepTask()})
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
@@ -112,7 +112,7 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
 		if err := sch.Stop(stopCtx); err != nil {
-			a.Log.Warn("scheduler stop", "err", err)
+			a.Env.Log().Warn("scheduler stop", "err", err)
 		}
 	}, nil
 }

@@ -18,11 +18,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
@@ -52,32 +54,32 @@ func (b *SyncBuffer) String() string {
 	return b.buf.String()
 }
 
-// Start runs the app on a new database. env overrides configuration
+// Start runs the app on a new database. vars overrides configuration
 // variables (CRON_SECRET…). LEADBITZ_ALLOW_PRIVATE_NETWORKS allows
 // loopback, where the tests' mail servers listen; a test sets it to "" to
 // see the guard refuse them. On the Postgres run the rate limiter is the real
 // Redis, with a key prefix of its own.
-func Start(t testing.TB, env map[string]string) *Server {
+func Start(t testing.TB, vars map[string]string) *Server {
 	t.Helper()
-	return StartWith(t, env, app.Options{})
+	return StartWith(t, vars, app.Options{})
 }
 
 // StartWith is Start with app options (shorter timeouts…); a nil
 // opts.Limiter gets Start's limiter.
-func StartWith(t testing.TB, env map[string]string, opts app.Options) *Server {
+func StartWith(t testing.TB, vars map[string]string, opts app.Options) *Server {
 	t.Helper()
-	vars := map[string]string{
+	settings := map[string]string{
 		"DATABASE_URL":      storetest.URL(t),
 		"LEADBITZ_DATA_DIR": t.TempDir(),
 		// The fake and real mail servers of the tests listen on loopback.
 		"LEADBITZ_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8,::1/128",
 	}
-	for k, v := range env {
-		vars[k] = v
+	for k, v := range vars {
+		settings[k] = v
 	}
 	ts := httptest.NewUnstartedServer(nil)
-	vars["LEADBITZ_BASE_URL"] = "http://" + ts.Listener.Addr().String()
-	cfg, err := config.FromEnv(func(k string) string { return vars[k] })
+	settings["LEADBITZ_BASE_URL"] = "http://" + ts.Listener.Addr().String()
+	cfg, err := config.FromEnv(func(k string) string { return settings[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +88,7 @@ func StartWith(t testing.TB, env map[string]string, opts app.Options) *Server {
 	if opts.Limiter == nil {
 		opts.Limiter = limiter(t)
 	}
-	a, err := app.New(context.Background(), cfg, log, opts)
+	a, err := app.New(context.Background(), cfg, env.New(log, time.Now), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,15 +127,27 @@ func Unique() string {
 // Client is one user agent: a cookie jar and optional default headers.
 type Client struct {
 	t       testing.TB
+	srv     *Server
 	base    string
 	http    *http.Client
 	Headers map[string]string
 }
 
+// WaitImport returns once the app's importer has finished the lead import
+// id (or let it go), without polling; it fails the test after 30 seconds.
+func (c *Client) WaitImport(id string) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.srv.Imports.Wait(ctx, id); err != nil {
+		c.t.Fatalf("import %s: %v", id, err)
+	}
+}
+
 // Client returns a new user agent with an empty cookie jar.
 func (s *Server) Client(t testing.TB) *Client {
 	jar, _ := cookiejar.New(nil)
-	return &Client{t: t, base: s.URL, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+	return &Client{t: t, srv: s, base: s.URL, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}, Headers: map[string]string{}}
 }

@@ -19,11 +19,11 @@ package assist
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/ai"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -52,8 +52,7 @@ type Config struct {
 	Limits Limits
 	// CallTimeout bounds one AI call; zero means DefaultCallTimeout.
 	CallTimeout time.Duration
-	Log         *slog.Logger // nil discards
-	Now         func() time.Time
+	Env         env.Env // the clock and the logger
 }
 
 // Service applies the rules above around an ai.Generator. It is safe for concurrent use.
@@ -64,22 +63,15 @@ type Service struct {
 	model   string
 	limits  Limits
 	timeout time.Duration
-	log     *slog.Logger
-	now     func() time.Time
+	env     env.Env
 }
 
 // New returns a Service for cfg.
 func New(cfg Config) *Service {
 	s := &Service{store: cfg.Store, limiter: cfg.Limiter, gen: cfg.Generator, model: cfg.Model,
-		limits: cfg.Limits.withDefaults(), timeout: cfg.CallTimeout, log: cfg.Log, now: cfg.Now}
+		limits: cfg.Limits.withDefaults(), timeout: cfg.CallTimeout, env: cfg.Env}
 	if s.timeout <= 0 {
 		s.timeout = DefaultCallTimeout
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	return s
 }

@@ -33,7 +33,7 @@ func (s *Service) problemFor(ctx context.Context, ws, task, field string, err er
 		return err
 	}
 	p.Details = map[string]any{"reason": reason(err, nil), "generator": s.gen.Name()}
-	s.log.WarnContext(ctx, "ai call failed", "task", task, "workspace_id", ws, "code", p.Code, "err", err)
+	s.env.Log().WarnContext(ctx, "ai call failed", "task", task, "workspace_id", ws, "code", p.Code, "err", err)
 	return p
 }
 

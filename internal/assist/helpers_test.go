@@ -13,6 +13,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/ai"
 	"github.com/leadbitz/leadbitz/internal/ai/offline"
 	"github.com/leadbitz/leadbitz/internal/assist"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/storetest"
@@ -153,7 +154,7 @@ func newWorld(t *testing.T, limiter ratelimit.Limiter) *world {
 }
 
 func (w *world) service(gen ai.Generator, mod func(*assist.Config)) *assist.Service {
-	cfg := assist.Config{Store: w.st, Limiter: w.limiter, Generator: gen, Model: "test-model"}
+	cfg := assist.Config{Store: w.st, Env: env.New(nil, nil), Limiter: w.limiter, Generator: gen, Model: "test-model"}
 	if mod != nil {
 		mod(&cfg)
 	}

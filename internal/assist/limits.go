@@ -72,7 +72,7 @@ func (s *Service) allow(ctx context.Context, ws, userID string, model bool) erro
 	for _, c := range checks {
 		res, err := s.limiter.Allow(ctx, c.key, c.limit)
 		if err != nil {
-			s.log.ErrorContext(ctx, "ai rate limiter failed", "scope", c.scope, "err", err)
+			s.env.Log().ErrorContext(ctx, "ai rate limiter failed", "scope", c.scope, "err", err)
 			return problem.New(problem.Unavailable, "rate_limiter_unavailable",
 				"AI features are paused because the rate limiter is not answering. Try again shortly.")
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/ai"
 	"github.com/leadbitz/leadbitz/internal/assist"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/problem"
 )
 
@@ -15,7 +16,7 @@ func TestCategorizeAndSuggestRecordUsage(t *testing.T) {
 	ctx := context.Background()
 	model := &stub{name: ai.GeneratorOpenAI, usage: ai.Usage{PromptTokens: 100, CompletionTokens: 20}}
 	now := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
-	s := w.service(model, func(c *assist.Config) { c.Now = func() time.Time { return now } })
+	s := w.service(model, func(c *assist.Config) { c.Env = env.New(nil, func() time.Time { return now }) })
 
 	c, err := s.Categorize(ctx, w.wsA, "", interested)
 	if err != nil || c.Generator != ai.GeneratorOpenAI || c.Category != ai.CategoryInterested {

@@ -25,9 +25,9 @@ func (s *Service) recordUsage(ctx context.Context, ws, userID, task, generator s
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	row := store.AIUsage{UserID: userID, Task: task, Generator: generator, Model: model,
-		PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, CreatedAt: s.now()}
+		PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, CreatedAt: s.env.Now()}
 	if err := s.store.InWorkspace(ws).InsertAIUsage(ctx, &row); err != nil {
-		s.log.ErrorContext(ctx, "record ai usage", "task", task, "workspace_id", ws, "err", err)
+		s.env.Log().ErrorContext(ctx, "record ai usage", "task", task, "workspace_id", ws, "err", err)
 	}
 }
 
@@ -84,7 +84,7 @@ type UsageReport struct {
 // four tasks always, in a stable order), with the generator and limits in force, for cost
 // visibility.
 func (s *Service) Usage(ctx context.Context, ws string) (UsageReport, error) {
-	to := s.now().UTC()
+	to := s.env.Now().UTC()
 	from := to.Add(-UsageWindow)
 	rows, err := s.store.InWorkspace(ws).AIUsageTotals(ctx, from)
 	if err != nil {

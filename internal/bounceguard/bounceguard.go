@@ -15,9 +15,9 @@ package bounceguard
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -35,8 +35,7 @@ type Guard struct {
 	Threshold     float64       // hard bounces / contacted above which to pause; default 3 %
 	MinContacted  int           // no judgement before this many leads were contacted; default 20
 	MailboxWindow time.Duration // a mailbox is judged on its sends this recent; default 7 days
-	Now           func() time.Time
-	Log           *slog.Logger
+	Env           env.Env       // the clock and the logger
 }
 
 // Result counts what one Check paused.
@@ -48,7 +47,7 @@ type Result struct {
 // Check pauses every active campaign and mailbox over the threshold.
 func (g *Guard) Check(ctx context.Context) (Result, error) {
 	var res Result
-	now := g.now()
+	now := g.Env.Now()
 	campaigns, err := g.Store.CampaignBounceStats(ctx)
 	if err != nil {
 		return res, fmt.Errorf("campaign bounce stats: %w", err)
@@ -118,17 +117,10 @@ func (g *Guard) pause(ctx context.Context, b store.BounceStats, now time.Time, t
 		return false, fmt.Errorf("pause %s %s: %w", target, b.ID, err)
 	}
 	if changed {
-		g.log().WarnContext(ctx, "bounce guard paused "+target, target+"_id", b.ID, "workspace_id", b.WorkspaceID,
+		g.Env.Log().WarnContext(ctx, "bounce guard paused "+target, target+"_id", b.ID, "workspace_id", b.WorkspaceID,
 			"contacted", b.Contacted, "hard_bounced", b.Bounced)
 	}
 	return changed, nil
-}
-
-func (g *Guard) now() time.Time {
-	if g.Now != nil {
-		return g.Now().UTC()
-	}
-	return time.Now().UTC()
 }
 
 func (g *Guard) threshold() float64 {
@@ -150,11 +142,4 @@ func (g *Guard) window() time.Duration {
 		return g.MailboxWindow
 	}
 	return DefaultMailboxWindow
-}
-
-func (g *Guard) log() *slog.Logger {
-	if g.Log != nil {
-		return g.Log
-	}
-	return slog.New(slog.DiscardHandler)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -22,18 +23,13 @@ import (
 // Service implements the campaign rules.
 type Service struct {
 	st  *store.Store
-	now func() time.Time
+	env env.Env
 }
 
-// New returns a Service; now is injectable for tests (nil: time.Now).
-func New(st *store.Store, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
-	}
-	return &Service{st: st, now: now}
+// New returns a Service reading the time from e.
+func New(st *store.Store, e env.Env) *Service {
+	return &Service{st: st, env: e}
 }
-
-func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // Stats are a campaign's headline numbers.
 type Stats struct {
@@ -258,7 +254,7 @@ func (s *Service) Update(ctx context.Context, p account.Principal, id string, in
 				return err
 			}
 		}
-		if _, err := q.ReleaseHeldJobs(ctx, c.ID, s.clock()); err != nil {
+		if _, err := q.ReleaseHeldJobs(ctx, c.ID, s.env.Now()); err != nil {
 			return err
 		}
 		status = c.Status
@@ -298,7 +294,7 @@ func (s *Service) rebalance(ctx context.Context, tx *store.Tx, ws, campaignID st
 		if from != "" && slices.Contains(current, from) {
 			continue
 		}
-		if _, err := enrollment.Reassign(ctx, tx, ws, campaignID, from, s.clock()); err != nil {
+		if _, err := enrollment.Reassign(ctx, tx, ws, campaignID, from, s.env.Now()); err != nil {
 			return err
 		}
 	}

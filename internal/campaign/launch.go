@@ -144,7 +144,7 @@ func (s *Service) Launch(ctx context.Context, p account.Principal, id string, m 
 			return &problem.Error{Kind: problem.Conflict, Code: "launch_blocked",
 				Message: "The campaign cannot launch yet: " + strings.Join(msgs, " "), Details: details}
 		}
-		at := s.clock()
+		at := s.env.Now()
 		if err := q.SetCampaignStatus(ctx, id, store.CampaignActive, "", at, store.CampaignDraft); err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (s *Service) transition(ctx context.Context, p account.Principal, id string
 		if c.Status != from {
 			return illegal(c.Status, verb)
 		}
-		at := s.clock()
+		at := s.env.Now()
 		if err := q.SetCampaignStatus(ctx, id, to, "", at, from); err != nil {
 			return err
 		}

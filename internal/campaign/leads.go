@@ -93,7 +93,7 @@ func (s *Service) AddLeads(ctx context.Context, p account.Principal, id string, 
 			}
 		}
 		if c.Status != store.CampaignDraft && res.Added > 0 {
-			if _, err := enrollment.StartLeads(ctx, tx, p.WorkspaceID, c, s.clock()); err != nil {
+			if _, err := enrollment.StartLeads(ctx, tx, p.WorkspaceID, c, s.env.Now()); err != nil {
 				return err
 			}
 		}
@@ -110,7 +110,7 @@ func hasKey[V any](m map[string]V, k string) bool {
 
 // Explain says why a lead's next step has or has not gone out.
 func (s *Service) Explain(ctx context.Context, ws, campaignID, leadID string) (plan.Explanation, error) {
-	return plan.Explain(ctx, s.st, ws, campaignID, leadID, s.clock())
+	return plan.Explain(ctx, s.st, ws, campaignID, leadID, s.env.Now())
 }
 
 // MaxForecastDays bounds ?days= of the forecast.
@@ -121,5 +121,5 @@ func (s *Service) Forecast(ctx context.Context, ws, campaignID string, days int)
 	if days < 1 || days > MaxForecastDays {
 		return plan.CampaignForecast{}, problem.InvalidField("days", fmt.Sprintf("must be 1 to %d", MaxForecastDays))
 	}
-	return plan.Forecast(ctx, s.st, ws, campaignID, days, s.clock())
+	return plan.Forecast(ctx, s.st, ws, campaignID, days, s.env.Now())
 }

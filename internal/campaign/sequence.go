@@ -183,7 +183,7 @@ func (s *Service) PutSequence(ctx context.Context, p account.Principal, id strin
 		if err := q.ReplaceSequence(ctx, id, steps); err != nil {
 			return err
 		}
-		if _, err := q.ReleaseHeldJobs(ctx, id, s.clock()); err != nil {
+		if _, err := q.ReleaseHeldJobs(ctx, id, s.env.Now()); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, audit(p, m, "campaign.sequence_saved", id, map[string]any{"steps": len(steps)}))

@@ -3,7 +3,6 @@ package connect
 import (
 	"crypto/tls"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft"
@@ -68,8 +68,7 @@ type Config struct {
 	// are compared with those it was built from (a reconnect made by
 	// another replica); default 15 seconds.
 	CredentialsCheck time.Duration
-	Now              func() time.Time
-	Log              *slog.Logger
+	Env              env.Env // the clock and the logger
 
 	// MaxInboundBytes is how much of one message a mailbox's sync reads
 	// (LEADBITZ_MAX_INBOUND_BYTES); 0 is the providers' default.
@@ -86,8 +85,7 @@ type Service struct {
 	keys    *secrets.KeyRing
 	cfg     Config
 	hc      *http.Client
-	log     *slog.Logger
-	now     func() time.Time
+	env     env.Env
 	oauth   map[string]*oauthProvider // by URL name: google, microsoft
 	mu      sync.Mutex
 	open    map[string]*entry // by mailbox id
@@ -127,14 +125,8 @@ func New(cfg Config) (*Service, error) {
 	if cfg.CredentialsCheck == 0 {
 		cfg.CredentialsCheck = 15 * time.Second
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Log == nil {
-		cfg.Log = slog.New(slog.DiscardHandler)
-	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Service{st: cfg.Store, keys: cfg.Keys, cfg: cfg, hc: cfg.HTTPClient, log: cfg.Log, now: cfg.Now,
+	s := &Service{st: cfg.Store, keys: cfg.Keys, cfg: cfg, hc: cfg.HTTPClient, env: cfg.Env,
 		open: map[string]*entry{}, tlsBase: cfg.TLSConfig}
 	s.oauth = map[string]*oauthProvider{
 		"google":    s.googleProvider(),
@@ -147,7 +139,7 @@ func New(cfg Config) (*Service, error) {
 // signing in with them (internal/signin) shares.
 func (s *Service) HTTPClient() *http.Client { return s.hc }
 
-func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+func (s *Service) clock() time.Time { return s.env.Now() }
 
 // TrustRoots replaces the certificate pool that SMTP and IMAP connections
 // trust, for mail servers with a private CA (tests use a throw-away one).

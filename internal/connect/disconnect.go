@@ -38,7 +38,7 @@ func (g *guard) check(ctx context.Context, err error) error {
 		return err
 	}
 	if derr := g.s.Disconnect(context.WithoutCancel(ctx), g.ws, g.mailbox, err); derr != nil {
-		g.s.log.ErrorContext(ctx, "mark mailbox disconnected", "inbox_id", g.mailbox.ID, "err", derr)
+		g.s.env.Log().ErrorContext(ctx, "mark mailbox disconnected", "inbox_id", g.mailbox.ID, "err", derr)
 	}
 	return err
 }
@@ -54,7 +54,7 @@ func (s *Service) Disconnect(ctx context.Context, ws string, i store.Mailbox, ca
 		if err != nil || !changed {
 			return err
 		}
-		s.log.WarnContext(ctx, "mailbox disconnected", "inbox_id", i.ID, "workspace_id", ws, "provider", i.Provider,
+		s.env.Log().WarnContext(ctx, "mailbox disconnected", "inbox_id", i.ID, "workspace_id", ws, "provider", i.Provider,
 			"code", errorCode(cause))
 		return tx.InsertAudit(ctx, store.AuditEvent{WorkspaceID: ws, Action: "inbox.disconnected", TargetType: "inbox",
 			TargetID: i.ID, Data: map[string]any{"provider": i.Provider, "code": errorCode(cause), "by": "provider"}})

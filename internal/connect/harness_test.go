@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 
 	"github.com/leadbitz/leadbitz/internal/account"
@@ -74,7 +75,7 @@ func newHarness(t *testing.T) *harness {
 }
 
 func (h *harness) newService() *connect.Service {
-	svc, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL, Now: h.clock.Now,
+	svc, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL, Env: env.New(nil, h.clock.Now),
 		Google:      connect.OAuthApp{ClientID: "test-client", ClientSecret: "test-secret", AuthBaseURL: h.gf.URL, APIBaseURL: h.gf.URL},
 		Microsoft:   connect.OAuthApp{ClientID: "test-client", ClientSecret: "test-secret", AuthBaseURL: h.mf.URL, APIBaseURL: h.mf.URL},
 		SMTPTimeout: 5 * time.Second, Guard: netguard.AllowLoopback()})

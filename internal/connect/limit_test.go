@@ -6,6 +6,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 )
@@ -24,7 +25,7 @@ func TestRegistryMailboxesReadAtMostMaxInboundBytes(t *testing.T) {
 	if _, err := i.DeliverGenerated(head, 100*limit, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	svc, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL, SMTPTimeout: 5 * time.Second,
+	svc, err := connect.New(connect.Config{Store: h.st, Env: env.New(nil, nil), Keys: h.keys, BaseURL: baseURL, SMTPTimeout: 5 * time.Second,
 		MaxInboundBytes: limit, Guard: netguard.AllowLoopback()})
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ func (s *Service) googleProvider() *oauthProvider {
 		config: s.googleOAuth, authURL: gmail.AuthCodeURL, exchange: gmail.Exchange,
 		whoami: func(ctx context.Context, tok *oauth2.Token) (string, string, error) {
 			c, err := gmail.New(gmail.Config{BaseURL: s.cfg.Google.APIBaseURL, OAuth: s.googleOAuth(), Token: tok,
-				HTTPClient: s.hc, Logger: s.log})
+				HTTPClient: s.hc, Logger: s.env.Log()})
 			if err != nil {
 				return "", "", err
 			}
@@ -54,7 +54,7 @@ func (s *Service) microsoftProvider() *oauthProvider {
 		config: s.microsoftOAuth, authURL: microsoft.AuthCodeURL, exchange: microsoft.Exchange,
 		whoami: func(ctx context.Context, tok *oauth2.Token) (string, string, error) {
 			c, err := microsoft.New(microsoft.Config{GraphURL: s.cfg.Microsoft.APIBaseURL, OAuth: s.microsoftOAuth(),
-				Token: tok, HTTPClient: s.hc, Logger: s.log})
+				Token: tok, HTTPClient: s.hc, Logger: s.env.Log()})
 			if err != nil {
 				return "", "", err
 			}
@@ -138,7 +138,7 @@ func (s *Service) FinishOAuth(ctx context.Context, name string, query url.Values
 		if p, ok := problem.As(err); ok {
 			code, msg = p.Code, p.Message
 		} else {
-			s.log.ErrorContext(ctx, "oauth callback", "provider", name, "err", err)
+			s.env.Log().ErrorContext(ctx, "oauth callback", "provider", name, "err", err)
 		}
 		return s.cfg.BaseURL + "/mailboxes?" + url.Values{"oauth_error": {code}, "message": {msg}}.Encode()
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
@@ -170,7 +171,7 @@ func TestOAuthRefusesBadCallbacks(t *testing.T) {
 		if p, ok := problem.As(err); !ok || p.Kind != problem.NotFound {
 			t.Fatalf("yahoo: %v", err)
 		}
-		bare, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL})
+		bare, err := connect.New(connect.Config{Store: h.st, Env: env.New(nil, nil), Keys: h.keys, BaseURL: baseURL})
 		if err != nil {
 			t.Fatal(err)
 		}

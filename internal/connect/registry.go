@@ -41,7 +41,7 @@ func (s *Service) Openers() map[string]provider.Opener {
 // process's own changes (a reconnect, a refreshed token) reach the cached
 // mailbox at once, another replica's within that time.
 func (s *Service) Open(ctx context.Context, ws string, i store.Mailbox) (provider.Mailbox, error) {
-	now := s.now()
+	now := s.env.Now()
 	s.mu.Lock()
 	stale := s.sweepLocked(now)
 	if e, ok := s.open[i.ID]; ok && now.Sub(e.checkedAt) < s.cfg.CredentialsCheck {
@@ -195,13 +195,13 @@ func (s *Service) build(ws string, i store.Mailbox, cipher string) (provider.Mai
 			return nil, fmt.Errorf("gmail mailbox %s: %w", i.ID, errNotConfigured)
 		}
 		return gmail.New(gmail.Config{BaseURL: s.cfg.Google.APIBaseURL, OAuth: s.googleOAuth(), Token: creds.Token,
-			SaveToken: s.tokenSaver(ws, i.ID), HTTPClient: s.hc, Logger: s.log, MaxMessageBytes: s.cfg.MaxInboundBytes})
+			SaveToken: s.tokenSaver(ws, i.ID), HTTPClient: s.hc, Logger: s.env.Log(), MaxMessageBytes: s.cfg.MaxInboundBytes})
 	case store.ProviderMicrosoft:
 		if s.cfg.Microsoft.ClientID == "" {
 			return nil, fmt.Errorf("microsoft mailbox %s: %w", i.ID, errNotConfigured)
 		}
 		return microsoft.New(microsoft.Config{GraphURL: s.cfg.Microsoft.APIBaseURL, OAuth: s.microsoftOAuth(),
-			Token: creds.Token, SaveToken: s.tokenSaver(ws, i.ID), HTTPClient: s.hc, Logger: s.log,
+			Token: creds.Token, SaveToken: s.tokenSaver(ws, i.ID), HTTPClient: s.hc, Logger: s.env.Log(),
 			MaxMessageBytes: s.cfg.MaxInboundBytes})
 	}
 	return nil, fmt.Errorf("connect: no provider %q", i.Provider)
@@ -221,7 +221,7 @@ func (s *Service) smtpConfig(address string, st settings, creds credentials) smt
 			Security: smtpimap.Security(x.Security)}
 	}
 	return smtpimap.Config{Address: address, SMTP: server(st.SMTP, creds.SMTPPassword),
-		IMAP: server(st.IMAP, creds.IMAPPassword), TLSConfig: s.tlsConfig(), Timeout: s.cfg.SMTPTimeout, Logger: s.log,
+		IMAP: server(st.IMAP, creds.IMAPPassword), TLSConfig: s.tlsConfig(), Timeout: s.cfg.SMTPTimeout, Logger: s.env.Log(),
 		SkipSentCopy: st.SkipSentCopy, MaxMessageBytes: s.cfg.MaxInboundBytes, Guard: s.cfg.Guard}
 }
 

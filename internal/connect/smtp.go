@@ -54,7 +54,7 @@ func (s *Service) ConnectSMTP(ctx context.Context, p account.Principal, in SMTPI
 	vctx, cancel := context.WithTimeout(ctx, 2*s.cfg.SMTPTimeout)
 	defer cancel()
 	if err := smtpimap.Verify(vctx, cfg); err != nil {
-		s.log.InfoContext(ctx, "mailbox connection check failed", "workspace", p.WorkspaceID, "error", err)
+		s.env.Log().InfoContext(ctx, "mailbox connection check failed", "workspace", p.WorkspaceID, "error", err)
 		return Result{}, connectionFailed(err)
 	}
 	return s.save(ctx, actor{ws: p.WorkspaceID, userID: p.User.ID, apiKeyID: p.APIKeyID, meta: m}, connection{
@@ -68,7 +68,7 @@ func (s *Service) allowCheck(ctx context.Context, ws string) error {
 	l := s.cfg.ConnectLimit
 	res, err := s.cfg.Limiter.Allow(ctx, "connect:workspace:"+ws, l)
 	if err != nil {
-		s.log.ErrorContext(ctx, "connect rate limiter failed", "err", err)
+		s.env.Log().ErrorContext(ctx, "connect rate limiter failed", "err", err)
 		return problem.New(problem.Unavailable, "rate_limiter_unavailable",
 			"Mailbox connections are paused because the rate limiter is not answering. Try again shortly.")
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/connect"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/netguard"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
@@ -255,7 +256,7 @@ func TestConnectSMTPGuard(t *testing.T) {
 	h := newHarness(t)
 	s, i := smtpServers(t, h)
 
-	strict, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL, SMTPTimeout: 5 * time.Second})
+	strict, err := connect.New(connect.Config{Store: h.st, Env: env.New(nil, nil), Keys: h.keys, BaseURL: baseURL, SMTPTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +303,7 @@ func TestConnectSMTPGuard(t *testing.T) {
 
 func TestConnectSMTPIsRateLimited(t *testing.T) {
 	h := newHarness(t)
-	svc, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL, SMTPTimeout: 5 * time.Second,
+	svc, err := connect.New(connect.Config{Store: h.st, Env: env.New(nil, nil), Keys: h.keys, BaseURL: baseURL, SMTPTimeout: 5 * time.Second,
 		Guard: netguard.AllowLoopback(), ConnectLimit: ratelimit.Limit{Count: 3, Per: time.Minute}})
 	if err != nil {
 		t.Fatal(err)

@@ -79,13 +79,9 @@ func StopRepliedLeads(ctx context.Context, tx *store.Tx, wsID string, campaignLe
 	return len(stopped), nil
 }
 
-// StopLead is StopLeads for one campaign lead, now; ErrNotFound when the
+// StopLead is StopLeads for one campaign lead; ErrNotFound when the
 // workspace has no such campaign lead.
-func StopLead(ctx context.Context, tx *store.Tx, wsID, campaignLeadID, status, reason string) error {
-	return stopLeadAt(ctx, tx, wsID, campaignLeadID, status, reason, time.Now().UTC())
-}
-
-func stopLeadAt(ctx context.Context, tx *store.Tx, wsID, campaignLeadID, status, reason string, at time.Time) error {
+func StopLead(ctx context.Context, tx *store.Tx, wsID, campaignLeadID, status, reason string, at time.Time) error {
 	n, err := StopLeads(ctx, tx, wsID, []string{campaignLeadID}, status, reason, at)
 	if err == nil && n == 0 {
 		err = store.ErrNotFound
@@ -99,7 +95,7 @@ func stopLeadAt(ctx context.Context, tx *store.Tx, wsID, campaignLeadID, status,
 // StopLeadEverywhere stops a lead in every campaign of the workspace where
 // it is still active: what a bounce, an unsubscribe, a suppression or an
 // erasure means. It returns how many campaign leads it stopped.
-func StopLeadEverywhere(ctx context.Context, tx *store.Tx, wsID, leadID, status, reason string) (int, error) {
+func StopLeadEverywhere(ctx context.Context, tx *store.Tx, wsID, leadID, status, reason string, at time.Time) (int, error) {
 	list, err := tx.InWorkspace(wsID).ActiveCampaignLeadsOfLeads(ctx, []string{leadID})
 	if err != nil {
 		return 0, err
@@ -108,7 +104,7 @@ func StopLeadEverywhere(ctx context.Context, tx *store.Tx, wsID, leadID, status,
 	for i, cl := range list {
 		ids[i] = cl.ID
 	}
-	return StopLeads(ctx, tx, wsID, ids, status, reason, time.Now().UTC())
+	return StopLeads(ctx, tx, wsID, ids, status, reason, at)
 }
 
 // ReplyStop is what a reply does to a campaign lead in status clStatus of
@@ -149,5 +145,5 @@ func RecordReply(ctx context.Context, tx *store.Tx, wsID, campaignLeadID string,
 		return false, s.MarkCampaignLeadReplied(ctx, campaignLeadID, at)
 	}
 	// A stop as replied records the reply time too.
-	return stopped, stopLeadAt(ctx, tx, wsID, campaignLeadID, status, reason, at)
+	return stopped, StopLead(ctx, tx, wsID, campaignLeadID, status, reason, at)
 }

@@ -113,7 +113,7 @@ func TestStopLeadCancelsScheduledAndClaimedJobs(t *testing.T) {
 	f := newStopFixture(t, true)
 	ctx := context.Background()
 	err := f.st.InTx(ctx, func(tx *store.Tx) error {
-		return enrollment.StopLead(ctx, tx, f.ws, f.cls[1], store.CampaignLeadBounced, "550 5.1.1 no such user")
+		return enrollment.StopLead(ctx, tx, f.ws, f.cls[1], store.CampaignLeadBounced, "550 5.1.1 no such user", time.Now())
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +133,7 @@ func TestStopLeadCancelsScheduledAndClaimedJobs(t *testing.T) {
 		t.Errorf("other campaign's job: %s, want scheduled", got)
 	}
 	if err := f.st.InTx(ctx, func(tx *store.Tx) error {
-		return enrollment.StopLead(ctx, tx, f.ws, f.cls[0], "paused", "")
+		return enrollment.StopLead(ctx, tx, f.ws, f.cls[0], "paused", "", time.Now())
 	}); err == nil {
 		t.Error("StopLead accepted a status that is not a stop")
 	}
@@ -144,7 +144,7 @@ func TestStopLeadEverywhereAndWorkspaceScope(t *testing.T) {
 	ctx := context.Background()
 	// Another workspace cannot stop this lead.
 	err := f.st.InTx(ctx, func(tx *store.Tx) error {
-		return enrollment.StopLead(ctx, tx, store.NewID(), f.cls[0], store.CampaignLeadReplied, "")
+		return enrollment.StopLead(ctx, tx, store.NewID(), f.cls[0], store.CampaignLeadReplied, "", time.Now())
 	})
 	if err == nil {
 		t.Fatal("StopLead with a foreign workspace id succeeded")
@@ -152,7 +152,7 @@ func TestStopLeadEverywhereAndWorkspaceScope(t *testing.T) {
 	var n int
 	err = f.st.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		n, err = enrollment.StopLeadEverywhere(ctx, tx, f.ws, f.leadID, store.CampaignLeadUnsubscribed, "one-click unsubscribe")
+		n, err = enrollment.StopLeadEverywhere(ctx, tx, f.ws, f.leadID, store.CampaignLeadUnsubscribed, "one-click unsubscribe", time.Now())
 		return err
 	})
 	if err != nil || n != 2 {

@@ -23,23 +23,18 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 type ctxKey int
 
-const (
-	requestIDKey ctxKey = iota
-	logAttrsKey
-)
+const logAttrsKey ctxKey = iota
 
 var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
 
 // RequestID returns the id of the request ctx belongs to.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return env.RequestID(ctx) }
 
 // logAttrs lets inner handlers add fields (workspace_id…) to the access log
 // line that the outer middleware writes.
@@ -105,7 +100,7 @@ func Observe(h http.Handler, log *slog.Logger, m *Metrics, onPanic http.HandlerF
 		}
 		w.Header().Set("X-Request-Id", id)
 		la := &logAttrs{}
-		ctx := context.WithValue(context.WithValue(r.Context(), requestIDKey, id), logAttrsKey, la)
+		ctx := context.WithValue(env.WithRequestID(r.Context(), id), logAttrsKey, la)
 		r = r.WithContext(ctx)
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {

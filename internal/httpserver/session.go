@@ -1,11 +1,13 @@
 package httpserver
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -93,4 +95,15 @@ func Authorize(role, need string) error {
 // Meta describes the request for sessions and the audit log.
 func Meta(r *http.Request) account.Meta {
 	return account.Meta{IP: ClientIP(r), UserAgent: r.UserAgent(), RequestID: RequestID(r.Context())}
+}
+
+// Identified records who is asking once authenticated: the user and the
+// workspace on the request's access log line, and the workspace on its
+// context, so every line a service logs for the request names it.
+func Identified(r *http.Request, p account.Principal) *http.Request {
+	AddLogAttrs(r.Context(), slog.String("user_id", p.User.ID), slog.String("workspace_id", p.WorkspaceID))
+	if p.WorkspaceID == "" {
+		return r
+	}
+	return r.WithContext(env.WithWorkspace(r.Context(), p.WorkspaceID))
 }

@@ -24,7 +24,7 @@ func (s *Service) Erase(ctx context.Context, p account.Principal, m account.Meta
 		if err != nil {
 			return err
 		}
-		stopped, err := enrollment.StopLeadEverywhere(ctx, tx, p.WorkspaceID, id, store.CampaignLeadStopped, erasedReason)
+		stopped, err := enrollment.StopLeadEverywhere(ctx, tx, p.WorkspaceID, id, store.CampaignLeadStopped, erasedReason, s.env.Now())
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/storetest"
@@ -93,7 +94,7 @@ func TestEraseStopsTheLeadLikeAnyStop(t *testing.T) {
 	adaC, _ := enrol(w, campC, ada, store.JobSent)
 	enrol(w, campC, grace, store.JobScheduled)
 	err := st.InTx(ctx, func(tx *store.Tx) error {
-		return enrollment.StopLead(ctx, tx, w.WorkspaceID(), adaC, store.CampaignLeadReplied, "the lead replied")
+		return enrollment.StopLead(ctx, tx, w.WorkspaceID(), adaC, store.CampaignLeadReplied, "the lead replied", time.Now())
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +105,7 @@ func TestEraseStopsTheLeadLikeAnyStop(t *testing.T) {
 	otherCamp := newCampaign(o)
 	otherCL, otherJobs := enrol(o, otherCamp, otherAda, store.JobScheduled)
 
-	svc := lead.New(st)
+	svc := lead.New(st, env.New(nil, nil))
 	p := account.Principal{User: owner, WorkspaceID: w.WorkspaceID(), Role: store.RoleOwner}
 	if err := svc.Erase(ctx, p, account.Meta{RequestID: "req-1"}, ada.ID); err != nil {
 		t.Fatal(err)

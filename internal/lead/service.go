@@ -7,9 +7,8 @@
 package lead
 
 import (
-	"time"
-
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/lead/field"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -17,12 +16,12 @@ import (
 // Service implements the lead and suppression rules.
 type Service struct {
 	store *store.Store
-	now   func() time.Time
+	env   env.Env
 }
 
-// New returns a Service.
-func New(st *store.Store) *Service {
-	return &Service{store: st, now: time.Now}
+// New returns a Service reading the time from e.
+func New(st *store.Store, e env.Env) *Service {
+	return &Service{store: st, env: e}
 }
 
 // Audit builds an audit event for an action of p. Data must hold only ids,

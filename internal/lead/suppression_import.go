@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/leadbitz/leadbitz/internal/lead/csv"
 	"io"
 	"strings"
+
+	"github.com/leadbitz/leadbitz/internal/lead/csv"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/problem"

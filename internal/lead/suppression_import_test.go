@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -30,7 +31,7 @@ func TestImportSuppressionsReadsLikeTheLeadImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := account.Principal{User: owner, WorkspaceID: w.ID, Role: store.RoleOwner}
-	svc := lead.New(st)
+	svc := lead.New(st, env.New(nil, nil))
 
 	in := "\xef\xbb\xbfsep=;\nada@x.example;Ada\n\nnot valid;x\nb.example;\"unclosed\nc.example;z\n"
 	res, err := svc.ImportSuppressions(ctx, p, account.Meta{}, strings.NewReader(in), "", "")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
@@ -23,7 +24,7 @@ import (
 // Service implements the mailbox rules.
 type Service struct {
 	st  *store.Store
-	now func() time.Time
+	env env.Env
 	// deleted is told a mailbox's id once its deletion committed, so the
 	// provider client open for it closes at once (connect.Service.Forget).
 	deleted func(mailboxID string)
@@ -32,15 +33,10 @@ type Service struct {
 // OnDelete sets what is told of each deleted mailbox.
 func (s *Service) OnDelete(fn func(mailboxID string)) { s.deleted = fn }
 
-// New returns a Service; now is injectable for tests (nil: time.Now).
-func New(st *store.Store, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
-	}
-	return &Service{st: st, now: now}
+// New returns a Service reading the time from e.
+func New(st *store.Store, e env.Env) *Service {
+	return &Service{st: st, env: e}
 }
-
-func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // View is a mailbox as GET /api/inboxes shows it. SentToday and TodayLimit
 // come from the same rules the tick applies (rules.TodayLimit and the usage
@@ -81,7 +77,7 @@ func (s *Service) view(i store.Mailbox) View {
 		StatusReason: i.StatusReason, DailyCap: i.DailyCap, RampStart: i.RampStart, RampIncrement: i.RampIncrement,
 		MinGapSeconds: i.MinGapSeconds, Signature: i.Signature, Timezone: i.Timezone, LastSentAt: i.LastSentAt,
 		CreatedAt: i.CreatedAt}
-	now := s.clock()
+	now := s.env.Now()
 	if side, err := input.MailboxSide(i, now); err == nil {
 		v.SentToday = side.Usage.SentToday
 		v.TodayLimit = rules.TodayLimit(side.Limits, now)
@@ -157,7 +153,7 @@ func (s *Service) Update(ctx context.Context, p account.Principal, id string, in
 		if err := q.UpdateMailboxSettings(ctx, &i); err != nil {
 			return err
 		}
-		if _, err := q.ReleaseHeldJobsOfMailbox(ctx, id, s.clock()); err != nil {
+		if _, err := q.ReleaseHeldJobsOfMailbox(ctx, id, s.env.Now()); err != nil {
 			return err
 		}
 		out = i
@@ -235,7 +231,7 @@ func (s *Service) Delete(ctx context.Context, p account.Principal, id string, m 
 		}
 		moved := 0
 		for _, c := range campaigns {
-			n, err := enrollment.Reassign(ctx, tx, p.WorkspaceID, c, id, s.clock())
+			n, err := enrollment.Reassign(ctx, tx, p.WorkspaceID, c, id, s.env.Now())
 			if err != nil {
 				return err
 			}

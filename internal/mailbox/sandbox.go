@@ -45,7 +45,7 @@ func (s *Service) CreateSandbox(ctx context.Context, p account.Principal, in San
 	}
 	i := store.Mailbox{Provider: store.ProviderSandbox, Email: email, DisplayName: strings.TrimSpace(in.DisplayName),
 		DailyCap: rules.DefaultDailyCap, RampStart: rules.DefaultRampStart, RampIncrement: rules.DefaultRampIncrement,
-		MinGapSeconds: int(rules.DefaultMinGap / time.Second), Timezone: tz, RampStartedAt: s.clock()}
+		MinGapSeconds: int(rules.DefaultMinGap / time.Second), Timezone: tz, RampStartedAt: s.env.Now()}
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
 		if err := q.CreateMailbox(ctx, &i); err != nil {
@@ -98,5 +98,5 @@ func (s *Service) SandboxReceive(ctx context.Context, p account.Principal, id st
 		return sandbox.Message{}, err
 	}
 	to := mail.Address{Name: i.DisplayName, Address: i.Email}
-	return sandbox.New(s.st, p.WorkspaceID, id).Receive(ctx, to, in, s.clock())
+	return sandbox.New(s.st, p.WorkspaceID, id).Receive(ctx, to, in, s.env.Now())
 }

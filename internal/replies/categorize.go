@@ -60,7 +60,7 @@ func (s *Service) Categorize(ctx context.Context, p account.Principal, id string
 		if _, ok := problem.As(err); ok || ctx.Err() != nil {
 			return Categorized{}, err // rate limited, or the caller went away
 		}
-		s.log.WarnContext(ctx, "categorizer failed, offline rules used", "conversation_id", id, "err", err)
+		s.env.Log().WarnContext(ctx, "categorizer failed, offline rules used", "conversation_id", id, "err", err)
 	}
 	if _, err := q.SetConversationCategory(ctx, id, cat.Category, categorySource(cat)); err != nil {
 		return Categorized{}, err

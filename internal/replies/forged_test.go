@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/bounceguard"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -140,7 +141,7 @@ func (h *harness) untouched(campaignID, leadID, email string) {
 // is enough) and returns how many campaigns and mailboxes it paused.
 func (h *harness) guardPauses() bounceguard.Result {
 	h.t.Helper()
-	g := bounceguard.Guard{Store: h.st, MinContacted: 1, Now: h.clock.Now}
+	g := bounceguard.Guard{Store: h.st, MinContacted: 1, Env: env.New(nil, h.clock.Now)}
 	res, err := g.Check(h.ctx)
 	if err != nil {
 		h.t.Fatal(err)

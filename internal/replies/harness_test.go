@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 
 	"github.com/leadbitz/leadbitz/internal/account"
@@ -64,9 +65,9 @@ func newHarness(t *testing.T) *harness {
 	}
 	h := &harness{t: t, ctx: ctx, st: st, clock: mailfake.NewClock(time.Now().UTC().Truncate(time.Second)),
 		p: account.Principal{User: u, WorkspaceID: w.ID, Role: store.RoleOwner}}
-	h.camps = campaign.New(st, h.clock.Now)
+	h.camps = campaign.New(st, env.New(nil, h.clock.Now))
 	var err error
-	h.engine, err = sending.New(sending.Config{Store: st, Providers: h.providers(), Now: h.clock.Now,
+	h.engine, err = sending.New(sending.Config{Store: st, Providers: h.providers(), Env: env.New(nil, h.clock.Now),
 		Unsubscribe: sending.NewUnsubscribe([]byte("0123456789abcdef0123456789abcdef"), "https://app.example.com"),
 		Rand:        rand.New(rand.NewPCG(1, 2)), Workers: 1})
 	if err != nil {
@@ -92,7 +93,7 @@ func (h *harness) providers() map[string]provider.Opener {
 // newService builds a reply loop (a "restart" builds a new one).
 func (h *harness) newService(cfg replies.Config) *replies.Service {
 	h.t.Helper()
-	cfg.Store, cfg.Now = h.st, h.clock.Now
+	cfg.Store, cfg.Env = h.st, env.New(nil, h.clock.Now)
 	if cfg.Fallback == nil {
 		cfg.Fallback = offline.Classify
 	}

@@ -59,7 +59,7 @@ type convState struct {
 func (s *Service) commitPage(ctx context.Context, t store.SyncTarget, from, to string, items []item) (stored, skipped int, err error) {
 	var kinds []string
 	err = s.st.InTx(ctx, func(tx *store.Tx) error {
-		p := &pageState{tx: tx, q: tx.InWorkspace(t.WorkspaceID), t: t, now: s.clock(), seen: map[string]bool{}}
+		p := &pageState{tx: tx, q: tx.InWorkspace(t.WorkspaceID), t: t, now: s.env.Now(), seen: map[string]bool{}}
 		stored, skipped = 0, 0
 		if len(items) > 0 {
 			if err := p.prefetch(ctx, items); err != nil {

@@ -104,7 +104,7 @@ func (s *Service) Thread(ctx context.Context, ws, id string, loadImages bool) (T
 	if err != nil {
 		return Thread{}, err
 	}
-	return threadOf(ctx, q, c, s.clock(), loadImages)
+	return threadOf(ctx, q, c, s.env.Now(), loadImages)
 }
 
 // MarkRead clears a conversation's unread mark (POST /api/replies/{id}/read

@@ -59,7 +59,7 @@ func (s *Service) prepareOne(ctx context.Context, t store.SyncTarget, m provider
 	}
 	in, err := mailmsg.Parse(m.Raw)
 	if err != nil {
-		s.log.WarnContext(ctx, "inbox sync: unreadable message skipped", "inbox_id", t.ID,
+		s.env.Log().WarnContext(ctx, "inbox sync: unreadable message skipped", "inbox_id", t.ID,
 			"provider_id", m.ProviderID, "err", err)
 		return nil
 	}
@@ -74,12 +74,12 @@ func (s *Service) prepareOne(ctx context.Context, t store.SyncTarget, m provider
 		it.occurredAt = in.Date
 	}
 	if it.occurredAt.IsZero() {
-		it.occurredAt = s.clock()
+		it.occurredAt = s.env.Now()
 	}
 	it.occurredAt = it.occurredAt.UTC().Truncate(time.Microsecond)
 	cat, err := s.categorize(ctx, s.autoCat, t.WorkspaceID, "", it.verdict, replyInput(in, ""))
 	if err != nil && ctx.Err() == nil {
-		s.log.WarnContext(ctx, "inbox sync: categorizer failed, offline rules used", "inbox_id", t.ID, "err", err)
+		s.env.Log().WarnContext(ctx, "inbox sync: categorizer failed, offline rules used", "inbox_id", t.ID, "err", err)
 	}
 	it.category = cat
 	return it

@@ -56,7 +56,7 @@ func (s *Service) SendReply(ctx context.Context, p account.Principal, id string,
 		return MessageView{}, err
 	}
 	if err := s.deliver(ctx, out); err != nil && ctx.Err() == nil {
-		s.log.WarnContext(ctx, "reply not sent yet, it stays queued", "message_id", out.ID, "err", err)
+		s.env.Log().WarnContext(ctx, "reply not sent yet, it stays queued", "message_id", out.ID, "err", err)
 	}
 	stored, err := s.st.InWorkspace(p.WorkspaceID).Message(context.WithoutCancel(ctx), out.ID)
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *Service) queueReply(ctx context.Context, tx *store.Tx, p account.Princi
 		return store.OutboxReply{}, problem.New(problem.Conflict, "suppressed",
 			"%s is on the suppression list (%s); Leadbitz does not write to it.", to, sup.Reason)
 	}
-	now := s.clock()
+	now := s.env.Now()
 	parent := parentOf(msgs)
 	subject := c.Subject
 	if parent != nil && parent.Subject != "" {
@@ -159,7 +159,7 @@ func (s *Service) queueReply(ctx context.Context, tx *store.Tx, p account.Princi
 // come (and for those an attempt left mid-send), across workspaces. It
 // returns how many went out.
 func (s *Service) DeliverDue(ctx context.Context) (int, error) {
-	now := s.clock()
+	now := s.env.Now()
 	due, err := s.st.DueReplies(ctx, now, now.Add(-2*s.cfg.SendTimeout), replyBatch)
 	if err != nil {
 		return 0, fmt.Errorf("due replies: %w", err)
@@ -173,7 +173,7 @@ func (s *Service) DeliverDue(ctx context.Context) (int, error) {
 		if err == nil {
 			sent++
 		} else if !errors.Is(err, errNotAttempted) {
-			s.log.WarnContext(ctx, "reply not sent yet", "message_id", r.ID, "err", err)
+			s.env.Log().WarnContext(ctx, "reply not sent yet", "message_id", r.ID, "err", err)
 		}
 	}
 	return sent, nil
@@ -189,7 +189,7 @@ var errNotAttempted = errors.New("replies: reply not attempted now")
 // never sends it twice.
 func (s *Service) deliver(ctx context.Context, r store.OutboxReply) error {
 	rctx := context.WithoutCancel(ctx) // outcomes are recorded even if the caller leaves
-	now := s.clock()
+	now := s.env.Now()
 	q := s.st.InWorkspace(r.WorkspaceID)
 	ib, err := q.Mailbox(ctx, r.MailboxID)
 	if errors.Is(err, store.ErrNotFound) || r.MailboxID == "" {
@@ -239,7 +239,7 @@ func (s *Service) deliver(ctx context.Context, r store.OutboxReply) error {
 // backoff. An authentication failure also disconnects the mailbox, which
 // holds the reply until it is reconnected. It returns the attempt's error.
 func (s *Service) recordReplyOutcome(ctx context.Context, r store.OutboxReply, ib store.Mailbox, attempts int, sent provider.SentMessage, sendErr error) error {
-	now := s.clock()
+	now := s.env.Now()
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(r.WorkspaceID)
 		if sendErr == nil {

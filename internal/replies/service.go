@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/ai"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -38,9 +38,8 @@ type Config struct {
 	// AutoCategorizer is asked during sync; nil means Fallback, so a sync
 	// never spends model calls unless the app chooses to.
 	AutoCategorizer Categorizer
-	Now             func() time.Time // default time.Now
-	Log             *slog.Logger     // default slog.Default()
-	Metrics         *Metrics         // optional
+	Env             env.Env  // the clock and the logger
+	Metrics         *Metrics // optional
 	// Concurrency is how many mailboxes SyncAll reads at once; default 8.
 	Concurrency int
 	// MaxPages bounds the pages one Sync of a mailbox reads, so one busy
@@ -70,8 +69,7 @@ type Service struct {
 	cat       Categorizer
 	autoCat   Categorizer
 	fallback  rulesCategorizer
-	now       func() time.Time
-	log       *slog.Logger
+	env       env.Env
 	metrics   *Metrics
 	cfg       Config
 	running   sync.Map // mailbox id → struct{}: syncs in progress in this process
@@ -90,18 +88,10 @@ func New(cfg Config) (*Service, error) {
 	cfg.OutOfOfficePause = cmp.Or(cfg.OutOfOfficePause, 7*24*time.Hour)
 	cfg.SendTimeout = cmp.Or(cfg.SendTimeout, time.Minute)
 	s := &Service{st: cfg.Store, providers: cfg.Providers, cat: cfg.Categorizer, autoCat: cfg.AutoCategorizer,
-		fallback: cfg.Fallback, now: cfg.Now, log: cfg.Log, metrics: cfg.Metrics, cfg: cfg}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.log == nil {
-		s.log = slog.Default()
-	}
+		fallback: cfg.Fallback, env: cfg.Env, metrics: cfg.Metrics, cfg: cfg}
 	return s, nil
 }
 
 // batchBytes bounds the fetched bytes of a sync that wait to be stored,
 // and so the bytes of one stored batch.
 func (s *Service) batchBytes() int64 { return 4 * s.cfg.MaxInboundBytes }
-
-func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }

@@ -43,7 +43,7 @@ var ErrProviderUnavailable = errors.New("replies: no provider for this mailbox")
 // not stop the others; the error returned is only the context's.
 func (s *Service) SyncAll(ctx context.Context) (Totals, error) {
 	var t Totals
-	start := s.clock()
+	start := s.env.Now()
 	targets, err := s.st.MailboxesToSync(ctx)
 	if err != nil {
 		return t, fmt.Errorf("list mailboxes to sync: %w", err)
@@ -56,7 +56,7 @@ func (s *Service) SyncAll(ctx context.Context) (Totals, error) {
 		}
 		lag = max(lag, start.Sub(since).Seconds())
 	}
-	defer func() { s.metrics.pass(s.clock().Sub(start).Seconds(), lag) }()
+	defer func() { s.metrics.pass(s.env.Now().Sub(start).Seconds(), lag) }()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	work := make(chan store.SyncTarget)
@@ -293,7 +293,7 @@ func (s *Service) recordFailure(ctx context.Context, t store.SyncTarget, err err
 	}
 	reason := failureText(err)
 	s.metrics.failed(provider.Kind(err).String())
-	s.log.WarnContext(ctx, "inbox sync failed", "inbox_id", t.ID, "workspace_id", t.WorkspaceID,
+	s.env.Log().WarnContext(ctx, "inbox sync failed", "inbox_id", t.ID, "workspace_id", t.WorkspaceID,
 		"kind", provider.Kind(err).String(), "err", reason)
 	werr := s.st.InTx(context.WithoutCancel(ctx), func(tx *store.Tx) error {
 		q := tx.InWorkspace(t.WorkspaceID)
@@ -308,7 +308,7 @@ func (s *Service) recordFailure(ctx context.Context, t store.SyncTarget, err err
 		if cur, err := q.Mailbox(ctx, t.ID); err != nil || cur.Status != store.MailboxActive {
 			return err
 		}
-		if err := tx.DisconnectMailbox(ctx, t.ID, reason, s.clock()); err != nil {
+		if err := tx.DisconnectMailbox(ctx, t.ID, reason, s.env.Now()); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, store.AuditEvent{WorkspaceID: t.WorkspaceID, Action: "inbox.disconnected",

@@ -16,7 +16,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -26,6 +25,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -52,7 +52,7 @@ func (taskArgs) Kind() string { return "leadbitz_periodic_task" }
 type taskWorker struct {
 	river.WorkerDefaults[taskArgs]
 	tasks map[string]Task
-	log   *slog.Logger
+	env   env.Env
 }
 
 func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
@@ -62,7 +62,7 @@ func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
 		return river.JobCancel(fmt.Errorf("no task %q in this build", job.Args.Name))
 	}
 	if err := t.Run(ctx); err != nil {
-		w.log.ErrorContext(ctx, "periodic task failed", "task", t.Name, "err", err)
+		w.env.Log().ErrorContext(ctx, "periodic task failed", "task", t.Name, "river_job_id", job.ID, "err", err)
 		return err
 	}
 	return nil
@@ -84,7 +84,8 @@ func timeoutOf(t Task) time.Duration {
 
 // New migrates River's tables (idempotent, versioned by River itself) and
 // builds the client. Call Start to begin.
-func New(ctx context.Context, st *store.Store, log *slog.Logger, tasks []Task) (*Scheduler, error) {
+func New(ctx context.Context, st *store.Store, e env.Env, tasks []Task) (*Scheduler, error) {
+	log := e.Log()
 	var driver riverdriver.Driver[*sql.Tx]
 	if st.Dialect() == store.Postgres {
 		driver = riverdatabasesql.New(st.DB())
@@ -98,7 +99,7 @@ func New(ctx context.Context, st *store.Store, log *slog.Logger, tasks []Task) (
 	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return nil, fmt.Errorf("migrate river tables: %w", err)
 	}
-	w := &taskWorker{tasks: map[string]Task{}, log: log}
+	w := &taskWorker{tasks: map[string]Task{}, env: e}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, w)
 	var periodic []*river.PeriodicJob

@@ -104,7 +104,7 @@ func (e *Engine) claim(ctx context.Context, cache *tickCache) (*batch, error) {
 	var b *batch
 	err := e.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		b = &batch{}
-		now := e.clock()
+		now := e.env.Now()
 		q := tx.Queries
 		picked, err := q.LockDueJobs(ctx, now, e.batchSize)
 		if err != nil || len(picked) == 0 {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -36,7 +37,7 @@ func (e *Engine) deliver(ctx context.Context, cache *tickCache, b *batch, res *R
 	for i, c := range claims {
 		ids[i] = c.w.Job.ID
 	}
-	moved, err := e.st.StartSending(ctx, ids, e.clock())
+	moved, err := e.st.StartSending(ctx, ids, e.env.Now())
 	if err != nil {
 		return fmt.Errorf("start sending: %w", err)
 	}
@@ -147,6 +148,8 @@ func (e *Engine) sendAll(ctx context.Context, claims []*claim) []outcome {
 // have gone out on an earlier attempt (a timeout after the provider accepted
 // it, a crash before the record): the provider is asked first.
 func (e *Engine) sendOne(ctx context.Context, mb provider.Mailbox, c *claim) (provider.SentMessage, error) {
+	// What the provider client logs of this send names the job.
+	ctx = env.WithJob(env.WithCampaign(env.WithWorkspace(ctx, c.ws), c.campaign.ID), c.w.Job.ID)
 	ctx, cancel := context.WithTimeout(ctx, e.sendTimeout)
 	defer cancel()
 	if c.checkFirst {
@@ -166,7 +169,7 @@ func (e *Engine) sendOne(ctx context.Context, mb provider.Mailbox, c *claim) (pr
 func (e *Engine) record(ctx context.Context, outcomes []outcome, released []*claim, res *Result) error {
 	var sent, failed int
 	err := e.st.InTxRetry(ctx, func(tx *store.Tx) error {
-		now := e.clock()
+		now := e.env.Now()
 		plan := decideRecord(outcomes, released, e.maxAttempts, now)
 		var err error
 		sent, err = e.applyRecord(ctx, tx.Queries, plan, now)

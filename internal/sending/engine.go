@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -28,11 +28,10 @@ type Config struct {
 	// reason provider_unavailable.
 	Providers   map[string]provider.Opener
 	Unsubscribe *Unsubscribe
-	// Now is the clock (tests move it); default time.Now.
-	Now func() time.Time
+	// Env is the clock (tests move it) and the logger.
+	Env env.Env
 	// Rand draws the jitter of gaps; default math/rand/v2.
 	Rand    rules.Rand
-	Log     *slog.Logger
 	Metrics *Metrics
 	// BatchSize is how many due jobs one claim picks first (the due jobs of
 	// their mailboxes are added, up to MailboxQueueLimit); default 200.
@@ -65,9 +64,8 @@ type Engine struct {
 	st          *store.Store
 	providers   map[string]provider.Opener
 	unsub       *Unsubscribe
-	now         func() time.Time
+	env         env.Env
 	rnd         rules.Rand
-	log         *slog.Logger
 	metrics     *Metrics
 	batchSize   int
 	queueLimit  int
@@ -96,9 +94,8 @@ func New(cfg Config) (*Engine, error) {
 		st:          cfg.Store,
 		providers:   cfg.Providers,
 		unsub:       cfg.Unsubscribe,
-		now:         cfg.Now,
+		env:         cfg.Env,
 		rnd:         cfg.Rand,
-		log:         cfg.Log,
 		metrics:     cfg.Metrics,
 		batchSize:   cmp.Or(cfg.BatchSize, 200),
 		queueLimit:  cmp.Or(cfg.MailboxQueueLimit, 5000),
@@ -109,9 +106,6 @@ func New(cfg Config) (*Engine, error) {
 		lease:       cmp.Or(cfg.Lease, 5*time.Minute),
 		maxAttempts: cmp.Or(cfg.MaxAttempts, 8),
 	}
-	if cfg.Now == nil {
-		e.now = time.Now
-	}
 	if e.parallel == 0 {
 		e.parallel = 1
 		if cfg.Store.Dialect() == store.Postgres {
@@ -121,17 +115,11 @@ func New(cfg Config) (*Engine, error) {
 	if e.rnd == nil {
 		e.rnd = globalRand{}
 	}
-	if e.log == nil {
-		e.log = slog.New(slog.DiscardHandler)
-	}
 	if e.lease <= e.sendTimeout {
 		return nil, fmt.Errorf("sending: Lease (%s) must be longer than SendTimeout (%s)", e.lease, e.sendTimeout)
 	}
 	return e, nil
 }
-
-// clock is the engine's now in UTC at the database's precision.
-func (e *Engine) clock() time.Time { return e.now().UTC().Truncate(time.Microsecond) }
 
 // Result counts what one Tick did.
 type Result struct {
@@ -216,7 +204,7 @@ func (e *Engine) Tick(ctx context.Context) (Result, error) {
 		}
 	}
 	if e.metrics != nil {
-		if n, err := e.st.CountDueJobs(ctx, e.clock(), 100000); err == nil {
+		if n, err := e.st.CountDueJobs(ctx, e.env.Now(), 100000); err == nil {
 			e.metrics.dueBacklog.Set(float64(n))
 		}
 	}
@@ -252,7 +240,7 @@ func (e *Engine) applyStops(ctx context.Context, stops []stop) error {
 		ids := groups[g]
 		slices.Sort(ids)
 		err := e.st.InTxRetry(ctx, func(tx *store.Tx) error {
-			_, err := enrollment.StopLeads(ctx, tx, g.ws, ids, g.status, g.reason, e.clock())
+			_, err := enrollment.StopLeads(ctx, tx, g.ws, ids, g.status, g.reason, e.env.Now())
 			return err
 		})
 		if err != nil {

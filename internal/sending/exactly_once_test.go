@@ -11,6 +11,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
@@ -273,7 +274,7 @@ func TestProviderFailures(t *testing.T) {
 			}
 		}
 		h.wrap = nil
-		if _, err := mailbox.New(h.st, h.clock.Now).Update(h.ctx, h.p, box.ID, mailbox.Patch{Status: ptr("active")}, account.Meta{}); err != nil {
+		if _, err := mailbox.New(h.st, env.New(nil, h.clock.Now)).Update(h.ctx, h.p, box.ID, mailbox.Patch{Status: ptr("active")}, account.Meta{}); err != nil {
 			t.Fatal(err)
 		}
 		if res := h.tick(); res.Sent != 2 {
@@ -314,7 +315,7 @@ func TestTicksRaceWithStopsAndEdits(t *testing.T) {
 	for _, l := range leads {
 		cls = append(cls, h.campaignLead(id, l).ID)
 	}
-	mailboxes := mailbox.New(h.st, h.clock.Now)
+	mailboxes := mailbox.New(h.st, env.New(nil, h.clock.Now))
 	ctx := h.ctx
 	errs := make(chan error, 64)
 	var wg sync.WaitGroup
@@ -335,7 +336,7 @@ func TestTicksRaceWithStopsAndEdits(t *testing.T) {
 			switch i % 5 {
 			case 0:
 				err = h.st.InTx(ctx, func(tx *store.Tx) error {
-					return enrollment.StopLead(ctx, tx, h.p.WorkspaceID, cls[i], store.CampaignLeadReplied, "race")
+					return enrollment.StopLead(ctx, tx, h.p.WorkspaceID, cls[i], store.CampaignLeadReplied, "race", h.clock.Now())
 				})
 			case 1:
 				if _, err = h.camps.Pause(ctx, h.p, id, account.Meta{}); err == nil {

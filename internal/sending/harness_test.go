@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 
 	"github.com/leadbitz/leadbitz/internal/account"
@@ -52,7 +53,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	h := &harness{t: t, ctx: ctx, st: st, clock: mailfake.NewClock(start),
 		p:     account.Principal{User: u, WorkspaceID: w.ID, Role: store.RoleOwner},
 		unsub: sending.NewUnsubscribe([]byte("0123456789abcdef0123456789abcdef"), "https://app.example.com"), workers: 1}
-	h.camps = campaign.New(st, h.clock.Now)
+	h.camps = campaign.New(st, env.New(nil, h.clock.Now))
 	h.engine = h.newEngine(sending.Config{})
 	return h
 }
@@ -62,7 +63,7 @@ func (h *harness) newEngine(cfg sending.Config) *sending.Engine {
 	h.t.Helper()
 	cfg.Store = h.st
 	cfg.Unsubscribe = h.unsub
-	cfg.Now = h.clock.Now
+	cfg.Env = env.New(nil, h.clock.Now)
 	cfg.Rand = rand.New(rand.NewPCG(1, 2))
 	if cfg.Workers == 0 {
 		cfg.Workers = h.workers

@@ -25,14 +25,14 @@ import (
 // Nothing is ever sent twice: a job is only re-sent after the provider said
 // it has not seen its Message-ID.
 func (e *Engine) recoverStale(ctx context.Context, res *Result) error {
-	now := e.clock()
+	now := e.env.Now()
 	jobs, err := e.st.StaleJobs(ctx, now.Add(-e.lease), 200)
 	if err != nil {
 		return fmt.Errorf("find stale jobs: %w", err)
 	}
 	for _, j := range jobs {
 		if err := e.recoverJob(ctx, j, res); err != nil {
-			e.log.ErrorContext(ctx, "recovering a stale send job failed", "job_id", j.ID, "workspace_id", j.WorkspaceID, "err", err)
+			e.env.Log().ErrorContext(ctx, "recovering a stale send job failed", "job_id", j.ID, "workspace_id", j.WorkspaceID, "err", err)
 		}
 	}
 	return nil
@@ -67,7 +67,7 @@ func (e *Engine) recoverJob(ctx context.Context, j store.SendJob, res *Result) e
 			return e.recordRecovered(ctx, j, mailbox, sent, res)
 		}
 	}
-	now := e.clock()
+	now := e.env.Now()
 	return e.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		ok, err := tx.RequeueStale(ctx, j.ID, j.Status, *j.ClaimedAt, now, now)
 		if err != nil || !ok {
@@ -119,7 +119,7 @@ func (e *Engine) recordRecovered(ctx context.Context, j store.SendJob, mailbox s
 	if err != nil {
 		return err
 	}
-	p := e.prepare(mailbox, c, seq, &work[0], f, e.clock())
+	p := e.prepare(mailbox, c, seq, &work[0], f, e.env.Now())
 	if p.claim == nil {
 		return fmt.Errorf("job %s went out but cannot be rendered again: %s", j.ID, p.problem)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -115,7 +116,7 @@ func TestPausedMailboxHoldsThenResumes(t *testing.T) {
 	leads := h.leads(3)
 	id := h.campaignWith(allWeek("P", box.ID), oneStep(), leads)
 	h.launch(id)
-	mailboxes := mailbox.New(h.st, h.clock.Now)
+	mailboxes := mailbox.New(h.st, env.New(nil, h.clock.Now))
 	if _, err := mailboxes.Update(h.ctx, h.p, box.ID, mailbox.Patch{Status: ptr("paused")}, account.Meta{}); err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ type TestSender struct {
 // TestSender returns the engine's test sender, rate-limited per user by
 // limiter.
 func (e *Engine) TestSender(limiter ratelimit.Limiter) *TestSender {
-	return &TestSender{e: e, limiter: limiter, log: e.log}
+	return &TestSender{e: e, limiter: limiter, log: e.env.Log()}
 }
 
 // Send renders step in.Step of a campaign and sends it through a mailbox:
@@ -165,7 +165,7 @@ func (t *TestSender) load(ctx context.Context, p account.Principal, campaignID s
 		return testFacts{}, err
 	}
 	f.footer = footer{address: strings.TrimSpace(addr), text: strings.TrimSpace(text)}
-	f.now = t.e.clock()
+	f.now = t.e.env.Now()
 	f.messageID = mailmsg.NewMessageID(mailmsg.Domain(f.mailbox.Email))
 	return f, nil
 }

@@ -185,7 +185,7 @@ func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, req
 				return err
 			}
 			stopped, err := enrollment.StopLeadEverywhere(ctx, tx, t.WorkspaceID, leadID, store.CampaignLeadUnsubscribed,
-				"the lead unsubscribed with the one-click link")
+				"the lead unsubscribed with the one-click link", tx.Now())
 			if err != nil {
 				return err
 			}

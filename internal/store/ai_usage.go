@@ -24,7 +24,7 @@ func (s Scope) InsertAIUsage(ctx context.Context, u *AIUsage) error {
 		u.ID = NewID()
 	}
 	if u.CreatedAt.IsZero() {
-		u.CreatedAt = now()
+		u.CreatedAt = s.now()
 	}
 	_, err := s.exec(ctx, `INSERT INTO ai_usage (id, workspace_id, user_id, task, generator, model, prompt_tokens,
 		completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -33,7 +33,7 @@ func (s Scope) CreateAPIKey(ctx context.Context, k *APIKey) error {
 		k.ID = NewID()
 	}
 	k.WorkspaceID = s.ws
-	k.CreatedAt = now()
+	k.CreatedAt = s.now()
 	_, err := s.exec(ctx, `INSERT INTO api_keys (id, workspace_id, user_id, name, token_hash, token_prefix, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, k.ID, s.ws, k.UserID, k.Name, k.TokenHash, k.TokenPrefix, k.CreatedAt)
 	return s.d.translate(err)

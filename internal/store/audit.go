@@ -29,7 +29,7 @@ func (q Queries) InsertAudit(ctx context.Context, e AuditEvent) error {
 		e.ID = NewID()
 	}
 	if e.CreatedAt.IsZero() {
-		e.CreatedAt = now()
+		e.CreatedAt = q.now()
 	}
 	data := []byte("{}")
 	if len(e.Data) > 0 {

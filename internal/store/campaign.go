@@ -100,7 +100,7 @@ func (s Scope) CreateCampaign(ctx context.Context, c *Campaign) error {
 	if c.Status == "" {
 		c.Status = CampaignDraft
 	}
-	c.CreatedAt, c.UpdatedAt = now(), now()
+	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
 	_, err := s.exec(ctx, `INSERT INTO campaigns (id, workspace_id, name, icp_profile_id, status, status_reason, timezone,
 		send_days, send_start_minute, send_end_minute, use_lead_timezone, stop_on_reply, stop_on_auto_reply,
 		stop_on_company_reply, daily_limit, created_at, updated_at)
@@ -153,7 +153,7 @@ func (s Scope) Campaigns(ctx context.Context, status, cursor string, limit int) 
 // UpdateCampaignSettings writes the editable settings (not status, not
 // mailboxes).
 func (s Scope) UpdateCampaignSettings(ctx context.Context, c *Campaign) error {
-	c.UpdatedAt = now()
+	c.UpdatedAt = s.now()
 	return s.execOne(ctx, `UPDATE campaigns SET name = ?, icp_profile_id = ?, timezone = ?, send_days = ?,
 		send_start_minute = ?, send_end_minute = ?, use_lead_timezone = ?, stop_on_reply = ?, stop_on_auto_reply = ?,
 		stop_on_company_reply = ?, daily_limit = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,

@@ -90,7 +90,7 @@ func (s Scope) AddCampaignLead(ctx context.Context, c *CampaignLead) (added bool
 	if c.Status == "" {
 		c.Status = CampaignLeadActive
 	}
-	c.CreatedAt, c.UpdatedAt = now(), now()
+	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
 	res, err := s.exec(ctx, `INSERT INTO campaign_leads (id, workspace_id, campaign_id, lead_id, inbox_id, status,
 		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, lead_id) DO NOTHING`,
 		c.ID, s.ws, c.CampaignID, c.LeadID, nullString(c.MailboxID), c.Status, c.CreatedAt, c.UpdatedAt)
@@ -106,11 +106,11 @@ func (s Scope) AddCampaignLead(ctx context.Context, c *CampaignLead) (added bool
 // new provider thread: the old thread id belongs to the old mailbox.
 func (s Scope) SetCampaignLeadMailbox(ctx context.Context, id, mailboxID string) error {
 	if err := s.execOne(ctx, `UPDATE campaign_leads SET inbox_id = ?, thread_id = CASE WHEN inbox_id = ? THEN thread_id ELSE '' END,
-		updated_at = ? WHERE id = ? AND workspace_id = ?`, nullString(mailboxID), mailboxID, now(), id, s.ws); err != nil {
+		updated_at = ? WHERE id = ? AND workspace_id = ?`, nullString(mailboxID), mailboxID, s.now(), id, s.ws); err != nil {
 		return err
 	}
 	_, err := s.exec(ctx, `UPDATE send_jobs SET inbox_id = ?, updated_at = ? WHERE campaign_lead_id = ? AND workspace_id = ?
-		AND status IN ('scheduled', 'held')`, nullString(mailboxID), now(), id, s.ws)
+		AND status IN ('scheduled', 'held')`, nullString(mailboxID), s.now(), id, s.ws)
 	return err
 }
 
@@ -256,7 +256,7 @@ func (s Scope) leadsInCampaign(ctx context.Context, query string, args ...any) (
 // AssignCampaignLeads sets the mailbox of many campaign leads at once.
 func (s Scope) AssignCampaignLeads(ctx context.Context, mailboxID string, ids []string) error {
 	return chunks(ids, batchChunk, func(part []string) error {
-		args := append([]any{nullString(mailboxID), now(), s.ws}, anys(part)...)
+		args := append([]any{nullString(mailboxID), s.now(), s.ws}, anys(part)...)
 		_, err := s.exec(ctx, `UPDATE campaign_leads SET inbox_id = ?, updated_at = ? WHERE workspace_id = ? AND id IN (`+
 			marks(len(part))+`)`, args...)
 		return err

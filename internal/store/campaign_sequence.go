@@ -24,7 +24,7 @@ type StepVariant struct {
 // ReplaceSequence stores the campaign's whole sequence, replacing the old
 // steps. Jobs refer to steps by position, so scheduled work carries over.
 func (s Scope) ReplaceSequence(ctx context.Context, campaignID string, steps []SequenceStep) error {
-	at := now()
+	at := s.now()
 	var seqID string
 	err := s.queryRow(ctx, `SELECT id FROM sequences WHERE campaign_id = ? AND workspace_id = ?`, campaignID, s.ws).Scan(&seqID)
 	switch err = notFound(err); err {

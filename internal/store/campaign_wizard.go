@@ -27,7 +27,7 @@ func (s Scope) CampaignWizard(ctx context.Context, campaignID string) (CampaignW
 // SaveCampaignWizard records a campaign's wizard state, creating it on
 // first save. ErrNotFound when the campaign is not the workspace's.
 func (s Scope) SaveCampaignWizard(ctx context.Context, w *CampaignWizard) error {
-	w.UpdatedAt = now()
+	w.UpdatedAt = s.now()
 	return s.execOne(ctx, `INSERT INTO campaign_wizards (campaign_id, workspace_id, step, import_id, upload, updated_at)
 		SELECT id, workspace_id, ?, ?, ?, ? FROM campaigns WHERE id = ? AND workspace_id = ?
 		ON CONFLICT (campaign_id) DO UPDATE SET step = excluded.step, import_id = excluded.import_id,

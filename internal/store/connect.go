@@ -27,7 +27,7 @@ func (s Scope) MailboxCredentials(ctx context.Context, id string) (string, error
 // token does.
 func (s Scope) SetMailboxCredentials(ctx context.Context, id, ciphertext, config string) error {
 	return s.execOne(ctx, `UPDATE inbox_connections SET credentials = ?, config = ?, updated_at = ?
-		WHERE id = ? AND workspace_id = ?`, ciphertext, config, now(), id, s.ws)
+		WHERE id = ? AND workspace_id = ?`, ciphertext, config, s.now(), id, s.ws)
 }
 
 // SaveMailboxToken replaces the encrypted credentials after a token refresh,

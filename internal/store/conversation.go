@@ -50,7 +50,7 @@ func (s Scope) CreateConversation(ctx context.Context, c *Conversation) error {
 	if c.ID == "" {
 		c.ID = NewID()
 	}
-	c.CreatedAt, c.UpdatedAt = now(), now()
+	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
 	_, err := s.exec(ctx, `INSERT INTO conversations (id, workspace_id, inbox_id, lead_id, campaign_id, campaign_lead_id,
 		thread_id, subject, category, category_source, unread, last_inbound_id, last_message_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -96,7 +96,7 @@ func (s Scope) AddToConversation(ctx context.Context, id string, a Activity) err
 		category_source = CASE WHEN ? = '' OR category_source = 'manual' THEN category_source ELSE ? END,
 		updated_at = ? WHERE id = ? AND workspace_id = ?`,
 		a.At, a.At, inboundID, inboundID, a.Inbound, a.ThreadID, a.Category, a.Category, a.Category, a.CategorySource,
-		now(), id, s.ws)
+		s.now(), id, s.ws)
 }
 
 // SetConversationCategory sets the category. An automatic source (rules,
@@ -106,7 +106,7 @@ func (s Scope) SetConversationCategory(ctx context.Context, id, category, source
 	if source != CategoryManual {
 		q += ` AND category_source <> 'manual'`
 	}
-	res, err := s.exec(ctx, q, category, source, now(), id, s.ws)
+	res, err := s.exec(ctx, q, category, source, s.now(), id, s.ws)
 	if err != nil {
 		return false, err
 	}

@@ -40,7 +40,7 @@ func (s Scope) CreateICPProfile(ctx context.Context, p *ICPProfile) error {
 	if p.Generator == "" {
 		p.Generator = "manual"
 	}
-	p.CreatedAt, p.UpdatedAt = now(), now()
+	p.CreatedAt, p.UpdatedAt = s.now(), s.now()
 	_, err := s.exec(ctx, `INSERT INTO icp_profiles (id, workspace_id, name, product_description, website, notes,
 		icp, generator, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, s.ws, p.Name, p.ProductDescription, p.Website, p.Notes, p.ICP, p.Generator, p.CreatedAt, p.UpdatedAt)
@@ -77,7 +77,7 @@ func (s Scope) ICPProfiles(ctx context.Context, cursor string, limit int) ([]ICP
 // UpdateICPProfile writes the editable fields of p (name, texts, ICP) and
 // sets UpdatedAt. The generator that first wrote the profile is kept.
 func (s Scope) UpdateICPProfile(ctx context.Context, p *ICPProfile) error {
-	p.UpdatedAt = now()
+	p.UpdatedAt = s.now()
 	return s.execOne(ctx, `UPDATE icp_profiles SET name = ?, product_description = ?, website = ?, notes = ?,
 		icp = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,
 		p.Name, p.ProductDescription, p.Website, p.Notes, p.ICP, p.UpdatedAt, p.ID, s.ws)

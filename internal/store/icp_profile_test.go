@@ -29,7 +29,7 @@ func twoWorkspaces(t *testing.T) (*store.Store, string, store.Scope, store.Scope
 }
 
 func TestICPProfilesArePagedScopedAndEditable(t *testing.T) {
-	_, _, a, b := twoWorkspaces(t)
+	st, _, a, b := twoWorkspaces(t)
 	ctx := context.Background()
 	if _, err := a.LatestICPProfile(ctx); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("latest of an empty workspace: %v, want ErrNotFound", err)
@@ -72,13 +72,13 @@ func TestICPProfilesArePagedScopedAndEditable(t *testing.T) {
 	}
 	created := p.CreatedAt
 	p.Name, p.ICP = "renamed", `{"summary":"y"}`
-	time.Sleep(2 * time.Millisecond)
-	if err := a.UpdateICPProfile(ctx, &p); err != nil {
+	later := func() time.Time { return created.Add(time.Minute) }
+	if err := st.WithClock(later).InWorkspace(a.WorkspaceID()).UpdateICPProfile(ctx, &p); err != nil {
 		t.Fatal(err)
 	}
 	p, err = a.ICPProfile(ctx, ids[0])
 	if err != nil || p.Name != "renamed" || p.ICP != `{"summary":"y"}` || p.Generator != "offline" ||
-		!p.CreatedAt.Equal(created) || !p.UpdatedAt.After(created) {
+		!p.CreatedAt.Equal(created) || !p.UpdatedAt.Equal(later()) {
 		t.Fatalf("after update %+v, %v", p, err)
 	}
 }

@@ -12,5 +12,17 @@ func NewID() string {
 	return uuid.Must(uuid.NewV7()).String()
 }
 
-// now is the current time as the database keeps it: UTC, microseconds.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+// Now is the time of the store's clock, for a write a caller makes in a
+// transaction without a clock of its own (an unsubscribe link's stops).
+func (q Queries) Now() time.Time { return q.now() }
+
+// now is the current time of the store's clock as the database keeps it: UTC,
+// microseconds. Every created_at and updated_at the store writes is read from
+// it, so a test that moves the clock (Store.WithClock) gets distinct, known
+// times without sleeping.
+func (q Queries) now() time.Time {
+	if q.clock == nil {
+		return time.Now().UTC().Truncate(time.Microsecond)
+	}
+	return q.clock().UTC().Truncate(time.Microsecond)
+}

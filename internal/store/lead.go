@@ -70,7 +70,7 @@ func (s Scope) CreateLead(ctx context.Context, l *Lead) error {
 	if l.Status == "" {
 		l.Status = LeadActive
 	}
-	l.CreatedAt, l.UpdatedAt = now(), now()
+	l.CreatedAt, l.UpdatedAt = s.now(), s.now()
 	custom, err := customJSON(l.Custom)
 	if err != nil {
 		return err
@@ -96,7 +96,7 @@ func (s Scope) LeadByEmail(ctx context.Context, email string) (Lead, error) {
 // SetLeadStatus changes a lead's status (bounced, unsubscribed…).
 func (s Scope) SetLeadStatus(ctx context.Context, id, status string) error {
 	return s.execOne(ctx, `UPDATE leads SET status = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,
-		status, now(), id, s.ws)
+		status, s.now(), id, s.ws)
 }
 
 // UpdateLead writes every field of l (its email too: ErrDuplicate when
@@ -106,7 +106,7 @@ func (s Scope) UpdateLead(ctx context.Context, l *Lead) error {
 	if err != nil {
 		return err
 	}
-	l.UpdatedAt = now()
+	l.UpdatedAt = s.now()
 	return s.execOne(ctx, `UPDATE leads SET email = ?, first_name = ?, last_name = ?, company = ?, title = ?,
 		website = ?, linkedin_url = ?, phone = ?, timezone = ?, country = ?, custom = ?, status = ?, updated_at = ?
 		WHERE id = ? AND workspace_id = ?`,

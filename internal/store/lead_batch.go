@@ -86,7 +86,7 @@ func (s Scope) leadsWithEmails(ctx context.Context, emails []string, tail string
 // (insertFresh).
 func (s Scope) InsertLeads(ctx context.Context, leads []Lead) (map[string]bool, error) {
 	inserted := make(map[string]bool, len(leads))
-	t := now()
+	t := s.now()
 	var cols leadColumnsBatch
 	for i := range leads {
 		l := &leads[i]
@@ -186,7 +186,7 @@ func (s Scope) insertedIDs(ctx context.Context, into map[string]bool, query stri
 // UpdateLeads writes the fields of existing leads (email and status
 // excepted) in one statement (per chunk on SQLite).
 func (s Scope) UpdateLeads(ctx context.Context, leads []Lead) error {
-	t := now()
+	t := s.now()
 	for i := range leads {
 		leads[i].UpdatedAt = t
 	}

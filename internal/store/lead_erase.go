@@ -28,7 +28,7 @@ func (s Scope) EraseLead(ctx context.Context, id string) (Erasure, error) {
 	if l.Status == LeadErased {
 		return e, ErrNotFound
 	}
-	t := now()
+	t := s.now()
 	if err := s.execOne(ctx, `UPDATE leads SET email = ?, first_name = '', last_name = '', company = '', title = '',
 		website = '', linkedin_url = '', phone = '', timezone = '', country = '', custom = '{}', status = ?,
 		updated_at = ? WHERE id = ? AND workspace_id = ?`, "erased:"+id, LeadErased, t, id, s.ws); err != nil {

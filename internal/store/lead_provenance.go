@@ -35,7 +35,7 @@ type Provenance struct {
 
 // AddProvenance records events in one statement (per chunk on SQLite).
 func (s Scope) AddProvenance(ctx context.Context, events []Provenance) error {
-	t := now()
+	t := s.now()
 	fields := make([]string, len(events))
 	var buf []byte
 	for i := range events {

@@ -76,7 +76,7 @@ func (s Scope) CreateLeadSource(ctx context.Context, src *LeadSource) error {
 		src.Options = "{}"
 	}
 	src.WorkspaceID = s.ws
-	src.CreatedAt = now()
+	src.CreatedAt = s.now()
 	hb := src.CreatedAt
 	src.HeartbeatAt = &hb
 	_, err := s.exec(ctx, `INSERT INTO lead_sources (id, workspace_id, kind, name, file_name, status, options,
@@ -104,7 +104,7 @@ func (s Scope) AdvanceImport(ctx context.Context, id string, from int, batch Imp
 		duplicates = duplicates + ?, heartbeat_at = ?
 		WHERE id = ? AND workspace_id = ? AND status = 'running' AND rows_done = ?`,
 		batch.RowsDone, batch.Created, batch.Updated, batch.Skipped, batch.Invalid, batch.Suppressed, batch.Duplicates,
-		now(), id, s.ws, from)
+		s.now(), id, s.ws, from)
 }
 
 // SetImportTotal records how many data rows the file holds.
@@ -116,7 +116,7 @@ func (s Scope) SetImportTotal(ctx context.Context, id string, total int) error {
 // ErrNotFound when it had already ended.
 func (s Scope) FinishImport(ctx context.Context, id, status, reason string) error {
 	return s.execOne(ctx, `UPDATE lead_sources SET status = ?, error = ?, finished_at = ?, heartbeat_at = NULL
-		WHERE id = ? AND workspace_id = ? AND status = 'running'`, status, reason, now(), id, s.ws)
+		WHERE id = ? AND workspace_id = ? AND status = 'running'`, status, reason, s.now(), id, s.ws)
 }
 
 // RowError is a data row an import did not write, and why.
@@ -175,10 +175,10 @@ func (q Queries) ClaimImport(ctx context.Context, id string, seen *time.Time) (b
 	var err error
 	if seen == nil {
 		res, err = q.exec(ctx, `UPDATE lead_sources SET heartbeat_at = ? WHERE id = ? AND status = 'running'
-			AND heartbeat_at IS NULL`, now(), id)
+			AND heartbeat_at IS NULL`, q.now(), id)
 	} else {
 		res, err = q.exec(ctx, `UPDATE lead_sources SET heartbeat_at = ? WHERE id = ? AND status = 'running'
-			AND heartbeat_at = ?`, now(), id, *seen)
+			AND heartbeat_at = ?`, q.now(), id, *seen)
 	}
 	if err != nil {
 		return false, err
@@ -192,7 +192,7 @@ func (q Queries) ClaimImport(ctx context.Context, id string, seen *time.Time) (b
 func (q Queries) TouchImports(ctx context.Context, ids []string) error {
 	return chunks(ids, batchChunk, func(part []string) error {
 		args := make([]any, 0, len(part)+1)
-		args = append(args, now())
+		args = append(args, q.now())
 		args = append(args, anys(part)...)
 		_, err := q.exec(ctx, `UPDATE lead_sources SET heartbeat_at = ? WHERE status = 'running' AND id IN (`+
 			marks(len(part))+`)`, args...)

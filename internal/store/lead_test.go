@@ -78,8 +78,9 @@ func TestSuppressedAmongMatchesParentDomains(t *testing.T) {
 	if err != nil || added != 1 {
 		t.Fatalf("added %d, %v", added, err)
 	}
-	time.Sleep(time.Millisecond)
-	if _, err := sc.AddSuppression(ctx, &store.Suppression{Kind: store.SuppressEmail, Value: "boss@eu.acme.com", Reason: store.ReasonUnsubscribe}); err != nil {
+	// The second entry is a minute younger than the first.
+	later := st.WithClock(func() time.Time { return time.Now().Add(time.Minute) }).InWorkspace(sc.WorkspaceID())
+	if _, err := later.AddSuppression(ctx, &store.Suppression{Kind: store.SuppressEmail, Value: "boss@eu.acme.com", Reason: store.ReasonUnsubscribe}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := sc.SuppressedAmong(ctx, []string{"a@acme.com", "b@eu.acme.com", "boss@eu.acme.com", "c@notacme.com", "d@com"})

@@ -80,7 +80,7 @@ func (s Scope) CreateMailbox(ctx context.Context, i *Mailbox) error {
 	if i.Config == "" {
 		i.Config = "{}"
 	}
-	i.CreatedAt, i.UpdatedAt = now(), now()
+	i.CreatedAt, i.UpdatedAt = s.now(), s.now()
 	if i.RampStartedAt.IsZero() {
 		i.RampStartedAt = i.CreatedAt
 	}
@@ -141,7 +141,7 @@ func (q Queries) mailboxes(ctx context.Context, query string, args ...any) ([]Ma
 
 // UpdateMailboxSettings writes the user-editable fields of a mailbox.
 func (s Scope) UpdateMailboxSettings(ctx context.Context, i *Mailbox) error {
-	i.UpdatedAt = now()
+	i.UpdatedAt = s.now()
 	return s.execOne(ctx, `UPDATE inbox_connections SET display_name = ?, daily_cap = ?, ramp_start = ?,
 		ramp_increment = ?, min_gap_seconds = ?, signature = ?, timezone = ?, status = ?, status_reason = ?,
 		updated_at = ? WHERE id = ? AND workspace_id = ?`,
@@ -153,7 +153,7 @@ func (s Scope) UpdateMailboxSettings(ctx context.Context, i *Mailbox) error {
 // Token has been revoked."), as the engine does on an authentication error.
 func (s Scope) SetMailboxStatus(ctx context.Context, id, status, reason string) error {
 	return s.execOne(ctx, `UPDATE inbox_connections SET status = ?, status_reason = ?, updated_at = ?
-		WHERE id = ? AND workspace_id = ?`, status, reason, now(), id, s.ws)
+		WHERE id = ? AND workspace_id = ?`, status, reason, s.now(), id, s.ws)
 }
 
 // DeleteMailbox removes a mailbox. Its campaign links and sandbox messages go

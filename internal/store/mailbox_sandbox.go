@@ -54,7 +54,7 @@ func (s Scope) AppendSandboxMessage(ctx context.Context, m *SandboxMessage) erro
 		m.ID = NewID()
 	}
 	if m.CreatedAt.IsZero() {
-		m.CreatedAt = now()
+		m.CreatedAt = s.now()
 	}
 	_, err := s.exec(ctx, `INSERT INTO sandbox_messages (id, workspace_id, inbox_id, seq, folder, message_id, thread_id,
 		raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

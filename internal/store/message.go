@@ -86,7 +86,7 @@ func (s Scope) InsertMessage(ctx context.Context, m *Message) (inserted bool, er
 	if m.ID == "" {
 		m.ID = NewID()
 	}
-	m.CreatedAt = now()
+	m.CreatedAt = s.now()
 	res, err := s.exec(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, inbox_id, campaign_lead_id,
 		send_job_id, direction, message_id, in_reply_to, references_ids, provider_message_id, thread_id, from_addr,
 		to_addr, subject, text_body, html_body, classification, occurred_at, created_at, send_status, author_user_id)

@@ -113,7 +113,7 @@ func (s *Store) Migrate(ctx context.Context) (applied int, err error) {
 			}
 			applied++
 			_, err := tx.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, now().Format(time.RFC3339))
+				m.version, m.name, s.now().Format(time.RFC3339))
 			return err
 		})
 		if err != nil {

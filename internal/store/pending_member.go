@@ -18,7 +18,7 @@ type PendingMember struct {
 // already pending there.
 func (q Queries) AddPendingMember(ctx context.Context, workspaceID, email, role, addedBy string) error {
 	_, err := q.exec(ctx, `INSERT INTO pending_members (workspace_id, email, role, added_by, created_at)
-		VALUES (?, ?, ?, ?, ?)`, workspaceID, email, role, nullString(addedBy), now())
+		VALUES (?, ?, ?, ?, ?)`, workspaceID, email, role, nullString(addedBy), q.now())
 	return q.d.translate(err)
 }
 

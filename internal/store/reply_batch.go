@@ -196,7 +196,7 @@ func (s Scope) conversationsBy(ctx context.Context, cond string, mailboxID any, 
 
 // InsertConversations inserts new conversations in multi-row statements.
 func (s Scope) InsertConversations(ctx context.Context, list []*Conversation) error {
-	t := now()
+	t := s.now()
 	return chunks(list, insertRows, func(part []*Conversation) error {
 		args := make([]any, 0, len(part)*15)
 		for _, c := range part {
@@ -247,7 +247,7 @@ func paddedChunks(items []string, fn func([]string) error) error {
 // mailbox already has its Message-ID is skipped. It returns how many were
 // inserted.
 func (s Scope) InsertMessages(ctx context.Context, list []*Message) (int, error) {
-	t := now()
+	t := s.now()
 	inserted := 0
 	err := chunks(list, insertRows, func(part []*Message) error {
 		args := make([]any, 0, len(part)*22)
@@ -283,7 +283,7 @@ func (s Scope) MarkCampaignLeadsReplied(ctx context.Context, at map[string]time.
 	ids, times := idTimesOf(at)
 	return s.eachIDTime(ids, times, func(src string, args []any) error {
 		_, err := s.exec(ctx, `UPDATE campaign_leads AS cl SET replied_at = COALESCE(cl.replied_at, v.at), updated_at = ?
-			FROM `+src+` WHERE cl.workspace_id = ? AND cl.id = v.row_id`, append(append([]any{now()}, args...), s.ws)...)
+			FROM `+src+` WHERE cl.workspace_id = ? AND cl.id = v.row_id`, append(append([]any{s.now()}, args...), s.ws)...)
 		return err
 	})
 }
@@ -297,7 +297,7 @@ func (s Scope) MarkCampaignLeadsReplied(ctx context.Context, at map[string]time.
 func (s Scope) PauseCampaignLeads(ctx context.Context, until map[string]time.Time) error {
 	ids, times := idTimesOf(until)
 	return s.eachIDTime(ids, times, func(src string, args []any) error {
-		t := now()
+		t := s.now()
 		if _, err := s.exec(ctx, `UPDATE campaign_leads AS cl SET paused_until = v.at, updated_at = ?
 			FROM `+src+` WHERE cl.workspace_id = ? AND cl.id = v.row_id AND cl.status = 'active'`,
 			append(append([]any{t}, args...), s.ws)...); err != nil {
@@ -356,7 +356,7 @@ func (s Scope) eachIDTime(ids []string, times []*time.Time, fn func(src string, 
 func (s Scope) SetLeadsStatus(ctx context.Context, ids []string, status string) error {
 	return paddedChunks(ids, func(part []string) error {
 		_, err := s.exec(ctx, `UPDATE leads SET status = ?, updated_at = ? WHERE workspace_id = ? AND status = 'active'
-			AND id IN (`+marks(len(part))+`)`, append([]any{status, now(), s.ws}, anys(part)...)...)
+			AND id IN (`+marks(len(part))+`)`, append([]any{status, s.now(), s.ws}, anys(part)...)...)
 		return err
 	})
 }

@@ -40,7 +40,7 @@ func (q Queries) InsertSecurityEvent(ctx context.Context, e SecurityEvent) error
 		e.ID = NewID()
 	}
 	if e.CreatedAt.IsZero() {
-		e.CreatedAt = now()
+		e.CreatedAt = q.now()
 	}
 	_, err := q.exec(ctx, `INSERT INTO security_events (id, user_id, kind, ip, user_agent, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, e.ID, nullString(e.UserID), e.Kind, e.IP, e.UserAgent, e.CreatedAt)

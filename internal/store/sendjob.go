@@ -74,7 +74,7 @@ const insertJobBatch = 500
 // the same step twice is a no-op. It returns how many were inserted.
 func (s Scope) InsertSendJobs(ctx context.Context, jobs []SendJob) (int, error) {
 	inserted := 0
-	at := now()
+	at := s.now()
 	err := chunks(jobs, insertJobBatch, func(part []SendJob) error {
 		args := make([]any, 0, len(part)*15)
 		for i := range part {

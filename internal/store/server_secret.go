@@ -22,7 +22,7 @@ func (q Queries) ServerSecret(ctx context.Context, name string, generate func() 
 		return "", err
 	}
 	if _, err := q.exec(ctx, `INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO NOTHING`, name, fresh, now()); err != nil {
+		ON CONFLICT (name) DO NOTHING`, name, fresh, q.now()); err != nil {
 		return "", err
 	}
 	err = q.queryRow(ctx, `SELECT value FROM server_secrets WHERE name = ?`, name).Scan(&v)

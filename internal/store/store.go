@@ -102,6 +102,15 @@ func privateSQLiteFiles(path string) error {
 	return nil
 }
 
+// WithClock returns a store on the same connections whose writes read their
+// created_at and updated_at from now: the app gives it the clock of its
+// environment, and a test one it moves.
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.clock = now
+	return &c
+}
+
 // DB exposes the underlying handle for River, which runs its own queries on
 // the same database and inserts jobs inside our transactions.
 func (s *Store) DB() *sql.DB { return s.db }
@@ -128,7 +137,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(&Tx{Queries: Queries{run: tx, d: s.d}, tx: tx}); err != nil {
+	if err := fn(&Tx{Queries: Queries{run: tx, d: s.d, clock: s.clock}, tx: tx}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -148,8 +157,9 @@ type runner interface {
 // Queries holds the methods shared by Store and Tx. Queries are written once
 // with "?" placeholders; exec/query/queryRow adapt them to the dialect.
 type Queries struct {
-	run runner
-	d   Dialect
+	run   runner
+	d     Dialect
+	clock func() time.Time // nil: the wall clock
 }
 
 func (q Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

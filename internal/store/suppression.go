@@ -45,7 +45,7 @@ func (s Scope) AddSuppression(ctx context.Context, sup *Suppression) (created bo
 	if sup.ID == "" {
 		sup.ID = NewID()
 	}
-	sup.CreatedAt = now()
+	sup.CreatedAt = s.now()
 	res, err := s.exec(ctx, `INSERT INTO suppressions (id, workspace_id, kind, value, reason, source, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, kind, value) DO NOTHING`,
 		sup.ID, s.ws, sup.Kind, sup.Value, sup.Reason, sup.Source, sup.CreatedAt)
@@ -237,7 +237,7 @@ func (s Scope) RemoveSuppression(ctx context.Context, id string) error {
 // AddSuppressions adds many entries, one statement per chunk; entries that
 // exist are kept as they were. It returns how many were new.
 func (s Scope) AddSuppressions(ctx context.Context, sups []Suppression) (added int, err error) {
-	t := now()
+	t := s.now()
 	err = chunks(sups, batchChunk, func(part []Suppression) error {
 		args := make([]any, 0, len(part)*7)
 		for i := range part {

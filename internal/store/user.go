@@ -19,7 +19,7 @@ func (q Queries) CreateUser(ctx context.Context, u *User) error {
 	if u.ID == "" {
 		u.ID = NewID()
 	}
-	u.CreatedAt = now()
+	u.CreatedAt = q.now()
 	_, err := q.exec(ctx, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, u.ID, u.Email, u.Name, u.PasswordHash, u.CreatedAt, u.CreatedAt)
 	return q.d.translate(err)
@@ -46,5 +46,5 @@ func (q Queries) UserByID(ctx context.Context, id string) (User, error) {
 // SetPasswordHash replaces a user's password hash (a login upgrading an old
 // hash to today's parameters).
 func (q Queries) SetPasswordHash(ctx context.Context, userID, hash string) error {
-	return q.execOne(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now(), userID)
+	return q.execOne(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, q.now(), userID)
 }

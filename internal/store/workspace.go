@@ -59,7 +59,7 @@ func (q Queries) CreateWorkspace(ctx context.Context, w *Workspace, ownerID stri
 	if w.ID == "" {
 		w.ID = NewID()
 	}
-	w.CreatedAt = now()
+	w.CreatedAt = q.now()
 	if _, err := q.exec(ctx, `INSERT INTO workspaces (id, name, footer_address, footer_text, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, w.ID, w.Name, w.FooterAddress, w.FooterText, w.CreatedAt, w.CreatedAt); err != nil {
 		return q.d.translate(err)
@@ -71,7 +71,7 @@ func (q Queries) CreateWorkspace(ctx context.Context, w *Workspace, ownerID stri
 // already a member.
 func (q Queries) AddMember(ctx context.Context, workspaceID, userID, role string) error {
 	_, err := q.exec(ctx, `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)`,
-		workspaceID, userID, role, now())
+		workspaceID, userID, role, q.now())
 	return q.d.translate(err)
 }
 
@@ -79,7 +79,7 @@ func (q Queries) AddMember(ctx context.Context, workspaceID, userID, role string
 // one there (a pending membership taken up).
 func (q Queries) JoinWorkspace(ctx context.Context, workspaceID, userID, role string) error {
 	_, err := q.exec(ctx, `INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (workspace_id, user_id) DO NOTHING`, workspaceID, userID, role, now())
+		ON CONFLICT (workspace_id, user_id) DO NOTHING`, workspaceID, userID, role, q.now())
 	return err
 }
 
@@ -127,5 +127,5 @@ func (s Scope) Members(ctx context.Context) ([]Member, error) {
 // UpdateWorkspace saves the workspace's editable settings.
 func (s Scope) UpdateWorkspace(ctx context.Context, w Workspace) error {
 	return s.execOne(ctx, `UPDATE workspaces SET name = ?, footer_address = ?, footer_text = ?, updated_at = ?
-		WHERE id = ?`, w.Name, w.FooterAddress, w.FooterText, now(), s.ws)
+		WHERE id = ?`, w.Name, w.FooterAddress, w.FooterText, s.now(), s.ws)
 }

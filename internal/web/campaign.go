@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"sort"
-	"time"
 
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/problem"
@@ -64,7 +63,7 @@ func (w *Web) loadCampaign(v *view, id string) error {
 		}
 		sort.Slice(data.Held, func(i, j int) bool { return data.Held[i].Count > data.Held[j].Count })
 	}
-	if data.Activity, err = w.activity(ctx, v.P.WorkspaceID, c, time.Now()); err != nil {
+	if data.Activity, err = w.activity(ctx, v.P.WorkspaceID, c, w.Env.Now()); err != nil {
 		return err
 	}
 	if c.Status != store.CampaignCompleted {

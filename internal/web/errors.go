@@ -36,7 +36,7 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 		}
 	}
 	if status == http.StatusInternalServerError {
-		w.Log.ErrorContext(r.Context(), "page failed", "request_id", httpserver.RequestID(r.Context()),
+		w.Env.Log().ErrorContext(r.Context(), "page failed", "request_id", httpserver.RequestID(r.Context()),
 			"method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	w.errorPageSaying(rw, r, status, message)
@@ -67,7 +67,7 @@ func (w *Web) errorPageSaying(rw http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	if err := w.renderPage(rw, r, errorPage, status, v); err != nil {
-		w.Log.ErrorContext(r.Context(), "render error page", "err", err)
+		w.Env.Log().ErrorContext(r.Context(), "render error page", "err", err)
 		http.Error(rw, text[0], status)
 	}
 }

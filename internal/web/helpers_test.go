@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/net/html"
 
@@ -168,19 +167,12 @@ func apiImport(t *testing.T, c *apptest.Client, csv string) string {
 	return id
 }
 
-// waitImport polls an import until it is no longer running.
+// waitImport waits for the app to finish an import.
 func waitImport(t *testing.T, c *apptest.Client, id string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st := c.Must(http.StatusOK, "GET", "/api/leads/imports/"+id, nil).Map(t)
-		if st["status"] != "running" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("import %s still running: %v", id, st)
-		}
-		time.Sleep(20 * time.Millisecond)
+	c.WaitImport(id)
+	if st := c.Must(http.StatusOK, "GET", "/api/leads/imports/"+id, nil).Map(t); st["status"] == "running" {
+		t.Fatalf("import %s let go while running: %v", id, st)
 	}
 }
 

@@ -146,7 +146,7 @@ func (w *Web) startImport(r *http.Request, v *view, token string, keep bool) (st
 	if keep {
 		// Without the copy the wizard adds the leads the import created.
 		if err := w.keepStaged(v.P, token); err != nil {
-			w.Log.WarnContext(r.Context(), "keep the wizard's staged upload", "import_id", src.ID, "err", err)
+			w.Env.Log().WarnContext(r.Context(), "keep the wizard's staged upload", "import_id", src.ID, "err", err)
 		}
 		return src, nil
 	}

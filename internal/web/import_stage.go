@@ -91,7 +91,7 @@ func (w *Web) keepStaged(p account.Principal, token string) error {
 	if err := os.Rename(pending, kept); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	now := time.Now()
+	now := w.Env.Now()
 	return os.Chtimes(kept, now, now)
 }
 

@@ -177,7 +177,7 @@ func (w *Web) leadImportErrorsCSV(rw http.ResponseWriter, r *http.Request, v *vi
 	tw := &trackingWriter{w: rw}
 	if err := w.Imports.WriteErrorsCSV(r.Context(), v.P, id, tw); err != nil {
 		if tw.wrote {
-			w.Log.ErrorContext(r.Context(), "rejected rows download cut short", "err", err)
+			w.Env.Log().ErrorContext(r.Context(), "rejected rows download cut short", "err", err)
 			return nil
 		}
 		return err

@@ -72,7 +72,7 @@ func (w *Web) loadMailbox(v *view, id string) (mailbox.View, error) {
 		return mb, err
 	}
 	data := mailboxPageData{Defaults: newMailboxDefaults,
-		Mailbox: mailboxListRow{mailboxRow: mailboxRow{mb}, Connection: connectionOf(mb), Health: healthOf(mb, time.Now()),
+		Mailbox: mailboxListRow{mailboxRow: mailboxRow{mb}, Connection: connectionOf(mb), Health: healthOf(mb, w.Env.Now()),
 			Campaigns: campaigns[mb.ID]},
 		SignaturePreview: signaturePreview(mb.Signature)}
 	data.CanSync = w.Replies != nil && mb.Status == store.MailboxActive

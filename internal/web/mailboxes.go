@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/leadbitz/leadbitz/internal/mailbox"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -79,7 +78,7 @@ func (w *Web) loadMailboxes(v *view) error {
 	data := mailboxesData{Connect: w.connectOptions()}
 	for _, in := range list {
 		data.Mailboxes = append(data.Mailboxes, mailboxListRow{mailboxRow: mailboxRow{in},
-			Connection: connectionOf(in), Health: healthOf(in, time.Now()), Campaigns: campaigns[in.ID]})
+			Connection: connectionOf(in), Health: healthOf(in, w.Env.Now()), Campaigns: campaigns[in.ID]})
 	}
 	v.Title, v.Nav, v.Data = "Mailboxes", "mailboxes", data
 	return nil

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/leadbitz/leadbitz/internal/enrollment"
-	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -49,39 +47,10 @@ func (w *Web) markReplyUnread(rw http.ResponseWriter, r *http.Request, v *view) 
 }
 
 // stopReplySequence ends the lead's sequence in this conversation's
-// campaign at once: the send engine's StopLead cancels its pending steps,
-// in the same transaction as the audit record.
+// campaign at once (replies.Service.StopSequence).
 func (w *Web) stopReplySequence(rw http.ResponseWriter, r *http.Request, v *view) error {
-	ctx := r.Context()
-	ws := v.P.WorkspaceID
 	id := r.PathValue("id")
-	var stopped bool
-	// In enrollment's lock order (StopLead takes the campaign lead, then
-	// its jobs); a deadlock on Postgres runs it again from scratch.
-	err := w.Store.InTxRetry(ctx, func(tx *store.Tx) error {
-		stopped = false
-		q := tx.InWorkspace(ws)
-		c, err := q.Conversation(ctx, id)
-		if err != nil {
-			return err
-		}
-		if c.CampaignLeadID == "" {
-			return problem.New(problem.Conflict, "no_sequence", "This conversation is not part of a campaign: there is no sequence to stop.")
-		}
-		cl, err := q.CampaignLead(ctx, c.CampaignLeadID)
-		if err != nil {
-			return err
-		}
-		if cl.Status != store.CampaignLeadActive {
-			return nil
-		}
-		if err := enrollment.StopLead(ctx, tx, ws, cl.ID, store.CampaignLeadStopped, "stopped by hand from the Replies inbox"); err != nil {
-			return err
-		}
-		stopped = true
-		return tx.InsertAudit(ctx, lead.Audit(v.P, meta(r), "campaign_lead.stopped", "campaign_lead", cl.ID,
-			map[string]any{"campaignId": cl.CampaignID, "conversationId": c.ID}))
-	})
+	stopped, err := w.Replies.StopSequence(r.Context(), v.P, id, meta(r))
 	if err != nil {
 		return w.threadFailed(rw, v, err)
 	}

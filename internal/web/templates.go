@@ -81,7 +81,7 @@ func (w *Web) funcs() template.FuncMap {
 		"dict":     dict,
 		"datetime": formatTime,
 		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"ago":      func(t time.Time) string { return ago(time.Now(), t) },
+		"ago":      func(t time.Time) string { return ago(w.Env.Now(), t) },
 		"num":      formatInt,
 		"plural":   plural,
 		"initial":  initial,

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -71,7 +70,8 @@ func (w *Web) wrap(rt Route) http.Handler {
 		switch {
 		case err == nil:
 			v.P = p
-			httpserver.AddLogAttrs(r.Context(), slog.String("user_id", p.User.ID), slog.String("workspace_id", p.WorkspaceID))
+			r = httpserver.Identified(r, p)
+			v.r = r
 		case errors.Is(err, account.ErrUnauthenticated):
 			if rt.Access == User || rt.Access == Workspace {
 				http.Redirect(rw, r, loginURL(r), http.StatusSeeOther)

@@ -36,7 +36,6 @@
 package web
 
 import (
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -46,6 +45,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/dnscheck"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/lead/importer"
@@ -101,7 +101,7 @@ type Deps struct {
 	// provider configured) hides the buttons.
 	Signin *signin.Service
 	Keys   *secrets.KeyRing // the credentials key ring; flash messages use a key derived from it
-	Log    *slog.Logger
+	Env    env.Env
 }
 
 // Web serves the browser app.

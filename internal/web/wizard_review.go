@@ -76,7 +76,7 @@ func (w *Web) loadWizardReview(v *view, p wizardPage) error {
 	if data.Forecast, err = w.forecast(ctx, ws, c, unstartedLeads(p)); err != nil {
 		return err
 	}
-	if data.FirstSlot, err = w.firstSlot(ctx, ws, c.ID, time.Now()); err != nil {
+	if data.FirstSlot, err = w.firstSlot(ctx, ws, c.ID, w.Env.Now()); err != nil {
 		return err
 	}
 	mailboxes, err := mailboxEmails(ctx, w.Store.InWorkspace(ws))
@@ -235,7 +235,7 @@ func (w *Web) launchFromWizard(rw http.ResponseWriter, r *http.Request, v *view)
 	if err != nil {
 		return err
 	}
-	slot, err := w.firstSlot(ctx, v.P.WorkspaceID, p.Campaign.ID, time.Now())
+	slot, err := w.firstSlot(ctx, v.P.WorkspaceID, p.Campaign.ID, w.Env.Now())
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/problem"
 )
 
@@ -83,7 +84,7 @@ func TestBudgetCountsFilesAndReservations(t *testing.T) {
 func TestReceiveCountsAgainstTheBudget(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "queued-import.csv"), 600, time.Now())
-	im := New(nil, Config{Dir: dir, Budget: NewBudget(1000, 1000, dir)})
+	im := New(nil, env.New(nil, nil), Config{Dir: dir, Budget: NewBudget(1000, 1000, dir)})
 	up, err := im.Receive(strings.NewReader("email\na@example.com\n"), 300)
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +108,7 @@ func TestSweepUploadsRemovesAbandonedReceivedFiles(t *testing.T) {
 	writeFile(t, old, 10, now.Add(-StagedTTL-time.Minute))
 	writeFile(t, recent, 10, now.Add(-StagedTTL+time.Minute))
 	writeFile(t, imp, 10, now.Add(-48*time.Hour))
-	im := New(nil, Config{Dir: dir})
+	im := New(nil, env.New(nil, nil), Config{Dir: dir})
 	if n := im.SweepUploads(now); n != 1 {
 		t.Errorf("removed %d files, want 1", n)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
@@ -37,12 +38,12 @@ func TestFailedBatchStopsTheImportWhole(t *testing.T) {
 	for _, parallel := range []int{1, 2, 3} {
 		t.Run(fmt.Sprint("parallel=", parallel), func(t *testing.T) {
 			p := newOwner(t, st)
-			im := New(st, Config{Dir: t.TempDir(), Workers: 1, BatchSize: 10, Parallel: parallel})
+			im := New(st, env.New(nil, nil), Config{Dir: t.TempDir(), Workers: 1, BatchSize: 10, Parallel: parallel})
 			if err := im.Start(ctx); err != nil {
 				t.Fatal(err)
 			}
 			defer im.Stop()
-			src := wait(t, st, p, submit(t, im, p, file.String(), "skip").ID)
+			src := wait(t, im, st, p, submit(t, im, p, file.String(), "skip").ID)
 			if src.Status != store.ImportFailed || src.RowsDone != 50 || src.Created != 50 ||
 				!strings.Contains(src.Error, "after 50 rows") {
 				t.Fatalf("import: %+v", src)

@@ -25,12 +25,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -44,7 +44,6 @@ type Config struct {
 	Heartbeat  time.Duration // how often held imports are marked alive and stale ones looked for (default 10 s)
 	StaleAfter time.Duration // a running import not marked alive for this long was interrupted (default 1 min)
 	Budget     *Budget       // disk budget of waiting uploads (nil: none)
-	Log        *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -63,9 +62,6 @@ func (c Config) withDefaults() Config {
 	if c.StaleAfter <= 0 {
 		c.StaleAfter = time.Minute
 	}
-	if c.Log == nil {
-		c.Log = slog.New(slog.DiscardHandler)
-	}
 	return c
 }
 
@@ -76,17 +72,20 @@ type job struct{ workspaceID, id string }
 // it before closing the store.
 type Importer struct {
 	store *store.Store
+	env   env.Env
 	cfg   Config
 	queue chan job
 
 	mu     sync.Mutex
-	held   map[string]bool // imports queued or running here
+	held   map[string]chan struct{} // imports queued or running here; closed when let go
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	afterBatch func() // tests: a batch of rows was committed
 }
 
 // New returns an Importer that is not started.
-func New(st *store.Store, cfg Config) *Importer {
+func New(st *store.Store, e env.Env, cfg Config) *Importer {
 	cfg = cfg.withDefaults()
 	if cfg.Parallel <= 0 {
 		// Postgres writes two batches on two connections, which keeps both
@@ -97,7 +96,7 @@ func New(st *store.Store, cfg Config) *Importer {
 			cfg.Parallel = 2
 		}
 	}
-	return &Importer{store: st, cfg: cfg, queue: make(chan job, cfg.QueueSize), held: map[string]bool{}}
+	return &Importer{store: st, env: e, cfg: cfg, queue: make(chan job, cfg.QueueSize), held: map[string]chan struct{}{}}
 }
 
 // ErrNotStarted is returned by Submit before Start or after Stop.
@@ -144,10 +143,15 @@ func (im *Importer) Stop() {
 	if len(ids) == 0 {
 		return
 	}
+	defer func() {
+		for _, id := range ids {
+			im.release(id)
+		}
+	}()
 	ctx, done := context.WithTimeout(context.Background(), 5*time.Second)
 	defer done()
 	if err := im.store.ReleaseImports(ctx, ids); err != nil {
-		im.cfg.Log.Error("release imports at stop", "err", err)
+		im.env.Log().Error("release imports at stop", "err", err)
 	}
 }
 
@@ -163,7 +167,7 @@ func (im *Importer) enqueue(j job) bool {
 	defer im.mu.Unlock()
 	select {
 	case im.queue <- j:
-		im.held[j.id] = true
+		im.held[j.id] = make(chan struct{})
 		return true
 	default:
 		return false
@@ -173,7 +177,28 @@ func (im *Importer) enqueue(j job) bool {
 func (im *Importer) release(id string) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	delete(im.held, id)
+	if done, ok := im.held[id]; ok {
+		close(done)
+		delete(im.held, id)
+	}
+}
+
+// Wait returns once the import id, when this importer holds it, has
+// finished or been let go by Stop, or when ctx ends; at once when it is
+// not held here (finished already, or run by another replica).
+func (im *Importer) Wait(ctx context.Context, id string) error {
+	im.mu.Lock()
+	done, ok := im.held[id]
+	im.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (im *Importer) heldIDs() []string {
@@ -189,7 +214,8 @@ func (im *Importer) heldIDs() []string {
 func (im *Importer) isHeld(id string) bool {
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	return im.held[id]
+	_, ok := im.held[id]
+	return ok
 }
 
 // path is where an import's upload waits.
@@ -206,7 +232,7 @@ func (im *Importer) work(ctx context.Context) {
 				return // stopping: the import stays held and is released by Stop
 			}
 			if err != nil {
-				im.cfg.Log.Error("lead import failed", "import_id", j.id, "workspace_id", j.workspaceID, "err", err)
+				im.env.Log().Error("lead import failed", "import_id", j.id, "workspace_id", j.workspaceID, "err", err)
 			}
 			im.release(j.id)
 		}
@@ -225,11 +251,11 @@ func (im *Importer) keepAlive(ctx context.Context) {
 		case <-t.C:
 			if ids := im.heldIDs(); len(ids) > 0 {
 				if err := im.store.TouchImports(ctx, ids); err != nil && ctx.Err() == nil {
-					im.cfg.Log.Error("import heartbeat", "err", err)
+					im.env.Log().Error("import heartbeat", "err", err)
 				}
 			}
 			if err := im.recover(ctx); err != nil && ctx.Err() == nil {
-				im.cfg.Log.Error("recover interrupted imports", "err", err)
+				im.env.Log().Error("recover interrupted imports", "err", err)
 			}
 		}
 	}
@@ -238,7 +264,7 @@ func (im *Importer) keepAlive(ctx context.Context) {
 // recover claims running imports nobody holds: resumed when their file is
 // here, failed when it is not.
 func (im *Importer) recover(ctx context.Context) error {
-	stale, err := im.store.StaleImports(ctx, time.Now().Add(-im.cfg.StaleAfter))
+	stale, err := im.store.StaleImports(ctx, im.env.Now().Add(-im.cfg.StaleAfter))
 	if err != nil {
 		return err
 	}
@@ -257,7 +283,7 @@ func (im *Importer) recover(ctx context.Context) error {
 			im.fail(ctx, src, "The import was interrupted and its file is no longer on this server; import the file again.")
 			continue
 		}
-		im.cfg.Log.Info("resuming interrupted lead import", "import_id", src.ID, "rows_done", src.RowsDone)
+		im.env.Log().Info("resuming interrupted lead import", "import_id", src.ID, "rows_done", src.RowsDone)
 		if !im.enqueue(job{src.WorkspaceID, src.ID}) {
 			// Full: leave it to age again and be claimed on a later pass.
 			continue

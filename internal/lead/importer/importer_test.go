@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
@@ -66,22 +67,21 @@ func submit(t *testing.T, im *Importer, p account.Principal, csv, onDuplicate st
 	return src
 }
 
-func wait(t *testing.T, st *store.Store, p account.Principal, id string) store.LeadSource {
+func wait(t *testing.T, im *Importer, st *store.Store, p account.Principal, id string) store.LeadSource {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		src, err := st.InWorkspace(p.WorkspaceID).LeadSource(context.Background(), id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if src.Status != store.ImportRunning {
-			return src
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("import still running: %+v", src)
-		}
-		time.Sleep(5 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := im.Wait(ctx, id); err != nil {
+		t.Fatalf("import %s: %v", id, err)
 	}
+	src, err := st.InWorkspace(p.WorkspaceID).LeadSource(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.Status == store.ImportRunning {
+		t.Fatalf("import let go while still running: %+v", src)
+	}
+	return src
 }
 
 // outcome is what an import left: its counts, its row errors and the leads.
@@ -118,11 +118,11 @@ func TestInterruptedImportResumes(t *testing.T) {
 
 	// The reference: one uninterrupted run.
 	refOwner := newOwner(t, st)
-	ref := New(st, Config{Dir: t.TempDir(), Workers: 1, BatchSize: 10})
+	ref := New(st, env.New(nil, nil), Config{Dir: t.TempDir(), Workers: 1, BatchSize: 10})
 	if err := ref.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	refSrc := wait(t, st, refOwner, submit(t, ref, refOwner, file, "update").ID)
+	refSrc := wait(t, ref, st, refOwner, submit(t, ref, refOwner, file, "update").ID)
 	ref.Stop()
 	wantCounts, wantErrs, wantLeads := outcome(t, st, refOwner, refSrc.ID)
 	if refSrc.Status != store.ImportDone || wantCounts.RowsDone != rows || wantCounts.Duplicates == 0 || wantCounts.Invalid == 0 {
@@ -133,20 +133,22 @@ func TestInterruptedImportResumes(t *testing.T) {
 		t.Run(fmt.Sprintf("crash=%v", crash), func(t *testing.T) {
 			p := newOwner(t, st)
 			cfg.Dir = t.TempDir()
-			first := New(st, cfg)
+			first := New(st, env.New(nil, nil), cfg)
+			batched := make(chan struct{}, 1)
+			first.afterBatch = func() {
+				select {
+				case batched <- struct{}{}:
+				default:
+				}
+			}
 			if err := first.Start(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			id := submit(t, first, p, file, "update").ID
-			for {
-				src, err := st.InWorkspace(p.WorkspaceID).LeadSource(context.Background(), id)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if src.RowsDone > 0 {
-					break
-				}
-				time.Sleep(time.Millisecond)
+			select {
+			case <-batched: // some rows are in: interrupt it now
+			case <-time.After(30 * time.Second):
+				t.Fatal("no batch was committed")
 			}
 			if crash {
 				// Workers die; nothing is released, the heartbeat ages.
@@ -166,12 +168,15 @@ func TestInterruptedImportResumes(t *testing.T) {
 				t.Fatalf("heartbeat after stop (crash=%v): %v", crash, mid.HeartbeatAt)
 			}
 
-			second := New(st, cfg)
+			// The second replica starts after the first's heartbeat went
+			// stale (its clock is a minute ahead), so it takes the import
+			// over as it starts.
+			second := New(st, env.New(nil, func() time.Time { return time.Now().Add(time.Minute) }), cfg)
 			if err := second.Start(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			defer second.Stop()
-			done := wait(t, st, p, id)
+			done := wait(t, second, st, p, id)
 			if done.Status != store.ImportDone {
 				t.Fatalf("resumed import: %+v", done)
 			}
@@ -196,7 +201,7 @@ func TestInterruptedImportWithoutItsFileFails(t *testing.T) {
 	st := storetest.New(t)
 	p := newOwner(t, st)
 	dir := t.TempDir()
-	first := New(st, Config{Dir: dir, Workers: 1, BatchSize: 10})
+	first := New(st, env.New(nil, nil), Config{Dir: dir, Workers: 1, BatchSize: 10})
 	if err := first.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -210,19 +215,19 @@ func TestInterruptedImportWithoutItsFileFails(t *testing.T) {
 		t.Skipf("the import finished before the stop (%+v)", src.ImportCounts)
 	}
 	// Another replica, without the file, takes the import over.
-	other := New(st, Config{Dir: t.TempDir()})
+	other := New(st, env.New(nil, nil), Config{Dir: t.TempDir()})
 	if err := other.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	defer other.Stop()
-	got := wait(t, st, p, id)
+	got := wait(t, other, st, p, id)
 	if got.Status != store.ImportFailed || !strings.Contains(got.Error, "import the file again") || got.FinishedAt == nil {
 		t.Fatalf("import without its file: %+v", got)
 	}
 }
 
 func TestReceiveRefusesOversizedFiles(t *testing.T) {
-	im := New(nil, Config{Dir: t.TempDir()})
+	im := New(nil, env.New(nil, nil), Config{Dir: t.TempDir()})
 	if _, err := im.Receive(strings.NewReader(strings.Repeat("x", 101)), 100); err != ErrTooLarge {
 		t.Fatalf("101 bytes over a 100 limit: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/storetest"
 )
@@ -35,12 +36,12 @@ func TestParallelBatchesEndAsSequentialOnes(t *testing.T) {
 	}
 	run := func(t *testing.T, parallel int, mode string) (store.ImportCounts, string, string, string) {
 		p := prepare(t)
-		im := New(st, Config{Dir: t.TempDir(), Workers: 1, BatchSize: 7, Parallel: parallel})
+		im := New(st, env.New(nil, nil), Config{Dir: t.TempDir(), Workers: 1, BatchSize: 7, Parallel: parallel})
 		if err := im.Start(ctx); err != nil {
 			t.Fatal(err)
 		}
 		defer im.Stop()
-		src := wait(t, st, p, submit(t, im, p, file, mode).ID)
+		src := wait(t, im, st, p, submit(t, im, p, file, mode).ID)
 		if src.Status != store.ImportDone {
 			t.Fatalf("parallel %d: %+v", parallel, src)
 		}

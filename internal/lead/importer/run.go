@@ -98,6 +98,9 @@ func (im *Importer) writeBatches(ctx context.Context, src store.LeadSource, mode
 		}
 		counts = add(counts, b.counts)
 		counts.RowsDone += b.counts.RowsDone
+		if im.afterBatch != nil {
+			im.afterBatch()
+		}
 	}
 	from := src.RowsDone
 	for rows := range in {
@@ -184,7 +187,7 @@ func owner(src store.LeadSource) account.Principal {
 func (im *Importer) finish(ctx context.Context, src store.LeadSource, c store.ImportCounts) error {
 	if c.Created+c.Updated >= statsAfterRows {
 		if err := im.store.RefreshLeadStats(ctx); err != nil {
-			im.cfg.Log.Warn("refresh lead statistics after import", "import_id", src.ID, "err", err)
+			im.env.Log().Warn("refresh lead statistics after import", "import_id", src.ID, "err", err)
 		}
 	}
 	err := im.store.InTx(ctx, func(tx *store.Tx) error {
@@ -222,7 +225,7 @@ func (im *Importer) fail(ctx context.Context, src store.LeadSource, reason strin
 			map[string]any{"status": store.ImportFailed}))
 	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		im.cfg.Log.Error("mark import failed", "import_id", src.ID, "err", err)
+		im.env.Log().Error("mark import failed", "import_id", src.ID, "err", err)
 	}
 	_ = os.Remove(im.path(src.ID))
 }

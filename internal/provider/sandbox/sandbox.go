@@ -31,7 +31,7 @@ import (
 // PageSize is how many messages one Fetch returns at most.
 const PageSize = 100
 
-// Mailbox is one sandbox inbox.
+// Mailbox is one sandbox mailbox.
 type Mailbox struct {
 	st        *store.Store
 	ws        string
