@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -161,11 +162,12 @@ func (w *Web) Routes() []Route {
 	}
 }
 
-// templateNames are the pages the routes render, plus the error page.
+// templateNames are the pages the routes render, each once, in route
+// order, plus the error page.
 func (w *Web) templateNames() []string {
 	names := []string{errorPage}
 	for _, r := range w.Routes() {
-		if r.Page != "" {
+		if r.Page != "" && !slices.Contains(names, r.Page) {
 			names = append(names, r.Page)
 		}
 	}
