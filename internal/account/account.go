@@ -213,14 +213,22 @@ func workspaceNameFor(name, email string) string {
 	return email[strings.IndexByte(email, '@')+1:]
 }
 
-// startSession creates a session and returns its token (only its hash is
-// stored).
+// startSession creates a password session and returns its token (only its
+// hash is stored).
 func (s *Service) startSession(ctx context.Context, q interface {
 	CreateSession(context.Context, *store.Session) error
 }, userID, workspaceID string, m Meta) (string, error) {
+	return s.startSessionBy(ctx, q, store.SessionPassword, userID, workspaceID, m)
+}
+
+// startSessionBy creates a session signed in by method (store.SessionPassword
+// or a provider's name) and returns its token.
+func (s *Service) startSessionBy(ctx context.Context, q interface {
+	CreateSession(context.Context, *store.Session) error
+}, method, userID, workspaceID string, m Meta) (string, error) {
 	token := newToken()
 	now := s.now().UTC()
-	sess := store.Session{TokenHash: HashToken(token), UserID: userID, WorkspaceID: workspaceID,
+	sess := store.Session{TokenHash: HashToken(token), UserID: userID, WorkspaceID: workspaceID, Method: method,
 		IP: m.IP, UserAgent: truncate(m.UserAgent, 300), CreatedAt: now, LastSeenAt: now, ExpiresAt: s.sessionExpiry(now, now)}
 	if err := q.CreateSession(ctx, &sess); err != nil {
 		return "", fmt.Errorf("create session: %w", err)
@@ -274,15 +282,19 @@ func (s *Service) Login(ctx context.Context, email, password, oldToken string, m
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return store.User{}, "", err
 	}
+	// An account made by signing in with Google or Microsoft has no
+	// password until its owner sets one: it is checked like an unknown
+	// address, against the dummy hash, and always fails.
+	hasPassword := known && user.PasswordHash != ""
 	hash := dummyHash
-	if known {
+	if hasPassword {
 		hash = user.PasswordHash
 	}
 	ok, err := s.hashes.verify(ctx, password, hash)
 	if err != nil {
 		return store.User{}, "", err
 	}
-	if !ok || !known {
+	if !ok || !hasPassword {
 		return store.User{}, "", s.loginFailed(ctx, user.ID, pair, m)
 	}
 	token, err := s.loginSucceeded(ctx, user, password, pair, oldToken, m)

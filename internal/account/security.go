@@ -29,6 +29,9 @@ func (s *Service) Purge(ctx context.Context) error {
 	if _, err := s.store.DeleteExpiredSessions(ctx, now); err != nil {
 		return fmt.Errorf("purge sessions: %w", err)
 	}
+	if _, err := s.store.DeleteExpiredSigninStates(ctx, now); err != nil {
+		return fmt.Errorf("purge sign-in states: %w", err)
+	}
 	if _, err := s.store.DeleteLoginFailuresBefore(ctx, now.Add(-loginFailureQuiet)); err != nil {
 		return fmt.Errorf("purge login failures: %w", err)
 	}

@@ -59,6 +59,10 @@ func clientNetwork(ip string) string {
 	return prefix.String()
 }
 
+// ClientNetwork is clientNetwork for the other limits of signing in
+// (internal/signin), so every limit counts a client the same way.
+func ClientNetwork(ip string) string { return clientNetwork(ip) }
+
 // loginPair names an (account, client network) pair without storing either.
 func loginPair(email, ip string) string {
 	sum := sha256.Sum256([]byte("leadbitz-login-pair\x00" + email + "\x00" + clientNetwork(ip)))

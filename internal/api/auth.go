@@ -73,3 +73,47 @@ func (a *API) listSecurityEvents(w http.ResponseWriter, r *http.Request, p accou
 	writeJSON(w, http.StatusOK, pageOf(events, limit, func(e store.SecurityEvent) string { return e.ID }))
 	return nil
 }
+
+func (a *API) changePassword(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	var in account.ChangePasswordInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if _, err := a.Accounts.ChangePassword(r.Context(), p, in, meta(r)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) listSessions(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	list, err := a.Accounts.Sessions(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+// revokeSession ends one of the user's sessions; ending the current one
+// also clears its cookie, as logging out does.
+func (a *API) revokeSession(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	current, err := a.Accounts.RevokeSession(r.Context(), p, r.PathValue("id"), meta(r))
+	if err != nil {
+		return err
+	}
+	if current {
+		httpserver.ClearSessionCookie(w, a.Config.SecureCookies())
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) revokeOtherSessions(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	n, err := a.Accounts.RevokeOtherSessions(r.Context(), p, meta(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"revoked": n})
+	return nil
+}

@@ -58,6 +58,7 @@ var isolationCases = []struct {
 	{"DELETE", "/api/suppressions/{suppression}", nil},
 	{"GET", "/api/icp/{icp}", nil},
 	{"PATCH", "/api/icp/{icp}", map[string]string{"name": "Mallory"}},
+	{"DELETE", "/api/sessions/{session}", nil},
 }
 
 // setupFixtures creates one object of each kind in owner's workspace.
@@ -79,6 +80,7 @@ func setupFixtures(t *testing.T, srv *apptest.Server, owner *apptest.Account) fi
 		owner.AddMember(acc, "member")
 		f.ids[name] = acc.UserID
 	}
+	f.ids["session"] = owner.Must(200, "GET", "/api/sessions", nil).Map(t)["items"].([]any)[0].(map[string]any)["id"].(string)
 	return f
 }
 

@@ -119,6 +119,13 @@ var roleCases = []struct {
 	{"GET", "/readyz", ""},
 	{"GET", "/metrics", ""},
 	{"GET", "/api/openapi.json", ""},
+	// The user's own sessions: after the rest, since revoking ends
+	// sessions the callers use (the member's API key ends every session of
+	// the member; the owner ends their own).
+	{"POST", "/api/auth/password", ""},
+	{"GET", "/api/sessions", ""},
+	{"POST", "/api/sessions/revoke-others", ""},
+	{"DELETE", "/api/sessions/{session}", ""},
 	// Leaving and deleting the account end what the callers can do: last.
 	{"DELETE", "/api/me", ""},
 	{"POST", "/api/workspaces/{workspace}/leave", api.Member},

@@ -20,6 +20,10 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodDelete, Path: "/api/me", Access: User, Summary: "Delete the account (409 sole_owner while the only owner of a workspace with other members); workspaces where it is alone go with it", handle: a.deleteMe},
 		{Method: http.MethodPost, Path: "/api/invitations/accept", Access: Public, Summary: "Accept an invitation ({token, name?, password?}): signed in, join (only as the invited address); signed out, create the invited account and sign in → {user, workspace}", handle: a.acceptInvitation},
 		{Method: http.MethodGet, Path: "/api/me/security-events", Access: User, Summary: "The user's own security log (logins, failed logins, logouts), newest first", handle: a.listSecurityEvents},
+		{Method: http.MethodPost, Path: "/api/auth/password", Access: User, Summary: "Change the password {currentPassword, newPassword} (a signed-in session only; ends every other session, keeps this one; a wrong current password counts as a failed login)", handle: a.changePassword},
+		{Method: http.MethodGet, Path: "/api/sessions", Access: User, Summary: "The user's own sessions: id, method, ip, userAgent, createdAt, lastUsedAt (hourly), expiresAt, current", handle: a.listSessions},
+		{Method: http.MethodDelete, Path: "/api/sessions/{id}", Access: User, Summary: "End one of the user's own sessions (another user's id is 404)", handle: a.revokeSession},
+		{Method: http.MethodPost, Path: "/api/sessions/revoke-others", Access: User, Summary: "Sign out everywhere else: end every session of the user but this one → {revoked}", handle: a.revokeOtherSessions},
 
 		// Workspaces, members, API keys, audit.
 		{Method: http.MethodPost, Path: "/api/workspaces", Access: User, Summary: "Create a workspace (caller is owner)", handle: a.createWorkspace},

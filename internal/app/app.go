@@ -33,6 +33,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
+	"github.com/leadbitz/leadbitz/internal/signin"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/systemmail"
 	"github.com/leadbitz/leadbitz/internal/web"
@@ -49,6 +50,7 @@ type App struct {
 	Sending  *Sending
 	// Connect connects real mailboxes and opens them for sending and sync.
 	Connect     *connect.Service
+	Signin      *signin.Service // signing in with Google and Microsoft
 	BounceGuard *bounceguard.Guard
 	Leads       *lead.Service
 	Imports     *importer.Importer
@@ -175,6 +177,9 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	if err := a.initConnect(); err != nil {
 		return err
 	}
+	if err := a.initSignin(); err != nil {
+		return err
+	}
 	if err := a.initSending(ctx); err != nil {
 		return err
 	}
@@ -203,7 +208,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Env: a.Env,
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
-		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends})
+		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}

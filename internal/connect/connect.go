@@ -135,7 +135,11 @@ func New(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-func (s *Service) clock() time.Time { return s.env.Now().UTC().Truncate(time.Microsecond) }
+// HTTPClient is the client that reaches Google and Microsoft, which
+// signing in with them (internal/signin) shares.
+func (s *Service) HTTPClient() *http.Client { return s.hc }
+
+func (s *Service) clock() time.Time { return s.env.Now() }
 
 // TrustRoots replaces the certificate pool that SMTP and IMAP connections
 // trust, for mail servers with a private CA (tests use a throw-away one).

@@ -62,19 +62,3 @@ func TestPendingMembersBecomeInvitations(t *testing.T) {
 		t.Error("pending_members is still there")
 	}
 }
-
-func rebind(st *store.Store, q string) string {
-	if st.Dialect() != store.Postgres {
-		return q
-	}
-	out, n := "", 0
-	for _, c := range q {
-		if c == '?' {
-			n++
-			out += "$" + string(rune('0'+n))
-			continue
-		}
-		out += string(c)
-	}
-	return out
-}

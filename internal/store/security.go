@@ -29,6 +29,15 @@ const (
 	SecurityEmailChangeAsk = "email_change_requested"
 	SecurityMadeAdmin      = "made_admin"
 	SecurityInviteAccepted = "invitation_accepted"
+
+	SecuritySessionRevoked       = "session_revoked"        // one session ended from the Sessions page or API
+	SecuritySessionsRevoked      = "sessions_revoked"       // "sign out everywhere else"
+	SecurityPasswordChanged      = "password_changed"       // also ends every other session
+	SecurityPasswordSet          = "password_set"           // a first password for an account made by a provider sign-in
+	SecurityPasswordChangeFailed = "password_change_failed" // a wrong current password
+	SecurityIdentityLinked       = "identity_linked"        // a provider sign-in linked to the account (kind + ":" + provider)
+	SecurityLoginWith            = "login_with"             // a sign-in with a provider (kind + ":" + provider)
+	SecuritySignupWith           = "signup_with"            // an account made by a provider sign-in (kind + ":" + provider)
 )
 
 // InsertSecurityEvent writes an event; an empty UserID stores it in nobody's

@@ -13,33 +13,74 @@ type Session struct {
 	WorkspaceID string // the active workspace; "" when none
 	IP          string
 	UserAgent   string
-	CreatedAt   time.Time
-	LastSeenAt  time.Time
-	ExpiresAt   time.Time
+	// Method is how the session was signed in: SessionPassword or a
+	// sign-in provider's name (google, microsoft).
+	Method     string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
 }
+
+// SessionPassword is the Method of a session started with a password.
+const SessionPassword = "password"
 
 // CreateSession stores a new session.
 func (q Queries) CreateSession(ctx context.Context, s *Session) error {
 	if s.ID == "" {
 		s.ID = NewID()
 	}
-	_, err := q.exec(ctx, `INSERT INTO sessions (id, token_hash, user_id, workspace_id, ip, user_agent,
-		created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.ID, s.TokenHash, s.UserID, nullString(s.WorkspaceID), s.IP, s.UserAgent, s.CreatedAt, s.LastSeenAt, s.ExpiresAt)
+	if s.Method == "" {
+		s.Method = SessionPassword
+	}
+	_, err := q.exec(ctx, `INSERT INTO sessions (id, token_hash, user_id, workspace_id, ip, user_agent, method,
+		created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.ID, s.TokenHash, s.UserID, nullString(s.WorkspaceID), s.IP, s.UserAgent, s.Method, s.CreatedAt, s.LastSeenAt, s.ExpiresAt)
 	return q.d.translate(err)
 }
 
 // SessionByTokenHash finds a session that has not expired at now.
 func (q Queries) SessionByTokenHash(ctx context.Context, tokenHash string, now time.Time) (Session, error) {
+	return scanSession(q.queryRow(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = ? AND expires_at > ?`,
+		tokenHash, now))
+}
+
+const sessionColumns = `id, token_hash, user_id, workspace_id, ip, user_agent, method, created_at, last_seen_at, expires_at`
+
+func scanSession(row rowScanner) (Session, error) {
 	var s Session
 	var ws *string
-	err := q.queryRow(ctx, `SELECT id, token_hash, user_id, workspace_id, ip, user_agent, created_at, last_seen_at, expires_at
-		FROM sessions WHERE token_hash = ? AND expires_at > ?`, tokenHash, now).
-		Scan(&s.ID, &s.TokenHash, &s.UserID, &ws, &s.IP, &s.UserAgent, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt)
+	err := row.Scan(&s.ID, &s.TokenHash, &s.UserID, &ws, &s.IP, &s.UserAgent, &s.Method, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt)
 	if ws != nil {
 		s.WorkspaceID = *ws
 	}
 	return s, notFound(err)
+}
+
+// UserSessions lists a user's sessions that have not expired at now,
+// most recently used first.
+func (q Queries) UserSessions(ctx context.Context, userID string, now time.Time) ([]Session, error) {
+	rows, err := q.query(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE user_id = ? AND expires_at > ?
+		ORDER BY last_seen_at DESC, id DESC`, userID, now)
+	if err != nil {
+		return nil, err
+	}
+	return collectRows(rows, scanSession)
+}
+
+// DeleteUserSession ends one of the user's sessions by id: ErrNotFound
+// when the user has no session with that id (another user's included).
+func (q Queries) DeleteUserSession(ctx context.Context, userID, id string) error {
+	return q.execOne(ctx, `DELETE FROM sessions WHERE id = ? AND user_id = ?`, id, userID)
+}
+
+// DeleteOtherSessions ends every session of the user but keepID ("" ends
+// them all) and returns how many it ended.
+func (q Queries) DeleteOtherSessions(ctx context.Context, userID, keepID string) (int64, error) {
+	res, err := q.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keepID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // TouchSession records activity and slides the expiry.

@@ -73,6 +73,8 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"POST", "/settings/members/{member}/role"},
 	{"POST", "/settings/members/{member}/remove"},
 	{"POST", "/settings/members/{heir}/transfer"},
+	{"GET", "/settings/sessions/{session}/revoke"},
+	{"POST", "/settings/sessions/{session}/revoke"},
 }
 
 func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
@@ -130,6 +132,7 @@ func pageFixtures(t *testing.T, srv *apptest.Server, owner *apptest.Account) map
 		owner.AddMember(acc, "member")
 		ids[name] = acc.UserID
 	}
+	ids["session"] = owner.Must(200, "GET", "/api/sessions", nil).Map(t)["items"].([]any)[0].(map[string]any)["id"].(string)
 	return ids
 }
 

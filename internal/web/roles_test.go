@@ -129,6 +129,18 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"GET", "/settings/audit", web.Admin},
 	{"GET", "/settings/system", web.Admin},
 	{"GET", "/settings/security", web.Member},
+	{"POST", "/settings/security/password", web.Member},
+	{"GET", "/auth/google", ""},
+	{"GET", "/auth/google/callback", ""},
+	{"GET", "/auth/microsoft", ""},
+	{"GET", "/auth/microsoft/callback", ""},
+
+	// The person's own sessions, last: the owner ends their own session.
+	{"GET", "/settings/sessions", web.Member},
+	{"GET", "/settings/sessions/revoke-others", web.Member},
+	{"POST", "/settings/sessions/revoke-others", web.Member},
+	{"GET", "/settings/sessions/{session}/revoke", web.Member},
+	{"POST", "/settings/sessions/{session}/revoke", web.Member},
 
 	// Handing over ownership and leaving change the callers' roles: last.
 	{"POST", "/settings/members/{heir}/transfer", web.Owner},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -66,6 +67,11 @@ func (w *Web) Routes() []Route {
 		{post, "/account/email", User, "account", w.changeEmail, ""},
 		{post, "/account/delete", User, "account", w.deleteAccount, ""},
 		{post, "/invite", Public, "invite", w.invite, ""},
+		// Signing in with Google and Microsoft (internal/signin).
+		{get, "/auth/google", Guest, "login", w.startSignin("google"), ""},
+		{get, "/auth/google/callback", Public, "login", w.finishSignin("google"), ""},
+		{get, "/auth/microsoft", Guest, "login", w.startSignin("microsoft"), ""},
+		{get, "/auth/microsoft/callback", Public, "login", w.finishSignin("microsoft"), ""},
 
 		// Workspaces.
 		{post, "/workspaces/switch", User, "", w.switchWorkspace, ""},
@@ -167,14 +173,21 @@ func (w *Web) Routes() []Route {
 		{get, "/settings/audit", Workspace, "settings_audit", w.auditLog, Admin},
 		{get, "/settings/system", Workspace, "settings_system", w.systemPage, Admin},
 		{get, "/settings/security", Workspace, "settings_security", w.securityLog, Member},
+		{post, "/settings/security/password", Workspace, "settings_security", w.changePassword, Member},
+		{get, "/settings/sessions", Workspace, "settings_sessions", w.sessions, Member},
+		{get, "/settings/sessions/revoke-others", Workspace, "settings_session_revoke", w.confirmRevokeOtherSessions, Member},
+		{post, "/settings/sessions/revoke-others", Workspace, "", w.revokeOtherSessions, Member},
+		{get, "/settings/sessions/{id}/revoke", Workspace, "settings_session_revoke", w.confirmRevokeSession, Member},
+		{post, "/settings/sessions/{id}/revoke", Workspace, "", w.revokeSession, Member},
 	}
 }
 
-// templateNames are the pages the routes render, plus the error page.
+// templateNames are the pages the routes render, each once, in route
+// order, plus the error page.
 func (w *Web) templateNames() []string {
 	names := []string{errorPage}
 	for _, r := range w.Routes() {
-		if r.Page != "" {
+		if r.Page != "" && !slices.Contains(names, r.Page) {
 			names = append(names, r.Page)
 		}
 	}

@@ -88,6 +88,7 @@ func (w *Web) funcs() template.FuncMap {
 		"initial":  initial,
 		"action":   describeAction,
 		"secKind":  describeSecurityKind,
+		"provider": providerLabel,
 		"source":   describeProvenance,
 		"leadName": leadName,
 		"gap":      formatGap,

@@ -54,6 +54,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/signin"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -97,8 +98,11 @@ type Deps struct {
 	// TestSends sends a campaign step to the user now (the preview's
 	// "Send test to me"); nil hides the button.
 	TestSends *sending.TestSender
-	Keys      *secrets.KeyRing // the credentials key ring; flash messages use a key derived from it
-	Env       env.Env
+	// Signin signs people in with Google and Microsoft; nil (or no
+	// provider configured) hides the buttons.
+	Signin *signin.Service
+	Keys   *secrets.KeyRing // the credentials key ring; flash messages use a key derived from it
+	Env    env.Env
 	// Ops reports the System page; nil shows it empty.
 	Ops *ops.Service
 }

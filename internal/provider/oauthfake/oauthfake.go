@@ -9,6 +9,7 @@ package oauthfake
 
 import (
 	"cmp"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
@@ -61,6 +62,11 @@ type Dialect struct {
 	ErrorBody func(Answer) any
 	// ContentType is that of JSON answers.
 	ContentType string
+	// IDClaims, when set, makes a code granted with the openid scope come
+	// with an ID token (idtoken.go): it adds the issuer (from the server's
+	// base URL) and the provider's own claims about u to claims, which
+	// hold aud, iat, exp and the request's nonce.
+	IDClaims func(claims map[string]any, baseURL string, u IDUser)
 }
 
 // Refusal is why the server refuses a request.
@@ -115,13 +121,17 @@ type Server struct {
 	consentUser string            // who signs in at the authorize endpoint without login_hint
 	deny        bool              // the user declines consent
 	onlyGrant   []string          // the user unticks every other scope; nil = grant what was asked
-	calls       map[string]int    // requests per endpoint: "authorize", "token"
+	calls       map[string]int    // requests per endpoint: "authorize", "token", "jwks", "discovery"
 	seq         int               // code and token numbers
+	baseURL     string            // where the fake listens, for ID token issuers
+	tamper      func(header, claims map[string]any)
+	signWith    *rsa.PrivateKey // signs ID tokens instead of the published key; nil = the published one
 }
 
 type user struct {
 	email      string // as first added
 	hadRefresh bool   // a refresh token was issued to this user once
+	unverified bool   // ID tokens say the address is not verified
 }
 
 // Grant is a user's consent to scopes and the access tokens issued from it.
@@ -388,6 +398,7 @@ func (s *Server) HandleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	var g *Grant
 	var withRefresh bool
+	var idToken string
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
 		c, why := s.redeemLocked(r.PostForm)
@@ -397,6 +408,7 @@ func (s *Server) HandleToken(w http.ResponseWriter, r *http.Request) {
 		}
 		g = newGrant(c.user, c.scopes)
 		withRefresh = s.d.OfflineAccess(c.scopes, c.authz, c.user.hadRefresh)
+		idToken, _ = s.idTokenLocked(c)
 	case "refresh_token":
 		g = s.refresh[r.PostForm.Get("refresh_token")]
 		switch {
@@ -420,6 +432,9 @@ func (s *Server) HandleToken(w http.ResponseWriter, r *http.Request) {
 		"scope": strings.Join(g.scopes, " ")}
 	if withRefresh {
 		resp["refresh_token"] = s.issueRefreshLocked(g)
+	}
+	if idToken != "" {
+		resp["id_token"] = idToken
 	}
 	if s.d.TokenResponse != nil {
 		s.d.TokenResponse(resp, g.scopes)

@@ -1,8 +1,9 @@
 package replytext
 
 import (
-	"github.com/leadbitz/leadbitz/internal/textmatch"
 	"strings"
+
+	"github.com/leadbitz/leadbitz/internal/textmatch"
 )
 
 // Reply is an inbound message body taken apart.

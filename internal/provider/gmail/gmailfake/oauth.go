@@ -26,7 +26,31 @@ var google = oauthfake.Dialect{
 	ScopeInRedirect: true, // granular consent: the granted scopes come back with the code
 	Refuse:          googleRefusal,
 	ContentType:     jsonContentType,
+	IDClaims:        googleIDClaims,
 }
+
+// googleIDClaims are the claims of Google's ID tokens: the fake's URL as
+// the issuer (Google's is https://accounts.google.com), azp, and
+// email_verified, which says whether Google vouches for the address.
+func googleIDClaims(c map[string]any, baseURL string, u oauthfake.IDUser) {
+	c["iss"] = baseURL
+	c["azp"] = c["aud"]
+	c["sub"] = u.Subject
+	c["email"] = u.Email
+	c["email_verified"] = u.Verified
+	c["name"] = u.Name
+}
+
+// SetEmailVerified sets whether ID tokens say email_verified for email
+// (true until told otherwise).
+func (s *Server) SetEmailVerified(email string, verified bool) {
+	s.AddUser(email)
+	s.oauth.SetEmailVerified(email, verified)
+}
+
+// OAuth is the fake's authorization server, for what tests do to every
+// provider alike (TamperIDTokens, SignIDTokensWith).
+func (s *Server) OAuth() *oauthfake.Server { return s.oauth }
 
 // revoked is Google's answer to a refresh token it no longer honours.
 var revoked = oauthfake.Answer{Error: "invalid_grant", Description: "Token has been expired or revoked."}

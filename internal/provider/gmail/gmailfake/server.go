@@ -37,7 +37,9 @@ type Options struct {
 // Server is the fake. Create it with New and Close it when done.
 type Server struct {
 	// URL is the base of both the API (GMAIL_API_BASE_URL) and the OAuth
-	// endpoints (GOOGLE_OAUTH_BASE_URL): /gmail/v1/..., /o/oauth2/v2/auth, /token.
+	// endpoints (GOOGLE_OAUTH_BASE_URL): /gmail/v1/..., /o/oauth2/v2/auth,
+	// /token, and for OpenID Connect the issuer of ID tokens, with
+	// /.well-known/openid-configuration and the keys at /oauth2/v3/certs.
 	URL   string
 	opts  Options
 	srv   *httptest.Server
@@ -64,6 +66,10 @@ func New(opts Options) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /o/oauth2/v2/auth", s.oauth.HandleAuthorize)
 	mux.HandleFunc("POST /token", s.oauth.HandleToken)
+	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		s.oauth.Discovery(w, s.URL, s.URL+"/o/oauth2/v2/auth", s.URL+"/token", s.URL+"/oauth2/v3/certs")
+	})
+	mux.HandleFunc("GET /oauth2/v3/certs", s.oauth.HandleJWKS)
 	mux.HandleFunc("POST /gmail/v1/users/{user}/messages/send", s.api("send", s.handleSend))
 	mux.HandleFunc("GET /gmail/v1/users/{user}/messages/{id}", s.api("get", s.handleGet))
 	mux.HandleFunc("GET /gmail/v1/users/{user}/messages", s.api("list", s.handleList))
@@ -71,6 +77,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("GET /gmail/v1/users/{user}/profile", s.api("profile", s.handleProfile))
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
+	s.oauth.SetBaseURL(s.URL)
 	return s
 }
 
@@ -81,7 +88,8 @@ func (s *Server) Close() { s.srv.Close() }
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Calls returns how many requests reached endpoint: "send", "get", "list",
-// "history", "profile", "token" or "authorize". Failed requests count too.
+// "history", "profile", "token", "authorize", "discovery" or "jwks". Failed
+// requests count too.
 func (s *Server) Calls(endpoint string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

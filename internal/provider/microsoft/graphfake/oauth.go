@@ -44,7 +44,53 @@ var identityPlatform = oauthfake.Dialect{
 	Refuse:      func(why oauthfake.Refusal, _ *http.Request) oauthfake.Answer { return refusals[why] },
 	ErrorBody:   identityError,
 	ContentType: jsonContentType,
+	IDClaims:    identityIDClaims,
 }
+
+// TenantID is the directory the fake's users belong to: the tid of its ID
+// tokens and the tenant in their issuer.
+const TenantID = "6b0a3c6e-4f1d-4e8a-9c52-0fa4e5c0ffee"
+
+// identityIDClaims are the claims of the identity platform's v2.0 ID
+// tokens: the issuer names the user's tenant; email comes with the email
+// scope, and the optional claim xms_edov says whether the address's domain
+// owner verified it (the fake's users are verified until told otherwise).
+func identityIDClaims(c map[string]any, baseURL string, u oauthfake.IDUser) {
+	c["ver"] = "2.0"
+	c["iss"] = baseURL + "/" + TenantID + "/v2.0"
+	c["tid"] = TenantID
+	c["sub"] = u.Subject
+	c["oid"] = "00000000-0000-0000-" + u.Subject[:4] + "-" + u.Subject[4:16]
+	c["email"] = u.Email
+	c["xms_edov"] = u.Verified
+	c["name"] = u.Name
+	c["preferred_username"] = u.Email
+	c["nbf"] = c["iat"]
+}
+
+// handleDiscovery serves the tenant's OpenID configuration: for the
+// multi-tenant names (common, organizations) the issuer is the template
+// with {tenantid}, as the real one says.
+func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
+	tenant := r.PathValue("tenant")
+	issuer := s.URL + "/" + TenantID + "/v2.0"
+	if tenant == "common" || tenant == "organizations" {
+		issuer = s.URL + "/{tenantid}/v2.0"
+	}
+	base := s.URL + "/" + tenant
+	s.oauth.Discovery(w, issuer, base+"/oauth2/v2.0/authorize", base+"/oauth2/v2.0/token", base+"/discovery/v2.0/keys")
+}
+
+// SetEmailVerified sets whether ID tokens say xms_edov for email (true
+// until told otherwise).
+func (s *Server) SetEmailVerified(email string, verified bool) {
+	s.AddUser(email)
+	s.oauth.SetEmailVerified(email, verified)
+}
+
+// OAuth is the fake's authorization server, for what tests do to every
+// provider alike (TamperIDTokens, SignIDTokensWith).
+func (s *Server) OAuth() *oauthfake.Server { return s.oauth }
 
 func isOfflineAccess(scope string) bool { return strings.EqualFold(scope, "offline_access") }
 

@@ -42,7 +42,9 @@ type Options struct {
 // Server is the fake. Create it with New and Close it when done.
 type Server struct {
 	// URL serves both the Graph API (GRAPH_API_BASE_URL: /v1.0/...) and the
-	// login endpoints (MICROSOFT_LOGIN_BASE_URL: /{tenant}/oauth2/v2.0/...).
+	// login endpoints (MICROSOFT_LOGIN_BASE_URL: /{tenant}/oauth2/v2.0/...,
+	// and for OpenID Connect /{tenant}/v2.0/.well-known/openid-configuration
+	// and the keys at /{tenant}/discovery/v2.0/keys).
 	URL   string
 	opts  Options
 	srv   *httptest.Server
@@ -71,6 +73,8 @@ func New(opts Options) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{tenant}/oauth2/v2.0/authorize", s.oauth.HandleAuthorize)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.oauth.HandleToken)
+	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", s.handleDiscovery)
+	mux.HandleFunc("GET /{tenant}/discovery/v2.0/keys", s.oauth.HandleJWKS)
 	mux.HandleFunc("GET /v1.0/me", s.api("me", s.handleMe))
 	mux.HandleFunc("POST /v1.0/me/sendMail", s.api("sendMail", s.handleSendMail))
 	mux.HandleFunc("GET /v1.0/me/mailFolders/{folder}/messages", s.api("list", s.handleList))
@@ -81,6 +85,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc("POST /v1.0/me/messages/{id}/send", s.api("send", s.handleSendDraft))
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
+	s.oauth.SetBaseURL(s.URL)
 	return s
 }
 
@@ -92,7 +97,7 @@ func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Calls returns how many requests reached endpoint: "me", "sendMail",
 // "list", "delta", "get", "value", "createReply", "send", "token",
-// "authorize". Refused requests count too.
+// "authorize", "discovery", "jwks". Refused requests count too.
 func (s *Server) Calls(endpoint string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
