@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"errors"
 
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -168,8 +167,5 @@ func (s *Service) TransferOwnership(ctx context.Context, p Principal, workspaceI
 		}
 		return tx.InsertAudit(ctx, p.audit(m, "workspace.ownership_transferred", "user", in.UserID, map[string]any{"from": p.User.ID}))
 	})
-	if errors.Is(err, store.ErrNotFound) {
-		return problem.InvalidField("userId", "must be another member of the workspace")
-	}
-	return err
+	return err // ErrNotFound (404) for a user who is not a member
 }

@@ -208,8 +208,8 @@ func TestUnknownPathsAnswerInTheirSurfacesFormat(t *testing.T) {
 	if wrong.Status != 405 || !strings.HasPrefix(wrong.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("DELETE /login: %d %s", wrong.Status, wrong.Header.Get("Content-Type"))
 	}
-	if r := c.Do("DELETE", "/api/me", nil); r.Status != 405 || r.ErrorCode() != "method_not_allowed" {
-		t.Errorf("DELETE /api/me: %d %s", r.Status, r.Body)
+	if r := c.Do("PUT", "/api/me", nil); r.Status != 405 || r.ErrorCode() != "method_not_allowed" {
+		t.Errorf("PUT /api/me: %d %s", r.Status, r.Body)
 	}
 }
 
