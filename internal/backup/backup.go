@@ -26,9 +26,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/buildinfo"
 	"github.com/leadbitz/leadbitz/internal/secrets"
 	"github.com/leadbitz/leadbitz/internal/store"
-	"github.com/leadbitz/leadbitz/internal/version"
 )
 
 // Format is the archive layout's version; a restore refuses others.
@@ -85,7 +85,7 @@ func Create(ctx context.Context, src Source, w io.Writer) (Manifest, error) {
 	if src.Now != nil {
 		now = src.Now
 	}
-	m := Manifest{Format: Format, Version: version.String(), Dialect: src.Store.Dialect().String(), CreatedAt: now().UTC()}
+	m := Manifest{Format: Format, Version: buildinfo.Get().String(), Dialect: src.Store.Dialect().String(), CreatedAt: now().UTC()}
 	keyFile, ring, err := readKeys(src)
 	if err != nil {
 		return m, err

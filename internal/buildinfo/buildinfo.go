@@ -66,3 +66,7 @@ func vcsRevision(settings []debug.BuildSetting) string {
 	}
 	return rev
 }
+
+// String is the version and commit in one line ("v1.2.3 (abc123)"), as the
+// System page and backup manifests show them.
+func (i Info) String() string { return i.Version + " (" + i.Commit + ")" }

@@ -11,8 +11,8 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/buildinfo"
 	"github.com/leadbitz/leadbitz/internal/store"
-	"github.com/leadbitz/leadbitz/internal/version"
 )
 
 // Report is the System page. Server-wide facts, but for the mailboxes,
@@ -89,7 +89,7 @@ func (s *Service) Report(ctx context.Context, workspaceID string) (Report, error
 	if s.Now != nil {
 		now = s.Now
 	}
-	r := Report{Version: version.String(), GoVersion: runtime.Version(), Scheduler: s.Scheduler,
+	r := Report{Version: buildinfo.Get().String(), GoVersion: runtime.Version(), Scheduler: s.Scheduler,
 		Tasks: []Task{}, FailingMailboxes: []Mailbox{}}
 	var err error
 	if r.Schema.Current, r.Schema.Latest, err = s.Store.SchemaVersion(ctx); err != nil {
