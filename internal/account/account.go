@@ -13,10 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/lead/field"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/systemmail"
 )
 
 // SessionTTL is how long an idle session stays valid; activity slides it,
@@ -32,6 +34,7 @@ var LoginPerIP = ratelimit.Limit{Count: 50, Per: 15 * time.Minute}
 // Service implements the account rules.
 type Service struct {
 	store   *store.Store
+	env     env.Env
 	limiter ratelimit.Limiter
 	now     func() time.Time
 	opts    Options
@@ -39,11 +42,16 @@ type Service struct {
 	bg      pending
 }
 
-// New returns a Service with the given settings (zero values take the
-// defaults of Options).
-func New(st *store.Store, limiter ratelimit.Limiter, opts Options) *Service {
+// New returns a Service reading the time from e and logging what happens
+// outside a request's answer (a mail that could not be sent) to it, with the
+// given settings (zero values take the defaults of Options; a nil Mailer
+// logs the links it would have mailed).
+func New(st *store.Store, e env.Env, limiter ratelimit.Limiter, opts Options) *Service {
 	opts = opts.withDefaults()
-	return &Service{store: st, limiter: limiter, now: opts.Now, opts: opts, hashes: newHashGate(opts)}
+	if opts.Mailer == nil {
+		opts.Mailer, _ = systemmail.New(systemmail.Options{Log: e.Log()})
+	}
+	return &Service{store: st, env: e, limiter: limiter, now: e.Clock(), opts: opts, hashes: newHashGate(opts)}
 }
 
 // Meta describes the request an action came from, for sessions and audit.
@@ -172,7 +180,7 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, m Meta) (store.Use
 		// A mail server that fails now is not the new account's fault: the
 		// app says what is waiting and offers to send the link again.
 		if err := s.sendVerification(ctx, user, m); err != nil {
-			s.opts.Log.Warn("verification mail not sent at signup", "user_id", user.ID, "error", err.Error())
+			s.env.Log().Warn("verification mail not sent at signup", "user_id", user.ID, "error", err.Error())
 		}
 	}
 	return user, ws, token, nil

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/argon2"
 
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider/mailfake"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
@@ -32,10 +33,9 @@ type fixture struct {
 func newFixture(t *testing.T, o Options) fixture {
 	t.Helper()
 	clock := mailfake.NewClock(time.Now().UTC().Truncate(time.Second))
-	o.Now = clock.Now
 	lim := ratelimit.NewMemory(clock.Now)
 	st := storetest.New(t)
-	return fixture{svc: New(st, lim, o), st: st, clock: clock, limiter: lim}
+	return fixture{svc: New(st, env.New(nil, clock.Now), lim, o), st: st, clock: clock, limiter: lim}
 }
 
 func (f fixture) signup(t *testing.T, email, ip string) (store.User, string) {

@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"log/slog"
 	"runtime"
 	"time"
 
@@ -17,8 +16,6 @@ type Mailer interface {
 
 // Options are the account rules' settings; zero values take the defaults.
 type Options struct {
-	// Now is the clock; nil means time.Now. Tests inject one.
-	Now func() time.Time
 	// SignupsPerIPHour bounds signups from one client network an hour
 	// (LEADBITZ_SIGNUPS_PER_IP_HOUR, default 20).
 	SignupsPerIPHour int
@@ -47,9 +44,6 @@ type Options struct {
 	// BaseURL is the public URL the mailed links start with
 	// (LEADBITZ_BASE_URL).
 	BaseURL string
-	// Log receives what the account rules note outside a request's answer
-	// (a mail that could not be sent); default discards.
-	Log *slog.Logger
 }
 
 // Defaults of Options.
@@ -61,9 +55,6 @@ const (
 )
 
 func (o Options) withDefaults() Options {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	if o.SignupsPerIPHour <= 0 {
 		o.SignupsPerIPHour = DefaultSignupsPerIPHour
 	}
@@ -81,12 +72,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Signup == "" {
 		o.Signup = SignupOpen
-	}
-	if o.Log == nil {
-		o.Log = slog.New(slog.DiscardHandler)
-	}
-	if o.Mailer == nil {
-		o.Mailer, _ = systemmail.New(systemmail.Options{Log: o.Log})
 	}
 	return o
 }

@@ -63,7 +63,7 @@ func (s *Service) ForgotPassword(ctx context.Context, email string, m Meta) (aft
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
 		if err := s.mailReset(ctx, addr, m); err != nil {
-			s.opts.Log.Warn("password reset mail not sent", "error", err.Error())
+			s.env.Log().Warn("password reset mail not sent", "error", err.Error())
 		}
 	}), nil
 }

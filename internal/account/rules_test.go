@@ -3,6 +3,8 @@ package account
 import (
 	"testing"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/env"
 )
 
 func TestLoginDelayGrowsToACap(t *testing.T) {
@@ -65,16 +67,16 @@ func TestClientNetwork(t *testing.T) {
 }
 
 func TestSessionExpiry(t *testing.T) {
-	s := New(nil, nil, Options{SessionMaxAge: 48 * time.Hour})
+	s := New(nil, env.New(nil, nil), nil, Options{SessionMaxAge: 48 * time.Hour})
 	created := time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)
 	if got := s.sessionExpiry(created, created); !got.Equal(created.Add(48 * time.Hour)) {
 		t.Errorf("a new session: %v", got)
 	}
-	long := New(nil, nil, Options{})
+	long := New(nil, env.New(nil, nil), nil, Options{})
 	if got := long.sessionExpiry(created, created.Add(29*24*time.Hour)); !got.Equal(created.Add(30 * 24 * time.Hour)) {
 		t.Errorf("an active session of 29 days, by default: %v, want 30 days after its login", got)
 	}
-	sliding := New(nil, nil, Options{SessionMaxAge: 90 * 24 * time.Hour})
+	sliding := New(nil, env.New(nil, nil), nil, Options{SessionMaxAge: 90 * 24 * time.Hour})
 	if got := sliding.sessionExpiry(created, created.Add(time.Hour)); !got.Equal(created.Add(time.Hour + SessionTTL)) {
 		t.Errorf("idle expiry under a long maximum: %v", got)
 	}

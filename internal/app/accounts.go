@@ -23,8 +23,8 @@ func (a *App) accountUpkeepTask() scheduler.Task {
 func (a *App) initSignin() error {
 	c := a.Config
 	var err error
-	a.Signin, err = signin.New(signin.Config{Store: a.Store, Keys: a.Keys, Accounts: a.Accounts, BaseURL: c.BaseURL,
-		Log: a.Env.Log(), HTTPClient: a.Connect.HTTPClient(), Limiter: a.Limiter,
+	a.Signin, err = signin.New(signin.Config{Store: a.Store, Env: a.Env, Keys: a.Keys, Accounts: a.Accounts, BaseURL: c.BaseURL,
+		HTTPClient: a.Connect.HTTPClient(), Limiter: a.Limiter,
 		Google: signin.App{ClientID: c.GoogleClientID, ClientSecret: c.GoogleClientSecret, BaseURL: c.GoogleOAuthBaseURL},
 		Microsoft: signin.App{ClientID: c.MicrosoftClientID, ClientSecret: c.MicrosoftClientSecret,
 			BaseURL: c.MicrosoftLoginBaseURL, Tenant: c.MicrosoftTenant}})

@@ -156,9 +156,9 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	a.Accounts = account.New(a.Store, a.Limiter, account.Options{SignupsPerIPHour: a.Config.SignupsPerIPHour,
+	a.Accounts = account.New(a.Store, a.Env, a.Limiter, account.Options{SignupsPerIPHour: a.Config.SignupsPerIPHour,
 		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge,
-		Signup: a.Config.Signup, Mailer: mailer, BaseURL: a.Config.BaseURL, Log: a.Env.Log(), Now: a.Env.Clock()})
+		Signup: a.Config.Signup, Mailer: mailer, BaseURL: a.Config.BaseURL})
 	a.Leads = lead.New(a.Store, a.Env)
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)

@@ -32,13 +32,13 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/oidc"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
@@ -76,8 +76,7 @@ type Config struct {
 	Limiter    ratelimit.Limiter
 	StartLimit ratelimit.Limit // default 30 a minute
 	StateTTL   time.Duration   // default 10 minutes
-	Now        func() time.Time
-	Log        *slog.Logger
+	Env        env.Env         // the clock and the logger
 }
 
 // The real providers' endpoints, used unless a base URL points elsewhere
@@ -119,12 +118,6 @@ func New(cfg Config) (*Service, error) {
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	cfg.StateTTL = cmp.Or(cfg.StateTTL, 10*time.Minute)
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Log == nil {
-		cfg.Log = slog.New(slog.DiscardHandler)
-	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -165,7 +158,7 @@ func googleEndpoints(base string) (string, []string) {
 
 func (s *Service) oidcProvider(name string, app App, discovery string, issuers []string) *oidc.Provider {
 	return &oidc.Provider{DiscoveryURL: discovery, Issuers: issuers, ClientID: app.ClientID, ClientSecret: app.ClientSecret,
-		RedirectURL: s.cfg.BaseURL + "/auth/" + name + "/callback", HTTPClient: s.cfg.HTTPClient, Now: s.cfg.Now}
+		RedirectURL: s.cfg.BaseURL + "/auth/" + name + "/callback", HTTPClient: s.cfg.HTTPClient, Now: s.cfg.Env.Clock()}
 }
 
 // Providers lists the configured providers, for the sign-in buttons.
@@ -231,7 +224,7 @@ func (s *Service) Start(ctx context.Context, name, next string, m account.Meta) 
 	if err != nil {
 		return "", "", s.unavailable(ctx, p, "discovery", err)
 	}
-	now := s.cfg.Now().UTC()
+	now := s.cfg.Env.Now()
 	if _, err := s.cfg.Store.DeleteExpiredSigninStates(ctx, now); err != nil {
 		return "", "", err
 	}
@@ -276,7 +269,7 @@ func (s *Service) Finish(ctx context.Context, name string, query url.Values, bro
 	if err != nil {
 		return Result{}, err
 	}
-	if st.Provider != p.Name || !s.cfg.Now().Before(st.ExpiresAt) {
+	if st.Provider != p.Name || !s.cfg.Env.Now().Before(st.ExpiresAt) {
 		return Result{}, ErrInvalidState
 	}
 	if e := query.Get("error"); e != "" {
@@ -301,7 +294,7 @@ func (s *Service) Finish(ctx context.Context, name string, query url.Values, bro
 	claims, err := p.oidc.Verify(ctx, raw, string(nonce))
 	if err != nil {
 		// The reason is for the operator; the person is told to try again.
-		s.cfg.Log.WarnContext(ctx, "sign-in ID token refused", "provider", p.Name, "reason", err.Error())
+		s.cfg.Env.Log().WarnContext(ctx, "sign-in ID token refused", "provider", p.Name, "reason", err.Error())
 		return Result{}, problem.New(problem.Forbidden, "invalid_id_token",
 			"The answer from %s could not be verified, so you were not signed in. Try again.", p.Label)
 	}
@@ -317,7 +310,7 @@ func (s *Service) Finish(ctx context.Context, name string, query url.Values, bro
 // unavailable logs a provider that could not be reached and answers in
 // words the person can act on.
 func (s *Service) unavailable(ctx context.Context, p *provider, step string, err error) error {
-	s.cfg.Log.ErrorContext(ctx, "sign-in provider unreachable", "provider", p.Name, "step", step, "err", err)
+	s.cfg.Env.Log().ErrorContext(ctx, "sign-in provider unreachable", "provider", p.Name, "step", step, "err", err)
 	return problem.New(problem.Unavailable, "signin_unavailable", "%s could not be reached to sign you in. Try again in a moment.", p.Label)
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail/gmailfake"
 	"github.com/leadbitz/leadbitz/internal/provider/microsoft/graphfake"
@@ -58,12 +59,12 @@ func newHarnessWith(t *testing.T, mode string) *harness {
 		gf: gmailfake.New(gmailfake.Options{}), mf: graphfake.New(graphfake.Options{})}
 	t.Cleanup(h.gf.Close)
 	t.Cleanup(h.mf.Close)
-	h.accounts = account.New(h.st, ratelimit.NewMemory(nil), account.Options{HashSlots: 2, Signup: mode})
+	h.accounts = account.New(h.st, env.New(nil, nil), ratelimit.NewMemory(nil), account.Options{HashSlots: 2, Signup: mode})
 	keys, err := secrets.NewKeyRing([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.svc, err = signin.New(signin.Config{Store: h.st, Keys: keys, Accounts: h.accounts, BaseURL: "https://app.example.test",
+	h.svc, err = signin.New(signin.Config{Store: h.st, Env: env.New(nil, nil), Keys: keys, Accounts: h.accounts, BaseURL: "https://app.example.test",
 		Google:     signin.App{ClientID: "test-client", ClientSecret: "test-secret", BaseURL: h.gf.URL},
 		Microsoft:  signin.App{ClientID: "test-client", ClientSecret: "test-secret", BaseURL: h.mf.URL},
 		HTTPClient: &http.Client{Transport: h.hc}})
@@ -320,7 +321,7 @@ func TestProviderAccountSetsAFirstPassword(t *testing.T) {
 
 func TestUnconfiguredProvider(t *testing.T) {
 	h := newHarness(t)
-	svc, err := signin.New(signin.Config{Store: h.st, Keys: mustKeys(t), Accounts: h.accounts,
+	svc, err := signin.New(signin.Config{Store: h.st, Env: env.New(nil, nil), Keys: mustKeys(t), Accounts: h.accounts,
 		Google: signin.App{ClientID: "id", BaseURL: h.gf.URL}})
 	if err != nil {
 		t.Fatal(err)
@@ -343,7 +344,7 @@ func mustKeys(t *testing.T) *secrets.KeyRing {
 
 func TestStartsAreLimitedPerNetwork(t *testing.T) {
 	h := newHarness(t)
-	svc, err := signin.New(signin.Config{Store: h.st, Keys: mustKeys(t), Accounts: h.accounts,
+	svc, err := signin.New(signin.Config{Store: h.st, Env: env.New(nil, nil), Keys: mustKeys(t), Accounts: h.accounts,
 		Google: signin.App{ClientID: "test-client", BaseURL: h.gf.URL}, StartLimit: ratelimit.Limit{Count: 2, Per: time.Minute}})
 	if err != nil {
 		t.Fatal(err)
