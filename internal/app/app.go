@@ -196,19 +196,20 @@ const apiCSP = "default-src 'none'; frame-ancestors 'none'"
 func (a *App) buildHandler() (http.Handler, error) {
 	// One checker for both surfaces: one cache and one bound on lookups.
 	dns := dnscheck.New(dnscheck.Options{Server: a.Config.DNSServer})
+	ops := a.newOps() // the System page's report, for both surfaces
 	jsonAPI := api.New(api.Deps{
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Env: a.Env, Leads: a.Leads, Imports: a.Imports,
 		Metrics:   a.mainMetrics(),
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Unsubscribe: a.Sending.Unsubscribe, Connect: a.Connect,
 		Cron: cronRunner{engine: a.Sending.Engine, replies: a.Replies, app: a}, Replies: a.Replies, Assist: a.Assist,
-		Ops:       a.newOps(),
+		Ops:       ops,
 		DNS:       dns,
 		TestSends: a.Sending.TestSends,
 		Limiter:   a.Limiter,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Env: a.Env,
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
-		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin})
+		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin, Ops: ops})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}
