@@ -349,18 +349,9 @@ func (s *Service) loginSucceeded(ctx context.Context, user store.User, password,
 				return err
 			}
 		}
-		if oldToken != "" {
-			if err := tx.DeleteSession(ctx, HashToken(oldToken)); err != nil {
-				return err
-			}
-		}
-		memberships, err := tx.Memberships(ctx, user.ID)
+		active, err := replaceSession(ctx, tx, user.ID, oldToken)
 		if err != nil {
 			return err
-		}
-		active := ""
-		if len(memberships) > 0 {
-			active = memberships[0].ID
 		}
 		if err := tx.InsertSecurityEvent(ctx, s.securityEvent(user.ID, store.SecurityLogin, m)); err != nil {
 			return err
@@ -415,4 +406,19 @@ func (s *Service) Logout(ctx context.Context, token string, m Meta) error {
 		}
 		return tx.InsertSecurityEvent(ctx, s.securityEvent(sess.UserID, store.SecurityLogout, m))
 	})
+}
+
+// replaceSession ends the session a login or sign-in replaces (oldToken, if
+// any) and picks the workspace the new session opens in: the user's first.
+func replaceSession(ctx context.Context, tx *store.Tx, userID, oldToken string) (active string, err error) {
+	if oldToken != "" {
+		if err := tx.DeleteSession(ctx, HashToken(oldToken)); err != nil {
+			return "", err
+		}
+	}
+	memberships, err := tx.Memberships(ctx, userID)
+	if err != nil || len(memberships) == 0 {
+		return "", err
+	}
+	return memberships[0].ID, nil
 }

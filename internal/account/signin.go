@@ -97,18 +97,9 @@ func (s *Service) signedInWith(ctx context.Context, user store.User, id Identity
 				return err
 			}
 		}
-		if oldToken != "" {
-			if err := tx.DeleteSession(ctx, HashToken(oldToken)); err != nil {
-				return err
-			}
-		}
-		memberships, err := tx.Memberships(ctx, user.ID)
+		active, err := replaceSession(ctx, tx, user.ID, oldToken)
 		if err != nil {
 			return err
-		}
-		active := ""
-		if len(memberships) > 0 {
-			active = memberships[0].ID
 		}
 		if err := tx.InsertSecurityEvent(ctx, s.securityEvent(user.ID, store.SecurityLoginWith+":"+id.Provider, m)); err != nil {
 			return err

@@ -139,8 +139,6 @@ func New(cfg Config) (*Service, error) {
 // signing in with them (internal/signin) shares.
 func (s *Service) HTTPClient() *http.Client { return s.hc }
 
-func (s *Service) clock() time.Time { return s.env.Now() }
-
 // TrustRoots replaces the certificate pool that SMTP and IMAP connections
 // trust, for mail servers with a private CA (tests use a throw-away one).
 // Mailboxes opened before keep theirs until rebuilt.

@@ -50,7 +50,7 @@ func (g *guard) check(ctx context.Context, err error) error {
 func (s *Service) Disconnect(ctx context.Context, ws string, i store.Mailbox, cause error) error {
 	reason := disconnectReason(i.Provider, cause)
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
-		changed, err := tx.InWorkspace(ws).DisconnectMailboxOnce(ctx, i.ID, reason, s.clock())
+		changed, err := tx.InWorkspace(ws).DisconnectMailboxOnce(ctx, i.ID, reason, s.env.Now())
 		if err != nil || !changed {
 			return err
 		}

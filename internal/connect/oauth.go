@@ -114,7 +114,7 @@ func (s *Service) StartOAuth(ctx context.Context, p account.Principal, name stri
 	if err != nil {
 		return "", err
 	}
-	now := s.clock()
+	now := s.env.Now()
 	if _, err := s.st.DeleteExpiredOAuthStates(ctx, now); err != nil {
 		return "", err
 	}
@@ -169,7 +169,7 @@ func (s *Service) finishOAuth(ctx context.Context, name string, query url.Values
 	if err != nil {
 		return Result{}, err
 	}
-	if st.Provider != op.name || !s.clock().Before(st.ExpiresAt) {
+	if st.Provider != op.name || !s.env.Now().Before(st.ExpiresAt) {
 		return Result{}, invalid
 	}
 	if sessionUserID == "" || sessionUserID != st.UserID {

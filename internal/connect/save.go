@@ -53,7 +53,7 @@ func (a actor) audit(action, mailboxID string, data map[string]any) store.AuditE
 // person paused stays paused), held work released, inbox.reconnected.
 func (s *Service) save(ctx context.Context, a actor, c connection) (Result, error) {
 	res := Result{Email: c.email}
-	now := s.clock()
+	now := s.env.Now()
 	err := s.st.InTx(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(a.ws)
 		existing, err := q.MailboxByAddress(ctx, c.provider, c.email)
