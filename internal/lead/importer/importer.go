@@ -78,10 +78,12 @@ type Importer struct {
 
 	mu     sync.Mutex
 	held   map[string]chan struct{} // imports queued or running here; closed when let go
+	retry  []job                    // held imports whose run failed on the database, run again at the next heartbeat
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	afterBatch func() // tests: a batch of rows was committed
+	afterBatch func()       // tests: a batch of rows was committed
+	beforeRun  func() error // tests: fail a run as a database error would
 }
 
 // New returns an Importer that is not started.
@@ -139,6 +141,9 @@ func (im *Importer) Stop() {
 	}
 	cancel()
 	im.wg.Wait()
+	im.mu.Lock()
+	im.retry = nil // held, so released below
+	im.mu.Unlock()
 	ids := im.heldIDs()
 	if len(ids) == 0 {
 		return
@@ -171,6 +176,28 @@ func (im *Importer) enqueue(j job) bool {
 		return true
 	default:
 		return false
+	}
+}
+
+// retryLater keeps a held import for the next heartbeat's requeue.
+func (im *Importer) retryLater(j job) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	im.retry = append(im.retry, j)
+}
+
+// requeue hands the imports kept by retryLater back to the workers, as many
+// as the queue takes.
+func (im *Importer) requeue() {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	for len(im.retry) > 0 {
+		select {
+		case im.queue <- im.retry[0]:
+			im.retry = im.retry[1:]
+		default:
+			return
+		}
 	}
 }
 
@@ -232,7 +259,12 @@ func (im *Importer) work(ctx context.Context) {
 				return // stopping: the import stays held and is released by Stop
 			}
 			if err != nil {
-				im.env.Log().Error("lead import failed", "import_id", j.id, "workspace_id", j.workspaceID, "err", err)
+				// A database error: the import keeps its place here (held,
+				// its heartbeat kept) and runs again from its last batch at
+				// the next heartbeat, rather than waiting to age.
+				im.env.Log().Error("lead import stopped on an error; retrying", "import_id", j.id, "workspace_id", j.workspaceID, "err", err)
+				im.retryLater(j)
+				continue
 			}
 			im.release(j.id)
 		}
@@ -249,6 +281,7 @@ func (im *Importer) keepAlive(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			im.requeue()
 			if ids := im.heldIDs(); len(ids) > 0 {
 				if err := im.store.TouchImports(ctx, ids); err != nil && ctx.Err() == nil {
 					im.env.Log().Error("import heartbeat", "err", err)

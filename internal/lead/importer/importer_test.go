@@ -2,10 +2,13 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -171,7 +174,7 @@ func TestInterruptedImportResumes(t *testing.T) {
 			// The second replica starts after the first's heartbeat went
 			// stale (its clock is a minute ahead), so it takes the import
 			// over as it starts.
-			second := New(st, env.New(nil, func() time.Time { return time.Now().Add(time.Minute) }), cfg)
+			second := New(st, env.New(slog.New(slog.NewTextHandler(t.Output(), nil)), func() time.Time { return time.Now().Add(time.Minute) }), cfg)
 			if err := second.Start(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -239,5 +242,32 @@ func TestReceiveRefusesOversizedFiles(t *testing.T) {
 	left, _ := os.ReadDir(im.cfg.Dir)
 	if len(left) != 0 {
 		t.Fatalf("files left: %v", left)
+	}
+}
+
+// A run that stops on a database error keeps the import: it stays held (a
+// waiter is not let go) and runs again from its last batch at the next
+// heartbeat, ending as an uninterrupted run would.
+func TestImportRetriedAfterADatabaseError(t *testing.T) {
+	st := storetest.New(t)
+	p := newOwner(t, st)
+	im := New(st, env.New(nil, nil), Config{Dir: t.TempDir(), Workers: 1, BatchSize: 10, Heartbeat: 10 * time.Millisecond})
+	var runs atomic.Int32
+	im.beforeRun = func() error {
+		if runs.Add(1) == 1 {
+			return errors.New("connection reset by peer")
+		}
+		return nil
+	}
+	if err := im.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer im.Stop()
+	src := wait(t, im, st, p, submit(t, im, p, messyFile(100), "skip").ID)
+	if src.Status != store.ImportDone || src.RowsDone != 100 {
+		t.Fatalf("import after a retry: %+v", src)
+	}
+	if n := runs.Load(); n != 2 {
+		t.Errorf("%d runs, want 2", n)
 	}
 }

@@ -26,6 +26,11 @@ type parsedRow struct {
 // only for what the user cannot fix (the database); problems with the file
 // fail the import with a message instead.
 func (im *Importer) run(ctx context.Context, j job) error {
+	if im.beforeRun != nil {
+		if err := im.beforeRun(); err != nil {
+			return err
+		}
+	}
 	src, err := im.store.InWorkspace(j.workspaceID).LeadSource(ctx, j.id)
 	if err != nil {
 		return err
