@@ -127,7 +127,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		MicrosoftTenant:       get("MICROSOFT_TENANT", "common"),
 
 		GmailAPIBaseURL:       get("GMAIL_API_BASE_URL", "https://gmail.googleapis.com"),
-		GoogleOAuthBaseURL:    get("GOOGLE_OAUTH_BASE_URL", "https://oauth2.googleapis.com"),
+		GoogleOAuthBaseURL:    get("GOOGLE_OAUTH_BASE_URL", ""), // "": Google's own endpoints
 		GraphAPIBaseURL:       get("GRAPH_API_BASE_URL", "https://graph.microsoft.com/v1.0"),
 		MicrosoftLoginBaseURL: get("MICROSOFT_LOGIN_BASE_URL", "https://login.microsoftonline.com"),
 		ImportMaxBytes:        50 << 20,

@@ -82,9 +82,8 @@ type Config struct {
 // The real providers' endpoints, used unless a base URL points elsewhere
 // (the fakes of the tests).
 const (
-	GoogleIssuer           = "https://accounts.google.com"
-	DefaultGoogleOAuthBase = "https://oauth2.googleapis.com" // GOOGLE_OAUTH_BASE_URL's default
-	DefaultMicrosoftLogin  = "https://login.microsoftonline.com"
+	GoogleIssuer          = "https://accounts.google.com"
+	DefaultMicrosoftLogin = "https://login.microsoftonline.com"
 )
 
 // DefaultStartLimit is how many sign-ins one client network may start a
@@ -149,7 +148,7 @@ func New(cfg Config) (*Service, error) {
 // the server at base when it is not Google's (gmailfake in tests).
 func googleEndpoints(base string) (string, []string) {
 	base = strings.TrimRight(base, "/")
-	if base == "" || base == DefaultGoogleOAuthBase {
+	if base == "" {
 		// Google's ID tokens name either form of its issuer.
 		return GoogleIssuer + "/.well-known/openid-configuration", []string{GoogleIssuer, "accounts.google.com"}
 	}

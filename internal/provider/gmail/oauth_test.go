@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail"
 	"github.com/leadbitz/leadbitz/internal/provider/gmail/gmailfake"
@@ -115,9 +116,16 @@ func TestOAuthConsentDenied(t *testing.T) {
 	}
 }
 
+// With GOOGLE_OAUTH_BASE_URL unset, consent goes to Google's consent page and
+// the code is exchanged at its token endpoint: two different hosts, which one
+// base URL cannot name.
 func TestOAuthConfigDefaultsToGoogle(t *testing.T) {
-	cfg := gmail.OAuthConfig("", "id", "secret", "http://app/cb")
-	if cfg.Endpoint.AuthURL != gmail.GoogleAuthURL || cfg.Endpoint.TokenURL != gmail.GoogleTokenURL {
-		t.Errorf("endpoint = %+v", cfg.Endpoint)
+	c, err := config.FromEnv(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := gmail.OAuthConfig(c.GoogleOAuthBaseURL, "id", "secret", "https://app.example/callback").Endpoint
+	if ep.AuthURL != "https://accounts.google.com/o/oauth2/v2/auth" || ep.TokenURL != "https://oauth2.googleapis.com/token" {
+		t.Errorf("default endpoints: auth %s, token %s", ep.AuthURL, ep.TokenURL)
 	}
 }
