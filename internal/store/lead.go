@@ -195,7 +195,7 @@ type LeadQuery struct {
 	// never checked.
 	Verification string
 	Cursor       string // a lead id: list the leads created before it
-	Limit      int
+	Limit        int
 }
 
 // leadSearchExpr is what Search matches. It is written exactly as the
