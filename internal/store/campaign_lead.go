@@ -20,6 +20,10 @@ const (
 	CampaignLeadSuppressed   = "suppressed"
 	CampaignLeadFailed       = "failed"
 	CampaignLeadStopped      = "stopped"
+	// CampaignLeadSkipped: the send gate of address verification skipped
+	// the lead (undeliverable, or risky when the campaign does not allow
+	// risky addresses); the reason says which, e.g. "undeliverable (no MX)".
+	CampaignLeadSkipped = "skipped"
 )
 
 // CampaignLead is one lead's progress through one campaign: the mailbox it

@@ -123,6 +123,9 @@ func Explain(ctx context.Context, st *store.Store, wsID, campaignID, leadID stri
 // explainIdle covers a lead with no pending job.
 func explainIdle(x Explanation, c store.Campaign) Explanation {
 	switch {
+	case x.LeadStatus == store.CampaignLeadSkipped:
+		x.Reason = string(rules.ReasonLeadStopped)
+		x.Detail = "Skipped: " + x.StatusReason + "."
 	case x.LeadStatus != store.CampaignLeadActive:
 		x.Reason = string(rules.ReasonLeadStopped)
 		x.Detail = fmt.Sprintf("The lead's sequence has ended (%s).", x.LeadStatus)
