@@ -22,9 +22,9 @@ func TestTickSkipsUndeliverableAndRisky(t *testing.T) {
 	leads := h.leads(4)
 	s := h.scope()
 	verdicts := map[store.Verdict][]string{
-		{Status: store.VerifyUndeliverable, Reasons: "no_mx", Source: store.VerifySourceDNS, CheckedAt: start}:       {leads[0]},
+		{Status: store.VerifyUndeliverable, Reasons: "no_mx", Source: store.VerifySourceDNS, CheckedAt: start}:           {leads[0]},
 		{Status: store.VerifyRisky, Reasons: "role", Provider: "other", Source: store.VerifySourceDNS, CheckedAt: start}: {leads[1]},
-		{Status: store.VerifyUnknown, Reasons: "resolver_failed", Source: store.VerifySourceDNS, CheckedAt: start}:    {leads[2]},
+		{Status: store.VerifyUnknown, Reasons: "resolver_failed", Source: store.VerifySourceDNS, CheckedAt: start}:       {leads[2]},
 	}
 	if err := s.SetVerifications(h.ctx, verdicts); err != nil {
 		t.Fatal(err)
