@@ -100,3 +100,14 @@ func (s Scope) CampaignVerifyCounts(ctx context.Context, campaignID string) (map
 	}
 	return out, rows.Err()
 }
+
+// SetLeadsVerification sets the verdict of the workspace's leads among ids
+// (a bounce or a reply proves it), keeping the provider read from the MX.
+func (s Scope) SetLeadsVerification(ctx context.Context, ids []string, status, reason, source string, at time.Time) error {
+	return chunks(ids, batchChunk, func(part []string) error {
+		args := append([]any{status, reason, source, at.UTC(), s.ws}, anys(part)...)
+		_, err := s.exec(ctx, `UPDATE leads SET verify_status = ?, verify_reasons = ?, verify_source = ?, verified_at = ?
+			WHERE workspace_id = ? AND status <> 'erased' AND id IN (`+marks(len(part))+`)`, args...)
+		return err
+	})
+}
