@@ -246,6 +246,13 @@ func (s *Service) Domain(ctx context.Context, domain string) Domain {
 	return d
 }
 
+// Forget drops a domain's cached answer, so the next check asks DNS again.
+func (s *Service) Forget(domain string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.cache, domain)
+}
+
 // Address verifies one address (no lead needed): the check a form can show.
 func (s *Service) Address(ctx context.Context, email string) store.Verification {
 	v := Decide(email, s.Domain(ctx, dnscheck.DomainOf(email)))
