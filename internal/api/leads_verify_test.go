@@ -101,4 +101,3 @@ func TestImportedLeadsAreVerified(t *testing.T) {
 		t.Errorf("another workspace checked Ann's lead: %v", r)
 	}
 }
-

@@ -36,12 +36,12 @@ type leadsData struct {
 	Statuses      []option
 	Verification  string
 	Verifications []option
-	Newest   string // URL of the first page with the same filters
-	Next     string // URL of the next (older) page, "" on the last
-	First    bool
-	Filtered bool              // a search or filter is on, so "no leads" means "none match"
-	Campaign *store.Campaign   // set when listing one campaign's leads
-	Source   *store.LeadSource // set when listing the leads one import created
+	Newest        string // URL of the first page with the same filters
+	Next          string // URL of the next (older) page, "" on the last
+	First         bool
+	Filtered      bool              // a search or filter is on, so "no leads" means "none match"
+	Campaign      *store.Campaign   // set when listing one campaign's leads
+	Source        *store.LeadSource // set when listing the leads one import created
 }
 
 // leads lists the workspace's leads, newest first, with search and a status
