@@ -57,18 +57,33 @@ func VerdictOf(v Verification) Verdict {
 // few distinct verdicts, since leads of one domain mostly share theirs.
 func (s Scope) SetVerifications(ctx context.Context, byVerdict map[Verdict][]string) error {
 	for v, ids := range byVerdict {
-		err := chunks(ids, batchChunk, func(part []string) error {
-			args := append([]any{v.Status, v.Reasons, v.Provider, v.Source, v.CheckedAt.UTC(), s.ws},
-				anys(part)...)
-			_, err := s.exec(ctx, `UPDATE leads SET verify_status = ?, verify_reasons = ?, verify_provider = ?,
-				verify_source = ?, verified_at = ? WHERE workspace_id = ? AND id IN (`+marks(len(part))+`)`, args...)
-			return err
-		})
+		err := s.updateLeadIDs(ctx, ids, `verify_status = ?, verify_reasons = ?, verify_provider = ?, verify_source = ?,
+			verified_at = ?`, v.Status, v.Reasons, v.Provider, v.Source, v.CheckedAt.UTC())
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// updateLeadIDs runs "UPDATE leads SET <set>" on the workspace's leads
+// among ids. On Postgres the ids are one array parameter joined by unnest
+// (a list of a thousand parameters in "IN (…)" is planned as a filter that
+// compares every row with every parameter); on SQLite an "IN (…)" list per
+// chunk.
+func (s Scope) updateLeadIDs(ctx context.Context, ids []string, set string, args ...any) error {
+	if s.d.arrayBatches() {
+		return chunks(ids, 10*batchChunk, func(part []string) error {
+			_, err := s.exec(ctx, `UPDATE leads SET `+set+` FROM `+s.d.unnest("v", "row_id text")+`
+				WHERE leads.id = v.row_id AND leads.workspace_id = ?`, append(append(args[:len(args):len(args)], part), s.ws)...)
+			return err
+		})
+	}
+	return chunks(ids, batchChunk, func(part []string) error {
+		_, err := s.exec(ctx, `UPDATE leads SET `+set+` WHERE workspace_id = ? AND id IN (`+marks(len(part))+`)`,
+			append(append(args[:len(args):len(args)], s.ws), anys(part)...)...)
+		return err
+	})
 }
 
 // SetVerificationByEmail sets the verdict of the workspace's lead with this
