@@ -21,10 +21,14 @@ type LeadAddress struct {
 func (s Scope) LeadAddresses(ctx context.Context, ids []string, unchecked bool, after string, limit int) ([]LeadAddress, error) {
 	q := `SELECT id, email FROM leads WHERE workspace_id = ? AND status <> 'erased' AND id > ?`
 	args := []any{s.ws, after}
-	if len(ids) > 0 {
+	switch {
+	case len(ids) > 0 && s.d.arrayBatches():
+		q += ` AND id = ANY(CAST(? AS text[]))`
+		args = append(args, ids)
+	case len(ids) > 0:
 		q += ` AND id IN (` + marks(len(ids)) + `)`
 		args = append(args, anys(ids)...)
-	} else if unchecked {
+	case unchecked:
 		q += ` AND verify_status = ''`
 	}
 	q += ` ORDER BY id LIMIT ?`
@@ -119,10 +123,6 @@ func (s Scope) CampaignVerifyCounts(ctx context.Context, campaignID string) (map
 // SetLeadsVerification sets the verdict of the workspace's leads among ids
 // (a bounce or a reply proves it), keeping the provider read from the MX.
 func (s Scope) SetLeadsVerification(ctx context.Context, ids []string, status, reason, source string, at time.Time) error {
-	return chunks(ids, batchChunk, func(part []string) error {
-		args := append([]any{status, reason, source, at.UTC(), s.ws}, anys(part)...)
-		_, err := s.exec(ctx, `UPDATE leads SET verify_status = ?, verify_reasons = ?, verify_source = ?, verified_at = ?
-			WHERE workspace_id = ? AND status <> 'erased' AND id IN (`+marks(len(part))+`)`, args...)
-		return err
-	})
+	return s.updateLeadIDs(ctx, ids, `verify_status = ?, verify_reasons = ?, verify_source = ?, verified_at = ?`,
+		status, reason, source, at.UTC())
 }
