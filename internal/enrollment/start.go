@@ -183,11 +183,8 @@ func (p *picker) has(id string) bool {
 	return false
 }
 
-// pick returns the mailbox for the next lead, or "" when none is active.
-func (p *picker) pick() string { return p.pickFor("") }
-
-// pickFor is pick for a lead whose mailbox should be of provider (ESP
-// matching; "" for any).
+// pickFor returns the mailbox for the next lead, or "" when none is
+// active: one of provider when there is one (ESP matching; "" for any).
 func (p *picker) pickFor(provider string) string {
 	id, _ := p.pickMatched(provider)
 	return id
