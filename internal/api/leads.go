@@ -33,7 +33,21 @@ func (a *API) createLead(w http.ResponseWriter, r *http.Request, p account.Princ
 
 func leadQuery(r *http.Request) lead.Query {
 	q := r.URL.Query()
-	return lead.Query{Search: q.Get("q"), Status: q.Get("status"), SourceID: q.Get("source"), CampaignID: q.Get("campaign")}
+	return lead.Query{Search: q.Get("q"), Status: q.Get("status"), SourceID: q.Get("source"), CampaignID: q.Get("campaign"),
+		Verification: q.Get("verification")}
+}
+
+func (a *API) verifyLeads(w http.ResponseWriter, r *http.Request, p account.Principal) error {
+	var in lead.VerifyRequest
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	res, err := a.Leads.Verify(r.Context(), p, meta(r), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
 }
 
 func (a *API) listLeads(w http.ResponseWriter, r *http.Request, p account.Principal) error {

@@ -57,6 +57,7 @@ var roleCases = []struct {
 
 	{"POST", "/api/leads", api.Member},
 	{"GET", "/api/leads", api.Member},
+	{"POST", "/api/leads/verify", api.Member},
 	{"GET", "/api/leads/export", api.Admin},
 	{"POST", "/api/leads/import", api.Member},
 	{"POST", "/api/leads/import/preview", api.Member},

@@ -53,7 +53,8 @@ func (a *API) Routes() []Route {
 
 		// Leads and suppressions.
 		{Method: http.MethodPost, Path: "/api/leads", Access: Workspace, Role: Member, Summary: "Create a lead", handle: a.createLead},
-		{Method: http.MethodGet, Path: "/api/leads", Access: Workspace, Role: Member, Summary: "List and search leads (?q=&status=&source=&campaign=)", handle: a.listLeads},
+		{Method: http.MethodGet, Path: "/api/leads", Access: Workspace, Role: Member, Summary: "List and search leads (?q=&status=&source=&campaign=&verification=)", handle: a.listLeads},
+		{Method: http.MethodPost, Path: "/api/leads/verify", Access: Workspace, Role: Member, Summary: "Check leads' addresses again {leadIds | all, dryRun} → verdict counts", handle: a.verifyLeads},
 		{Method: http.MethodGet, Path: "/api/leads/export", Access: Workspace, Role: Admin, Summary: "Export leads as spreadsheet-safe CSV (same filters as the list)", handle: a.exportLeads},
 		{Method: http.MethodPost, Path: "/api/leads/import", Access: Workspace, Role: Member, Summary: "Start a CSV import (multipart: file, mapping, source, onDuplicate) → 202 {importId}", MaxBody: a.importMaxBody(), handle: a.importLeads},
 		{Method: http.MethodPost, Path: "/api/leads/import/preview", Access: Workspace, Role: Member, Summary: "Preview a CSV: columns, detected fields, sample rows", MaxBody: a.importMaxBody(), handle: a.previewImport},

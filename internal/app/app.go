@@ -36,6 +36,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/signin"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/systemmail"
+	"github.com/leadbitz/leadbitz/internal/verify"
 	"github.com/leadbitz/leadbitz/internal/web"
 )
 
@@ -54,6 +55,8 @@ type App struct {
 	BounceGuard *bounceguard.Guard
 	Leads       *lead.Service
 	Imports     *importer.Importer
+	DNS         *dnscheck.Checker // the deliverability and address checks' resolver
+	Verify      *verify.Service   // address verification of leads
 	Replies     *replies.Service
 	Assist      *assist.Service
 	Registry    *prometheus.Registry
@@ -160,6 +163,10 @@ func (a *App) init(ctx context.Context, opts Options) error {
 		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge,
 		Signup: a.Config.Signup, Mailer: mailer, BaseURL: a.Config.BaseURL})
 	a.Leads = lead.New(a.Store, a.Env)
+	// One DNS checker for the whole app: one cache and one bound on lookups.
+	a.DNS = dnscheck.New(dnscheck.Options{Server: a.Config.DNSServer})
+	a.Verify = verify.New(a.Store, a.Env, a.DNS)
+	a.Leads.SetVerifier(a.Verify)
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)
 	}
@@ -168,7 +175,11 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	// the importer, share one disk budget.
 	budget := importer.NewBudget(a.Config.StagedUploadsTotalBytes, a.Config.StagedUploadsWorkspaceBytes,
 		importDir, web.StagedRoot(a.Config.DataDir))
-	a.Imports = importer.New(a.Store, a.Env, importer.Config{Dir: importDir, Budget: budget})
+	a.Imports = importer.New(a.Store, a.Env, importer.Config{Dir: importDir, Budget: budget,
+		Verify: func(ctx context.Context, ws string) error {
+			_, err := a.Verify.Run(ctx, ws, verify.Selection{}, false)
+			return err
+		}})
 	if err := a.Imports.Start(ctx); err != nil {
 		return err
 	}
@@ -194,8 +205,7 @@ func (a *App) init(ctx context.Context, opts Options) error {
 const apiCSP = "default-src 'none'; frame-ancestors 'none'"
 
 func (a *App) buildHandler() (http.Handler, error) {
-	// One checker for both surfaces: one cache and one bound on lookups.
-	dns := dnscheck.New(dnscheck.Options{Server: a.Config.DNSServer})
+	dns := a.DNS
 	ops := a.newOps() // the System page's report, for both surfaces
 	jsonAPI := api.New(api.Deps{
 		Config: a.Config, Store: a.Store, Accounts: a.Accounts, Env: a.Env, Leads: a.Leads, Imports: a.Imports,

@@ -60,15 +60,20 @@ type View struct {
 	// StopOnAutoReply stops a lead on an out-of-office (default: pause
 	// until the return date); StopOnCompanyReply stops every lead of the
 	// same company domain when one of them replies.
-	StopOnAutoReply    bool       `json:"stopOnAutoReply"`
-	StopOnCompanyReply bool       `json:"stopOnCompanyReply"`
-	DailyLimit         int        `json:"dailyLimit"`
-	MailboxIDs         []string   `json:"inboxIds"`
-	LaunchedAt         *time.Time `json:"launchedAt"`
-	CompletedAt        *time.Time `json:"completedAt"`
-	CreatedAt          time.Time  `json:"createdAt"`
-	UpdatedAt          time.Time  `json:"updatedAt"`
-	Stats              Stats      `json:"stats"`
+	StopOnAutoReply    bool `json:"stopOnAutoReply"`
+	StopOnCompanyReply bool `json:"stopOnCompanyReply"`
+	DailyLimit         int  `json:"dailyLimit"`
+	// AllowRisky sends to leads whose address verification says risky
+	// (never to undeliverable ones); ESPMatching assigns each lead a
+	// mailbox of its own mail provider when the campaign has one.
+	AllowRisky  bool       `json:"allowRisky"`
+	ESPMatching bool       `json:"espMatching"`
+	MailboxIDs  []string   `json:"inboxIds"`
+	LaunchedAt  *time.Time `json:"launchedAt"`
+	CompletedAt *time.Time `json:"completedAt"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+	Stats       Stats      `json:"stats"`
 	// Detail views (GET one) add the per-step table and what is next.
 	Steps    []StepStats `json:"steps,omitempty"`
 	NextSend *NextSend   `json:"nextSend,omitempty"`
@@ -79,6 +84,7 @@ func view(c store.Campaign) View {
 		SendDays: c.SendDays, SendStart: rules.FormatClock(c.SendStartMinute), SendEnd: rules.FormatClock(c.SendEndMinute),
 		UseLeadTimezone: c.UseLeadTimezone, StopOnReply: c.StopOnReply, DailyLimit: c.DailyLimit, MailboxIDs: c.MailboxIDs,
 		StopOnAutoReply: c.StopOnAutoReply, StopOnCompanyReply: c.StopOnCompanyReply,
+		AllowRisky: c.AllowRisky, ESPMatching: c.ESPMatching,
 		LaunchedAt: c.LaunchedAt, CompletedAt: c.CompletedAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 	if c.ICPProfileID != "" {
 		id := c.ICPProfileID
@@ -106,6 +112,8 @@ type Input struct {
 	StopOnAutoReply    *bool     `json:"stopOnAutoReply"`
 	StopOnCompanyReply *bool     `json:"stopOnCompanyReply"`
 	DailyLimit         *int      `json:"dailyLimit"`
+	AllowRisky         *bool     `json:"allowRisky"`
+	ESPMatching        *bool     `json:"espMatching"`
 	MailboxIDs         *[]string `json:"inboxIds"`
 }
 
@@ -168,6 +176,12 @@ func (s *Service) apply(ctx context.Context, q store.Scope, c *store.Campaign, i
 	}
 	if in.StopOnReply != nil {
 		c.StopOnReply = *in.StopOnReply
+	}
+	if in.AllowRisky != nil {
+		c.AllowRisky = *in.AllowRisky
+	}
+	if in.ESPMatching != nil {
+		c.ESPMatching = *in.ESPMatching
 	}
 	if in.StopOnAutoReply != nil {
 		c.StopOnAutoReply = *in.StopOnAutoReply

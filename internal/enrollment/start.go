@@ -44,7 +44,7 @@ func StartLeads(ctx context.Context, tx *store.Tx, wsID string, c store.Campaign
 	for _, l := range leads {
 		mailbox := l.MailboxID
 		if mailbox == "" || !picker.has(mailbox) {
-			mailbox = picker.pick()
+			mailbox = picker.pickFor(MatchProvider(c, l.Lead))
 			assigned[mailbox] = append(assigned[mailbox], l.ID)
 		}
 		jobs = append(jobs, store.SendJob{CampaignID: c.ID, CampaignLeadID: l.ID, LeadID: l.LeadID, MailboxID: mailbox,
@@ -73,17 +73,17 @@ func Reassign(ctx context.Context, tx *store.Tx, wsID, campaignID, fromMailbox s
 	if err != nil || len(leads) == 0 {
 		return 0, err
 	}
-	mailboxIDs, err := s.CampaignMailboxIDs(ctx, campaignID)
+	c, err := s.Campaign(ctx, campaignID)
 	if err != nil {
 		return 0, err
 	}
-	picker, err := newPicker(ctx, s, mailboxIDs, fromMailbox, at)
+	picker, err := newPicker(ctx, s, c.MailboxIDs, fromMailbox, at)
 	if err != nil {
 		return 0, err
 	}
 	moved := 0
 	for _, l := range leads {
-		to := picker.pick()
+		to := picker.pickFor(MatchProvider(c, l.Lead))
 		if to == fromMailbox {
 			continue
 		}
@@ -104,18 +104,42 @@ func Reassign(ctx context.Context, tx *store.Tx, wsID, campaignID, fromMailbox s
 // mailboxIDs at `at`: mailbox id → leads. The forecast plans unstarted leads
 // with it, so it can never assign them differently from a launch.
 func Spread(ctx context.Context, s store.Scope, mailboxIDs []string, n int, at time.Time) (map[string]int, error) {
+	spread, _, err := SpreadMatched(ctx, s, mailboxIDs, make([]string, n), at)
+	return spread, err
+}
+
+// SpreadMatched is Spread for leads with the providers ESP matching reads
+// (MatchProvider; "" when the campaign does not match or the provider is
+// not known), in the order StartLeads takes them. It also counts the leads
+// that get a mailbox of their own provider.
+func SpreadMatched(ctx context.Context, s store.Scope, mailboxIDs []string, providers []string, at time.Time) (map[string]int, int, error) {
 	spread := map[string]int{}
-	if n == 0 {
-		return spread, nil
+	if len(providers) == 0 {
+		return spread, 0, nil
 	}
 	p, err := newPicker(ctx, s, mailboxIDs, "", at)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	for range n {
-		spread[p.pick()]++
+	matched := 0
+	for _, provider := range providers {
+		id, same := p.pickMatched(provider)
+		spread[id]++
+		if same {
+			matched++
+		}
 	}
-	return spread, nil
+	return spread, matched, nil
+}
+
+// MatchProvider is the provider a lead's mailbox should match under ESP
+// matching: the one read from its MX by the address check, or "" when the
+// campaign does not match or the provider is not known.
+func MatchProvider(c store.Campaign, l store.Lead) string {
+	if !c.ESPMatching || l.Verification == nil {
+		return ""
+	}
+	return l.Verification.Provider
 }
 
 // picker hands out mailboxes with rules.AssignMailbox, counting each pick into
@@ -145,7 +169,7 @@ func newPicker(ctx context.Context, s store.Scope, mailboxIDs []string, exclude 
 		limit := rules.TodayLimit(limits, at)
 		used := input.Usage(i, limits.Timezone, at).SentToday
 		p.caps = append(p.caps, rules.Capacity{ID: i.ID, Status: rules.MailboxStatus(i.Status), Limit: limit,
-			Remaining: max(limit-used, 0), Pending: load[i.ID]})
+			Remaining: max(limit-used, 0), Pending: load[i.ID], Provider: rules.MailboxProvider(i.Provider)})
 	}
 	return p, nil
 }
@@ -159,13 +183,19 @@ func (p *picker) has(id string) bool {
 	return false
 }
 
-// pick returns the mailbox for the next lead, or "" when none is active.
-func (p *picker) pick() string {
-	id := rules.AssignMailbox(p.caps)
+// pickFor returns the mailbox for the next lead, or "" when none is
+// active: one of provider when there is one (ESP matching; "" for any).
+func (p *picker) pickFor(provider string) string {
+	id, _ := p.pickMatched(provider)
+	return id
+}
+
+func (p *picker) pickMatched(provider string) (string, bool) {
+	id, matched := rules.AssignMailboxFor(p.caps, provider)
 	for i := range p.caps {
 		if p.caps[i].ID == id {
 			p.caps[i].Pending++
 		}
 	}
-	return id
+	return id, matched
 }

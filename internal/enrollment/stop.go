@@ -18,6 +18,7 @@ var stopStatuses = map[string]bool{
 	store.CampaignLeadFailed:       true,
 	store.CampaignLeadStopped:      true,
 	store.CampaignLeadCompleted:    true,
+	store.CampaignLeadSkipped:      true,
 }
 
 // StopLeads ends campaign leads' sequences at once, which is what stopping

@@ -70,5 +70,8 @@ func (s *Service) Create(ctx context.Context, p account.Principal, in field.Fiel
 		kind, id := origin(p)
 		return sc.AddProvenance(ctx, []store.Provenance{{LeadID: l.ID, SourceKind: kind, SourceID: id, Fields: AllValues(f)}})
 	})
-	return l, err
+	if err != nil {
+		return l, err
+	}
+	return s.verified(ctx, p.WorkspaceID, l), nil
 }

@@ -21,6 +21,8 @@ type Query struct {
 	Status     string
 	SourceID   string
 	CampaignID string
+	// Verification is a verification status, or "unchecked".
+	Verification string
 }
 
 func (q Query) check() error {
@@ -29,6 +31,11 @@ func (q Query) check() error {
 	default:
 		return problem.InvalidField("status", "must be active, bounced or unsubscribed")
 	}
+	switch q.Verification {
+	case "", store.VerifyDeliverable, store.VerifyRisky, store.VerifyUndeliverable, store.VerifyUnknown, store.VerifyUnchecked:
+	default:
+		return problem.InvalidField("verification", "must be deliverable, risky, undeliverable, unknown or unchecked")
+	}
 	if len(q.Search) > MaxSearchLen {
 		return problem.InvalidField("q", "must be at most 200 characters")
 	}
@@ -36,7 +43,8 @@ func (q Query) check() error {
 }
 
 func (q Query) store() store.LeadQuery {
-	return store.LeadQuery{Search: strings.TrimSpace(q.Search), Status: q.Status, SourceID: q.SourceID, CampaignID: q.CampaignID}
+	return store.LeadQuery{Search: strings.TrimSpace(q.Search), Status: q.Status, SourceID: q.SourceID, CampaignID: q.CampaignID,
+		Verification: q.Verification}
 }
 
 // List returns a page of leads, newest first; limit+1 items when there is a

@@ -88,9 +88,11 @@ func (s *Service) Patch(ctx context.Context, p account.Principal, id string, pt 
 		}
 	}
 	var l store.Lead
+	emailChanged := false
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		sc := tx.InWorkspace(p.WorkspaceID)
 		var err error
+		emailChanged = false
 		if l, err = sc.Lead(ctx, id); err != nil {
 			return err
 		}
@@ -113,6 +115,7 @@ func (s *Service) Patch(ctx context.Context, p account.Principal, id string, pt 
 		if len(changed) == 0 && (pt.Status == nil || *pt.Status == l.Status) {
 			return nil
 		}
+		emailChanged = after.Email != before.Email
 		SetFields(&l, after)
 		if pt.Status != nil {
 			l.Status = *pt.Status
@@ -138,5 +141,13 @@ func (s *Service) Patch(ctx context.Context, p account.Principal, id string, pt 
 		return sc.AddProvenance(ctx, []store.Provenance{{LeadID: l.ID, SourceKind: kind, SourceID: src,
 			Fields: values}})
 	})
-	return l, err
+	if err != nil {
+		return l, err
+	}
+	if emailChanged {
+		// UpdateLead cleared the old address's verdict.
+		l.Verification = nil
+		l = s.verified(ctx, p.WorkspaceID, l)
+	}
+	return l, nil
 }

@@ -7,16 +7,50 @@
 package lead
 
 import (
+	"context"
+	"time"
+
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/lead/field"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/verify"
 )
 
 // Service implements the lead and suppression rules.
 type Service struct {
-	store *store.Store
-	env   env.Env
+	store  *store.Store
+	env    env.Env
+	verify *verify.Service // nil: addresses are not checked
+}
+
+// SetVerifier makes Create and Patch check a new address (internal/verify)
+// once it is stored.
+func (s *Service) SetVerifier(v *verify.Service) { s.verify = v }
+
+// Verifier is the address verifier (nil when none is set).
+func (s *Service) Verifier() *verify.Service { return s.verify }
+
+// verifyTimeout bounds the address check of one added or edited lead; an
+// answer that comes later leaves it unchecked (sent to as unknown).
+const verifyTimeout = 8 * time.Second
+
+// verified checks l's address, when a verifier is set, and returns l with
+// its verdict. A failure leaves l as it was: the check is not the edit.
+func (s *Service) verified(ctx context.Context, wsID string, l store.Lead) store.Lead {
+	if s.verify == nil || l.ID == "" || l.Verification != nil {
+		return l
+	}
+	vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	defer cancel()
+	if _, err := s.verify.Run(vctx, wsID, verify.Selection{IDs: []string{l.ID}}, false); err != nil {
+		s.env.Log().WarnContext(ctx, "verify lead", "lead_id", l.ID, "err", err)
+		return l
+	}
+	if fresh, err := s.store.InWorkspace(wsID).Lead(ctx, l.ID); err == nil {
+		return fresh
+	}
+	return l
 }
 
 // New returns a Service reading the time from e.

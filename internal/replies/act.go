@@ -27,7 +27,12 @@ type effects struct {
 	suppress   []store.Suppression
 	replied    map[string]time.Time // campaign lead id → when it first replied
 	pauses     map[string]time.Time // campaign lead id → until
+	verified   map[string]verdict   // lead id → address verdict the page proves (the latest wins)
 }
+
+// verdict is what a message proves about a lead's address: a hard bounce
+// that it is undeliverable, a human reply that it is deliverable.
+type verdict struct{ status, reason, source string }
 
 type stopEffect struct {
 	status, reason string
@@ -43,6 +48,7 @@ func (e *effects) init() {
 	if e.stops == nil {
 		e.stops, e.stopped, e.leadStatus = map[string]stopEffect{}, map[string]bool{}, map[string]string{}
 		e.replied, e.pauses = map[string]time.Time{}, map[string]time.Time{}
+		e.verified = map[string]verdict{}
 	}
 }
 
@@ -94,6 +100,11 @@ func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]
 		if v.Status != "" {
 			why += " " + v.Status
 		}
+		if mt.cl != nil {
+			p.verified[mt.cl.LeadID] = verdict{store.VerifyUndeliverable, "hard_bounce", store.VerifySourceBounce}
+		} else if l, ok := p.leadsByAddr[mt.to]; ok {
+			p.verified[l.ID] = verdict{store.VerifyUndeliverable, "hard_bounce", store.VerifySourceBounce}
+		}
 		return p.suppressAndStop(mt, store.ReasonBounce, store.LeadBounced, store.CampaignLeadBounced, why), nil
 	case classify.KindAutoReply:
 		return s.actOnAutoReply(p, it, mt), nil
@@ -112,6 +123,7 @@ func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt mat
 	if at, ok := p.replied[t.ID]; !ok || it.occurredAt.Before(at) {
 		p.replied[t.ID] = it.occurredAt
 	}
+	p.verified[t.LeadID] = verdict{store.VerifyDeliverable, "replied", store.VerifySourceReply}
 	did := []string{"reply recorded"}
 	if status, reason, stopped := enrollment.ReplyStop(p.status(t.CampaignLead), t.Campaign.StopOnReply); status != "" {
 		p.stop(t.ID, status, reason)
@@ -226,6 +238,9 @@ func (p *pageState) flushEffects(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := p.flushVerified(ctx); err != nil {
+		return err
+	}
 	if len(p.leadStops) > 0 {
 		if err := p.expandLeadStops(ctx); err != nil {
 			return err
@@ -260,6 +275,22 @@ func (p *pageState) flushEffects(ctx context.Context) error {
 		}
 	}
 	return q.MarkCampaignLeadsReplied(ctx, going)
+}
+
+// flushVerified writes the address verdicts the page's bounces and replies
+// prove (internal/verify keeps them over a later DNS check).
+func (p *pageState) flushVerified(ctx context.Context) error {
+	byVerdict := map[verdict][]string{}
+	for id, v := range p.verified {
+		byVerdict[v] = append(byVerdict[v], id)
+	}
+	for v, ids := range byVerdict {
+		slices.Sort(ids)
+		if err := p.q.SetLeadsVerification(ctx, ids, v.status, v.reason, v.source, p.now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func compareKeys(a, b [2]string) int {

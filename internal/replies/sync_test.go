@@ -32,6 +32,11 @@ func TestReplyStopsTheSequence(t *testing.T) {
 	if cl.Status != store.CampaignLeadReplied || cl.RepliedAt == nil {
 		t.Fatalf("ann after replying: %s %v", cl.Status, cl.RepliedAt)
 	}
+	// A person's reply proves the address receives mail.
+	if l, err := h.scope().Lead(h.ctx, ann); err != nil || l.Verification == nil ||
+		l.Verification.Status != store.VerifyDeliverable || l.Verification.Source != store.VerifySourceReply {
+		t.Fatalf("verification after a reply: %+v (%v)", l.Verification, err)
+	}
 	list := h.list(replies.Query{})
 	if len(list) != 1 {
 		t.Fatalf("conversations: %d", len(list))
@@ -132,6 +137,15 @@ func TestBouncesAndUnsubscribes(t *testing.T) {
 	}
 	if s := h.leadStatus(ann); s != store.LeadBounced {
 		t.Fatalf("lead status: %s", s)
+	}
+	// The hard bounce marks the address undeliverable; the soft one does not.
+	if l, err := h.scope().Lead(h.ctx, ann); err != nil || l.Verification == nil ||
+		l.Verification.Status != store.VerifyUndeliverable || l.Verification.Source != store.VerifySourceBounce ||
+		!slices.Equal(l.Verification.Reasons, []string{"hard_bounce"}) {
+		t.Fatalf("verification after a hard bounce: %+v (%v)", l.Verification, err)
+	}
+	if l, err := h.scope().Lead(h.ctx, bob); err != nil || l.Verification != nil {
+		t.Fatalf("verification after a soft bounce: %+v (%v)", l.Verification, err)
 	}
 	if sup, ok := h.suppressed("ann@acme.test"); !ok || sup.Reason != store.ReasonBounce {
 		t.Fatalf("suppression: %v %+v", ok, sup)

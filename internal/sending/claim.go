@@ -459,10 +459,11 @@ func (d *mailboxDecider) decide(w *store.JobWork) (jobAction, error) {
 		return a, nil
 	}
 	ri := rules.Input{Schedule: c.sched,
-		Campaign: rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: c.SentToday},
-		Mailbox:  rules.Mailbox{Email: d.mailbox.Email, Status: rules.MailboxStatus(d.mailbox.Status), Limits: d.limits, Usage: d.u},
-		Lead:     input.LeadSide(w.Lead, w.CampaignLead, d.suppressed[d.mailbox.WorkspaceID+"\x00"+w.Lead.Email]),
-		Due:      w.Job.DueAt}
+		Campaign: rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: c.SentToday,
+			AllowRisky: c.AllowRisky},
+		Mailbox: rules.Mailbox{Email: d.mailbox.Email, Status: rules.MailboxStatus(d.mailbox.Status), Limits: d.limits, Usage: d.u},
+		Lead:    input.LeadSide(w.Lead, w.CampaignLead, d.suppressed[d.mailbox.WorkspaceID+"\x00"+w.Lead.Email]),
+		Due:     w.Job.DueAt}
 	dec := rules.Decide(d.now, ri)
 	switch {
 	case dec.Send:
@@ -477,6 +478,9 @@ func (d *mailboxDecider) decide(w *store.JobWork) (jobAction, error) {
 	case dec.Reason == rules.ReasonSuppressed:
 		return jobAction{w: w, kind: actStop, stop: &stop{d.mailbox.WorkspaceID, w.CampaignLead.ID,
 			store.CampaignLeadSuppressed, "the address is on the suppression list"}}, nil
+	case dec.Reason == rules.ReasonUndeliverable || dec.Reason == rules.ReasonRisky:
+		return jobAction{w: w, kind: actStop, stop: &stop{d.mailbox.WorkspaceID, w.CampaignLead.ID,
+			store.CampaignLeadSkipped, rules.SkipReason(ri.Lead.Verification, ri.Lead.VerifyReasons)}}, nil
 	case dec.NotBefore.IsZero():
 		return jobAction{w: w, kind: actHold, reason: string(dec.Reason), detail: dec.Detail()}, nil
 	}

@@ -35,6 +35,10 @@ type Campaign struct {
 	StopOnAutoReply    bool
 	StopOnCompanyReply bool
 	DailyLimit         int // 0: no campaign-wide limit
+	// AllowRisky sends to leads whose address verification says risky;
+	// ESPMatching assigns each lead a mailbox of its own mail provider.
+	AllowRisky  bool
+	ESPMatching bool
 	// SentToday counts sends reserved in the campaign-zone day SentTodayDate.
 	SentToday     int
 	SentTodayDate string
@@ -47,7 +51,7 @@ type Campaign struct {
 
 const campaignColumns = `id, name, COALESCE(icp_profile_id, ''), status, status_reason, timezone, send_days,
 	send_start_minute, send_end_minute, use_lead_timezone, stop_on_reply, stop_on_auto_reply, stop_on_company_reply,
-	daily_limit, sent_today, sent_today_date, launched_at, completed_at, created_at, updated_at`
+	daily_limit, sent_today, sent_today_date, launched_at, completed_at, created_at, updated_at, allow_risky, esp_matching`
 
 func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
 	var c Campaign
@@ -55,7 +59,8 @@ func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
 	var launched, completed sql.NullTime
 	err := row.Scan(&c.ID, &c.Name, &c.ICPProfileID, &c.Status, &c.StatusReason, &c.Timezone, &days,
 		&c.SendStartMinute, &c.SendEndMinute, &c.UseLeadTimezone, &c.StopOnReply, &c.StopOnAutoReply,
-		&c.StopOnCompanyReply, &c.DailyLimit, &c.SentToday, &c.SentTodayDate, &launched, &completed, &c.CreatedAt, &c.UpdatedAt)
+		&c.StopOnCompanyReply, &c.DailyLimit, &c.SentToday, &c.SentTodayDate, &launched, &completed, &c.CreatedAt, &c.UpdatedAt,
+		&c.AllowRisky, &c.ESPMatching)
 	if err != nil {
 		return c, notFound(err)
 	}
@@ -103,11 +108,11 @@ func (s Scope) CreateCampaign(ctx context.Context, c *Campaign) error {
 	c.CreatedAt, c.UpdatedAt = s.now(), s.now()
 	_, err := s.exec(ctx, `INSERT INTO campaigns (id, workspace_id, name, icp_profile_id, status, status_reason, timezone,
 		send_days, send_start_minute, send_end_minute, use_lead_timezone, stop_on_reply, stop_on_auto_reply,
-		stop_on_company_reply, daily_limit, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		stop_on_company_reply, daily_limit, created_at, updated_at, allow_risky, esp_matching)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, s.ws, c.Name, nullString(c.ICPProfileID), c.Status, c.StatusReason, c.Timezone, formatDays(c.SendDays),
 		c.SendStartMinute, c.SendEndMinute, c.UseLeadTimezone, c.StopOnReply, c.StopOnAutoReply, c.StopOnCompanyReply,
-		c.DailyLimit, c.CreatedAt, c.UpdatedAt)
+		c.DailyLimit, c.CreatedAt, c.UpdatedAt, c.AllowRisky, c.ESPMatching)
 	if err != nil {
 		return s.d.translate(err)
 	}
@@ -156,9 +161,11 @@ func (s Scope) UpdateCampaignSettings(ctx context.Context, c *Campaign) error {
 	c.UpdatedAt = s.now()
 	return s.execOne(ctx, `UPDATE campaigns SET name = ?, icp_profile_id = ?, timezone = ?, send_days = ?,
 		send_start_minute = ?, send_end_minute = ?, use_lead_timezone = ?, stop_on_reply = ?, stop_on_auto_reply = ?,
-		stop_on_company_reply = ?, daily_limit = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,
+		stop_on_company_reply = ?, daily_limit = ?, allow_risky = ?, esp_matching = ?, updated_at = ?
+		WHERE id = ? AND workspace_id = ?`,
 		c.Name, nullString(c.ICPProfileID), c.Timezone, formatDays(c.SendDays), c.SendStartMinute, c.SendEndMinute,
-		c.UseLeadTimezone, c.StopOnReply, c.StopOnAutoReply, c.StopOnCompanyReply, c.DailyLimit, c.UpdatedAt, c.ID, s.ws)
+		c.UseLeadTimezone, c.StopOnReply, c.StopOnAutoReply, c.StopOnCompanyReply, c.DailyLimit, c.AllowRisky,
+		c.ESPMatching, c.UpdatedAt, c.ID, s.ws)
 }
 
 // SetCampaignStatus moves a campaign to status when it is currently in one

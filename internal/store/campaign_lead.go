@@ -20,6 +20,10 @@ const (
 	CampaignLeadSuppressed   = "suppressed"
 	CampaignLeadFailed       = "failed"
 	CampaignLeadStopped      = "stopped"
+	// CampaignLeadSkipped: the send gate of address verification skipped
+	// the lead (undeliverable, or risky when the campaign does not allow
+	// risky addresses); the reason says which, e.g. "undeliverable (no MX)".
+	CampaignLeadSkipped = "skipped"
 )
 
 // CampaignLead is one lead's progress through one campaign: the mailbox it
@@ -203,7 +207,8 @@ type LeadInCampaign struct {
 }
 
 const leadColumnsL = `l.id, l.email, l.first_name, l.last_name, l.company, l.title, l.website, l.linkedin_url, l.phone,
-	l.timezone, l.country, l.custom, l.status, COALESCE(l.source_id, ''), l.created_at, l.updated_at`
+	l.timezone, l.country, l.custom, l.status, COALESCE(l.source_id, ''), l.created_at, l.updated_at,
+	l.verify_status, l.verify_reasons, l.verify_provider, l.verify_source, l.verified_at`
 
 // UnstartedCampaignLeads lists the campaign's active leads that have no job
 // yet (added to a draft, or never assigned): launch checks and starts them.
@@ -236,13 +241,15 @@ func (s Scope) leadsInCampaign(ctx context.Context, query string, args ...any) (
 		var x LeadInCampaign
 		var refs, custom string
 		var sent, replied sql.NullTime
+		var v verifyScan
 		c, l := &x.CampaignLead, &x.Lead
-		if err := rows.Scan(&c.ID, &c.CampaignID, &c.LeadID, &c.MailboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
+		if err := rows.Scan(append([]any{&c.ID, &c.CampaignID, &c.LeadID, &c.MailboxID, &c.Status, &c.StatusReason, &c.LastStepSent,
 			&c.ThreadID, &c.FirstMessageID, &c.LastMessageID, &refs, &c.FirstSubject, &sent, &replied, &c.CreatedAt,
 			&c.UpdatedAt, &l.ID, &l.Email, &l.FirstName, &l.LastName, &l.Company, &l.Title, &l.Website, &l.LinkedinURL,
-			&l.Phone, &l.Timezone, &l.Country, &custom, &l.Status, &l.SourceID, &l.CreatedAt, &l.UpdatedAt); err != nil {
+			&l.Phone, &l.Timezone, &l.Country, &custom, &l.Status, &l.SourceID, &l.CreatedAt, &l.UpdatedAt}, v.dest()...)...); err != nil {
 			return nil, err
 		}
+		l.Verification = v.get()
 		c.References = splitRefs(refs)
 		c.LastSentAt, c.RepliedAt = timePtr(sent), timePtr(replied)
 		if l.Custom, err = parseCustom(custom); err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -36,19 +37,85 @@ type Lead struct {
 	SourceID    string            `json:"sourceId,omitempty"`
 	CreatedAt   time.Time         `json:"createdAt"`
 	UpdatedAt   time.Time         `json:"updatedAt"`
+	// Verification is the address check's verdict; nil until it ran.
+	Verification *Verification `json:"verification"`
+}
+
+// Verification statuses (internal/verify decides them).
+const (
+	VerifyDeliverable   = "deliverable"
+	VerifyRisky         = "risky"
+	VerifyUndeliverable = "undeliverable"
+	VerifyUnknown       = "unknown"
+)
+
+// Verification sources: what set a lead's verification.
+const (
+	VerifySourceDNS    = "dns"    // the basic checks (syntax, MX, lists)
+	VerifySourceBounce = "bounce" // a hard bounce of a message to it
+	VerifySourceReply  = "reply"  // a person replied from it
+	VerifySourceSMTP   = "smtp"   // the SMTP probe
+)
+
+// Verification is a lead's address verdict and its provenance: which check
+// decided it and when.
+type Verification struct {
+	Status  string   `json:"status"`
+	Reasons []string `json:"reasons"`
+	// Provider is the recipient's mail provider read from its MX: google,
+	// microsoft or other ("" when the MX could not be read).
+	Provider  string    `json:"provider,omitempty"`
+	CheckedAt time.Time `json:"checkedAt"`
+	Source    string    `json:"source"`
+}
+
+// verificationOf builds a lead's verification from its columns; nil when
+// it was never checked.
+func verificationOf(status, reasons, provider, source string, at sql.NullTime) *Verification {
+	if status == "" {
+		return nil
+	}
+	v := &Verification{Status: status, Reasons: []string{}, Provider: provider, Source: source}
+	if reasons != "" {
+		v.Reasons = strings.Split(reasons, ",")
+	}
+	if at.Valid {
+		v.CheckedAt = at.Time.UTC()
+	}
+	return v
+}
+
+// verifyScan holds a lead's verification columns while a row is scanned.
+type verifyScan struct {
+	status, reasons, provider, source string
+	at                                sql.NullTime
+}
+
+func (v *verifyScan) dest() []any {
+	return []any{&v.status, &v.reasons, &v.provider, &v.source, &v.at}
+}
+
+func (v *verifyScan) get() *Verification {
+	return verificationOf(v.status, v.reasons, v.provider, v.source, v.at)
 }
 
 const leadColumns = `id, email, first_name, last_name, company, title, website, linkedin_url, phone, timezone,
-	country, custom, status, COALESCE(source_id, ''), created_at, updated_at`
+	country, custom, status, COALESCE(source_id, ''), created_at, updated_at, ` + leadVerifyColumns
+
+// leadVerifyColumns are a lead's verification columns, as verifyScan reads
+// them.
+const leadVerifyColumns = `verify_status, verify_reasons, verify_provider, verify_source, verified_at`
 
 func scanLead(row interface{ Scan(...any) error }) (Lead, error) {
 	var l Lead
 	var custom string
-	err := row.Scan(&l.ID, &l.Email, &l.FirstName, &l.LastName, &l.Company, &l.Title, &l.Website, &l.LinkedinURL,
-		&l.Phone, &l.Timezone, &l.Country, &custom, &l.Status, &l.SourceID, &l.CreatedAt, &l.UpdatedAt)
+	var v verifyScan
+	err := row.Scan(append([]any{&l.ID, &l.Email, &l.FirstName, &l.LastName, &l.Company, &l.Title, &l.Website, &l.LinkedinURL,
+		&l.Phone, &l.Timezone, &l.Country, &custom, &l.Status, &l.SourceID, &l.CreatedAt, &l.UpdatedAt}, v.dest()...)...)
 	if err != nil {
 		return l, notFound(err)
 	}
+	l.Verification = v.get()
 	l.Custom, err = parseCustom(custom)
 	return l, err
 }
@@ -107,10 +174,13 @@ func (s Scope) UpdateLead(ctx context.Context, l *Lead) error {
 		return err
 	}
 	l.UpdatedAt = s.now()
-	return s.execOne(ctx, `UPDATE leads SET email = ?, first_name = ?, last_name = ?, company = ?, title = ?,
+	// A new address is not the one that was checked: its verification is
+	// cleared (internal/verify checks it again).
+	return s.execOne(ctx, `UPDATE leads SET verify_status = CASE WHEN email = ? THEN verify_status ELSE '' END,
+		email = ?, first_name = ?, last_name = ?, company = ?, title = ?,
 		website = ?, linkedin_url = ?, phone = ?, timezone = ?, country = ?, custom = ?, status = ?, updated_at = ?
 		WHERE id = ? AND workspace_id = ?`,
-		l.Email, l.FirstName, l.LastName, l.Company, l.Title, l.Website, l.LinkedinURL, l.Phone, l.Timezone,
+		l.Email, l.Email, l.FirstName, l.LastName, l.Company, l.Title, l.Website, l.LinkedinURL, l.Phone, l.Timezone,
 		l.Country, custom, l.Status, l.UpdatedAt, l.ID, s.ws)
 }
 
@@ -121,8 +191,11 @@ type LeadQuery struct {
 	Status     string
 	SourceID   string // the import that created the lead
 	CampaignID string // leads enrolled in this campaign
-	Cursor     string // a lead id: list the leads created before it
-	Limit      int
+	// Verification is a verification status, or VerifyUnchecked for leads
+	// never checked.
+	Verification string
+	Cursor       string // a lead id: list the leads created before it
+	Limit        int
 }
 
 // leadSearchExpr is what Search matches. It is written exactly as the
@@ -141,6 +214,14 @@ func (q LeadQuery) where(ws string) (string, []any) {
 	if q.SourceID != "" {
 		b.WriteString(` AND source_id = ?`)
 		args = append(args, q.SourceID)
+	}
+	switch q.Verification {
+	case "":
+	case VerifyUnchecked:
+		b.WriteString(` AND verify_status = ''`)
+	default:
+		b.WriteString(` AND verify_status = ?`)
+		args = append(args, q.Verification)
 	}
 	if q.CampaignID != "" {
 		b.WriteString(` AND id IN (SELECT lead_id FROM campaign_leads WHERE workspace_id = ? AND campaign_id = ?)`)

@@ -156,7 +156,8 @@ func (q Queries) JobsWork(ctx context.Context, jobIDs []string) ([]JobWork, erro
 		args[i] = id
 	}
 	rows, err := q.query(ctx, `SELECT `+sendJobColumns+`, `+campaignLeadColumns+`, l.id, l.email, l.first_name,
-		l.last_name, l.company, l.title, l.website, l.linkedin_url, l.phone, l.timezone, l.country, l.custom, l.status
+		l.last_name, l.company, l.title, l.website, l.linkedin_url, l.phone, l.timezone, l.country, l.custom, l.status,
+		l.verify_status, l.verify_reasons, l.verify_provider, l.verify_source, l.verified_at
 		FROM send_jobs j JOIN campaign_leads cl ON cl.id = j.campaign_lead_id JOIN leads l ON l.id = j.lead_id
 		WHERE j.id IN (`+marks(len(jobIDs))+`) ORDER BY j.id`, args...)
 	if err != nil {
@@ -168,17 +169,19 @@ func (q Queries) JobsWork(ctx context.Context, jobIDs []string) ([]JobWork, erro
 		var w JobWork
 		var claimed, sent, clSent, clReplied sql.NullTime
 		var refs, custom string
+		var v verifyScan
 		j, c, l := &w.Job, &w.CampaignLead, &w.Lead
-		err := rows.Scan(&j.ID, &j.WorkspaceID, &j.CampaignID, &j.CampaignLeadID, &j.LeadID, &j.MailboxID, &j.Step,
+		err := rows.Scan(append([]any{&j.ID, &j.WorkspaceID, &j.CampaignID, &j.CampaignLeadID, &j.LeadID, &j.MailboxID, &j.Step,
 			&j.Variant, &j.Status, &j.DueAt, &j.RunAt, &j.Attempts, &j.DeferReason, &j.DeferDetail, &j.LastError,
 			&j.MessageID, &j.ProviderMessageID, &j.ThreadID, &claimed, &sent, &j.CreatedAt, &j.UpdatedAt,
 			&c.ID, &c.CampaignID, &c.LeadID, &c.MailboxID, &c.Status, &c.StatusReason, &c.LastStepSent, &c.ThreadID,
 			&c.FirstMessageID, &c.LastMessageID, &refs, &c.FirstSubject, &clSent, &clReplied, &c.CreatedAt, &c.UpdatedAt,
 			&l.ID, &l.Email, &l.FirstName, &l.LastName, &l.Company, &l.Title, &l.Website, &l.LinkedinURL, &l.Phone,
-			&l.Timezone, &l.Country, &custom, &l.Status)
+			&l.Timezone, &l.Country, &custom, &l.Status}, v.dest()...)...)
 		if err != nil {
 			return nil, err
 		}
+		l.Verification = v.get()
 		j.ClaimedAt, j.SentAt = timePtr(claimed), timePtr(sent)
 		c.LastSentAt, c.RepliedAt = timePtr(clSent), timePtr(clReplied)
 		c.References = splitRefs(refs)

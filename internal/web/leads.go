@@ -19,17 +19,29 @@ var leadStatuses = []option{
 	{store.LeadUnsubscribed, "Unsubscribed"},
 }
 
+// leadVerifications are the address verdicts the list filters by.
+var leadVerifications = []option{
+	{"", "Any address check"},
+	{store.VerifyDeliverable, "Deliverable"},
+	{store.VerifyRisky, "Risky"},
+	{store.VerifyUndeliverable, "Undeliverable"},
+	{store.VerifyUnknown, "Unknown"},
+	{store.VerifyUnchecked, "Not checked"},
+}
+
 type leadsData struct {
-	Leads    []store.Lead
-	Search   string
-	Status   string
-	Statuses []option
-	Newest   string // URL of the first page with the same filters
-	Next     string // URL of the next (older) page, "" on the last
-	First    bool
-	Filtered bool              // a search or filter is on, so "no leads" means "none match"
-	Campaign *store.Campaign   // set when listing one campaign's leads
-	Source   *store.LeadSource // set when listing the leads one import created
+	Leads         []store.Lead
+	Search        string
+	Status        string
+	Statuses      []option
+	Verification  string
+	Verifications []option
+	Newest        string // URL of the first page with the same filters
+	Next          string // URL of the next (older) page, "" on the last
+	First         bool
+	Filtered      bool              // a search or filter is on, so "no leads" means "none match"
+	Campaign      *store.Campaign   // set when listing one campaign's leads
+	Source        *store.LeadSource // set when listing the leads one import created
 }
 
 // leads lists the workspace's leads, newest first, with search and a status
@@ -39,6 +51,10 @@ func (w *Web) leads(rw http.ResponseWriter, r *http.Request, v *view) error {
 	data := leadsData{Search: strings.TrimSpace(q.Get("q")), Status: q.Get("status"), Statuses: leadStatuses, First: q.Get("cursor") == ""}
 	if !validOption(leadStatuses, data.Status) {
 		data.Status = ""
+	}
+	data.Verification, data.Verifications = q.Get("verification"), leadVerifications
+	if !validOption(leadVerifications, data.Verification) {
+		data.Verification = ""
 	}
 	scope := w.Store.InWorkspace(v.P.WorkspaceID)
 	if id := q.Get("campaign"); id != "" {
@@ -55,8 +71,9 @@ func (w *Web) leads(rw http.ResponseWriter, r *http.Request, v *view) error {
 		}
 		data.Source = &src
 	}
-	data.Filtered = data.Search != "" || data.Status != "" || data.Campaign != nil || data.Source != nil
-	query := store.LeadQuery{Search: data.Search, Status: data.Status, Cursor: q.Get("cursor"), Limit: leadsPageSize}
+	data.Filtered = data.Search != "" || data.Status != "" || data.Verification != "" || data.Campaign != nil || data.Source != nil
+	query := store.LeadQuery{Search: data.Search, Status: data.Status, Verification: data.Verification,
+		Cursor: q.Get("cursor"), Limit: leadsPageSize}
 	if data.Campaign != nil {
 		query.CampaignID = data.Campaign.ID
 	}
@@ -79,6 +96,9 @@ func (w *Web) leads(rw http.ResponseWriter, r *http.Request, v *view) error {
 	}
 	if data.Status != "" {
 		filters.Set("status", data.Status)
+	}
+	if data.Verification != "" {
+		filters.Set("verification", data.Verification)
 	}
 	data.Newest = pageURL("/leads", filters, "")
 	if len(list) > leadsPageSize {

@@ -147,6 +147,9 @@ func reviewRows(c campaign.View, review campaign.LaunchReview, seq campaign.Sequ
 		rows = append(rows, reviewRow{Level: reviewOK, Title: "Leads", Text: plural(c.Stats.Leads, "lead", "leads") + " in the campaign.",
 			Link: "/campaigns/" + c.ID + "/leads", Action: "See them"})
 	}
+	if row, ok := verificationRow(c, review.Verification); ok {
+		rows = append(rows, row)
+	}
 	if !block([]string{"no_sequence", "invalid_template"}, "Sequence", setup("sequence"), "Fix the sequence") {
 		tests := 0
 		for _, st := range seq.Steps {
@@ -266,4 +269,37 @@ func slotPhrase(slot string) string {
 		return slot
 	}
 	return "at " + slot
+}
+
+// verificationRow is the review's address-check row: how many of the
+// campaign's leads the send gate will skip, linking to them, or the
+// verdicts when none is skipped.
+func verificationRow(c campaign.View, v campaign.VerificationCounts) (reviewRow, bool) {
+	leads := "/leads?campaign=" + c.ID + "&verification="
+	if v.Skipped > 0 {
+		var parts []string
+		link := leads + store.VerifyUndeliverable
+		if v.Undeliverable > 0 {
+			parts = append(parts, formatInt(v.Undeliverable)+" undeliverable")
+		} else {
+			link = leads + store.VerifyRisky
+		}
+		if v.Risky > 0 && !v.AllowRisky {
+			parts = append(parts, formatInt(v.Risky)+" risky (the campaign does not allow risky addresses)")
+		}
+		return reviewRow{Level: reviewWarn, Title: "Address check", Text: plural(v.Skipped, "lead is", "leads are") +
+			" skipped: " + strings.Join(parts, ", ") + ".", Link: link, Action: "See them"}, true
+	}
+	checked := v.Deliverable + v.Risky + v.Unknown
+	if checked == 0 {
+		return reviewRow{}, false
+	}
+	text := formatInt(v.Deliverable) + " deliverable"
+	if v.Risky > 0 {
+		text += ", " + formatInt(v.Risky) + " risky (sent: the campaign allows risky addresses)"
+	}
+	if v.Unknown+v.Unchecked > 0 {
+		text += ", " + formatInt(v.Unknown+v.Unchecked) + " not verified (sent)"
+	}
+	return reviewRow{Level: reviewOK, Title: "Address check", Text: text + "."}, true
 }

@@ -44,6 +44,11 @@ type Config struct {
 	Heartbeat  time.Duration // how often held imports are marked alive and stale ones looked for (default 10 s)
 	StaleAfter time.Duration // a running import not marked alive for this long was interrupted (default 1 min)
 	Budget     *Budget       // disk budget of waiting uploads (nil: none)
+	// Verify checks the addresses of the workspace's leads never checked
+	// (internal/verify) once the rows are written, before the import shows
+	// done: after the batches, so DNS never holds a batch's transaction,
+	// and once per distinct domain. Nil: no check.
+	Verify func(ctx context.Context, workspaceID string) error
 }
 
 func (c Config) withDefaults() Config {

@@ -190,6 +190,16 @@ func owner(src store.LeadSource) account.Principal {
 // big import first refreshes the lead tables' planner statistics, so that
 // searches are well planned as soon as the import shows done.
 func (im *Importer) finish(ctx context.Context, src store.LeadSource, c store.ImportCounts) error {
+	if im.cfg.Verify != nil {
+		// A failed check leaves leads unchecked (the send gate sends to
+		// them as unknown); it does not fail the import.
+		if err := im.cfg.Verify(ctx, src.WorkspaceID); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			im.env.Log().WarnContext(ctx, "verify imported leads", "import_id", src.ID, "err", err)
+		}
+	}
 	if c.Created+c.Updated >= statsAfterRows {
 		if err := im.store.RefreshLeadStats(ctx); err != nil {
 			im.env.Log().Warn("refresh lead statistics after import", "import_id", src.ID, "err", err)

@@ -52,7 +52,8 @@ func CampaignSide(c store.Campaign, loc *time.Location, now time.Time) rules.Cam
 	if c.SentTodayDate == now.In(loc).Format(DayFormat) {
 		sent = c.SentToday
 	}
-	return rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: sent}
+	return rules.Campaign{Status: rules.CampaignStatus(c.Status), DailyLimit: c.DailyLimit, SentToday: sent,
+		AllowRisky: c.AllowRisky}
 }
 
 // Limits are a mailbox's sending limits as the rules read them.
@@ -99,7 +100,11 @@ func LeadSide(l store.Lead, cl store.CampaignLead, suppressed bool) rules.Lead {
 	if cl.Status == store.CampaignLeadActive && l.Status != "" && l.Status != store.LeadActive {
 		status = rules.LeadStatus(l.Status)
 	}
-	return rules.Lead{Timezone: leadLocation(l.Timezone), Suppressed: suppressed, Status: status}
+	lead := rules.Lead{Timezone: leadLocation(l.Timezone), Suppressed: suppressed, Status: status}
+	if v := l.Verification; v != nil {
+		lead.Verification, lead.VerifyReasons = v.Status, v.Reasons
+	}
+	return lead
 }
 
 // For assembles everything Decide looks at for one pending step. It is

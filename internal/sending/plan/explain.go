@@ -44,6 +44,36 @@ type Explanation struct {
 	NextAttemptAt *time.Time `json:"nextAttemptAt"`
 	Attempts      int        `json:"attempts"`
 	LastError     string     `json:"lastError,omitempty"`
+	// ESPMatching is set when the campaign matches providers: the
+	// recipient's provider, the mailbox's, and whether they match.
+	ESPMatching *ExplainMatch `json:"espMatching,omitempty"`
+}
+
+// ExplainMatch is ESP matching as explain shows it.
+type ExplainMatch struct {
+	Recipient string `json:"recipient"` // google, microsoft, other, or "" when not known
+	Mailbox   string `json:"mailbox"`
+	Matched   bool   `json:"matched"`
+	Detail    string `json:"detail"`
+}
+
+// explainMatch says how a lead's mailbox matches its provider.
+func explainMatch(lead store.Lead, mailbox store.Mailbox) *ExplainMatch {
+	m := &ExplainMatch{Mailbox: rules.MailboxProvider(mailbox.Provider)}
+	if lead.Verification != nil {
+		m.Recipient = lead.Verification.Provider
+	}
+	m.Matched = m.Recipient != "" && m.Recipient == m.Mailbox
+	switch {
+	case m.Recipient == "":
+		m.Detail = "The recipient's provider is not known yet (its address has not been checked), so any mailbox sends."
+	case m.Matched:
+		m.Detail = fmt.Sprintf("Matched: a %s recipient, sent from a %s mailbox.", m.Recipient, m.Mailbox)
+	default:
+		m.Detail = fmt.Sprintf("Not matched: a %s recipient, sent from a %s mailbox (the campaign has no active %s mailbox when it was assigned).",
+			m.Recipient, m.Mailbox, m.Recipient)
+	}
+	return m
 }
 
 // Explain answers "why hasn't this lead been emailed?" with the same
@@ -89,6 +119,9 @@ func Explain(ctx context.Context, st *store.Store, wsID, campaignID, leadID stri
 		return x, err
 	}
 	x.Mailbox = mailbox.Email
+	if c.ESPMatching {
+		x.ESPMatching = explainMatch(lead, mailbox)
+	}
 	_, suppressed, err := s.Suppressed(ctx, lead.Email)
 	if err != nil {
 		return x, err
@@ -123,6 +156,9 @@ func Explain(ctx context.Context, st *store.Store, wsID, campaignID, leadID stri
 // explainIdle covers a lead with no pending job.
 func explainIdle(x Explanation, c store.Campaign) Explanation {
 	switch {
+	case x.LeadStatus == store.CampaignLeadSkipped:
+		x.Reason = string(rules.ReasonLeadStopped)
+		x.Detail = "Skipped: " + x.StatusReason + "."
 	case x.LeadStatus != store.CampaignLeadActive:
 		x.Reason = string(rules.ReasonLeadStopped)
 		x.Detail = fmt.Sprintf("The lead's sequence has ended (%s).", x.LeadStatus)

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -24,6 +25,18 @@ type ForecastMailbox struct {
 	Email      string `json:"email"`
 	Status     string `json:"status"`
 	TodayLimit int    `json:"todayLimit"`
+	// Provider is the mailbox's provider as ESP matching reads it.
+	Provider string `json:"provider"`
+}
+
+// ESPMatching is how the campaign's unstarted leads match their mailboxes'
+// providers (shown when the campaign option espMatching is on).
+type ESPMatching struct {
+	// Leads counts the unstarted leads by recipient provider ("unknown"
+	// when the address check has not read it).
+	Leads map[string]int `json:"leads"`
+	// Matched is how many of them get a mailbox of their own provider.
+	Matched int `json:"matched"`
 }
 
 // CampaignForecast is the planned sends per day and mailbox.
@@ -31,6 +44,8 @@ type CampaignForecast struct {
 	Timezone  string            `json:"timezone"`
 	Days      []ForecastDay     `json:"days"`
 	Mailboxes []ForecastMailbox `json:"inboxes"`
+	// ESPMatching is set when the campaign matches providers.
+	ESPMatching *ESPMatching `json:"espMatching,omitempty"`
 }
 
 // Forecast plans a campaign's next `days` local days with rules.Forecast,
@@ -66,8 +81,19 @@ func Forecast(ctx context.Context, st *store.Store, wsID, campaignID string, day
 		if err != nil {
 			return out, err
 		}
-		if newLeads, err = enrollment.Spread(ctx, s, c.MailboxIDs, len(unstarted), now); err != nil {
+		providers := make([]string, len(unstarted))
+		for i, l := range unstarted {
+			providers[i] = enrollment.MatchProvider(c, l.Lead)
+		}
+		var matched int
+		if newLeads, matched, err = enrollment.SpreadMatched(ctx, s, c.MailboxIDs, providers, now); err != nil {
 			return out, err
+		}
+		if c.ESPMatching {
+			out.ESPMatching = &ESPMatching{Leads: map[string]int{}, Matched: matched}
+			for _, p := range providers {
+				out.ESPMatching.Leads[cmp.Or(p, "unknown")]++
+			}
 		}
 	}
 	in := rules.ForecastInput{Schedule: sched, Campaign: input.CampaignSide(c, sched.Timezone, now), Steps: input.Delays(steps)}
@@ -85,7 +111,7 @@ func Forecast(ctx context.Context, st *store.Store, wsID, campaignID string, day
 		}
 		in.Mailboxes = append(in.Mailboxes, fi)
 		out.Mailboxes = append(out.Mailboxes, ForecastMailbox{ID: i.ID, Email: i.Email, Status: i.Status,
-			TodayLimit: rules.TodayLimit(side.Limits, now)})
+			TodayLimit: rules.TodayLimit(side.Limits, now), Provider: rules.MailboxProvider(i.Provider)})
 	}
 	for _, d := range rules.Forecast(now, days, in) {
 		out.Days = append(out.Days, ForecastDay{Date: d.Date, Total: d.Total, FollowUps: d.FollowUps, PerMailbox: d.PerMailbox})

@@ -11,6 +11,49 @@ type Capacity struct {
 	// Pending counts leads assigned to the mailbox that still have steps to
 	// send (across campaigns when the caller can count them).
 	Pending int
+	// Provider is the mailbox's mail provider as ESP matching names it
+	// (MailboxProvider): google, microsoft or other.
+	Provider string
+}
+
+// ESP matching's providers: a recipient's, read from its MX
+// (internal/verify), and a mailbox's, from its kind.
+const (
+	ProviderGoogle    = "google"
+	ProviderMicrosoft = "microsoft"
+	ProviderOther     = "other"
+)
+
+// MailboxProvider names a mailbox kind's provider for ESP matching: Gmail
+// mailboxes send from Google, Microsoft ones from Microsoft, SMTP and the
+// sandbox from elsewhere.
+func MailboxProvider(kind string) string {
+	switch kind {
+	case "gmail":
+		return ProviderGoogle
+	case "microsoft":
+		return ProviderMicrosoft
+	}
+	return ProviderOther
+}
+
+// AssignMailboxFor is AssignMailbox with ESP matching: a lead whose
+// provider is known goes to an active mailbox of the same provider when the
+// campaign has one, else to any (AssignMailbox over all). matched says
+// whether the pick shares the lead's provider.
+func AssignMailboxFor(mailboxes []Capacity, provider string) (id string, matched bool) {
+	if provider != "" {
+		var same []Capacity
+		for _, c := range mailboxes {
+			if c.Provider == provider && c.Status == MailboxActive {
+				same = append(same, c)
+			}
+		}
+		if len(same) > 0 {
+			return AssignMailbox(same), true
+		}
+	}
+	return AssignMailbox(mailboxes), false
 }
 
 // AssignMailbox picks the mailbox a new lead should use for its whole

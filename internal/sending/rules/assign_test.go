@@ -60,3 +60,33 @@ func TestAssignMailboxBalancesALaunch(t *testing.T) {
 		t.Errorf("launch split %v, want about 600/600/200 (by daily limit)", count)
 	}
 }
+
+func TestAssignMailboxFor(t *testing.T) {
+	g1 := Capacity{ID: "g1", Status: MailboxActive, Limit: 10, Remaining: 10, Pending: 5, Provider: ProviderGoogle}
+	g2 := Capacity{ID: "g2", Status: MailboxPaused, Limit: 10, Remaining: 10, Provider: ProviderGoogle}
+	m1 := Capacity{ID: "m1", Status: MailboxActive, Limit: 10, Remaining: 10, Provider: ProviderMicrosoft}
+	o1 := Capacity{ID: "o1", Status: MailboxActive, Limit: 10, Remaining: 10, Provider: ProviderOther}
+	for _, tc := range []struct {
+		boxes    []Capacity
+		provider string
+		want     string
+		matched  bool
+	}{
+		{[]Capacity{g1, m1, o1}, ProviderGoogle, "g1", true},    // the same provider, though busier
+		{[]Capacity{g1, m1, o1}, ProviderMicrosoft, "m1", true}, //
+		{[]Capacity{g2, m1, o1}, ProviderGoogle, "m1", false},   // the only Google mailbox is paused: any
+		{[]Capacity{g1, m1}, ProviderOther, "m1", false},        // no other-provider mailbox: any (lightest)
+		{[]Capacity{g1, m1, o1}, "", "m1", false},               // provider unknown: any
+		{[]Capacity{g2}, ProviderGoogle, "", false},             // nothing active
+	} {
+		id, matched := AssignMailboxFor(tc.boxes, tc.provider)
+		if id != tc.want || matched != tc.matched {
+			t.Errorf("AssignMailboxFor(%s) = %s %v, want %s %v", tc.provider, id, matched, tc.want, tc.matched)
+		}
+	}
+	for kind, want := range map[string]string{"gmail": ProviderGoogle, "microsoft": ProviderMicrosoft, "smtp": ProviderOther, "sandbox": ProviderOther} {
+		if got := MailboxProvider(kind); got != want {
+			t.Errorf("MailboxProvider(%s) = %s", kind, got)
+		}
+	}
+}

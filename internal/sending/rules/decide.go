@@ -45,6 +45,8 @@ type Campaign struct {
 	// SentToday counts the campaign's sends in the schedule-zone day that
 	// contains now.
 	SentToday int
+	// AllowRisky sends to leads whose address is risky.
+	AllowRisky bool
 }
 
 // Inbox is the mailbox a lead is assigned to.
@@ -62,6 +64,11 @@ type Lead struct {
 	Timezone   *time.Location
 	Suppressed bool
 	Status     LeadStatus
+	// Verification is the address check's status (deliverable, risky,
+	// undeliverable, unknown, or "" when never checked) and VerifyReasons
+	// its reasons.
+	Verification  string
+	VerifyReasons []string
 }
 
 // Input is everything Decide looks at for one pending step.
@@ -83,6 +90,8 @@ const (
 	ReasonReady               Reason = "ready"
 	ReasonLeadStopped         Reason = "lead_stopped"
 	ReasonSuppressed          Reason = "suppressed"
+	ReasonUndeliverable       Reason = "undeliverable"
+	ReasonRisky               Reason = "risky"
 	ReasonCampaignDraft       Reason = "campaign_draft"
 	ReasonCampaignPaused      Reason = "campaign_paused"
 	ReasonCampaignCompleted   Reason = "campaign_completed"
@@ -211,6 +220,9 @@ func blockedForGood(in Input) Reason {
 		return ReasonLeadStopped
 	case in.Lead.Suppressed:
 		return ReasonSuppressed
+	}
+	if r := VerificationGate(in.Lead.Verification, in.Campaign.AllowRisky); r != "" {
+		return r
 	}
 	switch in.Campaign.Status {
 	case CampaignActive:

@@ -25,6 +25,12 @@ func (d Decision) Detail() string {
 		return fmt.Sprintf("The lead's sequence has stopped (%s); no further steps are sent.", in.Lead.Status)
 	case ReasonSuppressed:
 		return "The lead's address or domain is on the suppression list, so it is never emailed."
+	case ReasonUndeliverable:
+		return "Skipped: " + SkipReason(in.Lead.Verification, in.Lead.VerifyReasons) +
+			". The address cannot receive mail, so it is never emailed."
+	case ReasonRisky:
+		return "Skipped: " + SkipReason(in.Lead.Verification, in.Lead.VerifyReasons) +
+			". The campaign does not send to risky addresses (allowRisky is off)."
 	case ReasonCampaignDraft:
 		return "The campaign has not been launched yet."
 	case ReasonCampaignPaused:
