@@ -27,7 +27,7 @@ import (
 // bounds what a crash can leave unfiled.
 const (
 	maxQueuedCopies = 256 // copies waiting or in flight per mailbox
-	maxCopyBatch    = 64  // APPENDs pipelined before their answers are read
+	maxCopyBatch    = 256 // APPENDs pipelined before their answers are read
 )
 
 type copier struct {
@@ -38,7 +38,11 @@ type copier struct {
 	pending int        // queued + in flight
 	running bool       // the goroutine is alive
 	closed  bool
-	conn    *imapclient.Client // the copier's own IMAP session
+	conn    *imapclient.Client // the copier's own IMAP session (pipelined APPENDs)
+	// multi is the MULTIAPPEND session when the server offers it; noMulti
+	// is set once it is known not to (then batches are pipelined).
+	multi   *appendSession
+	noMulti bool
 }
 
 func newCopier(m *Mailbox) *copier {
@@ -98,12 +102,15 @@ func (c *copier) close(ctx context.Context) error {
 	for c.running {
 		c.changed.Wait()
 	}
-	conn := c.conn
-	c.conn = nil
+	conn, multi := c.conn, c.multi
+	c.conn, c.multi = nil, nil
 	c.mu.Unlock()
 	if conn != nil {
 		_ = conn.Logout().Wait()
 		_ = conn.Close()
+	}
+	if multi != nil {
+		multi.close()
 	}
 	return err
 }
@@ -142,6 +149,9 @@ func (c *copier) appendBatch(batch [][]byte) {
 	m := c.m
 	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.Timeout*time.Duration(1+len(batch)/8))
 	defer cancel()
+	if c.tryMultiAppend(ctx, batch) {
+		return
+	}
 	left := batch
 	var lastErr error
 	for attempt := 0; attempt < 2 && len(left) > 0; attempt++ {
@@ -204,6 +214,68 @@ func (c *copier) pipeline(ctx context.Context, batch [][]byte) ([][]byte, error)
 		m.imapMu.Unlock()
 	}
 	return failed, firstErr
+}
+
+// tryMultiAppend stores batch with one MULTIAPPEND when the server offers
+// it, and reports whether it did. On any failure the caller pipelines the
+// batch instead (a MULTIAPPEND that failed stored nothing, unless the
+// connection broke after the server committed it: then Sent holds those
+// copies twice, which FindSent tolerates).
+func (c *copier) tryMultiAppend(ctx context.Context, batch [][]byte) bool {
+	// Only the copier's goroutine touches multi and noMulti.
+	if c.noMulti {
+		return false
+	}
+	m := c.m
+	folder := m.cfg.SentFolder
+	if folder == "" {
+		m.imapMu.Lock()
+		folder = m.sent
+		m.imapMu.Unlock()
+	}
+	if folder == "" {
+		// Discover the folder on the ordinary session (kept as the
+		// fallback).
+		conn, err := c.session(ctx)
+		if err != nil {
+			return false
+		}
+		if folder, err = c.folder(conn); err != nil {
+			return false
+		}
+	}
+	if c.multi == nil {
+		s, err := openAppendSession(ctx, &m.cfg)
+		if err != nil {
+			c.noMulti = errors.Is(err, errNoMultiAppend)
+			return false
+		}
+		c.mu.Lock()
+		c.multi = s
+		c.mu.Unlock()
+		c.dropConn() // the pipelined session is not needed while this works
+	}
+	stop := context.AfterFunc(ctx, func() { c.multi.conn.Close() })
+	err := c.multi.multiAppend(folder, batch, m.cfg.Now())
+	stop()
+	if err == nil {
+		return true
+	}
+	if errors.Is(err, errNoMultiAppend) {
+		c.noMulti = true
+	}
+	var refused *appendRefused
+	if errors.As(err, &refused) {
+		m.imapMu.Lock()
+		m.sent = "" // the folder may have gone: discover it again
+		m.imapMu.Unlock()
+	}
+	c.mu.Lock()
+	s := c.multi
+	c.multi = nil
+	c.mu.Unlock()
+	_ = s.conn.Close()
+	return false
 }
 
 func (c *copier) session(ctx context.Context) (*imapclient.Client, error) {
