@@ -17,6 +17,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/netguard"
+	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/realmail"
 	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/secrets"
@@ -47,6 +48,8 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	workers := fs.Int("workers", 32, "engine send workers")
 	batch := fs.Int("batch", 500, "engine claim batch size")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the sending to this file")
+	sentCopy := fs.Bool("copy", false, "append a copy of every message to each mailbox's Sent folder over IMAP")
+	realIMAP := fs.Bool("real-imap", false, "use a real Dovecot (internal/provider/smtpimap/realmail; needs root, postfix and dovecot) as the IMAP side")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,6 +88,17 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer imap.Close()
+	var real *realmail.Server
+	if *realIMAP {
+		users := map[string]string{}
+		for i := range *mailboxes {
+			users[fmt.Sprintf("box%d@bench.test", i)] = "bench-password"
+		}
+		if real, err = realmail.Start(ctx, realmail.Options{Domain: "bench.test", Users: users, TLS: tl}); err != nil {
+			return fmt.Errorf("start postfix and dovecot: %w", err)
+		}
+		defer real.Stop()
+	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	keys, err := secrets.NewKeyRing(key)
@@ -107,8 +121,13 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 			Security: "starttls"}
 		imapServer := connect.ServerInput{Host: imap.Host, Port: imap.Port, Username: "bench", Password: "bench-password",
 			Security: "starttls"}
-		if _, err := reg.ConnectSMTP(ctx, p, connect.SMTPInput{Email: fmt.Sprintf("box%d@bench.test", i),
-			SMTP: server, IMAP: imapServer, SkipSentCopy: true}, account.Meta{}); err != nil {
+		addr := fmt.Sprintf("box%d@bench.test", i)
+		if real != nil {
+			imapServer = connect.ServerInput{Host: real.Host, Port: real.IMAPPort, Username: addr, Password: "bench-password",
+				Security: "starttls"}
+		}
+		if _, err := reg.ConnectSMTP(ctx, p, connect.SMTPInput{Email: addr,
+			SMTP: server, IMAP: imapServer, SkipSentCopy: !*sentCopy}, account.Meta{}); err != nil {
 			return fmt.Errorf("connect bench mailbox %d: %w", i, err)
 		}
 	}
@@ -153,13 +172,36 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	took := time.Since(start)
 	rate := float64(sent) / took.Seconds()
-	fmt.Fprintf(stdout, "sent %d messages in %s over %d ticks: %.0f msgs/s end to end (%d workers, batch %d, GOMAXPROCS %d)\n",
-		sent, took.Round(time.Millisecond), ticks, rate, *workers, *batch, runtime.GOMAXPROCS(0))
+	side := "no copy to Sent"
+	if *sentCopy {
+		side = "copy to Sent on the fake IMAP server"
+		if real != nil {
+			side = "copy to Sent on a real Dovecot"
+		}
+	}
+	fmt.Fprintf(stdout, "sent %d messages in %s over %d ticks: %.0f msgs/s end to end, %s (%d workers, batch %d, GOMAXPROCS %d)\n",
+		sent, took.Round(time.Millisecond), ticks, rate, side, *workers, *batch, runtime.GOMAXPROCS(0))
 	fmt.Fprintf(stdout, "the sink accepted %d; SMTP connections opened for them: %d (%d mailboxes)\n",
 		sink.Count(), sink.Connections()-connsBefore, *mailboxes)
 	fmt.Fprintf(stdout, "ratio to listmonk's ~%d msgs/s to such a sink: %.2f\n", listmonkMsgsPerSec, rate/listmonkMsgsPerSec)
 	if sink.Count() != sent {
 		return fmt.Errorf("the sink accepted %d messages, the engine recorded %d", sink.Count(), sent)
+	}
+	if *sentCopy && real != nil {
+		// Every recorded send has its copy: the engine records a batch
+		// after its mailboxes flushed their copies.
+		copies := 0
+		for i := range *mailboxes {
+			msgs, err := real.Messages(ctx, fmt.Sprintf("box%d@bench.test", i), "Sent")
+			if err != nil {
+				return fmt.Errorf("read Sent of box%d: %w", i, err)
+			}
+			copies += len(msgs)
+		}
+		fmt.Fprintf(stdout, "copies in the mailboxes' Sent folders: %d\n", copies)
+		if copies != sent {
+			return fmt.Errorf("the Sent folders hold %d copies of %d sent messages", copies, sent)
+		}
 	}
 	return nil
 }

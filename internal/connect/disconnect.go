@@ -28,6 +28,14 @@ func (g *guard) FindSent(ctx context.Context, messageID string) (provider.SentMe
 	return sent, ok, g.check(ctx, err)
 }
 
+// Flush passes provider.Flusher through the guard.
+func (g *guard) Flush(ctx context.Context) error {
+	if f, ok := g.Mailbox.(provider.Flusher); ok {
+		return f.Flush(ctx)
+	}
+	return nil
+}
+
 func (g *guard) Fetch(ctx context.Context, cursor string) (provider.Page, error) {
 	p, err := g.Mailbox.Fetch(ctx, cursor)
 	return p, g.check(ctx, err)

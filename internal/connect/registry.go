@@ -173,10 +173,22 @@ func closeAll(list []provider.Mailbox) {
 
 // shared hides Close from the engine and the reply loop, which close what
 // they open after each batch: the registry keeps the mailbox (and its
-// connections) for the next one.
+// connections) for the next one. Close still flushes (provider.Flusher):
+// the engine records a batch's sends after closing its mailboxes, and the
+// record must not come before the sends' copies are in Sent.
 type shared struct{ provider.Mailbox }
 
-func (shared) Close() error { return nil }
+// flushTimeout bounds the wait for a mailbox's background work at Close.
+const flushTimeout = 2 * time.Minute
+
+func (s shared) Close() error {
+	if f, ok := s.Mailbox.(provider.Flusher); ok {
+		ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+		defer cancel()
+		return f.Flush(ctx)
+	}
+	return nil
+}
 
 // errNotConfigured is returned when a mailbox's provider has no OAuth app
 // configured in this deployment.

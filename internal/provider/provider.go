@@ -87,3 +87,12 @@ type Mailbox interface {
 	// Close releases connections. The Mailbox must not be used afterwards.
 	Close() error
 }
+
+// Flusher is a Mailbox that finishes part of a send after Send returns
+// (smtpimap appends the Sent copy in the background). Flush waits until
+// everything sent so far is complete: FindSent would find it. A caller
+// that keeps a Mailbox open across batches flushes where it would have
+// closed it, before the sends are recorded.
+type Flusher interface {
+	Flush(ctx context.Context) error
+}

@@ -42,6 +42,9 @@ func TestSentFolderDiscovery(t *testing.T) {
 			if _, err := m.Send(ctx, msg); err != nil {
 				t.Fatal(err)
 			}
+			if err := m.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
 			if got := e.folder(t, tt.want); len(got) != 1 || !bytes.Equal(got[0], msg.Raw) {
 				t.Errorf("%s holds %d messages, want the sent copy", tt.want, len(got))
 			}
@@ -57,6 +60,9 @@ func TestFindSent(t *testing.T) {
 	m := e.mailbox(t)
 	sent, err := m.Send(ctx, outgoing(lead, "<find-me@leadbitz.test>"))
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// A longer id containing ours must not match (HEADER search is a substring match).
@@ -80,7 +86,9 @@ func TestFindSent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok != tt.found || ok && (got.ProviderID != sent.ProviderID || got.MessageID != "<find-me@leadbitz.test>") {
+		// FindSent waits for the copy Send queued; the copy is the
+		// first message of Sent.
+		if ok != tt.found || ok && (!strings.HasSuffix(got.ProviderID, ":1") || got.MessageID != sent.MessageID || got.MessageID != "<find-me@leadbitz.test>") {
 			t.Errorf("FindSent(%s) = %+v %v, want found=%v like %+v", tt.id, got, ok, tt.found, sent)
 		}
 	}

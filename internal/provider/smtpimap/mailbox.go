@@ -29,6 +29,8 @@ type Mailbox struct {
 	imapMu sync.Mutex
 	imap   *imapclient.Client
 	sent   string // discovered Sent folder
+
+	copies *copier // appends copies to Sent; nil with SkipSentCopy
 }
 
 var _ provider.Mailbox = (*Mailbox)(nil)
@@ -38,11 +40,32 @@ func New(cfg Config) (*Mailbox, error) {
 	if err := cfg.setDefaults(); err != nil {
 		return nil, err
 	}
-	return &Mailbox{cfg: cfg}, nil
+	m := &Mailbox{cfg: cfg}
+	if !cfg.SkipSentCopy {
+		m.copies = newCopier(m)
+	}
+	return m, nil
 }
 
-// Close ends both sessions.
+// Flush waits until the copy of every message sent so far is in Sent (or
+// has failed for good, which is logged).
+func (m *Mailbox) Flush(ctx context.Context) error {
+	if m.copies == nil {
+		return nil
+	}
+	return m.copies.flush(ctx)
+}
+
+// Close waits for the pending copies to Sent (at most a few timeouts),
+// then ends the sessions.
 func (m *Mailbox) Close() error {
+	if m.copies != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 4*m.cfg.Timeout)
+		if err := m.copies.close(ctx); err != nil {
+			m.cfg.Logger.Warn("smtpimap: closed with copies to Sent still pending", "error", err)
+		}
+		cancel()
+	}
 	m.smtpMu.Lock()
 	if m.smtp != nil {
 		m.smtp.quit()
@@ -59,9 +82,11 @@ func (m *Mailbox) Close() error {
 	return nil
 }
 
-// Send submits m over the mailbox's SMTP session, then appends a copy to the
-// Sent folder (unless SkipSentCopy) so FindSent can see it. A failed copy is
-// logged, not returned: the message went out.
+// Send submits m over the mailbox's SMTP session, then queues a copy for
+// the Sent folder (unless SkipSentCopy) so FindSent can see it; the copy is
+// appended off the send path (sentcopy.go), and Flush, FindSent and Close
+// wait for it. A failed copy is logged, not returned: the message went out.
+// The SentMessage carries no ProviderID: the copy's UID is not known yet.
 func (m *Mailbox) Send(ctx context.Context, msg provider.OutgoingMessage) (provider.SentMessage, error) {
 	if len(msg.Raw) == 0 || msg.To == "" {
 		return provider.SentMessage{}, &provider.Error{Kind: provider.Permanent, Code: "invalid_message", Message: "a message needs a recipient and content"}
@@ -69,17 +94,10 @@ func (m *Mailbox) Send(ctx context.Context, msg provider.OutgoingMessage) (provi
 	if err := m.submit(ctx, msg); err != nil {
 		return provider.SentMessage{}, fmt.Errorf("smtp send: %w", err)
 	}
-	sent := provider.SentMessage{MessageID: msg.MessageID}
-	if m.cfg.SkipSentCopy {
-		return sent, nil
+	if m.copies != nil {
+		m.copies.add(ctx, msg.Raw)
 	}
-	ref, err := m.appendSent(ctx, msg.Raw)
-	if err != nil {
-		m.cfg.Logger.WarnContext(ctx, "smtpimap: could not save the sent copy", "message_id", msg.MessageID, "error", err)
-		return sent, nil
-	}
-	sent.ProviderID = ref
-	return sent, nil
+	return provider.SentMessage{MessageID: msg.MessageID}, nil
 }
 
 // submit runs one SMTP transaction, opening the session if needed. A
@@ -198,36 +216,6 @@ func (m *Mailbox) sentFolder(c *imapclient.Client) (string, error) {
 	return m.sent, nil
 }
 
-// appendSent stores raw in the Sent folder, flagged \Seen, and returns its
-// "<uidvalidity>:<uid>" when the server reports it (UIDPLUS).
-func (m *Mailbox) appendSent(ctx context.Context, raw []byte) (string, error) {
-	var ref string
-	err := m.withIMAP(ctx, func(c *imapclient.Client) error {
-		folder, err := m.sentFolder(c)
-		if err != nil {
-			return err
-		}
-		cmd := c.Append(folder, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: m.cfg.Now()})
-		if _, err := cmd.Write(raw); err != nil {
-			cmd.Close()
-			return err
-		}
-		if err := cmd.Close(); err != nil {
-			return err
-		}
-		data, err := cmd.Wait()
-		if err != nil {
-			m.sent = "" // the folder may have gone; discover it again next time
-			return err
-		}
-		if data != nil && data.UID != 0 {
-			ref = uidRef(data.UIDValidity, data.UID)
-		}
-		return nil
-	})
-	return ref, err
-}
-
 // FindSent searches the Sent folder for our Message-ID header.
 func (m *Mailbox) FindSent(ctx context.Context, messageID string) (provider.SentMessage, bool, error) {
 	id := strings.TrimSpace(messageID)
@@ -236,6 +224,12 @@ func (m *Mailbox) FindSent(ctx context.Context, messageID string) (provider.Sent
 	}
 	if !strings.HasPrefix(id, "<") {
 		id = "<" + id + ">"
+	}
+	if m.copies != nil {
+		// A copy still queued would be missed: wait for it first.
+		if err := m.copies.flush(ctx); err != nil {
+			return provider.SentMessage{}, false, fmt.Errorf("imap find sent: %w", classifyConn(err))
+		}
 	}
 	var found provider.SentMessage
 	var ok bool

@@ -25,6 +25,9 @@ func TestSendEachSecurityMode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if err := m.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
 			got := e.smtp.Messages()
 			if len(got) != 1 || got[0].From != me || len(got[0].To) != 1 || got[0].To[0] != lead {
 				t.Fatalf("received = %+v", got)
@@ -36,7 +39,7 @@ func TestSendEachSecurityMode(t *testing.T) {
 			if len(copies) != 1 || !bytes.Equal(copies[0], msg.Raw) {
 				t.Errorf("Sent folder = %q", copies)
 			}
-			if sent.MessageID != "<m1@leadbitz.test>" || !strings.HasSuffix(sent.ProviderID, ":1") {
+			if sent.MessageID != "<m1@leadbitz.test>" || sent.ProviderID != "" {
 				t.Errorf("sent = %+v", sent)
 			}
 		})
@@ -174,4 +177,61 @@ func TestSendRejectsIncompleteMessage(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	_, err := e.mailbox(t).Send(ctx, provider.OutgoingMessage{From: me, MessageID: "<x@y>", Raw: []byte("x")})
 	wantKind(t, err, provider.Permanent)
+}
+
+// TestSentCopiesOffTheSendPath: Send returns before its copy is in Sent;
+// FindSent, Flush and Close each wait for the copies queued before them,
+// and every copy arrives exactly once.
+func TestSentCopiesOffTheSendPath(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	m := e.mailbox(t)
+	const n = 300 // more than one pipelined batch and than the queue bound
+	var wg sync.WaitGroup
+	for w := range 6 {
+		wg.Go(func() {
+			for i := w; i < n; i += 6 {
+				if _, err := m.Send(ctx, outgoing(lead, "<c"+strconv.Itoa(i)+"@leadbitz.test>")); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	// No Flush: FindSent must see the last message sent.
+	if _, ok, err := m.FindSent(ctx, "<c"+strconv.Itoa(n-1)+"@leadbitz.test>"); err != nil || !ok {
+		t.Fatalf("FindSent right after Send = %v, %v", ok, err)
+	}
+	if _, err := m.Send(ctx, outgoing(lead, "<last@leadbitz.test>")); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	copies := e.folder(t, "Sent")
+	seen := map[string]int{}
+	for _, c := range copies {
+		for _, line := range strings.Split(string(c), "\r\n") {
+			if id, ok := strings.CutPrefix(line, "Message-ID: "); ok {
+				seen[id]++
+			}
+		}
+	}
+	if len(copies) != n+1 || len(seen) != n+1 {
+		t.Fatalf("Sent holds %d copies of %d messages, want %d of %d", len(copies), len(seen), n+1, n+1)
+	}
+}
+
+func TestSentCopyFailureIsLoggedNotReturned(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	m := e.mailbox(t, func(c *smtpimap.Config) { c.SentFolder = "No Such Folder" })
+	if _, err := m.Send(ctx, outgoing(lead, "<x@leadbitz.test>")); err != nil {
+		t.Fatalf("a failed copy failed the send: %v", err)
+	}
+	if err := m.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e.smtp.Count() != 1 {
+		t.Errorf("sent %d, want 1", e.smtp.Count())
+	}
 }

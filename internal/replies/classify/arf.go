@@ -12,15 +12,21 @@ import (
 // complaints (DMARC auth-failure reports, not-spam) come back as automatic
 // messages.
 func classifyComplaint(m *mailmsg.Inbound) (Verdict, bool) {
-	fr := m.Root.Find("message/feedback-report")
+	fr := findOwn(m.Root, "message/feedback-report")
 	arf := fr != nil || m.Root.MediaType == "multipart/report" && strings.EqualFold(m.Root.Params["report-type"], "feedback-report")
-	jmrp := m.Header.Get("X-HmXmrOriginalRecipient")
-	if !arf && jmrp == "" {
-		return Verdict{}, false
-	}
 	var fh mailmsg.Header
 	if fr != nil {
 		fh, _ = mailmsg.ParseHeader(trimBlank(fr.Body))
+	}
+	loose := false
+	if fh == nil {
+		if h := looseFeedbackReport(m.Root); h != nil {
+			fh, arf, loose = h, true, fr == nil
+		}
+	}
+	jmrp := m.Header.Get("X-HmXmrOriginalRecipient")
+	if !arf && jmrp == "" {
+		return Verdict{}, false
 	}
 	ft := strings.ToLower(strings.TrimSpace(fh.Get("Feedback-Type")))
 	if ft == "auth-failure" || ft == "not-spam" {
@@ -33,6 +39,9 @@ func classifyComplaint(m *mailmsg.Inbound) (Verdict, bool) {
 	v := Verdict{Kind: KindComplaint}
 	if arf {
 		v.Reasons = append(v.Reasons, "ARF feedback report")
+		if loose {
+			v.Reasons = append(v.Reasons, "report fields in a text part (not message/feedback-report)")
+		}
 		if ft != "" {
 			v.Reasons = append(v.Reasons, "Feedback-Type: "+ft)
 		}
@@ -58,4 +67,30 @@ func classifyComplaint(m *mailmsg.Inbound) (Verdict, bool) {
 	}
 	v.OriginalMessageID = originalMessageID(m)
 	return v, true
+}
+
+// looseFeedbackReport finds a feedback report that bends RFC 5965: the
+// fields (Feedback-Type with Version or User-Agent, and one of the
+// Original-* fields) in a text/plain part of a multipart message instead
+// of a message/feedback-report part. Attached messages are not searched.
+func looseFeedbackReport(root *mailmsg.Part) mailmsg.Header {
+	if !strings.HasPrefix(root.MediaType, "multipart/") {
+		return nil
+	}
+	var found mailmsg.Header
+	root.Walk(func(p *mailmsg.Part) bool {
+		if found != nil || p.MediaType == "message/rfc822" || p.MediaType == "message/global" {
+			return false
+		}
+		if p.MediaType != "text/plain" || p == root {
+			return true
+		}
+		h, _ := mailmsg.ParseHeader(trimBlank(p.Body))
+		if h.Get("Feedback-Type") != "" && (h.Has("Version") || h.Has("User-Agent")) &&
+			(h.Has("Original-Rcpt-To") || h.Has("Original-Mail-From") || h.Has("Arrival-Date")) {
+			found = h
+		}
+		return true
+	})
+	return found
 }

@@ -16,25 +16,27 @@ import (
 // are recognised by these patterns; all run on folded text except where
 // noted.
 var (
-	bounceSubject = textmatch.MustCompile(`^(?:undeliverable|undelivered mail|undelivered message|delivery status notification \((?:failure|delay)\)|mail delivery failed|delivery failure|failure notice|returned mail|mail system error|message not delivered|delivery notification: delivery has failed|delivery has failed|non-?delivery|nondeliverable|mail could not be delivered|could not send message|warning: could not send message|message delivery failure|delivery failed|unzustellbar|nicht zustellbar|non remis|non distribuable|echec de la remise|no se puede entregar|no se pudo entregar|onbestelbaar|niet bezorgd|non recapitabile|mancato recapito|nao entregue|nao foi possivel entregar)`)
-	bounceBody    = textmatch.MustCompile(`this is the qmail-send program|this message was created automatically by mail delivery software|mail delivery failed: returning message to sender|delivery has failed to these recipients or groups|your message did not reach some or all of the intended recipients|the following recipient\(s\) cannot be reached|sorry, we were unable to deliver your message|i'm sorry to have to inform you that your message could not|this is the mail system at host|delivery to the following recipients? failed|the following addresses had permanent fatal errors|your message wasn't delivered to|your message couldn't be delivered|could not be delivered to (?:one or more|the following)|unable to deliver (?:your )?message to the following|a message that you sent could not be delivered|the following recipients did not receive this message|message could not be delivered to the following`)
+	bounceSubject = textmatch.MustCompile(`^(?:undeliverable|undelivered mail|undelivered message|delivery status notification \((?:failure|delay)\)|mail delivery failed|delivery failure|failure notice|returned mail|mail system error|message not delivered|delivery notification: delivery has failed|delivery has failed|non-?delivery|nondeliverable|mail could not be delivered|could not send message|warning: could not send message|message delivery failure|delivery failed|unzustellbar|nicht zustellbar|\[bounce\]|fml system error message|non remis|non distribuable|echec de la remise|no se puede entregar|no se pudo entregar|onbestelbaar|niet bezorgd|non recapitabile|mancato recapito|nao entregue|nao foi possivel entregar)`)
+	bounceBody    = textmatch.MustCompile(`this is the qmail-send program|this message was created automatically by mail delivery software|mail delivery failed: returning message to sender|delivery has failed to these recipients or groups|your message did not reach some or all of the intended recipients|the following recipient\(s\) cannot be reached|sorry, we were unable to deliver your message|i'm sorry to have to inform you that your message could not|this is the mail system at host|delivery to the following recipients? failed|the following addresses had permanent fatal errors|your message wasn't delivered to|your message couldn't be delivered|could not be delivered to (?:one or more|the following)|unable to deliver (?:your )?message to the following|a message that you sent could not be delivered|the following recipients did not receive this message|message could not be delivered to the following|this is the james mail server|i'm afraid i wasn't able to deliver your message|an error has occurred while attempting to deliver a message|this is the mailer-daemon, please do not reply|this message was undeliverable due to the following reason|could not be delivered to: <`)
 	// forwardSubject: a human passing a bounce on is not a bounce.
 	forwardSubject = textmatch.MustCompile(`^(?:fwd?|wg|tr|rv|enc|doorst|re|aw|sv|antw|rif|res)\s*:`)
 	// copyMarker (raw text) starts the returned copy of our message in
 	// text bounces; diagnostics are read only before it.
-	copyMarker = textmatch.MustCompile(`(?i)this is a copy of the message|below this line is a copy of the message|original message follows|-+ ?original message ?-+|original message headers|unsent message below|the header of the original message|message headers follow|returned message follows`)
+	copyMarker = textmatch.MustCompile(`(?i)this is a copy of the message|below this line is a copy of the message|original message follows|-+ ?original message ?-+|original message headers|unsent message below|the header of the original message|message headers follow|returned message follows|below is a copy of the original message`)
 
 	// Recipient patterns (raw text).
 	angleAddrLine = textmatch.MustCompile(`(?mi)^[ \t]*(?:recipient:[ \t]*)?<([^<>\s@]+@[^<>\s]+)>`)
 	deliveredTo   = textmatch.MustCompile(`(?i)(?:wasn't|was not|could not be|couldn't be|not be) delivered to:?\s+<?([^\s<>()]+@[^\s<>()]+?)>?(?:[\s,;]|\.(?:\s|$)|$)`)
 	rcptTo        = textmatch.MustCompile(`(?i)rcpt to:\s*<([^<>\s]+@[^<>\s]+)>`)
 	anyAddr       = textmatch.MustCompile(`[a-zA-Z0-9._%+'=-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}`)
-	listMarker    = textmatch.MustCompile(`(?im)^.*(?:failed|cannot be reached|recipients or groups|following address|following recipient|fatal errors|did not receive).*:[ \t]*$`)
+	listMarker    = textmatch.MustCompile(`(?im)^.*(?:failed|cannot be reached|recipients or groups|following address|following recipient|following list of recipients|fatal errors|did not receive).*:[ \t]*$`)
 
 	// enhancedStatus is an RFC 3463 code not embedded in an IP address.
 	enhancedStatus = textmatch.MustCompile(`(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)`)
 	smtpCode       = textmatch.MustCompile(`(?m)(?:^|[\s;(#])([45][0-5]\d)(?:[\s:-]|$)`)
-	bodyMessageID  = textmatch.MustCompile(`(?im)^[ \t]*message-id:\s*(<[^<>\s]+>)`)
+	// fmlError: the subjects of fml mailing-list servers' error returns.
+	fmlError      = textmatch.MustCompile(`^(?:rejected|fml system error|error|returned mail)`)
+	bodyMessageID = textmatch.MustCompile(`(?im)^[ \t]*message-id:\s*(<[^<>\s]+>)`)
 )
 
 // daemonLocals are the local parts of delivery-report senders.
@@ -64,15 +66,24 @@ func isDaemon(a mail.Address) bool {
 // formats. A report that only says "delivered" comes back as an automatic
 // reply, which is what it is.
 func classifyBounce(m *mailmsg.Inbound) (Verdict, bool) {
-	if ds := m.Root.Find("message/delivery-status", "message/global-delivery-status"); ds != nil {
+	if ds := findOwn(m.Root, "message/delivery-status", "message/global-delivery-status"); ds != nil {
 		if v, ok := bounceFromDSN(m, ds); ok {
 			return v, true
 		}
 	}
 	section, _ := diagnosticSection(m.Text)
-	signals := bounceSignals(m, section)
+	signals, strong := bounceSignals(m, section)
 	if len(signals) == 0 {
 		return Verdict{}, false
+	}
+	if !strong && len(signals) < 2 {
+		// One weak signal (a bounce subject, bounce wording, a postmaster
+		// answering in a thread) is what people write too: "Undeliverable
+		// emails from your tool?". It needs a status code in the message's
+		// own text (not quoted) to count.
+		if st, _ := textStatus(ownText(section)); st == "" {
+			return Verdict{}, false
+		}
 	}
 	return bounceFromText(m, section, signals), true
 }
@@ -133,17 +144,25 @@ func bounceFromDSN(m *mailmsg.Inbound, ds *mailmsg.Part) (Verdict, bool) {
 }
 
 // bounceSignals lists what marks a message without a readable report as a
-// bounce: a mail-system sender, X-Failed-Recipients, a bounce subject, or
-// a known MTA's wording (not in replies or forwards).
-func bounceSignals(m *mailmsg.Inbound, section string) []string {
-	var s []string
+// bounce: a mail-system sender, X-Failed-Recipients, an fml list server's
+// error, a bounce subject, or a known MTA's wording (not in replies or
+// forwards). strong is set when one signal is enough on its own: the
+// header, the list server, or a mail-system sender not answering in a
+// thread.
+func bounceSignals(m *mailmsg.Inbound, section string) (s []string, strong bool) {
+	subj := fold(m.Subject)
 	if isDaemon(m.From) {
 		s = append(s, "sender is a mail system ("+strings.ToLower(cmp.Or(m.From.Address, m.From.Name))+")")
+		strong = !forwardSubject.MatchString(subj)
 	}
 	if m.Header.Has("X-Failed-Recipients") {
 		s = append(s, "X-Failed-Recipients header")
+		strong = true
 	}
-	subj := fold(m.Subject)
+	if strings.Contains(strings.ToLower(m.Header.Get("X-MLServer")), "fml") && fmlError.MatchString(subj) {
+		s = append(s, "fml list server error ("+truncate(m.Subject, 60)+")")
+		strong = true
+	}
 	if bounceSubject.MatchString(subj) {
 		s = append(s, "bounce subject")
 	}
@@ -152,7 +171,7 @@ func bounceSignals(m *mailmsg.Inbound, section string) []string {
 			s = append(s, "bounce wording: "+w)
 		}
 	}
-	return s
+	return s, strong
 }
 
 func bounceFromText(m *mailmsg.Inbound, section string, signals []string) Verdict {
@@ -253,7 +272,7 @@ func textStatus(section string) (status, diagnostic string) {
 		return section[mm[2]:mm[3]], lineAround(section, mm[2])
 	}
 	if mm := smtpCode.FindStringSubmatchIndex(section); mm != nil {
-		return section[mm[2]:mm[2]+1] + ".0.0", lineAround(section, mm[2])
+		return basicStatus(section[mm[2]:mm[3]]), lineAround(section, mm[2])
 	}
 	return "", ""
 }
@@ -267,9 +286,9 @@ func refineStatus(status, diag string) string {
 	if mm := enhancedStatus.FindStringSubmatch(diag); mm != nil && (status == "" || mm[1][0] == status[0]) {
 		return mm[1]
 	}
-	if status == "" {
-		if mm := smtpCode.FindStringSubmatch(diag); mm != nil {
-			return mm[1][:1] + ".0.0"
+	if mm := smtpCode.FindStringSubmatch(diag); mm != nil {
+		if b := basicStatus(mm[1]); status == "" || b != status && b[0] == status[0] {
+			return b
 		}
 	}
 	return status
@@ -359,4 +378,33 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// basicStatus turns an SMTP reply code into the status it stands for: 556
+// is RFC 7505's "domain does not accept mail" (null MX, 5.1.10); any other
+// gives only its class ("5.0.0").
+func basicStatus(code string) string {
+	if code == "556" {
+		return "5.1.10"
+	}
+	return code[:1] + ".0.0"
+}
+
+// findOwn is Part.Find that does not look inside attached messages: a
+// report forwarded by a person as an attachment is not a report to us.
+func findOwn(root *mailmsg.Part, types ...string) *mailmsg.Part {
+	var found *mailmsg.Part
+	root.Walk(func(q *mailmsg.Part) bool {
+		if found != nil {
+			return false
+		}
+		for _, t := range types {
+			if q.MediaType == t {
+				found = q
+				return false
+			}
+		}
+		return q == root || (q.MediaType != "message/rfc822" && q.MediaType != "message/global")
+	})
+	return found
 }

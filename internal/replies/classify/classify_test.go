@@ -124,3 +124,62 @@ func FuzzClassifyRaw(f *testing.F) {
 		}
 	})
 }
+
+func TestClassifySESNotifications(t *testing.T) {
+	wrap := func(body string) []byte {
+		return []byte("From: AWS Notifications <no-reply@sns.amazonaws.com>\r\nTo: ops@acme.io\r\nSubject: AWS Notification Message\r\n\r\n" + body)
+	}
+	bounce := `{"notificationType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"General","bouncedRecipients":[{"emailAddress":"Gone@Example.com","action":"failed","status":"5.1.1","diagnosticCode":"smtp; 550 5.1.1 user unknown"}]},"mail":{"commonHeaders":{"messageId":"<abc@acme.io>"}}}`
+	envelope, _ := json.Marshal(map[string]string{"Type": "Notification", "Message": bounce})
+	tests := []struct {
+		name string
+		raw  []byte
+		kind Kind
+		hard bool
+		rcpt string
+	}{
+		{"bounce", wrap(bounce), KindBounce, true, "gone@example.com"},
+		{"bounce in SNS envelope", wrap(string(envelope) + "\n\n--\nunsubscribe link"), KindBounce, true, "gone@example.com"},
+		{"transient", wrap(`{"notificationType":"Bounce","bounce":{"bounceType":"Transient","bounceSubType":"MailboxFull","bouncedRecipients":[{"emailAddress":"full@example.com"}]}}`), KindBounce, false, "full@example.com"},
+		{"complaint", wrap(`{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"angry@example.com"}],"complaintFeedbackType":"abuse"}}`), KindComplaint, false, "angry@example.com"},
+		{"not-spam", wrap(`{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"a@example.com"}],"complaintFeedbackType":"not-spam"}}`), KindAutoReply, false, ""},
+		{"delivery", wrap(`{"notificationType":"Delivery","delivery":{}}`), KindAutoReply, false, ""},
+		{"broken json is not a report", wrap(`{"notificationType": "Bounce", oops`), KindReply, false, ""},
+		{"a person quoting json", msg("", "Re: hi", `Our webhook got {"notificationType":"Bounce"} - is that you?`), KindReply, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := ClassifyRaw(tt.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Kind != tt.kind || v.Hard != tt.hard {
+				t.Fatalf("got %s hard=%v (%q), want %s hard=%v", v.Kind, v.Hard, v.Reasons, tt.kind, tt.hard)
+			}
+			if tt.rcpt != "" && (len(v.Recipients) != 1 || v.Recipients[0] != tt.rcpt) {
+				t.Errorf("recipients %q, want [%s]", v.Recipients, tt.rcpt)
+			}
+			if tt.name == "bounce" && v.OriginalMessageID != "<abc@acme.io>" {
+				t.Errorf("original message id %q", v.OriginalMessageID)
+			}
+		})
+	}
+}
+
+func TestClassifyWeakBounceSignalsNeedEvidence(t *testing.T) {
+	tests := []struct {
+		name string
+		raw  []byte
+		kind Kind
+	}{
+		{"person asks about undeliverable mail", msg("", "Undeliverable emails from your tool?", "A few of our people say your mails end up undeliverable."), KindReply},
+		{"postmaster answers in a thread", []byte("From: Postmaster <postmaster@example.com>\r\nTo: sam@acme.io\r\nSubject: Re: hi\r\n\r\nWe are not interested, thanks."), KindReply},
+		{"bounce subject with a status code", []byte("From: Mail Gateway <gw@example.com>\r\nTo: sam@acme.io\r\nSubject: Undeliverable: hi\r\n\r\n<a@example.com>: 550 5.1.1 user unknown"), KindBounce},
+		{"daemon with a plain subject", []byte("From: MAILER-DAEMON@example.com\r\nTo: sam@acme.io\r\nSubject: Warning\r\n\r\nSomething went wrong."), KindBounce},
+	}
+	for _, tt := range tests {
+		if v, _ := ClassifyRaw(tt.raw); v.Kind != tt.kind {
+			t.Errorf("%s: got %s (%q), want %s", tt.name, v.Kind, v.Reasons, tt.kind)
+		}
+	}
+}

@@ -91,6 +91,17 @@ func TestJudge(t *testing.T) {
 		{"failed", "5.4.4", "host or domain name not found", true, true},
 		{"failed", "5.0.0", "message size exceeds fixed limit", false, true},
 		{"failed", "5.0.0", "something odd happened", false, false},
+		{"failed", "5.7.1", "recipient address rejected: access denied", false, true},
+		{"failed", "5.4.1", "recipient address rejected: access denied. as(201806281)", true, true},
+		{"failed", "5.7.1", "recipient address rejected: user unknown", true, true},
+		{"failed", "5.7.1", "user unknown, blocked using zen.spamhaus.org", false, true},
+		{"failed", "5.1.10", "domain does not accept mail (nullmx)", true, true},
+		{"failed", "5.0.0", "556 domain does not accept mail", true, true},
+		{"failed", "5.0.0", "example.com does not accept mail from 203.0.113.9", false, true},
+		{"failed", "5.2.1", "the email account that you tried to reach is disabled", false, true},
+		{"failed", "5.4.7", "retry timeout exceeded", false, true},
+		{"failed", "5.7.708", "access denied, traffic not accepted from this ip", false, true},
+		{"failed", "5.0.0", "message filtered", false, true},
 		{"", "", "", false, false},
 	}
 	for _, tt := range tests {

@@ -38,6 +38,9 @@ type Options struct {
 	Users map[string]string
 	// StartTimeout bounds the wait for both servers to listen; default 20s.
 	StartTimeout time.Duration
+	// TLS is the certificate authority and server certificate to use
+	// (a benchmark shares one with its fake servers); default a new one.
+	TLS *smtpimapfake.TLS
 }
 
 // Server is a running Postfix + Dovecot pair.
@@ -98,7 +101,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Domain: opts.Domain, Host: "127.0.0.1", dir: dir, users: map[string]string{}}
+	s := &Server{Domain: opts.Domain, Host: "127.0.0.1", dir: dir, users: map[string]string{}, tls: opts.TLS}
 	for addr, pass := range opts.Users {
 		s.users[strings.ToLower(addr)] = pass
 	}
@@ -123,8 +126,10 @@ func (s *Server) start(ctx context.Context, timeout time.Duration) error {
 		return err
 	}
 	s.SubmissionPort, s.SubmissionsPort, s.IMAPPort, s.IMAPSPort = ports[0], ports[1], ports[2], ports[3]
-	if s.tls, err = smtpimapfake.NewTLS(); err != nil {
-		return err
+	if s.tls == nil {
+		if s.tls, err = smtpimapfake.NewTLS(); err != nil {
+			return err
+		}
 	}
 	if err := s.writeTLS(); err != nil {
 		return err

@@ -127,6 +127,63 @@ func TestRealServer(t *testing.T) {
 		}
 	})
 
+	t.Run("postfix does not file submitted mail in Sent", func(t *testing.T) {
+		ctx := ctxFor(t)
+		found, err := smtpimap.DetectServerSentCopy(ctx, srv.Config("carol@example.test"), func(context.Context) error { return nil })
+		if err != nil || found {
+			t.Fatalf("DetectServerSentCopy = %v, %v; want false", found, err)
+		}
+	})
+
+	t.Run("bulk sends: every copy in Sent exactly once", func(t *testing.T) {
+		ctx := ctxFor(t)
+		for _, u := range []string{"bulk", "bulklead"} {
+			if err := srv.AddUser(u+"@example.test", u+"-password"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cfg := srv.Config("bulk@example.test")
+		bulk := open(t, cfg)
+		const n = 300 // several MULTIAPPEND batches
+		ids := make([]string, n)
+		for i := range n {
+			ids[i] = fmt.Sprintf("<bulk%d@leadbitz.test>", i)
+			raw := fmt.Sprintf("From: bulk@example.test\r\nTo: bulklead@example.test\r\nSubject: bulk %d\r\nMessage-ID: %s\r\n\r\nHello %d\r\n", i, ids[i], i)
+			if _, err := bulk.Send(ctx, provider.OutgoingMessage{From: "bulk@example.test", To: "bulklead@example.test", MessageID: ids[i], Raw: []byte(raw)}); err != nil {
+				t.Fatalf("send %d: %v", i, err)
+			}
+		}
+		// FindSent waits for what is queued: the last message is there.
+		if _, ok, err := bulk.FindSent(ctx, ids[n-1]); err != nil || !ok {
+			t.Fatalf("FindSent(last) = %v, %v", ok, err)
+		}
+		if err := bulk.Close(); err != nil {
+			t.Fatal(err)
+		}
+		// A new client (as after a restart) finds every one.
+		again := open(t, cfg)
+		for _, id := range []string{ids[0], ids[n/2], ids[n-2]} {
+			if _, ok, err := again.FindSent(ctx, id); err != nil || !ok {
+				t.Errorf("FindSent(%s) = %v, %v", id, ok, err)
+			}
+		}
+		copies, err := srv.Messages(ctx, "bulk@example.test", "Sent")
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, c := range copies {
+			for _, id := range ids {
+				if strings.Contains(string(c.Raw), "Message-ID: "+id+"\r\n") {
+					seen[id] = true
+				}
+			}
+		}
+		if len(copies) != n || len(seen) != n {
+			t.Errorf("Sent holds %d copies of %d messages, want %d of %d", len(copies), len(seen), n, n)
+		}
+	})
+
 	t.Run("send, sent copy, find, fetch, reply", func(t *testing.T) {
 		ctx := ctxFor(t)
 		alice := open(t, srv.Config("alice@example.test"))
