@@ -136,6 +136,9 @@ func (s *Service) Signup(ctx context.Context, in SignupInput, m Meta) (store.Use
 	var token string
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		// The first account of an instance is its administrator.
+		if err := tx.LockSignups(ctx); err != nil {
+			return err
+		}
 		has, err := tx.HasUsers(ctx)
 		if err != nil {
 			return err

@@ -63,3 +63,18 @@ func TestCleanMultiline(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// The dummy hash costs what a real one does: today's parameters, a real
+// salt and key length.
+func TestDummyHashHasTodaysParameters(t *testing.T) {
+	real, err := HashPassword("some password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if needsRehash(dummyHash) || len(dummyHash) != len(real) {
+		t.Fatalf("dummy %q, real %q", dummyHash, real)
+	}
+	if ok, err := VerifyPassword("leadbitz-timing-equaliser", dummyHash); ok || err != nil {
+		t.Fatalf("verify against the dummy: %v %v", ok, err)
+	}
+}

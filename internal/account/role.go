@@ -40,3 +40,16 @@ func RoleNeeds(min string) string {
 		return "any member"
 	}
 }
+
+// RequireInstanceAdmin refuses (403 forbidden) what shows facts about the
+// whole server (the System page, GET /api/system) to anyone but an
+// administrator of the instance (users.is_admin: the first account, or one
+// made so by `leadbitz user make-admin`), whatever their workspace role.
+func RequireInstanceAdmin(p Principal) error {
+	if p.User.IsAdmin {
+		return nil
+	}
+	return &problem.Error{Kind: problem.Forbidden, Code: "forbidden",
+		Message: "Only an administrator of this instance may see this (`leadbitz user make-admin EMAIL` makes one).",
+		Details: map[string]any{"requiredRole": "instance_admin"}}
+}

@@ -137,6 +137,9 @@ func (s *Service) signupWith(ctx context.Context, id Identity, email string, m M
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
 		// The first account of an instance is its administrator, however
 		// it signs up; the provider vouched for the address.
+		if err := tx.LockSignups(ctx); err != nil {
+			return err
+		}
 		has, err := tx.HasUsers(ctx)
 		if err != nil {
 			return err

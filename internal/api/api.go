@@ -128,9 +128,13 @@ type Route struct {
 	// sends mail (connecting a mailbox, launching): 403
 	// email_not_verified until then.
 	Verified bool
-	Summary  string
-	MaxBody  int64 // 0 means DefaultMaxBody
-	handle   handlerFunc
+	// InstanceAdmin routes show facts about the whole server: only an
+	// administrator of the instance (users.is_admin) may call them, on top
+	// of Role (account.RequireInstanceAdmin).
+	InstanceAdmin bool
+	Summary       string
+	MaxBody       int64 // 0 means DefaultMaxBody
+	handle        handlerFunc
 }
 
 // Register adds every route to the router, with the 404/405 answers in the
@@ -196,6 +200,11 @@ func (a *API) wrap(route Route) http.Handler {
 // role counted is the caller's in the workspace the route acts on: the one
 // in the path of /api/workspaces/{id}/…, else the active one.
 func (a *API) authorize(r *http.Request, route Route, p account.Principal) error {
+	if route.InstanceAdmin {
+		if err := account.RequireInstanceAdmin(p); err != nil {
+			return err
+		}
+	}
 	need := requiredRole(route)
 	if need == "" {
 		return nil

@@ -18,7 +18,7 @@ func (a *API) OpenAPI() map[string]any {
 	for _, rt := range a.Routes() {
 		op := map[string]any{
 			"summary":     rt.Summary,
-			"description": rt.Summary + "\n\n" + accessSentence(rt) + verifiedSentence(rt),
+			"description": rt.Summary + "\n\n" + accessSentence(rt) + instanceAdminSentence(rt) + verifiedSentence(rt),
 			"operationId": operationID(rt),
 			"tags":        []string{tagOf(rt.Path)},
 			"responses":   map[string]any{"default": errorRef, "2XX": map[string]any{"description": "Success"}},
@@ -87,6 +87,14 @@ func accessSentence(rt Route) string {
 	default:
 		return "Access: " + account.RoleNeeds(role) + " of the active workspace (x-leadbitz-role: " + role + "); others get 403 forbidden. An API key acts with the role of the member who created it."
 	}
+}
+
+// instanceAdminSentence says that a route is for the instance's administrators.
+func instanceAdminSentence(rt Route) string {
+	if !rt.InstanceAdmin {
+		return ""
+	}
+	return " Only administrators of the instance (the first account, or one made so by `leadbitz user make-admin`); anyone else gets 403 forbidden."
 }
 
 // verifiedSentence says that a route waits for a confirmed address.

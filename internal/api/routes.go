@@ -120,7 +120,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/cron/sync-inbox", Access: Public, Summary: "Run one inbox sync pass (Bearer CRON_SECRET)", handle: a.cronSync},
 		{Method: http.MethodPost, Path: "/api/cron/bounce-guard", Access: Public, Summary: "Run the hourly bounce guard and mailbox upkeep once (Bearer CRON_SECRET; for LEADBITZ_SCHEDULER=off)", handle: a.cronUpkeep("bounce-guard")},
 		{Method: http.MethodPost, Path: "/api/cron/account-upkeep", Access: Public, Summary: "Run the hourly account upkeep once: expired sessions, old login failures and security events (Bearer CRON_SECRET; for LEADBITZ_SCHEDULER=off)", handle: a.cronUpkeep("account-upkeep")},
-		{Method: http.MethodGet, Path: "/api/system", Access: Workspace, Role: Admin, Summary: "The System page: version, schema, database dialect and size, queue backlog, last tick and sync, the workspace's failing mailboxes, data directory disk use", handle: a.systemReport},
+		{Method: http.MethodGet, Path: "/api/system", Access: Workspace, Role: Member, InstanceAdmin: true, Summary: "The System page (administrators of the instance only): version, schema, database dialect and size, queue backlog, last tick and sync, the workspace's failing mailboxes, data directory disk use", handle: a.systemReport},
 		{Method: http.MethodGet, Path: "/healthz", Access: Public, Summary: "Liveness", handle: a.healthz},
 		{Method: http.MethodGet, Path: "/readyz", Access: Public, Summary: "Readiness: the database answers", handle: a.readyz},
 		{Method: http.MethodGet, Path: "/metrics", Access: Public, Summary: "Prometheus metrics (404 unless LEADBITZ_METRICS_TOKEN is set, then only to that bearer; with LEADBITZ_METRICS_ADDR served there instead)", handle: a.metrics},

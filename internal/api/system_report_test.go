@@ -68,3 +68,20 @@ func TestSystemReport(t *testing.T) {
 		}
 	}
 }
+
+// GET /api/system shows server-wide facts: only to administrators of the
+// instance, not to the owner of another workspace, until made one.
+func TestSystemReportIsForInstanceAdmins(t *testing.T) {
+	srv := apptest.Start(t, nil)
+	first := srv.SignUp(t, "First")
+	owner := srv.SignUp(t, "Owner")
+	first.Must(http.StatusOK, "GET", "/api/system", nil)
+	r := owner.Do("GET", "/api/system", nil)
+	if r.Status != http.StatusForbidden || r.ErrorCode() != "forbidden" {
+		t.Fatalf("an owner who is not an instance admin: %d %s", r.Status, r.Body)
+	}
+	if _, err := srv.Accounts.MakeAdmin(context.Background(), owner.Email); err != nil {
+		t.Fatal(err)
+	}
+	owner.Must(http.StatusOK, "GET", "/api/system", nil)
+}

@@ -241,7 +241,10 @@ func (a *App) buildHandler() (http.Handler, error) {
 	}))
 	var h http.Handler = cop.Handler(router)
 	h = httpserver.SecurityHeaders(h, apiCSP, a.Config.SecureCookies())
-	return httpserver.Observe(h, a.Env.Log(), httpserver.NewMetrics(a.Registry), bySurface(webApp.InternalError, jsonAPI.InternalError)), nil
+	h = httpserver.Observe(h, a.Env.Log(), httpserver.NewMetrics(a.Registry), bySurface(webApp.InternalError, jsonAPI.InternalError))
+	// Outermost: the access log, the limits and the audit log see the client
+	// behind a trusted proxy.
+	return httpserver.TrustProxies(h, a.Config.TrustedProxies), nil
 }
 
 // metrics is /metrics, behind LEADBITZ_METRICS_TOKEN when it is set.

@@ -63,6 +63,11 @@ type Config struct {
 	// without a login and unencrypted connections are accepted
 	// (LEADBITZ_ALLOW_PRIVATE_NETWORKS, comma-separated CIDRs; default none).
 	AllowPrivateNetworks []netip.Prefix
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// Leadbitz (LEADBITZ_TRUSTED_PROXIES, comma-separated CIDRs; default
+	// none): only a request from one of them has its client's address read
+	// from X-Forwarded-For / X-Real-IP (httpserver.TrustProxies).
+	TrustedProxies []netip.Prefix
 	// Metrics. /metrics is served only when one of these is set:
 	// MetricsToken (LEADBITZ_METRICS_TOKEN) makes it answer only to
 	// "Authorization: Bearer <token>"; MetricsAddr (LEADBITZ_METRICS_ADDR,
@@ -165,6 +170,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LEADBITZ_ALLOW_PRIVATE_NETWORKS: %w", err)
 	}
 	c.AllowPrivateNetworks = allow
+	if c.TrustedProxies, err = netguard.ParseAllowList(getenv("LEADBITZ_TRUSTED_PROXIES")); err != nil {
+		return c, fmt.Errorf("LEADBITZ_TRUSTED_PROXIES: %w", err)
+	}
 	// A budget smaller than one file would refuse every upload of the limit.
 	if c.StagedUploadsWorkspaceBytes < c.ImportMaxBytes {
 		return c, fmt.Errorf("LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES: %d is less than LEADBITZ_IMPORT_MAX_BYTES (%d)", c.StagedUploadsWorkspaceBytes, c.ImportMaxBytes)

@@ -99,6 +99,21 @@ func TestAllowPrivateNetworks(t *testing.T) {
 	}
 }
 
+func TestTrustedProxies(t *testing.T) {
+	c, err := FromEnv(env(nil))
+	if err != nil || len(c.TrustedProxies) != 0 {
+		t.Fatalf("default: %v, %v; want none", c.TrustedProxies, err)
+	}
+	c, err = FromEnv(env(map[string]string{"LEADBITZ_TRUSTED_PROXIES": "10.0.0.0/8, 172.16.0.1,fd00::/8"}))
+	if err != nil || len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "172.16.0.1/32" {
+		t.Fatalf("list: %v, %v", c.TrustedProxies, err)
+	}
+	_, err = FromEnv(env(map[string]string{"LEADBITZ_TRUSTED_PROXIES": "10.0.0.0/8,caddy"}))
+	if err == nil || !strings.Contains(err.Error(), "LEADBITZ_TRUSTED_PROXIES") || !strings.Contains(err.Error(), "caddy") {
+		t.Fatalf("bad CIDR: %v; want the variable and the entry named", err)
+	}
+}
+
 func TestStagedUploadBudgets(t *testing.T) {
 	c, err := FromEnv(env(map[string]string{"LEADBITZ_IMPORT_MAX_BYTES": "1000",
 		"LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES": "3000", "LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES": "9000"}))

@@ -150,23 +150,6 @@ func newRequestID() string {
 	return hex.EncodeToString(b)
 }
 
-// ClientIP is the peer address. Leadbitz does not trust X-Forwarded-For: a
-// reverse proxy that wants its clients' addresses rate-limited must be
-// configured to connect per client, or the limits apply to the proxy.
-func ClientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	for i := len(host) - 1; i >= 0; i-- {
-		if host[i] == ':' {
-			host = host[:i]
-			break
-		}
-	}
-	if len(host) > 1 && host[0] == '[' && host[len(host)-1] == ']' {
-		host = host[1 : len(host)-1]
-	}
-	return host
-}
-
 // SecurityHeaders sets the headers every response carries. csp is the
 // Content-Security-Policy for this surface; hsts adds Strict-Transport-Security
 // when the site is served over https.

@@ -63,6 +63,24 @@ func (q Queries) HasUsers(ctx context.Context) (bool, error) {
 	return n > 0, err
 }
 
+// signupLockKey names the Postgres advisory lock that serialises sign-ups
+// (migrationLockKey's neighbour).
+const signupLockKey = 7348202
+
+// LockSignups makes the sign-ups of the instance take turns until tx ends,
+// so that "the first account is the administrator" is decided by one
+// transaction at a time: two first sign-ups at once cannot both read an empty
+// users table. Postgres takes a transaction advisory lock (only sign-ups wait
+// on it); SQLite needs none, every transaction is `BEGIN IMMEDIATE` and holds
+// the file's write lock from its start.
+func (tx *Tx) LockSignups(ctx context.Context) error {
+	if tx.d != Postgres {
+		return nil
+	}
+	_, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, signupLockKey)
+	return err
+}
+
 // Users lists every account, oldest first (the CLI's user list).
 func (q Queries) Users(ctx context.Context) ([]User, error) {
 	rows, err := q.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY created_at, id`)

@@ -7,6 +7,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -18,17 +19,51 @@ import (
 // loop's CPU time; most texts contain none of a pattern's literals, and
 // strings.Contains rules those out in nanoseconds. The answers are exactly
 // the regexp's.
-type Pattern struct {
+type Pattern struct{ l *lazy }
+
+// lazy compiles a pattern on its first use: the phrase lists are package
+// variables, and compiled at start they held megabytes (their Unicode
+// classes, their literal automata) in every process, including one that
+// never reads a reply.
+type lazy struct {
+	once  sync.Once
+	build func() compiled
+	c     compiled
+}
+
+// compiled is a pattern ready to match.
+type compiled struct {
 	Re   *regexp.Regexp
 	need []string    // nil: no literal is certain, always run Re
 	set  *literalSet // need, compiled
 }
 
+func deferred(build func() compiled) Pattern { return Pattern{&lazy{build: build}} }
+
+// get compiles p on first use.
+func (p Pattern) get() *compiled {
+	p.l.once.Do(func() { p.l.c = p.l.build(); p.l.build = nil })
+	return &p.l.c
+}
+
+// Regexp is p's regular expression, without the prefilter.
+func (p Pattern) Regexp() *regexp.Regexp { return p.get().Re }
+
+// Plain is re as a Pattern without a prefilter (tests compare the two).
+func Plain(re *regexp.Regexp) Pattern {
+	return deferred(func() compiled { return compiled{Re: re} })
+}
+
 // MustCompile compiles expr (Go syntax) with its literal prefilter; it panics on a bad
 // expression, like regexp.MustCompile.
+//
+// It is compiled on first use; a bad expression panics then, and every
+// pattern's tests use it.
 func MustCompile(expr string) Pattern {
-	need, fold := requiredLiterals(expr)
-	return withNeed(regexp.MustCompile(expr), need, fold)
+	return deferred(func() compiled {
+		need, fold := requiredLiterals(expr)
+		return withNeed(regexp.MustCompile(expr), need, fold)
+	})
 }
 
 // Words compiles alternatives (regexp fragments) into one pattern that only matches at word
@@ -37,21 +72,23 @@ func MustCompile(expr string) Pattern {
 // together, alternatives sharing a first letter are factored into one ("no…|not…" becomes
 // "no(…|t…)"), which hides their longer literals.
 func Words(alts ...string) Pattern {
-	var need []string
-	fold := false
-	for _, alt := range alts {
-		lits, f := requiredLiterals(alt)
-		fold = fold || f
-		if lits == nil {
-			need = nil
-			break
+	return deferred(func() compiled {
+		var need []string
+		fold := false
+		for _, alt := range alts {
+			lits, f := requiredLiterals(alt)
+			fold = fold || f
+			if lits == nil {
+				need = nil
+				break
+			}
+			need = append(need, lits...)
 		}
-		need = append(need, lits...)
-	}
-	if need != nil {
-		need = dedupe(need)
-	}
-	return withNeed(regexp.MustCompile(WordsExpr(alts)), need, fold)
+		if need != nil {
+			need = dedupe(need)
+		}
+		return withNeed(regexp.MustCompile(WordsExpr(alts)), need, fold)
+	})
 }
 
 // WordsExpr is the expression Words compiles.
@@ -60,7 +97,7 @@ func WordsExpr(alts []string) string {
 }
 
 // mayMatch reports whether s contains one of the literals every match needs.
-func (p Pattern) mayMatch(s string) bool {
+func (p *compiled) mayMatch(s string) bool {
 	switch {
 	case p.set != nil:
 		return p.set.in(s)
@@ -79,8 +116,8 @@ func (p Pattern) mayMatch(s string) bool {
 // literals are looked for one by one (strings.Contains is vectorised, much
 // faster per byte than the automaton's table); many, or any in any case, in
 // one pass.
-func withNeed(re *regexp.Regexp, need []string, fold bool) Pattern {
-	p := Pattern{Re: re, need: need}
+func withNeed(re *regexp.Regexp, need []string, fold bool) compiled {
+	p := compiled{Re: re, need: need}
 	if need != nil && (len(need) > 8 || fold) {
 		p.set = newLiteralSet(need, fold)
 	}
@@ -88,38 +125,45 @@ func withNeed(re *regexp.Regexp, need []string, fold bool) Pattern {
 }
 
 // MatchString is p.Re.MatchString.
-func (p Pattern) MatchString(s string) bool { return p.mayMatch(s) && p.Re.MatchString(s) }
+func (p Pattern) MatchString(s string) bool {
+	c := p.get()
+	return c.mayMatch(s) && c.Re.MatchString(s)
+}
 
 // FindString is p.Re.FindString.
 func (p Pattern) FindString(s string) string {
-	if !p.mayMatch(s) {
+	c := p.get()
+	if !c.mayMatch(s) {
 		return ""
 	}
-	return p.Re.FindString(s)
+	return c.Re.FindString(s)
 }
 
 // FindStringIndex is p.Re.FindStringIndex.
 func (p Pattern) FindStringIndex(s string) []int {
-	if !p.mayMatch(s) {
+	c := p.get()
+	if !c.mayMatch(s) {
 		return nil
 	}
-	return p.Re.FindStringIndex(s)
+	return c.Re.FindStringIndex(s)
 }
 
 // FindStringSubmatch is p.Re.FindStringSubmatch.
 func (p Pattern) FindStringSubmatch(s string) []string {
-	if !p.mayMatch(s) {
+	c := p.get()
+	if !c.mayMatch(s) {
 		return nil
 	}
-	return p.Re.FindStringSubmatch(s)
+	return c.Re.FindStringSubmatch(s)
 }
 
 // FindAllStringIndex is p.Re.FindAllStringIndex.
 func (p Pattern) FindAllStringIndex(s string, n int) [][]int {
-	if !p.mayMatch(s) {
+	c := p.get()
+	if !c.mayMatch(s) {
 		return nil
 	}
-	return p.Re.FindAllStringIndex(s, n)
+	return c.Re.FindAllStringIndex(s, n)
 }
 
 // requiredLiterals returns strings one of which is inside every match of
@@ -345,40 +389,45 @@ func dedupe(lits []string) []string {
 
 // FindAllString is p.Re.FindAllString.
 func (p Pattern) FindAllString(s string, n int) []string {
-	if !p.mayMatch(s) {
+	c := p.get()
+	if !c.mayMatch(s) {
 		return nil
 	}
-	return p.Re.FindAllString(s, n)
+	return c.Re.FindAllString(s, n)
 }
 
 // FindStringSubmatchIndex is p.Re.FindStringSubmatchIndex.
 func (p Pattern) FindStringSubmatchIndex(s string) []int {
-	if !p.mayMatch(s) {
+	c := p.get()
+	if !c.mayMatch(s) {
 		return nil
 	}
-	return p.Re.FindStringSubmatchIndex(s)
+	return c.Re.FindStringSubmatchIndex(s)
 }
 
 // FindAllStringSubmatch is p.Re.FindAllStringSubmatch.
 func (p Pattern) FindAllStringSubmatch(s string, n int) [][]string {
-	if !p.mayMatch(s) {
+	c := p.get()
+	if !c.mayMatch(s) {
 		return nil
 	}
-	return p.Re.FindAllStringSubmatch(s, n)
+	return c.Re.FindAllStringSubmatch(s, n)
 }
 
 // FindAllStringSubmatchIndex is p.Re.FindAllStringSubmatchIndex.
 func (p Pattern) FindAllStringSubmatchIndex(s string, n int) [][]int {
-	if !p.mayMatch(s) {
+	c := p.get()
+	if !c.mayMatch(s) {
 		return nil
 	}
-	return p.Re.FindAllStringSubmatchIndex(s, n)
+	return c.Re.FindAllStringSubmatchIndex(s, n)
 }
 
 // ReplaceAllString is p.Re.ReplaceAllString.
 func (p Pattern) ReplaceAllString(src, repl string) string {
-	if !p.mayMatch(src) {
+	c := p.get()
+	if !c.mayMatch(src) {
 		return src
 	}
-	return p.Re.ReplaceAllString(src, repl)
+	return c.Re.ReplaceAllString(src, repl)
 }

@@ -39,11 +39,11 @@ func TestRequiredLiterals(t *testing.T) {
 func TestWordsReadsEachAlternativeAlone(t *testing.T) {
 	p := Words(`not interested`, `no interest`, `no,? thanks?`)
 	for _, lit := range []string{"not interested", "no interest", "no thank", "no, thank"} {
-		if !slices.Contains(p.need, lit) {
-			t.Errorf("prefilter %q lacks %q", p.need, lit)
+		if !slices.Contains(p.get().need, lit) {
+			t.Errorf("prefilter %q lacks %q", p.get().need, lit)
 		}
 	}
-	if p.mayMatch("sounds interesting, tell me more") {
+	if p.get().mayMatch("sounds interesting, tell me more") {
 		t.Error("a text without any literal passed the prefilter")
 	}
 }
@@ -69,7 +69,7 @@ func TestPatternAnswersAsItsRegexp(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, expr := range exprs {
 		p := MustCompile(expr)
-		w := Pattern{Re: p.Re} // the same regexp without prefilter
+		w := Plain(p.Regexp()) // the same regexp without prefilter
 		for range 3000 {
 			var b strings.Builder
 			for range rng.IntN(12) {
@@ -82,7 +82,7 @@ func TestPatternAnswersAsItsRegexp(t *testing.T) {
 			if p.MatchString(s) != w.MatchString(s) ||
 				!slices.EqualFunc(p.FindAllStringIndex(s, -1), w.FindAllStringIndex(s, -1), slices.Equal) ||
 				p.FindString(s) != w.FindString(s) || p.ReplaceAllString(s, "#") != w.ReplaceAllString(s, "#") {
-				t.Fatalf("%q on %q: the prefilter changed the answer (need %q)", expr, s, p.need)
+				t.Fatalf("%q on %q: the prefilter changed the answer (need %q)", expr, s, p.get().need)
 			}
 		}
 	}

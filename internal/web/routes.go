@@ -171,7 +171,7 @@ func (w *Web) Routes() []Route {
 		{get, "/settings/api-keys/{id}/revoke", Workspace, "settings_api_key_revoke", w.confirmRevokeAPIKey, Member},
 		{post, "/settings/api-keys/{id}/revoke", Workspace, "", w.revokeAPIKey, Member},
 		{get, "/settings/audit", Workspace, "settings_audit", w.auditLog, Admin},
-		{get, "/settings/system", Workspace, "settings_system", w.systemPage, Admin},
+		{get, "/settings/system", Workspace, "settings_system", w.systemPage, Member}, // and an instance admin (systemPage)
 		{get, "/settings/security", Workspace, "settings_security", w.securityLog, Member},
 		{post, "/settings/security/password", Workspace, "settings_security", w.changePassword, Member},
 		{get, "/settings/sessions", Workspace, "settings_sessions", w.sessions, Member},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/ops"
 )
 
@@ -12,9 +13,12 @@ type systemData struct {
 	Available bool
 }
 
-// systemPage is the System page (admins): the build, the database, the
+// systemPage is the System page (administrators of the instance): the build, the database, the
 // background work and the workspace's failing mailboxes, as GET /api/system.
 func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *view) error {
+	if err := account.RequireInstanceAdmin(v.P); err != nil {
+		return err
+	}
 	data := systemData{}
 	if w.Ops != nil {
 		rep, err := w.Ops.Report(r.Context(), v.P.WorkspaceID)

@@ -34,3 +34,19 @@ func TestSystemPage(t *testing.T) {
 		t.Error("system page shows another workspace's mailbox")
 	}
 }
+
+// The System page and its tab are for administrators of the instance: the
+// owner of another workspace gets 403 and no tab.
+func TestSystemPageIsForInstanceAdmins(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, nil)
+	first := srv.SignUp(t, "Olga")
+	owner := srv.SignUp(t, "Otto")
+	if body := string(get(t, first.Client, "/settings/api-keys", http.StatusOK).Body); !strings.Contains(body, `href="/settings/system"`) {
+		t.Error("the instance admin has no System tab")
+	}
+	if body := string(get(t, owner.Client, "/settings/api-keys", http.StatusOK).Body); strings.Contains(body, `href="/settings/system"`) {
+		t.Error("a workspace owner who is not an instance admin has the System tab")
+	}
+	get(t, owner.Client, "/settings/system", http.StatusForbidden)
+}

@@ -66,6 +66,10 @@ func (v *view) Path() string { return v.r.URL.RequestURI() }
 // CanManage reports whether the user may change workspace settings.
 func (v *view) CanManage() bool { return v.P.CanManage() }
 
+// InstanceAdmin reports whether the user administers the instance (the
+// System page).
+func (v *view) InstanceAdmin() bool { return v.P.User.IsAdmin }
+
 func (w *Web) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		v := &view{web: w, r: r, page: rt.Page}

@@ -31,6 +31,25 @@ func TestBootFailsWhenARoutesTemplateIsMissing(t *testing.T) {
 	}
 }
 
+// Pages are parsed on first render: every one of them parses and has its
+// "content" block.
+func TestEveryPageParses(t *testing.T) {
+	w := &Web{}
+	var err error
+	if w.assets, err = loadAssets(); err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := parseTemplates(w.funcs(), w.templateNames())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range tpl.pages {
+		if _, err := tpl.page(name); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func TestLocalPath(t *testing.T) {
 	cases := map[string]string{
 		"/settings":              "/settings",

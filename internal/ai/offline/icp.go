@@ -84,7 +84,7 @@ func analyze(req ai.ICPRequest) (profile, error) {
 	p := profile{desc: desc, primary: fold(text), name: productName(desc)}
 	audience := fold(strings.Join(audiencePhrases(text), "\n"))
 	secondary := fold(site)
-	score := func(re *regexp.Regexp) int {
+	score := func(re matcher) int {
 		return 3*min(len(re.FindAllString(audience, -1)), 3) + 2*min(len(re.FindAllString(p.primary, -1)), 5) + min(len(re.FindAllString(secondary, -1)), 3)
 	}
 
@@ -169,7 +169,7 @@ func audiencePhrases(text string) []string {
 // Company-size rules, on folded text.
 var sizeRules = []struct {
 	kind  string
-	match *regexp.Regexp
+	match matcher
 	sizes []string
 }{
 	{"small", w(`small (businesses|business|teams|companies|shops|restaurants|practices|firms|agencies|stores|clinics|offices)`, `smbs?`, `smes?`, `independent`, `local`,
@@ -217,7 +217,7 @@ func companySizes(text, folded string) (sizes, kinds []string, stated bool) {
 // the original (so "US" counts and "us" does not).
 var regionRules = []struct {
 	region   string
-	folded   *regexp.Regexp
+	folded   matcher
 	original *regexp.Regexp
 }{
 	{"United States", w(`united states`, `u\.s\.`, `american`, `nationwide`, `irs`, `hipaa`, `401\(?k\)?`, `w-2`, `1099s?`, `all 50 states`), regexp.MustCompile(`\b(US|USA|U\.S\.A?\.?)\b`)},

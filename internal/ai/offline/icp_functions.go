@@ -1,7 +1,5 @@
 package offline
 
-import "regexp"
-
 // function is the job a product does for its buyer (payroll, hiring, sales…). It decides
 // who buys, which pains are credible and what the email is about.
 type function struct {
@@ -10,7 +8,7 @@ type function struct {
 	team  string // the in-house team that owns it ("payroll", "sales")
 	// topics refine topic when a narrower keyword is present ("invoicing" in finance).
 	topics      []topicRule
-	match       *regexp.Regexp
+	match       matcher
 	titles      []string // buyers in mid-sized and larger companies
 	smallTitles []string // buyers in small businesses
 	pains       []pain
@@ -19,14 +17,14 @@ type function struct {
 }
 
 type topicRule struct {
-	when  *regexp.Regexp
+	when  matcher
 	topic string
 }
 
 // pain is a problem statement; when set, it is only used if the text mentions it.
 type pain struct {
 	text string
-	when *regexp.Regexp
+	when matcher
 }
 
 var functions = []function{
@@ -277,7 +275,7 @@ var functions = []function{
 // audienceTitles maps people named in the text ("for restaurant owners", "HR teams") to
 // titles. Titles the text names itself go first in the ICP.
 var audienceTitles = []struct {
-	match *regexp.Regexp
+	match matcher
 	title string
 }{
 	{w(`owners?`, `owner-operators?`, `proprietors?`, `inhaber\w*`, `proprietaires?`, `duenos?`), "Owner"},

@@ -2,18 +2,51 @@ package offline
 
 import (
 	"regexp"
+	"sync"
 
 	"github.com/leadbitz/leadbitz/internal/ai/internal/replytext"
 )
 
-// w compiles word-bounded alternatives over folded text.
-func w(alts ...string) *regexp.Regexp { return replytext.Words(alts...) }
+// w is word-bounded alternatives over folded text, compiled on first use:
+// the tables of this package hold a hundred of them (Unicode word
+// boundaries make each large), which compiled at start held megabytes in
+// every process, including the many that never write an ICP or a draft.
+func w(alts ...string) *words { return &words{alts: alts} }
+
+// matcher is what the tables' patterns do: a *regexp.Regexp or words.
+type matcher interface {
+	MatchString(s string) bool
+	FindString(s string) string
+	FindStringIndex(s string) []int
+	FindAllString(s string, n int) []string
+	FindAllStringIndex(s string, n int) [][]int
+	FindStringSubmatch(s string) []string
+}
+
+// words is a lazily compiled replytext.Words.
+type words struct {
+	once sync.Once
+	alts []string
+	re   *regexp.Regexp
+}
+
+func (x *words) get() *regexp.Regexp {
+	x.once.Do(func() { x.re = replytext.Words(x.alts...); x.alts = nil })
+	return x.re
+}
+
+func (x *words) MatchString(s string) bool                  { return x.get().MatchString(s) }
+func (x *words) FindString(s string) string                 { return x.get().FindString(s) }
+func (x *words) FindStringIndex(s string) []int             { return x.get().FindStringIndex(s) }
+func (x *words) FindAllString(s string, n int) []string     { return x.get().FindAllString(s, n) }
+func (x *words) FindAllStringIndex(s string, n int) [][]int { return x.get().FindAllStringIndex(s, n) }
+func (x *words) FindStringSubmatch(s string) []string       { return x.get().FindStringSubmatch(s) }
 
 // industry is a vertical the ICP can name, with the words that justify it.
 type industry struct {
 	name    string // shown in the ICP
 	segment string // plural noun for prose ("restaurants and bars")
-	match   *regexp.Regexp
+	match   matcher
 	titles  []string // buyers typical for the vertical, whatever the product
 	pains   []string // problems typical for the vertical
 	// ownerLed verticals are mostly small businesses where the owner or general manager

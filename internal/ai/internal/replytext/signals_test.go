@@ -28,7 +28,7 @@ func TestSignalsAnswerAsTheirRegexps(t *testing.T) {
 		plain := make(Signals, len(ss))
 		for i, s := range ss {
 			plain[i] = s
-			plain[i].Re = textmatch.Pattern{Re: s.Re.Re}
+			plain[i].Re = textmatch.Plain(s.Re.Regexp())
 		}
 		for _, r := range replies {
 			for _, text := range []string{Fold(r.Body), Fold(Split(r.Body).Fresh), Fold(r.Subject)} {
