@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"strings"
 	"testing"
@@ -139,6 +141,38 @@ func TestCampaignAnalyticsShowsKnownNumbers(t *testing.T) {
 		t.Errorf("workspace campaigns: %v", cs)
 	}
 
+	// The page and the CSV show the same numbers.
+	page := owner.Must(200, "GET", "/campaigns/"+cid+"/analytics", nil)
+	row := `<tr class="totals-row"><th scope="row">All steps</th><td class="num" data-k="sent">8</td>` +
+		`<td class="num" data-k="delivered">6</td><td class="num" data-k="replied">3</td><td class="num" data-k="positive">2</td>` +
+		`<td class="num" data-k="bounced">2</td><td class="num" data-k="unsubscribed">0</td>`
+	if body := string(page.Body); !strings.Contains(body, row) || !strings.Contains(body, "<svg") || !strings.Contains(body, "Too early") {
+		t.Errorf("the analytics page lacks the totals row %s, the chart or the call:\n%s", row, body)
+	}
+	csvRows := readCSV(t, owner.Must(200, "GET", "/campaigns/"+cid+"/analytics.csv?table=variants", nil).Body)
+	for _, r := range csvRows[1:] {
+		w := map[string]int{"sent": 8, "replied": 3, "positive": 2, "bounced": 2}
+		if r[0] != "all" {
+			w = want[r[1]]
+		}
+		for i, k := range []string{"sent", "", "replied", "positive", "bounced"} {
+			if k != "" && r[2+i] != fmt.Sprint(w[k]) {
+				t.Errorf("CSV row %v: %s = %s, want %d", r, k, r[2+i], w[k])
+			}
+		}
+	}
+	if len(csvRows) != 4 {
+		t.Errorf("CSV rows: %v", csvRows)
+	}
+	dailyCSV := readCSV(t, owner.Must(200, "GET", "/campaigns/"+cid+"/analytics.csv?table=daily", nil).Body)
+	if last := dailyCSV[len(dailyCSV)-1]; last[0] != today || last[1] != "8" || last[2] != "3" || last[3] != "2" || last[4] != "2" {
+		t.Errorf("daily CSV's last day: %v", last)
+	}
+	dash := string(owner.Must(200, "GET", "/analytics", nil).Body)
+	if !strings.Contains(dash, `data-k="sent">8<`) || !strings.Contains(dash, `data-k="positive">2<`) {
+		t.Errorf("the workspace dashboard lacks the numbers")
+	}
+
 	// Only what counts as positive changes the positive numbers.
 	owner.Must(422, "PUT", "/api/analytics/settings", map[string]any{"positiveCategories": []string{"great"}})
 	owner.Must(200, "PUT", "/api/analytics/settings", map[string]any{"positiveCategories": []string{"interested"}})
@@ -155,6 +189,13 @@ func TestCampaignAnalyticsShowsKnownNumbers(t *testing.T) {
 	}
 	if hb := h["health"].(map[string]any); hb["band"] != "good" || !strings.Contains(hb["rule"].(string), "too few") {
 		t.Errorf("health of 8 sends: %v", hb)
+	}
+	if body := string(owner.Must(200, "GET", "/mailboxes/"+mailboxID+"/health", nil).Body); !strings.Contains(body, "<svg") ||
+		!strings.Contains(body, "8 sent, 2 bounced") {
+		t.Errorf("the mailbox health page lacks the chart or the numbers")
+	}
+	if h := readCSV(t, owner.Must(200, "GET", "/mailboxes/"+mailboxID+"/health.csv", nil).Body); h[len(h)-1][1] != "8" {
+		t.Errorf("mailbox health CSV's last day: %v", h[len(h)-1])
 	}
 	doms := owner.Must(200, "GET", "/api/analytics/domains", nil).Map(t)["domains"].([]any)
 	if len(doms) != 1 || doms[0].(map[string]any)["domain"] != "sender.test" {
@@ -177,4 +218,13 @@ func mustZone(t *testing.T, name string) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+func readCSV(t *testing.T, body []byte) [][]string {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatalf("CSV: %v\n%s", err, body)
+	}
+	return rows
 }
