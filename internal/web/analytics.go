@@ -296,8 +296,8 @@ func (w *Web) analyticsCSV(rw http.ResponseWriter, r *http.Request, v *view) err
 type mailboxHealthData struct {
 	Health     analytics.MailboxHealth
 	GuardLimit string
-	Chart  chart
-	Days   []healthDayView
+	Chart      chart
+	Days       []healthDayView
 }
 
 type healthDayView struct {
