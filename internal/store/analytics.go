@@ -74,7 +74,7 @@ func (s Scope) VariantTallies(ctx context.Context, f AnalyticsFilter) ([]Variant
 	}
 	campaign, args := s.campaignCond("j", f.CampaignID)
 	rows, err := s.query(ctx, `SELECT j.campaign_id, j.step_position, j.variant, COUNT(*) FROM send_jobs j
-		WHERE j.workspace_id = ?`+campaign+` AND j.status = 'sent' AND j.sent_at >= ? AND j.sent_at < ?
+		WHERE `+s.wsCol("j", f.CampaignID != "")+` = ?`+campaign+` AND j.status = 'sent' AND j.sent_at >= ? AND j.sent_at < ?
 		GROUP BY j.campaign_id, j.step_position, j.variant`, append(args, f.From, f.To)...)
 	if err != nil {
 		return nil, err
@@ -96,7 +96,7 @@ func (s Scope) VariantTallies(ctx context.Context, f AnalyticsFilter) ([]Variant
 		SUM(CASE WHEN ` + replyCredited + ` AND ` + positiveLead(len(f.Positive)) + ` THEN 1 ELSE 0 END),
 		SUM(CASE WHEN cl.status = 'bounced' AND j.step_position = cl.last_step_sent THEN 1 ELSE 0 END),
 		SUM(CASE WHEN cl.status = 'unsubscribed' AND j.step_position = cl.last_step_sent THEN 1 ELSE 0 END)
-		FROM campaign_leads cl JOIN send_jobs j ON j.campaign_lead_id = cl.id AND j.status = 'sent'
+		FROM campaign_leads cl JOIN send_jobs j ON j.campaign_lead_id = cl.id AND ` + s.d.notIndexed("j.status") + ` = 'sent'
 		WHERE cl.workspace_id = ?` + campaign + ` AND ` + outcomeLeads + ` AND j.sent_at >= ? AND j.sent_at < ?
 		GROUP BY j.campaign_id, j.step_position, j.variant`
 	all := append(anys(f.Positive), args...)
@@ -145,7 +145,7 @@ func (s Scope) DailySends(ctx context.Context, f AnalyticsFilter, mailboxID stri
 	if mailboxID != "" {
 		cond, args = " AND j.inbox_id = ?", []any{s.ws, mailboxID}
 	}
-	rows, err := s.query(ctx, `SELECT d.n, COUNT(*) FROM `+src+` JOIN send_jobs j ON j.workspace_id = ?`+cond+`
+	rows, err := s.query(ctx, `SELECT d.n, COUNT(*) FROM `+src+` JOIN send_jobs j ON `+s.wsCol("j", f.CampaignID != "" || mailboxID != "")+` = ?`+cond+`
 		AND j.status = 'sent' AND j.sent_at >= d.s AND j.sent_at < d.e GROUP BY d.n`, append(srcArgs, args...)...)
 	if err != nil {
 		return nil, err
@@ -307,4 +307,14 @@ func (s Scope) CampaignNames(ctx context.Context, ids []string) (map[string]Camp
 		})
 	})
 	return out, err
+}
+
+// wsCol is the workspace column of a query that also names its campaign or
+// mailbox: SQLite, planning without statistics, would otherwise walk the
+// whole workspace's sends by their workspace index.
+func (s Scope) wsCol(alias string, narrowed bool) string {
+	if narrowed {
+		return s.d.notIndexed(alias + ".workspace_id")
+	}
+	return alias + ".workspace_id"
 }

@@ -10,8 +10,8 @@ ALTER TABLE workspaces ADD COLUMN positive_categories TEXT NOT NULL DEFAULT 'int
 -- and the daily series are read from this index alone.
 CREATE INDEX send_jobs_campaign_sent ON send_jobs (campaign_id, sent_at, step_position, variant, workspace_id) WHERE status = 'sent';
 -- The same for a mailbox (its health chart) and a workspace (the dashboard).
-CREATE INDEX send_jobs_inbox_sent ON send_jobs (inbox_id, sent_at) WHERE status = 'sent';
-CREATE INDEX send_jobs_workspace_sent ON send_jobs (workspace_id, sent_at, campaign_id) WHERE status = 'sent';
+CREATE INDEX send_jobs_inbox_sent ON send_jobs (inbox_id, sent_at, workspace_id) WHERE status = 'sent';
+CREATE INDEX send_jobs_workspace_sent ON send_jobs (workspace_id, sent_at, campaign_id, step_position, variant) WHERE status = 'sent';
 
 -- The campaign leads with an outcome (a reply, a bounce, an unsubscribe):
 -- a few percent of a campaign, found without reading the others.
