@@ -21,7 +21,9 @@ func init() { benches["analytics"] = benchAnalytics }
 // bounces and 0.5 % unsubscribes over 60 days, in bulk SQL, then times
 //
 //  1. the campaign's report for the last 30 days (GET /api/campaigns/{id}/analytics);
+//
 //  2. the same over its whole history;
+//
 //  3. the workspace dashboard's data (GET /api/analytics and the domains'
 //     health, what /analytics renders).
 //
