@@ -9,11 +9,10 @@ import (
 // SeedAnalyticsBench turns what SeedSendBench wrote into a sent history for
 // `leadbitz-bench analytics`: every campaign lead's step 1 (variant A or B)
 // sent on one of the Days days before b.Now, steps 2 and 3 sent three and
-// six days later, so there are three sends per campaign lead; then about 5 %
-// of the leads replied (a third of them positively, with a conversation),
-// 2 % bounced and 0.5 % unsubscribed. All in bulk SQL. For benchmarks only.
+// six days later, so there are three sends per campaign lead; then 5 % of
+// the leads replied (a third of them positively, with a conversation), and
+// about 2 % bounced and 0.5 % unsubscribed. All in bulk SQL. For benchmarks only.
 func (q Queries) SeedAnalyticsBench(ctx context.Context, b SendBench, days int) error {
-	leads := b.Campaigns * b.LeadsPerCampaign
 	first := b.Now.Add(-time.Duration(days) * 24 * time.Hour)
 	// A time n seconds after first, in the dialect's own arithmetic.
 	at := func(seconds string) string {
@@ -45,9 +44,9 @@ func (q Queries) SeedAnalyticsBench(ctx context.Context, b SendBench, days int) 
 			FROM send_jobs j CROSS JOIN (SELECT 2 AS k UNION ALL SELECT 3) s WHERE j.workspace_id = ? AND j.step_position = 1`,
 			[]any{first, b.WorkspaceID}},
 		{"outcomes", `UPDATE campaign_leads AS cl SET last_step_sent = 3,
-			status = CASE WHEN ` + num + ` % 1000 < 50 THEN 'replied' WHEN ` + num + ` % 1000 < 70 THEN 'bounced'
-				WHEN ` + num + ` % 1000 < 75 THEN 'unsubscribed' ELSE 'completed' END,
-			replied_at = CASE WHEN ` + num + ` % 1000 < 50 THEN ` + at(offset(num)+" + 4 * 86400") + ` ELSE NULL END,
+			status = CASE WHEN ` + num + ` % 20 = 1 THEN 'replied' WHEN ` + num + ` % 50 = 2 THEN 'bounced'
+				WHEN ` + num + ` % 200 = 3 THEN 'unsubscribed' ELSE 'completed' END,
+			replied_at = CASE WHEN ` + num + ` % 20 = 1 THEN ` + at(offset(num)+" + 4 * 86400") + ` ELSE NULL END,
 			updated_at = ` + at(offset(num)+" + 4 * 86400") + `
 			WHERE cl.workspace_id = ?`, []any{first, first, b.WorkspaceID}},
 		{"conversations", `INSERT INTO conversations (id, workspace_id, inbox_id, lead_id, campaign_id, campaign_lead_id,
@@ -69,6 +68,5 @@ func (q Queries) SeedAnalyticsBench(ctx context.Context, b SendBench, days int) 
 			}
 		}
 	}
-	_ = leads
 	return nil
 }
