@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"errors"
+	"github.com/leadbitz/leadbitz/internal/analytics"
 	"net/http"
 	"strings"
 
@@ -83,6 +84,8 @@ type Deps struct {
 	// Limiter counts the API's own rate limits (POST /api/inbound/classify);
 	// nil leaves them off.
 	Limiter ratelimit.Limiter
+	// Analytics reports campaigns, the workspace and mailbox health.
+	Analytics *analytics.Service
 }
 
 // API serves the JSON API.

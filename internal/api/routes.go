@@ -82,7 +82,15 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/resume", Access: Workspace, Role: Member, Summary: "Resume a paused campaign", handle: a.resumeCampaign},
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/test", Access: Workspace, Role: Member, Summary: "Send one step to yourself now, rendered for a lead, from a mailbox ([Test] subject; no job, stats or lead change; rate-limited per user)", handle: a.sendCampaignTest},
 		{Method: http.MethodGet, Path: "/api/campaigns/{id}/forecast", Access: Workspace, Role: Member, Summary: "Planned sends per day and mailbox (?days=14)", handle: a.campaignForecast},
+		{Method: http.MethodGet, Path: "/api/campaigns/{id}/analytics", Access: Workspace, Role: Member, Summary: "Per step and variant: sent, delivered, replied, positive, bounced, unsubscribed, rates of delivered with 95 % Wilson intervals, the winner call; daily series in the campaign's zone (?from=&to= dates, default the last 30 days)", handle: a.campaignAnalytics},
 		{Method: http.MethodGet, Path: "/api/campaigns/{id}/leads/{leadId}/explain", Access: Workspace, Role: Member, Summary: "Why this lead's next step has or has not gone out, and when it will", handle: a.explainCampaignLead},
+
+		// Analytics.
+		{Method: http.MethodGet, Path: "/api/analytics", Access: Workspace, Role: Member, Summary: "The workspace's totals, per campaign and per day (?from=&to= dates, ?timezone=, default UTC and the last 30 days)", handle: a.workspaceAnalytics},
+		{Method: http.MethodGet, Path: "/api/analytics/domains", Access: Workspace, Role: Member, Summary: "Health of each sending domain: daily sent, replies, bounce and unsubscribe rates, a band (good|watch|at_risk) with its rule", handle: a.domainHealth},
+		{Method: http.MethodGet, Path: "/api/analytics/settings", Access: Workspace, Role: Member, Summary: "Analytics settings: positiveCategories (the reply categories that count as positive)", handle: a.getAnalyticsSettings},
+		{Method: http.MethodPut, Path: "/api/analytics/settings", Access: Workspace, Role: Admin, Summary: "Change the analytics settings ({positiveCategories: [interested, meeting_request, …]})", handle: a.putAnalyticsSettings},
+		{Method: http.MethodGet, Path: "/api/inboxes/{id}/health", Access: Workspace, Role: Member, Summary: "A mailbox's health: daily sent, replies, bounce and unsubscribe rates, the bounce guard's state and history, a band (good|watch|at_risk) with its rule", handle: a.mailboxHealth},
 
 		// Mailboxes (inbox connections) and the sandbox mailbox.
 		{Method: http.MethodGet, Path: "/api/inboxes", Access: Workspace, Role: Member, Summary: "List mailboxes with today's sends and limit", handle: a.listMailboxes},

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/leadbitz/leadbitz/internal/analytics"
 	"log/slog"
 	"net"
 	"net/http"
@@ -216,10 +217,11 @@ func (a *App) buildHandler() (http.Handler, error) {
 		DNS:       dns,
 		TestSends: a.Sending.TestSends,
 		Limiter:   a.Limiter,
+		Analytics: analytics.New(a.Store, a.Env),
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Env: a.Env,
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
-		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin, Ops: ops})
+		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin, Ops: ops, Analytics: analytics.New(a.Store, a.Env)})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}

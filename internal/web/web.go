@@ -36,6 +36,7 @@
 package web
 
 import (
+	"github.com/leadbitz/leadbitz/internal/analytics"
 	"net/http"
 	"strings"
 
@@ -105,6 +106,9 @@ type Deps struct {
 	Env    env.Env
 	// Ops reports the System page; nil shows it empty.
 	Ops *ops.Service
+	// Analytics reports campaigns, the workspace and mailbox health; nil
+	// builds one on Store.
+	Analytics *analytics.Service
 }
 
 // Web serves the browser app.
