@@ -47,6 +47,7 @@ var roleCases = []struct {
 	// The route is open to members for their own keys; apiKey is the owner's.
 	{"DELETE", "/api/api-keys/{apiKey}", api.Admin},
 	{"GET", "/api/audit-events", api.Admin},
+	{"GET", "/api/events", api.Admin},
 
 	{"POST", "/api/icp/generate", api.Member},
 	{"GET", "/api/icp", api.Member},
@@ -114,6 +115,7 @@ var roleCases = []struct {
 	{"POST", "/api/cron/sync-inbox", ""},
 	{"POST", "/api/cron/bounce-guard", ""},
 	{"POST", "/api/cron/account-upkeep", ""},
+	{"POST", "/api/cron/event-upkeep", ""},
 	{"GET", "/api/system", api.Admin},
 	{"GET", "/healthz", ""},
 	{"GET", "/readyz", ""},

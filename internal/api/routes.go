@@ -41,6 +41,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/api-keys", Access: Workspace, Role: Member, Summary: "Create an API key (token shown once)", handle: a.createAPIKey},
 		{Method: http.MethodGet, Path: "/api/api-keys", Access: Workspace, Role: Member, Summary: "List API keys (a member sees only their own)", handle: a.listAPIKeys},
 		{Method: http.MethodDelete, Path: "/api/api-keys/{id}", Access: Workspace, Role: Member, Summary: "Revoke an API key (a member only their own: 403 forbidden for another's)", handle: a.revokeAPIKey},
+		{Method: http.MethodGet, Path: "/api/events", Access: Workspace, Role: Admin, Summary: "The event feed (docs/webhooks.md): envelopes {id, type, createdAt, workspaceId, apiVersion, data} after ?after= (an event id), of ?types= (comma-separated), ?limit= up to 500, oldest first → {items, next}; kept LEADBITZ_EVENT_RETENTION (30 days)", handle: a.listEvents},
 		{Method: http.MethodGet, Path: "/api/audit-events", Access: Workspace, Role: Admin, Summary: "The workspace's audit log, newest first", handle: a.listAuditEvents},
 
 		// ICP and drafting.
@@ -119,6 +120,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/cron/sync-inbox", Access: Public, Summary: "Run one inbox sync pass (Bearer CRON_SECRET)", handle: a.cronSync},
 		{Method: http.MethodPost, Path: "/api/cron/bounce-guard", Access: Public, Summary: "Run the hourly bounce guard and mailbox upkeep once (Bearer CRON_SECRET; for LEADBITZ_SCHEDULER=off)", handle: a.cronUpkeep("bounce-guard")},
 		{Method: http.MethodPost, Path: "/api/cron/account-upkeep", Access: Public, Summary: "Run the hourly account upkeep once: expired sessions, old login failures and security events (Bearer CRON_SECRET; for LEADBITZ_SCHEDULER=off)", handle: a.cronUpkeep("account-upkeep")},
+		{Method: http.MethodPost, Path: "/api/cron/event-upkeep", Access: Public, Summary: "Run the hourly event upkeep once: events older than LEADBITZ_EVENT_RETENTION (Bearer CRON_SECRET; for LEADBITZ_SCHEDULER=off)", handle: a.cronUpkeep("event-upkeep")},
 		{Method: http.MethodGet, Path: "/api/system", Access: Workspace, Role: Admin, Summary: "The System page: version, schema, database dialect and size, queue backlog, last tick and sync, the workspace's failing mailboxes, data directory disk use", handle: a.systemReport},
 		{Method: http.MethodGet, Path: "/healthz", Access: Public, Summary: "Liveness", handle: a.healthz},
 		{Method: http.MethodGet, Path: "/readyz", Access: Public, Summary: "Readiness: the database answers", handle: a.readyz},
