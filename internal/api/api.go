@@ -27,6 +27,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/webhook"
 )
 
 // DefaultMaxBody caps JSON request bodies.
@@ -83,6 +84,8 @@ type Deps struct {
 	// Limiter counts the API's own rate limits (POST /api/inbound/classify);
 	// nil leaves them off.
 	Limiter ratelimit.Limiter
+	// Webhooks are the workspace's event subscriptions.
+	Webhooks *webhook.Service
 }
 
 // API serves the JSON API.

@@ -42,6 +42,15 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/api-keys", Access: Workspace, Role: Member, Summary: "List API keys (a member sees only their own)", handle: a.listAPIKeys},
 		{Method: http.MethodDelete, Path: "/api/api-keys/{id}", Access: Workspace, Role: Member, Summary: "Revoke an API key (a member only their own: 403 forbidden for another's)", handle: a.revokeAPIKey},
 		{Method: http.MethodGet, Path: "/api/events", Access: Workspace, Role: Admin, Summary: "The event feed (docs/webhooks.md): envelopes {id, type, createdAt, workspaceId, apiVersion, data} after ?after= (an event id), of ?types= (comma-separated), ?limit= up to 500, oldest first → {items, next}; kept LEADBITZ_EVENT_RETENTION (30 days)", handle: a.listEvents},
+		{Method: http.MethodPost, Path: "/api/webhooks", Access: Workspace, Role: Admin, Summary: "Subscribe an endpoint ({url, description?, events[] (empty: all), campaignIds[] (empty: all), enabled?}) → 201 with its secret (whsec_…, shown once)", handle: a.createWebhook},
+		{Method: http.MethodGet, Path: "/api/webhooks", Access: Workspace, Role: Admin, Summary: "The workspace's webhook endpoints", handle: a.listWebhooks},
+		{Method: http.MethodGet, Path: "/api/webhooks/{id}", Access: Workspace, Role: Admin, Summary: "One webhook endpoint", handle: a.getWebhook},
+		{Method: http.MethodPatch, Path: "/api/webhooks/{id}", Access: Workspace, Role: Admin, Summary: "Change an endpoint (url, description, events, campaignIds, enabled; enabling clears its failures)", handle: a.updateWebhook},
+		{Method: http.MethodDelete, Path: "/api/webhooks/{id}", Access: Workspace, Role: Admin, Summary: "Delete an endpoint and its deliveries", handle: a.deleteWebhook},
+		{Method: http.MethodPost, Path: "/api/webhooks/{id}/rotate-secret", Access: Workspace, Role: Admin, Summary: "A new signing secret (shown once); the old one keeps signing for 24 h", handle: a.rotateWebhookSecret},
+		{Method: http.MethodPost, Path: "/api/webhooks/{id}/test", Access: Workspace, Role: Admin, Summary: "Send a webhook.test event now → the delivery", handle: a.testWebhook},
+		{Method: http.MethodGet, Path: "/api/webhooks/{id}/deliveries", Access: Workspace, Role: Admin, Summary: "An endpoint's deliveries, newest first: status, attempts, response code, first KB of the answer, timing, payload", handle: a.listWebhookDeliveries},
+		{Method: http.MethodPost, Path: "/api/webhooks/{id}/deliveries/{deliveryId}/retry", Access: Workspace, Role: Admin, Summary: "Try a delivery again now → 202", handle: a.retryWebhookDelivery},
 		{Method: http.MethodGet, Path: "/api/audit-events", Access: Workspace, Role: Admin, Summary: "The workspace's audit log, newest first", handle: a.listAuditEvents},
 
 		// ICP and drafting.

@@ -37,6 +37,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/systemmail"
 	"github.com/leadbitz/leadbitz/internal/web"
+	"github.com/leadbitz/leadbitz/internal/webhook"
 )
 
 // App is a running Leadbitz: everything `serve` needs.
@@ -56,6 +57,7 @@ type App struct {
 	Imports     *importer.Importer
 	Replies     *replies.Service
 	Assist      *assist.Service
+	Webhooks    *webhook.Service // event subscriptions and their deliveries
 	Registry    *prometheus.Registry
 	Handler     http.Handler
 	Web         *web.Web
@@ -186,6 +188,8 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	if err := a.initReplies(); err != nil {
 		return err
 	}
+	a.Webhooks = webhook.New(a.Store, a.Env, webhook.Options{Keys: a.Keys, Allow: a.Config.AllowPrivateNetworks,
+		BaseURL: a.Config.BaseURL})
 	a.Handler, err = a.buildHandler()
 	return err
 }
@@ -206,6 +210,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 		DNS:       dns,
 		TestSends: a.Sending.TestSends,
 		Limiter:   a.Limiter,
+		Webhooks:  a.Webhooks,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Env: a.Env,
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
@@ -325,6 +330,9 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
 	go a.sweepUploadsEvery(sweepCtx, time.Minute)
+	webhooksDone := make(chan struct{})
+	go func() { defer close(webhooksDone); a.Webhooks.Run(sweepCtx, WebhookPollEvery) }()
+	defer func() { stopSweeping(); <-webhooksDone }()
 	a.Env.Log().Info("leadbitz listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL,
 		"database", a.Store.Dialect().String())
 	where := Listening{Addr: ln.Addr().String()}

@@ -11,6 +11,10 @@ import (
 // LEADBITZ_EVENT_RETENTION are removed.
 const EventUpkeepEvery = time.Hour
 
+// WebhookPollEvery is how often each replica looks for new events and due
+// webhook deliveries.
+const WebhookPollEvery = time.Second
+
 // eventDeleteBatch bounds one delete, so that the upkeep never holds a
 // long transaction.
 const eventDeleteBatch = 5000

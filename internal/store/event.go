@@ -56,7 +56,8 @@ const eventColumns = `id, workspace_id, type, campaign_id, data, created_at`
 // the oldest kept), in id order, of the given types (none: all), at most
 // limit.
 func (s Scope) EventsAfter(ctx context.Context, after string, types []string, limit int) ([]Event, error) {
-	q := `SELECT ` + eventColumns + ` FROM events WHERE workspace_id = ? AND id > ?`
+	// A webhook's test event is its endpoint's alone, not the feed's.
+	q := `SELECT ` + eventColumns + ` FROM events WHERE workspace_id = ? AND id > ? AND type <> 'webhook.test'`
 	args := []any{s.ws, after}
 	if len(types) > 0 {
 		q += ` AND type IN (` + marks(len(types)) + `)`
