@@ -121,36 +121,50 @@ func (s *Service) deliverDue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	next := make(chan store.Delivery)
+	// Attempts run Workers at a time; their outcomes are recorded together,
+	// one transaction for the batch.
+	outcomes := make([]outcome, len(claimed))
+	next := make(chan int)
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
 	for range min(workers, len(claimed)) {
 		wg.Go(func() {
-			for d := range next {
-				if err := s.attempt(ctx, d, hooks[d.WebhookID], events[d.EventID]); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-				}
+			for i := range next {
+				d := claimed[i]
+				outcomes[i] = s.attempt(ctx, d, hooks[d.WebhookID], events[d.EventID])
 			}
 		})
 	}
-	for _, d := range claimed {
-		next <- d
+	for i := range claimed {
+		next <- i
 	}
 	close(next)
 	wg.Wait()
-	return len(claimed), firstErr
+	err = s.st.InTx(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+		changed := map[string]bool{} // endpoints whose health this batch already changed
+		for _, o := range outcomes {
+			if err := s.record(ctx, tx, o, changed); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(claimed), err
 }
 
-// attempt sends one delivery and records what came of it.
-func (s *Service) attempt(ctx context.Context, d store.Delivery, w store.Webhook, e store.Event) error {
+// outcome is one attempt's result and what it decides.
+type outcome struct {
+	d   store.Delivery
+	w   store.Webhook
+	rec store.Attempt
+	v   verdict
+}
+
+// attempt sends one delivery and decides what comes of it.
+func (s *Service) attempt(ctx context.Context, d store.Delivery, w store.Webhook, e store.Event) outcome {
 	if w.ID == "" || !w.Enabled || e.ID == "" {
-		return s.st.RecordAttempt(ctx, d.ID, store.Attempt{Status: store.DeliveryFailed, At: s.env.Now(),
-			Error: "the endpoint is disabled or the event is gone", NextAt: s.env.Now()})
+		now := s.env.Now()
+		return outcome{d: d, w: w, rec: store.Attempt{Status: store.DeliveryFailed, At: now, NextAt: now,
+			Error: "the endpoint is disabled or the event is gone"}, v: verdict{status: store.DeliveryFailed}}
 	}
 	start := s.env.Now()
 	a := s.post(ctx, w, e)
@@ -161,27 +175,40 @@ func (s *Service) attempt(ctx context.Context, d store.Delivery, w store.Webhook
 	if rec.NextAt.IsZero() {
 		rec.NextAt = now
 	}
-	return s.st.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.RecordAttempt(ctx, d.ID, rec); err != nil {
+	return outcome{d: d, w: w, rec: rec, v: v}
+}
+
+// record writes an attempt's outcome and its endpoint's health: a run of
+// failures starts or ends, or the endpoint is disabled (its pending
+// deliveries failed, a notice for the workspace's admins).
+func (s *Service) record(ctx context.Context, tx *store.Tx, o outcome, changed map[string]bool) error {
+	if err := tx.RecordAttempt(ctx, o.d.ID, o.rec); err != nil {
+		return err
+	}
+	w, v := o.w, o.v
+	if w.ID == "" || changed[w.ID] {
+		return nil
+	}
+	switch {
+	case v.disable != "":
+		changed[w.ID] = true
+		if err := tx.SetWebhookHealth(ctx, w.ID, w.FailingSince, v.disable); err != nil {
 			return err
 		}
-		switch {
-		case v.healthy && w.FailingSince != nil:
-			return tx.SetWebhookHealth(ctx, w.ID, nil, "")
-		case v.disable != "":
-			if err := tx.SetWebhookHealth(ctx, w.ID, w.FailingSince, v.disable); err != nil {
-				return err
-			}
-			if err := tx.FailPendingDeliveries(ctx, w.ID, "the endpoint was disabled: "+v.disable); err != nil {
-				return err
-			}
-			return tx.InWorkspace(w.WorkspaceID).AddNotice(ctx, "webhook_disabled",
-				fmt.Sprintf("The webhook to %s was disabled: %s.", w.URL, v.disable))
-		case !v.healthy && w.FailingSince == nil:
-			return tx.SetWebhookHealth(ctx, w.ID, &now, "")
+		if err := tx.FailPendingDeliveries(ctx, w.ID, "the endpoint was disabled: "+v.disable); err != nil {
+			return err
 		}
-		return nil
-	})
+		return tx.InWorkspace(w.WorkspaceID).AddNotice(ctx, "webhook_disabled",
+			fmt.Sprintf("The webhook to %s was disabled: %s.", w.URL, v.disable))
+	case v.healthy && w.FailingSince != nil:
+		changed[w.ID] = true
+		return tx.SetWebhookHealth(ctx, w.ID, nil, "")
+	case !v.healthy && v.status == store.DeliveryPending && w.FailingSince == nil:
+		changed[w.ID] = true
+		at := o.rec.At
+		return tx.SetWebhookHealth(ctx, w.ID, &at, "")
+	}
+	return nil
 }
 
 // answer extends the rule's answer with the body kept.
