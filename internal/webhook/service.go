@@ -40,8 +40,11 @@ type Service struct {
 
 // New builds the service; deliveries go through the address guard.
 func New(st *store.Store, e env.Env, o Options) *Service {
-	return &Service{st: st, env: e, keys: o.Keys, allow: o.Allow, baseURL: o.BaseURL,
-		client: netguard.New(netguard.Options{Allow: o.Allow}).HTTPClient(Timeout)}
+	client := netguard.New(netguard.Options{Allow: o.Allow}).HTTPClient(Timeout)
+	// Keep a connection per worker to a busy endpoint (the default keeps
+	// two, so most attempts would dial again).
+	client.Transport.(*http.Transport).MaxIdleConnsPerHost = workers
+	return &Service{st: st, env: e, keys: o.Keys, allow: o.Allow, baseURL: o.BaseURL, client: client}
 }
 
 // sealAD binds a sealed secret to its endpoint.
