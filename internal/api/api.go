@@ -28,6 +28,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/webhook"
 )
 
 // DefaultMaxBody caps JSON request bodies.
@@ -86,6 +87,8 @@ type Deps struct {
 	Limiter ratelimit.Limiter
 	// Analytics reports campaigns, the workspace and mailbox health.
 	Analytics *analytics.Service
+	// Webhooks are the workspace's event subscriptions.
+	Webhooks *webhook.Service
 }
 
 // API serves the JSON API.

@@ -69,6 +69,7 @@ func setupFixtures(t *testing.T, srv *apptest.Server, owner *apptest.Account) fi
 	f.ids["apiKey"] = owner.Must(201, "POST", "/api/api-keys", map[string]string{"name": "k"}).Map(t)["id"].(string)
 	setupSendingFixtures(t, owner, f)
 	setupReplyFixtures(t, owner, f)
+	setupWebhookFixtures(t, owner, f)
 	f.ids["lead"] = owner.Must(201, "POST", "/api/leads", map[string]string{"email": "iso@example.com"}).Map(t)["id"].(string)
 	f.ids["import"] = upload(t, owner, "/api/leads/import", "iso.csv", []byte("email\niso2@example.com\n"), nil).Map(t)["importId"].(string)
 	f.ids["suppression"] = owner.Must(201, "POST", "/api/suppressions", map[string]string{"domain": "iso.example"}).Map(t)["id"].(string)

@@ -39,6 +39,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/systemmail"
 	"github.com/leadbitz/leadbitz/internal/verify"
 	"github.com/leadbitz/leadbitz/internal/web"
+	"github.com/leadbitz/leadbitz/internal/webhook"
 )
 
 // App is a running Leadbitz: everything `serve` needs.
@@ -60,6 +61,7 @@ type App struct {
 	Verify      *verify.Service   // address verification of leads
 	Replies     *replies.Service
 	Assist      *assist.Service
+	Webhooks    *webhook.Service // event subscriptions and their deliveries
 	Registry    *prometheus.Registry
 	Handler     http.Handler
 	Web         *web.Web
@@ -198,6 +200,8 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	if err := a.initReplies(); err != nil {
 		return err
 	}
+	a.Webhooks = webhook.New(a.Store, a.Env, webhook.Options{Keys: a.Keys, Allow: a.Config.AllowPrivateNetworks,
+		BaseURL: a.Config.BaseURL})
 	a.Handler, err = a.buildHandler()
 	return err
 }
@@ -218,6 +222,7 @@ func (a *App) buildHandler() (http.Handler, error) {
 		TestSends: a.Sending.TestSends,
 		Limiter:   a.Limiter,
 		Analytics: analytics.New(a.Store, a.Env),
+		Webhooks:  a.Webhooks,
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Env: a.Env,
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
@@ -340,6 +345,9 @@ func (a *App) Serve(ctx context.Context, ready chan<- Listening) error {
 	sweepCtx, stopSweeping := context.WithCancel(ctx)
 	defer stopSweeping()
 	go a.sweepUploadsEvery(sweepCtx, time.Minute)
+	webhooksDone := make(chan struct{})
+	go func() { defer close(webhooksDone); a.Webhooks.Run(sweepCtx, WebhookPollEvery) }()
+	defer func() { stopSweeping(); <-webhooksDone }()
 	a.Env.Log().Info("leadbitz listening", "addr", ln.Addr().String(), "base_url", a.Config.BaseURL,
 		"database", a.Store.Dialect().String())
 	where := Listening{Addr: ln.Addr().String()}

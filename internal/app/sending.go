@@ -115,7 +115,7 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 			_, err := a.Sending.Engine.Tick(ctx)
 			return err
 		}}
-	sch, err := scheduler.New(ctx, a.Store, a.Env, a.recorded(tick, a.syncTask(), a.guardTask(), a.accountUpkeepTask()))
+	sch, err := scheduler.New(ctx, a.Store, a.Env, a.recorded(tick, a.syncTask(), a.guardTask(), a.accountUpkeepTask(), a.eventUpkeepTask()))
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}

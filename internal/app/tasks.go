@@ -41,6 +41,7 @@ func (a *App) upkeepTasks() map[string]scheduler.Task {
 	return map[string]scheduler.Task{
 		"bounce-guard":   a.guardTask(),
 		"account-upkeep": a.accountUpkeepTask(),
+		"event-upkeep":   a.eventUpkeepTask(),
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/env"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -108,6 +109,12 @@ func (g *Guard) pause(ctx context.Context, b store.BounceStats, now time.Time, t
 		}
 		if err != nil || !changed {
 			return err
+		}
+		if target == "campaign" {
+			if err := event.Record(ctx, tx.Queries, b.WorkspaceID, event.CampaignChanged{Type: event.CampaignPaused,
+				Campaign: event.Ref{ID: b.ID}, Reason: reason}); err != nil {
+				return err
+			}
 		}
 		return tx.InsertAudit(ctx, store.AuditEvent{WorkspaceID: b.WorkspaceID, Action: target + ".paused",
 			TargetType: target, TargetID: b.ID, Data: map[string]any{"by": "bounce_guard", "contacted": b.Contacted,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -153,6 +154,10 @@ func (s *Service) Launch(ctx context.Context, p account.Principal, id string, m 
 		if err != nil {
 			return err
 		}
+		if err := event.Record(ctx, tx.Queries, p.WorkspaceID, event.CampaignChanged{Type: event.CampaignLaunched,
+			Campaign: event.Ref{ID: id, Name: c.Name}}); err != nil {
+			return err
+		}
 		return tx.InsertAudit(ctx, audit(p, m, "campaign.launched", id, map[string]any{"leads": started}))
 	})
 	if err != nil {
@@ -195,6 +200,14 @@ func (s *Service) transition(ctx context.Context, p account.Principal, id string
 			if _, err := enrollment.StartLeads(ctx, tx, p.WorkspaceID, c, at); err != nil {
 				return err
 			}
+		}
+		typ := event.CampaignPaused
+		if verb == "resume" {
+			typ = event.CampaignResumed
+		}
+		if err := event.Record(ctx, tx.Queries, p.WorkspaceID, event.CampaignChanged{Type: typ,
+			Campaign: event.Ref{ID: id, Name: c.Name}, Reason: "by a user"}); err != nil {
+			return err
 		}
 		return tx.InsertAudit(ctx, audit(p, m, "campaign."+verb+"d", id, nil))
 	})

@@ -87,6 +87,9 @@ type Config struct {
 	SignupsPerIPHour int           // LEADBITZ_SIGNUPS_PER_IP_HOUR, default 20
 	SignupsPerHour   int           // LEADBITZ_SIGNUPS_PER_HOUR, default 200
 	SessionMaxAge    time.Duration // LEADBITZ_SESSION_MAX_AGE, default 720h (30 days)
+	// EventRetention is how long the event feed keeps events
+	// (LEADBITZ_EVENT_RETENTION, default 720h; config_events.go).
+	EventRetention time.Duration
 	// TLS is the built-in HTTPS (config_tls.go).
 	TLS TLS
 	// ShutdownTimeout bounds a graceful stop: requests and background
@@ -179,6 +182,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.StagedUploadsTotalBytes < c.StagedUploadsWorkspaceBytes {
 		return c, fmt.Errorf("LEADBITZ_STAGED_UPLOADS_TOTAL_BYTES: %d is less than LEADBITZ_STAGED_UPLOADS_WORKSPACE_BYTES (%d)", c.StagedUploadsTotalBytes, c.StagedUploadsWorkspaceBytes)
+	}
+	if err := c.readEventSettings(getenv); err != nil {
+		return c, err
 	}
 	if err := c.readAccountSettings(getenv); err != nil {
 		return c, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"unicode/utf8"
 
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -60,6 +61,10 @@ func (s *Service) Disconnect(ctx context.Context, ws string, i store.Mailbox, ca
 	return s.st.InTx(ctx, func(tx *store.Tx) error {
 		changed, err := tx.InWorkspace(ws).DisconnectMailboxOnce(ctx, i.ID, reason, s.env.Now())
 		if err != nil || !changed {
+			return err
+		}
+		if err := event.Record(ctx, tx.Queries, ws, event.MailboxChanged{Type: event.MailboxDisconnected,
+			Mailbox: event.Ref{ID: i.ID, Name: i.Email}, Reason: reason}); err != nil {
 			return err
 		}
 		s.env.Log().WarnContext(ctx, "mailbox disconnected", "inbox_id", i.ID, "workspace_id", ws, "provider", i.Provider,

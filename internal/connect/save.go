@@ -7,6 +7,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -110,6 +111,10 @@ func (s *Service) reconnect(ctx context.Context, tx *store.Tx, a actor, i store.
 		released += n
 	}
 	res.MailboxID, res.Reconnected, res.Released = i.ID, true, released
+	if err := event.Record(ctx, tx.Queries, a.ws, event.MailboxChanged{Type: event.MailboxConnected,
+		Mailbox: event.Ref{ID: i.ID, Name: i.Email}, Reason: "reconnected"}); err != nil {
+		return err
+	}
 	return tx.InsertAudit(ctx, a.audit("inbox.reconnected", i.ID, map[string]any{"provider": i.Provider,
 		"previousStatus": i.Status, "jobsReleased": released}))
 }
@@ -135,5 +140,9 @@ func (s *Service) create(ctx context.Context, tx *store.Tx, a actor, c connectio
 		return err
 	}
 	res.MailboxID = i.ID
+	if err := event.Record(ctx, tx.Queries, a.ws, event.MailboxChanged{Type: event.MailboxConnected,
+		Mailbox: event.Ref{ID: i.ID, Name: i.Email}, Reason: "connected"}); err != nil {
+		return err
+	}
 	return tx.InsertAudit(ctx, a.audit("inbox.created", i.ID, map[string]any{"provider": c.provider}))
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -74,8 +75,12 @@ func StopRepliedLeads(ctx context.Context, tx *store.Tx, wsID string, campaignLe
 	}
 	// Campaigns in id order, the order every transaction locks them in.
 	slices.Sort(campaigns)
-	if _, err := s.CompleteCampaignsIfDone(ctx, campaigns, at); err != nil {
+	completed, err := s.CompleteCampaignsIfDone(ctx, campaigns, at)
+	if err != nil {
 		return 0, fmt.Errorf("complete campaigns: %w", err)
+	}
+	if err := event.Record(ctx, tx.Queries, wsID, event.CampaignsCompleted(completed)...); err != nil {
+		return 0, err
 	}
 	return len(stopped), nil
 }

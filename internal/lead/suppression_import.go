@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/lead/csv"
 
 	"github.com/leadbitz/leadbitz/internal/account"
@@ -64,8 +65,12 @@ func (s *Service) ImportSuppressions(ctx context.Context, p account.Principal, m
 			return nil
 		}
 		err := s.store.InTx(ctx, func(tx *store.Tx) error {
-			added, err := tx.InWorkspace(p.WorkspaceID).AddSuppressions(ctx, batch)
+			list, err := tx.InWorkspace(p.WorkspaceID).AddNewSuppressions(ctx, batch)
 			if err != nil {
+				return err
+			}
+			added := len(list)
+			if err := event.Record(ctx, tx.Queries, p.WorkspaceID, event.SuppressionsAdded(list)...); err != nil {
 				return err
 			}
 			out.Added += added

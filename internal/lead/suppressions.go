@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/lead/field"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -95,6 +96,9 @@ func (s *Service) AddSuppression(ctx context.Context, p account.Principal, m acc
 	err = s.store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if created, err = tx.InWorkspace(p.WorkspaceID).AddSuppression(ctx, &sup); err != nil || !created {
+			return err
+		}
+		if err := event.Record(ctx, tx.Queries, p.WorkspaceID, event.SuppressionsAdded([]store.Suppression{sup})...); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, Audit(p, m, "suppression.added", "suppression", sup.ID,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
@@ -57,6 +58,10 @@ func (s *Service) CreateSandbox(ctx context.Context, p account.Principal, in San
 			return err
 		}
 		if err := q.CreateSandboxMailbox(ctx, i.ID); err != nil {
+			return err
+		}
+		if err := event.Record(ctx, tx.Queries, p.WorkspaceID, event.MailboxChanged{Type: event.MailboxConnected,
+			Mailbox: event.Ref{ID: i.ID, Name: i.Email}, Reason: "sandbox mailbox created"}); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, audit(p, m, "inbox.created", i.ID, map[string]any{"provider": i.Provider}))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -225,9 +226,11 @@ func (p *pageState) flushEffects(ctx context.Context) error {
 	p.init()
 	q := p.q
 	if len(p.suppress) > 0 {
-		if _, err := q.AddSuppressions(ctx, p.suppress); err != nil {
+		added, err := q.AddNewSuppressions(ctx, p.suppress)
+		if err != nil {
 			return err
 		}
+		p.events = append(p.events, event.SuppressionsAdded(added)...)
 	}
 	byStatus := map[string][]string{}
 	for id, st := range p.leadStatus {

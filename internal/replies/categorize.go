@@ -7,6 +7,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/ai"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -87,6 +88,12 @@ func (s *Service) setCategory(ctx context.Context, p account.Principal, id, cate
 		}
 		if c, err = q.Conversation(ctx, id); err != nil {
 			return err
+		}
+		if before.Category != category {
+			if err := event.Record(ctx, tx.Queries, p.WorkspaceID, event.CategoryChanged{Lead: leadRefOf(c),
+				ConversationID: id, Old: before.Category, New: category, By: "user"}); err != nil {
+				return err
+			}
 		}
 		return tx.InsertAudit(ctx, store.AuditEvent{WorkspaceID: p.WorkspaceID, ActorUserID: p.User.ID,
 			ActorAPIKey: p.APIKeyID, Action: "reply.category_set", TargetType: "conversation", TargetID: id,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/replies/classify"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
@@ -43,6 +44,7 @@ type pageState struct {
 	effects                                   // what the messages do to leads
 	seen        map[string]bool               // Message-IDs handled in this page
 	leadsByAddr map[string]store.Lead         // leads found by address
+	events      []event.Data                  // what the page reports (events.go)
 }
 
 // convState is a conversation the page adds to.
@@ -177,6 +179,7 @@ func (s *Service) ingest(ctx context.Context, p *pageState, i int, it *item) err
 	if mt.cl != nil {
 		row.CampaignLeadID = mt.cl.ID
 	}
+	oldCategory := p.categoryBefore(it, mt)
 	row.ConversationID = p.conversation(it, mt, row.ID)
 	p.itemConv[i] = row.ConversationID
 	actions, err := s.act(ctx, p, it, mt)
@@ -184,6 +187,7 @@ func (s *Service) ingest(ctx context.Context, p *pageState, i int, it *item) err
 		return err
 	}
 	row.Classification = record(it, mt, actions)
+	p.noteEvents(it, mt, row, oldCategory)
 	p.rows = append(p.rows, row)
 	p.kinds = append(p.kinds, string(it.verdict.Kind))
 	return nil
@@ -215,7 +219,10 @@ func (p *pageState) flush(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return n, p.flushEffects(ctx)
+	if err := p.flushEffects(ctx); err != nil {
+		return 0, err
+	}
+	return n, p.flushEvents(ctx)
 }
 
 // conversation finds or starts the conversation a message joins and notes

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
@@ -263,6 +264,10 @@ func (s *Service) recordReplyOutcome(ctx context.Context, r store.OutboxReply, i
 				return err // already disconnected (and audited) by the provider registry
 			}
 			if err := tx.DisconnectMailbox(ctx, ib.ID, reason, now); err != nil {
+				return err
+			}
+			if err := event.Record(ctx, tx.Queries, r.WorkspaceID, event.MailboxChanged{Type: event.MailboxDisconnected,
+				Mailbox: event.Ref{ID: ib.ID, Name: ib.Email}, Reason: reason}); err != nil {
 				return err
 			}
 			return tx.InsertAudit(ctx, store.AuditEvent{WorkspaceID: r.WorkspaceID, Action: "inbox.disconnected",

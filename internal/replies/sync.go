@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -309,6 +310,10 @@ func (s *Service) recordFailure(ctx context.Context, t store.SyncTarget, err err
 			return err
 		}
 		if err := tx.DisconnectMailbox(ctx, t.ID, reason, s.env.Now()); err != nil {
+			return err
+		}
+		if err := event.Record(ctx, tx.Queries, t.WorkspaceID, event.MailboxChanged{Type: event.MailboxDisconnected,
+			Mailbox: event.Ref{ID: t.ID, Name: t.Email}, Reason: reason}); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, store.AuditEvent{WorkspaceID: t.WorkspaceID, Action: "inbox.disconnected",

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/env"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -290,6 +291,9 @@ func (e *Engine) applyRecord(ctx context.Context, q store.Queries, p *recordPlan
 		return 0, fmt.Errorf("record sent jobs: %w", err)
 	}
 	next := p.schedule(statuses, now)
+	if err := recordSentEvents(ctx, q, p, statuses); err != nil {
+		return 0, err
+	}
 	for _, f := range p.failures {
 		e.metrics.failed(f.kind.String())
 		if err := applyFailure(ctx, q, f, now); err != nil {
@@ -309,7 +313,7 @@ func (e *Engine) applyRecord(ctx context.Context, q store.Queries, p *recordPlan
 		}
 	}
 	for _, id := range sortedKeys(p.disconnect) {
-		if err := q.DisconnectMailbox(ctx, id, p.disconnect[id], now); err != nil {
+		if err := disconnectMailbox(ctx, q, p, id, now); err != nil {
 			return 0, err
 		}
 	}
@@ -350,7 +354,11 @@ func completeCampaigns(ctx context.Context, q store.Queries, done map[string]str
 		for n < len(ids) && done[ids[n]] == done[ids[0]] {
 			n++
 		}
-		if _, err := q.InWorkspace(done[ids[0]]).CompleteCampaignsIfDone(ctx, ids[:n], now); err != nil {
+		completed, err := q.InWorkspace(done[ids[0]]).CompleteCampaignsIfDone(ctx, ids[:n], now)
+		if err != nil {
+			return err
+		}
+		if err := event.Record(ctx, q, done[ids[0]], event.CampaignsCompleted(completed)...); err != nil {
 			return err
 		}
 		ids = ids[n:]

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/leadbitz/leadbitz/internal/enrollment"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -168,8 +169,12 @@ func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, req
 	err = st.InTxRetry(ctx, func(tx *store.Tx) error {
 		s := tx.InWorkspace(t.WorkspaceID)
 		t.LeadID = ""
+		created := false
 		if sup := t.suppression(); sup.Value != "" {
-			if _, err := s.AddSuppression(ctx, &sup); err != nil {
+			if created, err = s.AddSuppression(ctx, &sup); err != nil {
+				return err
+			}
+			if err := event.Record(ctx, tx.Queries, t.WorkspaceID, event.SuppressionsAdded(suppressionIf(created, sup))...); err != nil {
 				return err
 			}
 		}
@@ -190,6 +195,11 @@ func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, req
 				return err
 			}
 			t.LeadID = leadID
+			if created {
+				if err := recordUnsubscribed(ctx, tx, t, leadID); err != nil {
+					return err
+				}
+			}
 			event.TargetType, event.TargetID = "lead", leadID
 			event.Data["sequencesStopped"] = stopped
 		}

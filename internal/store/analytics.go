@@ -284,9 +284,6 @@ func itoa(n int) string {
 	return string(b)
 }
 
-// CampaignName is a campaign's name and status.
-type CampaignName struct{ Name, Status string }
-
 // CampaignNames returns the names and statuses of campaigns by id.
 func (s Scope) CampaignNames(ctx context.Context, ids []string) (map[string]CampaignName, error) {
 	out := map[string]CampaignName{}
@@ -297,12 +294,11 @@ func (s Scope) CampaignNames(ctx context.Context, ids []string) (map[string]Camp
 			return err
 		}
 		return eachRow(rows, func(r rowScanner) error {
-			var id string
 			var c CampaignName
-			if err := r.Scan(&id, &c.Name, &c.Status); err != nil {
+			if err := r.Scan(&c.ID, &c.Name, &c.Status); err != nil {
 				return err
 			}
-			out[id] = c
+			out[c.ID] = c
 			return nil
 		})
 	})

@@ -195,29 +195,36 @@ func (s Scope) SetCampaignStatus(ctx context.Context, id, status, reason string,
 
 // CompleteCampaignsIfDone marks active or paused campaigns completed when
 // none of their leads is still active, in one statement per chunk of ids.
-// It returns how many it completed. The campaigns it completes are locked
+// It returns the campaigns it completed. The campaigns it completes are locked
 // first, in id order (the inner SELECT … ORDER BY id FOR NO KEY UPDATE):
 // the order the claim locks campaigns in, whatever plan the UPDATE gets.
-func (s Scope) CompleteCampaignsIfDone(ctx context.Context, ids []string, at time.Time) (int, error) {
-	n := 0
+func (s Scope) CompleteCampaignsIfDone(ctx context.Context, ids []string, at time.Time) ([]CampaignName, error) {
+	var done []CampaignName
 	err := paddedChunks(ids, func(part []string) error {
-		res, err := s.exec(ctx, `UPDATE campaigns SET status = 'completed', status_reason = 'every lead is done',
+		rows, err := s.query(ctx, `UPDATE campaigns SET status = 'completed', status_reason = 'every lead is done',
 			completed_at = ?, updated_at = ? WHERE workspace_id = ? AND `+s.d.notIndexed("status")+` IN ('active', 'paused')
 			AND id IN (SELECT c.id FROM campaigns c WHERE c.workspace_id = ? AND c.id IN (`+marks(len(part))+`)
 				AND `+s.d.notIndexed("c.status")+` IN ('active', 'paused')
 				AND EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.campaign_id = c.id)
 				AND NOT EXISTS (SELECT 1 FROM campaign_leads cl WHERE cl.campaign_id = c.id AND cl.status = 'active')
-				ORDER BY c.id`+s.d.lockRows()+`)`,
+				ORDER BY c.id`+s.d.lockRows()+`) RETURNING id, name`,
 			append([]any{at, at, s.ws, s.ws}, anys(part)...)...)
 		if err != nil {
 			return err
 		}
-		k, err := res.RowsAffected()
-		n += int(k)
+		list, err := collectRows(rows, func(r rowScanner) (CampaignName, error) {
+			var c CampaignName
+			return c, r.Scan(&c.ID, &c.Name)
+		})
+		done = append(done, list...)
 		return err
 	})
-	return n, err
+	return done, err
 }
+
+// CampaignName names a campaign: its id, name and (where the query reads
+// it) status.
+type CampaignName struct{ ID, Name, Status string }
 
 // DeleteCampaign removes a campaign and everything that cascades from it.
 func (s Scope) DeleteCampaign(ctx context.Context, id string) error {

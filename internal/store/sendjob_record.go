@@ -173,9 +173,16 @@ func (q Queries) ReleaseCampaignSlot(ctx context.Context, id, date string) error
 // DisconnectMailbox marks an active mailbox disconnected (its provider
 // refused our credentials); its leads' work is held until it is reconnected.
 func (q Queries) DisconnectMailbox(ctx context.Context, id, reason string, at time.Time) error {
-	_, err := q.exec(ctx, `UPDATE inbox_connections SET status = 'disconnected', status_reason = ?, updated_at = ?
-		WHERE id = ? AND status = 'active'`, reason, at, id)
+	_, err := q.DisconnectActiveMailbox(ctx, id, reason, at)
 	return err
+}
+
+// DisconnectActiveMailbox is DisconnectMailbox that reports whether the
+// mailbox was active and is now disconnected (the caller reports the change
+// once).
+func (q Queries) DisconnectActiveMailbox(ctx context.Context, id, reason string, at time.Time) (bool, error) {
+	return rowChanged(q.exec(ctx, `UPDATE inbox_connections SET status = 'disconnected', status_reason = ?, updated_at = ?
+		WHERE id = ? AND status = 'active'`, reason, at, id))
 }
 
 // FailCampaignLead stops an active campaign lead whose message the provider

@@ -237,8 +237,16 @@ func (s Scope) RemoveSuppression(ctx context.Context, id string) error {
 // AddSuppressions adds many entries, one statement per chunk; entries that
 // exist are kept as they were. It returns how many were new.
 func (s Scope) AddSuppressions(ctx context.Context, sups []Suppression) (added int, err error) {
+	list, err := s.AddNewSuppressions(ctx, sups)
+	return len(list), err
+}
+
+// AddNewSuppressions is AddSuppressions returning the entries that were new
+// (the caller reports them: lead.suppressed).
+func (s Scope) AddNewSuppressions(ctx context.Context, sups []Suppression) ([]Suppression, error) {
 	t := s.now()
-	err = chunks(sups, batchChunk, func(part []Suppression) error {
+	var added []Suppression
+	err := chunks(sups, batchChunk, func(part []Suppression) error {
 		args := make([]any, 0, len(part)*7)
 		for i := range part {
 			sup := &part[i]
@@ -248,14 +256,15 @@ func (s Scope) AddSuppressions(ctx context.Context, sups []Suppression) (added i
 			sup.CreatedAt = t
 			args = append(args, sup.ID, s.ws, sup.Kind, sup.Value, sup.Reason, sup.Source, t)
 		}
-		res, err := s.exec(ctx, `INSERT INTO suppressions (id, workspace_id, kind, value, reason, source, created_at)
-			VALUES `+valuesList(len(part), 7)+` ON CONFLICT (workspace_id, kind, value) DO NOTHING`, args...)
+		rows, err := s.query(ctx, `INSERT INTO suppressions (id, workspace_id, kind, value, reason, source, created_at)
+			VALUES `+valuesList(len(part), 7)+` ON CONFLICT (workspace_id, kind, value) DO NOTHING
+			RETURNING id, kind, value, reason, source, created_at`, args...)
 		if err != nil {
 			return s.d.translate(err)
 		}
-		n, err := res.RowsAffected()
-		added += int(n)
-		return err
+		list, err := collectRows(rows, func(r rowScanner) (Suppression, error) { return scanSuppression(r) })
+		added = append(added, list...)
+		return s.d.translate(err)
 	})
 	return added, err
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/lead"
 	"github.com/leadbitz/leadbitz/internal/lead/csv"
 	"github.com/leadbitz/leadbitz/internal/lead/field"
@@ -213,6 +214,11 @@ func (im *Importer) finish(ctx context.Context, src store.LeadSource, c store.Im
 		if err := sc.FinishImport(ctx, src.ID, store.ImportDone, ""); err != nil {
 			return err
 		}
+		if err := event.Record(ctx, tx.Queries, src.WorkspaceID, event.ImportDone{ImportID: src.ID, FileName: src.FileName,
+			Status: store.ImportDone, Rows: c.RowsDone, Created: c.Created, Updated: c.Updated, Skipped: c.Skipped,
+			Failed: c.Invalid}); err != nil {
+			return err
+		}
 		return tx.InsertAudit(ctx, lead.Audit(owner(src), account.Meta{}, "lead.import_finished", "import", src.ID,
 			map[string]any{"status": store.ImportDone, "rows": c.RowsDone, "created": c.Created, "updated": c.Updated,
 				"skipped": c.Skipped, "invalid": c.Invalid}))
@@ -234,6 +240,10 @@ func (im *Importer) fail(ctx context.Context, src store.LeadSource, reason strin
 	ctx = context.WithoutCancel(ctx)
 	err := im.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.InWorkspace(src.WorkspaceID).FinishImport(ctx, src.ID, store.ImportFailed, reason); err != nil {
+			return err
+		}
+		if err := event.Record(ctx, tx.Queries, src.WorkspaceID, event.ImportDone{ImportID: src.ID, FileName: src.FileName,
+			Status: store.ImportFailed}); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, lead.Audit(owner(src), account.Meta{}, "lead.import_finished", "import", src.ID,
