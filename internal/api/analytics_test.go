@@ -16,14 +16,15 @@ import (
 // interested and meeting_request, one not_interested) and two hard-bounce.
 // It returns the campaign id, the mailbox id and the numbers each variant
 // must show, read from what the sandbox actually sent.
-func analyticsCampaign(t *testing.T) (*apptest.Server, *apptest.Account, string, string, map[string]map[string]int) {
+func analyticsCampaign(t *testing.T) (*apptest.Server, *apptest.Account, string, string, string, map[string]map[string]int) {
 	t.Helper()
+	zone := daytimeZone(t, time.Now())
 	srv, owner, mailboxID := sendingServer(t)
 	var leads []string
 	for i := range 8 {
 		leads = append(leads, createLead(t, owner, fmt.Sprintf("lead%d@acme.test", i), "Lead"))
 	}
-	cid := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Known numbers", "timezone": "Europe/Paris",
+	cid := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Known numbers", "timezone": zone,
 		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)["id"].(string)
 	owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence", map[string]any{"steps": []map[string]any{
 		{"subject": "Variant A {{firstName}}", "body": "Hello.", "variants": []map[string]string{{"subject": "Variant B {{firstName}}", "body": "Hi."}}},
@@ -81,7 +82,7 @@ func analyticsCampaign(t *testing.T) (*apptest.Server, *apptest.Account, string,
 	if len(categories) != 0 {
 		t.Fatalf("no conversation for %v", categories)
 	}
-	return srv, owner, cid, mailboxID, want
+	return srv, owner, cid, mailboxID, zone, want
 }
 
 // TestCampaignAnalyticsShowsKnownNumbers is the "done when" on the
@@ -89,9 +90,9 @@ func analyticsCampaign(t *testing.T) (*apptest.Server, *apptest.Account, string,
 // exactly those numbers, per variant and in total, in the daily series,
 // and in the workspace report.
 func TestCampaignAnalyticsShowsKnownNumbers(t *testing.T) {
-	_, owner, cid, mailboxID, want := analyticsCampaign(t)
+	_, owner, cid, mailboxID, zone, want := analyticsCampaign(t)
 	rep := owner.Must(200, "GET", "/api/campaigns/"+cid+"/analytics", nil).Map(t)
-	if rep["campaignId"] != cid || rep["timezone"] != "Europe/Paris" {
+	if rep["campaignId"] != cid || rep["timezone"] != zone {
 		t.Fatalf("report head: %v", rep)
 	}
 	num := func(m map[string]any, k string) int { return int(m[k].(float64)) }
@@ -125,7 +126,7 @@ func TestCampaignAnalyticsShowsKnownNumbers(t *testing.T) {
 	if winner["tooEarly"] != true || num(winner, "sendsNeeded") != 200-8 {
 		t.Errorf("winner with 8 sends: %v", winner)
 	}
-	today := time.Now().In(mustZone(t, "Europe/Paris")).Format(time.DateOnly)
+	today := time.Now().In(mustZone(t, zone)).Format(time.DateOnly)
 	daily := rep["daily"].([]any)
 	last := daily[len(daily)-1].(map[string]any)
 	if len(daily) != 30 || last["date"] != today || num(last, "sent") != 8 || num(last, "replied") != 3 ||
@@ -209,6 +210,19 @@ func TestCampaignAnalyticsShowsKnownNumbers(t *testing.T) {
 		t.Errorf("a day 40 days ago: sent %d, %d days", n, len(rep["daily"].([]any)))
 	}
 	owner.Must(422, "GET", "/api/campaigns/"+cid+"/analytics?from=yesterday", nil)
+}
+
+// daytimeZone is a time zone where it is now between 02:00 and 21:59, so the
+// campaign's sends, the report and "today" fall on one local day.
+func daytimeZone(t *testing.T, now time.Time) string {
+	t.Helper()
+	for _, name := range []string{"Europe/Paris", "Asia/Tokyo", "America/New_York"} {
+		if h := now.In(mustZone(t, name)).Hour(); h >= 2 && h <= 21 {
+			return name
+		}
+	}
+	t.Fatal("no daytime zone")
+	return ""
 }
 
 func mustZone(t *testing.T, name string) *time.Location {
