@@ -24,6 +24,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
+	"github.com/leadbitz/leadbitz/internal/dnscheck/dnsfake"
 	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
 	"github.com/leadbitz/leadbitz/internal/storetest"
@@ -76,6 +77,14 @@ func StartWith(t testing.TB, vars map[string]string, opts app.Options) *Server {
 	}
 	for k, v := range vars {
 		settings[k] = v
+	}
+	if _, ok := settings["LEADBITZ_DNS_SERVER"]; !ok {
+		// Tests never ask the internet's DNS: address verification and the
+		// mailbox DNS checks get a resolver that cannot answer (unknown),
+		// unless the test gives its own.
+		dns := dnsfake.Start(t)
+		dns.FailUnknown(true)
+		settings["LEADBITZ_DNS_SERVER"] = dns.Addr
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	settings["LEADBITZ_BASE_URL"] = "http://" + ts.Listener.Addr().String()

@@ -39,6 +39,7 @@ type Server struct {
 	mu      sync.Mutex
 	zones   map[string]Records // by lower-case name without the trailing dot
 	silent  bool
+	failAll bool // names it does not hold get SERVFAIL, not NXDOMAIN
 	queries atomic.Int64
 }
 
@@ -127,6 +128,15 @@ func (s *Server) Silent(on bool) {
 	s.silent = on
 }
 
+// FailUnknown makes names the server does not hold answer SERVFAIL (a
+// resolver that cannot say) instead of NXDOMAIN (a name that does not
+// exist): what a test gets from a machine with no internet, on purpose.
+func (s *Server) FailUnknown(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failAll = on
+}
+
 // Queries is how many queries arrived so far.
 func (s *Server) Queries() int64 { return s.queries.Load() }
 
@@ -164,10 +174,14 @@ func (s *Server) answer(query []byte) ([]byte, bool) {
 	}
 	s.mu.Lock()
 	rec, found := s.zones[canonical(q.Name.String())]
+	failAll := s.failAll
 	s.mu.Unlock()
 
 	rh := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: true, RecursionDesired: h.RecursionDesired, RecursionAvailable: true}
-	if !found {
+	switch {
+	case !found && failAll:
+		rh.RCode = dnsmessage.RCodeServerFailure
+	case !found:
 		rh.RCode = dnsmessage.RCodeNameError
 	}
 	b := dnsmessage.NewBuilder(nil, rh)
