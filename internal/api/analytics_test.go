@@ -18,7 +18,7 @@ import (
 // must show, read from what the sandbox actually sent.
 func analyticsCampaign(t *testing.T) (*apptest.Server, *apptest.Account, string, string, string, map[string]map[string]int) {
 	t.Helper()
-	zone := daytimeZone(t, time.Now())
+	zone := apptest.DaytimeZone(t, time.Now())
 	srv, owner, mailboxID := sendingServer(t)
 	var leads []string
 	for i := range 8 {
@@ -210,19 +210,6 @@ func TestCampaignAnalyticsShowsKnownNumbers(t *testing.T) {
 		t.Errorf("a day 40 days ago: sent %d, %d days", n, len(rep["daily"].([]any)))
 	}
 	owner.Must(422, "GET", "/api/campaigns/"+cid+"/analytics?from=yesterday", nil)
-}
-
-// daytimeZone is a time zone where it is now between 02:00 and 21:59, so the
-// campaign's sends, the report and "today" fall on one local day.
-func daytimeZone(t *testing.T, now time.Time) string {
-	t.Helper()
-	for _, name := range []string{"Europe/Paris", "Asia/Tokyo", "America/New_York"} {
-		if h := now.In(mustZone(t, name)).Hour(); h >= 2 && h <= 21 {
-			return name
-		}
-	}
-	t.Fatal("no daytime zone")
-	return ""
 }
 
 func mustZone(t *testing.T, name string) *time.Location {

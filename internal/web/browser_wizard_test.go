@@ -26,23 +26,6 @@ maya@northwind.example,Maya,Northwind Analytics,Head of Growth,teal
 kenji@kumo.example,,Kumo Robotics,CTO,blue
 `
 
-// daytimeZone is a time zone where it is now between 02:00 and 21:59, so a
-// window of 00:00–23:59 is open for the whole test.
-func daytimeZone(t *testing.T, now time.Time) string {
-	t.Helper()
-	for _, name := range []string{"UTC", "Asia/Tokyo", "America/New_York"} {
-		loc, err := time.LoadLocation(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if h := now.In(loc).Hour(); h >= 2 && h <= 21 {
-			return name
-		}
-	}
-	t.Fatal("no daytime zone")
-	return ""
-}
-
 // TestBrowserWizardFromSandboxToFirstSends walks the whole wizard as a new
 // user: a sandbox mailbox, an offline ICP, a CSV import with its mapping,
 // progress and rejected rows, a sequence written with the merge-tag menu
@@ -55,7 +38,7 @@ func TestBrowserWizardFromSandboxToFirstSends(t *testing.T) {
 	logPageErrors(t, srv)
 	b := startBrowser(t, srv.URL)
 	email, _ := b.signUp("Nia")
-	zone := daytimeZone(t, time.Now())
+	zone := apptest.DaytimeZone(t, time.Now())
 
 	// The sender's postal address, which every email shows and a launch needs.
 	b.open("/settings")
