@@ -1,14 +1,15 @@
 // Package analytics answers "what works": per campaign, step and variant,
-// the sends, deliveries, replies, positive replies, bounces and
-// unsubscribes, their rates with 95 % Wilson intervals, the call on a
-// winning variant, daily series, and the health of mailboxes and sending
-// domains. Every number is read from the tables the send engine and the
-// reply loop write (store/analytics.go says which column means what); there
-// is no second bookkeeping to drift from them.
+// the sends, deliveries, replies, positive replies, bounces, unsubscribes
+// and spam complaints, their rates with 95 % Wilson intervals, the call on
+// a winning variant, daily series, and the health of mailboxes and sending
+// domains. Every number is read from counters that the send engine and the
+// reply loop write in the same transactions as their own rows, derived from
+// those rows by one definition (internal/store/analytics_counts.go; the
+// migration backfills them, a test recounts them from the rows).
 //
 // Rates are fractions of delivered (sent − bounced). A reply is credited to
-// the step that was the last one sent before it; a bounce or an unsubscribe
-// to the lead's last step sent.
+// the step that was the last one sent before it; a bounce, an unsubscribe
+// or a complaint to the lead's last step sent.
 package analytics
 
 import (
@@ -43,6 +44,7 @@ type Counts struct {
 	Positive     int  `json:"positive"`
 	Bounced      int  `json:"bounced"`
 	Unsubscribed int  `json:"unsubscribed"`
+	Complained   int  `json:"complained"`
 	ReplyRate    Rate `json:"replyRate"`
 	PositiveRate Rate `json:"positiveRate"`
 }
@@ -53,6 +55,7 @@ func (c *Counts) add(t store.VariantTally) {
 	c.Positive += t.Positive
 	c.Bounced += t.Bounced
 	c.Unsubscribed += t.Unsubscribed
+	c.Complained += t.Complained
 }
 
 // finish fills delivered and the rates from the counts.
@@ -83,6 +86,7 @@ type Day struct {
 	Positive     int    `json:"positive"`
 	Bounced      int    `json:"bounced"`
 	Unsubscribed int    `json:"unsubscribed"`
+	Complained   int    `json:"complained"`
 }
 
 // CampaignReport is GET /api/campaigns/{id}/analytics.
@@ -138,7 +142,7 @@ func (s *Service) Campaign(ctx context.Context, ws, campaignID string, q Query) 
 	if err != nil {
 		return CampaignReport{}, err
 	}
-	f := store.AnalyticsFilter{CampaignID: c.ID, From: w.From(), To: w.To(), Positive: positive}
+	f := store.AnalyticsFilter{CampaignID: c.ID, From: w.From(), To: w.To()}
 	tallies, err := sc.VariantTallies(ctx, f)
 	if err != nil {
 		return CampaignReport{}, err
@@ -185,45 +189,20 @@ func Steps(tallies []store.VariantTally) []Step {
 	return out
 }
 
-// daily is the series of a campaign (or the workspace, or a mailbox).
+// daily is the series of a campaign (or the workspace, or a mailbox): the
+// counters' slots summed into the window's days.
 func (s *Service) daily(ctx context.Context, sc store.Scope, f store.AnalyticsFilter, w Window, mailboxID string) ([]Day, error) {
-	sent, err := sc.DailySends(ctx, f, mailboxID, w.Edges)
-	if err != nil {
-		return nil, err
-	}
-	events, err := sc.OutcomeEvents(ctx, f, mailboxID)
+	totals, err := sc.PeriodTotals(ctx, f, mailboxID, w.Edges)
 	if err != nil {
 		return nil, err
 	}
 	days := make([]Day, len(w.Dates))
 	for i, d := range w.Dates {
-		days[i] = Day{Date: d, Sent: sent[i]}
+		t := totals[i]
+		days[i] = Day{Date: d, Sent: t.Sent, Replied: t.Replied, Positive: t.Positive, Bounced: t.Bounced,
+			Unsubscribed: t.Unsubscribed, Complained: t.Complained}
 	}
-	Bucket(days, w, events)
 	return days, nil
-}
-
-// Bucket adds outcome events to the days they happened on: a reply on its
-// reply day, a bounce or an unsubscribe on its stop day.
-func Bucket(days []Day, w Window, events []store.OutcomeEvent) {
-	for _, e := range events {
-		if e.RepliedAt != nil {
-			if i := w.dayOf(*e.RepliedAt); i >= 0 {
-				days[i].Replied++
-				if e.Positive {
-					days[i].Positive++
-				}
-			}
-		}
-		if i := w.dayOf(e.StoppedAt); i >= 0 {
-			switch e.Status {
-			case store.CampaignLeadBounced:
-				days[i].Bounced++
-			case store.CampaignLeadUnsubscribed:
-				days[i].Unsubscribed++
-			}
-		}
-	}
 }
 
 // Workspace reports every campaign of the workspace over a window of days
@@ -246,7 +225,7 @@ func (s *Service) Workspace(ctx context.Context, ws string, q Query) (WorkspaceR
 	if err != nil {
 		return WorkspaceReport{}, err
 	}
-	f := store.AnalyticsFilter{From: w.From(), To: w.To(), Positive: positive}
+	f := store.AnalyticsFilter{From: w.From(), To: w.To()}
 	tallies, err := sc.VariantTallies(ctx, f)
 	if err != nil {
 		return WorkspaceReport{}, err

@@ -27,12 +27,16 @@ const (
 	BounceWatch       = 0.015 // half of it
 	UnsubscribeAtRisk = 0.01
 	UnsubscribeWatch  = 0.005
+	// Spam complaints: Gmail's and Yahoo's sender rules ask for under
+	// 0.1 % and treat 0.3 % as the limit.
+	ComplaintAtRisk = 0.003
+	ComplaintWatch  = 0.001
 )
 
 // HealthInput is what the band is decided from: the last seven days of a
 // mailbox or domain, and whether the bounce guard holds it paused.
 type HealthInput struct {
-	Sent, Bounced, Unsubscribed int
+	Sent, Bounced, Unsubscribed, Complained int
 	PausedByGuard               bool
 	Status                      string // a mailbox's status ("" for a domain)
 }
@@ -44,9 +48,9 @@ type Band struct {
 }
 
 // DecideBand applies the first matching rule: paused by the bounce guard,
-// disconnected or failing, the bounce and the unsubscribe rates against
-// their at-risk then watch limits; with fewer than HealthMinSent sends the
-// rates are not judged.
+// disconnected or failing, the bounce, complaint and unsubscribe rates
+// against their at-risk then watch limits; with fewer than HealthMinSent
+// sends the rates are not judged.
 func DecideBand(in HealthInput) Band {
 	if in.PausedByGuard {
 		return Band{BandAtRisk, "the bounce guard paused it"}
@@ -59,21 +63,26 @@ func DecideBand(in HealthInput) Band {
 	}
 	bounce := float64(in.Bounced) / float64(in.Sent)
 	unsub := float64(in.Unsubscribed) / float64(in.Sent)
+	complaint := float64(in.Complained) / float64(in.Sent)
 	rule := func(what string, rate, limit float64) string {
 		return fmt.Sprintf("%s rate %.1f %% over %d days is above %.1f %%", what, 100*rate, HealthWindowDays, 100*limit)
 	}
 	switch {
 	case bounce > BounceAtRisk:
 		return Band{BandAtRisk, rule("bounce", bounce, BounceAtRisk)}
+	case complaint > ComplaintAtRisk:
+		return Band{BandAtRisk, rule("spam complaint", complaint, ComplaintAtRisk)}
 	case unsub > UnsubscribeAtRisk:
-		return Band{BandAtRisk, rule("unsubscribe and complaint", unsub, UnsubscribeAtRisk)}
+		return Band{BandAtRisk, rule("unsubscribe", unsub, UnsubscribeAtRisk)}
 	case bounce > BounceWatch:
 		return Band{BandWatch, rule("bounce", bounce, BounceWatch)}
+	case complaint > ComplaintWatch:
+		return Band{BandWatch, rule("spam complaint", complaint, ComplaintWatch)}
 	case unsub > UnsubscribeWatch:
-		return Band{BandWatch, rule("unsubscribe and complaint", unsub, UnsubscribeWatch)}
+		return Band{BandWatch, rule("unsubscribe", unsub, UnsubscribeWatch)}
 	}
-	return Band{BandGood, fmt.Sprintf("bounce %.1f %% and unsubscribe %.1f %% over %d days are within limits",
-		100*bounce, 100*unsub, HealthWindowDays)}
+	return Band{BandGood, fmt.Sprintf("bounce %.1f %%, complaint %.2f %% and unsubscribe %.1f %% over %d days are within limits",
+		100*bounce, 100*complaint, 100*unsub, HealthWindowDays)}
 }
 
 // HealthDay is one day of a mailbox or domain.
@@ -83,8 +92,10 @@ type HealthDay struct {
 	Replied         int     `json:"replied"`
 	Bounced         int     `json:"bounced"`
 	Unsubscribed    int     `json:"unsubscribed"`
+	Complained      int     `json:"complained"`
 	BounceRate      float64 `json:"bounceRate"`
 	UnsubscribeRate float64 `json:"unsubscribeRate"`
+	ComplaintRate   float64 `json:"complaintRate"`
 }
 
 // GuardEvent is one change of a mailbox's state in the audit log.
@@ -156,7 +167,7 @@ func (s *Service) Mailbox(ctx context.Context, ws, mailboxID string, q Query) (M
 	h := MailboxHealth{MailboxID: m.ID, Email: m.Email, Domain: domainOf(m.Email), Status: m.Status,
 		Timezone: w.Location.String(), From: w.Dates[0], To: w.Dates[len(w.Dates)-1], Daily: daily, Last7: last7}
 	h.Health = DecideBand(HealthInput{Sent: last7.Sent, Bounced: last7.Bounced, Unsubscribed: last7.Unsubscribed,
-		PausedByGuard: guardPaused(m), Status: m.Status})
+		Complained: last7.Complained, PausedByGuard: guardPaused(m), Status: m.Status})
 	h.Guard = Guard{State: "watching", Threshold: bounceguard.DefaultThreshold, History: []GuardEvent{}}
 	if guardPaused(m) {
 		h.Guard.State = "paused"
@@ -231,10 +242,12 @@ func (s *Service) mailboxDays(ctx context.Context, sc store.Scope, mailboxID str
 }
 
 func healthDay(d Day) HealthDay {
-	h := HealthDay{Date: d.Date, Sent: d.Sent, Replied: d.Replied, Bounced: d.Bounced, Unsubscribed: d.Unsubscribed}
+	h := HealthDay{Date: d.Date, Sent: d.Sent, Replied: d.Replied, Bounced: d.Bounced, Unsubscribed: d.Unsubscribed,
+		Complained: d.Complained}
 	if d.Sent > 0 {
 		h.BounceRate = float64(d.Bounced) / float64(d.Sent)
 		h.UnsubscribeRate = float64(d.Unsubscribed) / float64(d.Sent)
+		h.ComplaintRate = float64(d.Complained) / float64(d.Sent)
 	}
 	return h
 }
@@ -246,6 +259,7 @@ func sumDays(days []Day, label string) HealthDay {
 		t.Replied += d.Replied
 		t.Bounced += d.Bounced
 		t.Unsubscribed += d.Unsubscribed
+		t.Complained += d.Complained
 	}
 	t.Date = label
 	return healthDay(t)
@@ -300,7 +314,7 @@ func (s *Service) Domains(ctx context.Context, ws string, q Query) (DomainsRepor
 		}
 		dh.Last7 = sumDays(recent[d], lw.Dates[0]+" – "+lw.Dates[len(lw.Dates)-1])
 		dh.Health = DecideBand(HealthInput{Sent: dh.Last7.Sent, Bounced: dh.Last7.Bounced,
-			Unsubscribed: dh.Last7.Unsubscribed, PausedByGuard: paused[d]})
+			Unsubscribed: dh.Last7.Unsubscribed, Complained: dh.Last7.Complained, PausedByGuard: paused[d]})
 		r.Domains = append(r.Domains, *dh)
 	}
 	sort.Slice(r.Domains, func(i, j int) bool { return r.Domains[i].Domain < r.Domains[j].Domain })
@@ -313,6 +327,7 @@ func addDays(into, days []Day) {
 		into[i].Replied += d.Replied
 		into[i].Bounced += d.Bounced
 		into[i].Unsubscribed += d.Unsubscribed
+		into[i].Complained += d.Complained
 	}
 }
 

@@ -164,6 +164,10 @@ func TestDecideBand(t *testing.T) {
 		{HealthInput{Sent: 200, Unsubscribed: 1}, BandGood, "within limits"},
 		{HealthInput{Sent: 1000, Unsubscribed: 6}, BandWatch, "unsubscribe"},
 		{HealthInput{Sent: 1000, Unsubscribed: 5}, BandGood, "within limits"},
+		{HealthInput{Sent: 1000, Complained: 4}, BandAtRisk, "spam complaint rate 0.4 %"},
+		{HealthInput{Sent: 1000, Complained: 3}, BandWatch, "spam complaint"},
+		{HealthInput{Sent: 1000, Complained: 1}, BandGood, "within limits"},
+		{HealthInput{Sent: 1000, Complained: 2, Unsubscribed: 20}, BandAtRisk, "unsubscribe rate 2.0 %"},
 	}
 	for _, c := range cases {
 		b := DecideBand(c.in)

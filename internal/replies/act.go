@@ -92,7 +92,7 @@ func (s *Service) act(ctx context.Context, p *pageState, it *item, mt match) ([]
 			store.CampaignLeadUnsubscribed, "asked to be removed in a reply"), nil
 	case classify.KindComplaint:
 		return p.suppressAndStop(mt, store.ReasonComplaint, store.LeadUnsubscribed,
-			store.CampaignLeadSuppressed, "marked our message as spam"), nil
+			store.CampaignLeadSuppressed, store.ComplaintReason), nil
 	case classify.KindBounce:
 		if !v.Hard {
 			return []string{"soft bounce recorded (" + v.Status + "); the sequence goes on"}, nil

@@ -2,27 +2,29 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
 
-// Analytics reads the tables the send engine and the reply loop write (see
-// internal/analytics for what the numbers mean); nothing here keeps counts of
-// its own. A send is a send job with status 'sent', at its sent_at. A reply
-// is a campaign lead's replied_at, credited to the last step sent to the
-// lead at or before it; positive when one of the lead's conversations has a
-// positive category. A bounce or an unsubscribe is the campaign lead's
-// status, credited to its last step sent, at the lead's updated_at (the time
-// the stop was written: a stopped lead is not changed afterwards).
+// Analytics reads the counters of analytics_counts.go, which the send
+// engine and the reply loop write in the same transactions as their own
+// rows (see there for what is counted where, and creditSelect for which
+// column means what). A send is a send job with status 'sent', at its
+// sent_at. A reply is a campaign lead's replied_at, credited to the last
+// step sent to the lead at or before it; positive when one of the lead's
+// conversations has a positive category. A bounce, an unsubscribe or a
+// complaint is the campaign lead's status, credited to its last step sent,
+// at the lead's updated_at (the time the stop was written).
 
 // AnalyticsFilter selects what analytics count: one campaign ("" for the
-// whole workspace), sends in [From, To), and the categories that count as
-// positive.
+// whole workspace) and sends in [From, To). From and To are whole counter
+// slots (a day in any zone starts on one).
 type AnalyticsFilter struct {
 	CampaignID string
 	From, To   time.Time
-	Positive   []string
 }
 
 // VariantTally is one campaign step and variant: its sends in the window and
@@ -36,91 +38,33 @@ type VariantTally struct {
 	Positive     int
 	Bounced      int
 	Unsubscribed int
+	Complained   int
 }
 
-// outcomeLeads is the predicate of the partial indexes of migration 0019:
-// the campaign leads with an outcome.
-const outcomeLeads = `(cl.replied_at IS NOT NULL OR cl.status IN ('bounced', 'unsubscribed'))`
-
-// replyCredited is true for the send a lead's reply answers: sent at or
-// before the reply, with no later step sent before it.
-const replyCredited = `cl.replied_at IS NOT NULL AND j.sent_at <= cl.replied_at AND NOT EXISTS (
-	SELECT 1 FROM send_jobs k WHERE k.campaign_lead_id = cl.id AND k.status = 'sent'
-	AND k.step_position > j.step_position AND k.sent_at <= cl.replied_at)`
-
-// positiveLead is true when one of the lead's conversations has a category
-// in the list (its placeholders follow).
-func positiveLead(n int) string {
-	if n == 0 {
-		return "1 = 0"
-	}
-	return `EXISTS (SELECT 1 FROM conversations c WHERE c.campaign_lead_id = cl.id AND c.workspace_id = cl.workspace_id
-		AND c.category IN (` + marks(n) + `))`
+// slotRange is [From, To) in slots.
+func (f AnalyticsFilter) slotRange() (int64, int64) {
+	return Slot(f.From), Slot(f.To.Add(SlotSeconds*time.Second - time.Nanosecond))
 }
 
-// VariantTallies counts sends and outcomes per campaign, step and variant.
+// VariantTallies sums sends and outcomes per campaign, step and variant.
 func (s Scope) VariantTallies(ctx context.Context, f AnalyticsFilter) ([]VariantTally, error) {
-	byKey := map[[3]string]*VariantTally{}
-	var order []*VariantTally
-	get := func(c string, step int, v string) *VariantTally {
-		k := [3]string{c, itoa(step), v}
-		if t, ok := byKey[k]; ok {
-			return t
-		}
-		t := &VariantTally{CampaignID: c, Step: step, Variant: v}
-		byKey[k] = t
-		order = append(order, t)
-		return t
-	}
-	campaign, args := s.campaignCond("j", f.CampaignID)
-	rows, err := s.query(ctx, `SELECT j.campaign_id, j.step_position, j.variant, COUNT(*) FROM send_jobs j
-		WHERE `+s.wsCol("j", f.CampaignID != "")+` = ?`+campaign+` AND j.status = 'sent' AND j.sent_at >= ? AND j.sent_at < ?
-		GROUP BY j.campaign_id, j.step_position, j.variant`, append(args, f.From, f.To)...)
+	campaign, args := s.campaignCond("a", f.CampaignID)
+	lo, hi := f.slotRange()
+	rows, err := s.query(ctx, `SELECT a.campaign_id, a.step_position, a.variant, SUM(a.sent), SUM(a.replied),
+		SUM(a.positive), SUM(a.bounced), SUM(a.unsubscribed), SUM(a.complained) FROM analytics_counts a
+		WHERE `+s.wsCol("a", f.CampaignID != "")+` = ?`+campaign+` AND a.slot >= ? AND a.slot < ? AND a.step_position > 0
+		GROUP BY a.campaign_id, a.step_position, a.variant
+		HAVING SUM(a.sent) + SUM(a.replied) + SUM(a.bounced) + SUM(a.unsubscribed) + SUM(a.complained) > 0
+		ORDER BY a.campaign_id, a.step_position, a.variant`, append(args, lo, hi)...)
 	if err != nil {
 		return nil, err
 	}
-	if err := eachRow(rows, func(r rowScanner) error {
-		var c, v string
-		var step, n int
-		if err := r.Scan(&c, &step, &v, &n); err != nil {
-			return err
-		}
-		get(c, step, v).Sent = n
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	campaign, args = s.campaignCond("cl", f.CampaignID)
-	q := `SELECT j.campaign_id, j.step_position, j.variant,
-		SUM(CASE WHEN ` + replyCredited + ` THEN 1 ELSE 0 END),
-		SUM(CASE WHEN ` + replyCredited + ` AND ` + positiveLead(len(f.Positive)) + ` THEN 1 ELSE 0 END),
-		SUM(CASE WHEN cl.status = 'bounced' AND j.step_position = cl.last_step_sent THEN 1 ELSE 0 END),
-		SUM(CASE WHEN cl.status = 'unsubscribed' AND j.step_position = cl.last_step_sent THEN 1 ELSE 0 END)
-		FROM campaign_leads cl JOIN send_jobs j ON j.campaign_lead_id = cl.id AND ` + s.d.notIndexed("j.status") + ` = 'sent'
-		WHERE cl.workspace_id = ?` + campaign + ` AND ` + outcomeLeads + ` AND j.sent_at >= ? AND j.sent_at < ?
-		GROUP BY j.campaign_id, j.step_position, j.variant`
-	all := append(anys(f.Positive), args...)
-	rows, err = s.query(ctx, q, append(all, f.From, f.To)...)
-	if err != nil {
-		return nil, err
-	}
-	if err := eachRow(rows, func(r rowScanner) error {
-		var c, v string
-		var step, replied, positive, bounced, unsub int
-		if err := r.Scan(&c, &step, &v, &replied, &positive, &bounced, &unsub); err != nil {
-			return err
-		}
-		t := get(c, step, v)
-		t.Replied, t.Positive, t.Bounced, t.Unsubscribed = replied, positive, bounced, unsub
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	out := make([]VariantTally, len(order))
-	for i, t := range order {
-		out[i] = *t
-	}
-	return out, nil
+	return collectRows(rows, func(r rowScanner) (VariantTally, error) {
+		var t VariantTally
+		err := r.Scan(&t.CampaignID, &t.Step, &t.Variant, &t.Sent, &t.Replied, &t.Positive, &t.Bounced,
+			&t.Unsubscribed, &t.Complained)
+		return t, err
+	})
 }
 
 // campaignCond is the condition on one campaign (none for the whole
@@ -132,85 +76,75 @@ func (s Scope) campaignCond(alias, campaignID string) (string, []any) {
 	return " AND " + alias + ".campaign_id = ?", []any{s.ws, campaignID}
 }
 
-// DailySends counts sends per period: edges are n+1 increasing instants,
-// period i is [edges[i], edges[i+1]) (a day in some time zone). mailboxID,
-// when set, counts that mailbox's sends instead of the filter's campaign.
-func (s Scope) DailySends(ctx context.Context, f AnalyticsFilter, mailboxID string, edges []time.Time) ([]int, error) {
+// PeriodCounts are the sends of a period and the outcomes that happened in
+// it.
+type PeriodCounts struct {
+	Sent, Replied, Positive, Bounced, Unsubscribed, Complained int
+}
+
+// PeriodTotals sums counters per period: edges are n+1 increasing instants
+// on slot boundaries, period i is [edges[i], edges[i+1]) (a day in some
+// time zone). mailboxID, when set, sums that mailbox's counters instead of
+// the filter's campaign (Positive stays 0 there).
+func (s Scope) PeriodTotals(ctx context.Context, f AnalyticsFilter, mailboxID string, edges []time.Time) ([]PeriodCounts, error) {
 	if len(edges) < 2 {
 		return nil, nil
 	}
-	out := make([]int, len(edges)-1)
-	src, srcArgs := s.periods(edges)
-	cond, args := s.campaignCond("j", f.CampaignID)
+	out := make([]PeriodCounts, len(edges)-1)
+	lo, hi := Slot(edges[0]), Slot(edges[len(edges)-1])
+	var rows *sql.Rows
+	var err error
 	if mailboxID != "" {
-		cond, args = " AND j.inbox_id = ?", []any{s.ws, mailboxID}
+		rows, err = s.query(ctx, `SELECT slot, sent, replied, 0, bounced, unsubscribed, complained
+			FROM analytics_mailbox_counts WHERE inbox_id = ? AND `+s.d.notIndexed("workspace_id")+` = ? AND slot >= ? AND slot < ?`,
+			mailboxID, s.ws, lo, hi)
+	} else {
+		campaign, args := s.campaignCond("a", f.CampaignID)
+		rows, err = s.query(ctx, `SELECT a.slot, SUM(a.sent), SUM(a.replied_on), SUM(a.positive_on), SUM(a.bounced_on),
+			SUM(a.unsubscribed_on), SUM(a.complained_on) FROM analytics_counts a
+			WHERE `+s.wsCol("a", f.CampaignID != "")+` = ?`+campaign+` AND a.slot >= ? AND a.slot < ? GROUP BY a.slot`,
+			append(args, lo, hi)...)
 	}
-	rows, err := s.query(ctx, `SELECT d.n, COUNT(*) FROM `+src+` JOIN send_jobs j ON `+s.wsCol("j", f.CampaignID != "" || mailboxID != "")+` = ?`+cond+`
-		AND j.status = 'sent' AND j.sent_at >= d.s AND j.sent_at < d.e GROUP BY d.n`, append(srcArgs, args...)...)
 	if err != nil {
 		return nil, err
 	}
+	i := 0
 	err = eachRow(rows, func(r rowScanner) error {
-		var i, n int
-		if err := r.Scan(&i, &n); err != nil {
+		var slot int64
+		var c PeriodCounts
+		if err := r.Scan(&slot, &c.Sent, &c.Replied, &c.Positive, &c.Bounced, &c.Unsubscribed, &c.Complained); err != nil {
 			return err
 		}
-		if i >= 0 && i < len(out) {
-			out[i] = n
+		at := time.Unix(slot*SlotSeconds, 0)
+		i = periodOf(edges, at, i)
+		if i < 0 {
+			return nil
 		}
+		p := &out[i]
+		p.Sent += c.Sent
+		p.Replied += c.Replied
+		p.Positive += c.Positive
+		p.Bounced += c.Bounced
+		p.Unsubscribed += c.Unsubscribed
+		p.Complained += c.Complained
 		return nil
 	})
 	return out, err
 }
 
-// periods is the row source "d (n, s, e)" of numbered periods between edges.
-func (s Scope) periods(edges []time.Time) (string, []any) {
-	n := len(edges) - 1
-	if s.d.arrayBatches() {
-		idx := make([]int64, n)
-		starts, ends := make([]time.Time, n), make([]time.Time, n)
-		for i := range n {
-			idx[i], starts[i], ends[i] = int64(i), edges[i].UTC().Truncate(time.Microsecond), edges[i+1].UTC().Truncate(time.Microsecond)
-		}
-		return s.d.unnest("d", "n bigint", "s timestamptz", "e timestamptz"), []any{idx, starts, ends}
+// periodOf is the index of the period t falls in (-1 outside), searched
+// from hint.
+func periodOf(edges []time.Time, t time.Time, hint int) int {
+	if t.Before(edges[0]) || !t.Before(edges[len(edges)-1]) {
+		return -1
 	}
-	args := make([]any, 0, 3*n)
-	for i := range n {
-		args = append(args, i, s.d.timeArg(edges[i]), s.d.timeArg(edges[i+1]))
+	if hint < 0 || hint >= len(edges)-1 || t.Before(edges[hint]) {
+		hint = 0
 	}
-	return "(SELECT column1 AS n, column2 AS s, column3 AS e FROM (VALUES " + rowsOf("(?, ?, ?)", n) + ")) AS d", args
-}
-
-// OutcomeEvent is a campaign lead's reply or stop, for a daily series.
-type OutcomeEvent struct {
-	MailboxID string
-	RepliedAt *time.Time
-	Positive  bool
-	Status    string // bounced, unsubscribed, or another status (no stop counted)
-	StoppedAt time.Time
-}
-
-// OutcomeEvents lists the campaign leads (of the filter's campaign, or of
-// one mailbox when mailboxID is set) that replied, bounced or unsubscribed
-// within [From, To).
-func (s Scope) OutcomeEvents(ctx context.Context, f AnalyticsFilter, mailboxID string) ([]OutcomeEvent, error) {
-	cond, args := s.campaignCond("cl", f.CampaignID)
-	if mailboxID != "" {
-		cond, args = " AND cl.inbox_id = ?", []any{s.ws, mailboxID}
+	for !t.Before(edges[hint+1]) {
+		hint++
 	}
-	all := append(anys(f.Positive), args...)
-	rows, err := s.query(ctx, `SELECT COALESCE(cl.inbox_id, ''), cl.replied_at, `+positiveLead(len(f.Positive))+`,
-		cl.status, cl.updated_at FROM campaign_leads cl WHERE cl.workspace_id = ?`+cond+` AND `+outcomeLeads+`
-		AND ((cl.replied_at >= ? AND cl.replied_at < ?) OR (cl.status IN ('bounced', 'unsubscribed')
-		AND cl.updated_at >= ? AND cl.updated_at < ?))`, append(all, f.From, f.To, f.From, f.To)...)
-	if err != nil {
-		return nil, err
-	}
-	return collectRows(rows, func(r rowScanner) (OutcomeEvent, error) {
-		var e OutcomeEvent
-		err := r.Scan(&e.MailboxID, &e.RepliedAt, &e.Positive, &e.Status, &e.StoppedAt)
-		return e, err
-	})
+	return hint
 }
 
 // PositiveCategories returns the workspace's categories that count as a
@@ -230,9 +164,21 @@ func (s Scope) PositiveCategories(ctx context.Context) ([]string, error) {
 }
 
 // SetPositiveCategories replaces the workspace's positive categories.
+// What counts as positive moves the counters: run it in a transaction, it
+// rebuilds the workspace's (RebuildAnalytics) when the list changes.
 func (s Scope) SetPositiveCategories(ctx context.Context, categories []string) error {
-	return s.execOne(ctx, `UPDATE workspaces SET positive_categories = ?, updated_at = ? WHERE id = ?`,
-		strings.Join(categories, ","), s.now(), s.ws)
+	before, err := s.PositiveCategories(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.execOne(ctx, `UPDATE workspaces SET positive_categories = ?, updated_at = ? WHERE id = ?`,
+		strings.Join(categories, ","), s.now(), s.ws); err != nil {
+		return err
+	}
+	if slices.Equal(before, categories) {
+		return nil
+	}
+	return s.RebuildAnalytics(ctx)
 }
 
 // MailboxEvent is an audited change of a mailbox's state (a pause by the

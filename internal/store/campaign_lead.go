@@ -121,8 +121,11 @@ func (s Scope) SetCampaignLeadMailbox(ctx context.Context, id, mailboxID string)
 // MarkCampaignLeadReplied records when a lead first replied without
 // stopping the sequence (a campaign with stopOnReply off).
 func (s Scope) MarkCampaignLeadReplied(ctx context.Context, id string, at time.Time) error {
-	return s.execOne(ctx, `UPDATE campaign_leads SET replied_at = COALESCE(replied_at, ?), updated_at = ?
-		WHERE id = ? AND workspace_id = ?`, at, at, id, s.ws)
+	if err := s.execOne(ctx, `UPDATE campaign_leads SET replied_at = COALESCE(replied_at, ?), updated_at = ?
+		WHERE id = ? AND workspace_id = ?`, at, at, id, s.ws); err != nil {
+		return err
+	}
+	return s.recreditLeads(ctx, []string{id}) // analytics_counts.go
 }
 
 // StopCampaignLeads ends the sequences of campaign leads with a status
@@ -172,6 +175,9 @@ func (s Scope) StopCampaignLeads(ctx context.Context, ids []string, repliedAt ma
 		}
 		return rows.Err()
 	})
+	if err == nil {
+		err = s.recreditLeads(ctx, stopped) // analytics_counts.go
+	}
 	return stopped, campaignIDs, err
 }
 

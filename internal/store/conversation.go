@@ -57,7 +57,10 @@ func (s Scope) CreateConversation(ctx context.Context, c *Conversation) error {
 		c.ID, s.ws, nullString(c.MailboxID), nullString(c.LeadID), nullString(c.CampaignID), nullString(c.CampaignLeadID),
 		c.ThreadID, c.Subject, c.Category, c.CategorySource, c.Unread, c.LastInboundID, c.LastMessageAt,
 		c.CreatedAt, c.UpdatedAt)
-	return s.d.translate(err)
+	if err != nil {
+		return s.d.translate(err)
+	}
+	return s.recreditLeads(ctx, conversationLeads([]*Conversation{c})) // analytics_counts.go
 }
 
 // Conversation returns one conversation of the workspace.
@@ -87,7 +90,7 @@ func (s Scope) AddToConversation(ctx context.Context, id string, a Activity) err
 	if a.Inbound {
 		inboundID = a.MessageID
 	}
-	return s.execOne(ctx, `UPDATE conversations SET
+	err := s.execOne(ctx, `UPDATE conversations SET
 		last_message_at = CASE WHEN last_message_at < ? THEN ? ELSE last_message_at END,
 		last_inbound_id = CASE WHEN ? <> '' THEN ? ELSE last_inbound_id END,
 		unread = CASE WHEN ? THEN TRUE ELSE unread END,
@@ -97,6 +100,10 @@ func (s Scope) AddToConversation(ctx context.Context, id string, a Activity) err
 		updated_at = ? WHERE id = ? AND workspace_id = ?`,
 		a.At, a.At, inboundID, inboundID, a.Inbound, a.ThreadID, a.Category, a.Category, a.Category, a.CategorySource,
 		s.now(), id, s.ws)
+	if err != nil || a.Category == "" {
+		return err
+	}
+	return s.recreditConversations(ctx, []string{id}) // analytics_counts.go
 }
 
 // SetConversationCategory sets the category. An automatic source (rules,
@@ -111,7 +118,10 @@ func (s Scope) SetConversationCategory(ctx context.Context, id, category, source
 		return false, err
 	}
 	n, err := res.RowsAffected()
-	return n == 1, err
+	if err != nil || n != 1 {
+		return false, err
+	}
+	return true, s.recreditConversations(ctx, []string{id}) // analytics_counts.go
 }
 
 // MarkConversationRead clears the unread mark.

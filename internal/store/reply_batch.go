@@ -197,7 +197,7 @@ func (s Scope) conversationsBy(ctx context.Context, cond string, mailboxID any, 
 // InsertConversations inserts new conversations in multi-row statements.
 func (s Scope) InsertConversations(ctx context.Context, list []*Conversation) error {
 	t := s.now()
-	return chunks(list, insertRows, func(part []*Conversation) error {
+	err := chunks(list, insertRows, func(part []*Conversation) error {
 		args := make([]any, 0, len(part)*15)
 		for _, c := range part {
 			if c.ID == "" {
@@ -214,6 +214,21 @@ func (s Scope) InsertConversations(ctx context.Context, list []*Conversation) er
 			created_at, updated_at) VALUES `+repeatRow(row, len(part)), args...)
 		return s.d.translate(err)
 	})
+	if err != nil {
+		return err
+	}
+	return s.recreditLeads(ctx, conversationLeads(list)) // analytics_counts.go
+}
+
+// conversationLeads are the campaign leads of conversations.
+func conversationLeads(list []*Conversation) []string {
+	var ids []string
+	for _, c := range list {
+		if c.CampaignLeadID != "" {
+			ids = append(ids, c.CampaignLeadID)
+		}
+	}
+	return ids
 }
 
 // insertRows is how many rows one multi-row INSERT of the reply loop
@@ -281,11 +296,15 @@ func (s Scope) InsertMessages(ctx context.Context, list []*Message) (int, error)
 // (campaign lead id → time); an earlier time is kept.
 func (s Scope) MarkCampaignLeadsReplied(ctx context.Context, at map[string]time.Time) error {
 	ids, times := idTimesOf(at)
-	return s.eachIDTime(ids, times, func(src string, args []any) error {
+	err := s.eachIDTime(ids, times, func(src string, args []any) error {
 		_, err := s.exec(ctx, `UPDATE campaign_leads AS cl SET replied_at = COALESCE(cl.replied_at, v.at), updated_at = ?
 			FROM `+src+` WHERE cl.workspace_id = ? AND cl.id = v.row_id`, append(append([]any{s.now()}, args...), s.ws)...)
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	return s.recreditLeads(ctx, ids) // analytics_counts.go
 }
 
 // PauseCampaignLeads holds active campaign leads' next steps until a time

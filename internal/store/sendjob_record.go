@@ -125,8 +125,13 @@ func (q Queries) RecordSent(ctx context.Context, list []SentRecord, at time.Time
 		return nil, err
 	}
 	out := make(map[string]string, len(done))
+	jobs := make([]string, 0, len(done))
 	for _, r := range done {
 		out[r.JobID] = statusByLead[r.CampaignLeadID]
+		jobs = append(jobs, r.JobID)
+	}
+	if err := q.countSends(ctx, jobs); err != nil { // analytics_counts.go
+		return nil, err
 	}
 	return out, nil
 }
