@@ -37,8 +37,8 @@ const (
 // mailbox or domain, and whether the bounce guard holds it paused.
 type HealthInput struct {
 	Sent, Bounced, Unsubscribed, Complained int
-	PausedByGuard               bool
-	Status                      string // a mailbox's status ("" for a domain)
+	PausedByGuard                           bool
+	Status                                  string // a mailbox's status ("" for a domain)
 }
 
 // Band is a health band and the rule that set it.

@@ -165,19 +165,19 @@ func (s Scope) RebuildAnalytics(ctx context.Context) error {
 
 // credit is one campaign lead's row of analytics_credits.
 type credit struct {
-	lead, ws, campaign                 string
-	replyStep                          sql.NullInt64
-	replyVariant                       sql.NullString
-	replySendSlot                      sql.NullInt64
-	replyInbox                         sql.NullString
-	replySlot                          sql.NullInt64
-	positive                           int
-	outcome                            string
-	stopStep                           sql.NullInt64
-	stopVariant                        sql.NullString
-	stopSendSlot                       sql.NullInt64
-	stopInbox                          sql.NullString
-	stopSlot                           int64
+	lead, ws, campaign string
+	replyStep          sql.NullInt64
+	replyVariant       sql.NullString
+	replySendSlot      sql.NullInt64
+	replyInbox         sql.NullString
+	replySlot          sql.NullInt64
+	positive           int
+	outcome            string
+	stopStep           sql.NullInt64
+	stopVariant        sql.NullString
+	stopSendSlot       sql.NullInt64
+	stopInbox          sql.NullString
+	stopSlot           int64
 }
 
 func (c *credit) scan(r rowScanner) error {
