@@ -1,31 +1,43 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
 	"slices"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/analytics"
+	"github.com/leadbitz/leadbitz/internal/app"
+	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 func init() { benches["analytics"] = benchAnalytics }
 
-// benchAnalytics is `leadbitz-bench analytics`: it seeds one campaign (by
-// default) with a million campaign leads and three sent steps each (three
-// million sends, A/B on step 1), 5 % replies (a third positive), 2 %
-// bounces and 0.5 % unsubscribes over 60 days, in bulk SQL, then times
+// benchAnalytics is `leadbitz-bench analytics`: it starts the app (its
+// HTTP handler, no scheduler) on the database, signs up, seeds the new
+// workspace with one campaign (by default) of a million campaign leads and
+// three sent steps each (three million sends, A/B on step 1), 5 % replies
+// (a third positive), 2 % bounces and 0.5 % unsubscribes over 60 days, in
+// bulk SQL, fills the analytics counters with migration 0022's backfill,
+// then times
 //
-//  1. the campaign's report for the last 30 days (GET /api/campaigns/{id}/analytics);
+//  1. the campaign's report for the last 30 days, the service alone and
+//     GET /api/campaigns/{id}/analytics through the app;
 //
-//  2. the same over its whole history;
+//  2. the same report over the whole history;
 //
-//  3. the workspace dashboard's data (GET /api/analytics and the domains'
-//     health, what /analytics renders).
+//  3. the workspace dashboard: its data (GET /api/analytics and the
+//     domains' health) and the /analytics page rendered by the app.
 //
 //     leadbitz-bench analytics                                   # SQLite in a temp dir
 //     leadbitz-bench analytics --db postgres://…/empty_db        # Postgres
@@ -40,17 +52,27 @@ func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	dir, err := os.MkdirTemp("", "leadbitz-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if *dbURL == "" {
+		*dbURL = "sqlite://" + dir + "/bench.db"
+	}
 	st, cleanup, err := benchStore(ctx, *dbURL)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	_, ws, err := benchWorkspace(ctx, st)
+	web, ws, err := benchApp(ctx, *dbURL, dir)
 	if err != nil {
 		return err
 	}
+	defer web.close()
+
 	now := time.Now().UTC()
-	b := store.SendBench{WorkspaceID: ws.ID, Campaigns: *campaigns, Mailboxes: *mailboxes, LeadsPerCampaign: *perCampaign, Now: now}
+	b := store.SendBench{WorkspaceID: ws, Campaigns: *campaigns, Mailboxes: *mailboxes, LeadsPerCampaign: *perCampaign, Now: now}
 	start := time.Now()
 	if err := st.SeedSendBench(ctx, b); err != nil {
 		return err
@@ -60,6 +82,15 @@ func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "%s: seeded %d campaign leads and %d sends in %d campaign(s) over %d days in %s\n", st.Dialect(),
 		*campaigns**perCampaign, 3**campaigns**perCampaign, *campaigns, *days, time.Since(start).Round(time.Second))
+	start = time.Now()
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.InWorkspace(ws).RebuildAnalytics(ctx) }); err != nil {
+		return err
+	}
+	if err := st.AnalyzeAnalyticsBench(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "counters backfilled (migration 0022's SQL) in %s\n", time.Since(start).Round(time.Millisecond))
+
 	svc := analytics.New(st, env.New(nil, func() time.Time { return now }))
 	campaignID := "00000002-0000-7000-8000-100000000000"
 	all := now.AddDate(0, 0, -*days).Format(time.DateOnly)
@@ -68,21 +99,24 @@ func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error 
 		name string
 		run  func() error
 	}{
-		{"campaign, last 30 days", func() (err error) {
-			check, err = svc.Campaign(ctx, ws.ID, campaignID, analytics.Query{})
+		{"campaign, last 30 days (service)", func() (err error) {
+			check, err = svc.Campaign(ctx, ws, campaignID, analytics.Query{})
 			return err
 		}},
-		{"campaign, whole history", func() (err error) {
-			check, err = svc.Campaign(ctx, ws.ID, campaignID, analytics.Query{From: all})
-			return err
+		{"campaign, last 30 days (API)", func() error {
+			return web.get("/api/campaigns/"+campaignID+"/analytics", &check)
 		}},
-		{"workspace dashboard data, last 30 days", func() error {
-			if _, err := svc.Workspace(ctx, ws.ID, analytics.Query{}); err != nil {
+		{"campaign, whole history (API)", func() error {
+			return web.get("/api/campaigns/"+campaignID+"/analytics?from="+all, &check)
+		}},
+		{"dashboard data, 30 days (service)", func() error {
+			if _, err := svc.Workspace(ctx, ws, analytics.Query{}); err != nil {
 				return err
 			}
-			_, err := svc.Domains(ctx, ws.ID, analytics.Query{})
+			_, err := svc.Domains(ctx, ws, analytics.Query{})
 			return err
 		}},
+		{"dashboard page /analytics (rendered)", func() error { return web.get("/analytics", nil) }},
 	} {
 		var times []time.Duration
 		for range *runs {
@@ -95,11 +129,80 @@ func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error 
 		slices.Sort(times)
 		fmt.Fprintf(stdout, "%-40s median %8s  min %8s  max %8s\n", c.name, times[len(times)/2].Round(time.Millisecond),
 			times[0].Round(time.Millisecond), times[len(times)-1].Round(time.Millisecond))
-		if c.name == "campaign, whole history" {
+		if c.name == "campaign, whole history (API)" {
 			t := check.Totals
 			fmt.Fprintf(stdout, "  (whole history: sent %d, replied %d, positive %d, bounced %d, unsubscribed %d)\n",
 				t.Sent, t.Replied, t.Positive, t.Bounced, t.Unsubscribed)
 		}
 	}
 	return nil
+}
+
+// benchWeb is the app's handler behind httptest with a signed-up account.
+type benchWeb struct {
+	srv    *httptest.Server
+	client *http.Client
+	close  func()
+}
+
+// benchApp starts the app's HTTP handler (no scheduler, no background
+// work) on the database and signs up; it returns the new workspace's id.
+func benchApp(ctx context.Context, dbURL, dir string) (*benchWeb, string, error) {
+	ts := httptest.NewUnstartedServer(nil)
+	settings := map[string]string{"DATABASE_URL": dbURL, "LEADBITZ_DATA_DIR": dir + "/data", "LEADBITZ_SCHEDULER": "off",
+		"LEADBITZ_BASE_URL": "http://" + ts.Listener.Addr().String()}
+	cfg, err := config.FromEnv(func(k string) string { return settings[k] })
+	if err != nil {
+		return nil, "", err
+	}
+	a, err := app.New(ctx, cfg, env.New(nil, time.Now), app.Options{SkipMigrate: true})
+	if err != nil {
+		return nil, "", err
+	}
+	ts.Config.Handler = a.Handler
+	ts.Start()
+	jar, _ := cookiejar.New(nil)
+	w := &benchWeb{srv: ts, client: &http.Client{Jar: jar}, close: func() { ts.Close(); a.Close() }}
+	body, _ := json.Marshal(map[string]string{"email": "bench-" + store.NewID() + "@example.com",
+		"password": "bench-password-" + store.NewID(), "name": "Bench"})
+	resp, err := w.client.Post(ts.URL+"/api/auth/signup", "application/json", bytes.NewReader(body))
+	if err != nil {
+		w.close()
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Workspace struct{ ID string } `json:"workspace"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusCreated {
+		w.close()
+		return nil, "", fmt.Errorf("sign up: %s %v", resp.Status, err)
+	}
+	return w, out.Workspace.ID, nil
+}
+
+// get fetches a path, decoding JSON into out when set (the page is read to
+// its end otherwise).
+func (w *benchWeb) get(path string, out any) error {
+	req, err := http.NewRequest("GET", w.srv.URL+path, nil)
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		req.Header.Set("Accept", "application/json")
+	}
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 500))
+		return fmt.Errorf("GET %s: %s %s", path, resp.Status, msg)
+	}
+	if out != nil {
+		return json.NewDecoder(resp.Body).Decode(out)
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
 }

@@ -73,3 +73,17 @@ func (q Queries) SeedAnalyticsBench(ctx context.Context, b SendBench, days int) 
 	}
 	return nil
 }
+
+// AnalyzeAnalyticsBench refreshes the planner's statistics of the counter
+// tables after a bench's backfill (Postgres; SQLite plans without them).
+func (q Queries) AnalyzeAnalyticsBench(ctx context.Context) error {
+	if q.d != Postgres {
+		return nil
+	}
+	for _, table := range []string{"analytics_counts", "analytics_mailbox_counts", "analytics_credits"} {
+		if _, err := q.exec(ctx, "VACUUM ANALYZE "+table); err != nil {
+			return err
+		}
+	}
+	return nil
+}
