@@ -78,7 +78,7 @@ func (d Dialect) creditSelect(where string) string {
 	return `SELECT cl.id, cl.workspace_id, cl.campaign_id,
 	r.step_position, r.variant, ` + d.slotOf("r.sent_at") + `, COALESCE(r.inbox_id, cl.inbox_id), ` + d.slotOf("cl.replied_at") + `,
 	CASE WHEN cl.replied_at IS NOT NULL AND EXISTS (SELECT 1 FROM conversations c JOIN workspaces w ON w.id = c.workspace_id
-		WHERE c.campaign_lead_id = cl.id AND c.workspace_id = cl.workspace_id AND c.category <> ''
+		WHERE c.campaign_lead_id = cl.id AND ` + d.notIndexed("c.workspace_id") + ` = cl.workspace_id AND c.category <> ''
 		AND ',' || w.positive_categories || ',' LIKE '%,' || c.category || ',%') THEN 1 ELSE 0 END,
 	CASE WHEN cl.status IN ('bounced', 'unsubscribed') THEN cl.status
 		WHEN cl.status = 'suppressed' AND cl.status_reason = '` + ComplaintReason + `' THEN 'complained' ELSE '' END,

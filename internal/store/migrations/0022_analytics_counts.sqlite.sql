@@ -7,7 +7,7 @@ INSERT INTO analytics_credits (campaign_lead_id, workspace_id, campaign_id, repl
 SELECT cl.id, cl.workspace_id, cl.campaign_id,
 	r.step_position, r.variant, (CAST(strftime('%s', r.sent_at) AS INTEGER) / 900), COALESCE(r.inbox_id, cl.inbox_id), (CAST(strftime('%s', cl.replied_at) AS INTEGER) / 900),
 	CASE WHEN cl.replied_at IS NOT NULL AND EXISTS (SELECT 1 FROM conversations c JOIN workspaces w ON w.id = c.workspace_id
-		WHERE c.campaign_lead_id = cl.id AND c.workspace_id = cl.workspace_id AND c.category <> ''
+		WHERE c.campaign_lead_id = cl.id AND +c.workspace_id = cl.workspace_id AND c.category <> ''
 		AND ',' || w.positive_categories || ',' LIKE '%,' || c.category || ',%') THEN 1 ELSE 0 END,
 	CASE WHEN cl.status IN ('bounced', 'unsubscribed') THEN cl.status
 		WHEN cl.status = 'suppressed' AND cl.status_reason = 'marked our message as spam' THEN 'complained' ELSE '' END,
