@@ -77,7 +77,7 @@ func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error 
 	if err := st.SeedSendBench(ctx, b); err != nil {
 		return err
 	}
-	if err := st.SeedAnalyticsBench(ctx, b, *days); err != nil {
+	if err := st.SeedAnalyticsBenchRows(ctx, b, *days); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: seeded %d campaign leads and %d sends in %d campaign(s) over %d days in %s\n", st.Dialect(),

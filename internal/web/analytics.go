@@ -32,6 +32,7 @@ type rowView struct {
 	Positive     int
 	Bounced      int
 	Unsubscribed int
+	Complained   int
 	ReplyRate    string
 	PositiveRate string
 	Winner       bool
@@ -39,7 +40,7 @@ type rowView struct {
 
 func countsRow(label string, c analytics.Counts) rowView {
 	return rowView{Label: label, Sent: c.Sent, Delivered: c.Delivered, Replied: c.Replied, Positive: c.Positive,
-		Bounced: c.Bounced, Unsubscribed: c.Unsubscribed, ReplyRate: rateText(c.ReplyRate), PositiveRate: rateText(c.PositiveRate)}
+		Bounced: c.Bounced, Unsubscribed: c.Unsubscribed, Complained: c.Complained, ReplyRate: rateText(c.ReplyRate), PositiveRate: rateText(c.PositiveRate)}
 }
 
 // stepView is a step's variants and the winner call in words.
@@ -169,21 +170,21 @@ func (w *Web) campaignAnalyticsCSV(rw http.ResponseWriter, r *http.Request, v *v
 	return writeCSV(rw, "campaign-"+rep.CampaignID+"-"+table+".csv", rows)
 }
 
-var countsHeader = []string{"sent", "delivered", "replied", "positive", "bounced", "unsubscribed",
+var countsHeader = []string{"sent", "delivered", "replied", "positive", "bounced", "unsubscribed", "complained",
 	"reply_rate", "reply_rate_low", "reply_rate_high", "positive_rate", "positive_rate_low", "positive_rate_high"}
 
 func countsCSV(c analytics.Counts) []string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
 	return []string{strconv.Itoa(c.Sent), strconv.Itoa(c.Delivered), strconv.Itoa(c.Replied), strconv.Itoa(c.Positive),
-		strconv.Itoa(c.Bounced), strconv.Itoa(c.Unsubscribed), f(c.ReplyRate.Value), f(c.ReplyRate.Low), f(c.ReplyRate.High),
+		strconv.Itoa(c.Bounced), strconv.Itoa(c.Unsubscribed), strconv.Itoa(c.Complained), f(c.ReplyRate.Value), f(c.ReplyRate.Low), f(c.ReplyRate.High),
 		f(c.PositiveRate.Value), f(c.PositiveRate.Low), f(c.PositiveRate.High)}
 }
 
 func dailyCSV(days []analytics.Day) [][]string {
-	rows := [][]string{{"date", "sent", "replied", "positive", "bounced", "unsubscribed"}}
+	rows := [][]string{{"date", "sent", "replied", "positive", "bounced", "unsubscribed", "complained"}}
 	for _, d := range days {
 		rows = append(rows, []string{d.Date, strconv.Itoa(d.Sent), strconv.Itoa(d.Replied), strconv.Itoa(d.Positive),
-			strconv.Itoa(d.Bounced), strconv.Itoa(d.Unsubscribed)})
+			strconv.Itoa(d.Bounced), strconv.Itoa(d.Unsubscribed), strconv.Itoa(d.Complained)})
 	}
 	return rows
 }
@@ -229,6 +230,7 @@ type domainLine struct {
 	Mailboxes          int
 	Sent, Bounced      int
 	Unsubscribed       int
+	Complained         int
 	Replied            int
 	BounceRate         string
 }
@@ -251,7 +253,7 @@ func (w *Web) workspaceAnalyticsData(r *http.Request, v *view) (dashboardAnalyti
 	for _, x := range dom.Domains {
 		d.Domains = append(d.Domains, domainLine{Domain: x.Domain, Band: x.Health.Band, Rule: x.Health.Rule,
 			Mailboxes: len(x.Mailboxes), Sent: x.Last7.Sent, Bounced: x.Last7.Bounced, Unsubscribed: x.Last7.Unsubscribed,
-			Replied: x.Last7.Replied, BounceRate: pct(x.Last7.BounceRate)})
+			Complained: x.Last7.Complained, Replied: x.Last7.Replied, BounceRate: pct(x.Last7.BounceRate)})
 	}
 	return d, nil
 }
@@ -277,10 +279,10 @@ func (w *Web) analyticsCSV(rw http.ResponseWriter, r *http.Request, v *view) err
 	case "daily":
 		rows = dailyCSV(d.Report.Daily)
 	case "domains":
-		rows = [][]string{{"domain", "mailboxes", "band", "rule", "sent_7d", "replied_7d", "bounced_7d", "unsubscribed_7d"}}
+		rows = [][]string{{"domain", "mailboxes", "band", "rule", "sent_7d", "replied_7d", "bounced_7d", "unsubscribed_7d", "complained_7d"}}
 		for _, x := range d.Domains {
 			rows = append(rows, []string{x.Domain, strconv.Itoa(x.Mailboxes), x.Band, x.Rule, strconv.Itoa(x.Sent),
-				strconv.Itoa(x.Replied), strconv.Itoa(x.Bounced), strconv.Itoa(x.Unsubscribed)})
+				strconv.Itoa(x.Replied), strconv.Itoa(x.Bounced), strconv.Itoa(x.Unsubscribed), strconv.Itoa(x.Complained)})
 		}
 	default:
 		table = "campaigns"
@@ -302,7 +304,7 @@ type mailboxHealthData struct {
 
 type healthDayView struct {
 	analytics.HealthDay
-	BounceRateText, UnsubscribeRateText string
+	BounceRateText, UnsubscribeRateText, ComplaintRateText string
 }
 
 func (w *Web) mailboxHealthData(r *http.Request, v *view) (mailboxHealthData, error) {
@@ -322,7 +324,7 @@ func (w *Web) mailboxHealthData(r *http.Request, v *view) (mailboxHealthData, er
 		spec.Values[2] = append(spec.Values[2], day.Bounced)
 		spec.Values[3] = append(spec.Values[3], day.Unsubscribed)
 		d.Days = append(d.Days, healthDayView{HealthDay: day, BounceRateText: pct(day.BounceRate),
-			UnsubscribeRateText: pct(day.UnsubscribeRate)})
+			UnsubscribeRateText: pct(day.UnsubscribeRate), ComplaintRateText: pct(day.ComplaintRate)})
 	}
 	d.Chart = newChart(spec)
 	return d, nil
@@ -353,11 +355,13 @@ func (w *Web) mailboxHealthCSV(rw http.ResponseWriter, r *http.Request, v *view)
 		}
 	} else {
 		table = "daily"
-		rows = [][]string{{"date", "sent", "replied", "bounced", "unsubscribed", "bounce_rate", "unsubscribe_rate"}}
+		rows = [][]string{{"date", "sent", "replied", "bounced", "unsubscribed", "bounce_rate", "unsubscribe_rate",
+			"complained", "complaint_rate"}}
 		for _, x := range d.Health.Daily {
 			rows = append(rows, []string{x.Date, strconv.Itoa(x.Sent), strconv.Itoa(x.Replied), strconv.Itoa(x.Bounced),
 				strconv.Itoa(x.Unsubscribed), strconv.FormatFloat(x.BounceRate, 'f', 4, 64),
-				strconv.FormatFloat(x.UnsubscribeRate, 'f', 4, 64)})
+				strconv.FormatFloat(x.UnsubscribeRate, 'f', 4, 64), strconv.Itoa(x.Complained),
+				strconv.FormatFloat(x.ComplaintRate, 'f', 4, 64)})
 		}
 	}
 	return writeCSV(rw, "mailbox-"+d.Health.MailboxID+"-"+table+".csv", rows)
