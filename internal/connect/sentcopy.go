@@ -108,3 +108,10 @@ func (s *Service) smtpMailbox(ctx context.Context, ws, id string) (store.Mailbox
 	creds, err := s.unseal(i.ID, cipher)
 	return i, st, creds, err
 }
+
+// SkipsSentCopy reads the option from a mailbox's stored settings
+// (store.Mailbox.Config), for pages that show it.
+func SkipsSentCopy(config string) bool {
+	st, _ := readSettings(config)
+	return st.SkipSentCopy
+}
