@@ -47,6 +47,7 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	leads := fs.Int("leads", 1000, "leads per mailbox")
 	workers := fs.Int("workers", 32, "engine send workers")
 	batch := fs.Int("batch", 500, "engine claim batch size")
+	parallel := fs.Int("parallel", 0, "batches one tick works at once (0: the engine's default, 1 on SQLite, 2 on Postgres)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the sending to this file")
 	sentCopy := fs.Bool("copy", false, "append a copy of every message to each mailbox's Sent folder over IMAP")
 	realIMAP := fs.Bool("real-imap", false, "use a real Dovecot (internal/provider/smtpimap/realmail; needs root, postfix and dovecot) as the IMAP side")
@@ -141,7 +142,7 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 
 	engine, err := sending.New(sending.Config{Store: st, Env: env.New(nil, nil), Unsubscribe: sending.NewUnsubscribe(key, "https://bench.example"),
 		Metrics: sending.NewMetrics(prometheus.NewRegistry()), Providers: reg.Openers(), Workers: *workers,
-		BatchSize: *batch, MaxPerTick: total})
+		BatchSize: *batch, MaxPerTick: total, Parallel: *parallel})
 	if err != nil {
 		return err
 	}
@@ -179,8 +180,8 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 			side = "copy to Sent on a real Dovecot"
 		}
 	}
-	fmt.Fprintf(stdout, "sent %d messages in %s over %d ticks: %.0f msgs/s end to end, %s (%d workers, batch %d, GOMAXPROCS %d)\n",
-		sent, took.Round(time.Millisecond), ticks, rate, side, *workers, *batch, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(stdout, "sent %d messages in %s over %d ticks: %.0f msgs/s end to end, %s (%d workers, batch %d, parallel %d, GOMAXPROCS %d)\n",
+		sent, took.Round(time.Millisecond), ticks, rate, side, *workers, *batch, *parallel, runtime.GOMAXPROCS(0))
 	fmt.Fprintf(stdout, "the sink accepted %d; SMTP connections opened for them: %d (%d mailboxes)\n",
 		sink.Count(), sink.Connections()-connsBefore, *mailboxes)
 	fmt.Fprintf(stdout, "ratio to listmonk's ~%d msgs/s to such a sink: %.2f\n", listmonkMsgsPerSec, rate/listmonkMsgsPerSec)

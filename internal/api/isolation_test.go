@@ -50,6 +50,8 @@ var isolationCases = []struct {
 	{"GET", "/api/inboxes/{inbox}/health", nil},
 	{"PATCH", "/api/inboxes/{inbox}", map[string]any{"dailyCap": 1}},
 	{"DELETE", "/api/inboxes/{inbox}", nil},
+	{"POST", "/api/inboxes/{inbox}/sent-copy/detect", map[string]bool{"apply": true}},
+	{"PUT", "/api/inboxes/{inbox}/sent-copy", map[string]bool{"skipSentCopy": true}},
 	{"GET", "/api/inboxes/{inbox}/sandbox/messages", nil},
 	{"POST", "/api/inboxes/{inbox}/sandbox/receive", map[string]string{"from": "x@example.com", "subject": "s", "body": "b"}},
 	{"GET", "/api/leads/imports/{import}", nil},

@@ -121,6 +121,8 @@ var roleCases = []struct {
 	{"POST", "/api/replies/{conversation}/suggest", api.Member},
 	{"POST", "/api/replies/{conversation}/send", api.Member},
 	{"POST", "/api/inboxes/{inbox}/sync", api.Member},
+	{"POST", "/api/inboxes/{inbox}/sent-copy/detect", api.Admin},
+	{"PUT", "/api/inboxes/{inbox}/sent-copy", api.Admin},
 	{"POST", "/api/inbound/classify", ""},
 	{"PATCH", "/api/inboxes/{inbox}", api.Admin},
 	{"DELETE", "/api/inboxes/{inbox}", api.Admin},

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/leadbitz/leadbitz/internal/analytics"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +14,9 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/leadbitz/leadbitz/internal/analytics"
+	"github.com/leadbitz/leadbitz/internal/netguard"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -89,6 +91,10 @@ type Options struct {
 	// BeforeTick, when set, runs at the start of each scheduled send tick,
 	// with the tick's context (the shutdown tests hold a tick in flight).
 	BeforeTick func(ctx context.Context)
+	// SMTPProbe, when set, replaces the SMTP probe's internal settings:
+	// tests point its port and self-test at fakes on loopback (never a
+	// user setting; HELO and Guard are filled in from the configuration).
+	SMTPProbe *verify.ProbeOptions
 }
 
 // New opens the database (migrating it unless told not to), loads keys and
@@ -169,6 +175,17 @@ func (a *App) init(ctx context.Context, opts Options) error {
 	// One DNS checker for the whole app: one cache and one bound on lookups.
 	a.DNS = dnscheck.New(dnscheck.Options{Server: a.Config.DNSServer})
 	a.Verify = verify.New(a.Store, a.Env, a.DNS)
+	if a.Config.VerifySMTP {
+		// The probe dials exchangers like mailbox hosts: through the address
+		// guard, resolving names with the checks' resolver.
+		var po verify.ProbeOptions
+		if opts.SMTPProbe != nil {
+			po = *opts.SMTPProbe
+		}
+		po.HELO = a.Config.VerifySMTPHelo
+		po.Guard = netguard.New(netguard.Options{Allow: a.Config.AllowPrivateNetworks, Resolver: a.DNS.Resolver()})
+		a.Verify.SetProber(verify.NewProber(po, a.Env))
+	}
 	a.Leads.SetVerifier(a.Verify)
 	if err := a.initAssist(opts); err != nil {
 		return fmt.Errorf("ai: %w", err)

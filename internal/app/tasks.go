@@ -57,5 +57,6 @@ func (c cronRunner) Upkeep(ctx context.Context, task string) error {
 
 // newOps is the System page's service.
 func (a *App) newOps() *ops.Service {
-	return &ops.Service{Store: a.Store, DataDir: a.Config.DataDir, Scheduler: a.Config.Scheduler}
+	return &ops.Service{Store: a.Store, DataDir: a.Config.DataDir, Scheduler: a.Config.Scheduler,
+		SMTPProbe: a.Verify.ProbeStatus}
 }

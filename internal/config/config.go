@@ -49,6 +49,12 @@ type Config struct {
 	// DNSServer is the DNS server the deliverability checks ask
 	// (LEADBITZ_DNS_SERVER, host or host:port); empty is the system's resolver.
 	DNSServer string
+	// VerifySMTP turns on the SMTP probe of address verification
+	// (LEADBITZ_VERIFY_SMTP=on, default off); VerifySMTPHelo is the name it
+	// greets with (LEADBITZ_VERIFY_SMTP_HELO, default the host of
+	// LEADBITZ_BASE_URL). config_verify.go.
+	VerifySMTP     bool
+	VerifySMTPHelo string
 
 	// MaxInboundBytes is LEADBITZ_MAX_INBOUND_BYTES (default 10 MB): inbox
 	// sync reads at most this much of one message (a larger one only its
@@ -203,6 +209,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	c.BaseURL = strings.TrimRight(get("LEADBITZ_BASE_URL", "http://"+c.Addr), "/")
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return c, fmt.Errorf("LEADBITZ_BASE_URL: %q is not an http(s) URL", c.BaseURL)
+	}
+	if err := c.readVerifySettings(getenv); err != nil {
+		return c, err
 	}
 	if err := c.readTLSSettings(getenv); err != nil {
 		return c, err

@@ -1,6 +1,7 @@
 package connect
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"net/http"
@@ -69,6 +70,11 @@ type Config struct {
 	// another replica); default 15 seconds.
 	CredentialsCheck time.Duration
 	Env              env.Env // the clock and the logger
+
+	// SentCopyWait is the wait between looks in Sent of a sent-copy
+	// detection (nil: smtpimap.DetectServerSentCopy's two seconds); tests
+	// file the test message from it instead of sleeping.
+	SentCopyWait func(context.Context) error
 
 	// MaxInboundBytes is how much of one message a mailbox's sync reads
 	// (LEADBITZ_MAX_INBOUND_BYTES); 0 is the providers' default.

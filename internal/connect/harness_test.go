@@ -45,6 +45,8 @@ type harness struct {
 	mf    *graphfake.Server
 	svc   *connect.Service
 	tls   *tls.Config // trusted by the SMTP/IMAP test servers' clients
+	// wait runs between a sent-copy detection's looks in Sent (none when nil).
+	wait func(context.Context) error
 }
 
 const baseURL = "https://app.example.test"
@@ -78,7 +80,13 @@ func (h *harness) newService() *connect.Service {
 	svc, err := connect.New(connect.Config{Store: h.st, Keys: h.keys, BaseURL: baseURL, Env: env.New(nil, h.clock.Now),
 		Google:      connect.OAuthApp{ClientID: "test-client", ClientSecret: "test-secret", AuthBaseURL: h.gf.URL, APIBaseURL: h.gf.URL},
 		Microsoft:   connect.OAuthApp{ClientID: "test-client", ClientSecret: "test-secret", AuthBaseURL: h.mf.URL, APIBaseURL: h.mf.URL},
-		SMTPTimeout: 5 * time.Second, Guard: netguard.AllowLoopback()})
+		SMTPTimeout: 5 * time.Second, Guard: netguard.AllowLoopback(),
+		SentCopyWait: func(ctx context.Context) error {
+			if h.wait != nil {
+				return h.wait(ctx)
+			}
+			return nil
+		}})
 	if err != nil {
 		h.t.Fatal(err)
 	}

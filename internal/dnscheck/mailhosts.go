@@ -65,3 +65,8 @@ func (c *Checker) MailHosts(ctx context.Context, domain string) (MailHosts, erro
 	m.HasA = !notFound && len(addrs) > 0
 	return m, nil
 }
+
+// Resolver is the resolver the checker asks (LEADBITZ_DNS_SERVER's or the
+// system's), for a dialer that must resolve mail hosts the same way (the
+// SMTP probe of internal/verify).
+func (c *Checker) Resolver() *net.Resolver { return c.resolver }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/buildinfo"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/verify"
 )
 
 // Report is the System page. Server-wide facts, but for the mailboxes,
@@ -40,6 +41,9 @@ type Report struct {
 	// disconnected (to reconnect).
 	FailingMailboxes []Mailbox `json:"failingMailboxes"`
 	DataDir          DiskUse   `json:"dataDir"`
+	// SMTPProbe is the address verification's SMTP probe: on or off, and
+	// whether outbound port 25 opened at its self-test.
+	SMTPProbe verify.ProbeStatus `json:"smtpProbe"`
 }
 
 // Queue counts River's jobs waiting and running.
@@ -81,6 +85,8 @@ type Service struct {
 	DataDir   string
 	Scheduler bool
 	Now       func() time.Time
+	// SMTPProbe reports the SMTP probe's state (nil: off).
+	SMTPProbe func() verify.ProbeStatus
 }
 
 // Report gathers the System page for a workspace's admin.
@@ -91,6 +97,10 @@ func (s *Service) Report(ctx context.Context, workspaceID string) (Report, error
 	}
 	r := Report{Version: buildinfo.Get().String(), GoVersion: runtime.Version(), Scheduler: s.Scheduler,
 		Tasks: []Task{}, FailingMailboxes: []Mailbox{}}
+	r.SMTPProbe = verify.ProbeStatus{Port25: "untested"}
+	if s.SMTPProbe != nil {
+		r.SMTPProbe = s.SMTPProbe()
+	}
 	var err error
 	if r.Schema.Current, r.Schema.Latest, err = s.Store.SchemaVersion(ctx); err != nil {
 		return r, err

@@ -41,6 +41,9 @@ type Domain struct {
 	NullMX, NoMail bool
 	// Provider is read from the MX hosts ("" when Failed).
 	Provider string
+	// MX are the exchangers in preference order (none for a domain that
+	// receives at its address record).
+	MX []string
 }
 
 // Decide is the verdict on one address from its domain's DNS facts and the

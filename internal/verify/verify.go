@@ -16,6 +16,7 @@ package verify
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +43,7 @@ type Service struct {
 	store *store.Store
 	env   env.Env
 	dns   *dnscheck.Checker
+	probe *Prober // nil unless LEADBITZ_VERIFY_SMTP=on
 
 	mu    sync.Mutex
 	cache map[string]cached
@@ -141,10 +143,10 @@ func (s *Service) Run(ctx context.Context, wsID string, sel Selection, dryRun bo
 
 // kept reports whether a lead keeps its current verdict over a new DNS one:
 // a bounce or a reply is stronger evidence, unless DNS now says the domain
-// takes no mail at all.
+// takes no mail at all (a refusal by the SMTP probe does not overrule them).
 func kept(cur, dns store.Verification) bool {
 	return (cur.Source == store.VerifySourceBounce || cur.Source == store.VerifySourceReply) &&
-		dns.Status != store.VerifyUndeliverable
+		(dns.Status != store.VerifyUndeliverable || dns.Source == store.VerifySourceSMTP)
 }
 
 // currentOf reads the current verdicts of listed leads (none when only
@@ -202,6 +204,9 @@ func (s *Service) verdicts(ctx context.Context, list []store.LeadAddress, seen m
 		v.CheckedAt, v.Source = now, store.VerifySourceDNS
 		out[a.ID] = v
 	}
+	if s.probe != nil {
+		s.probeAll(ctx, list, byDomain, out)
+	}
 	return out
 }
 
@@ -225,7 +230,7 @@ func (s *Service) Domain(ctx context.Context, domain string) Domain {
 	case !hosts.Receives():
 		d.NoMail = true
 	default:
-		d.Provider = ProviderOf(hosts.MX)
+		d.Provider, d.MX = ProviderOf(hosts.MX), hosts.MX
 	}
 	if ctx.Err() != nil {
 		return d // the caller went away: not the domain's answer
@@ -257,5 +262,75 @@ func (s *Service) Forget(domain string) {
 func (s *Service) Address(ctx context.Context, email string) store.Verification {
 	v := Decide(email, s.Domain(ctx, dnscheck.DomainOf(email)))
 	v.CheckedAt, v.Source = s.env.Now(), store.VerifySourceDNS
+	return v
+}
+
+// SetProber turns the SMTP probe on for later passes (LEADBITZ_VERIFY_SMTP).
+func (s *Service) SetProber(p *Prober) { s.probe = p }
+
+// ProbeStatus is the SMTP probe's state for the System page.
+func (s *Service) ProbeStatus() ProbeStatus { return s.probe.Status() }
+
+// probeAll asks the SMTP probe about the addresses DNS found deliverable or
+// risky, one domain at a time per exchanger, and folds its answers into out.
+func (s *Service) probeAll(ctx context.Context, list []store.LeadAddress, byDomain map[string]Domain, out map[string]store.Verification) {
+	addrs := map[string][]string{}
+	for _, a := range list {
+		v := out[a.ID]
+		if v.Status == store.VerifyDeliverable || v.Status == store.VerifyRisky {
+			d := dnscheck.DomainOf(a.Email)
+			addrs[d] = append(addrs[d], strings.ToLower(a.Email))
+		}
+	}
+	var mu sync.Mutex
+	results := map[string]domainResult{}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, parallel)
+	for d, list := range addrs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r := s.probe.Probe(ctx, d, byDomain[d].MX, slices.Compact(slices.Sorted(slices.Values(list))))
+			mu.Lock()
+			results[d] = r
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	for _, a := range list {
+		r, ok := results[dnscheck.DomainOf(a.Email)]
+		if ok {
+			out[a.ID] = applyProbe(out[a.ID], strings.ToLower(a.Email), r)
+		}
+	}
+}
+
+// applyProbe folds the SMTP probe's answer into a DNS verdict: a refused
+// address is undeliverable, a full mailbox or a catch-all domain risky; a
+// provider that answers every probe alike, or a blocked port 25, only adds
+// its reason. A verdict the probe decided has the source smtp.
+func applyProbe(v store.Verification, email string, r domainResult) store.Verification {
+	v.Reasons = slices.Clone(v.Reasons)
+	switch {
+	case r.blocked:
+		v.Reasons = append(v.Reasons, ReasonProbeBlocked)
+	case r.unverifiable:
+		v.Reasons = append(v.Reasons, ReasonUnverifiable)
+	case r.catchAll:
+		v.Reasons, v.Source = append(v.Reasons, ReasonCatchAll), store.VerifySourceSMTP
+		v.Status = store.VerifyRisky
+	default:
+		switch r.addrs[email] {
+		case outcomeAccepted:
+			v.Source = store.VerifySourceSMTP
+		case outcomeRejected:
+			v.Reasons, v.Source = append(v.Reasons, ReasonSMTPRejected), store.VerifySourceSMTP
+			v.Status = store.VerifyUndeliverable
+		case outcomeFull:
+			v.Reasons, v.Source = append(v.Reasons, ReasonFullInbox), store.VerifySourceSMTP
+			v.Status = store.VerifyRisky
+		}
+	}
 	return v
 }

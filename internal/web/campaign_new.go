@@ -72,6 +72,12 @@ func (w *Web) createCampaign(rw http.ResponseWriter, r *http.Request, v *view) e
 	if _, ok := r.PostForm["stopOnReply"]; ok {
 		in.StopOnReply = ptr(f.Get("stopOnReply") == "on")
 	}
+	if _, ok := r.PostForm["allowRisky"]; ok {
+		in.AllowRisky = ptr(f.Get("allowRisky") == "on")
+	}
+	if _, ok := r.PostForm["espMatching"]; ok {
+		in.ESPMatching = ptr(f.Get("espMatching") == "on")
+	}
 	if s := f.Get("dailyLimit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {

@@ -31,6 +31,8 @@ type mailboxPageData struct {
 	SandboxSent []sandbox.Message
 	// CanSync: the Replies service is there to read the mailbox now.
 	CanSync bool
+	// SentCopy is an SMTP mailbox's copy to Sent (nil for other providers).
+	SentCopy *sentCopyView
 	// DNS are the checks of the mailbox's domain (nil for a sandbox).
 	DNS *dnsSection
 }
@@ -84,6 +86,9 @@ func (w *Web) loadMailbox(v *view, id string) (mailbox.View, error) {
 		}
 	case store.ProviderSMTP:
 		data.Reconnect = "/mailboxes/" + mb.ID + "/reconnect"
+		if data.SentCopy, err = w.sentCopyOf(v, mb.ID); err != nil {
+			return mb, err
+		}
 	case store.ProviderGmail, store.ProviderMicrosoft:
 		o := w.connectOptions().Google
 		if mb.Provider == store.ProviderMicrosoft {

@@ -111,6 +111,7 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"POST", "/mailboxes/{mailbox}/identity", web.Admin},
 	{"POST", "/mailboxes/{mailbox}/limits", web.Admin},
 	{"POST", "/mailboxes/{mailbox}/pause", web.Admin},
+	{"POST", "/mailboxes/{mailbox}/sent-copy", web.Admin},
 	{"POST", "/mailboxes/{mailbox}/resume", web.Admin},
 	{"POST", "/mailboxes/{mailbox}/sync", web.Member},
 	{"POST", "/mailboxes/{mailbox}/dns", web.Member},

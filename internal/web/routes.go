@@ -155,6 +155,7 @@ func (w *Web) Routes() []Route {
 		{post, "/mailboxes/{id}/pause", Workspace, "mailbox", w.pauseMailbox, Admin},
 		{post, "/mailboxes/{id}/resume", Workspace, "mailbox", w.resumeMailbox, Admin},
 		{post, "/mailboxes/{id}/sync", Workspace, "mailbox", w.syncMailbox, Member},
+		{post, "/mailboxes/{id}/sent-copy", Workspace, "mailbox", w.mailboxSentCopy, Admin},
 		{post, "/mailboxes/{id}/dns", Workspace, "mailbox", w.recheckMailboxDNS, Member},
 		{post, "/mailboxes/{id}/sandbox/reply", Workspace, "mailbox", w.sandboxReply, Member},
 		{get, "/mailboxes/{id}/reconnect", Workspace, "mailbox_smtp", w.reconnectMailbox, Admin},

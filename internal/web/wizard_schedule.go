@@ -46,7 +46,8 @@ func (w *Web) wizardSchedule(rw http.ResponseWriter, r *http.Request, v *view) e
 	}
 	c := p.Campaign
 	v.Form = emptyForm(map[string]string{"timezone": c.Timezone, "sendStart": c.SendStart, "sendEnd": c.SendEnd,
-		"dailyLimit": strconv.Itoa(c.DailyLimit), "stopOnReply": onOff(c.StopOnReply), "useLeadTimezone": onOff(c.UseLeadTimezone)})
+		"dailyLimit": strconv.Itoa(c.DailyLimit), "stopOnReply": onOff(c.StopOnReply), "useLeadTimezone": onOff(c.UseLeadTimezone),
+		"allowRisky": onOff(c.AllowRisky), "espMatching": onOff(c.ESPMatching)})
 	days := make([]string, len(c.SendDays))
 	for i, d := range c.SendDays {
 		days[i] = strconv.Itoa(d)
@@ -111,7 +112,8 @@ func (w *Web) saveWizardSchedule(rw http.ResponseWriter, r *http.Request, v *vie
 	}
 	in := campaign.Input{Timezone: ptr(f.Get("timezone")), SendDays: &isoDays, SendStart: ptr(f.Get("sendStart")),
 		SendEnd: ptr(f.Get("sendEnd")), UseLeadTimezone: ptr(f.Get("useLeadTimezone") == "on"),
-		StopOnReply: ptr(f.Get("stopOnReply") == "on"), DailyLimit: &limit}
+		StopOnReply: ptr(f.Get("stopOnReply") == "on"), DailyLimit: &limit,
+		AllowRisky: ptr(f.Get("allowRisky") == "on"), ESPMatching: ptr(f.Get("espMatching") == "on")}
 	if _, err := w.Campaigns.Update(r.Context(), v.P, p.Campaign.ID, in, meta(r)); err != nil {
 		if lerr := w.loadWizardSchedule(v, p, days); lerr != nil {
 			return lerr

@@ -21,6 +21,10 @@ type SMTPOptions struct {
 	ImplicitTLS        bool        // TLS from the first byte, as on port 465
 	Discard            bool        // count messages without keeping them (benchmarks)
 	Mechanisms         []string    // AUTH mechanisms offered; default PLAIN and LOGIN
+	// Accepted, when set, is called with each accepted message before the
+	// server answers DATA (a test files it in an IMAP fake's Sent, as Gmail
+	// and Exchange do).
+	Accepted func(Received)
 }
 
 // Received is one accepted message.
@@ -227,8 +231,12 @@ func (ss *smtpSession) Data(r io.Reader) error {
 		return e
 	}
 	s.count++
+	rec := Received{From: ss.from, To: ss.to, Data: data}
 	if !s.opts.Discard {
-		s.msgs = append(s.msgs, Received{From: ss.from, To: ss.to, Data: data})
+		s.msgs = append(s.msgs, rec)
+	}
+	if s.opts.Accepted != nil {
+		s.opts.Accepted(rec)
 	}
 	return nil
 }
