@@ -226,7 +226,8 @@ func (a *App) buildHandler() (http.Handler, error) {
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Env: a.Env,
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
-		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin, Ops: ops, Analytics: analytics.New(a.Store, a.Env)})
+		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin, Ops: ops, Analytics: analytics.New(a.Store, a.Env),
+		Webhooks: a.Webhooks})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}
