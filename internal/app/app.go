@@ -201,7 +201,7 @@ func (a *App) init(ctx context.Context, opts Options) error {
 		return err
 	}
 	a.Webhooks = webhook.New(a.Store, a.Env, webhook.Options{Keys: a.Keys, Allow: a.Config.AllowPrivateNetworks,
-		BaseURL: a.Config.BaseURL})
+		BaseURL: a.Config.BaseURL, Mailer: mailer})
 	a.Handler, err = a.buildHandler()
 	return err
 }

@@ -139,15 +139,26 @@ func (s *Service) deliverDue(ctx context.Context) (int, error) {
 	}
 	close(next)
 	wg.Wait()
+	var disabled []disabledHook
 	err = s.st.InTx(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+		disabled = nil
 		changed := map[string]bool{} // endpoints whose health this batch already changed
 		for _, o := range outcomes {
-			if err := s.record(ctx, tx, o, changed); err != nil {
+			off, err := s.record(ctx, tx, o, changed)
+			if err != nil {
 				return err
+			}
+			if off {
+				disabled = append(disabled, disabledHook{w: o.w, reason: o.v.disable})
 			}
 		}
 		return nil
 	})
+	if err == nil {
+		for _, d := range disabled {
+			s.mailDisabled(context.WithoutCancel(ctx), d)
+		}
+	}
 	return len(claimed), err
 }
 
@@ -180,35 +191,36 @@ func (s *Service) attempt(ctx context.Context, d store.Delivery, w store.Webhook
 
 // record writes an attempt's outcome and its endpoint's health: a run of
 // failures starts or ends, or the endpoint is disabled (its pending
-// deliveries failed, a notice for the workspace's admins).
-func (s *Service) record(ctx context.Context, tx *store.Tx, o outcome, changed map[string]bool) error {
+// deliveries failed, a notice for the workspace's admins); disabled says
+// it was, for the mail deliverDue sends once the batch committed.
+func (s *Service) record(ctx context.Context, tx *store.Tx, o outcome, changed map[string]bool) (disabled bool, err error) {
 	if err := tx.RecordAttempt(ctx, o.d.ID, o.rec); err != nil {
-		return err
+		return false, err
 	}
 	w, v := o.w, o.v
 	if w.ID == "" || changed[w.ID] {
-		return nil
+		return false, nil
 	}
 	switch {
 	case v.disable != "":
 		changed[w.ID] = true
 		if err := tx.SetWebhookHealth(ctx, w.ID, w.FailingSince, v.disable); err != nil {
-			return err
+			return false, err
 		}
 		if err := tx.FailPendingDeliveries(ctx, w.ID, "the endpoint was disabled: "+v.disable); err != nil {
-			return err
+			return false, err
 		}
-		return tx.InWorkspace(w.WorkspaceID).AddNotice(ctx, "webhook_disabled",
+		return true, tx.InWorkspace(w.WorkspaceID).AddNotice(ctx, "webhook_disabled",
 			fmt.Sprintf("The webhook to %s was disabled: %s.", w.URL, v.disable))
 	case v.healthy && w.FailingSince != nil:
 		changed[w.ID] = true
-		return tx.SetWebhookHealth(ctx, w.ID, nil, "")
+		return false, tx.SetWebhookHealth(ctx, w.ID, nil, "")
 	case !v.healthy && v.status == store.DeliveryPending && w.FailingSince == nil:
 		changed[w.ID] = true
 		at := o.rec.At
-		return tx.SetWebhookHealth(ctx, w.ID, &at, "")
+		return false, tx.SetWebhookHealth(ctx, w.ID, &at, "")
 	}
-	return nil
+	return false, nil
 }
 
 // answer extends the rule's answer with the body kept.
