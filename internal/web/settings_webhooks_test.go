@@ -140,3 +140,29 @@ func TestWebhooksPage(t *testing.T) {
 func secretIn(body []byte) string {
 	return regexp.MustCompile(`whsec_[A-Za-z0-9+/=]+`).FindString(html.UnescapeString(string(body)))
 }
+
+// TestDisabledWebhookAlert: an endpoint the workers disabled (410) shows in
+// the alert strip of owners and admins, who can enable it again, and not of
+// members; enabling it clears the alert.
+func TestDisabledWebhookAlert(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t, nil)
+	owner := srv.SignUp(t, "Olga")
+	member := joinWorkspace(t, srv, owner, "Mia", "member")
+	gone := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusGone) }))
+	defer gone.Close()
+	id := owner.Must(201, "POST", "/api/webhooks", map[string]string{"url": gone.URL + "/hook"}).Map(t)["id"].(string)
+	owner.Must(200, "POST", "/api/webhooks/"+id+"/test", nil)
+
+	const msg = "was disabled: the endpoint answered 410 Gone"
+	if body := string(get(t, owner.Client, "/", 200).Body); !strings.Contains(body, msg) || !strings.Contains(body, `"/settings/webhooks/`+id+`"`) {
+		t.Error("the owner sees no alert for the disabled webhook")
+	}
+	if body := string(get(t, member, "/", 200).Body); strings.Contains(body, msg) {
+		t.Error("a member sees the alert")
+	}
+	follow(t, owner.Client, postForm(t, owner.Client, "/settings/webhooks/"+id+"/enable", nil))
+	if body := string(get(t, owner.Client, "/", 200).Body); strings.Contains(body, msg) {
+		t.Error("the alert stays once the webhook is enabled")
+	}
+}
