@@ -91,3 +91,49 @@ func TestEventsCarryTheLeadAndHowTheyUnsubscribed(t *testing.T) {
 		}
 	}
 }
+
+// TestMailboxLimitReachedOncePerDay: the tick that fills a mailbox's daily
+// cap reports mailbox.limit_reached with the reason and the limit; later
+// ticks of the same day, which send nothing, do not report it again. A
+// warm-up day's lower limit reports ramp_limit.
+func TestMailboxLimitReachedOncePerDay(t *testing.T) {
+	srv, owner, mailboxID := sendingServer(t)
+	owner.Must(200, "PATCH", "/api/inboxes/"+mailboxID, map[string]any{"dailyCap": 2})
+	var ids []string
+	for _, name := range []string{"ann", "bob", "cat"} {
+		ids = append(ids, createLead(t, owner, name+"@acme.test", name))
+	}
+	launchTo2 := func(name string, leadIDs ...string) {
+		id := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": name, "timezone": "UTC",
+			"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)["id"].(string)
+		owner.Must(200, "PUT", "/api/campaigns/"+id+"/sequence", map[string]any{"steps": []map[string]any{{"subject": "Hi", "body": "One"}}})
+		owner.Must(200, "POST", "/api/campaigns/"+id+"/leads", map[string]any{"leadIds": leadIDs})
+		owner.Must(200, "POST", "/api/campaigns/"+id+"/launch", nil)
+	}
+	launchTo2("Q1", ids...)
+	if res := cronTick(t, srv); res["sent"].(float64) != 2 {
+		t.Fatalf("tick: %v", res)
+	}
+	cronTick(t, srv)
+	var feed feedPage
+	owner.Must(200, "GET", "/api/events?types=mailbox.limit_reached", nil).JSON(t, &feed)
+	if len(feed.Items) != 1 {
+		t.Fatalf("%d limit_reached events, want 1: %+v", len(feed.Items), feed.Items)
+	}
+	d := feed.Items[0].Data
+	if d["mailbox"].(map[string]any)["id"] != mailboxID || d["reason"] != "inbox_daily_cap" || d["limit"].(float64) != 2 ||
+		d["day"] == "" || d["appUrl"] == nil {
+		t.Errorf("limit_reached: %v", d)
+	}
+
+	// A mailbox on its first warm-up day: its lower limit is the reason.
+	other := owner.Must(201, "POST", "/api/inboxes/sandbox", map[string]string{"email": "warm@sender.test"}).Map(t)["id"].(string)
+	owner.Must(200, "PATCH", "/api/inboxes/"+other, map[string]any{"dailyCap": 10, "rampStart": 1, "rampIncrement": 1, "minGapSeconds": 0})
+	mailboxID = other
+	launchTo2("Q2", createLead(t, owner, "dan@acme.test", "Dan"), createLead(t, owner, "eve@acme.test", "Eve"))
+	cronTick(t, srv)
+	owner.Must(200, "GET", "/api/events?types=mailbox.limit_reached", nil).JSON(t, &feed)
+	if len(feed.Items) != 2 || feed.Items[1].Data["reason"] != "ramp_limit" || feed.Items[1].Data["limit"].(float64) != 1 {
+		t.Errorf("limit_reached events: %+v", feed.Items)
+	}
+}

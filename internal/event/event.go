@@ -275,10 +275,15 @@ type CampaignChanged struct {
 }
 
 // MailboxChanged is mailbox.connected, disconnected and limit_reached.
+// For limit_reached, Reason is inbox_daily_cap (the mailbox's daily cap)
+// or ramp_limit (the lower limit of a warm-up day), Limit the sends the
+// day allows and Day the mailbox's local day.
 type MailboxChanged struct {
 	Type    Type   `json:"-"`
 	Mailbox Ref    `json:"mailbox"`
 	Reason  string `json:"reason,omitempty"`
+	Limit   int    `json:"limit,omitempty"`
+	Day     string `json:"day,omitempty"`
 }
 
 // ImportDone is import.completed.
