@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -121,21 +122,25 @@ func (s *Service) deliverDue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// Attempts run Workers at a time; their outcomes are recorded together,
-	// one transaction for the batch.
+	// Attempts run Workers at a time, the deliveries of one lead to one
+	// endpoint one after the other in event order (leadQueues); their
+	// outcomes are recorded together, one transaction for the batch.
 	outcomes := make([]outcome, len(claimed))
-	next := make(chan int)
+	queues := leadQueues(claimed, events)
+	next := make(chan []int)
 	var wg sync.WaitGroup
-	for range min(workers, len(claimed)) {
+	for range min(workers, len(queues)) {
 		wg.Go(func() {
-			for i := range next {
-				d := claimed[i]
-				outcomes[i] = s.attempt(ctx, d, hooks[d.WebhookID], events[d.EventID])
+			for queue := range next {
+				for _, i := range queue {
+					d := claimed[i]
+					outcomes[i] = s.attempt(ctx, d, hooks[d.WebhookID], events[d.EventID])
+				}
 			}
 		})
 	}
-	for i := range claimed {
-		next <- i
+	for _, q := range queues {
+		next <- q
 	}
 	close(next)
 	wg.Wait()
@@ -285,4 +290,49 @@ func unique(ids []string) []string {
 		}
 	}
 	return out
+}
+
+// leadQueues splits a batch of deliveries (indexes into claimed) into
+// queues a worker sends in order: the deliveries of one lead's events to
+// one endpoint form one queue, in event id order (ids sort by time); any
+// other delivery is a queue of its own. This keeps a lead's events in
+// order within a batch at no cost; across batches a retried delivery may
+// still arrive after a later event of its lead (docs/webhooks.md).
+func leadQueues(claimed []store.Delivery, events map[string]store.Event) [][]int {
+	var queues [][]int
+	byKey := map[string]int{} // webhook id + lead id → index in queues
+	for i, d := range claimed {
+		lead := leadOfEvent(events[d.EventID])
+		if lead == "" {
+			queues = append(queues, []int{i})
+			continue
+		}
+		key := d.WebhookID + "\x00" + lead
+		if q, ok := byKey[key]; ok {
+			queues[q] = append(queues[q], i)
+			continue
+		}
+		byKey[key] = len(queues)
+		queues = append(queues, []int{i})
+	}
+	for _, q := range queues {
+		slices.SortFunc(q, func(a, b int) int { return strings.Compare(claimed[a].EventID, claimed[b].EventID) })
+	}
+	return queues
+}
+
+// leadOfEvent is the id of the lead an event's data names, "" for none.
+func leadOfEvent(e store.Event) string {
+	if !strings.Contains(e.Data, `"lead"`) {
+		return ""
+	}
+	var d struct {
+		Lead *struct {
+			ID string `json:"id"`
+		} `json:"lead"`
+	}
+	if json.Unmarshal([]byte(e.Data), &d) != nil || d.Lead == nil {
+		return ""
+	}
+	return d.Lead.ID
 }
