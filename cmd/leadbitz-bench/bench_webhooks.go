@@ -131,8 +131,11 @@ func benchWebhooks(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := svc.Create(ctx, account.Principal{User: u, WorkspaceID: ws.ID, Role: "owner"}, webhook.Input{URL: &url}, account.Meta{}); err != nil {
 		return err
 	}
+	// Each event about a lead of its own (a lead's deliveries to an
+	// endpoint go one after the other within a batch: webhook.leadQueues).
 	rows := make([]store.Event, *events)
 	for i := range rows {
+		sent.Lead = event.Lead{ID: store.NewID(), Email: fmt.Sprintf("lead%d@bench.test", i)}
 		if rows[i], err = event.New(ws.ID, sent); err != nil {
 			return err
 		}

@@ -21,7 +21,7 @@ var unsubscribePage = template.Must(template.New("u").Parse(`<!doctype html>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#222}
 button{font:inherit;padding:.5rem 1.2rem;border:1px solid #444;border-radius:4px;background:#fff;cursor:pointer}</style>
 </head><body><h1>{{.Title}}</h1><p>{{.Text}}</p>
-{{if .Form}}<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click">
+{{if .Form}}<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><input type="hidden" name="via" value="link">
 <button type="submit">Unsubscribe</button></form>{{end}}
 </body></html>`))
 
@@ -90,7 +90,14 @@ func (a *API) unsubscribeForm(w http.ResponseWriter, r *http.Request, _ account.
 // page's button. The address is suppressed at once, whether or not its
 // campaign or lead still exists.
 func (a *API) unsubscribe(w http.ResponseWriter, r *http.Request, _ account.Principal) error {
-	t, err := a.Unsubscribe.Apply(r.Context(), a.Store, r.PathValue("token"), httpserver.ClientIP(r), httpserver.RequestID(r.Context()))
+	// The page's button says so; a mail provider posts only
+	// List-Unsubscribe=One-Click.
+	source := sending.SourceOneClick
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	if r.PostFormValue("via") == "link" {
+		source = sending.SourceLink
+	}
+	t, err := a.Unsubscribe.ApplyFrom(r.Context(), a.Store, r.PathValue("token"), source, httpserver.ClientIP(r), httpserver.RequestID(r.Context()))
 	switch {
 	case errors.Is(err, sending.ErrBadToken):
 		writePage(w, http.StatusNotFound, badLink)

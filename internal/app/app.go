@@ -218,7 +218,7 @@ func (a *App) init(ctx context.Context, opts Options) error {
 		return err
 	}
 	a.Webhooks = webhook.New(a.Store, a.Env, webhook.Options{Keys: a.Keys, Allow: a.Config.AllowPrivateNetworks,
-		BaseURL: a.Config.BaseURL})
+		BaseURL: a.Config.BaseURL, Mailer: mailer})
 	a.Handler, err = a.buildHandler()
 	return err
 }
@@ -243,7 +243,8 @@ func (a *App) buildHandler() (http.Handler, error) {
 	})
 	webApp, err := web.New(web.Deps{Config: a.Config, Store: a.Store, Accounts: a.Accounts, Keys: a.Keys, Env: a.Env,
 		Campaigns: a.Sending.Campaigns, Mailboxes: a.Sending.Mailboxes, Leads: a.Leads, Imports: a.Imports, Assist: a.Assist, DNS: dns,
-		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin, Ops: ops, Analytics: analytics.New(a.Store, a.Env)})
+		Connect: a.Connect, Replies: a.Replies, TestSends: a.Sending.TestSends, Signin: a.Signin, Ops: ops, Analytics: analytics.New(a.Store, a.Env),
+		Webhooks: a.Webhooks})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}

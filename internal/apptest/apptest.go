@@ -35,6 +35,11 @@ type Server struct {
 	*app.App
 	URL  string
 	Logs *SyncBuffer // every log line the app wrote
+	// settings are the configuration it started with (its database and data
+	// directory), for Restart; stop ends it once.
+	settings map[string]string
+	opts     app.Options
+	stop     func()
 }
 
 // SyncBuffer is a bytes.Buffer safe for concurrent writers.
@@ -69,6 +74,13 @@ func Start(t testing.TB, vars map[string]string) *Server {
 // opts.Limiter gets Start's limiter.
 func StartWith(t testing.TB, vars map[string]string, opts app.Options) *Server {
 	t.Helper()
+	return StartAt(t, vars, opts, time.Now)
+}
+
+// StartAt is StartWith on a clock of the test's (mailfake.Clock.Now): the
+// app, its store and its workers read the time from now.
+func StartAt(t testing.TB, vars map[string]string, opts app.Options, now func() time.Time) *Server {
+	t.Helper()
 	settings := map[string]string{
 		"DATABASE_URL":      storetest.URL(t),
 		"LEADBITZ_DATA_DIR": t.TempDir(),
@@ -86,6 +98,34 @@ func StartWith(t testing.TB, vars map[string]string, opts app.Options) *Server {
 		dns.FailUnknown(true)
 		settings["LEADBITZ_DNS_SERVER"] = dns.Addr
 	}
+	if opts.Limiter == nil {
+		opts.Limiter = limiter(t)
+	}
+	return run(t, settings, opts, now)
+}
+
+// Restart starts another instance of the app on s's database, data
+// directory (so its keys) and settings, with clock now, as the process
+// after a restart (or another replica) would be. Stop the first one before
+// when it is a restart. The new instance has a URL of its own; clients of
+// the old one do not follow.
+func (s *Server) Restart(t testing.TB, now func() time.Time) *Server {
+	t.Helper()
+	settings := map[string]string{}
+	for k, v := range s.settings {
+		settings[k] = v
+	}
+	return run(t, settings, s.opts, now)
+}
+
+// Stop ends the instance as a crash would leave the database: its HTTP
+// server closes and its store closes under whatever work is still in
+// flight (that work fails to record anything). The test's cleanup skips
+// what Stop already did.
+func (s *Server) Stop() { s.stop() }
+
+func run(t testing.TB, settings map[string]string, opts app.Options, now func() time.Time) *Server {
+	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
 	settings["LEADBITZ_BASE_URL"] = "http://" + ts.Listener.Addr().String()
 	cfg, err := config.FromEnv(func(k string) string { return settings[k] })
@@ -94,20 +134,18 @@ func StartWith(t testing.TB, vars map[string]string, opts app.Options) *Server {
 	}
 	logs := &SyncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	if opts.Limiter == nil {
-		opts.Limiter = limiter(t)
-	}
-	a, err := app.New(context.Background(), cfg, env.New(log, time.Now), opts)
+	a, err := app.New(context.Background(), cfg, env.New(log, now), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts.Config.Handler = a.Handler
 	ts.Start()
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		ts.Close()
 		a.Close()
 	})
-	return &Server{App: a, URL: ts.URL, Logs: logs}
+	t.Cleanup(stop)
+	return &Server{App: a, URL: ts.URL, Logs: logs, settings: settings, opts: opts, stop: stop}
 }
 
 func limiter(t testing.TB) ratelimit.Limiter {

@@ -79,10 +79,109 @@ type Ref struct {
 	Name string `json:"name,omitempty"`
 }
 
-// Lead is the lead an event is about.
+// Lead is the lead an event is about. Callers name it by ID (and Email);
+// Record fills in the rest from the lead as the transaction sees it, so
+// every lead-carrying event holds the lead with its custom fields as they
+// were when it happened.
 type Lead struct {
-	ID    string `json:"id"`
-	Email string `json:"email"`
+	ID          string            `json:"id"`
+	Email       string            `json:"email"`
+	FirstName   string            `json:"firstName,omitempty"`
+	LastName    string            `json:"lastName,omitempty"`
+	Company     string            `json:"company,omitempty"`
+	Title       string            `json:"title,omitempty"`
+	Website     string            `json:"website,omitempty"`
+	LinkedinURL string            `json:"linkedinUrl,omitempty"`
+	Phone       string            `json:"phone,omitempty"`
+	Timezone    string            `json:"timezone,omitempty"`
+	Country     string            `json:"country,omitempty"`
+	Status      string            `json:"status,omitempty"`
+	Custom      map[string]string `json:"custom,omitempty"`
+}
+
+// leadOf is the full lead of l.
+func leadOf(l store.Lead) Lead {
+	return Lead{ID: l.ID, Email: l.Email, FirstName: l.FirstName, LastName: l.LastName, Company: l.Company,
+		Title: l.Title, Website: l.Website, LinkedinURL: l.LinkedinURL, Phone: l.Phone, Timezone: l.Timezone,
+		Country: l.Country, Status: l.Status, Custom: l.Custom}
+}
+
+// leadIn is the lead an event's data names ("" for none).
+func leadIn(d Data) string {
+	var l *Lead
+	switch x := d.(type) {
+	case Sent:
+		l = &x.Lead
+	case SequenceFinished:
+		l = &x.Lead
+	case Bounced:
+		l = x.Lead
+	case Complained:
+		l = x.Lead
+	case Reply:
+		l = x.Lead
+	case CategoryChanged:
+		l = x.Lead
+	case Unsubscribed:
+		l = x.Lead
+	}
+	if l == nil {
+		return ""
+	}
+	return l.ID
+}
+
+// withLead is d with its lead replaced by l.
+func withLead(d Data, l Lead) Data {
+	switch x := d.(type) {
+	case Sent:
+		x.Lead = l
+		return x
+	case SequenceFinished:
+		x.Lead = l
+		return x
+	case Bounced:
+		x.Lead = &l
+		return x
+	case Complained:
+		x.Lead = &l
+		return x
+	case Reply:
+		x.Lead = &l
+		return x
+	case CategoryChanged:
+		x.Lead = &l
+		return x
+	case Unsubscribed:
+		x.Lead = &l
+		return x
+	}
+	return d
+}
+
+// withLeads fills the leads data names from the store, in one query.
+func withLeads(ctx context.Context, q store.Queries, ws string, data []Data) ([]Data, error) {
+	var ids []string
+	for _, d := range data {
+		if id := leadIn(d); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return data, nil
+	}
+	leads, err := q.InWorkspace(ws).LeadsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Data, len(data))
+	for i, d := range data {
+		out[i] = d
+		if l, ok := leads[leadIn(d)]; ok {
+			out[i] = withLead(d, leadOf(l))
+		}
+	}
+	return out, nil
 }
 
 // Sent is email.sent: a step of a sequence went out.
@@ -176,10 +275,15 @@ type CampaignChanged struct {
 }
 
 // MailboxChanged is mailbox.connected, disconnected and limit_reached.
+// For limit_reached, Reason is inbox_daily_cap (the mailbox's daily cap)
+// or ramp_limit (the lower limit of a warm-up day), Limit the sends the
+// day allows and Day the mailbox's local day.
 type MailboxChanged struct {
 	Type    Type   `json:"-"`
 	Mailbox Ref    `json:"mailbox"`
 	Reason  string `json:"reason,omitempty"`
+	Limit   int    `json:"limit,omitempty"`
+	Day     string `json:"day,omitempty"`
 }
 
 // ImportDone is import.completed.
@@ -270,10 +374,15 @@ func New(ws string, d Data) (store.Event, error) {
 }
 
 // Record writes events of workspace ws on q, which must be the transaction
-// of the change they report.
+// of the change they report. The leads the events name are read on q, one
+// query for all of them, and written in full into their data.
 func Record(ctx context.Context, q store.Queries, ws string, data ...Data) error {
 	if len(data) == 0 {
 		return nil
+	}
+	data, err := withLeads(ctx, q, ws, data)
+	if err != nil {
+		return fmt.Errorf("record events: %w", err)
 	}
 	rows := make([]store.Event, 0, len(data))
 	for _, d := range data {

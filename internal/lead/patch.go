@@ -118,6 +118,9 @@ func (s *Service) Patch(ctx context.Context, p account.Principal, id string, pt 
 		emailChanged = after.Email != before.Email
 		SetFields(&l, after)
 		if pt.Status != nil {
+			if err := recordManualUnsubscribe(ctx, tx, p.WorkspaceID, l, *pt.Status); err != nil {
+				return err
+			}
 			l.Status = *pt.Status
 		}
 		if err := sc.UpdateLead(ctx, &l); err != nil {

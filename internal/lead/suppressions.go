@@ -101,6 +101,9 @@ func (s *Service) AddSuppression(ctx context.Context, p account.Principal, m acc
 		if err := event.Record(ctx, tx.Queries, p.WorkspaceID, event.SuppressionsAdded([]store.Suppression{sup})...); err != nil {
 			return err
 		}
+		if err := recordSuppressedUnsubscribe(ctx, tx, p.WorkspaceID, sup); err != nil {
+			return err
+		}
 		return tx.InsertAudit(ctx, Audit(p, m, "suppression.added", "suppression", sup.ID,
 			map[string]any{"kind": sup.Kind, "reason": sup.Reason, "count": 1}))
 	})

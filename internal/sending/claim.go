@@ -293,7 +293,7 @@ func (e *Engine) claimMailbox(ctx context.Context, t claimTx, mailbox store.Work
 	if usage != nil {
 		t.b.usage = append(t.b.usage, *usage)
 	}
-	return nil
+	return recordLimitReached(ctx, t.q, mailbox, usage, t.now)
 }
 
 // claimTx is what one claim transaction shares between its mailboxes: the

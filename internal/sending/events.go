@@ -64,10 +64,11 @@ func suppressionIf(created bool, sup store.Suppression) []store.Suppression {
 	return []store.Suppression{sup}
 }
 
-// recordUnsubscribed reports lead.unsubscribed for a one-click link, with
-// the campaign the link came from when it still exists.
-func recordUnsubscribed(ctx context.Context, tx *store.Tx, t Target, leadID string) error {
-	d := event.Unsubscribed{Lead: &event.Lead{ID: leadID, Email: t.Email}, Email: t.Email, Source: "one-click"}
+// recordUnsubscribed reports lead.unsubscribed for an unsubscribe link
+// (source: SourceOneClick or SourceLink), with the campaign the link came
+// from when it still exists.
+func recordUnsubscribed(ctx context.Context, tx *store.Tx, t Target, leadID, source string) error {
+	d := event.Unsubscribed{Lead: &event.Lead{ID: leadID, Email: t.Email}, Email: t.Email, Source: source}
 	s := tx.InWorkspace(t.WorkspaceID)
 	if cl, err := s.CampaignLead(ctx, t.CampaignLeadID); err == nil {
 		if c, err := s.Campaign(ctx, cl.CampaignID); err == nil {

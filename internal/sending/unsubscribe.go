@@ -162,6 +162,19 @@ func (t Target) suppression() store.Suppression {
 // unsubscribed and every active sequence it is in stops, in one transaction
 // with an audit event. Applying it twice is harmless.
 func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, requestID string) (Target, error) {
+	return u.ApplyFrom(ctx, st, token, SourceOneClick, ip, requestID)
+}
+
+// How a person unsubscribed with their link, for lead.unsubscribed's source
+// and the audit event.
+const (
+	SourceOneClick = "one-click" // their mail provider's button (RFC 8058 POST)
+	SourceLink     = "link"      // the link in the message, then the page's button
+)
+
+// ApplyFrom is Apply with how the person unsubscribed (SourceOneClick,
+// SourceLink).
+func (u *Unsubscribe) ApplyFrom(ctx context.Context, st *store.Store, token, source, ip, requestID string) (Target, error) {
 	t, err := u.Lookup(ctx, st, token)
 	if err != nil || t.Gone {
 		return t, err
@@ -184,7 +197,7 @@ func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, req
 		}
 		event := store.AuditEvent{WorkspaceID: t.WorkspaceID, Action: "lead.unsubscribed",
 			TargetType: "unsubscribe_link", TargetID: t.CampaignLeadID, IP: ip, RequestID: requestID,
-			Data: map[string]any{"campaignLeadId": t.CampaignLeadID, "via": "one-click"}}
+			Data: map[string]any{"campaignLeadId": t.CampaignLeadID, "via": source}}
 		if leadID != "" {
 			if err := s.SetLeadStatus(ctx, leadID, store.LeadUnsubscribed); err != nil {
 				return err
@@ -196,7 +209,7 @@ func (u *Unsubscribe) Apply(ctx context.Context, st *store.Store, token, ip, req
 			}
 			t.LeadID = leadID
 			if created {
-				if err := recordUnsubscribed(ctx, tx, t, leadID); err != nil {
+				if err := recordUnsubscribed(ctx, tx, t, leadID, source); err != nil {
 					return err
 				}
 			}

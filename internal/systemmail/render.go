@@ -19,6 +19,9 @@ const (
 	Invite      Kind = "invite"       // join a workspace
 	Reset       Kind = "reset"        // choose a new password
 	ChangeEmail Kind = "change_email" // confirm a new address
+	// WebhookDisabled tells a workspace's admins an endpoint was disabled
+	// (Data: Workspace, URL, Reason; Link: its settings page).
+	WebhookDisabled Kind = "webhook_disabled"
 )
 
 //go:embed templates

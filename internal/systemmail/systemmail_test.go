@@ -139,9 +139,9 @@ func TestEveryTemplateRenders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range []systemmail.Kind{systemmail.Verify, systemmail.Invite, systemmail.Reset, systemmail.ChangeEmail} {
+	for _, kind := range []systemmail.Kind{systemmail.Verify, systemmail.Invite, systemmail.Reset, systemmail.ChangeEmail, systemmail.WebhookDisabled} {
 		if err := m.Send(context.Background(), systemmail.Message{To: "a@example.com", Kind: kind, Link: "http://x/" + string(kind),
-			Data: map[string]string{"Inviter": "I", "Workspace": "W", "Role": "member", "OldEmail": "old@example.com"}}); err != nil {
+			Data: map[string]string{"Inviter": "I", "Workspace": "W", "Role": "member", "OldEmail": "old@example.com", "URL": "https://crm.example/hook", "Reason": "R"}}); err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
 	}

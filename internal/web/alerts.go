@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"slices"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -48,7 +49,11 @@ func brokenMailboxes(ctx context.Context, s store.Scope) ([]alert, error) {
 func (w *Web) alerts(ctx context.Context, p account.Principal) ([]alert, error) {
 	scope := w.Store.InWorkspace(p.WorkspaceID)
 	var all []alert
-	for _, src := range alertSources {
+	sources := alertSources
+	if p.CanManage() {
+		sources = append(slices.Clip(sources), managerAlertSources...)
+	}
+	for _, src := range sources {
 		list, err := src(ctx, scope)
 		if err != nil {
 			return nil, err
@@ -56,4 +61,35 @@ func (w *Web) alerts(ctx context.Context, p account.Principal) ([]alert, error) 
 		all = append(all, list...)
 	}
 	return all, nil
+}
+
+// managerAlertSources are checked for owners and admins only: what they
+// alone can fix.
+var managerAlertSources = []alertSource{disabledWebhooks}
+
+// disabledWebhooks warns while an endpoint the delivery workers disabled
+// (410, or three days of failures: internal/webhook) stays disabled; one
+// disabled by hand has no reason and no alert. It is the in-app side of
+// the notice and the mail the workers send.
+func disabledWebhooks(ctx context.Context, s store.Scope) ([]alert, error) {
+	list, err := s.Webhooks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var off []store.Webhook
+	for _, w := range list {
+		if !w.Enabled && w.DisabledReason != "" {
+			off = append(off, w)
+		}
+	}
+	switch len(off) {
+	case 0:
+		return nil, nil
+	case 1:
+		return []alert{{Level: "warn", Nav: "settings", Link: "/settings/webhooks/" + off[0].ID, Action: "See the webhook",
+			Message: "The webhook to " + off[0].URL + " was disabled: " + off[0].DisabledReason + ". It gets no events until it is enabled again."}}, nil
+	default:
+		return []alert{{Level: "warn", Nav: "settings", Link: "/settings/webhooks", Action: "See the webhooks",
+			Message: plural(len(off), "webhook was", "webhooks were") + " disabled after failed deliveries. They get no events until they are enabled again."}}, nil
+	}
 }

@@ -77,6 +77,14 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"POST", "/settings/members/{member}/role"},
 	{"POST", "/settings/members/{member}/remove"},
 	{"POST", "/settings/members/{heir}/transfer"},
+	{"GET", "/settings/webhooks/{webhook}"},
+	{"POST", "/settings/webhooks/{webhook}/test"},
+	{"POST", "/settings/webhooks/{webhook}/rotate-secret"},
+	{"POST", "/settings/webhooks/{webhook}/disable"},
+	{"POST", "/settings/webhooks/{webhook}/enable"},
+	{"POST", "/settings/webhooks/{webhook}/deliveries/{delivery}/retry"},
+	{"GET", "/settings/webhooks/{webhook}/delete"},
+	{"POST", "/settings/webhooks/{webhook}/delete"},
 	{"GET", "/settings/sessions/{session}/revoke"},
 	{"POST", "/settings/sessions/{session}/revoke"},
 }
@@ -105,6 +113,9 @@ func TestPagesOfAnotherWorkspaceAreNotFound(t *testing.T) {
 	}
 	owner.Must(200, "GET", "/leads/suppressions/"+ids["suppression"]+"/remove", nil)
 	owner.Must(200, "GET", "/settings/api-keys/"+ids["apiKey"]+"/revoke", nil)
+	if h := owner.Must(200, "GET", "/api/webhooks/"+ids["webhook"], nil).Map(t); h["enabled"] != true {
+		t.Errorf("owner's webhook after the stranger's attempts: %v", h)
+	}
 	if c := owner.Must(200, "GET", "/api/replies/"+ids["reply"], nil).Map(t); c["category"] != "interested" || len(c["messages"].([]any)) != 1 {
 		t.Errorf("owner's conversation after the stranger's attempts: %v", c)
 	}
@@ -136,6 +147,9 @@ func pageFixtures(t *testing.T, srv *apptest.Server, owner *apptest.Account) map
 		owner.AddMember(acc, "member")
 		ids[name] = acc.UserID
 	}
+	// A webhook to a closed port, and the delivery of its test.
+	ids["webhook"] = owner.Must(201, "POST", "/api/webhooks", map[string]string{"url": "http://127.0.0.1:9/hook"}).Map(t)["id"].(string)
+	ids["delivery"] = owner.Must(200, "POST", "/api/webhooks/"+ids["webhook"]+"/test", nil).Map(t)["id"].(string)
 	ids["session"] = owner.Must(200, "GET", "/api/sessions", nil).Map(t)["items"].([]any)[0].(map[string]any)["id"].(string)
 	return ids
 }

@@ -133,6 +133,16 @@ var pageRoleCases = []struct{ method, path, role string }{
 	// The pages are open to members for their own keys; apiKey is the owner's.
 	{"GET", "/settings/api-keys/{apiKey}/revoke", web.Admin},
 	{"POST", "/settings/api-keys/{apiKey}/revoke", web.Admin},
+	{"GET", "/settings/webhooks", web.Admin},
+	{"POST", "/settings/webhooks", web.Admin},
+	{"GET", "/settings/webhooks/{webhook}", web.Admin},
+	{"POST", "/settings/webhooks/{webhook}/test", web.Admin},
+	{"POST", "/settings/webhooks/{webhook}/rotate-secret", web.Admin},
+	{"POST", "/settings/webhooks/{webhook}/disable", web.Admin},
+	{"POST", "/settings/webhooks/{webhook}/enable", web.Admin},
+	{"POST", "/settings/webhooks/{webhook}/deliveries/{delivery}/retry", web.Admin},
+	{"GET", "/settings/webhooks/{webhook}/delete", web.Admin},
+	{"POST", "/settings/webhooks/{webhook}/delete", web.Admin},
 	{"GET", "/settings/audit", web.Admin},
 	{"GET", "/settings/system", instanceAdmin},
 	{"GET", "/settings/security", web.Member},
@@ -253,6 +263,7 @@ func TestPagesHideWhatTheRoleCannotDo(t *testing.T) {
 		{"/mailboxes", "/mailboxes/connect/smtp"},
 		{"/leads/suppressions", "/leads/suppressions/" + ids["suppression"] + "/remove"},
 		{"/settings/api-keys", "/settings/audit"},
+		{"/settings/api-keys", "/settings/webhooks"},
 	}
 	for _, l := range links {
 		if body := string(get(t, member, l.page, 200).Body); strings.Contains(body, `"`+l.link+`"`) {

@@ -57,6 +57,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/sending"
 	"github.com/leadbitz/leadbitz/internal/signin"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/webhook"
 )
 
 // CSP is the Content-Security-Policy of every HTML page: our own scripts,
@@ -109,6 +110,8 @@ type Deps struct {
 	// Analytics reports campaigns, the workspace and mailbox health; nil
 	// builds one on Store.
 	Analytics *analytics.Service
+	// Webhooks is the webhook service the API uses (Settings → Webhooks).
+	Webhooks *webhook.Service
 }
 
 // Web serves the browser app.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -121,33 +122,48 @@ func (s *Service) deliverDue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// Attempts run Workers at a time; their outcomes are recorded together,
-	// one transaction for the batch.
+	// Attempts run Workers at a time, the deliveries of one lead to one
+	// endpoint one after the other in event order (leadQueues); their
+	// outcomes are recorded together, one transaction for the batch.
 	outcomes := make([]outcome, len(claimed))
-	next := make(chan int)
+	queues := leadQueues(claimed, events)
+	next := make(chan []int)
 	var wg sync.WaitGroup
-	for range min(workers, len(claimed)) {
+	for range min(workers, len(queues)) {
 		wg.Go(func() {
-			for i := range next {
-				d := claimed[i]
-				outcomes[i] = s.attempt(ctx, d, hooks[d.WebhookID], events[d.EventID])
+			for queue := range next {
+				for _, i := range queue {
+					d := claimed[i]
+					outcomes[i] = s.attempt(ctx, d, hooks[d.WebhookID], events[d.EventID])
+				}
 			}
 		})
 	}
-	for i := range claimed {
-		next <- i
+	for _, q := range queues {
+		next <- q
 	}
 	close(next)
 	wg.Wait()
+	var disabled []disabledHook
 	err = s.st.InTx(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+		disabled = nil
 		changed := map[string]bool{} // endpoints whose health this batch already changed
 		for _, o := range outcomes {
-			if err := s.record(ctx, tx, o, changed); err != nil {
+			off, err := s.record(ctx, tx, o, changed)
+			if err != nil {
 				return err
+			}
+			if off {
+				disabled = append(disabled, disabledHook{w: o.w, reason: o.v.disable})
 			}
 		}
 		return nil
 	})
+	if err == nil {
+		for _, d := range disabled {
+			s.mailDisabled(context.WithoutCancel(ctx), d)
+		}
+	}
 	return len(claimed), err
 }
 
@@ -180,35 +196,36 @@ func (s *Service) attempt(ctx context.Context, d store.Delivery, w store.Webhook
 
 // record writes an attempt's outcome and its endpoint's health: a run of
 // failures starts or ends, or the endpoint is disabled (its pending
-// deliveries failed, a notice for the workspace's admins).
-func (s *Service) record(ctx context.Context, tx *store.Tx, o outcome, changed map[string]bool) error {
+// deliveries failed, a notice for the workspace's admins); disabled says
+// it was, for the mail deliverDue sends once the batch committed.
+func (s *Service) record(ctx context.Context, tx *store.Tx, o outcome, changed map[string]bool) (disabled bool, err error) {
 	if err := tx.RecordAttempt(ctx, o.d.ID, o.rec); err != nil {
-		return err
+		return false, err
 	}
 	w, v := o.w, o.v
 	if w.ID == "" || changed[w.ID] {
-		return nil
+		return false, nil
 	}
 	switch {
 	case v.disable != "":
 		changed[w.ID] = true
 		if err := tx.SetWebhookHealth(ctx, w.ID, w.FailingSince, v.disable); err != nil {
-			return err
+			return false, err
 		}
 		if err := tx.FailPendingDeliveries(ctx, w.ID, "the endpoint was disabled: "+v.disable); err != nil {
-			return err
+			return false, err
 		}
-		return tx.InWorkspace(w.WorkspaceID).AddNotice(ctx, "webhook_disabled",
+		return true, tx.InWorkspace(w.WorkspaceID).AddNotice(ctx, "webhook_disabled",
 			fmt.Sprintf("The webhook to %s was disabled: %s.", w.URL, v.disable))
 	case v.healthy && w.FailingSince != nil:
 		changed[w.ID] = true
-		return tx.SetWebhookHealth(ctx, w.ID, nil, "")
+		return false, tx.SetWebhookHealth(ctx, w.ID, nil, "")
 	case !v.healthy && v.status == store.DeliveryPending && w.FailingSince == nil:
 		changed[w.ID] = true
 		at := o.rec.At
-		return tx.SetWebhookHealth(ctx, w.ID, &at, "")
+		return false, tx.SetWebhookHealth(ctx, w.ID, &at, "")
 	}
-	return nil
+	return false, nil
 }
 
 // answer extends the rule's answer with the body kept.
@@ -273,4 +290,49 @@ func unique(ids []string) []string {
 		}
 	}
 	return out
+}
+
+// leadQueues splits a batch of deliveries (indexes into claimed) into
+// queues a worker sends in order: the deliveries of one lead's events to
+// one endpoint form one queue, in event id order (ids sort by time); any
+// other delivery is a queue of its own. This keeps a lead's events in
+// order within a batch at no cost; across batches a retried delivery may
+// still arrive after a later event of its lead (docs/webhooks.md).
+func leadQueues(claimed []store.Delivery, events map[string]store.Event) [][]int {
+	var queues [][]int
+	byKey := map[string]int{} // webhook id + lead id → index in queues
+	for i, d := range claimed {
+		lead := leadOfEvent(events[d.EventID])
+		if lead == "" {
+			queues = append(queues, []int{i})
+			continue
+		}
+		key := d.WebhookID + "\x00" + lead
+		if q, ok := byKey[key]; ok {
+			queues[q] = append(queues[q], i)
+			continue
+		}
+		byKey[key] = len(queues)
+		queues = append(queues, []int{i})
+	}
+	for _, q := range queues {
+		slices.SortFunc(q, func(a, b int) int { return strings.Compare(claimed[a].EventID, claimed[b].EventID) })
+	}
+	return queues
+}
+
+// leadOfEvent is the id of the lead an event's data names, "" for none.
+func leadOfEvent(e store.Event) string {
+	if !strings.Contains(e.Data, `"lead"`) {
+		return ""
+	}
+	var d struct {
+		Lead *struct {
+			ID string `json:"id"`
+		} `json:"lead"`
+	}
+	if json.Unmarshal([]byte(e.Data), &d) != nil || d.Lead == nil {
+		return ""
+	}
+	return d.Lead.ID
 }

@@ -3,6 +3,7 @@ package webhook
 import (
 	"net/http"
 	"net/netip"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -115,5 +116,32 @@ func TestSubscribed(t *testing.T) {
 		if got := subscribed(c.w, e); got != c.want {
 			t.Errorf("%+v: %v", c.w, got)
 		}
+	}
+}
+
+func TestLeadQueues(t *testing.T) {
+	events := map[string]store.Event{
+		"e1": {ID: "e1", Data: `{"lead":{"id":"ann"}}`},
+		"e2": {ID: "e2", Data: `{"lead":{"id":"bob"}}`},
+		"e3": {ID: "e3", Data: `{"lead":{"id":"ann"}}`},
+		"e4": {ID: "e4", Data: `{"campaign":{"id":"c"}}`},
+		"e5": {ID: "e5", Data: `{"campaign":{"id":"c"}}`},
+	}
+	// Claimed out of event order (a retry comes due after later events).
+	claimed := []store.Delivery{
+		{WebhookID: "w1", EventID: "e3"}, {WebhookID: "w1", EventID: "e2"}, {WebhookID: "w1", EventID: "e1"},
+		{WebhookID: "w2", EventID: "e1"}, {WebhookID: "w1", EventID: "e4"}, {WebhookID: "w1", EventID: "e5"},
+	}
+	got := [][]string{}
+	for _, q := range leadQueues(claimed, events) {
+		var ids []string
+		for _, i := range q {
+			ids = append(ids, claimed[i].WebhookID+"/"+claimed[i].EventID)
+		}
+		got = append(got, ids)
+	}
+	want := [][]string{{"w1/e1", "w1/e3"}, {"w1/e2"}, {"w2/e1"}, {"w1/e4"}, {"w1/e5"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("queues %v, want %v", got, want)
 	}
 }

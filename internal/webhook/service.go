@@ -26,6 +26,10 @@ type Options struct {
 	Keys    *secrets.KeyRing
 	Allow   []netip.Prefix // LEADBITZ_ALLOW_PRIVATE_NETWORKS
 	BaseURL string         // for the events' appUrl
+	// Mailer tells the workspace's admins when an endpoint is disabled,
+	// when it is configured (LEADBITZ_SMTP_URL); nil or unconfigured, the
+	// in-app notice is the only word.
+	Mailer account.Mailer
 }
 
 // Service manages subscriptions and delivers events.
@@ -36,6 +40,7 @@ type Service struct {
 	allow   []netip.Prefix
 	client  *http.Client
 	baseURL string
+	mailer  account.Mailer
 }
 
 // New builds the service; deliveries go through the address guard.
@@ -44,7 +49,7 @@ func New(st *store.Store, e env.Env, o Options) *Service {
 	// Keep a connection per worker to a busy endpoint (the default keeps
 	// two, so most attempts would dial again).
 	client.Transport.(*http.Transport).MaxIdleConnsPerHost = workers
-	return &Service{st: st, env: e, keys: o.Keys, allow: o.Allow, baseURL: o.BaseURL, client: client}
+	return &Service{st: st, env: e, keys: o.Keys, allow: o.Allow, baseURL: o.BaseURL, client: client, mailer: o.Mailer}
 }
 
 // sealAD binds a sealed secret to its endpoint.
