@@ -12,6 +12,7 @@
 package routing
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -189,3 +190,21 @@ func Decide(routes []Route, e Entered, category, text string, manual bool) Chang
 // Blocking categories never enter a route: the unsubscribe, bounce and
 // out-of-office rules act on them instead.
 var Blocking = []string{"unsubscribe", "bounce", "out_of_office"}
+
+// Parse reads a campaign's stored routes and conditions (the JSON of
+// store.Scope.SequenceRoutes).
+func Parse(routesJSON, skipJSON string) ([]Route, map[int]*SkipIf, error) {
+	var routes []Route
+	skips := map[int]*SkipIf{}
+	if routesJSON != "" {
+		if err := json.Unmarshal([]byte(routesJSON), &routes); err != nil {
+			return nil, nil, fmt.Errorf("reply routes: %w", err)
+		}
+	}
+	if skipJSON != "" {
+		if err := json.Unmarshal([]byte(skipJSON), &skips); err != nil {
+			return nil, nil, fmt.Errorf("step conditions: %w", err)
+		}
+	}
+	return routes, skips, nil
+}
