@@ -162,3 +162,46 @@ func addExtras(ctx context.Context, q store.Scope, v *SequenceView) error {
 	}
 	return nil
 }
+
+// RouteStats are one reply route's numbers in a campaign's detail view:
+// leads that entered it, those a recategorisation took out before its
+// first step went, and its sends (in all and by route step).
+type RouteStats struct {
+	Route   int    `json:"route"` // 1-based, in the sequence's order
+	Name    string `json:"name"`
+	Entered int    `json:"entered"`
+	Left    int    `json:"left"`
+	Sent    int    `json:"sent"`
+	Steps   []int  `json:"steps"` // sends of step 1, 2…
+}
+
+// routeStats counts each route of the campaign's sequence.
+func routeStats(ctx context.Context, q store.Scope, id string) ([]RouteStats, error) {
+	routesJSON, skipJSON, err := q.SequenceRoutes(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	routes, _, err := routing.Parse(routesJSON, skipJSON)
+	if err != nil || len(routes) == 0 {
+		return nil, err
+	}
+	counts, err := q.RouteStats(ctx, id, routing.RouteBase)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RouteStats, len(routes))
+	for i, r := range routes {
+		rs := RouteStats{Route: i + 1, Name: r.Name, Steps: make([]int, len(r.Steps))}
+		if c := counts[i+1]; c != nil {
+			rs.Entered, rs.Left = c.Entered, c.Left
+			for k, n := range c.Sent {
+				rs.Sent += n
+				if k >= 1 && k <= len(rs.Steps) {
+					rs.Steps[k-1] = n
+				}
+			}
+		}
+		out[i] = rs
+	}
+	return out, nil
+}

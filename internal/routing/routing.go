@@ -96,6 +96,16 @@ func Match(routes []Route, category, text string) (int, string) {
 	return 0, ""
 }
 
+// MatchCategory is the first route whose categories hold category.
+func MatchCategory(routes []Route, category string) (int, string) {
+	for i, r := range routes {
+		if category != "" && slices.Contains(r.When.Categories, category) {
+			return i + 1, "category " + category
+		}
+	}
+	return 0, ""
+}
+
 // Unquoted is a reply's own text: lines starting with ">" are dropped, and
 // so is everything from the first "On … wrote:" line or a forwarded/
 // original-message separator on.
@@ -166,11 +176,18 @@ type Change struct {
 
 // Decide decides what a categorised reply does. manual is a person's
 // recategorisation: it may move a lead to another route, or out of one,
-// only while the current route's first step has not gone. A new reply may
-// enter another route whatever the current one did. A lead enters each
-// route at most once.
+// only while the current route's first step has not gone, and the new
+// category is matched first (a person's word beats the reply's keywords).
+// A new reply may enter another route whatever the current one did. A lead
+// enters each route at most once.
 func Decide(routes []Route, e Entered, category, text string, manual bool) Change {
-	match, why := Match(routes, category, text)
+	match, why := 0, ""
+	if manual {
+		match, why = MatchCategory(routes, category)
+	}
+	if match == 0 {
+		match, why = Match(routes, category, text)
+	}
 	if e.Current != 0 && match == e.Current {
 		return Change{}
 	}

@@ -88,6 +88,8 @@ func TestDecide(t *testing.T) {
 		{"entered once only", Entered{All: []int{2}}, "interested", "", false, Change{}},
 		{"recategorised before first step", Entered{Current: 1, All: []int{1}}, "interested", "", true,
 			Change{Enter: 2, Leave: 1}},
+		{"recategorised: the category beats the keywords", Entered{Current: 1, All: []int{1}}, "interested",
+			"next quarter", true, Change{Enter: 2, Leave: 1}},
 		{"recategorised to nothing", Entered{Current: 1, All: []int{1}}, "other", "", true, Change{Leave: 1}},
 		{"recategorised after first step", Entered{Current: 1, All: []int{1}, FirstStepSent: true}, "interested", "", true,
 			Change{}},

@@ -183,3 +183,10 @@ func (s Scope) RouteStats(ctx context.Context, campaignID string, routeBase int)
 	}
 	return out, rows.Err()
 }
+
+// SkippedStepsOf lists why a campaign lead's steps were skipped by their
+// conditions, in step order ("step 3 skipped: company is empty").
+func (s Scope) SkippedStepsOf(ctx context.Context, campaignLeadID string) ([]string, error) {
+	return s.queryStrings(ctx, `SELECT defer_detail FROM send_jobs WHERE campaign_lead_id = ? AND workspace_id = ?
+		AND status = 'skipped' AND defer_reason = 'skip_if' ORDER BY step_position`, campaignLeadID, s.ws)
+}
