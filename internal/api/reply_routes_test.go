@@ -50,7 +50,7 @@ func TestReplyRoutesOverHTTP(t *testing.T) {
 		{"subject": "Hi {{firstName}}", "body": "A question for {{company}}."},
 		{"delayDays": 2, "body": "Bumping this."}}
 	later := map[string]any{"name": "Later", "when": map[string]any{"keywords": []string{"next quarter", "later"}},
-		"steps": []map[string]any{{"delayDays": 0, "body": "Understood, {{firstName}}: I will write again next quarter."}},
+		"steps":      []map[string]any{{"delayDays": 0, "body": "Understood, {{firstName}}: I will write again next quarter."}},
 		"sameThread": true}
 	warm := map[string]any{"name": "Warm", "when": map[string]any{"categories": []string{"interested", "meeting_request"}},
 		"steps": []map[string]any{{"body": "Great: here is my calendar."}}}
