@@ -149,3 +149,48 @@ func TestReplyRoutesOverHTTP(t *testing.T) {
 		t.Fatalf("route stats: %v", routes)
 	}
 }
+
+// A step whose skipIf holds when it falls due is skipped, said so in
+// explain, and the lead moves on to the next step.
+func TestSkipIfOverHTTP(t *testing.T) {
+	srv, owner, mailboxID := sendingServer(t)
+	ann := createLead(t, owner, "ann@acme.test", "Ann")
+	nobody := owner.Must(201, "POST", "/api/leads", map[string]string{"email": "solo@gmail.test", "firstName": "Solo"}).Map(t)["id"].(string)
+	c := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Q1", "timezone": "UTC",
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)
+	cid := c["id"].(string)
+	steps := []map[string]any{
+		{"subject": "Hi {{firstName}}", "body": "Hello."},
+		{"body": "How is {{company | \"the team\"}} doing?", "skipIf": map[string]string{"field": "company", "op": "empty"}},
+		{"body": "Last one."}}
+	r := owner.Do("PUT", "/api/campaigns/"+cid+"/sequence", map[string]any{"steps": []map[string]any{steps[0],
+		{"body": "x", "skipIf": map[string]string{"field": "shoeSize", "op": "empty"}}}})
+	if r.Status != 422 || !strings.Contains(string(r.Body), `"steps[1].skipIf.field"`) {
+		t.Fatalf("bad skipIf: %d %s", r.Status, r.Body)
+	}
+	seq := owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence", map[string]any{"steps": steps}).Map(t)
+	if s := seq["steps"].([]any)[1].(map[string]any)["skipIf"].(map[string]any); s["op"] != "empty" {
+		t.Fatalf("saved skipIf: %v", seq["steps"])
+	}
+	owner.Must(200, "POST", "/api/campaigns/"+cid+"/leads", map[string]any{"leadIds": []string{ann, nobody}})
+	owner.Must(200, "POST", "/api/campaigns/"+cid+"/launch", nil)
+	cronTick(t, srv) // step 1 to both
+	x := owner.Must(200, "GET", "/api/campaigns/"+cid+"/leads/"+nobody+"/explain", nil).Map(t)
+	if x["nextStep"].(float64) != 2 || x["willSkip"] != "step 2 will be skipped when it falls due: company is empty" {
+		t.Fatalf("explain before the skip: %v", x)
+	}
+	for range 3 { // step 2 to Ann; Solo's skipped, then step 3 to both
+		cronTick(t, srv)
+	}
+	if got := sentTo(t, owner, mailboxID, "ann@acme.test"); len(got) != 3 {
+		t.Fatalf("ann: %d messages", len(got))
+	}
+	solo := sentTo(t, owner, mailboxID, "solo@gmail.test")
+	if len(solo) != 2 || !strings.Contains(solo[0]["body"].(string), "Last one.") {
+		t.Fatalf("solo: %v", solo)
+	}
+	x = owner.Must(200, "GET", "/api/campaigns/"+cid+"/leads/"+nobody+"/explain", nil).Map(t)
+	if sk := x["skipped"].([]any); len(sk) != 1 || sk[0] != "step 2 skipped: company is empty" || x["leadStatus"] != "completed" {
+		t.Fatalf("explain after the skip: %v", x)
+	}
+}
