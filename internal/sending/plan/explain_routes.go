@@ -5,6 +5,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/routing"
 	"github.com/leadbitz/leadbitz/internal/sending/input"
+	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -72,4 +73,24 @@ func ExplainRoutes(ctx context.Context, st *store.Store, wsID string, x *Explana
 		x.WillSkip = x.NextStepLabel + " will be skipped when it falls due: " + why
 	}
 	return nil
+}
+
+// routeDelays are the delays of a campaign's reply route steps by ledger
+// position, for the forecast.
+func routeDelays(ctx context.Context, s store.Scope, campaignID string) (map[int]rules.Delay, error) {
+	routesJSON, skipJSON, err := s.SequenceRoutes(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	routes, _, err := routing.Parse(routesJSON, skipJSON)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]rules.Delay{}
+	for r, route := range routes {
+		for k, st := range route.Steps {
+			out[routing.Position(r+1, k+1)] = st.Delay()
+		}
+	}
+	return out, nil
 }
