@@ -205,3 +205,29 @@ func routeStats(ctx context.Context, q store.Scope, id string) ([]RouteStats, er
 	}
 	return out, nil
 }
+
+// KeepStoredExtras fills what an editor that does not show routes or step
+// conditions left out of in (the web sequence editor): the stored routes
+// when in has none, and each step's stored condition, by position, when
+// the step has none.
+func (s *Service) KeepStoredExtras(ctx context.Context, ws, id string, in *SequenceInput) error {
+	routesJSON, skipJSON, err := s.st.InWorkspace(ws).SequenceRoutes(ctx, id)
+	if err != nil {
+		return err
+	}
+	routes, skips, err := routing.Parse(routesJSON, skipJSON)
+	if err != nil {
+		return err
+	}
+	if in.Routes == nil {
+		for _, r := range routes {
+			in.Routes = append(in.Routes, RouteInput{Name: r.Name, When: r.When, Steps: r.Steps})
+		}
+	}
+	for i := range in.Steps {
+		if in.Steps[i].SkipIf == nil && i > 0 {
+			in.Steps[i].SkipIf = skips[i+1]
+		}
+	}
+	return nil
+}
