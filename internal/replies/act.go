@@ -128,7 +128,7 @@ func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt mat
 		p.replied[t.ID] = it.occurredAt
 	}
 	p.verified[t.LeadID] = verdict{store.VerifyDeliverable, "replied", store.VerifySourceReply}
-	p.routeReplies = append(p.routeReplies, routeReply{t.ID, it.category.Category, it.msg.Text})
+	p.routeReplies = append(p.routeReplies, routeReply{t.CampaignID, t.ID, it.category.Category, it.msg.Text})
 	did := []string{"reply recorded"}
 	if status, reason, stopped := enrollment.ReplyStop(p.status(t.CampaignLead), t.Campaign.StopOnReply); status != "" {
 		p.stop(t.ID, status, reason)

@@ -12,14 +12,29 @@ import (
 // reply routes are applied once the page's stops are written
 // (enrollment.RouteReply).
 type routeReply struct {
-	campaignLeadID, category, text string
+	campaignID, campaignLeadID, category, text string
 }
 
 // flushRoutes applies the reply routes to the page's replies, in order,
 // after flushEffects: the reply's own stop (stop on reply) comes first,
 // and a route then takes the lead on.
+// Campaigns without routes cost one query per page, whatever the number
+// of their replies.
 func (p *pageState) flushRoutes(ctx context.Context) error {
+	hasRoutes := map[string]bool{}
 	for _, r := range p.routeReplies {
+		routed, seen := hasRoutes[r.campaignID]
+		if !seen {
+			routes, _, err := p.q.SequenceRoutes(ctx, r.campaignID)
+			if err != nil {
+				return err
+			}
+			routed = routes != "[]" && routes != "" && routes != "null"
+			hasRoutes[r.campaignID] = routed
+		}
+		if !routed {
+			continue
+		}
 		if _, err := enrollment.RouteReply(ctx, p.tx, p.t.WorkspaceID, r.campaignLeadID, r.category, r.text, false, p.now); err != nil {
 			return err
 		}
