@@ -20,6 +20,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/provider/sandbox"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/replies/classify"
+	"github.com/leadbitz/leadbitz/internal/routing"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -42,6 +43,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the sync to this file")
 	analyze := fs.Bool("analyze", true, "refresh planner statistics after seeding, as a grown database has them")
+	routes := fs.Bool("routes", false, "give the campaign a reply route every human reply enters (internal/routing)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,7 +58,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	p := account.Principal{User: user, WorkspaceID: ws.ID, Role: store.RoleOwner}
 	setupStart := time.Now()
-	mailboxID, raws, err := seedSyncBench(ctx, st, p, *n)
+	mailboxID, raws, err := seedSyncBench(ctx, st, p, *n, *routes)
 	if err != nil {
 		return err
 	}
@@ -115,7 +117,7 @@ func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 
 // seedSyncBench creates the mailbox, leads, a launched campaign with step 1
 // recorded as sent to each lead, and the inbound messages in the mailbox.
-func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n int) (string, [][]byte, error) {
+func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n int, routes bool) (string, [][]byte, error) {
 	mailbox := store.Mailbox{Provider: store.ProviderSandbox, Email: "sam@sender.test", DisplayName: "Sam", DailyCap: 1000,
 		RampStartedAt: time.Now()}
 	leads := make([]store.Lead, n)
@@ -145,6 +147,10 @@ func seedSyncBench(ctx context.Context, st *store.Store, p account.Principal, n 
 	}
 	seq := campaign.SequenceInput{Steps: []campaign.StepInput{{Subject: "Quick question", Body: "Hello"},
 		{DelayDays: 3, Body: "Bumping this"}}}
+	if routes {
+		seq.Routes = []campaign.RouteInput{{Name: "Every reply", When: routing.When{Categories: []string{"interested",
+			"meeting_request", "not_interested", "wrong_person", "other"}}, Steps: []routing.Step{{DelayDays: 1, Body: "Thanks!"}}}}
+	}
 	if _, err := camps.PutSequence(ctx, p, c.ID, seq, account.Meta{}); err != nil {
 		return "", nil, err
 	}

@@ -84,8 +84,8 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/campaigns/{id}", Access: Workspace, Role: Member, Summary: "A campaign with stats, per-step and per-variant numbers, and its next send", handle: a.getCampaign},
 		{Method: http.MethodPatch, Path: "/api/campaigns/{id}", Access: Workspace, Role: Member, Summary: "Change a campaign's settings (not once completed)", handle: a.patchCampaign},
 		{Method: http.MethodDelete, Path: "/api/campaigns/{id}", Access: Workspace, Role: Admin, Summary: "Delete a campaign that is not running", handle: a.deleteCampaign},
-		{Method: http.MethodGet, Path: "/api/campaigns/{id}/sequence", Access: Workspace, Role: Member, Summary: "A campaign's sequence", handle: a.getSequence},
-		{Method: http.MethodPut, Path: "/api/campaigns/{id}/sequence", Access: Workspace, Role: Member, Summary: "Replace the sequence (steps with delays, subject/body templates, A/B variants); 422 with the position of a template error", handle: a.putSequence},
+		{Method: http.MethodGet, Path: "/api/campaigns/{id}/sequence", Access: Workspace, Role: Member, Summary: "A campaign's sequence, with its reply routes and step conditions (skipIf)", handle: a.getSequence},
+		{Method: http.MethodPut, Path: "/api/campaigns/{id}/sequence", Access: Workspace, Role: Member, Summary: "Replace the sequence (steps with delays, subject/body templates, A/B variants, skipIf step conditions, up to 5 reply routes entered by a reply's category or keywords); 422 with the position of a template error or the field, e.g. routes[1].when", handle: a.putSequence},
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/leads", Access: Workspace, Role: Member, Summary: "Add leads (suppressed and duplicate ones are counted, not added)", handle: a.addCampaignLeads},
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/launch", Access: Workspace, Role: Member, Verified: true, Summary: "Launch a draft (409 launch_blocked lists what to fix, with leads missing merge fields)", handle: a.launchCampaign},
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/pause", Access: Workspace, Role: Member, Summary: "Pause an active campaign", handle: a.pauseCampaign},
@@ -93,7 +93,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/test", Access: Workspace, Role: Member, Summary: "Send one step to yourself now, rendered for a lead, from a mailbox ([Test] subject; no job, stats or lead change; rate-limited per user)", handle: a.sendCampaignTest},
 		{Method: http.MethodGet, Path: "/api/campaigns/{id}/forecast", Access: Workspace, Role: Member, Summary: "Planned sends per day and mailbox (?days=14)", handle: a.campaignForecast},
 		{Method: http.MethodGet, Path: "/api/campaigns/{id}/analytics", Access: Workspace, Role: Member, Summary: "Per step and variant: sent, delivered, replied, positive, bounced, unsubscribed, rates of delivered with 95 % Wilson intervals, the winner call; daily series in the campaign's zone (?from=&to= dates, default the last 30 days)", handle: a.campaignAnalytics},
-		{Method: http.MethodGet, Path: "/api/campaigns/{id}/leads/{leadId}/explain", Access: Workspace, Role: Member, Summary: "Why this lead's next step has or has not gone out, and when it will", handle: a.explainCampaignLead},
+		{Method: http.MethodGet, Path: "/api/campaigns/{id}/leads/{leadId}/explain", Access: Workspace, Role: Member, Summary: "Why this lead's next step has or has not gone out, and when it will (with its reply route and skipped steps)", handle: a.explainCampaignLead},
 
 		// Analytics.
 		{Method: http.MethodGet, Path: "/api/analytics", Access: Workspace, Role: Member, Summary: "The workspace's totals, per campaign and per day (?from=&to= dates, ?timezone=, default UTC and the last 30 days)", handle: a.workspaceAnalytics},

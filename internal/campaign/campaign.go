@@ -77,6 +77,8 @@ type View struct {
 	// Detail views (GET one) add the per-step table and what is next.
 	Steps    []StepStats `json:"steps,omitempty"`
 	NextSend *NextSend   `json:"nextSend,omitempty"`
+	// Routes are the reply routes' numbers (routes.go).
+	Routes []RouteStats `json:"routes,omitempty"`
 }
 
 func view(c store.Campaign) View {
@@ -331,6 +333,9 @@ func (s *Service) Get(ctx context.Context, ws, id string) (View, error) {
 		return View{}, err
 	}
 	if v.NextSend, err = s.nextSend(ctx, q, c); err != nil {
+		return View{}, err
+	}
+	if v.Routes, err = routeStats(ctx, q, id); err != nil {
 		return View{}, err
 	}
 	return v, nil

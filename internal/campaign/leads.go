@@ -110,7 +110,11 @@ func hasKey[V any](m map[string]V, k string) bool {
 
 // Explain says why a lead's next step has or has not gone out.
 func (s *Service) Explain(ctx context.Context, ws, campaignID, leadID string) (plan.Explanation, error) {
-	return plan.Explain(ctx, s.st, ws, campaignID, leadID, s.env.Now())
+	x, err := plan.Explain(ctx, s.st, ws, campaignID, leadID, s.env.Now())
+	if err != nil {
+		return x, err
+	}
+	return x, plan.ExplainRoutes(ctx, s.st, ws, &x)
 }
 
 // MaxForecastDays bounds ?days= of the forecast.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/routing"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/template"
@@ -38,11 +39,16 @@ type StepInput struct {
 	Subject      string         `json:"subject"`
 	Body         string         `json:"body"`
 	Variants     []VariantInput `json:"variants,omitempty"`
+	// SkipIf skips the step when its condition holds as it falls due
+	// (routes.go).
+	SkipIf *routing.SkipIf `json:"skipIf,omitempty"`
 }
 
 // SequenceInput is the body of PUT /api/campaigns/{id}/sequence.
 type SequenceInput struct {
 	Steps []StepInput `json:"steps"`
+	// Routes are the reply routes (routes.go).
+	Routes []RouteInput `json:"routes,omitempty"`
 }
 
 // StepView is a stored step as the API returns it: the PUT shape plus
@@ -56,8 +62,9 @@ type StepView struct {
 	Variants     []VariantView `json:"variants"`
 	// Tags are the merge tags the step's templates use; SpintaxVariants
 	// how many wordings its body can take (the editor's counter).
-	Tags            []string `json:"tags"`
-	SpintaxVariants int      `json:"spintaxVariants"`
+	Tags            []string        `json:"tags"`
+	SpintaxVariants int             `json:"spintaxVariants"`
+	SkipIf          *routing.SkipIf `json:"skipIf,omitempty"`
 }
 
 // VariantView is an extra variant with its letter.
@@ -69,8 +76,9 @@ type VariantView struct {
 
 // SequenceView is a campaign's sequence.
 type SequenceView struct {
-	CampaignID string     `json:"campaignId"`
-	Steps      []StepView `json:"steps"`
+	CampaignID string          `json:"campaignId"`
+	Steps      []StepView      `json:"steps"`
+	Routes     []routing.Route `json:"routes"`
 }
 
 // TemplateError is the 422 detail of a template that does not parse: where
@@ -161,6 +169,10 @@ func (s *Service) PutSequence(ctx context.Context, p account.Principal, id strin
 	if err != nil {
 		return SequenceView{}, err
 	}
+	extras, err := validateExtras(in)
+	if err != nil {
+		return SequenceView{}, err
+	}
 	err = s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
 		c, err := q.CampaignForUpdate(ctx, id)
@@ -181,6 +193,9 @@ func (s *Service) PutSequence(ctx context.Context, p account.Principal, id strin
 			}
 		}
 		if err := q.ReplaceSequence(ctx, id, steps); err != nil {
+			return err
+		}
+		if err := saveExtras(ctx, q, id, extras); err != nil {
 			return err
 		}
 		if _, err := q.ReleaseHeldJobs(ctx, id, s.env.Now()); err != nil {
@@ -243,7 +258,7 @@ func (s *Service) Sequence(ctx context.Context, ws, id string) (SequenceView, er
 		}
 		v.Steps = append(v.Steps, sv)
 	}
-	return v, nil
+	return v, addExtras(ctx, q, &v)
 }
 
 func contains(list []string, s string) bool {

@@ -29,6 +29,9 @@ type effects struct {
 	replied    map[string]time.Time // campaign lead id → when it first replied
 	pauses     map[string]time.Time // campaign lead id → until
 	verified   map[string]verdict   // lead id → address verdict the page proves (the latest wins)
+	// Replies whose campaign's reply routes are applied after the stops
+	// (route.go).
+	routeReplies []routeReply
 }
 
 // verdict is what a message proves about a lead's address: a hard bounce
@@ -125,6 +128,7 @@ func (s *Service) actOnReply(ctx context.Context, p *pageState, it *item, mt mat
 		p.replied[t.ID] = it.occurredAt
 	}
 	p.verified[t.LeadID] = verdict{store.VerifyDeliverable, "replied", store.VerifySourceReply}
+	p.routeReplies = append(p.routeReplies, routeReply{t.CampaignID, t.ID, it.category.Category, it.msg.Text})
 	did := []string{"reply recorded"}
 	if status, reason, stopped := enrollment.ReplyStop(p.status(t.CampaignLead), t.Campaign.StopOnReply); status != "" {
 		p.stop(t.ID, status, reason)

@@ -63,8 +63,17 @@ func (s *Service) Categorize(ctx context.Context, p account.Principal, id string
 		}
 		s.env.Log().WarnContext(ctx, "categorizer failed, offline rules used", "conversation_id", id, "err", err)
 	}
-	if _, err := q.SetConversationCategory(ctx, id, cat.Category, categorySource(cat)); err != nil {
+	set, err := q.SetConversationCategory(ctx, id, cat.Category, categorySource(cat))
+	if err != nil {
 		return Categorized{}, err
+	}
+	if set && cat.Category != c.Category {
+		err := s.st.InTxRetry(ctx, func(tx *store.Tx) error {
+			return routeAfterCategory(ctx, tx, p.WorkspaceID, c, cat.Category, true, s.env.Now())
+		})
+		if err != nil {
+			return Categorized{}, err
+		}
 	}
 	if c, err = q.Conversation(ctx, id); err != nil {
 		return Categorized{}, err
@@ -90,6 +99,9 @@ func (s *Service) setCategory(ctx context.Context, p account.Principal, id, cate
 			return err
 		}
 		if before.Category != category {
+			if err := routeAfterCategory(ctx, tx, p.WorkspaceID, c, category, true, s.env.Now()); err != nil {
+				return err
+			}
 			if err := event.Record(ctx, tx.Queries, p.WorkspaceID, event.CategoryChanged{Lead: leadRefOf(c),
 				ConversationID: id, Old: before.Category, New: category, By: "user"}); err != nil {
 				return err

@@ -222,6 +222,9 @@ func (p *pageState) flush(ctx context.Context) (int, error) {
 	if err := p.flushEffects(ctx); err != nil {
 		return 0, err
 	}
+	if err := p.flushRoutes(ctx); err != nil {
+		return 0, err
+	}
 	return n, p.flushEvents(ctx)
 }
 

@@ -41,6 +41,13 @@ func (c *tickCache) sequence(ctx context.Context, q store.Queries, ws, campaignI
 		return nil, err
 	}
 	seq, perr := ParseSequence(steps)
+	if perr == nil {
+		routes, skips, err := q.InWorkspace(ws).SequenceRoutes(ctx, campaignID)
+		if err != nil {
+			return nil, err
+		}
+		perr = attachRoutes(seq, routes, skips)
+	}
 	c.sequences[campaignID], c.seqErrs[campaignID] = seq, perr
 	return seq, perr
 }
@@ -279,8 +286,13 @@ func (e *Engine) claimMailbox(ctx context.Context, t claimTx, mailbox store.Work
 		return err
 	}
 	_, canSend := e.providers[mailbox.Provider]
+	replied, err := repliedElsewhereOf(ctx, t.q, mailbox.WorkspaceID, seqs, jobs)
+	if err != nil {
+		return err
+	}
 	actions, usage, err := decideMailbox(mailboxClaim{mailbox: mailbox, jobs: jobs, camps: t.camps, seqs: seqs,
-		suppressed: t.suppressed, canSend: canSend, hasAddress: f.address != "", now: t.now, rnd: e.rnd,
+		repliedElsewhere: replied,
+		suppressed:       t.suppressed, canSend: canSend, hasAddress: f.address != "", now: t.now, rnd: e.rnd,
 		prepare: func(c *campaignState, seq *Sequence, w *store.JobWork) prepared {
 			return e.prepare(mailbox, c, seq, w, f, t.now)
 		}})
@@ -353,6 +365,9 @@ type mailboxClaim struct {
 	prepare func(c *campaignState, seq *Sequence, w *store.JobWork) prepared
 	now     time.Time
 	rnd     rules.Rand
+	// repliedElsewhere: lead ids that replied in another campaign, for
+	// the skipIf conditions that ask (routes.go).
+	repliedElsewhere map[string]bool
 }
 
 // actionKind is what the claim does with a job.
@@ -364,6 +379,7 @@ const (
 	actStop                     // stop applied after the claim; the stop cancels the job
 	actDefer                    // moved to runAt (reason)
 	actClaim                    // claimed: claim is ready to send
+	actSkip                     // skipped by its condition (detail); next is the following job, if any
 )
 
 // jobAction is decideMailbox's decision for one job.
@@ -375,6 +391,7 @@ type jobAction struct {
 	runAt  time.Time
 	stop   *stop
 	claim  *claim
+	next   *store.SendJob // actSkip: the following step's job
 }
 
 // decideMailbox decides one mailbox's due jobs in order, follow-ups first
@@ -449,7 +466,11 @@ func (d *mailboxDecider) decide(w *store.JobWork) (jobAction, error) {
 	if seq.err != nil {
 		return jobAction{w: w, kind: actHold, reason: rules.ReasonMessageInvalid, detail: seq.err.Error()}, nil
 	}
-	if w.Job.Step > len(seq.seq.Steps) {
+	if why := offTrack(w.Job.Step, w.CampaignLead); why != "" {
+		// A reply route took the lead off this track (internal/routing).
+		return jobAction{w: w, kind: actCancel, reason: why}, nil
+	}
+	if seq.seq.stepAt(w.Job.Step) == nil {
 		// The sequence was shortened: the lead has had every step.
 		a := jobAction{w: w, kind: actCancel, reason: rules.ReasonStepRemoved}
 		if w.CampaignLead.Status == store.CampaignLeadActive {
@@ -467,6 +488,9 @@ func (d *mailboxDecider) decide(w *store.JobWork) (jobAction, error) {
 	dec := rules.Decide(d.now, ri)
 	switch {
 	case dec.Send:
+		if skip, detail := seq.seq.skipOf(w.Job.Step, w.Lead, d.repliedElsewhere[w.Lead.ID]); skip {
+			return d.skip(c, seq.seq, w, detail), nil
+		}
 		return d.send(c, seq.seq, w), nil
 	case dec.Reason == rules.ReasonLeadStopped:
 		a := jobAction{w: w, kind: actCancel, reason: "lead_" + string(ri.Lead.Status)}
@@ -538,6 +562,10 @@ func (e *Engine) applyMailbox(ctx context.Context, q store.Queries, b *batch, ac
 			e.metrics.deferred(a.reason)
 		case actClaim:
 			b.claims = append(b.claims, a.claim)
+		case actSkip:
+			if err := applySkip(ctx, q, a, now); err != nil {
+				return err
+			}
 		}
 		b.result.Processed++
 		if a.stop != nil {

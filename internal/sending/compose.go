@@ -17,6 +17,7 @@ import (
 // Sequence is a campaign's steps with their templates parsed once.
 type Sequence struct {
 	Steps []Step
+	extra sequenceRoutes // reply routes and step conditions (routes.go)
 }
 
 // Step is one parsed step.
@@ -57,10 +58,11 @@ func ParseSequence(steps []store.SequenceStep) (*Sequence, error) {
 // when the sequence was edited and the letter is gone, with its index (the
 // spintax seed uses it).
 func (s *Sequence) variant(step int, letter string) (Variant, int, bool) {
-	if step < 1 || step > len(s.Steps) || len(s.Steps[step-1].Variants) == 0 {
+	st := s.stepAt(step)
+	if st == nil || len(st.Variants) == 0 {
 		return Variant{}, 0, false
 	}
-	vs := s.Steps[step-1].Variants
+	vs := st.Variants
 	for i, v := range vs {
 		if v.Letter == letter {
 			return v, i, true

@@ -272,7 +272,7 @@ func (p *recordPlan) schedule(statuses map[string]string, now time.Time) map[str
 	next := map[string][]store.SendJob{}
 	for id, leadStatus := range statuses {
 		c := p.sentClaims[id]
-		if c.w.Job.Step >= len(c.seq.Steps) || leadStatus != store.CampaignLeadActive {
+		if c.seq.isLast(c.w.Job.Step) || leadStatus != store.CampaignLeadActive {
 			p.done[c.campaign.ID] = c.ws
 			continue
 		}
@@ -380,7 +380,7 @@ func sentRecord(c *claim, sent provider.SentMessage, now time.Time) store.SentRe
 	}
 	refs := append(append([]string{}, c.references...), msgID)
 	return store.SentRecord{JobID: c.w.Job.ID, WorkspaceID: c.ws, CampaignLeadID: c.w.CampaignLead.ID,
-		MailboxID: c.mailbox.ID, Step: c.w.Job.Step, LastStep: c.w.Job.Step >= len(c.seq.Steps), MessageID: msgID,
+		MailboxID: c.mailbox.ID, Step: c.w.Job.Step, LastStep: c.seq.isLast(c.w.Job.Step), MessageID: msgID,
 		ProviderMessageID: sent.ProviderID, ThreadID: threadID, InReplyTo: c.inReplyTo, References: refs,
 		From: c.mailbox.Email, To: c.w.Lead.Email, Subject: c.subject, Body: c.text, SentAt: now}
 }
@@ -388,11 +388,8 @@ func sentRecord(c *claim, sent provider.SentMessage, now time.Time) store.SentRe
 // nextJob is the step after a claim's, due its delay after now in the
 // campaign's zone, from the same mailbox.
 func nextJob(c *claim, now time.Time) store.SendJob {
-	step := c.w.Job.Step + 1
-	due := c.seq.Steps[step-1].Delay.After(now, c.campaignLoc)
-	return store.SendJob{CampaignID: c.campaign.ID, CampaignLeadID: c.w.CampaignLead.ID, LeadID: c.w.Lead.ID,
-		MailboxID: c.mailbox.ID, Step: step, Variant: rules.VariantFor(c.w.CampaignLead.ID, step, len(c.seq.Steps[step-1].Variants)),
-		DueAt: due, RunAt: due}
+	next, _ := c.seq.followingJob(c.w.Job.Step, c.campaign.ID, c.w.CampaignLead, c.w.Lead.ID, c.mailbox.ID, c.campaignLoc, now)
+	return next
 }
 
 // retryDelay backs off transient failures: 1, 2, 4 … minutes, at most an

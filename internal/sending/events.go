@@ -28,7 +28,7 @@ func recordSentEvents(ctx context.Context, q store.Queries, p *recordPlan, statu
 		byWS[c.ws] = append(byWS[c.ws], event.Sent{Campaign: campaign, Step: c.w.Job.Step, Variant: c.w.Job.Variant,
 			Mailbox: event.Ref{ID: c.mailbox.ID, Name: c.mailbox.Email}, Lead: lead,
 			FirstInSequence: c.w.Job.Step == 1, MessageID: msgID, Subject: c.subject})
-		if c.w.Job.Step >= len(c.seq.Steps) && statuses[id] == store.CampaignLeadCompleted {
+		if c.seq.isLast(c.w.Job.Step) && statuses[id] == store.CampaignLeadCompleted {
 			byWS[c.ws] = append(byWS[c.ws], event.SequenceFinished{Campaign: campaign, Lead: lead})
 		}
 	}

@@ -43,8 +43,11 @@ type CampaignLead struct {
 	FirstSubject   string
 	LastSentAt     *time.Time
 	RepliedAt      *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Route is the reply route the lead is in (0: the main sequence); read
+	// by JobsWork only (internal/routing).
+	Route     int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 const campaignLeadColumns = `cl.id, cl.campaign_id, cl.lead_id, COALESCE(cl.inbox_id, ''), cl.status, cl.status_reason,

@@ -157,7 +157,7 @@ func (q Queries) JobsWork(ctx context.Context, jobIDs []string) ([]JobWork, erro
 	}
 	rows, err := q.query(ctx, `SELECT `+sendJobColumns+`, `+campaignLeadColumns+`, l.id, l.email, l.first_name,
 		l.last_name, l.company, l.title, l.website, l.linkedin_url, l.phone, l.timezone, l.country, l.custom, l.status,
-		l.verify_status, l.verify_reasons, l.verify_provider, l.verify_source, l.verified_at
+		l.verify_status, l.verify_reasons, l.verify_provider, l.verify_source, l.verified_at, cl.route
 		FROM send_jobs j JOIN campaign_leads cl ON cl.id = j.campaign_lead_id JOIN leads l ON l.id = j.lead_id
 		WHERE j.id IN (`+marks(len(jobIDs))+`) ORDER BY j.id`, args...)
 	if err != nil {
@@ -177,7 +177,7 @@ func (q Queries) JobsWork(ctx context.Context, jobIDs []string) ([]JobWork, erro
 			&c.ID, &c.CampaignID, &c.LeadID, &c.MailboxID, &c.Status, &c.StatusReason, &c.LastStepSent, &c.ThreadID,
 			&c.FirstMessageID, &c.LastMessageID, &refs, &c.FirstSubject, &clSent, &clReplied, &c.CreatedAt, &c.UpdatedAt,
 			&l.ID, &l.Email, &l.FirstName, &l.LastName, &l.Company, &l.Title, &l.Website, &l.LinkedinURL, &l.Phone,
-			&l.Timezone, &l.Country, &custom, &l.Status}, v.dest()...)...)
+			&l.Timezone, &l.Country, &custom, &l.Status}, append(v.dest(), &c.Route)...)...)
 		if err != nil {
 			return nil, err
 		}

@@ -37,6 +37,8 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"POST", "/campaigns/{campaign}/setup/leads/add"},
 	{"GET", "/campaigns/{campaign}/setup/sequence"},
 	{"POST", "/campaigns/{campaign}/setup/sequence"},
+	{"GET", "/campaigns/{campaign}/routes"},
+	{"POST", "/campaigns/{campaign}/routes"},
 	{"GET", "/campaigns/{campaign}/setup/schedule"},
 	{"POST", "/campaigns/{campaign}/setup/schedule"},
 	{"GET", "/campaigns/{campaign}/setup/review"},

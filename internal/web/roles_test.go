@@ -64,6 +64,8 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"POST", "/campaigns/{campaign}/setup/leads/add", web.Member},
 	{"GET", "/campaigns/{campaign}/setup/sequence", web.Member},
 	{"POST", "/campaigns/{campaign}/setup/sequence", web.Member},
+	{"GET", "/campaigns/{campaign}/routes", web.Member},
+	{"POST", "/campaigns/{campaign}/routes", web.Member},
 	{"POST", "/campaigns/{campaign}/setup/test", web.Member},
 	{"GET", "/campaigns/{campaign}/setup/schedule", web.Member},
 	{"POST", "/campaigns/{campaign}/setup/schedule", web.Member},

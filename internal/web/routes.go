@@ -112,6 +112,8 @@ func (w *Web) Routes() []Route {
 		{get, "/campaigns/{id}/setup/sequence", Workspace, "wizard_sequence", w.wizardSequence, Member},
 		{post, "/campaigns/{id}/setup/sequence", Workspace, "wizard_sequence", w.saveWizardSequence, Member},
 		{post, "/campaigns/{id}/setup/test", Workspace, "", w.sendTestEmail, Member},
+		{get, "/campaigns/{id}/routes", Workspace, "campaign_routes", w.campaignRoutes, Member},
+		{post, "/campaigns/{id}/routes", Workspace, "campaign_routes", w.saveCampaignRoutes, Member},
 		{get, "/campaigns/{id}/setup/schedule", Workspace, "wizard_schedule", w.wizardSchedule, Member},
 		{post, "/campaigns/{id}/setup/schedule", Workspace, "wizard_schedule", w.saveWizardSchedule, Member},
 		{get, "/campaigns/{id}/setup/review", Workspace, "wizard_review", w.wizardReview, Member},

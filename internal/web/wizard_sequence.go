@@ -375,7 +375,12 @@ func (w *Web) saveWizardSequence(rw http.ResponseWriter, r *http.Request, v *vie
 // storeSequence saves the cards through the campaign service; its errors
 // go next to their fields, template errors with their place.
 func (w *Web) storeSequence(rw http.ResponseWriter, v *view, p wizardPage, steps []seqStep) error {
-	_, err := w.Campaigns.PutSequence(v.r.Context(), v.P, p.Campaign.ID, sequenceInput(steps), meta(v.r))
+	in := sequenceInput(steps)
+	// The cards show neither reply routes nor step conditions: keep them.
+	if err := w.Campaigns.KeepStoredExtras(v.r.Context(), v.P.WorkspaceID, p.Campaign.ID, &in); err != nil {
+		return err
+	}
+	_, err := w.Campaigns.PutSequence(v.r.Context(), v.P, p.Campaign.ID, in, meta(v.r))
 	if err == nil {
 		n := len(steps)
 		return w.advance(rw, v, p, "Saved the sequence: "+plural(n, "step", "steps")+".")

@@ -47,6 +47,8 @@ type Explanation struct {
 	// ESPMatching is set when the campaign matches providers: the
 	// recipient's provider, the mailbox's, and whether they match.
 	ESPMatching *ExplainMatch `json:"espMatching,omitempty"`
+	// Reply routes and step conditions (explain_routes.go).
+	RouteFacts
 }
 
 // ExplainMatch is ESP matching as explain shows it.

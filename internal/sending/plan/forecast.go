@@ -97,6 +97,9 @@ func Forecast(ctx context.Context, st *store.Store, wsID, campaignID string, day
 		}
 	}
 	in := rules.ForecastInput{Schedule: sched, Campaign: input.CampaignSide(c, sched.Timezone, now), Steps: input.Delays(steps)}
+	if in.Routes, err = routeDelays(ctx, s, campaignID); err != nil {
+		return out, err
+	}
 	// A draft or paused campaign is planned as if it ran from now: the
 	// forecast answers "what would it send".
 	in.Campaign.Status = rules.CampaignActive

@@ -13,6 +13,10 @@ type ForecastInput struct {
 	// others after the previous step.
 	Steps     []Delay
 	Mailboxes []ForecastMailbox
+	// Routes are the delays of reply route steps by ledger position
+	// (internal/routing: route r step k is r*100 + k): a lead with a route
+	// step scheduled is planned through the rest of its route.
+	Routes map[int]Delay
 }
 
 // ForecastMailbox is one of the campaign's mailboxes and the work assigned to
@@ -129,6 +133,8 @@ func Forecast(now time.Time, days int, in ForecastInput) []ForecastDay {
 		camp.SentToday++
 		if step < len(in.Steps) {
 			heap.Push(&s.followUps, Job{Step: step + 1, Due: in.Steps[step].After(s.at, campLoc)})
+		} else if d, ok := in.Routes[step+1]; ok {
+			heap.Push(&s.followUps, Job{Step: step + 1, Due: d.After(s.at, campLoc)})
 		}
 		heap.Fix(&sims, 0)
 	}

@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// SequenceRoutes returns a campaign's reply routes and step conditions as
+// the JSON the campaign service stored ("[]" and "{}" when it has none).
+func (s Scope) SequenceRoutes(ctx context.Context, campaignID string) (routes, skipIfs string, err error) {
+	err = s.queryRow(ctx, `SELECT routes, skip_ifs FROM sequence_routes WHERE campaign_id = ? AND workspace_id = ?`,
+		campaignID, s.ws).Scan(&routes, &skipIfs)
+	if err == sql.ErrNoRows {
+		return "[]", "{}", nil
+	}
+	return routes, skipIfs, err
+}
+
+// SaveSequenceRoutes stores a campaign's reply routes and step conditions.
+func (s Scope) SaveSequenceRoutes(ctx context.Context, campaignID, routes, skipIfs string) error {
+	_, err := s.exec(ctx, `INSERT INTO sequence_routes (campaign_id, workspace_id, routes, skip_ifs, updated_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id) DO UPDATE SET routes = excluded.routes,
+		skip_ifs = excluded.skip_ifs, updated_at = excluded.updated_at`, campaignID, s.ws, routes, skipIfs, s.now())
+	return s.d.translate(err)
+}
+
+// LeadRoute is a campaign lead's place among its campaign's routes.
+type LeadRoute struct {
+	Current       int   // 0: the main sequence
+	Entered       []int // every route it entered
+	FirstStepSent bool  // the current route's first step has gone (or is going)
+}
+
+// LeadRouteOf reads a campaign lead's routes; routeBase is the position
+// factor of internal/routing (route r step 1 is r*routeBase + 1).
+func (s Scope) LeadRouteOf(ctx context.Context, campaignLeadID string, routeBase int) (LeadRoute, error) {
+	var lr LeadRoute
+	if err := s.queryRow(ctx, `SELECT route FROM campaign_leads WHERE id = ? AND workspace_id = ?`,
+		campaignLeadID, s.ws).Scan(&lr.Current); err != nil {
+		return lr, notFound(err)
+	}
+	rows, err := s.query(ctx, `SELECT route FROM campaign_lead_routes WHERE campaign_lead_id = ? AND workspace_id = ?
+		ORDER BY route`, campaignLeadID, s.ws)
+	if err != nil {
+		return lr, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r int
+		if err := rows.Scan(&r); err != nil {
+			return lr, err
+		}
+		lr.Entered = append(lr.Entered, r)
+	}
+	if err := rows.Err(); err != nil {
+		return lr, err
+	}
+	if lr.Current == 0 {
+		return lr, nil
+	}
+	var n int
+	err = s.queryRow(ctx, `SELECT COUNT(*) FROM send_jobs WHERE campaign_lead_id = ? AND workspace_id = ?
+		AND step_position = ? AND status IN ('sending', 'sent')`, campaignLeadID, s.ws, lr.Current*routeBase+1).Scan(&n)
+	lr.FirstStepSent = n > 0
+	return lr, err
+}
+
+// EnterRoute moves an active (or just stopped) campaign lead into a route:
+// it is active again in the route, its other pending jobs are canceled, the
+// route's first job is scheduled, and a campaign completed for want of an
+// active lead runs again. In enrollment's lock order: the campaign lead,
+// its jobs, then the campaign.
+func (s Scope) EnterRoute(ctx context.Context, cl CampaignLead, route int, reason string, first SendJob, at time.Time) error {
+	if err := s.execOne(ctx, `UPDATE campaign_leads SET status = 'active', status_reason = ?, route = ?, updated_at = ?
+		WHERE id = ? AND workspace_id = ?`, reason, route, at, cl.ID, s.ws); err != nil {
+		return err
+	}
+	if _, err := s.CancelPendingJobsOf(ctx, []string{cl.ID}, "route_entered", at); err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, `INSERT INTO campaign_lead_routes (campaign_lead_id, workspace_id, campaign_id, route, reason,
+		entered_at) VALUES (?, ?, ?, ?, ?, ?)`, cl.ID, s.ws, cl.CampaignID, route, reason, at); err != nil {
+		return s.d.translate(err)
+	}
+	if _, err := s.InsertSendJobs(ctx, []SendJob{first}); err != nil {
+		return err
+	}
+	_, err := s.exec(ctx, `UPDATE campaigns SET status = 'active', status_reason = '', completed_at = NULL, updated_at = ?
+		WHERE id = ? AND workspace_id = ? AND status = 'completed' AND status_reason = 'every lead is done'`,
+		at, cl.CampaignID, s.ws)
+	return err
+}
+
+// LeaveRoute takes a campaign lead out of its route before the route's
+// first step went: its pending jobs are canceled and it gets status and
+// reason (the main sequence does not resume).
+func (s Scope) LeaveRoute(ctx context.Context, campaignLeadID string, route int, status, reason string, at time.Time) error {
+	if err := s.execOne(ctx, `UPDATE campaign_leads SET status = ?, status_reason = ?, route = 0, updated_at = ?
+		WHERE id = ? AND workspace_id = ?`, status, reason, at, campaignLeadID, s.ws); err != nil {
+		return err
+	}
+	if _, err := s.CancelPendingJobsOf(ctx, []string{campaignLeadID}, "route_left", at); err != nil {
+		return err
+	}
+	_, err := s.exec(ctx, `UPDATE campaign_lead_routes SET left_at = ? WHERE campaign_lead_id = ? AND workspace_id = ?
+		AND route = ?`, at, campaignLeadID, s.ws, route)
+	return err
+}
+
+// LeadsRepliedElsewhere returns which of the leads replied in a campaign
+// other than campaignID (the skipIf "replied in another campaign").
+func (s Scope) LeadsRepliedElsewhere(ctx context.Context, campaignID string, leadIDs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := paddedChunks(leadIDs, func(part []string) error {
+		ids, err := s.queryStrings(ctx, `SELECT DISTINCT lead_id FROM campaign_leads WHERE workspace_id = ?
+			AND campaign_id <> ? AND replied_at IS NOT NULL AND lead_id IN (`+marks(len(part))+`)`,
+			append([]any{s.ws, campaignID}, anys(part)...)...)
+		for _, id := range ids {
+			out[id] = true
+		}
+		return err
+	})
+	return out, err
+}
+
+// SkipJob records a step skipped by its condition; detail says why.
+func (q Queries) SkipJob(ctx context.Context, id, detail string, at time.Time) error {
+	_, err := q.exec(ctx, `UPDATE send_jobs SET status = 'skipped', defer_reason = 'skip_if', defer_detail = ?,
+		updated_at = ? WHERE id = ?`, detail, at, id)
+	return err
+}
+
+// RouteStat is one route's figures: leads that entered it (and left it on
+// a recategorisation), and sends by route step.
+type RouteStat struct {
+	Route   int
+	Entered int
+	Left    int
+	Sent    map[int]int // route step → sends
+}
+
+// RouteStats counts a campaign's route entries and route sends;
+// routeBase is internal/routing's position factor.
+func (s Scope) RouteStats(ctx context.Context, campaignID string, routeBase int) (map[int]*RouteStat, error) {
+	out := map[int]*RouteStat{}
+	get := func(r int) *RouteStat {
+		if out[r] == nil {
+			out[r] = &RouteStat{Route: r, Sent: map[int]int{}}
+		}
+		return out[r]
+	}
+	rows, err := s.query(ctx, `SELECT route, COUNT(*), COUNT(left_at) FROM campaign_lead_routes
+		WHERE campaign_id = ? AND workspace_id = ? GROUP BY route`, campaignID, s.ws)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var r, n, left int
+		if err := rows.Scan(&r, &n, &left); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st := get(r)
+		st.Entered, st.Left = n, left
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.query(ctx, `SELECT step_position, COUNT(*) FROM send_jobs WHERE campaign_id = ? AND workspace_id = ?
+		AND status = 'sent' AND step_position > ? GROUP BY step_position`, campaignID, s.ws, routeBase)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pos, n int
+		if err := rows.Scan(&pos, &n); err != nil {
+			return nil, err
+		}
+		get(pos / routeBase).Sent[pos%routeBase] = n
+	}
+	return out, rows.Err()
+}
+
+// SkippedStepsOf lists why a campaign lead's steps were skipped by their
+// conditions, in step order ("step 3 skipped: company is empty").
+func (s Scope) SkippedStepsOf(ctx context.Context, campaignLeadID string) ([]string, error) {
+	return s.queryStrings(ctx, `SELECT defer_detail FROM send_jobs WHERE campaign_lead_id = ? AND workspace_id = ?
+		AND status = 'skipped' AND defer_reason = 'skip_if' ORDER BY step_position`, campaignLeadID, s.ws)
+}
