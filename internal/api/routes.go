@@ -85,7 +85,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPatch, Path: "/api/campaigns/{id}", Access: Workspace, Role: Member, Summary: "Change a campaign's settings (not once completed)", handle: a.patchCampaign},
 		{Method: http.MethodDelete, Path: "/api/campaigns/{id}", Access: Workspace, Role: Admin, Summary: "Delete a campaign that is not running", handle: a.deleteCampaign},
 		{Method: http.MethodGet, Path: "/api/campaigns/{id}/sequence", Access: Workspace, Role: Member, Summary: "A campaign's sequence", handle: a.getSequence},
-		{Method: http.MethodPut, Path: "/api/campaigns/{id}/sequence", Access: Workspace, Role: Member, Summary: "Replace the sequence (steps with delays, subject/body templates, A/B variants); 422 with the position of a template error", handle: a.putSequence},
+		{Method: http.MethodPut, Path: "/api/campaigns/{id}/sequence", Access: Workspace, Role: Member, Summary: "Replace the sequence (steps with delays, subject/body templates, A/B variants); 422 with the position of a template error; on a launched campaign a new version for unsent jobs only (?dryRun=true: what it would do, changing nothing)", handle: a.putSequence},
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/leads", Access: Workspace, Role: Member, Summary: "Add leads (suppressed and duplicate ones are counted, not added)", handle: a.addCampaignLeads},
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/launch", Access: Workspace, Role: Member, Verified: true, Summary: "Launch a draft (409 launch_blocked lists what to fix, with leads missing merge fields)", handle: a.launchCampaign},
 		{Method: http.MethodPost, Path: "/api/campaigns/{id}/pause", Access: Workspace, Role: Member, Summary: "Pause an active campaign", handle: a.pauseCampaign},
