@@ -156,7 +156,7 @@ func (a *API) campaignForecast(w http.ResponseWriter, r *http.Request, p account
 }
 
 func (a *API) explainCampaignLead(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	x, err := a.Campaigns.Explain(r.Context(), p.WorkspaceID, r.PathValue("id"), r.PathValue("leadId"))
+	x, err := a.Campaigns.ExplainWithVersions(r.Context(), p.WorkspaceID, r.PathValue("id"), r.PathValue("leadId"))
 	if err != nil {
 		return err
 	}

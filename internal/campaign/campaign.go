@@ -77,6 +77,11 @@ type View struct {
 	// Detail views (GET one) add the per-step table and what is next.
 	Steps    []StepStats `json:"steps,omitempty"`
 	NextSend *NextSend   `json:"nextSend,omitempty"`
+	// SequenceVersion and StepVersions (detail view): the sequence's
+	// version and, once it has had more than one, sends per step and
+	// version (internal/campaign/edit_views.go).
+	SequenceVersion int                `json:"sequenceVersion,omitempty"`
+	StepVersions    []StepVersionStats `json:"stepVersions,omitempty"`
 }
 
 func view(c store.Campaign) View {
@@ -331,6 +336,9 @@ func (s *Service) Get(ctx context.Context, ws, id string) (View, error) {
 		return View{}, err
 	}
 	if v.NextSend, err = s.nextSend(ctx, q, c); err != nil {
+		return View{}, err
+	}
+	if v.SequenceVersion, v.StepVersions, err = s.stepVersions(ctx, q, id); err != nil {
 		return View{}, err
 	}
 	return v, nil

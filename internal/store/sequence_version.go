@@ -76,31 +76,6 @@ func (s Scope) ActiveLeadsForEdit(ctx context.Context, campaignID string) ([]Edi
 	return list, rows.Err()
 }
 
-// SentCountsByStep counts the campaign's sent jobs by step position and
-// version (the current one for jobs not stamped yet), in the positions of
-// the version each went out with. current is the sequence's version now.
-func (s Scope) SentCountsByStep(ctx context.Context, campaignID string, current int) (map[int]map[int]int, error) {
-	rows, err := s.query(ctx, `SELECT step_position, CASE WHEN sequence_version > 0 THEN sequence_version ELSE ? END,
-		COUNT(*) FROM send_jobs WHERE campaign_id = ? AND workspace_id = ? AND status = 'sent'
-		GROUP BY 1, 2`, current, campaignID, s.ws)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int]map[int]int{}
-	for rows.Next() {
-		var pos, v, n int
-		if err := rows.Scan(&pos, &v, &n); err != nil {
-			return nil, err
-		}
-		if out[pos] == nil {
-			out[pos] = map[int]int{}
-		}
-		out[pos][v] += n
-	}
-	return out, rows.Err()
-}
-
 // CurrentLayoutSentCounts counts, per step position, the sent jobs that
 // belong to the current layout of the sequence (their step is the step now
 // at that position: ArchiveJobKeysFrom has not moved them aside).
@@ -180,4 +155,68 @@ func (s Scope) CompleteCampaignLeadForEdit(ctx context.Context, id string, at ti
 	_, err := s.exec(ctx, `UPDATE campaign_leads SET status = 'completed', status_reason = ?, updated_at = ?
 		WHERE id = ? AND workspace_id = ? AND status = 'active'`, "every step was sent (steps after it were removed)", at, id, s.ws)
 	return err
+}
+
+// StepVersionCount is how many messages of one step went out with one
+// version of the sequence, and how many of their leads replied after it (it
+// was the lead's last message when they replied).
+type StepVersionCount struct {
+	Step    int // the position in that version
+	Version int
+	Sent    int
+	Replied int
+}
+
+// StepVersionCounts counts the campaign's sends by step and version, in
+// step then version order. current is the sequence's version now (jobs not
+// stamped yet went out with it).
+func (s Scope) StepVersionCounts(ctx context.Context, campaignID string, current int) ([]StepVersionCount, error) {
+	rows, err := s.query(ctx, `SELECT j.step_position, CASE WHEN j.sequence_version > 0 THEN j.sequence_version ELSE ? END AS v,
+		COUNT(*), SUM(CASE WHEN cl.replied_at IS NOT NULL AND cl.last_sent_at = j.sent_at THEN 1 ELSE 0 END)
+		FROM send_jobs j JOIN campaign_leads cl ON cl.id = j.campaign_lead_id
+		WHERE j.campaign_id = ? AND j.workspace_id = ? AND j.status = 'sent'
+		GROUP BY j.step_position, v ORDER BY j.step_position, v`, current, campaignID, s.ws)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StepVersionCount
+	for rows.Next() {
+		var c StepVersionCount
+		if err := rows.Scan(&c.Step, &c.Version, &c.Sent, &c.Replied); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// SentStep is one message a campaign lead was sent: its step (the position
+// in its version) and the version.
+type SentStep struct {
+	Step    int
+	Version int
+	SentAt  time.Time
+}
+
+// SentStepsOf lists what a campaign lead was sent, oldest first.
+func (s Scope) SentStepsOf(ctx context.Context, campaignLeadID string, current int) ([]SentStep, error) {
+	rows, err := s.query(ctx, `SELECT step_position, CASE WHEN sequence_version > 0 THEN sequence_version ELSE ? END, sent_at
+		FROM send_jobs WHERE campaign_lead_id = ? AND workspace_id = ? AND status = 'sent' ORDER BY sent_at, step_position`,
+		current, campaignLeadID, s.ws)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SentStep
+	for rows.Next() {
+		var st SentStep
+		var at sql.NullTime
+		if err := rows.Scan(&st.Step, &st.Version, &at); err != nil {
+			return nil, err
+		}
+		st.SentAt = at.Time
+		out = append(out, st)
+	}
+	return out, rows.Err()
 }
