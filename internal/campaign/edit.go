@@ -153,7 +153,7 @@ type leadAction struct {
 type editPlan struct {
 	summary    EditSummary
 	oldOf      []int
-	layout     bool // stored steps change positions, or steps were deleted or inserted before the end
+	layout     bool // stored steps change positions, or steps were deleted or inserted before the end (not appended)
 	actions    []leadAction
 	remap      map[int]int // old last step sent → new
 	firstMoved int         // first position whose step is not the stored step of that position
@@ -174,7 +174,7 @@ func planEdit(old, steps []store.SequenceStep, oldOf []int, leads []store.EditLe
 	}
 	pl.firstMoved = len(steps) + 1
 	for i, o := range oldOf {
-		if o != i+1 {
+		if o != i+1 && (o > 0 || i < len(old)) {
 			pl.firstMoved = min(pl.firstMoved, i+1)
 			pl.layout = true
 		}
