@@ -186,3 +186,52 @@ func TestEditRunningSequence(t *testing.T) {
 		t.Fatalf("tick after the deletion sent %d", n)
 	}
 }
+
+// TestDeleteMiddleStepOfRunningCampaign deletes step 2 while two leads wait
+// for it and two have had it: the first two are moved on to what was step
+// 3, the others keep waiting for it, now step 2, and every lead's next job
+// is a step it never had.
+func TestDeleteMiddleStepOfRunningCampaign(t *testing.T) {
+	srv, owner, mailboxID := sendingServer(t)
+	ann := createLead(t, owner, "ann@acme.test", "Ann")
+	bob := createLead(t, owner, "bob@acme.test", "Bob")
+	cat := createLead(t, owner, "cat@acme.test", "Cat")
+	dan := createLead(t, owner, "dan@acme.test", "Dan")
+	id := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Shorter", "timezone": "UTC",
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00",
+		"inboxIds": []string{mailboxID}}).Map(t)["id"].(string)
+	putSequence(t, owner, id, "", editStep(0, 0, "Hi", "One"), editStep(0, 0, "", "Two"), editStep(0, 4, "", "Three"))
+	owner.Must(200, "POST", "/api/campaigns/"+id+"/leads", map[string]any{"leadIds": []string{ann, bob}})
+	owner.Must(200, "POST", "/api/campaigns/"+id+"/launch", nil)
+	cronTick(t, srv)
+	cronTick(t, srv)
+	owner.Must(200, "POST", "/api/campaigns/"+id+"/leads", map[string]any{"leadIds": []string{cat, dan}})
+	if n := num(cronTick(t, srv), "sent"); n != 2 {
+		t.Fatalf("third tick sent %d, want step 1 to cat and dan", n)
+	}
+	// ann and bob had steps 1 and 2 and wait for 3; cat and dan wait for 2.
+
+	shorter := []map[string]any{editStep(1, 0, "Hi", "One"), editStep(3, 4, "", "Three")}
+	dry := putSequence(t, owner, id, "?dryRun=true", shorter...)
+	del := dry["deleted"].([]any)
+	s2 := stepChange(t, dry, 1)
+	if len(del) != 1 || num(del[0].(map[string]any), "position") != 2 || num(del[0].(map[string]any), "canceled") != 2 ||
+		num(del[0].(map[string]any), "alreadySent") != 2 || num(s2, "from") != 3 || num(s2, "scheduled") != 2 ||
+		num(dry, "leadsCompleted") != 0 {
+		t.Fatalf("dry run of deleting step 2: %v", dry)
+	}
+	putSequence(t, owner, id, "", shorter...)
+	for _, lead := range []string{ann, bob, cat, dan} {
+		x := owner.Must(200, "GET", "/api/campaigns/"+id+"/leads/"+lead+"/explain", nil).Map(t)
+		if num(x, "nextStep") != 2 || num(x, "stepsSent") != 1 || x["reason"] != "step_delay" {
+			t.Errorf("explain of %s after deleting step 2: %v", lead, x)
+		}
+	}
+	c := owner.Must(200, "GET", "/api/campaigns/"+id, nil).Map(t)
+	if st := c["stats"].(map[string]any); num(st, "scheduled") != 4 || num(st, "sent") != 6 {
+		t.Fatalf("stats after deleting step 2: %v", st)
+	}
+	if n := num(cronTick(t, srv), "sent"); n != 0 {
+		t.Fatalf("a tick right after the deletion sent %d; every next step is 4 days away", n)
+	}
+}
