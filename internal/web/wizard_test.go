@@ -23,6 +23,7 @@ func TestWizardAndLeadsPages(t *testing.T) {
 		"WizardAddsEveryLeadOfTheFileIncludingExistingOnes": testWizardAddsEveryLeadOfTheFileIncludingExistingOnes,
 		"SequenceEditorButtonsErrorsAndPreview":             testSequenceEditorButtonsErrorsAndPreview,
 		"ReviewBlocksLaunchUntilFixed":                      testReviewBlocksLaunchUntilFixed,
+		"RunningSequenceEditAsksFirst":                      testRunningSequenceEditAsksFirst,
 		"SuppressionAddAndRemoveGoThroughConfirmPages":      testSuppressionAddAndRemoveGoThroughConfirmPages,
 		"CampaignLeadsTabExplainsEachLead":                  testCampaignLeadsTabExplainsEachLead,
 		"RunningImportRefreshesItself":                      testRunningImportRefreshesItself,
