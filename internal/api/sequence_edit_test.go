@@ -179,8 +179,8 @@ func TestEditRunningSequence(t *testing.T) {
 	}
 	putSequence(t, owner, id, "", kept...)
 	c = owner.Must(200, "GET", "/api/campaigns/"+id, nil).Map(t)
-	if st := c["stats"].(map[string]any); num(st, "completed") != 4 || num(st, "scheduled") != 0 {
-		t.Fatalf("stats after deleting the last step: %v", st)
+	if st := c["stats"].(map[string]any); num(st, "completed") != 4 || num(st, "scheduled") != 0 || c["status"] != "completed" {
+		t.Fatalf("after deleting the last step: %v, %v", c["status"], st)
 	}
 	if n := num(cronTick(t, srv), "sent"); n != 0 {
 		t.Fatalf("tick after the deletion sent %d", n)

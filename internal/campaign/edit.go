@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -317,7 +318,7 @@ func (s *Service) editLaunched(ctx context.Context, q store.Scope, c store.Campa
 			Message:    fmt.Sprintf("%d messages of this campaign are being sent right now; save again in a moment to move steps.", pl.summary.InFlight),
 			RetryAfter: 5 * time.Second}
 	}
-	if err := s.applyEdit(ctx, q, c, steps, pl, version, now); err != nil {
+	if err := s.applyEdit(ctx, q, p.WorkspaceID, c, pl, version, now); err != nil {
 		return EditSummary{}, err
 	}
 	return pl.summary, nil
@@ -325,8 +326,8 @@ func (s *Service) editLaunched(ctx context.Context, q store.Scope, c store.Campa
 
 // applyEdit writes a plan: version stamps, moved keys, leads' progress, and
 // each lead's pending job.
-func (s *Service) applyEdit(ctx context.Context, q store.Scope, c store.Campaign, steps []store.SequenceStep,
-	pl editPlan, version int, now time.Time) error {
+func (s *Service) applyEdit(ctx context.Context, q store.Scope, ws string, c store.Campaign, pl editPlan, version int,
+	now time.Time) error {
 	if err := q.StampAndBumpSequenceVersion(ctx, c.ID, version); err != nil {
 		return err
 	}
@@ -370,7 +371,15 @@ func (s *Service) applyEdit(ctx context.Context, q store.Scope, c store.Campaign
 			return err
 		}
 	}
-	return nil
+	if pl.summary.LeadsCompleted == 0 {
+		return nil
+	}
+	// The edit may have finished the campaign's last active leads.
+	completed, err := q.CompleteCampaignsIfDone(ctx, []string{c.ID}, now)
+	if err != nil {
+		return err
+	}
+	return event.Record(ctx, q.Queries, ws, event.CampaignsCompleted(completed)...)
 }
 
 // editAudit is the audit event of a launched campaign's sequence save: both
