@@ -235,3 +235,29 @@ func TestDeleteMiddleStepOfRunningCampaign(t *testing.T) {
 		t.Fatalf("a tick right after the deletion sent %d; every next step is 4 days away", n)
 	}
 }
+
+func TestOpenAPIDescribesTheSequenceDryRun(t *testing.T) {
+	srv := apptest.Start(t, nil)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct{ Name, In string } `json:"parameters"`
+			Responses  map[string]struct {
+				Content map[string]struct {
+					Schema struct {
+						OneOf []struct{ Title string } `json:"oneOf"`
+					} `json:"schema"`
+				} `json:"content"`
+			} `json:"responses"`
+		} `json:"paths"`
+	}
+	srv.Client(t).Must(200, "GET", "/api/openapi.json", nil).JSON(t, &doc)
+	op := doc.Paths["/api/campaigns/{id}/sequence"]["put"]
+	found := false
+	for _, p := range op.Parameters {
+		found = found || p.Name == "dryRun" && p.In == "query"
+	}
+	schemas := op.Responses["200"].Content["application/json"].Schema.OneOf
+	if !found || len(schemas) != 2 || schemas[1].Title != "EditSummary" {
+		t.Fatalf("PUT …/sequence in the OpenAPI description: %+v", op)
+	}
+}
