@@ -359,12 +359,14 @@ func (s *Service) applyEdit(ctx context.Context, q store.Scope, ws string, c sto
 			return err
 		}
 	}
+	var moves []store.JobMove
 	for _, a := range pl.actions {
 		if a.kind == "move" || (a.kind == "keep" && a.retimed) {
-			if err := q.MoveJob(ctx, a.lead.Job.ID, a.lead.CampaignLeadID, a.next, a.due, now); err != nil {
-				return err
-			}
+			moves = append(moves, store.JobMove{ID: a.lead.Job.ID, CampaignLeadID: a.lead.CampaignLeadID, Step: a.next, Due: a.due})
 		}
+	}
+	if err := q.MoveJobs(ctx, moves, now); err != nil {
+		return err
 	}
 	if len(inserts) > 0 {
 		if _, err := q.InsertSendJobs(ctx, inserts); err != nil {

@@ -109,14 +109,30 @@ func (s Scope) ArchiveJobKeysFrom(ctx context.Context, campaignID string, from, 
 	return err
 }
 
-// MoveJob gives an unfinished job another step position (its key follows)
+// JobMove gives an unfinished job another step position (its key follows)
 // and due time.
-func (s Scope) MoveJob(ctx context.Context, id, campaignLeadID string, step int, due time.Time, at time.Time) error {
-	_, err := s.exec(ctx, `UPDATE send_jobs SET step_position = ?, idempotency_key = ?, due_at = ?,
-		run_at = CASE WHEN status = 'scheduled' THEN ? ELSE run_at END, updated_at = ?
-		WHERE id = ? AND workspace_id = ? AND status IN ('scheduled', 'held')`,
-		step, JobKey(campaignLeadID, step), due, due, at, id, s.ws)
-	return err
+type JobMove struct {
+	ID             string
+	CampaignLeadID string
+	Step           int
+	Due            time.Time
+}
+
+// MoveJobs writes moves, a few hundred jobs per statement; a held job keeps
+// its run_at (it waits for a person, not for its time).
+func (s Scope) MoveJobs(ctx context.Context, moves []JobMove, at time.Time) error {
+	return eachChunk(len(moves), func(lo, hi int) error {
+		args := []any{at}
+		for _, m := range moves[lo:hi] {
+			args = append(args, m.ID, m.Step, JobKey(m.CampaignLeadID, m.Step), m.Due)
+		}
+		args = append(args, s.ws)
+		_, err := s.exec(ctx, `UPDATE send_jobs AS j SET step_position = v.column2, idempotency_key = v.column3,
+			due_at = v.column4, run_at = CASE WHEN j.status = 'scheduled' THEN v.column4 ELSE j.run_at END, updated_at = ?
+			FROM (VALUES `+rowsOf("(?, CAST(? AS INTEGER), ?, "+s.d.timeParam()+")", hi-lo)+`) AS v
+			WHERE j.id = v.column1 AND j.workspace_id = ? AND j.status IN ('scheduled', 'held')`, args...)
+		return err
+	})
 }
 
 // CancelJobForEdit cancels an unfinished job whose step an edit removed or
