@@ -20,8 +20,11 @@ func init() { benches["seqedit"] = benchSeqEdit }
 // bench's data), then times the saves of internal/campaign/edit.go on it:
 //
 //  1. the dry run of a text edit of step 2 (reads every active lead);
+//
 //  2. that edit saved (a new version; no job changes);
+//
 //  3. step 1's delay changed (every pending job retimed, one statement each);
+//
 //  4. a step inserted before step 2 (keys and progress remapped).
 //
 //     leadbitz-bench seqedit                                   # SQLite in a temp dir
