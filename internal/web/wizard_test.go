@@ -24,6 +24,7 @@ func TestWizardAndLeadsPages(t *testing.T) {
 		"SequenceEditorButtonsErrorsAndPreview":             testSequenceEditorButtonsErrorsAndPreview,
 		"ReviewBlocksLaunchUntilFixed":                      testReviewBlocksLaunchUntilFixed,
 		"RunningSequenceEditAsksFirst":                      testRunningSequenceEditAsksFirst,
+		"CampaignPageShowsSequenceVersions":                 testCampaignPageShowsSequenceVersions,
 		"SuppressionAddAndRemoveGoThroughConfirmPages":      testSuppressionAddAndRemoveGoThroughConfirmPages,
 		"CampaignLeadsTabExplainsEachLead":                  testCampaignLeadsTabExplainsEachLead,
 		"RunningImportRefreshesItself":                      testRunningImportRefreshesItself,
