@@ -81,6 +81,17 @@ func (a *API) putSequence(w http.ResponseWriter, r *http.Request, p account.Prin
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
+	if dry := r.URL.Query().Get("dryRun"); dry != "" && dry != "false" {
+		if dry != "true" {
+			return problem.InvalidField("dryRun", "must be true or false")
+		}
+		sum, err := a.Campaigns.DryRunSequence(r.Context(), p, r.PathValue("id"), in)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, sum)
+		return nil
+	}
 	v, err := a.Campaigns.PutSequence(r.Context(), p, r.PathValue("id"), in, meta(r))
 	if err != nil {
 		return err
@@ -145,7 +156,7 @@ func (a *API) campaignForecast(w http.ResponseWriter, r *http.Request, p account
 }
 
 func (a *API) explainCampaignLead(w http.ResponseWriter, r *http.Request, p account.Principal) error {
-	x, err := a.Campaigns.Explain(r.Context(), p.WorkspaceID, r.PathValue("id"), r.PathValue("leadId"))
+	x, err := a.Campaigns.ExplainWithVersions(r.Context(), p.WorkspaceID, r.PathValue("id"), r.PathValue("leadId"))
 	if err != nil {
 		return err
 	}

@@ -137,10 +137,10 @@ func TestCampaignFromDraftToSentOverHTTP(t *testing.T) {
 	if r := owner.Do("POST", "/api/campaigns/"+id+"/launch", nil); r.Status != 409 || r.ErrorCode() != "invalid_transition" {
 		t.Fatalf("second launch: %d %s", r.Status, r.Body)
 	}
-	// Structure is locked while it runs.
-	twoVariants := map[string]any{"steps": []map[string]any{{"subject": "x", "body": "y"}}}
-	if r := owner.Do("PUT", "/api/campaigns/"+id+"/sequence", twoVariants); r.Status != 409 || r.ErrorCode() != "pause_to_edit" {
-		t.Fatalf("structural edit of a running campaign: %d %s", r.Status, r.Body)
+	// Steps cannot be reordered while it runs (see sequence_edit_test.go).
+	swapped := map[string]any{"steps": []map[string]any{{"position": 2, "subject": "x", "body": "y"}, {"position": 1, "subject": "x", "body": "y"}}}
+	if r := owner.Do("PUT", "/api/campaigns/"+id+"/sequence", swapped); r.Status != 409 || r.ErrorCode() != "reorder_refused" {
+		t.Fatalf("reorder of a running campaign: %d %s", r.Status, r.Body)
 	}
 
 	tick := cronTick(t, srv)

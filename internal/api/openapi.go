@@ -37,6 +37,7 @@ func (a *API) OpenAPI() map[string]any {
 			params = append(params, map[string]any{"name": "X-Workspace-Id", "in": "header", "required": false,
 				"description": "Act in this workspace (must be a member)", "schema": map[string]string{"type": "string"}})
 		}
+		params = addRouteDoc(rt, op, params)
 		if params != nil {
 			op["parameters"] = params
 		}

@@ -79,6 +79,11 @@ type View struct {
 	NextSend *NextSend   `json:"nextSend,omitempty"`
 	// Routes are the reply routes' numbers (routes.go).
 	Routes []RouteStats `json:"routes,omitempty"`
+	// SequenceVersion and StepVersions (detail view): the sequence's
+	// version and, once it has had more than one, sends per step and
+	// version (internal/campaign/edit_views.go).
+	SequenceVersion int                `json:"sequenceVersion,omitempty"`
+	StepVersions    []StepVersionStats `json:"stepVersions,omitempty"`
 }
 
 func view(c store.Campaign) View {
@@ -336,6 +341,9 @@ func (s *Service) Get(ctx context.Context, ws, id string) (View, error) {
 		return View{}, err
 	}
 	if v.Routes, err = routeStats(ctx, q, id); err != nil {
+		return View{}, err
+	}
+	if v.SequenceVersion, v.StepVersions, err = s.stepVersions(ctx, q, id); err != nil {
 		return View{}, err
 	}
 	return v, nil

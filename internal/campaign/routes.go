@@ -225,8 +225,14 @@ func (s *Service) KeepStoredExtras(ctx context.Context, ws, id string, in *Seque
 		}
 	}
 	for i := range in.Steps {
-		if in.Steps[i].SkipIf == nil && i > 0 {
-			in.Steps[i].SkipIf = skips[i+1]
+		// A card names the stored step it is (edit.go) when steps were
+		// inserted or deleted; its condition goes with it.
+		stored := in.Steps[i].Position
+		if stored == 0 {
+			stored = i + 1
+		}
+		if in.Steps[i].SkipIf == nil && i > 0 && stored > 1 {
+			in.Steps[i].SkipIf = skips[stored]
 		}
 	}
 	return nil

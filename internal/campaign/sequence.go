@@ -42,6 +42,10 @@ type StepInput struct {
 	// SkipIf skips the step when its condition holds as it falls due
 	// (routes.go).
 	SkipIf *routing.SkipIf `json:"skipIf,omitempty"`
+	// Position names the stored step this one is (as GET returns it), for
+	// an edit of a launched campaign; 0 or absent: by index, or a new step
+	// among named ones (internal/campaign/edit.go).
+	Position int `json:"position,omitempty"`
 }
 
 // SequenceInput is the body of PUT /api/campaigns/{id}/sequence.
@@ -79,6 +83,11 @@ type SequenceView struct {
 	CampaignID string          `json:"campaignId"`
 	Steps      []StepView      `json:"steps"`
 	Routes     []routing.Route `json:"routes"`
+	// Version is the sequence's version: it grows when a launched
+	// campaign's sequence changes. Edit is what the save just did (PUT of
+	// a launched campaign, when something changed).
+	Version int          `json:"version"`
+	Edit    *EditSummary `json:"edit,omitempty"`
 }
 
 // TemplateError is the 422 detail of a template that does not parse: where
@@ -159,38 +168,60 @@ func validateSequence(in SequenceInput) ([]store.SequenceStep, error) {
 	return steps, nil
 }
 
-// PutSequence replaces a campaign's sequence. A draft or paused campaign
-// may change anything; a running one only its texts and delays (same
-// number of steps and variants), since changing the structure under leads
-// mid-sequence is what "pause to edit" is for. Changes apply to future
-// sends.
+// PutSequence replaces a campaign's sequence. A draft may change anything.
+// A launched (active or paused) campaign's save is an edit under leads
+// part-way through the sequence: see edit.go for what it may change and
+// what it does to pending jobs; it makes a new version of the sequence.
 func (s *Service) PutSequence(ctx context.Context, p account.Principal, id string, in SequenceInput, m account.Meta) (SequenceView, error) {
+	v, _, err := s.saveSequence(ctx, p, id, in, false, m)
+	return v, err
+}
+
+// DryRunSequence answers what PutSequence would do to a launched
+// campaign's leads, changing nothing (PUT …/sequence?dryRun=true). For a
+// draft it only validates.
+func (s *Service) DryRunSequence(ctx context.Context, p account.Principal, id string, in SequenceInput) (EditSummary, error) {
+	_, sum, err := s.saveSequence(ctx, p, id, in, true, account.Meta{})
+	return sum, err
+}
+
+func (s *Service) saveSequence(ctx context.Context, p account.Principal, id string, in SequenceInput, dryRun bool, m account.Meta) (SequenceView, EditSummary, error) {
 	steps, err := validateSequence(in)
 	if err != nil {
-		return SequenceView{}, err
+		return SequenceView{}, EditSummary{}, err
 	}
 	extras, err := validateExtras(in)
 	if err != nil {
-		return SequenceView{}, err
+		return SequenceView{}, EditSummary{}, err
 	}
+	sum := EditSummary{DryRun: dryRun, Steps: []StepChange{}, Deleted: []DeletedStep{}}
+	errDryRun := errors.New("dry run")
 	err = s.st.InTxRetry(ctx, func(tx *store.Tx) error {
 		q := tx.InWorkspace(p.WorkspaceID)
+		// An edit moves and cancels jobs: lock them before the campaign's
+		// row, in the order a tick takes them (internal/store/campaign_lock.go).
+		if err := q.LockCampaignJobs(ctx, id); err != nil {
+			return err
+		}
 		c, err := q.CampaignForUpdate(ctx, id)
 		if err != nil {
 			return err
 		}
-		switch c.Status {
-		case store.CampaignCompleted:
+		if c.Status == store.CampaignCompleted {
 			return problem.New(problem.Conflict, "campaign_completed", "A completed campaign's sequence cannot change.")
-		case store.CampaignActive:
-			old, err := q.Sequence(ctx, id)
-			if err != nil {
+		}
+		old, err := q.Sequence(ctx, id)
+		if err != nil {
+			return err
+		}
+		launched := c.Status == store.CampaignActive || c.Status == store.CampaignPaused
+		if launched && len(old) > 0 {
+			if sum, err = s.editLaunched(ctx, q, c, old, steps, in, dryRun, p, m); err != nil {
 				return err
 			}
-			if !sameShape(old, steps) {
-				return problem.New(problem.Conflict, "pause_to_edit",
-					"Pause the campaign to add or remove steps or variants; while it runs only texts and delays can change.")
-			}
+		}
+		if dryRun {
+			return errDryRun // roll back: a dry run changes nothing
 		}
 		if err := q.ReplaceSequence(ctx, id, steps); err != nil {
 			return err
@@ -201,24 +232,24 @@ func (s *Service) PutSequence(ctx context.Context, p account.Principal, id strin
 		if _, err := q.ReleaseHeldJobs(ctx, id, s.env.Now()); err != nil {
 			return err
 		}
+		if sum.Changed {
+			if err := tx.InsertAudit(ctx, editAudit(p, m, id, old, steps, sum)); err != nil {
+				return err
+			}
+		}
 		return tx.InsertAudit(ctx, audit(p, m, "campaign.sequence_saved", id, map[string]any{"steps": len(steps)}))
 	})
+	if errors.Is(err, errDryRun) {
+		return SequenceView{}, sum, nil
+	}
 	if err != nil {
-		return SequenceView{}, err
+		return SequenceView{}, EditSummary{}, err
 	}
-	return s.Sequence(ctx, p.WorkspaceID, id)
-}
-
-func sameShape(a, b []store.SequenceStep) bool {
-	if len(a) != len(b) {
-		return false
+	v, err := s.Sequence(ctx, p.WorkspaceID, id)
+	if sum.Changed {
+		v.Edit = &sum
 	}
-	for i := range a {
-		if len(a[i].Variants) != len(b[i].Variants) {
-			return false
-		}
-	}
-	return true
+	return v, sum, err
 }
 
 // Sequence returns a campaign's sequence.
@@ -231,7 +262,11 @@ func (s *Service) Sequence(ctx context.Context, ws, id string) (SequenceView, er
 	if err != nil {
 		return SequenceView{}, err
 	}
-	v := SequenceView{CampaignID: id, Steps: []StepView{}}
+	version, err := q.SequenceVersion(ctx, id)
+	if err != nil {
+		return SequenceView{}, err
+	}
+	v := SequenceView{CampaignID: id, Steps: []StepView{}, Version: version}
 	for _, st := range steps {
 		sv := StepView{Position: st.Position, DelayDays: st.DelayDays, DelayMinutes: st.DelayMinutes,
 			Variants: []VariantView{}, Tags: []string{}}

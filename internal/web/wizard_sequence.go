@@ -35,6 +35,9 @@ type seqStep struct {
 	DelayMinutes string // kept as it was: the editor sets whole days
 	Variants     []seqVariant
 	Open         int // the variant app.js shows first (the one just added)
+	// From is the stored step the card shows (its position), 0 for a new
+	// card: a launched campaign's save tells edits from moves by it.
+	From int
 }
 
 // Number is the step's 1-based position.
@@ -81,6 +84,9 @@ type wizardSequenceData struct {
 	PreviewLead *store.Lead
 	Preview     []previewMessage
 	TestSend    *testSendForm
+	// Confirm is the dry run of a launched campaign's save, shown for the
+	// user to confirm (wizard_sequence_edit.go).
+	Confirm *sequenceConfirm
 }
 
 // fallbacks are the tag defaults the menu proposes.
@@ -250,7 +256,7 @@ func stepsOfView(seq campaign.SequenceView) []seqStep {
 	var steps []seqStep
 	for i, st := range seq.Steps {
 		s := seqStep{Index: i, DelayDays: strconv.Itoa(st.DelayDays), DelayMinutes: strconv.Itoa(st.DelayMinutes),
-			Variants: []seqVariant{{Subject: st.Subject, Body: st.Body}}}
+			Variants: []seqVariant{{Subject: st.Subject, Body: st.Body}}, From: st.Position}
 		for _, vr := range st.Variants {
 			s.Variants = append(s.Variants, seqVariant{Subject: vr.Subject, Body: vr.Body})
 		}
@@ -269,6 +275,7 @@ func stepsOfForm(r *http.Request) []seqStep {
 		}
 		s := seqStep{Index: i, DelayDays: strings.TrimSpace(r.PostForm.Get(key + ".delayDays")),
 			DelayMinutes: strings.TrimSpace(r.PostForm.Get(key + ".delayMinutes"))}
+		s.From, _ = strconv.Atoi(r.PostForm.Get(key + ".position"))
 		for j := 0; ; j++ {
 			vk := variantKey(i, j)
 			if _, ok := r.PostForm[vk+".body"]; !ok {
@@ -296,7 +303,7 @@ func sequenceInput(steps []seqStep) campaign.SequenceInput {
 		return n
 	}
 	for _, s := range steps {
-		st := campaign.StepInput{DelayDays: num(s.DelayDays), DelayMinutes: num(s.DelayMinutes)}
+		st := campaign.StepInput{DelayDays: num(s.DelayDays), DelayMinutes: num(s.DelayMinutes), Position: s.From}
 		for j, vr := range s.Variants {
 			if j == 0 {
 				st.Subject, st.Body = vr.Subject, vr.Body
@@ -380,11 +387,25 @@ func (w *Web) storeSequence(rw http.ResponseWriter, v *view, p wizardPage, steps
 	if err := w.Campaigns.KeepStoredExtras(v.r.Context(), v.P.WorkspaceID, p.Campaign.ID, &in); err != nil {
 		return err
 	}
-	_, err := w.Campaigns.PutSequence(v.r.Context(), v.P, p.Campaign.ID, in, meta(v.r))
+	if ok, err := w.confirmSequenceEdit(rw, v, p, steps, in); !ok {
+		return err
+	}
+	saved, err := w.Campaigns.PutSequence(v.r.Context(), v.P, p.Campaign.ID, in, meta(v.r))
 	if err == nil {
 		n := len(steps)
-		return w.advance(rw, v, p, "Saved the sequence: "+plural(n, "step", "steps")+".")
+		msg := "Saved the sequence: " + plural(n, "step", "steps") + "."
+		if saved.Edit != nil {
+			msg = "Saved version " + strconv.Itoa(saved.Version) + " of the sequence: " + plural(n, "step", "steps") +
+				". Emails already sent keep the version they went with."
+		}
+		return w.advance(rw, v, p, msg)
 	}
+	return w.sequenceFailed(rw, v, p, steps, err)
+}
+
+// sequenceFailed shows a save's errors next to their fields, template
+// errors with their place.
+func (w *Web) sequenceFailed(rw http.ResponseWriter, v *view, p wizardPage, steps []seqStep, err error) error {
 	if pr, ok := problem.As(err); ok {
 		if list, ok := pr.Details["templateErrors"].([]campaign.TemplateError); ok {
 			placeTemplateErrors(steps, list)

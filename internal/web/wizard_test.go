@@ -23,6 +23,8 @@ func TestWizardAndLeadsPages(t *testing.T) {
 		"WizardAddsEveryLeadOfTheFileIncludingExistingOnes": testWizardAddsEveryLeadOfTheFileIncludingExistingOnes,
 		"SequenceEditorButtonsErrorsAndPreview":             testSequenceEditorButtonsErrorsAndPreview,
 		"ReviewBlocksLaunchUntilFixed":                      testReviewBlocksLaunchUntilFixed,
+		"RunningSequenceEditAsksFirst":                      testRunningSequenceEditAsksFirst,
+		"CampaignPageShowsSequenceVersions":                 testCampaignPageShowsSequenceVersions,
 		"SuppressionAddAndRemoveGoThroughConfirmPages":      testSuppressionAddAndRemoveGoThroughConfirmPages,
 		"CampaignLeadsTabExplainsEachLead":                  testCampaignLeadsTabExplainsEachLead,
 		"RunningImportRefreshesItself":                      testRunningImportRefreshesItself,
