@@ -23,7 +23,7 @@ func init() { benches["seqedit"] = benchSeqEdit }
 //
 //  2. that edit saved (a new version; no job changes);
 //
-//  3. step 1's delay changed (every pending job retimed, one statement each);
+//  3. step 1's delay changed (every pending job retimed, 500 per statement);
 //
 //  4. a step inserted before step 2 (keys and progress remapped).
 //
