@@ -20,6 +20,9 @@
 //     batch's stops; the reply loop calls StopRepliedLeads, which also writes
 //     the reply times, once per status and reason for a page of messages,
 //     deciding replies with ReplyStop as RecordReply does.
+//   - Route: RouteReply moves a categorised reply's campaign lead into a
+//     reply route (internal/routing), or out of one on a recategorisation:
+//     the campaign lead, then its jobs, then the campaign, as StopLeads.
 //
 // # Lock order
 //
