@@ -194,3 +194,52 @@ func TestSkipIfOverHTTP(t *testing.T) {
 		t.Fatalf("explain after the skip: %v", x)
 	}
 }
+
+// An edit of a running campaign's main sequence leaves a lead in a reply
+// route where it is: its route step still goes, and no main step follows.
+func TestSequenceEditLeavesReplyRoutesAlone(t *testing.T) {
+	srv, owner, mailboxID := sendingServer(t)
+	ann := createLead(t, owner, "ann@acme.test", "Ann")
+	bob := createLead(t, owner, "bob@globex.test", "Bob")
+	c := owner.Must(201, "POST", "/api/campaigns", map[string]any{"name": "Q1", "timezone": "UTC",
+		"sendDays": []int{1, 2, 3, 4, 5, 6, 7}, "sendStart": "00:00", "sendEnd": "24:00", "inboxIds": []string{mailboxID}}).Map(t)
+	cid := c["id"].(string)
+	later := map[string]any{"name": "Later", "when": map[string]any{"keywords": []string{"next quarter"}},
+		"steps": []map[string]any{{"body": "Talk next quarter."}}, "sameThread": true}
+	owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence", map[string]any{"steps": []map[string]any{
+		{"subject": "Hi {{firstName}}", "body": "Hello."}, {"delayDays": 3, "body": "Bumping this."}},
+		"routes": []any{later}})
+	owner.Must(200, "POST", "/api/campaigns/"+cid+"/leads", map[string]any{"leadIds": []string{ann, bob}})
+	owner.Must(200, "POST", "/api/campaigns/"+cid+"/launch", nil)
+	cronTick(t, srv)
+	first := sentTo(t, owner, mailboxID, "ann@acme.test")[0]
+	owner.Must(201, "POST", "/api/inboxes/"+mailboxID+"/sandbox/receive", map[string]string{"from": "Ann <ann@acme.test>",
+		"subject": "Re: " + first["subject"].(string), "body": "Not now, maybe next quarter.", "inReplyTo": first["messageId"].(string)})
+	cronSync(t, srv)
+
+	// A new step between the two, due at once.
+	edit := map[string]any{"steps": []map[string]any{
+		{"position": 1, "subject": "Hi {{firstName}}", "body": "Hello."},
+		{"delayDays": 0, "body": "A new step."},
+		{"position": 2, "delayDays": 3, "body": "Bumping this."}},
+		"routes": []any{later}}
+	dry := owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence?dryRun=true", edit).Map(t)
+	owner.Must(200, "PUT", "/api/campaigns/"+cid+"/sequence", edit)
+	x := owner.Must(200, "GET", "/api/campaigns/"+cid+"/leads/"+ann+"/explain", nil).Map(t)
+	if x["nextStep"].(float64) != 101 || x["route"].(map[string]any)["name"] != "Later" {
+		t.Fatalf("ann after the edit (dry run %v): %v", dry, x)
+	}
+	if res := cronTick(t, srv); res["sent"].(float64) != 2 {
+		t.Fatalf("tick after the edit: %v", res)
+	}
+	if a := sentTo(t, owner, mailboxID, "ann@acme.test"); len(a) != 2 || !strings.Contains(a[0]["body"].(string), "Talk next quarter.") {
+		t.Fatalf("ann: %v", a)
+	}
+	if b := sentTo(t, owner, mailboxID, "bob@globex.test"); len(b) != 2 || !strings.Contains(b[0]["body"].(string), "A new step.") {
+		t.Fatalf("bob: %v", b)
+	}
+	cronTick(t, srv)
+	if a := sentTo(t, owner, mailboxID, "ann@acme.test"); len(a) != 2 {
+		t.Fatalf("ann got a main step after her route: %v", a[0])
+	}
+}
