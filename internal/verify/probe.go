@@ -186,6 +186,9 @@ func (p *Prober) Probe(ctx context.Context, domain string, mx []string, addrs []
 	}
 	if len(todo) > 0 && !d.catchAll {
 		if !p.portOpen(ctx) {
+			if ctx.Err() != nil {
+				return domainResult{} // out of time: no answer
+			}
 			return domainResult{blocked: true}
 		}
 		failed := false
