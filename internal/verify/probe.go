@@ -95,9 +95,9 @@ type Prober struct {
 }
 
 type probedDomain struct {
-	catchAll, unverifiable bool
-	addrs                  map[string]string // address → outcome
-	expires                time.Time
+	catchAll bool
+	addrs    map[string]string // address → outcome
+	expires  time.Time
 }
 
 // NewProber returns a prober with o's settings.
@@ -186,6 +186,9 @@ func (p *Prober) Probe(ctx context.Context, domain string, mx []string, addrs []
 	}
 	if len(todo) > 0 && !d.catchAll {
 		if !p.portOpen(ctx) {
+			if ctx.Err() != nil {
+				return domainResult{} // out of time: no answer
+			}
 			return domainResult{blocked: true}
 		}
 		failed := false
@@ -323,10 +326,12 @@ func (p *Prober) sessionWith(ctx context.Context, host, domain string, addrs []s
 	if code, msg, err := c.read(); err != nil || code != 220 {
 		return domainResult{}, replyError("greeting", code, msg, err)
 	}
-	if code, msg, err := c.cmd("EHLO " + p.o.HELO); err != nil || code != 250 {
-		if code, msg, err = c.cmd("HELO " + p.o.HELO); err != nil || code != 250 {
-			return domainResult{}, replyError("HELO", code, msg, err)
-		}
+	code, msg, err := c.cmd("EHLO " + p.o.HELO)
+	if err == nil && code != 250 { // a server without ESMTP
+		code, msg, err = c.cmd("HELO " + p.o.HELO)
+	}
+	if err != nil || code != 250 {
+		return domainResult{}, replyError("HELO", code, msg, err)
 	}
 	if code, msg, err := c.cmd("MAIL FROM:<postmaster@" + p.o.HELO + ">"); err != nil || code != 250 {
 		return domainResult{}, replyError("MAIL FROM", code, msg, err)

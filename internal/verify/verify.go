@@ -36,6 +36,9 @@ const (
 	// parallel is how many domains are resolved at once (the checker also
 	// bounds its lookups in flight).
 	parallel = 16
+	// probeStoreMargin is the time the SMTP probe leaves a caller's
+	// deadline for writing the verdicts.
+	probeStoreMargin = 2 * time.Second
 )
 
 // Service verifies leads' addresses; safe for concurrent use.
@@ -281,6 +284,13 @@ func (s *Service) probeAll(ctx context.Context, list []store.LeadAddress, byDoma
 			d := dnscheck.DomainOf(a.Email)
 			addrs[d] = append(addrs[d], strings.ToLower(a.Email))
 		}
+	}
+	// A caller with a deadline (one added lead: 8 s) keeps time to store
+	// the DNS verdicts when the probe is slower than that.
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-probeStoreMargin))
+		defer cancel()
 	}
 	var mu sync.Mutex
 	results := map[string]domainResult{}
