@@ -115,18 +115,56 @@ func (s Scope) PeriodTotals(ctx context.Context, f AnalyticsFilter, mailboxID st
 		if err := r.Scan(&slot, &c.Sent, &c.Replied, &c.Positive, &c.Bounced, &c.Unsubscribed, &c.Complained); err != nil {
 			return err
 		}
-		at := time.Unix(slot*SlotSeconds, 0)
-		i = periodOf(edges, at, i)
-		if i < 0 {
-			return nil
+		i = addToPeriod(out, edges, slot, c, i)
+		return nil
+	})
+	return out, err
+}
+
+// addToPeriod adds a slot's counts to its period (found from hint on) and
+// returns the period's index.
+func addToPeriod(out []PeriodCounts, edges []time.Time, slot int64, c PeriodCounts, hint int) int {
+	i := periodOf(edges, time.Unix(slot*SlotSeconds, 0), hint)
+	if i < 0 {
+		return hint
+	}
+	p := &out[i]
+	p.Sent += c.Sent
+	p.Replied += c.Replied
+	p.Positive += c.Positive
+	p.Bounced += c.Bounced
+	p.Unsubscribed += c.Unsubscribed
+	p.Complained += c.Complained
+	return i
+}
+
+// MailboxPeriodTotals is PeriodTotals for every mailbox of the workspace at
+// once (mailbox id → periods), in one query: the domains' health.
+func (s Scope) MailboxPeriodTotals(ctx context.Context, edges []time.Time) (map[string][]PeriodCounts, error) {
+	out := map[string][]PeriodCounts{}
+	if len(edges) < 2 {
+		return out, nil
+	}
+	rows, err := s.query(ctx, `SELECT inbox_id, slot, sent, replied, bounced, unsubscribed, complained
+		FROM analytics_mailbox_counts WHERE workspace_id = ? AND slot >= ? AND slot < ? ORDER BY inbox_id, slot`,
+		s.ws, Slot(edges[0]), Slot(edges[len(edges)-1]))
+	if err != nil {
+		return nil, err
+	}
+	i := 0
+	err = eachRow(rows, func(r rowScanner) error {
+		var id string
+		var slot int64
+		var c PeriodCounts
+		if err := r.Scan(&id, &slot, &c.Sent, &c.Replied, &c.Bounced, &c.Unsubscribed, &c.Complained); err != nil {
+			return err
 		}
-		p := &out[i]
-		p.Sent += c.Sent
-		p.Replied += c.Replied
-		p.Positive += c.Positive
-		p.Bounced += c.Bounced
-		p.Unsubscribed += c.Unsubscribed
-		p.Complained += c.Complained
+		days, ok := out[id]
+		if !ok {
+			days = make([]PeriodCounts, len(edges)-1)
+			out[id], i = days, 0
+		}
+		i = addToPeriod(days, edges, slot, c, i)
 		return nil
 	})
 	return out, err
