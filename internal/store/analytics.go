@@ -94,15 +94,16 @@ func (s Scope) PeriodTotals(ctx context.Context, f AnalyticsFilter, mailboxID st
 	lo, hi := Slot(edges[0]), Slot(edges[len(edges)-1])
 	var rows *sql.Rows
 	var err error
+	g := slotGroup(edges)
 	if mailboxID != "" {
-		rows, err = s.query(ctx, `SELECT slot, sent, replied, 0, bounced, unsubscribed, complained
-			FROM analytics_mailbox_counts WHERE inbox_id = ? AND `+s.d.notIndexed("workspace_id")+` = ? AND slot >= ? AND slot < ?`,
-			mailboxID, s.ws, lo, hi)
+		rows, err = s.query(ctx, `SELECT slot / `+g+` * `+g+`, SUM(sent), SUM(replied), 0, SUM(bounced), SUM(unsubscribed),
+			SUM(complained) FROM analytics_mailbox_counts WHERE inbox_id = ? AND `+s.d.notIndexed("workspace_id")+` = ?
+			AND slot >= ? AND slot < ? GROUP BY slot / `+g, mailboxID, s.ws, lo, hi)
 	} else {
 		campaign, args := s.campaignCond("a", f.CampaignID)
-		rows, err = s.query(ctx, `SELECT a.slot, SUM(a.sent), SUM(a.replied_on), SUM(a.positive_on), SUM(a.bounced_on),
+		rows, err = s.query(ctx, `SELECT a.slot / `+g+` * `+g+`, SUM(a.sent), SUM(a.replied_on), SUM(a.positive_on), SUM(a.bounced_on),
 			SUM(a.unsubscribed_on), SUM(a.complained_on) FROM analytics_counts a
-			WHERE `+s.wsCol("a", f.CampaignID != "")+` = ?`+campaign+` AND a.slot >= ? AND a.slot < ? GROUP BY a.slot`,
+			WHERE `+s.wsCol("a", f.CampaignID != "")+` = ?`+campaign+` AND a.slot >= ? AND a.slot < ? GROUP BY a.slot / `+g,
 			append(args, lo, hi)...)
 	}
 	if err != nil {
@@ -145,9 +146,10 @@ func (s Scope) MailboxPeriodTotals(ctx context.Context, edges []time.Time) (map[
 	if len(edges) < 2 {
 		return out, nil
 	}
-	rows, err := s.query(ctx, `SELECT inbox_id, slot, sent, replied, bounced, unsubscribed, complained
-		FROM analytics_mailbox_counts WHERE workspace_id = ? AND slot >= ? AND slot < ? ORDER BY inbox_id, slot`,
-		s.ws, Slot(edges[0]), Slot(edges[len(edges)-1]))
+	g := slotGroup(edges)
+	rows, err := s.query(ctx, `SELECT inbox_id, slot / `+g+` * `+g+`, SUM(sent), SUM(replied), SUM(bounced), SUM(unsubscribed),
+		SUM(complained) FROM analytics_mailbox_counts WHERE workspace_id = ? AND slot >= ? AND slot < ?
+		GROUP BY inbox_id, slot / `+g, s.ws, Slot(edges[0]), Slot(edges[len(edges)-1]))
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +170,25 @@ func (s Scope) MailboxPeriodTotals(ctx context.Context, edges []time.Time) (map[
 		return nil
 	})
 	return out, err
+}
+
+// slotGroup is how many slots the database may add up before Go sorts them
+// into periods: a UTC day's 96 when every edge is a UTC midnight, an hour's
+// 4 when every edge is on the hour, else 1 (a zone of half or quarter
+// hours). Fewer rows cross to Go; no group straddles an edge.
+func slotGroup(edges []time.Time) string {
+	day, hour := true, true
+	for _, e := range edges {
+		day = day && e.Unix()%86400 == 0
+		hour = hour && e.Unix()%3600 == 0
+	}
+	switch {
+	case day:
+		return "96"
+	case hour:
+		return "4"
+	}
+	return "1"
 }
 
 // periodOf is the index of the period t falls in (-1 outside), searched
