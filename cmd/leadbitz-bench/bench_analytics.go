@@ -105,6 +105,11 @@ func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error 
 
 // timeAnalytics times the reports of the seeded campaign and workspace.
 func timeAnalytics(ctx context.Context, st *store.Store, web *benchWeb, ws string, now time.Time, days, runs int, stdout io.Writer) error {
+	campaignRows, mailboxRows, err := st.AnalyticsCounterRows(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "counter rows: %d per campaign, step, variant and slot; %d per mailbox and slot\n", campaignRows, mailboxRows)
 	svc := analytics.New(st, env.New(nil, func() time.Time { return now }))
 	campaignID := "00000002-0000-7000-8000-100000000000"
 	all := now.AddDate(0, 0, -days).Format(time.DateOnly)
@@ -131,6 +136,9 @@ func timeAnalytics(ctx context.Context, st *store.Store, web *benchWeb, ws strin
 			return err
 		}},
 		{"dashboard page /analytics (rendered)", func() error { return web.get("/analytics", nil) }},
+		// The same layout (alerts strip, navigation) without analytics: what
+		// every page of the workspace costs.
+		{"for comparison: page /settings", func() error { return web.get("/settings", nil) }},
 	} {
 		var times []time.Duration
 		for range runs {

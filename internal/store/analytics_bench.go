@@ -108,3 +108,11 @@ func (q Queries) AnalyticsBenchOwner(ctx context.Context, campaignID string) (wo
 		WHERE c.id = ? ORDER BY m.created_at LIMIT 1`, campaignID).Scan(&workspaceID, &userID)
 	return workspaceID, userID, err
 }
+
+// AnalyticsCounterRows counts the rows of the two counter tables: what a
+// report reads grows with them, not with the sends.
+func (q Queries) AnalyticsCounterRows(ctx context.Context) (campaign, mailbox int, err error) {
+	err = q.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM analytics_counts), (SELECT COUNT(*) FROM analytics_mailbox_counts)`).
+		Scan(&campaign, &mailbox)
+	return campaign, mailbox, err
+}
