@@ -135,6 +135,8 @@ func timeAnalytics(ctx context.Context, st *store.Store, web *benchWeb, ws strin
 			_, err := svc.Domains(ctx, ws, analytics.Query{})
 			return err
 		}},
+		{"workspace report (API /api/analytics)", func() error { return web.get("/api/analytics", &map[string]any{}) }},
+		{"domains' health (API)", func() error { return web.get("/api/analytics/domains", &map[string]any{}) }},
 		{"dashboard page /analytics (rendered)", func() error { return web.get("/analytics", nil) }},
 		// The same layout (alerts strip, navigation) without analytics: what
 		// every page of the workspace costs.
