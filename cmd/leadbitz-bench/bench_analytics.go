@@ -10,14 +10,17 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"slices"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/analytics"
 	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/config"
 	"github.com/leadbitz/leadbitz/internal/env"
+	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -49,6 +52,7 @@ func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error 
 	mailboxes := fs.Int("inboxes", 10, "mailboxes (a multiple of campaigns)")
 	days := fs.Int("days", 60, "days of history")
 	runs := fs.Int("runs", 5, "timed runs of each report")
+	reuse := fs.Bool("reuse", false, "time the reports on a database a previous run seeded (with --db; no seeding)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,8 +74,14 @@ func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	defer web.close()
-
 	now := time.Now().UTC()
+	if *reuse {
+		if ws, err = web.signInToSeeded(ctx, st); err != nil {
+			return err
+		}
+		return timeAnalytics(ctx, st, web, ws, now, *days, *runs, stdout)
+	}
+
 	b := store.SendBench{WorkspaceID: ws, Campaigns: *campaigns, Mailboxes: *mailboxes, LeadsPerCampaign: *perCampaign, Now: now}
 	start := time.Now()
 	if err := st.SeedSendBench(ctx, b); err != nil {
@@ -90,10 +100,19 @@ func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	fmt.Fprintf(stdout, "counters backfilled (migration 0022's SQL) in %s\n", time.Since(start).Round(time.Millisecond))
+	return timeAnalytics(ctx, st, web, ws, now, *days, *runs, stdout)
+}
 
+// timeAnalytics times the reports of the seeded campaign and workspace.
+func timeAnalytics(ctx context.Context, st *store.Store, web *benchWeb, ws string, now time.Time, days, runs int, stdout io.Writer) error {
+	campaignRows, mailboxRows, err := st.AnalyticsCounterRows(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "counter rows: %d per campaign, step, variant and slot; %d per mailbox and slot\n", campaignRows, mailboxRows)
 	svc := analytics.New(st, env.New(nil, func() time.Time { return now }))
 	campaignID := "00000002-0000-7000-8000-100000000000"
-	all := now.AddDate(0, 0, -*days).Format(time.DateOnly)
+	all := now.AddDate(0, 0, -days).Format(time.DateOnly)
 	var check analytics.CampaignReport
 	for _, c := range []struct {
 		name string
@@ -116,10 +135,15 @@ func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error 
 			_, err := svc.Domains(ctx, ws, analytics.Query{})
 			return err
 		}},
+		{"workspace report (API /api/analytics)", func() error { return web.get("/api/analytics", &map[string]any{}) }},
+		{"domains' health (API)", func() error { return web.get("/api/analytics/domains", &map[string]any{}) }},
 		{"dashboard page /analytics (rendered)", func() error { return web.get("/analytics", nil) }},
+		// The same layout (alerts strip, navigation) without analytics: what
+		// every page of the workspace costs.
+		{"for comparison: page /settings", func() error { return web.get("/settings", nil) }},
 	} {
 		var times []time.Duration
-		for range *runs {
+		for range runs {
 			t0 := time.Now()
 			if err := c.run(); err != nil {
 				return fmt.Errorf("%s: %w", c.name, err)
@@ -205,4 +229,23 @@ func (w *benchWeb) get(path string, out any) error {
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
 	return err
+}
+
+// signInToSeeded gives the client a session of the owner of the workspace
+// a previous run seeded (the one holding the bench campaign), and returns
+// that workspace's id.
+func (w *benchWeb) signInToSeeded(ctx context.Context, st *store.Store) (string, error) {
+	ws, user, err := st.AnalyticsBenchOwner(ctx, "00000002-0000-7000-8000-100000000000")
+	if err != nil {
+		return "", fmt.Errorf("no seeded workspace (run once without --reuse): %w", err)
+	}
+	token := "bench-" + store.NewID()
+	now := time.Now()
+	if err := st.CreateSession(ctx, &store.Session{TokenHash: account.HashToken(token), UserID: user, WorkspaceID: ws,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		return "", err
+	}
+	u, _ := url.Parse(w.srv.URL)
+	w.client.Jar.SetCookies(u, []*http.Cookie{{Name: httpserver.SessionCookie, Value: token, Path: "/"}})
+	return ws, nil
 }

@@ -286,6 +286,14 @@ func (s *Service) Domains(ctx context.Context, ws string, q Query) (DomainsRepor
 		return DomainsReport{}, err
 	}
 	lw.Dates, lw.Edges = lw.Dates[len(lw.Dates)-HealthWindowDays:], lw.Edges[len(lw.Edges)-HealthWindowDays-1:]
+	window, err := sc.MailboxPeriodTotals(ctx, w.Edges)
+	if err != nil {
+		return DomainsReport{}, err
+	}
+	last7, err := sc.MailboxPeriodTotals(ctx, lw.Edges)
+	if err != nil {
+		return DomainsReport{}, err
+	}
 	for _, m := range mailboxes {
 		d := domainOf(m.Email)
 		if byDomain[d] == nil {
@@ -295,16 +303,8 @@ func (s *Service) Domains(ctx context.Context, ws string, q Query) (DomainsRepor
 		}
 		byDomain[d].Mailboxes = append(byDomain[d].Mailboxes, m.ID)
 		paused[d] = paused[d] || guardPaused(m)
-		days, err := s.daily(ctx, sc, store.AnalyticsFilter{From: w.From(), To: w.To()}, w, m.ID)
-		if err != nil {
-			return DomainsReport{}, err
-		}
-		addDays(sums[d], days)
-		last, err := s.daily(ctx, sc, store.AnalyticsFilter{From: lw.From(), To: lw.To()}, lw, m.ID)
-		if err != nil {
-			return DomainsReport{}, err
-		}
-		addDays(recent[d], last)
+		addDays(sums[d], periodDays(window[m.ID], len(w.Dates)))
+		addDays(recent[d], periodDays(last7[m.ID], len(lw.Dates)))
 	}
 	r := DomainsReport{From: w.Dates[0], To: w.Dates[len(w.Dates)-1], Domains: []DomainHealth{}}
 	for d, dh := range byDomain {
@@ -319,6 +319,16 @@ func (s *Service) Domains(ctx context.Context, ws string, q Query) (DomainsRepor
 	}
 	sort.Slice(r.Domains, func(i, j int) bool { return r.Domains[i].Domain < r.Domains[j].Domain })
 	return r, nil
+}
+
+// periodDays reads a mailbox's periods as days (none: n empty days).
+func periodDays(p []store.PeriodCounts, n int) []Day {
+	days := make([]Day, n)
+	for i, t := range p {
+		days[i] = Day{Sent: t.Sent, Replied: t.Replied, Bounced: t.Bounced, Unsubscribed: t.Unsubscribed,
+			Complained: t.Complained}
+	}
+	return days
 }
 
 func addDays(into, days []Day) {

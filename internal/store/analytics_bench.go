@@ -100,3 +100,19 @@ func (q Queries) AnalyzeAnalyticsBench(ctx context.Context) error {
 	}
 	return nil
 }
+
+// AnalyticsBenchOwner returns the workspace of a seeded bench campaign and
+// its owner, for `leadbitz-bench analytics --reuse`.
+func (q Queries) AnalyticsBenchOwner(ctx context.Context, campaignID string) (workspaceID, userID string, err error) {
+	err = q.queryRow(ctx, `SELECT c.workspace_id, m.user_id FROM campaigns c JOIN memberships m ON m.workspace_id = c.workspace_id
+		WHERE c.id = ? ORDER BY m.created_at LIMIT 1`, campaignID).Scan(&workspaceID, &userID)
+	return workspaceID, userID, err
+}
+
+// AnalyticsCounterRows counts the rows of the two counter tables: what a
+// report reads grows with them, not with the sends.
+func (q Queries) AnalyticsCounterRows(ctx context.Context) (campaign, mailbox int, err error) {
+	err = q.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM analytics_counts), (SELECT COUNT(*) FROM analytics_mailbox_counts)`).
+		Scan(&campaign, &mailbox)
+	return campaign, mailbox, err
+}

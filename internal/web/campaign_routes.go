@@ -37,8 +37,8 @@ type routeCategory struct {
 }
 
 type routeStepSlot struct {
-	Index, Number                 int
-	DelayDays, Subject, Body, Key string
+	Index, Number                               int
+	DelayDays, DelayMinutes, Subject, Body, Key string
 }
 
 func (w *Web) campaignRoutes(rw http.ResponseWriter, r *http.Request, v *view) error {
@@ -129,6 +129,7 @@ func routeFormValues(i int, routes []routing.Route) map[string]string {
 	for j, st := range r.Steps {
 		sk := k + ".steps[" + strconv.Itoa(j) + "]"
 		vals[sk+".delayDays"], vals[sk+".subject"], vals[sk+".body"] = strconv.Itoa(st.DelayDays), st.Subject, st.Body
+		vals[sk+".delayMinutes"] = strconv.Itoa(st.DelayMinutes)
 	}
 	return vals
 }
@@ -154,17 +155,23 @@ func routeOfForm(f *form, i int) campaign.RouteInput {
 		if f.Get(sk+".body") == "" && f.Get(sk+".subject") == "" {
 			continue
 		}
-		days := 0
-		if d := f.Get(sk + ".delayDays"); d != "" {
-			n, err := strconv.Atoi(d)
-			if err != nil {
-				n = -1
-			}
-			days = n
-		}
-		r.Steps = append(r.Steps, routing.Step{DelayDays: days, Subject: f.Values[sk+".subject"], Body: f.Values[sk+".body"]})
+		r.Steps = append(r.Steps, routing.Step{DelayDays: formNumber(f.Get(sk + ".delayDays")),
+			DelayMinutes: formNumber(f.Get(sk + ".delayMinutes")), Subject: f.Values[sk+".subject"], Body: f.Values[sk+".body"]})
 	}
 	return r
+}
+
+// formNumber is a delay field's number: 0 when empty, -1 when it is not a
+// number (the service then names the rule).
+func formNumber(s string) int {
+	if s = strings.TrimSpace(s); s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // routeCategories are the categories a route may name.
@@ -187,7 +194,8 @@ func routesPageData(c campaign.View, routes []routing.Route, cur int, f *form) r
 	for j := range routeStepSlots {
 		sk := k + ".steps[" + strconv.Itoa(j) + "]"
 		p.Steps = append(p.Steps, routeStepSlot{Index: j, Number: j + 1, Key: sk, DelayDays: f.Get(sk + ".delayDays"),
-			Subject: f.Values[sk+".subject"], Body: f.Values[sk+".body"]})
+			DelayMinutes: f.Get(sk + ".delayMinutes"),
+			Subject:      f.Values[sk+".subject"], Body: f.Values[sk+".body"]})
 	}
 	return p
 }

@@ -34,7 +34,7 @@ func TestReplyRoutesEditor(t *testing.T) {
 	}
 	r := postForm(t, a.Client, routes, url.Values{"route": {"0"}, "action": {"save"}, "routes[0].name": {"Later"},
 		"routes[0].when.keywords": {"next quarter, later"}, "routes[0].when.categories.not_interested": {"on"},
-		"routes[0].steps[0].delayDays": {"60"}, "routes[0].steps[0].body": {"Is now a better time?"}})
+		"routes[0].steps[0].delayDays": {"60"}, "routes[0].steps[0].delayMinutes": {"90"}, "routes[0].steps[0].body": {"Is now a better time?"}})
 	follow(t, a.Client, r)
 	seq := a.Must(http.StatusOK, "GET", "/api/campaigns/"+id+"/sequence", nil).Map(t)
 	rs := seq["routes"].([]any)
@@ -43,17 +43,20 @@ func TestReplyRoutesEditor(t *testing.T) {
 	}
 	got := rs[0].(map[string]any)
 	if got["name"] != "Later" || len(got["when"].(map[string]any)["keywords"].([]any)) != 2 ||
-		got["steps"].([]any)[0].(map[string]any)["delayDays"].(float64) != 60 {
+		got["steps"].([]any)[0].(map[string]any)["delayDays"].(float64) != 60 ||
+		got["steps"].([]any)[0].(map[string]any)["delayMinutes"].(float64) != 90 {
 		t.Fatalf("saved route: %v", got)
 	}
-	if page := string(get(t, a.Client, routes+"?route=0", http.StatusOK).Body); !strings.Contains(page, `aria-current="page">Later</a>`) {
+	if page := string(get(t, a.Client, routes+"?route=0", http.StatusOK).Body); !strings.Contains(page, `aria-current="page">Later</a>`) ||
+		!strings.Contains(page, `name="routes[0].steps[0].delayMinutes" type="number" min="0" max="10080" value="90"`) {
 		t.Fatalf("the route's tab: %.600s", page)
 	}
 
-	// Saving the main sequence's cards keeps the route and the condition.
+	// Saving the main sequence's cards (which carry the condition) keeps
+	// the route and the condition.
 	r = postForm(t, a.Client, "/campaigns/"+id+"/setup/sequence", url.Values{"action": {"save"},
 		"steps[0].delayDays": {"0"}, "steps[0].subject": {"Hi"}, "steps[0].body": {"Hello again."},
-		"steps[1].delayDays": {"2"}, "steps[1].body": {"Bump."}})
+		"steps[1].delayDays": {"2"}, "steps[1].body": {"Bump."}, "steps[1].skipIf.field": {"company"}, "steps[1].skipIf.op": {"empty"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("save the sequence: %d %.400s", r.Status, r.Body)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/assist"
 	"github.com/leadbitz/leadbitz/internal/campaign"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/routing"
 	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -38,7 +39,21 @@ type seqStep struct {
 	// From is the stored step the card shows (its position), 0 for a new
 	// card: a launched campaign's save tells edits from moves by it.
 	From int
+	// Skip is the step's condition (steps after the first): Op "" is none.
+	Skip routing.SkipIf
+	// SkipFields are the fields the condition's select offers: the lead
+	// fields the editor knows, and the stored one if it is not among them.
+	SkipFields []string
 }
+
+// skipOps are the condition's operators as the select offers them.
+var skipOps = []struct{ Op, Label string }{
+	{"", "never skip"}, {routing.OpEmpty, "is empty"}, {routing.OpEquals, "equals"},
+	{routing.OpContains, "contains"}, {routing.OpRepliedElsewhere, "the lead replied in another campaign"},
+}
+
+// SkipOps are the operators the step's condition select offers.
+func (s seqStep) SkipOps() []struct{ Op, Label string } { return skipOps }
 
 // Number is the step's 1-based position.
 func (s seqStep) Number() int { return s.Index + 1 }
@@ -75,9 +90,12 @@ type mergeTag struct {
 
 type wizardSequenceData struct {
 	wizardPage
-	Steps       []seqStep
-	Tags        []mergeTag
-	Running     bool // structure is locked: pause to add or remove steps
+	Steps   []seqStep
+	Tags    []mergeTag
+	Running bool // variants are locked while it sends
+	// Launched: steps may be added and removed (the save shows the dry run
+	// first), but step 1 stays (internal/campaign/edit.go).
+	Launched    bool
 	AI          bool
 	Notice      string // the result of the last button (not yet saved)
 	Leads       []store.Lead
@@ -126,7 +144,8 @@ func (w *Web) loadWizardSequence(v *view, p wizardPage, steps []seqStep, notice 
 		}
 	}
 	data := wizardSequenceData{wizardPage: p, Steps: steps, Running: p.Campaign.Status == store.CampaignActive,
-		AI: w.Assist != nil, Notice: notice}
+		Launched: launched(p.Campaign.Status),
+		AI:       w.Assist != nil, Notice: notice}
 	scope := w.Store.InWorkspace(v.P.WorkspaceID)
 	leads, err := scope.Leads(ctx, store.LeadQuery{CampaignID: p.Campaign.ID, Limit: previewLeads})
 	if err != nil {
@@ -135,6 +154,9 @@ func (w *Web) loadWizardSequence(v *view, p wizardPage, steps []seqStep, notice 
 	data.Leads = leads[:min(len(leads), previewLeads)]
 	if data.Tags, err = w.mergeTags(ctx, scope, p.Campaign.ID); err != nil {
 		return err
+	}
+	for i := range data.Steps {
+		data.Steps[i].SkipFields = skipFields(data.Tags, data.Steps[i].Skip.Field)
 	}
 	if l, err := pickPreviewLead(ctx, scope, data.Leads, v.Form.Get("previewLead")); err != nil {
 		return err
@@ -232,6 +254,21 @@ func (w *Web) mergeTags(ctx context.Context, scope store.Scope, campaignID strin
 	return tags, nil
 }
 
+// skipFields are the fields a step's condition may read: the menu's tags,
+// then the stored field if the campaign's leads no longer have it.
+func skipFields(tags []mergeTag, stored string) []string {
+	out := make([]string, 0, len(tags)+1)
+	found := stored == ""
+	for _, t := range tags {
+		out = append(out, t.Name)
+		found = found || t.Name == stored
+	}
+	if !found {
+		out = append(out, stored)
+	}
+	return out
+}
+
 func variantKey(step, variant int) string {
 	if variant == 0 {
 		return fmt.Sprintf("steps[%d]", step)
@@ -257,6 +294,9 @@ func stepsOfView(seq campaign.SequenceView) []seqStep {
 	for i, st := range seq.Steps {
 		s := seqStep{Index: i, DelayDays: strconv.Itoa(st.DelayDays), DelayMinutes: strconv.Itoa(st.DelayMinutes),
 			Variants: []seqVariant{{Subject: st.Subject, Body: st.Body}}, From: st.Position}
+		if st.SkipIf != nil {
+			s.Skip = *st.SkipIf
+		}
 		for _, vr := range st.Variants {
 			s.Variants = append(s.Variants, seqVariant{Subject: vr.Subject, Body: vr.Body})
 		}
@@ -276,6 +316,8 @@ func stepsOfForm(r *http.Request) []seqStep {
 		s := seqStep{Index: i, DelayDays: strings.TrimSpace(r.PostForm.Get(key + ".delayDays")),
 			DelayMinutes: strings.TrimSpace(r.PostForm.Get(key + ".delayMinutes"))}
 		s.From, _ = strconv.Atoi(r.PostForm.Get(key + ".position"))
+		s.Skip = routing.SkipIf{Field: strings.TrimSpace(r.PostForm.Get(key + ".skipIf.field")),
+			Op: r.PostForm.Get(key + ".skipIf.op"), Value: r.PostForm.Get(key + ".skipIf.value")}
 		for j := 0; ; j++ {
 			vk := variantKey(i, j)
 			if _, ok := r.PostForm[vk+".body"]; !ok {
@@ -303,7 +345,8 @@ func sequenceInput(steps []seqStep) campaign.SequenceInput {
 		return n
 	}
 	for _, s := range steps {
-		st := campaign.StepInput{DelayDays: num(s.DelayDays), DelayMinutes: num(s.DelayMinutes), Position: s.From}
+		st := campaign.StepInput{DelayDays: num(s.DelayDays), DelayMinutes: num(s.DelayMinutes), Position: s.From,
+			SkipIf: stepSkip(s)}
 		for j, vr := range s.Variants {
 			if j == 0 {
 				st.Subject, st.Body = vr.Subject, vr.Body
@@ -314,6 +357,22 @@ func sequenceInput(steps []seqStep) campaign.SequenceInput {
 		in.Steps = append(in.Steps, st)
 	}
 	return in
+}
+
+// stepSkip is a card's condition as the service takes it: nil for none.
+// replied_elsewhere reads no field, so a field left in the select is dropped.
+func stepSkip(s seqStep) *routing.SkipIf {
+	if s.Skip.Op == "" {
+		return nil
+	}
+	c := s.Skip
+	switch c.Op {
+	case routing.OpRepliedElsewhere:
+		c.Field, c.Value = "", ""
+	case routing.OpEmpty:
+		c.Value = ""
+	}
+	return &c
 }
 
 // saveWizardSequence handles every button of the editor: save (the
@@ -383,9 +442,14 @@ func (w *Web) saveWizardSequence(rw http.ResponseWriter, r *http.Request, v *vie
 // go next to their fields, template errors with their place.
 func (w *Web) storeSequence(rw http.ResponseWriter, v *view, p wizardPage, steps []seqStep) error {
 	in := sequenceInput(steps)
-	// The cards show neither reply routes nor step conditions: keep them.
+	// The cards do not show reply routes (their own page does): keep them.
 	if err := w.Campaigns.KeepStoredExtras(v.r.Context(), v.P.WorkspaceID, p.Campaign.ID, &in); err != nil {
 		return err
+	}
+	// The cards do show step conditions: theirs are the whole truth, so a
+	// condition cleared in the editor is cleared, not kept from storage.
+	for i := range in.Steps {
+		in.Steps[i].SkipIf = stepSkip(steps[i])
 	}
 	if ok, err := w.confirmSequenceEdit(rw, v, p, steps, in); !ok {
 		return err

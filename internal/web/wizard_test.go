@@ -25,6 +25,8 @@ func TestWizardAndLeadsPages(t *testing.T) {
 		"ReviewBlocksLaunchUntilFixed":                      testReviewBlocksLaunchUntilFixed,
 		"RunningSequenceEditAsksFirst":                      testRunningSequenceEditAsksFirst,
 		"CampaignPageShowsSequenceVersions":                 testCampaignPageShowsSequenceVersions,
+		"SequenceEditorSkipIf":                              testSequenceEditorSkipIf,
+		"RunningSequenceEditAddsStep":                       testRunningSequenceEditAddsStep,
 		"SuppressionAddAndRemoveGoThroughConfirmPages":      testSuppressionAddAndRemoveGoThroughConfirmPages,
 		"CampaignLeadsTabExplainsEachLead":                  testCampaignLeadsTabExplainsEachLead,
 		"RunningImportRefreshesItself":                      testRunningImportRefreshesItself,

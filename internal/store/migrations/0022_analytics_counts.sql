@@ -43,7 +43,7 @@ CREATE TABLE analytics_mailbox_counts (
     complained   BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (inbox_id, slot)
 );
-CREATE INDEX analytics_mailbox_counts_workspace ON analytics_mailbox_counts (workspace_id);
+CREATE INDEX analytics_mailbox_counts_workspace ON analytics_mailbox_counts (workspace_id, slot);
 
 -- What each campaign lead with an outcome adds to the counters now, so a
 -- later change (a recategorised reply, a reply turned unsubscribe) can take
