@@ -150,9 +150,12 @@ func (s Scope) CancelJobForEdit(ctx context.Context, id, reason string, version 
 	return err
 }
 
-// RemapLastStepSent rewrites the campaign's leads' progress after steps
-// moved: newOf[old] is the new last step passed for a lead that had passed
-// old step `old`.
+// RemapLastStepSent rewrites the progress of the campaign's active leads on
+// the main sequence after steps moved: newOf[old] is the new last step
+// passed for a lead that had passed old step `old`. A lead that stopped
+// (replied, bounced…) keeps the position its last message went out at:
+// its sent job keeps that position too, and the per-step stats and the
+// analytics credits (analytics_counts.go) join the two.
 func (s Scope) RemapLastStepSent(ctx context.Context, campaignID string, newOf map[int]int, at time.Time) error {
 	for old, nw := range newOf {
 		if old == nw {
@@ -161,7 +164,7 @@ func (s Scope) RemapLastStepSent(ctx context.Context, campaignID string, newOf m
 		// Tag rows with a negative value first, so a row moved to a
 		// position is not moved again by a later pair.
 		if _, err := s.exec(ctx, `UPDATE campaign_leads SET last_step_sent = ?, updated_at = ? WHERE campaign_id = ?
-			AND workspace_id = ? AND last_step_sent = ?`, -nw-1, at, campaignID, s.ws, old); err != nil {
+			AND workspace_id = ? AND status = 'active' AND route = 0 AND last_step_sent = ?`, -nw-1, at, campaignID, s.ws, old); err != nil {
 			return err
 		}
 	}
