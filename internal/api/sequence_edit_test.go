@@ -185,6 +185,24 @@ func TestEditRunningSequence(t *testing.T) {
 	if n := num(cronTick(t, srv), "sent"); n != 0 {
 		t.Fatalf("tick after the deletion sent %d", n)
 	}
+	var feed struct {
+		Items []struct {
+			Data struct {
+				Campaign struct{ ID string }
+				Lead     struct{ ID, Email string }
+			}
+		}
+	}
+	owner.Must(200, "GET", "/api/events?types=lead.sequence_finished", nil).JSON(t, &feed)
+	finished := map[string]bool{}
+	for _, e := range feed.Items {
+		if e.Data.Campaign.ID == id && e.Data.Lead.Email != "" {
+			finished[e.Data.Lead.ID] = true
+		}
+	}
+	if len(finished) != 4 {
+		t.Fatalf("lead.sequence_finished after the deletion: %+v", feed.Items)
+	}
 }
 
 // TestDeleteMiddleStepOfRunningCampaign deletes step 2 while two leads wait

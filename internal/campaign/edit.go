@@ -333,6 +333,7 @@ func (s *Service) applyEdit(ctx context.Context, q store.Scope, ws string, c sto
 		return err
 	}
 	var inserts []store.SendJob
+	var finished []event.Data
 	for _, a := range pl.actions {
 		j := a.lead.Job
 		switch a.kind {
@@ -343,6 +344,8 @@ func (s *Service) applyEdit(ctx context.Context, q store.Scope, ws string, c sto
 			if err := q.CompleteCampaignLeadForEdit(ctx, a.lead.CampaignLeadID, now); err != nil {
 				return err
 			}
+			finished = append(finished, event.SequenceFinished{Campaign: event.Ref{ID: c.ID, Name: c.Name},
+				Lead: event.Lead{ID: j.LeadID}})
 		case "replace":
 			if err := q.CancelJobForEdit(ctx, j.ID, "step replaced by a sequence edit", version, now); err != nil {
 				return err
@@ -376,6 +379,11 @@ func (s *Service) applyEdit(ctx context.Context, q store.Scope, ws string, c sto
 	}
 	if pl.summary.LeadsCompleted == 0 {
 		return nil
+	}
+	// Its last step removed, a lead's sequence is over as surely as when
+	// that step goes out (internal/sending/events.go).
+	if err := event.Record(ctx, q.Queries, ws, finished...); err != nil {
+		return err
 	}
 	// The edit may have finished the campaign's last active leads.
 	completed, err := q.CompleteCampaignsIfDone(ctx, []string{c.ID}, now)
