@@ -261,7 +261,8 @@ type Suppressed struct {
 	Source string `json:"source,omitempty"`
 }
 
-// SequenceFinished is lead.sequence_finished: a lead's last step went out.
+// SequenceFinished is lead.sequence_finished: a lead's last step went out
+// (or an edit removed the steps it had left: internal/campaign/edit.go).
 type SequenceFinished struct {
 	Campaign Ref  `json:"campaign"`
 	Lead     Lead `json:"lead"`
