@@ -121,6 +121,12 @@ func (m *Mailbox) submit(ctx context.Context, msg provider.OutgoingMessage) erro
 			}
 			m.smtp = s
 		}
+		// A send whose context is already done never starts: AfterFunc
+		// would close the session from another goroutine, racing a
+		// transaction that might still complete and deliver the message.
+		if err := ctx.Err(); err != nil {
+			return classifyConn(err)
+		}
 		s := m.smtp
 		stop := context.AfterFunc(ctx, func() { s.conn.Close() })
 		st, err := s.transaction(from, msg.To, msg.Raw)

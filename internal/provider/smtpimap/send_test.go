@@ -158,7 +158,7 @@ func TestWrongPasswordIsAuth(t *testing.T) {
 	}
 }
 
-func TestCancelledSendDropsSessionAndRecovers(t *testing.T) {
+func TestCancelledSendFailsAndRecovers(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	m := e.mailbox(t, func(c *smtpimap.Config) { c.SkipSentCopy = true })
 	if _, err := m.Send(ctx, outgoing(lead, "<a@leadbitz.test>")); err != nil {
