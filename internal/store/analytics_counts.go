@@ -344,8 +344,12 @@ func (q Queries) recreditLeads(ctx context.Context, ids []string) error {
 	d := newDeltas()
 	err := paddedChunks(ids, func(part []string) error {
 		in := "(" + marks(len(part)) + ")"
+		// NO KEY UPDATE (lockRows): a plain FOR UPDATE would wait on the
+		// key-share locks that this very transaction's and a concurrent
+		// one's conversation and message inserts hold on these leads, and
+		// two syncs of one page would deadlock.
 		if q.d == Postgres {
-			if _, err := q.exec(ctx, `SELECT id FROM campaign_leads WHERE id IN `+in+` ORDER BY id FOR UPDATE`, anys(part)...); err != nil {
+			if _, err := q.exec(ctx, `SELECT id FROM campaign_leads WHERE id IN `+in+` ORDER BY id`+q.d.lockRows(), anys(part)...); err != nil {
 				return err
 			}
 		}
