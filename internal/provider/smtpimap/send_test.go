@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 
@@ -219,6 +220,48 @@ func TestSentCopiesOffTheSendPath(t *testing.T) {
 	}
 	if len(copies) != n+1 || len(seen) != n+1 {
 		t.Fatalf("Sent holds %d copies of %d messages, want %d of %d", len(copies), len(seen), n+1, n+1)
+	}
+}
+
+// TestFlushIgnoresLaterCopies: a flush waits for the copies queued before
+// it, not for those queued while it waits (the send engine records one
+// batch while the next one's copies are being queued).
+func TestFlushIgnoresLaterCopies(t *testing.T) {
+	arrived := map[string]chan struct{}{"<first@": make(chan struct{}), "<later@": make(chan struct{})}
+	release := map[string]chan struct{}{"<first@": make(chan struct{}), "<later@": make(chan struct{})}
+	e := newEnv(t, envOptions{imap: smtpimapfake.IMAPOptions{BeforeAppend: func(raw []byte) {
+		for id := range arrived {
+			if bytes.Contains(raw, []byte("Message-ID: "+id)) {
+				close(arrived[id])
+				<-release[id]
+			}
+		}
+	}}})
+	// Held copies must not time out and be given up while the test waits.
+	m := e.mailbox(t, func(c *smtpimap.Config) { c.Timeout = time.Minute })
+	var releaseLater sync.Once
+	t.Cleanup(func() { releaseLater.Do(func() { close(release["<later@"]) }) }) // before m.Close
+	if _, err := m.Send(ctx, outgoing(lead, "<first@leadbitz.test>")); err != nil {
+		t.Fatal(err)
+	}
+	<-arrived["<first@"] // the first copy is in flight on its own
+	mark := smtpimap.CopiesMark(m)
+	if _, err := m.Send(ctx, outgoing(lead, "<later@leadbitz.test>")); err != nil {
+		t.Fatal(err)
+	}
+	close(release["<first@"])
+	<-arrived["<later@"] // the later copy is in flight and held there
+	waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := smtpimap.WaitCopies(waitCtx, m, mark); err != nil {
+		t.Fatalf("the wait for the first copy waited for the later one too: %v", err)
+	}
+	releaseLater.Do(func() { close(release["<later@"]) })
+	if err := m.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(e.folder(t, "Sent")); got != 2 {
+		t.Fatalf("Sent holds %d copies, want 2", got)
 	}
 }
 

@@ -43,6 +43,12 @@ type copier struct {
 	// is set once it is known not to (then batches are pipelined).
 	multi   *appendSession
 	noMulti bool
+	// queued counts every copy ever queued and done every copy appended
+	// or given up; the queue is worked in order, so a flush that saw
+	// queued = n is over once done reaches n, however many copies were
+	// queued after it (the next batch's sends go on while this one's
+	// copies are waited for).
+	queued, done uint64
 }
 
 func newCopier(m *Mailbox) *copier {
@@ -79,6 +85,7 @@ func (c *copier) add(ctx context.Context, raw []byte) {
 	_ = c.waitCond(ctx, func() bool { return c.pending < maxQueuedCopies })
 	c.queue = append(c.queue, raw)
 	c.pending++
+	c.queued++
 	if !c.running {
 		c.running = true
 		go c.run()
@@ -86,11 +93,24 @@ func (c *copier) add(ctx context.Context, raw []byte) {
 	c.changed.Broadcast()
 }
 
-// flush waits until every copy queued so far is appended or given up.
+// flush waits until every copy queued so far is appended or given up;
+// copies queued while it waits are not waited for.
 func (c *copier) flush(ctx context.Context) error {
+	return c.waitFor(ctx, c.mark())
+}
+
+// mark is where the queue stands now, for waitFor.
+func (c *copier) mark() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.waitCond(ctx, func() bool { return c.pending == 0 })
+	return c.queued
+}
+
+// waitFor waits until the copies queued before mark are appended or given up.
+func (c *copier) waitFor(ctx context.Context, mark uint64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.waitCond(ctx, func() bool { return c.done >= mark })
 }
 
 // close flushes, then ends the goroutine and the session.
@@ -136,6 +156,7 @@ func (c *copier) run() {
 
 		c.mu.Lock()
 		c.pending -= len(batch)
+		c.done += uint64(len(batch))
 		c.changed.Broadcast()
 	}
 }

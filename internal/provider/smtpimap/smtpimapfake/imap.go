@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"slices"
 	"strconv"
@@ -33,6 +34,9 @@ type IMAPOptions struct {
 	// following the old RFC 2060 may, so clients must search "n:*" and
 	// meet its quirk: it always returns the highest message, even below n.
 	NoUIDNext bool
+	// BeforeAppend, when set, is called with each message a client
+	// APPENDs before it is stored; tests hold a copy in flight with it.
+	BeforeAppend func(raw []byte)
 }
 
 // IMAPServer is a running IMAP server.
@@ -231,6 +235,18 @@ func (ss *session) Select(name string, options *imap.SelectOptions) (*imap.Selec
 		data.UIDNext = 0
 	}
 	return data, err
+}
+
+func (ss *session) Append(name string, r imap.LiteralReader, options *imap.AppendOptions) (*imap.AppendData, error) {
+	if ss.srv.opts.BeforeAppend == nil {
+		return ss.Session.Append(name, r, options)
+	}
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	ss.srv.opts.BeforeAppend(raw)
+	return ss.Session.Append(name, bytes.NewReader(raw), options) // a bytes.Reader is a LiteralReader
 }
 
 func (ss *session) Delete(name string) error {
