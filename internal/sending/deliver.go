@@ -22,25 +22,36 @@ type outcome struct {
 	err  error
 }
 
-// deliver checks suppression again, hands the claims over (claimed →
-// sending), sends them and records every outcome.
-func (e *Engine) deliver(ctx context.Context, cache *tickCache, b *batch, res *Result) error {
+// sentBatch is a batch whose messages went out (or failed) and that is
+// still to be recorded: closed waits until its mailboxes are closed, which
+// for a mailbox that copies to Sent means its copies are stored.
+type sentBatch struct {
+	outcomes []outcome
+	released []*claim
+	closed   func()
+	stops    []stop
+	result   Result
+}
+
+// send checks suppression again, hands the claims over (claimed →
+// sending) and sends them. The batch is recorded by finish.
+func (e *Engine) send(ctx context.Context, b *batch) (*sentBatch, error) {
+	sb := &sentBatch{stops: b.stops, result: b.result, closed: func() {}}
 	if len(b.claims) == 0 {
-		return nil
+		return sb, nil
 	}
-	var released []*claim
 	claims, stopped, err := e.checkSuppressedAtSend(ctx, b.claims)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	released = append(released, stopped...)
+	sb.released = append(sb.released, stopped...)
 	ids := make([]string, len(claims))
 	for i, c := range claims {
 		ids[i] = c.w.Job.ID
 	}
 	moved, err := e.st.StartSending(ctx, ids, e.env.Now())
 	if err != nil {
-		return fmt.Errorf("start sending: %w", err)
+		return nil, fmt.Errorf("start sending: %w", err)
 	}
 	var sendable []*claim
 	for _, c := range claims {
@@ -48,11 +59,22 @@ func (e *Engine) deliver(ctx context.Context, cache *tickCache, b *batch, res *R
 			sendable = append(sendable, c)
 		} else {
 			// A stop canceled it after the claim.
-			released = append(released, c)
+			sb.released = append(sb.released, c)
 		}
 	}
-	outcomes := e.sendAll(ctx, sendable)
-	return e.record(ctx, outcomes, released, res)
+	sb.outcomes, sb.closed = e.sendAll(ctx, sendable)
+	return sb, nil
+}
+
+// finish records a sent batch once its mailboxes are closed (a send is
+// recorded only with its copy to Sent stored), then stops the leads the
+// claim decided to stop. It adds what it did to sb.result.
+func (e *Engine) finish(ctx context.Context, sb *sentBatch) error {
+	sb.closed()
+	if err := e.record(ctx, sb.outcomes, sb.released, &sb.result); err != nil {
+		return err
+	}
+	return e.applyStops(ctx, sb.stops)
 }
 
 // checkSuppressedAtSend asks the suppression list once more right before
@@ -88,8 +110,11 @@ func (e *Engine) checkSuppressedAtSend(ctx context.Context, claims []*claim) (ke
 }
 
 // sendAll sends the claims, Workers at a time, each mailbox opened once.
-func (e *Engine) sendAll(ctx context.Context, claims []*claim) []outcome {
-	outcomes := make([]outcome, len(claims))
+// Once the sends are over it closes the mailboxes in the background and
+// returns a function that waits for that: the next batch is claimed and
+// sent while this one's copies to Sent are stored.
+func (e *Engine) sendAll(ctx context.Context, claims []*claim) (outcomes []outcome, closed func()) {
+	outcomes = make([]outcome, len(claims))
 	var mu sync.Mutex
 	type opened struct {
 		mb  provider.Mailbox
@@ -137,12 +162,13 @@ func (e *Engine) sendAll(ctx context.Context, claims []*claim) []outcome {
 		close(next)
 		wg.Wait()
 	}
+	var closing sync.WaitGroup
 	for _, o := range boxes {
 		if o.mb != nil {
-			_ = o.mb.Close()
+			closing.Go(func() { _ = o.mb.Close() })
 		}
 	}
-	return outcomes
+	return outcomes, closing.Wait
 }
 
 // sendOne sends a claim. A claim whose job already had a Message-ID may

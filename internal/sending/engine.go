@@ -153,62 +153,124 @@ func (e *Engine) Tick(ctx context.Context) (Result, error) {
 	}
 	// Lanes claim disjoint batches (SKIP LOCKED) and overlap one batch's
 	// database round trips with another's.
-	var mu sync.Mutex
-	lane := func() error {
-		cache := newTickCache()
-		for ctx.Err() == nil {
-			mu.Lock()
-			done := res.Processed >= e.maxPerTick
-			mu.Unlock()
-			if done {
-				return nil
-			}
-			b, err := e.claim(ctx, cache)
-			if err != nil {
-				return fmt.Errorf("claim: %w", err)
-			}
-			local := b.result
-			if e.afterClaim != nil && len(b.claims) > 0 {
-				e.afterClaim()
-			}
-			err = e.deliver(context.WithoutCancel(ctx), cache, b, &local)
-			if err == nil {
-				err = e.applyStops(context.WithoutCancel(ctx), b.stops)
-			}
-			mu.Lock()
-			res.add(local)
-			mu.Unlock()
-			if err != nil || b.picked < e.batchSize {
-				return err
-			}
-		}
-		return nil
-	}
+	t := &tally{res: res, looked: res.Processed}
 	if e.parallel <= 1 {
 		// In the caller's goroutine: a crash (panic) mid-tick stays a crash.
-		if err := lane(); err != nil {
-			return res, err
+		if err := e.lane(ctx, t); err != nil {
+			return t.res, err
 		}
 	} else {
 		errs := make(chan error, e.parallel)
 		var wg sync.WaitGroup
 		for range e.parallel {
-			wg.Go(func() { errs <- lane() })
+			wg.Go(func() { errs <- e.lane(ctx, t) })
 		}
 		wg.Wait()
 		close(errs)
 		for err := range errs {
 			if err != nil {
-				return res, err
+				return t.res, err
 			}
 		}
 	}
+	res = t.res
 	if e.metrics != nil {
 		if n, err := e.st.CountDueJobs(ctx, e.env.Now(), 100000); err == nil {
 			e.metrics.dueBacklog.Set(float64(n))
 		}
 	}
 	return res, nil
+}
+
+// tally is what a tick's lanes did so far.
+type tally struct {
+	mu     sync.Mutex
+	res    Result
+	looked int // jobs looked at by recovery and the claims, for MaxPerTick
+}
+
+func (t *tally) add(r Result) {
+	t.mu.Lock()
+	t.res.add(r)
+	t.mu.Unlock()
+}
+
+// claimed counts a claim's jobs and reports whether limit is reached.
+func (t *tally) claimed(n, limit int) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.looked += n
+	return t.looked >= limit
+}
+
+// lane claims, sends and records batches until none is due, MaxPerTick
+// jobs were looked at or ctx is cancelled. A batch is recorded in the
+// background (a pipe) while the next one is claimed and sent; the next
+// batch is recorded only after it.
+func (e *Engine) lane(ctx context.Context, t *tally) error {
+	cache := newTickCache()
+	var p pipe
+	for ctx.Err() == nil && !t.claimed(0, e.maxPerTick) { // nothing claimed yet: is the limit reached?
+		b, err := e.claim(ctx, cache)
+		if err != nil {
+			return errors.Join(fmt.Errorf("claim: %w", err), p.wait())
+		}
+		full := t.claimed(b.result.Processed, e.maxPerTick)
+		if e.afterClaim != nil && len(b.claims) > 0 {
+			e.afterClaim()
+		}
+		sb, err := e.send(context.WithoutCancel(ctx), b)
+		if err != nil {
+			t.add(b.result)
+		}
+		if werr := p.wait(); err != nil || werr != nil {
+			return errors.Join(err, werr)
+		}
+		p.start(func() error {
+			err := e.finish(context.WithoutCancel(ctx), sb)
+			t.add(sb.result)
+			return err
+		})
+		if full || b.picked < e.batchSize {
+			break
+		}
+	}
+	return p.wait()
+}
+
+// pipe runs one function at a time in the background. A panic there (the
+// process dying, in the crash tests) is raised again in the goroutine that
+// waits, as if it had run there.
+type pipe struct {
+	done chan any // the function's error, or what it panicked with
+}
+
+func (p *pipe) start(f func() error) {
+	p.done = make(chan any, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				p.done <- panicked{r}
+			}
+		}()
+		p.done <- f()
+	}()
+}
+
+type panicked struct{ v any }
+
+// wait waits for the function started last, if any, and returns its error.
+func (p *pipe) wait() error {
+	if p.done == nil {
+		return nil
+	}
+	v := <-p.done
+	p.done = nil
+	if pv, ok := v.(panicked); ok {
+		panic(pv.v)
+	}
+	err, _ := v.(error)
+	return err
 }
 
 // stop is a lead to stop after a claim commits (enrollment.StopLeads takes the

@@ -1,0 +1,92 @@
+package sending_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/sending"
+	"github.com/leadbitz/leadbitz/internal/store"
+)
+
+// closeHookBox runs hooks before a send and before the mailbox is closed
+// (for a mailbox that copies to Sent, Close is where the copies are waited
+// for).
+type closeHookBox struct {
+	provider.Mailbox
+	beforeSend  func()
+	beforeClose func()
+}
+
+func (b closeHookBox) Send(ctx context.Context, m provider.OutgoingMessage) (provider.SentMessage, error) {
+	b.beforeSend()
+	return b.Mailbox.Send(ctx, m)
+}
+
+func (b closeHookBox) Close() error {
+	b.beforeClose()
+	return b.Mailbox.Close()
+}
+
+// TestNextBatchSendsWhileCopiesAreStored: a batch is recorded only once its
+// mailboxes are closed, and the next batch is claimed and sent meanwhile,
+// so a mailbox's copies to Sent are not on the send path.
+func TestNextBatchSendsWhileCopiesAreStored(t *testing.T) {
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	h := newHarness(t, start)
+	// Two mailboxes, a lead each: a claim adds its mailboxes' other due
+	// jobs, so one mailbox would make one batch.
+	a, b := h.mailbox("pipe-a@sender.test", 10, 0, 0, 0), h.mailbox("pipe-b@sender.test", 10, 0, 0, 0)
+	leads := h.leads(2)
+	id := h.campaignWith(allWeek("Pipe", a.ID, b.ID), oneStep(), leads)
+	h.launch(id)
+	e := h.newEngine(sending.Config{BatchSize: 1, Workers: 1})
+
+	var sends, closes atomic.Int32
+	secondSend := make(chan struct{})
+	h.wrap = func(mb provider.Mailbox) provider.Mailbox {
+		return closeHookBox{Mailbox: mb,
+			beforeSend: func() {
+				if sends.Add(1) == 2 {
+					close(secondSend)
+				}
+			},
+			beforeClose: func() {
+				if closes.Add(1) != 1 {
+					return
+				}
+				select {
+				case <-secondSend:
+				case <-time.After(10 * time.Second):
+					t.Error("the second batch was not sent while the first one's mailbox was closing")
+					return
+				}
+				var sending int
+				for _, l := range leads {
+					if j := h.jobs(id, l)[0]; j.Status == store.JobSending {
+						sending++
+					}
+				}
+				if sending != 2 {
+					t.Errorf("%d jobs sending while the first batch's mailbox closes, want 2 (neither recorded)", sending)
+				}
+			},
+		}
+	}
+	res, err := e.Tick(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sent != 2 {
+		t.Fatalf("tick: %+v, want 2 sent", res)
+	}
+	for _, l := range leads {
+		if j := h.jobs(id, l)[0]; j.Status != store.JobSent {
+			t.Fatalf("job of lead %s after the tick: %s", l, j.Status)
+		}
+	}
+	h.assertOnceEach(a.ID, 1)
+	h.assertOnceEach(b.ID, 1)
+}
