@@ -97,17 +97,29 @@ type Lead struct {
 	Country     string            `json:"country,omitempty"`
 	Status      string            `json:"status,omitempty"`
 	Custom      map[string]string `json:"custom,omitempty"`
+	full        bool              // made by LeadOf: Record need not read the lead
 }
 
-// leadOf is the full lead of l.
-func leadOf(l store.Lead) Lead {
+// LeadOf is the full lead of l. A caller that holds the lead (the send
+// engine has it from its claim) passes it so, and Record does not read it
+// again.
+func LeadOf(l store.Lead) Lead {
 	return Lead{ID: l.ID, Email: l.Email, FirstName: l.FirstName, LastName: l.LastName, Company: l.Company,
 		Title: l.Title, Website: l.Website, LinkedinURL: l.LinkedinURL, Phone: l.Phone, Timezone: l.Timezone,
-		Country: l.Country, Status: l.Status, Custom: l.Custom}
+		Country: l.Country, Status: l.Status, Custom: l.Custom, full: true}
 }
 
-// leadIn is the lead an event's data names ("" for none).
-func leadIn(d Data) string {
+// leadToRead is the lead an event's data names and Record must read
+// ("" for none, or one given whole with LeadOf).
+func leadToRead(d Data) string {
+	if l := leadIn(d); l != nil && !l.full {
+		return l.ID
+	}
+	return ""
+}
+
+// leadIn is the lead an event's data names (nil for none).
+func leadIn(d Data) *Lead {
 	var l *Lead
 	switch x := d.(type) {
 	case Sent:
@@ -125,10 +137,7 @@ func leadIn(d Data) string {
 	case Unsubscribed:
 		l = x.Lead
 	}
-	if l == nil {
-		return ""
-	}
-	return l.ID
+	return l
 }
 
 // withLead is d with its lead replaced by l.
@@ -163,7 +172,7 @@ func withLead(d Data, l Lead) Data {
 func withLeads(ctx context.Context, q store.Queries, ws string, data []Data) ([]Data, error) {
 	var ids []string
 	for _, d := range data {
-		if id := leadIn(d); id != "" {
+		if id := leadToRead(d); id != "" {
 			ids = append(ids, id)
 		}
 	}
@@ -177,8 +186,8 @@ func withLeads(ctx context.Context, q store.Queries, ws string, data []Data) ([]
 	out := make([]Data, len(data))
 	for i, d := range data {
 		out[i] = d
-		if l, ok := leads[leadIn(d)]; ok {
-			out[i] = withLead(d, leadOf(l))
+		if l, ok := leads[leadToRead(d)]; ok {
+			out[i] = withLead(d, LeadOf(l))
 		}
 	}
 	return out, nil

@@ -20,7 +20,7 @@ func recordSentEvents(ctx context.Context, q store.Queries, p *recordPlan, statu
 	for _, id := range sortedKeys(statuses) {
 		c := p.sentClaims[id]
 		campaign := event.Ref{ID: c.campaign.ID, Name: c.campaign.Name}
-		lead := event.Lead{ID: c.w.Lead.ID, Email: c.w.Lead.Email}
+		lead := event.LeadOf(c.w.Lead) // as the claim read it: no second read
 		msgID := c.msg.MessageID
 		if r, ok := records[id]; ok {
 			msgID = r.MessageID
