@@ -206,34 +206,24 @@ func routeStats(ctx context.Context, q store.Scope, id string) ([]RouteStats, er
 	return out, nil
 }
 
-// KeepStoredExtras fills what an editor that does not show routes or step
-// conditions left out of in (the web sequence editor): the stored routes
-// when in has none, and each step's stored condition, by position, when
-// the step has none.
-func (s *Service) KeepStoredExtras(ctx context.Context, ws, id string, in *SequenceInput) error {
+// KeepStoredRoutes gives in the stored reply routes when it has none: the
+// web sequence editor's cards do not show routes (their own page does),
+// and saving the cards must not drop them. Step conditions are on the
+// cards, so the editor's are the whole truth and none is kept from storage.
+func (s *Service) KeepStoredRoutes(ctx context.Context, ws, id string, in *SequenceInput) error {
+	if in.Routes != nil {
+		return nil
+	}
 	routesJSON, skipJSON, err := s.st.InWorkspace(ws).SequenceRoutes(ctx, id)
 	if err != nil {
 		return err
 	}
-	routes, skips, err := routing.Parse(routesJSON, skipJSON)
+	routes, _, err := routing.Parse(routesJSON, skipJSON)
 	if err != nil {
 		return err
 	}
-	if in.Routes == nil {
-		for _, r := range routes {
-			in.Routes = append(in.Routes, RouteInput{Name: r.Name, When: r.When, Steps: r.Steps})
-		}
-	}
-	for i := range in.Steps {
-		// A card names the stored step it is (edit.go) when steps were
-		// inserted or deleted; its condition goes with it.
-		stored := in.Steps[i].Position
-		if stored == 0 {
-			stored = i + 1
-		}
-		if in.Steps[i].SkipIf == nil && i > 0 && stored > 1 {
-			in.Steps[i].SkipIf = skips[stored]
-		}
+	for _, r := range routes {
+		in.Routes = append(in.Routes, RouteInput{Name: r.Name, When: r.When, Steps: r.Steps})
 	}
 	return nil
 }

@@ -443,7 +443,7 @@ func (w *Web) saveWizardSequence(rw http.ResponseWriter, r *http.Request, v *vie
 func (w *Web) storeSequence(rw http.ResponseWriter, v *view, p wizardPage, steps []seqStep) error {
 	in := sequenceInput(steps)
 	// The cards do not show reply routes (their own page does): keep them.
-	if err := w.Campaigns.KeepStoredExtras(v.r.Context(), v.P.WorkspaceID, p.Campaign.ID, &in); err != nil {
+	if err := w.Campaigns.KeepStoredRoutes(v.r.Context(), v.P.WorkspaceID, p.Campaign.ID, &in); err != nil {
 		return err
 	}
 	// The cards do show step conditions: theirs are the whole truth, so a
