@@ -6,4 +6,6 @@ import "context"
 // copies between taking the mark and waiting for it.
 func CopiesMark(m *Mailbox) uint64 { return m.copies.mark() }
 
-func WaitCopies(ctx context.Context, m *Mailbox, mark uint64) error { return m.copies.waitFor(ctx, mark) }
+func WaitCopies(ctx context.Context, m *Mailbox, mark uint64) error {
+	return m.copies.waitFor(ctx, mark)
+}
