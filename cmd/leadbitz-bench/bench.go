@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -49,6 +50,11 @@ func bench(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("usage: leadbitz-bench <%s> [flags]", strings.Join(names, "|"))
 	}
 	return benches[args[0]](ctx, args[1:], stdout)
+}
+
+// dbFlag is every bench's -db flag, the URL benchStore opens.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
 }
 
 // benchStore opens (and migrates) the database a bench runs on: url, or a

@@ -46,7 +46,7 @@ func init() { benches["analytics"] = benchAnalytics }
 //     leadbitz-bench analytics --db postgres://…/empty_db        # Postgres
 func benchAnalytics(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench analytics", flag.ContinueOnError)
-	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
+	dbURL := dbFlag(fs)
 	campaigns := fs.Int("campaigns", 1, "campaigns")
 	perCampaign := fs.Int("leads-per-campaign", 1_000_000, "campaign leads per campaign")
 	mailboxes := fs.Int("inboxes", 10, "mailboxes (a multiple of campaigns)")

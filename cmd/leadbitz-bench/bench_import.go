@@ -31,7 +31,7 @@ func init() { benches["import"] = benchImport }
 func benchImport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench import", flag.ContinueOnError)
 	rows := fs.Int("rows", 1_000_000, "rows in the generated file")
-	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
+	dbURL := dbFlag(fs)
 	batch := fs.Int("batch", 0, "rows per transaction (default: the importer's, 2000)")
 	parallel := fs.Int("parallel", 0, "batches written at once (default: the importer's, 2 on Postgres, 1 on SQLite)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the import to this file")

@@ -27,7 +27,7 @@ func init() { benches["leads-list"] = benchLeadsList }
 func benchLeadsList(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench leads-list", flag.ContinueOnError)
 	n := fs.Int("leads", 1_000_000, "leads in the workspace")
-	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
+	dbURL := dbFlag(fs)
 	runs := fs.Int("runs", 50, "times each query is run")
 	reuse := fs.String("workspace", "", "time the queries on this workspace of --db (seeded by an earlier run) instead of seeding a new one")
 	if err := fs.Parse(args); err != nil {

@@ -31,7 +31,7 @@ func init() { benches["seqedit"] = benchSeqEdit }
 //     leadbitz-bench seqedit --db postgres://…/empty_db        # Postgres
 func benchSeqEdit(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench seqedit", flag.ContinueOnError)
-	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
+	dbURL := dbFlag(fs)
 	leads := fs.Int("leads", 100_000, "campaign leads of the campaign")
 	if err := fs.Parse(args); err != nil {
 		return err

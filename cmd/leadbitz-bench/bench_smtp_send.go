@@ -42,7 +42,7 @@ const listmonkMsgsPerSec = 6000
 //	leadbitz-bench smtp-send --db postgres://…/empty_db
 func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench smtp-send", flag.ContinueOnError)
-	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
+	dbURL := dbFlag(fs)
 	mailboxes := fs.Int("inboxes", 100, "SMTP mailboxes (one campaign each)")
 	leads := fs.Int("leads", 1000, "leads per mailbox")
 	workers := fs.Int("workers", 32, "engine send workers")

@@ -40,7 +40,7 @@ func init() { benches["sync"] = benchSync }
 func benchSync(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench sync", flag.ContinueOnError)
 	n := fs.Int("messages", 10_000, "inbound messages to sync")
-	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
+	dbURL := dbFlag(fs)
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the sync to this file")
 	analyze := fs.Bool("analyze", true, "refresh planner statistics after seeding, as a grown database has them")
 	routes := fs.Bool("routes", false, "give the campaign a reply route every human reply enters (internal/routing)")

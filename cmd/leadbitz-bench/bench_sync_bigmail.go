@@ -33,7 +33,7 @@ func init() { benches["sync-bigmail"] = benchSyncBigmail }
 // --db migrates and writes into the database it names: give it an empty one.
 func benchSyncBigmail(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench sync-bigmail", flag.ContinueOnError)
-	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
+	dbURL := dbFlag(fs)
 	size := fs.Int64("size", 500<<20, "size of the message in the mailbox, in bytes")
 	maxBytes := fs.Int64("max-bytes", provider.DefaultMaxMessageBytes, "LEADBITZ_MAX_INBOUND_BYTES")
 	if err := fs.Parse(args); err != nil {

@@ -38,7 +38,7 @@ func init() { benches["sync-inboxes"] = benchSyncMailboxes }
 //	leadbitz-bench sync-inboxes --db postgres://…/empty_db
 func benchSyncMailboxes(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench sync-inboxes", flag.ContinueOnError)
-	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
+	dbURL := dbFlag(fs)
 	n := fs.Int("inboxes", 1000, "mailboxes (half Gmail, half Microsoft)")
 	perMailbox := fs.Int("messages", 3, "new messages in each mailbox")
 	concurrency := fs.Int("concurrency", 16, "mailboxes synced at once")

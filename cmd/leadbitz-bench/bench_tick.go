@@ -49,7 +49,7 @@ func (noopMailbox) Close() error                                         { retur
 //     leadbitz-bench tick --db postgres://…/empty_db        # Postgres
 func benchTick(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("bench tick", flag.ContinueOnError)
-	dbURL := fs.String("db", "", "database URL (default: a new SQLite file in a temporary directory)")
+	dbURL := dbFlag(fs)
 	campaigns := fs.Int("campaigns", 100, "active campaigns")
 	mailboxes := fs.Int("inboxes", 10_000, "mailboxes (a multiple of campaigns)")
 	perCampaign := fs.Int("leads-per-campaign", 10_000, "campaign leads per campaign")

@@ -35,7 +35,7 @@ func init() { benches["webhooks"] = benchWebhooks }
 //     leadbitz-bench webhooks --db postgres://…/empty_db       # Postgres
 func benchWebhooks(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("webhooks", flag.ContinueOnError)
-	dbURL := fs.String("db", "", "database URL (default: SQLite in a temporary directory)")
+	dbURL := dbFlag(fs)
 	events := fs.Int("events", 10_000, "events to deliver")
 	txs := fs.Int("tx", 2000, "transactions for the per-event cost")
 	if err := fs.Parse(args); err != nil {
