@@ -18,6 +18,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/env"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/routing"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/timezone"
 )
@@ -73,7 +74,9 @@ type Variant struct {
 
 // Step is a step's variants and the call on them.
 type Step struct {
-	Step     int       `json:"step"`
+	Step int `json:"step"` // the ledger position: a reply route's steps are route×100+step
+	// Label names the step for people: "step 2" or "route 1 (Later) step 1".
+	Label    string    `json:"label"`
 	Variants []Variant `json:"variants"`
 	Winner   *Winner   `json:"winner,omitempty"`
 }
@@ -151,8 +154,16 @@ func (s *Service) Campaign(ctx context.Context, ws, campaignID string, q Query) 
 	if err != nil {
 		return CampaignReport{}, err
 	}
+	routesJSON, skipJSON, err := sc.SequenceRoutes(ctx, c.ID)
+	if err != nil {
+		return CampaignReport{}, err
+	}
+	routes, _, err := routing.Parse(routesJSON, skipJSON)
+	if err != nil {
+		return CampaignReport{}, err
+	}
 	r := CampaignReport{CampaignID: c.ID, Name: c.Name, Timezone: w.Location.String(), From: w.Dates[0],
-		To: w.Dates[len(w.Dates)-1], PositiveCategories: positive, Daily: daily, Steps: Steps(tallies)}
+		To: w.Dates[len(w.Dates)-1], PositiveCategories: positive, Daily: daily, Steps: Steps(tallies, routes)}
 	for _, t := range tallies {
 		r.Totals.add(t)
 	}
@@ -161,13 +172,14 @@ func (s *Service) Campaign(ctx context.Context, ws, campaignID string, q Query) 
 }
 
 // Steps groups tallies (of one campaign) into steps with their variants,
-// in order, and calls each step's winner.
-func Steps(tallies []store.VariantTally) []Step {
+// in order, names them after the campaign's reply routes, and calls each
+// step's winner.
+func Steps(tallies []store.VariantTally, routes []routing.Route) []Step {
 	byStep := map[int]*Step{}
 	for _, t := range tallies {
 		st, ok := byStep[t.Step]
 		if !ok {
-			st = &Step{Step: t.Step}
+			st = &Step{Step: t.Step, Label: routing.StepLabel(t.Step, routes)}
 			byStep[t.Step] = st
 		}
 		v := Variant{Variant: t.Variant}

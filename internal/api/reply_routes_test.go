@@ -148,6 +148,23 @@ func TestReplyRoutesOverHTTP(t *testing.T) {
 		routes[1].(map[string]any)["entered"].(float64) != 3 || routes[1].(map[string]any)["sent"].(float64) != 3 {
 		t.Fatalf("route stats: %v", routes)
 	}
+	// Analytics names route steps after their route, in the API, the page
+	// and the CSV.
+	labels := map[float64]string{}
+	for _, s := range owner.Must(200, "GET", "/api/campaigns/"+cid+"/analytics", nil).Map(t)["steps"].([]any) {
+		s := s.(map[string]any)
+		labels[s["step"].(float64)] = s["label"].(string)
+	}
+	if labels[1] != "step 1" || labels[101] != "route 1 (Later) step 1" || labels[201] != "route 2 (Warm) step 1" {
+		t.Fatalf("analytics step labels: %v", labels)
+	}
+	if page := string(owner.Must(200, "GET", "/campaigns/"+cid+"/analytics", nil).Body); !strings.Contains(page, "Route 2 (Warm) step 1 · variant A") {
+		t.Fatalf("the analytics page does not name the route step:\n%s", page)
+	}
+	csvRows := readCSV(t, owner.Must(200, "GET", "/campaigns/"+cid+"/analytics.csv?table=variants", nil).Body)
+	if h, r := csvRows[0], csvRows[len(csvRows)-2]; h[len(h)-1] != "label" || r[0] != "201" || r[len(r)-1] != "route 2 (Warm) step 1" {
+		t.Fatalf("analytics CSV: %v", csvRows)
+	}
 }
 
 // A step whose skipIf holds when it falls due is skipped, said so in

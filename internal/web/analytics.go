@@ -45,7 +45,7 @@ func countsRow(label string, c analytics.Counts) rowView {
 
 // stepView is a step's variants and the winner call in words.
 type stepView struct {
-	Step     int
+	Label    string // "Step 2", "Route 1 (Later) step 1"
 	Rows     []rowView
 	Call     string
 	CallKind string // winner, early, none
@@ -123,10 +123,10 @@ func (w *Web) campaignAnalyticsData(r *http.Request, v *view) (campaignAnalytics
 		Totals: countsRow("All steps", rep.Totals),
 		Chart:  dailyChart("Sent, replies, positive replies and bounces per day, "+rep.From+" to "+rep.To+", "+rep.Timezone, rep.Daily)}
 	for _, st := range rep.Steps {
-		sv := stepView{Step: st.Step}
+		sv := stepView{Label: capitalize(st.Label)}
 		sv.Call, sv.CallKind = winnerText(st.Winner)
 		for _, vr := range st.Variants {
-			row := countsRow("Step "+strconv.Itoa(st.Step)+" · variant "+vr.Variant, vr.Counts)
+			row := countsRow(sv.Label+" · variant "+vr.Variant, vr.Counts)
 			row.Winner = st.Winner != nil && st.Winner.Variant == vr.Variant
 			sv.Rows = append(sv.Rows, row)
 		}
@@ -159,13 +159,14 @@ func (w *Web) campaignAnalyticsCSV(rw http.ResponseWriter, r *http.Request, v *v
 		rows = dailyCSV(rep.Daily)
 	default:
 		table = "variants"
-		rows = [][]string{append([]string{"step", "variant"}, countsHeader...)}
+		// The label is last, after the columns older exports had.
+		rows = [][]string{append(append([]string{"step", "variant"}, countsHeader...), "label")}
 		for _, st := range rep.Steps {
 			for _, vr := range st.Variants {
-				rows = append(rows, append([]string{strconv.Itoa(st.Step), vr.Variant}, countsCSV(vr.Counts)...))
+				rows = append(rows, append(append([]string{strconv.Itoa(st.Step), vr.Variant}, countsCSV(vr.Counts)...), st.Label))
 			}
 		}
-		rows = append(rows, append([]string{"all", ""}, countsCSV(rep.Totals)...))
+		rows = append(rows, append(append([]string{"all", ""}, countsCSV(rep.Totals)...), "all steps"))
 	}
 	return writeCSV(rw, "campaign-"+rep.CampaignID+"-"+table+".csv", rows)
 }
