@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,6 +149,39 @@ func TestReplyRoutesOverHTTP(t *testing.T) {
 	if len(routes) != 2 || routes[0].(map[string]any)["entered"].(float64) != 2 || routes[0].(map[string]any)["left"].(float64) != 1 ||
 		routes[1].(map[string]any)["entered"].(float64) != 3 || routes[1].(map[string]any)["sent"].(float64) != 3 {
 		t.Fatalf("route stats: %v", routes)
+	}
+	// Each entry is a lead.route_entered event: Ann and Bob by their
+	// replies; Eve by hers, then into Warm (leaving Later) by a person's
+	// recategorisation; Dan by a person's recategorisation.
+	var feed struct {
+		Items []struct {
+			Type string `json:"type"`
+			Data struct {
+				Lead        struct{ Email, FirstName string }
+				Route, Left struct {
+					Number int
+					Name   string
+				}
+				Reason string
+			} `json:"data"`
+		} `json:"items"`
+	}
+	owner.Must(200, "GET", "/api/events?types=lead.route_entered", nil).JSON(t, &feed)
+	var entered []string
+	for _, it := range feed.Items {
+		if it.Type != "lead.route_entered" || it.Data.Reason == "" || it.Data.Lead.FirstName == "" {
+			t.Fatalf("route event: %+v", it)
+		}
+		e := fmt.Sprint(it.Data.Lead.Email, " ", it.Data.Route.Number, " ", it.Data.Route.Name)
+		if it.Data.Left.Number != 0 {
+			e += fmt.Sprint(" (left ", it.Data.Left.Number, " ", it.Data.Left.Name, ")")
+		}
+		entered = append(entered, e)
+	}
+	want := []string{"ann@acme.test 1 Later", "bob@globex.test 2 Warm", "eve@hooli.test 1 Later",
+		"eve@hooli.test 2 Warm (left 1 Later)", "dan@initech.test 2 Warm"}
+	if !slices.Equal(entered, want) {
+		t.Fatalf("lead.route_entered events:\n got %q\nwant %q", entered, want)
 	}
 	// Analytics names route steps after their route, in the API, the page
 	// and the CSV.

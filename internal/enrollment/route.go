@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/event"
 	"github.com/leadbitz/leadbitz/internal/routing"
 	"github.com/leadbitz/leadbitz/internal/store"
 	"github.com/leadbitz/leadbitz/internal/timezone"
@@ -75,7 +76,15 @@ func RouteReply(ctx context.Context, tx *store.Tx, ws, campaignLeadID, category,
 	due := routes[ch.Enter-1].Steps[0].Delay().After(now, loc)
 	first := store.SendJob{CampaignID: cl.CampaignID, CampaignLeadID: cl.ID, LeadID: cl.LeadID, MailboxID: cl.MailboxID,
 		Step: routing.Position(ch.Enter, 1), Variant: "A", DueAt: due, RunAt: due}
-	return ch, q.EnterRoute(ctx, cl, ch.Enter, ch.Reason, first, now)
+	if err := q.EnterRoute(ctx, cl, ch.Enter, ch.Reason, first, now); err != nil {
+		return ch, err
+	}
+	entered := event.RouteEntered{Campaign: event.Ref{ID: c.ID, Name: c.Name}, Lead: event.LeadOf(l),
+		Route: event.RouteRef{Number: ch.Enter, Name: routes[ch.Enter-1].Name}, Reason: ch.Reason}
+	if ch.Leave != 0 {
+		entered.Left = &event.RouteRef{Number: ch.Leave, Name: routes[ch.Leave-1].Name}
+	}
+	return ch, event.Record(ctx, tx.Queries, ws, entered)
 }
 
 // routable reports whether a campaign lead may enter a route: it is still

@@ -35,6 +35,7 @@ const (
 	LeadUnsubscribed     Type = "lead.unsubscribed"
 	LeadSuppressed       Type = "lead.suppressed"
 	LeadSequenceFinished Type = "lead.sequence_finished"
+	LeadRouteEntered     Type = "lead.route_entered"
 	CampaignLaunched     Type = "campaign.launched"
 	CampaignPaused       Type = "campaign.paused"
 	CampaignResumed      Type = "campaign.resumed"
@@ -49,7 +50,7 @@ const (
 // Types are the types a subscription may name, in the order the docs list
 // them. (webhook.test is sent only by "send a test" and is not listed.)
 var Types = []Type{EmailSent, EmailBounced, EmailComplained, ReplyReceived, ReplyAutoReceived,
-	LeadCategoryChanged, LeadUnsubscribed, LeadSuppressed, LeadSequenceFinished, CampaignLaunched,
+	LeadCategoryChanged, LeadUnsubscribed, LeadSuppressed, LeadSequenceFinished, LeadRouteEntered, CampaignLaunched,
 	CampaignPaused, CampaignResumed, CampaignCompleted, MailboxConnected, MailboxDisconnected,
 	MailboxLimitReached, ImportCompleted}
 
@@ -126,6 +127,8 @@ func leadIn(d Data) *Lead {
 		l = &x.Lead
 	case SequenceFinished:
 		l = &x.Lead
+	case RouteEntered:
+		l = &x.Lead
 	case Bounced:
 		l = x.Lead
 	case Complained:
@@ -147,6 +150,9 @@ func withLead(d Data, l Lead) Data {
 		x.Lead = l
 		return x
 	case SequenceFinished:
+		x.Lead = l
+		return x
+	case RouteEntered:
 		x.Lead = l
 		return x
 	case Bounced:
@@ -277,6 +283,24 @@ type SequenceFinished struct {
 	Lead     Lead `json:"lead"`
 }
 
+// RouteEntered is lead.route_entered: a reply sent a lead into one of the
+// campaign's reply routes (by its category or a keyword, or a person's
+// recategorisation). Left is the route the lead left for it, if any.
+type RouteEntered struct {
+	Campaign Ref       `json:"campaign"`
+	Lead     Lead      `json:"lead"`
+	Route    RouteRef  `json:"route"`
+	Left     *RouteRef `json:"left,omitempty"`
+	Reason   string    `json:"reason"`
+}
+
+// RouteRef names a reply route: its number in the campaign's list (1-based)
+// and its name.
+type RouteRef struct {
+	Number int    `json:"number"`
+	Name   string `json:"name"`
+}
+
 // CampaignChanged is campaign.launched, paused, resumed and completed.
 type CampaignChanged struct {
 	Type     Type   `json:"-"`
@@ -327,6 +351,7 @@ func (CategoryChanged) EventType() Type  { return LeadCategoryChanged }
 func (Unsubscribed) EventType() Type     { return LeadUnsubscribed }
 func (Suppressed) EventType() Type       { return LeadSuppressed }
 func (SequenceFinished) EventType() Type { return LeadSequenceFinished }
+func (RouteEntered) EventType() Type     { return LeadRouteEntered }
 func (c CampaignChanged) EventType() Type {
 	return c.Type
 }
@@ -342,6 +367,7 @@ func (d CategoryChanged) campaignID() string  { return refID(d.Campaign) }
 func (d Unsubscribed) campaignID() string     { return refID(d.Campaign) }
 func (Suppressed) campaignID() string         { return "" }
 func (d SequenceFinished) campaignID() string { return d.Campaign.ID }
+func (d RouteEntered) campaignID() string     { return d.Campaign.ID }
 func (d CampaignChanged) campaignID() string  { return d.Campaign.ID }
 func (MailboxChanged) campaignID() string     { return "" }
 func (ImportDone) campaignID() string         { return "" }
