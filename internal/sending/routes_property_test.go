@@ -59,18 +59,33 @@ func TestRoutesNeverSendAPositionTwice(t *testing.T) {
 		for range 40 {
 			h.clock.Set(h.clock.Now().Add(time.Duration(rnd.IntN(20)) * time.Hour))
 			h.tick()
-			for range rnd.IntN(3) {
-				lead := leads[rnd.IntN(len(leads))]
-				cl := h.campaignLead(id, lead)
-				manual := rnd.IntN(3) == 0
+			// Replies one by one, or several (a lead's twice, maybe) routed
+			// together as a sync page routes them (enrollment.RouteReplies).
+			var reqs []enrollment.RouteRequest
+			for range rnd.IntN(4) {
+				cl := h.campaignLead(id, leads[rnd.IntN(len(leads))])
+				reqs = append(reqs, enrollment.RouteRequest{CampaignLeadID: cl.ID, Category: categories[rnd.IntN(len(categories))],
+					Text: texts[rnd.IntN(len(texts))], Manual: rnd.IntN(3) == 0})
+			}
+			together := rnd.IntN(2) == 0
+			for i := range reqs {
+				if together && i > 0 {
+					break
+				}
+				batch := reqs[i : i+1]
+				if together {
+					batch = reqs
+				}
 				err := h.st.InTx(h.ctx, func(tx *store.Tx) error {
-					if !manual {
-						if _, err := enrollment.RecordReply(h.ctx, tx, h.p.WorkspaceID, cl.ID, h.clock.Now()); err != nil {
+					for _, r := range batch {
+						if r.Manual {
+							continue
+						}
+						if _, err := enrollment.RecordReply(h.ctx, tx, h.p.WorkspaceID, r.CampaignLeadID, h.clock.Now()); err != nil {
 							return err
 						}
 					}
-					_, err := enrollment.RouteReply(h.ctx, tx, h.p.WorkspaceID, cl.ID, categories[rnd.IntN(len(categories))],
-						texts[rnd.IntN(len(texts))], manual, h.clock.Now())
+					_, err := enrollment.RouteReplies(h.ctx, tx, h.p.WorkspaceID, batch, h.clock.Now())
 					return err
 				})
 				if err != nil {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -64,32 +66,6 @@ func (s Scope) LeadRouteOf(ctx context.Context, campaignLeadID string, routeBase
 		AND step_position = ? AND status IN ('sending', 'sent')`, campaignLeadID, s.ws, lr.Current*routeBase+1).Scan(&n)
 	lr.FirstStepSent = n > 0
 	return lr, err
-}
-
-// EnterRoute moves an active (or just stopped) campaign lead into a route:
-// it is active again in the route, its other pending jobs are canceled, the
-// route's first job is scheduled, and a campaign completed for want of an
-// active lead runs again. In enrollment's lock order: the campaign lead,
-// its jobs, then the campaign.
-func (s Scope) EnterRoute(ctx context.Context, cl CampaignLead, route int, reason string, first SendJob, at time.Time) error {
-	if err := s.execOne(ctx, `UPDATE campaign_leads SET status = 'active', status_reason = ?, route = ?, updated_at = ?
-		WHERE id = ? AND workspace_id = ?`, reason, route, at, cl.ID, s.ws); err != nil {
-		return err
-	}
-	if _, err := s.CancelPendingJobsOf(ctx, []string{cl.ID}, "route_entered", at); err != nil {
-		return err
-	}
-	if _, err := s.exec(ctx, `INSERT INTO campaign_lead_routes (campaign_lead_id, workspace_id, campaign_id, route, reason,
-		entered_at) VALUES (?, ?, ?, ?, ?, ?)`, cl.ID, s.ws, cl.CampaignID, route, reason, at); err != nil {
-		return s.d.translate(err)
-	}
-	if _, err := s.InsertSendJobs(ctx, []SendJob{first}); err != nil {
-		return err
-	}
-	_, err := s.exec(ctx, `UPDATE campaigns SET status = 'active', status_reason = '', completed_at = NULL, updated_at = ?
-		WHERE id = ? AND workspace_id = ? AND status = 'completed' AND status_reason = 'every lead is done'`,
-		at, cl.CampaignID, s.ws)
-	return err
 }
 
 // LeaveRoute takes a campaign lead out of its route before the route's
@@ -189,4 +165,166 @@ func (s Scope) RouteStats(ctx context.Context, campaignID string, routeBase int)
 func (s Scope) SkippedStepsOf(ctx context.Context, campaignLeadID string) ([]string, error) {
 	return s.queryStrings(ctx, `SELECT defer_detail FROM send_jobs WHERE campaign_lead_id = ? AND workspace_id = ?
 		AND status = 'skipped' AND defer_reason = 'skip_if' ORDER BY step_position`, campaignLeadID, s.ws)
+}
+
+// RouteState is what deciding a reply's route needs of one campaign lead:
+// the campaign lead, its lead and its place among the routes.
+type RouteState struct {
+	CampaignLead CampaignLead
+	Lead         Lead
+	LeadRoute
+}
+
+// RouteStates reads the route states of campaign leads, in a constant
+// number of queries whatever their number (a sync page routes its replies
+// together); routeBase is the position base of route steps. Ids not in the
+// workspace are left out.
+func (s Scope) RouteStates(ctx context.Context, campaignLeadIDs []string, routeBase int) (map[string]*RouteState, error) {
+	out := map[string]*RouteState{}
+	var leadIDs []string
+	err := paddedChunks(campaignLeadIDs, func(part []string) error {
+		rows, err := s.query(ctx, `SELECT `+campaignLeadColumns+`, cl.route FROM campaign_leads cl
+			WHERE cl.workspace_id = ? AND cl.id IN (`+marks(len(part))+`)`, append([]any{s.ws}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		return eachRow(rows, func(r rowScanner) error {
+			st := &RouteState{}
+			cl, err := scanCampaignLead(scanSuffix{r, []any{&st.Current}})
+			st.CampaignLead = cl
+			if err == nil && out[cl.ID] == nil {
+				out[cl.ID] = st
+				leadIDs = append(leadIDs, cl.LeadID)
+			}
+			return err
+		})
+	})
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	leads, err := s.LeadsByIDs(ctx, leadIDs)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(out))
+	for id, st := range out {
+		st.Lead = leads[st.CampaignLead.LeadID]
+		ids = append(ids, id)
+	}
+	err = paddedChunks(ids, func(part []string) error {
+		rows, err := s.query(ctx, `SELECT DISTINCT campaign_lead_id, route FROM campaign_lead_routes
+			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`) ORDER BY campaign_lead_id, route`,
+			append([]any{s.ws}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		if err := eachRow(rows, func(r rowScanner) error {
+			var id string
+			var route int
+			err := r.Scan(&id, &route)
+			out[id].Entered = append(out[id].Entered, route)
+			return err
+		}); err != nil {
+			return err
+		}
+		// A route's first step has gone (or is going): the recategorisation
+		// that could move the lead elsewhere comes too late.
+		rows, err = s.query(ctx, `SELECT DISTINCT campaign_lead_id, step_position FROM send_jobs
+			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`) AND step_position > ?
+			AND status IN ('sending', 'sent')`, append(append([]any{s.ws}, anys(part)...), routeBase)...)
+		if err != nil {
+			return err
+		}
+		return eachRow(rows, func(r rowScanner) error {
+			var id string
+			var position int
+			err := r.Scan(&id, &position)
+			if st := out[id]; st.Current != 0 && position == st.Current*routeBase+1 {
+				st.FirstStepSent = true
+			}
+			return err
+		})
+	})
+	return out, err
+}
+
+// scanSuffix scans trailing columns into extra after the columns a scan
+// function expects.
+type scanSuffix struct {
+	r     rowScanner
+	extra []any
+}
+
+func (p scanSuffix) Scan(dest ...any) error { return p.r.Scan(append(dest, p.extra...)...) }
+
+// RouteEntry is a campaign lead entering a route, with the route's first job.
+type RouteEntry struct {
+	CampaignLead CampaignLead
+	Route        int
+	Reason       string
+	First        SendJob
+}
+
+// EnterRoutes moves campaign leads (active, or just stopped by their reply)
+// into routes, in a constant number of statements whatever their number:
+// each is active again in its route, its other pending jobs are canceled,
+// the entry is recorded, the route's first job is scheduled, and a
+// campaign completed for want of an active lead runs again. In
+// internal/enrollment's lock order: the campaign leads (in id order),
+// their jobs, then the campaigns. A campaign lead appears at most once.
+func (s Scope) EnterRoutes(ctx context.Context, entries []RouteEntry, at time.Time) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	entries = slices.Clone(entries)
+	slices.SortFunc(entries, func(a, b RouteEntry) int { return strings.Compare(a.CampaignLead.ID, b.CampaignLead.ID) })
+	ids := make([]string, len(entries))
+	jobs := make([]SendJob, len(entries))
+	var campaigns []string
+	for i, e := range entries {
+		ids[i], jobs[i] = e.CampaignLead.ID, e.First
+		campaigns = append(campaigns, e.CampaignLead.CampaignID)
+	}
+	err := eachChunk(len(entries), func(lo, hi int) error {
+		if s.d == Postgres {
+			part := ids[lo:hi]
+			if _, err := s.exec(ctx, `SELECT id FROM campaign_leads WHERE id IN (`+marks(len(part))+`) ORDER BY id`+
+				s.d.lockRows(), anys(part)...); err != nil {
+				return err
+			}
+		}
+		args := []any{at}
+		for _, e := range entries[lo:hi] {
+			args = append(args, e.CampaignLead.ID, e.Reason, e.Route)
+		}
+		_, err := s.exec(ctx, `UPDATE campaign_leads AS cl SET status = 'active', status_reason = v.column2,
+			route = v.column3, updated_at = ? FROM (VALUES `+rowsOf("(?, ?, CAST(? AS INTEGER))", hi-lo)+`) AS v
+			WHERE cl.id = v.column1 AND cl.workspace_id = ?`, append(args, s.ws)...)
+		if err != nil {
+			return err
+		}
+		args = args[:0]
+		for _, e := range entries[lo:hi] {
+			args = append(args, e.CampaignLead.ID, s.ws, e.CampaignLead.CampaignID, e.Route, e.Reason, at)
+		}
+		_, err = s.exec(ctx, `INSERT INTO campaign_lead_routes (campaign_lead_id, workspace_id, campaign_id, route,
+			reason, entered_at) VALUES `+rowsOf("(?, ?, ?, ?, ?, ?)", hi-lo), args...)
+		return s.d.translate(err)
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := s.CancelPendingJobsOf(ctx, ids, "route_entered", at); err != nil {
+		return err
+	}
+	if _, err := s.InsertSendJobs(ctx, jobs); err != nil {
+		return err
+	}
+	slices.Sort(campaigns)
+	return paddedChunks(slices.Compact(campaigns), func(part []string) error {
+		_, err := s.exec(ctx, `UPDATE campaigns SET status = 'active', status_reason = '', completed_at = NULL, updated_at = ?
+			WHERE workspace_id = ? AND id IN (`+marks(len(part))+`) AND status = 'completed'
+			AND status_reason = 'every lead is done'`, append([]any{at, s.ws}, anys(part)...)...)
+		return err
+	})
 }
