@@ -23,6 +23,8 @@
 //   - Route: RouteReply moves a categorised reply's campaign lead into a
 //     reply route (internal/routing), or out of one on a recategorisation:
 //     the campaign lead, then its jobs, then the campaign, as StopLeads.
+//     RouteReplies does it for a sync page's replies together, the campaign
+//     leads in id order.
 //
 // # Lock order
 //
