@@ -64,20 +64,20 @@ type webhookSecretData struct {
 // recentDeliveries is how many deliveries an endpoint's page lists.
 const recentDeliveries = 50
 
-// campaignChoices is how many campaigns (the newest) the forms offer: as
+// formCampaigns is how many campaigns (the newest) the forms offer: as
 // many as a filter may hold (webhook.Service refuses more).
-const campaignChoices = 100
+const formCampaigns = 100
 
 func (w *Web) webhooks(rw http.ResponseWriter, r *http.Request, v *view) error {
 	v.Form = emptyForm(nil)
-	if err := w.loadWebhooks(v, webhook.Input{}); err != nil {
+	if err := w.loadWebhooks(v, nil, nil); err != nil {
 		return err
 	}
 	return v.render(rw, http.StatusOK)
 }
 
-// loadWebhooks fills the list page, the add form's boxes ticked as in in.
-func (w *Web) loadWebhooks(v *view, in webhook.Input) error {
+// loadWebhooks fills the list page, these boxes of the add form ticked.
+func (w *Web) loadWebhooks(v *view, events, campaignIDs []string) error {
 	v.Title, v.Nav, v.Tab = "Webhooks", "settings", "webhooks"
 	if w.Webhooks == nil {
 		return errors.New("webhooks are not configured")
@@ -86,8 +86,8 @@ func (w *Web) loadWebhooks(v *view, in webhook.Input) error {
 	if err != nil {
 		return err
 	}
-	campaigns, err := w.campaignChoices(v.r.Context(), v.P.WorkspaceID, ticked(in.CampaignIDs))
-	v.Data = webhooksData{Hooks: hooks, Events: eventChoices(ticked(in.Events)), Campaigns: campaigns}
+	campaigns, err := w.campaignChoices(v.r.Context(), v.P.WorkspaceID, campaignIDs)
+	v.Data = webhooksData{Hooks: hooks, Events: eventChoices(events), Campaigns: campaigns}
 	return err
 }
 
@@ -106,11 +106,11 @@ func eventChoices(checked []string) []eventChoice {
 // ticked, then the checked ones not among them: older ones, and ids of no
 // campaign, shown so a form keeps what was submitted or stored.
 func (w *Web) campaignChoices(ctx context.Context, ws string, checked []string) ([]campaignChoice, error) {
-	list, err := w.Store.InWorkspace(ws).Campaigns(ctx, "", "", campaignChoices)
+	list, err := w.Store.InWorkspace(ws).Campaigns(ctx, "", "", formCampaigns)
 	if err != nil {
 		return nil, err
 	}
-	list = list[:min(len(list), campaignChoices)]
+	list = list[:min(len(list), formCampaigns)]
 	out := make([]campaignChoice, 0, len(list))
 	rest := slices.Clone(checked)
 	for _, c := range list {
@@ -144,14 +144,6 @@ func webhookInput(f *form, r *http.Request) webhook.Input {
 	return webhook.Input{URL: &url, Description: &desc, Events: &events, CampaignIDs: &campaigns}
 }
 
-// ticked is an input's list, nil when it has none.
-func ticked(list *[]string) []string {
-	if list == nil {
-		return nil
-	}
-	return *list
-}
-
 // checkedValues is a checkbox group's ticked values, never nil.
 func checkedValues(r *http.Request, name string) []string {
 	if vs := r.PostForm[name]; vs != nil {
@@ -167,7 +159,7 @@ func (w *Web) createWebhook(rw http.ResponseWriter, r *http.Request, v *view) er
 	in := webhookInput(v.Form, r)
 	hook, err := w.Webhooks.Create(r.Context(), v.P, in, meta(r))
 	if err != nil {
-		if lerr := w.loadWebhooks(v, in); lerr != nil {
+		if lerr := w.loadWebhooks(v, *in.Events, *in.CampaignIDs); lerr != nil {
 			return lerr
 		}
 		v.page = "settings_webhooks"
@@ -184,8 +176,7 @@ func (w *Web) webhookPage(rw http.ResponseWriter, r *http.Request, v *view) erro
 		return err
 	}
 	v.Form = emptyForm(map[string]string{"url": hook.URL, "description": hook.Description})
-	in := webhook.Input{Events: &hook.Events, CampaignIDs: &hook.CampaignIDs}
-	if err := w.loadWebhook(v, hook, in); err != nil {
+	if err := w.loadWebhook(v, hook, hook.Events, hook.CampaignIDs); err != nil {
 		return err
 	}
 	return v.render(rw, http.StatusOK)
@@ -207,15 +198,15 @@ func (w *Web) updateWebhook(rw http.ResponseWriter, r *http.Request, v *view) er
 	if gerr != nil {
 		return gerr
 	}
-	if lerr := w.loadWebhook(v, stored, in); lerr != nil {
+	if lerr := w.loadWebhook(v, stored, *in.Events, *in.CampaignIDs); lerr != nil {
 		return lerr
 	}
 	return v.formFailed(rw, err)
 }
 
-// loadWebhook fills an endpoint's page: the edit form's choices come from
-// in (stored or submitted), the rest from hook.
-func (w *Web) loadWebhook(v *view, hook webhook.View, in webhook.Input) error {
+// loadWebhook fills an endpoint's page: the edit form's boxes ticked as
+// given (stored or submitted), the rest from hook.
+func (w *Web) loadWebhook(v *view, hook webhook.View, events, campaignIDs []string) error {
 	ctx, ws := v.r.Context(), v.P.WorkspaceID
 	list, err := w.Webhooks.Deliveries(ctx, ws, hook.ID, "", recentDeliveries)
 	if err != nil {
@@ -225,7 +216,7 @@ func (w *Web) loadWebhook(v *view, hook webhook.View, in webhook.Input) error {
 	if err != nil {
 		return err
 	}
-	campaigns, err := w.campaignChoices(ctx, ws, ticked(in.CampaignIDs))
+	campaigns, err := w.campaignChoices(ctx, ws, campaignIDs)
 	if err != nil {
 		return err
 	}
@@ -238,7 +229,7 @@ func (w *Web) loadWebhook(v *view, hook webhook.View, in webhook.Input) error {
 		}
 	}
 	v.Title, v.Nav, v.Tab = "Webhook", "settings", "webhooks"
-	v.Data = webhookData{Hook: hook, LimitedTo: limited, Events: eventChoices(ticked(in.Events)), Campaigns: campaigns, Deliveries: rows}
+	v.Data = webhookData{Hook: hook, LimitedTo: limited, Events: eventChoices(events), Campaigns: campaigns, Deliveries: rows}
 	return nil
 }
 
