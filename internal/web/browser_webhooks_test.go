@@ -6,14 +6,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/leadbitz/leadbitz/internal/apptest"
 )
 
 // TestBrowserWebhooks: an owner adds a webhook from Settings → Webhooks,
-// copies its secret, sends a test and sees the delivery with its payload.
+// copies its secret, sends a test and sees the delivery with its payload,
+// then limits the endpoint to one campaign.
 func TestBrowserWebhooks(t *testing.T) {
 	srv := apptest.Start(t, nil)
 	owner := srv.SignUp(t, "Olga")
+	campaign := owner.Must(201, "POST", "/api/campaigns", map[string]string{"name": "Q1 founders", "timezone": "UTC"}).Map(t)["id"].(string)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	}))
@@ -39,6 +43,14 @@ func TestBrowserWebhooks(t *testing.T) {
 		t.Errorf("deliveries: %q", got)
 	}
 	b.screenshot("webhook-deliveries")
+
+	b.do(chromedp.Click(chromedp.CSS(`input[name="campaignIds"][value="`+campaign+`"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="events"][value="reply.received"]`)))
+	b.submit("main form[novalidate] button[type=submit]")
+	if got := b.text("#webhook-campaigns"); got != "Q1 founders" {
+		t.Errorf("campaigns after the edit: %q", got)
+	}
+	b.screenshot("webhook-edit")
 	b.open("/settings/webhooks")
 	if got := b.text("main table tbody"); !strings.Contains(got, hook.URL+"/leadbitz") || !strings.Contains(got, "CRM sync") {
 		t.Errorf("endpoints: %q", got)

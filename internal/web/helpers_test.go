@@ -86,6 +86,22 @@ func byID(root *html.Node, id string) *html.Node {
 	return found
 }
 
+// checked is the values of a page's ticked checkboxes named name.
+func checked(root *html.Node, name string) []string {
+	var out []string
+	walk(root, func(n *html.Node) {
+		if n.Data != "input" {
+			return
+		}
+		nm, _ := attr(n, "name")
+		_, on := attr(n, "checked")
+		if v, _ := attr(n, "value"); nm == name && on {
+			out = append(out, v)
+		}
+	})
+	return out
+}
+
 // text is the text content of a node.
 func text(n *html.Node) string {
 	var b strings.Builder

@@ -80,6 +80,7 @@ var pageIsolationCases = []struct{ method, path string }{
 	{"POST", "/settings/members/{member}/remove"},
 	{"POST", "/settings/members/{heir}/transfer"},
 	{"GET", "/settings/webhooks/{webhook}"},
+	{"POST", "/settings/webhooks/{webhook}"},
 	{"POST", "/settings/webhooks/{webhook}/test"},
 	{"POST", "/settings/webhooks/{webhook}/rotate-secret"},
 	{"POST", "/settings/webhooks/{webhook}/disable"},

@@ -138,6 +138,7 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"GET", "/settings/webhooks", web.Admin},
 	{"POST", "/settings/webhooks", web.Admin},
 	{"GET", "/settings/webhooks/{webhook}", web.Admin},
+	{"POST", "/settings/webhooks/{webhook}", web.Admin},
 	{"POST", "/settings/webhooks/{webhook}/test", web.Admin},
 	{"POST", "/settings/webhooks/{webhook}/rotate-secret", web.Admin},
 	{"POST", "/settings/webhooks/{webhook}/disable", web.Admin},

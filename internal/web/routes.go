@@ -182,6 +182,7 @@ func (w *Web) Routes() []Route {
 		{get, "/settings/webhooks", Workspace, "settings_webhooks", w.webhooks, Admin},
 		{post, "/settings/webhooks", Workspace, "settings_webhook_secret", w.createWebhook, Admin},
 		{get, "/settings/webhooks/{id}", Workspace, "settings_webhook", w.webhookPage, Admin},
+		{post, "/settings/webhooks/{id}", Workspace, "settings_webhook", w.updateWebhook, Admin},
 		{post, "/settings/webhooks/{id}/test", Workspace, "", w.testWebhook, Admin},
 		{post, "/settings/webhooks/{id}/rotate-secret", Workspace, "settings_webhook_secret", w.rotateWebhookSecret, Admin},
 		{post, "/settings/webhooks/{id}/enable", Workspace, "", w.enableWebhook, Admin},

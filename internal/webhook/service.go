@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -135,12 +136,39 @@ func (s *Service) apply(w *store.Webhook, in Input) error {
 		if len(*in.CampaignIDs) > 100 {
 			return problem.InvalidField("campaignIds", "at most 100 campaigns")
 		}
-		w.CampaignIDs = *in.CampaignIDs
+		ids := slices.Clone(*in.CampaignIDs)
+		slices.Sort(ids)
+		w.CampaignIDs = slices.Compact(ids)
 	}
 	if in.Enabled != nil {
 		w.Enabled = *in.Enabled
 		if w.Enabled {
 			w.DisabledReason, w.FailingSince = "", nil
+		}
+	}
+	return nil
+}
+
+// checkCampaigns refuses a filter naming a campaign the workspace does not
+// have, but keeps the ids the endpoint already had: a deleted campaign's
+// id must not make the endpoint impossible to edit.
+func checkCampaigns(ctx context.Context, q store.Scope, before, after []string) error {
+	var added []string
+	for _, id := range after {
+		if !slices.Contains(before, id) {
+			added = append(added, id)
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	found, err := q.CampaignNames(ctx, added)
+	if err != nil {
+		return err
+	}
+	for _, id := range added {
+		if _, ok := found[id]; !ok {
+			return problem.InvalidField("campaignIds", "lists a campaign that is not in this workspace")
 		}
 	}
 	return nil
@@ -172,6 +200,9 @@ func (s *Service) Create(ctx context.Context, p account.Principal, in Input, m a
 			return err
 		} else if len(list) >= 20 {
 			return problem.New(problem.Conflict, "too_many_webhooks", "A workspace has at most 20 webhooks.")
+		}
+		if err := checkCampaigns(ctx, q, nil, w.CampaignIDs); err != nil {
+			return err
 		}
 		if err := q.CreateWebhook(ctx, &w); err != nil {
 			return err
@@ -211,7 +242,11 @@ func (s *Service) Update(ctx context.Context, p account.Principal, id string, in
 		if w, err = q.Webhook(ctx, id); err != nil {
 			return err
 		}
+		before := w.CampaignIDs
 		if err := s.apply(&w, in); err != nil {
+			return err
+		}
+		if err := checkCampaigns(ctx, q, before, w.CampaignIDs); err != nil {
 			return err
 		}
 		if err := q.UpdateWebhook(ctx, w); err != nil {
