@@ -147,12 +147,32 @@ func (s Scope) Campaigns(ctx context.Context, status, cursor string, limit int) 
 	if err != nil {
 		return nil, err
 	}
+	return list, s.fillMailboxIDs(ctx, list)
+}
+
+// fillMailboxIDs sets the campaigns' MailboxIDs, in one query per chunk of
+// campaigns (a list page is one query, not one per campaign).
+func (s Scope) fillMailboxIDs(ctx context.Context, list []Campaign) error {
+	at := make(map[string]int, len(list))
+	ids := make([]string, len(list))
 	for i := range list {
-		if list[i].MailboxIDs, err = s.CampaignMailboxIDs(ctx, list[i].ID); err != nil {
-			return nil, err
-		}
+		at[list[i].ID], ids[i] = i, list[i].ID
+		list[i].MailboxIDs = []string{} // "inboxIds": [] for a campaign without one
 	}
-	return list, nil
+	return paddedChunks(ids, func(part []string) error {
+		rows, err := s.query(ctx, `SELECT DISTINCT campaign_id, inbox_id FROM campaign_inboxes WHERE workspace_id = ?
+			AND campaign_id IN (`+marks(len(part))+`) ORDER BY campaign_id, inbox_id`, append([]any{s.ws}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		return eachRow(rows, func(r rowScanner) error {
+			var campaignID, inboxID string
+			err := r.Scan(&campaignID, &inboxID)
+			c := &list[at[campaignID]]
+			c.MailboxIDs = append(c.MailboxIDs, inboxID)
+			return err
+		})
+	})
 }
 
 // UpdateCampaignSettings writes the editable settings (not status, not
