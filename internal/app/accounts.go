@@ -3,6 +3,7 @@ package app
 import (
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/ops"
 	"github.com/leadbitz/leadbitz/internal/scheduler"
 	"github.com/leadbitz/leadbitz/internal/signin"
 )
@@ -13,7 +14,7 @@ const AccountUpkeepEvery = time.Hour
 
 // accountUpkeepTask purges what the account rules no longer need.
 func (a *App) accountUpkeepTask() scheduler.Task {
-	return scheduler.Task{Name: "account_upkeep", Every: AccountUpkeepEvery, Run: a.Accounts.Purge}
+	return scheduler.Task{Name: ops.TaskAccountUpkeep, Every: AccountUpkeepEvery, Run: a.Accounts.Purge}
 }
 
 // initSignin builds signing in with Google and Microsoft from the mailbox

@@ -7,6 +7,7 @@ import (
 	"github.com/leadbitz/leadbitz/internal/bounceguard"
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/netguard"
+	"github.com/leadbitz/leadbitz/internal/ops"
 	"github.com/leadbitz/leadbitz/internal/scheduler"
 )
 
@@ -37,7 +38,7 @@ func (a *App) initConnect() error {
 // then closing the clients of mailboxes deleted, paused or disconnected
 // meanwhile.
 func (a *App) guardTask() scheduler.Task {
-	return scheduler.Task{Name: "bounce_guard", Every: GuardEvery, Timeout: 5 * time.Minute,
+	return scheduler.Task{Name: ops.TaskBounceGuard, Every: GuardEvery, Timeout: 5 * time.Minute,
 		Run: func(ctx context.Context) error {
 			if _, err := a.BounceGuard.Check(ctx); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/leadbitz/leadbitz/internal/ops"
 	"github.com/leadbitz/leadbitz/internal/scheduler"
 )
 
@@ -22,7 +23,7 @@ const eventDeleteBatch = 5000
 // eventUpkeepTask removes events older than the retention (and their
 // finished webhook deliveries).
 func (a *App) eventUpkeepTask() scheduler.Task {
-	return scheduler.Task{Name: "event_upkeep", Every: EventUpkeepEvery, Run: a.PurgeEvents}
+	return scheduler.Task{Name: ops.TaskEventUpkeep, Every: EventUpkeepEvery, Run: a.PurgeEvents}
 }
 
 // PurgeEvents removes the events older than LEADBITZ_EVENT_RETENTION, a

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/ai/offline"
+	"github.com/leadbitz/leadbitz/internal/ops"
 	"github.com/leadbitz/leadbitz/internal/replies"
 	"github.com/leadbitz/leadbitz/internal/scheduler"
 )
@@ -34,7 +35,7 @@ func (a *App) initReplies() error {
 
 // syncTask is the periodic inbox sync for the scheduler.
 func (a *App) syncTask() scheduler.Task {
-	return scheduler.Task{Name: "inbox_sync", Every: SyncEvery, Timeout: 10 * time.Minute,
+	return scheduler.Task{Name: ops.TaskMailboxSync, Every: SyncEvery, Timeout: 10 * time.Minute,
 		Run: func(ctx context.Context) error {
 			_, err := a.Replies.SyncAll(ctx)
 			return err

@@ -107,7 +107,7 @@ func (a *App) startScheduler(ctx context.Context) (stop func(), err error) {
 		a.Env.Log().Info("built-in scheduler off: run `leadbitz tick` or POST /api/cron/tick from outside")
 		return func() {}, nil
 	}
-	tick := scheduler.Task{Name: "send_tick", Every: TickEvery, Timeout: 5 * time.Minute,
+	tick := scheduler.Task{Name: ops.TaskSendTick, Every: TickEvery, Timeout: 5 * time.Minute,
 		Run: func(ctx context.Context) error {
 			if a.beforeTick != nil {
 				a.beforeTick(ctx)

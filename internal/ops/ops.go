@@ -152,6 +152,7 @@ const (
 	TaskMailboxSync   = "inbox_sync"
 	TaskBounceGuard   = "bounce_guard"
 	TaskAccountUpkeep = "account_upkeep"
+	TaskEventUpkeep   = "event_upkeep"
 )
 
 // diskUse adds up the regular files under dir; files that vanish while it
