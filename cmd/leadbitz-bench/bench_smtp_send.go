@@ -51,6 +51,7 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the sending to this file")
 	sentCopy := fs.Bool("copy", false, "append a copy of every message to each mailbox's Sent folder over IMAP")
 	realIMAP := fs.Bool("real-imap", false, "use a real Dovecot (internal/provider/smtpimap/realmail; needs root, postfix and dovecot) as the IMAP side")
+	imapLatency := fs.Duration("imap-latency", 0, "delay every answer of the IMAP server by this much, as a server across a network would (e.g. 20ms)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -100,6 +101,18 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer real.Stop()
 	}
+	imapHost, imapPort := imap.Host, imap.Port
+	if real != nil {
+		imapHost, imapPort = real.Host, real.IMAPPort
+	}
+	if *imapLatency > 0 {
+		proxy, err := startLatencyProxy(hostPort(imapHost, imapPort), *imapLatency)
+		if err != nil {
+			return err
+		}
+		defer proxy.Close()
+		imapPort = proxy.Port()
+	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	keys, err := secrets.NewKeyRing(key)
@@ -120,12 +133,11 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	for i := range ids {
 		server := connect.ServerInput{Host: sink.Host, Port: sink.Port, Username: "bench", Password: "bench-password",
 			Security: "starttls"}
-		imapServer := connect.ServerInput{Host: imap.Host, Port: imap.Port, Username: "bench", Password: "bench-password",
+		imapServer := connect.ServerInput{Host: imapHost, Port: imapPort, Username: "bench", Password: "bench-password",
 			Security: "starttls"}
 		addr := fmt.Sprintf("box%d@bench.test", i)
 		if real != nil {
-			imapServer = connect.ServerInput{Host: real.Host, Port: real.IMAPPort, Username: addr, Password: "bench-password",
-				Security: "starttls"}
+			imapServer.Username = addr
 		}
 		if _, err := reg.ConnectSMTP(ctx, p, connect.SMTPInput{Email: addr,
 			SMTP: server, IMAP: imapServer, SkipSentCopy: !*sentCopy}, account.Meta{}); err != nil {
@@ -178,6 +190,9 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 		side = "copy to Sent on the fake IMAP server"
 		if real != nil {
 			side = "copy to Sent on a real Dovecot"
+		}
+		if *imapLatency > 0 {
+			side += fmt.Sprintf(" answering %s late", *imapLatency)
 		}
 	}
 	fmt.Fprintf(stdout, "sent %d messages in %s over %d ticks: %.0f msgs/s end to end, %s (%d workers, batch %d, parallel %d, GOMAXPROCS %d)\n",
