@@ -16,14 +16,7 @@ import (
 func TestRecordReadsOnlyLeadsNotGivenWhole(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.New(t)
-	u := store.User{Email: "owner-" + store.NewID() + "@example.com", PasswordHash: "x"}
-	if err := st.CreateUser(ctx, &u); err != nil {
-		t.Fatal(err)
-	}
-	w := store.Workspace{Name: "W"}
-	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	_, w := storetest.Workspace(t, st)
 	q := st.InWorkspace(w.ID)
 	ann := store.Lead{Email: "ann@acme.test", FirstName: "Ann", Company: "Acme", Custom: map[string]string{"plan": "pro"}}
 	if err := q.CreateLead(ctx, &ann); err != nil {

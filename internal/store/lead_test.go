@@ -12,15 +12,7 @@ import (
 
 func workspace(t *testing.T, st *store.Store) store.Scope {
 	t.Helper()
-	ctx := context.Background()
-	u := store.User{Email: "u-" + store.NewID() + "@example.com", PasswordHash: "x"}
-	if err := st.CreateUser(ctx, &u); err != nil {
-		t.Fatal(err)
-	}
-	ws := store.Workspace{Name: "w"}
-	if err := st.CreateWorkspace(ctx, &ws, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	_, ws := storetest.Workspace(t, st)
 	return st.InWorkspace(ws.ID)
 }
 

@@ -62,6 +62,22 @@ func New(t testing.TB) *store.Store {
 	return st
 }
 
+// Workspace creates a user and a workspace it owns in st, for tests that
+// need a workspace to write in.
+func Workspace(t testing.TB, st *store.Store) (store.User, store.Workspace) {
+	t.Helper()
+	ctx := context.Background()
+	u := store.User{Email: "owner-" + store.NewID() + "@example.com", PasswordHash: "x"}
+	if err := st.CreateUser(ctx, &u); err != nil {
+		t.Fatal(err)
+	}
+	w := store.Workspace{Name: "W", FooterAddress: "1 Main St, Springfield"}
+	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	return u, w
+}
+
 // URL creates a fresh database and returns its URL, without opening it, for
 // tests that start the whole server from a DATABASE_URL.
 func URL(t testing.TB) string {

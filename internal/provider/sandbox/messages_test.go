@@ -18,14 +18,7 @@ func newMailbox(t *testing.T) (*sandbox.Mailbox, store.Mailbox) {
 	t.Helper()
 	st := storetest.New(t)
 	ctx := context.Background()
-	u := store.User{Email: "owner-" + store.NewID() + "@example.com", PasswordHash: "x"}
-	if err := st.CreateUser(ctx, &u); err != nil {
-		t.Fatal(err)
-	}
-	w := store.Workspace{Name: "W"}
-	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	_, w := storetest.Workspace(t, st)
 	i := store.Mailbox{Provider: store.ProviderSandbox, Email: "sam@sender.test", DisplayName: "Sam", DailyCap: 10,
 		Timezone: "UTC", RampStartedAt: time.Now().UTC()}
 	err := st.InTx(ctx, func(tx *store.Tx) error {
