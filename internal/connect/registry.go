@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -201,7 +202,7 @@ func (s *Service) build(ws string, i store.Mailbox, cipher string) (provider.Mai
 	}
 	switch i.Provider {
 	case store.ProviderSMTP:
-		return s.buildSMTP(i, creds)
+		return s.buildSMTP(ws, i, creds)
 	case store.ProviderGmail:
 		if s.cfg.Google.ClientID == "" {
 			return nil, fmt.Errorf("gmail mailbox %s: %w", i.ID, errNotConfigured)
@@ -219,12 +220,37 @@ func (s *Service) build(ws string, i store.Mailbox, cipher string) (provider.Mai
 	return nil, fmt.Errorf("connect: no provider %q", i.Provider)
 }
 
-func (s *Service) buildSMTP(i store.Mailbox, creds credentials) (provider.Mailbox, error) {
+func (s *Service) buildSMTP(ws string, i store.Mailbox, creds credentials) (provider.Mailbox, error) {
 	st, err := readSettings(i.Config)
 	if err != nil || st.SMTP == nil || st.IMAP == nil {
 		return nil, fmt.Errorf("smtp mailbox %s: unreadable server settings", i.ID)
 	}
-	return smtpimap.New(s.smtpConfig(i.Email, st, creds))
+	cfg := s.smtpConfig(i.Email, st, creds)
+	cfg.CopiesStored = s.sentCopyHealth(ws, i.ID)
+	return smtpimap.New(cfg)
+}
+
+// sentCopyHealth records on the mailbox row whether its copies to Sent
+// fail, each time that changes (and once per process, to clear what an
+// earlier one recorded): the mailbox page and the alert strip show it.
+// Writes happen only on a change, so a healthy mailbox costs none.
+func (s *Service) sentCopyHealth(ws, mailboxID string) func(error) {
+	var state atomic.Int32 // 0 not known yet, 1 stored, 2 failing
+	return func(err error) {
+		now, msg := int32(1), ""
+		if err != nil {
+			now, msg = 2, clip(err.Error(), 300)
+		}
+		if state.Swap(now) == now {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.st.InWorkspace(ws).SetSentCopyError(ctx, mailboxID, msg, s.env.Now()); err != nil {
+			state.Store(0) // try again after the next batch
+			s.env.Log().Warn("connect: could not record the copies to Sent", "mailbox", mailboxID, "error", err)
+		}
+	}
 }
 
 func (s *Service) smtpConfig(address string, st settings, creds credentials) smtpimap.Config {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/provider/smtpimap/smtpimapfake"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -121,4 +123,47 @@ func TestDetectSentCopy(t *testing.T) {
 func isProblem(err error, kind problem.Kind, code string) bool {
 	p, ok := problem.As(err)
 	return ok && p.Kind == kind && p.Code == code
+}
+
+// TestSentCopyFailuresShowOnTheMailbox: copies to Sent the server refuses
+// are recorded on the mailbox row (the page and the alert strip read it);
+// the next copy stored clears the error and keeps when it last failed.
+func TestSentCopyFailuresShowOnTheMailbox(t *testing.T) {
+	h := newHarness(t)
+	var refuse atomic.Bool
+	s, i := smtpServers(t, h, func(o *smtpimapfake.IMAPOptions) {
+		o.BeforeAppend = func([]byte) error {
+			if refuse.Load() {
+				return errors.New("mailbox is over quota")
+			}
+			return nil
+		}
+	})
+	res, err := h.svc.ConnectSMTP(h.ctx, h.p, smtpInput(s, i, smtpPass), account.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(subject string) {
+		mb, err := h.svc.Open(h.ctx, h.p.WorkspaceID, h.mailbox(res.MailboxID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := mb.Send(h.ctx, outgoing(t, smtpUser, "lead@example.net", subject)); err != nil {
+			t.Fatalf("a refused copy failed the send: %v", err)
+		}
+		if err := mb.Close(); err != nil { // waits for the copy
+			t.Fatal(err)
+		}
+	}
+	refuse.Store(true)
+	send("One")
+	m := h.mailbox(res.MailboxID)
+	if !strings.Contains(m.SentCopyError, "over quota") || m.SentCopyFailedAt == nil || strings.Contains(m.SentCopyError, smtpPass) {
+		t.Fatalf("after a refused copy: error %q at %v", m.SentCopyError, m.SentCopyFailedAt)
+	}
+	refuse.Store(false)
+	send("Two")
+	if m := h.mailbox(res.MailboxID); m.SentCopyError != "" || m.SentCopyFailedAt == nil {
+		t.Fatalf("after a stored copy: error %q at %v", m.SentCopyError, m.SentCopyFailedAt)
+	}
 }

@@ -27,7 +27,7 @@ const (
 
 // smtpServers starts an SMTP and an IMAP server (STARTTLS, one user) and
 // makes the service trust their certificate.
-func smtpServers(t *testing.T, h *harness) (*smtpimapfake.SMTPServer, *smtpimapfake.IMAPServer) {
+func smtpServers(t *testing.T, h *harness, tweak ...func(*smtpimapfake.IMAPOptions)) (*smtpimapfake.SMTPServer, *smtpimapfake.IMAPServer) {
 	t.Helper()
 	tl, err := smtpimapfake.NewTLS()
 	if err != nil {
@@ -38,8 +38,12 @@ func smtpServers(t *testing.T, h *harness) (*smtpimapfake.SMTPServer, *smtpimapf
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	i, err := smtpimapfake.StartIMAP(smtpimapfake.IMAPOptions{Username: smtpUser, Password: smtpPass, TLS: tl.Server,
-		Folders: map[string][]imap.MailboxAttr{"Sent": {imap.MailboxAttrSent}}})
+	io := smtpimapfake.IMAPOptions{Username: smtpUser, Password: smtpPass, TLS: tl.Server,
+		Folders: map[string][]imap.MailboxAttr{"Sent": {imap.MailboxAttrSent}}}
+	for _, f := range tweak {
+		f(&io)
+	}
+	i, err := smtpimapfake.StartIMAP(io)
 	if err != nil {
 		t.Fatal(err)
 	}

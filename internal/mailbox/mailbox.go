@@ -65,6 +65,10 @@ type View struct {
 	LastSyncAt          *time.Time `json:"lastSyncAt"`
 	LastError           string     `json:"lastError"`
 	ConsecutiveFailures int        `json:"consecutiveFailures"`
+	// An SMTP mailbox's copies to Sent: why the last one given up failed
+	// ("" while they are stored), and when a copy last failed.
+	SentCopyError    string     `json:"sentCopyError,omitempty"`
+	SentCopyFailedAt *time.Time `json:"sentCopyFailedAt,omitempty"`
 }
 
 func withHealth(v View, h store.MailboxHealth) View {
@@ -76,7 +80,7 @@ func (s *Service) view(i store.Mailbox) View {
 	v := View{ID: i.ID, Provider: i.Provider, Email: i.Email, DisplayName: i.DisplayName, Status: i.Status,
 		StatusReason: i.StatusReason, DailyCap: i.DailyCap, RampStart: i.RampStart, RampIncrement: i.RampIncrement,
 		MinGapSeconds: i.MinGapSeconds, Signature: i.Signature, Timezone: i.Timezone, LastSentAt: i.LastSentAt,
-		CreatedAt: i.CreatedAt}
+		CreatedAt: i.CreatedAt, SentCopyError: i.SentCopyError, SentCopyFailedAt: i.SentCopyFailedAt}
 	now := s.env.Now()
 	if side, err := input.MailboxSide(i, now); err == nil {
 		v.SentToday = side.Usage.SentToday

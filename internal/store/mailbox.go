@@ -49,20 +49,38 @@ type Mailbox struct {
 	RampStartedAt time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// SentCopyError is why the last copy to Sent an SMTP mailbox gave up
+	// failed ("" while copies are stored), since SentCopyFailedAt.
+	SentCopyError    string
+	SentCopyFailedAt *time.Time
 }
 
 const mailboxColumns = `id, provider, email, display_name, status, status_reason, daily_cap, ramp_start, ramp_increment,
 	min_gap_seconds, signature, timezone, config, sent_today, sent_today_date, last_sent_at, next_send_at,
-	ramp_started_at, created_at, updated_at`
+	ramp_started_at, created_at, updated_at, sent_copy_error, sent_copy_failed_at`
 
 func scanMailbox(row interface{ Scan(...any) error }) (Mailbox, error) {
 	var i Mailbox
-	var last, next sql.NullTime
+	var last, next, copyFailed sql.NullTime
 	err := row.Scan(&i.ID, &i.Provider, &i.Email, &i.DisplayName, &i.Status, &i.StatusReason, &i.DailyCap, &i.RampStart,
 		&i.RampIncrement, &i.MinGapSeconds, &i.Signature, &i.Timezone, &i.Config, &i.SentToday, &i.SentTodayDate,
-		&last, &next, &i.RampStartedAt, &i.CreatedAt, &i.UpdatedAt)
-	i.LastSentAt, i.NextSendAt = timePtr(last), timePtr(next)
+		&last, &next, &i.RampStartedAt, &i.CreatedAt, &i.UpdatedAt, &i.SentCopyError, &copyFailed)
+	i.LastSentAt, i.NextSendAt, i.SentCopyFailedAt = timePtr(last), timePtr(next), timePtr(copyFailed)
 	return i, notFound(err)
+}
+
+// SetSentCopyError records that a mailbox's copies to Sent fail (msg, at),
+// or that they are stored again (msg ""; the time of the last failure is
+// kept).
+func (s Scope) SetSentCopyError(ctx context.Context, mailboxID, msg string, at time.Time) error {
+	if msg == "" {
+		_, err := s.exec(ctx, `UPDATE inbox_connections SET sent_copy_error = '' WHERE id = ? AND workspace_id = ?`,
+			mailboxID, s.ws)
+		return err
+	}
+	_, err := s.exec(ctx, `UPDATE inbox_connections SET sent_copy_error = ?, sent_copy_failed_at = ?
+		WHERE id = ? AND workspace_id = ?`, msg, at, mailboxID, s.ws)
+	return err
 }
 
 // CreateMailbox inserts a mailbox; ErrDuplicate when the workspace already has

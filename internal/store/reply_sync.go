@@ -21,14 +21,11 @@ const syncTargetColumns = mailboxColumns + `, workspace_id, sync_cursor, last_sy
 
 func scanSyncTarget(row interface{ Scan(...any) error }) (SyncTarget, error) {
 	var t SyncTarget
-	var last, next, synced sql.NullTime
-	i := &t.Mailbox
-	err := row.Scan(&i.ID, &i.Provider, &i.Email, &i.DisplayName, &i.Status, &i.StatusReason, &i.DailyCap, &i.RampStart,
-		&i.RampIncrement, &i.MinGapSeconds, &i.Signature, &i.Timezone, &i.Config, &i.SentToday, &i.SentTodayDate,
-		&last, &next, &i.RampStartedAt, &i.CreatedAt, &i.UpdatedAt, &t.WorkspaceID, &t.Cursor, &synced, &t.LastError,
-		&t.ConsecutiveFailures)
-	i.LastSentAt, i.NextSendAt, t.LastSyncAt = timePtr(last), timePtr(next), timePtr(synced)
-	return t, notFound(err)
+	var synced sql.NullTime
+	var err error
+	t.Mailbox, err = scanMailbox(scanSuffix{row, []any{&t.WorkspaceID, &t.Cursor, &synced, &t.LastError, &t.ConsecutiveFailures}})
+	t.LastSyncAt = timePtr(synced)
+	return t, err
 }
 
 // MailboxesToSync lists, across workspaces, the mailboxes inbox sync reads:

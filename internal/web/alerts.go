@@ -65,7 +65,33 @@ func (w *Web) alerts(ctx context.Context, p account.Principal) ([]alert, error) 
 
 // managerAlertSources are checked for owners and admins only: what they
 // alone can fix.
-var managerAlertSources = []alertSource{disabledWebhooks}
+var managerAlertSources = []alertSource{disabledWebhooks, failingSentCopies}
+
+// failingSentCopies warns while an SMTP mailbox's copies to Sent fail
+// (internal/connect records it): its emails still go out, but a crash
+// could no longer be checked against the copies.
+func failingSentCopies(ctx context.Context, s store.Scope) ([]alert, error) {
+	list, err := s.Mailboxes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var failing []store.Mailbox
+	for _, m := range list {
+		if m.SentCopyError != "" && m.Status == store.MailboxActive {
+			failing = append(failing, m)
+		}
+	}
+	switch len(failing) {
+	case 0:
+		return nil, nil
+	case 1:
+		return []alert{{Level: "warn", Nav: "mailboxes", Link: "/mailboxes/" + failing[0].ID + "#sent-copy", Action: "See the mailbox",
+			Message: "Copies to Sent fail for " + failing[0].Email + ": " + failing[0].SentCopyError + ". Its emails still go out."}}, nil
+	default:
+		return []alert{{Level: "warn", Nav: "mailboxes", Link: "/mailboxes", Action: "See the mailboxes",
+			Message: "Copies to Sent fail for " + plural(len(failing), "mailbox", "mailboxes") + ". Their emails still go out."}}, nil
+	}
+}
 
 // disabledWebhooks warns while an endpoint the delivery workers disabled
 // (410, or three days of failures: internal/webhook) stays disabled; one

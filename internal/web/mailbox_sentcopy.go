@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/leadbitz/leadbitz/internal/connect"
 	"github.com/leadbitz/leadbitz/internal/problem"
@@ -48,7 +49,9 @@ func (w *Web) mailboxSentCopy(rw http.ResponseWriter, r *http.Request, v *view) 
 
 // sentCopyView is the mailbox page's "Copy to Sent" section.
 type sentCopyView struct {
-	Skip bool // the mailbox does not append its own copy
+	Skip     bool   // the mailbox does not append its own copy
+	Error    string // why the last copy given up failed; "" while copies are stored
+	FailedAt *time.Time
 }
 
 func (w *Web) sentCopyOf(v *view, id string) (*sentCopyView, error) {
@@ -56,5 +59,5 @@ func (w *Web) sentCopyOf(v *view, id string) (*sentCopyView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sentCopyView{Skip: connect.SkipsSentCopy(i.Config)}, nil
+	return &sentCopyView{Skip: connect.SkipsSentCopy(i.Config), Error: i.SentCopyError, FailedAt: i.SentCopyFailedAt}, nil
 }

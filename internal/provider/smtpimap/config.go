@@ -76,7 +76,11 @@ type Config struct {
 	// times MaxMessageBytes.
 	PageBytes int64
 	Logger    *slog.Logger // for failures that do not fail the call; default discards
-	Now       func() time.Time
+	// CopiesStored, when set, is told after each batch of copies to Sent
+	// whether all were stored (nil) or why some were given up; it runs on
+	// the copier's goroutine, so it must be quick or hand the work off.
+	CopiesStored func(err error)
+	Now          func() time.Time
 }
 
 func (c *Config) setDefaults() error {

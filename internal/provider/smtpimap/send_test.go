@@ -229,13 +229,14 @@ func TestSentCopiesOffTheSendPath(t *testing.T) {
 func TestFlushIgnoresLaterCopies(t *testing.T) {
 	arrived := map[string]chan struct{}{"<first@": make(chan struct{}), "<later@": make(chan struct{})}
 	release := map[string]chan struct{}{"<first@": make(chan struct{}), "<later@": make(chan struct{})}
-	e := newEnv(t, envOptions{imap: smtpimapfake.IMAPOptions{BeforeAppend: func(raw []byte) {
+	e := newEnv(t, envOptions{imap: smtpimapfake.IMAPOptions{BeforeAppend: func(raw []byte) error {
 		for id := range arrived {
 			if bytes.Contains(raw, []byte("Message-ID: "+id)) {
 				close(arrived[id])
 				<-release[id]
 			}
 		}
+		return nil
 	}}})
 	// Held copies must not time out and be given up while the test waits.
 	m := e.mailbox(t, func(c *smtpimap.Config) { c.Timeout = time.Minute })
@@ -265,16 +266,34 @@ func TestFlushIgnoresLaterCopies(t *testing.T) {
 	}
 }
 
-func TestSentCopyFailureIsLoggedNotReturned(t *testing.T) {
+// TestSentCopyFailureIsReportedNotReturned: a copy the server refuses
+// fails neither the send nor the flush; CopiesStored hears why (and hears
+// nil for copies stored).
+func TestSentCopyFailureIsReportedNotReturned(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	m := e.mailbox(t, func(c *smtpimap.Config) { c.SentFolder = "No Such Folder" })
-	if _, err := m.Send(ctx, outgoing(lead, "<x@leadbitz.test>")); err != nil {
-		t.Fatalf("a failed copy failed the send: %v", err)
+	for _, tc := range []struct {
+		folder  string
+		failing bool
+	}{{"No Such Folder", true}, {"Sent", false}} {
+		var reports []error
+		m := e.mailbox(t, func(c *smtpimap.Config) {
+			c.SentFolder = tc.folder
+			c.CopiesStored = func(err error) { reports = append(reports, err) }
+		})
+		if _, err := m.Send(ctx, outgoing(lead, "<x-"+tc.folder+"@leadbitz.test>")); err != nil {
+			t.Fatalf("%s: a failed copy failed the send: %v", tc.folder, err)
+		}
+		if err := m.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(reports) != 1 || (reports[0] != nil) != tc.failing {
+			t.Fatalf("%s: CopiesStored heard %v", tc.folder, reports)
+		}
+		if tc.failing && !strings.Contains(reports[0].Error(), "1 of 1 copies to Sent not stored") {
+			t.Errorf("report: %v", reports[0])
+		}
 	}
-	if err := m.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if e.smtp.Count() != 1 {
-		t.Errorf("sent %d, want 1", e.smtp.Count())
+	if e.smtp.Count() != 2 {
+		t.Errorf("sent %d, want 2", e.smtp.Count())
 	}
 }

@@ -3,6 +3,7 @@ package smtpimap
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -164,13 +165,15 @@ func (c *copier) run() {
 // appendBatch appends batch to Sent, pipelined. Messages the server did
 // not confirm are tried once more on a fresh session (a copy the server
 // stored but whose answer was lost would then be stored twice, which
-// FindSent tolerates: it returns the first). What fails twice is logged:
-// the message went out, only its copy is missing.
+// FindSent tolerates: it returns the first). What fails twice is logged
+// and reported to Config.CopiesStored: the message went out, only its copy
+// is missing.
 func (c *copier) appendBatch(batch [][]byte) {
 	m := c.m
 	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.Timeout*time.Duration(1+len(batch)/8))
 	defer cancel()
 	if c.tryMultiAppend(ctx, batch) {
+		c.report(nil)
 		return
 	}
 	left := batch
@@ -182,8 +185,20 @@ func (c *copier) appendBatch(batch [][]byte) {
 			c.dropConn()
 		}
 	}
-	if len(left) > 0 {
-		m.cfg.Logger.Warn("smtpimap: could not save sent copies", "count", len(left), "error", lastErr)
+	if len(left) == 0 {
+		c.report(nil)
+		return
+	}
+	m.cfg.Logger.Warn("smtpimap: could not save sent copies", "mailbox", m.cfg.Address, "count", len(left), "error", lastErr)
+	if lastErr == nil {
+		lastErr = errors.New("the server did not confirm the copies")
+	}
+	c.report(fmt.Errorf("%d of %d copies to Sent not stored: %w", len(left), len(batch), lastErr))
+}
+
+func (c *copier) report(err error) {
+	if f := c.m.cfg.CopiesStored; f != nil {
+		f(err)
 	}
 }
 

@@ -35,8 +35,9 @@ type IMAPOptions struct {
 	// meet its quirk: it always returns the highest message, even below n.
 	NoUIDNext bool
 	// BeforeAppend, when set, is called with each message a client
-	// APPENDs before it is stored; tests hold a copy in flight with it.
-	BeforeAppend func(raw []byte)
+	// APPENDs before it is stored; tests hold a copy in flight with it,
+	// or refuse it by returning an error (the client gets NO).
+	BeforeAppend func(raw []byte) error
 }
 
 // IMAPServer is a running IMAP server.
@@ -245,7 +246,13 @@ func (ss *session) Append(name string, r imap.LiteralReader, options *imap.Appen
 	if err != nil {
 		return nil, err
 	}
-	ss.srv.opts.BeforeAppend(raw)
+	if err := ss.srv.opts.BeforeAppend(raw); err != nil {
+		var ie *imap.Error
+		if !errors.As(err, &ie) {
+			ie = &imap.Error{Type: imap.StatusResponseTypeNo, Text: err.Error()}
+		}
+		return nil, ie
+	}
 	return ss.Session.Append(name, bytes.NewReader(raw), options) // a bytes.Reader is a LiteralReader
 }
 
