@@ -183,6 +183,17 @@ func TestReplyRoutesOverHTTP(t *testing.T) {
 	if !slices.Equal(entered, want) {
 		t.Fatalf("lead.route_entered events:\n got %q\nwant %q", entered, want)
 	}
+	// A route step can be sent as a test: a reply in the first step's thread.
+	ts := owner.Must(200, "POST", "/api/campaigns/"+cid+"/test", map[string]any{"step": 101, "leadId": ann}).Map(t)
+	if !strings.HasPrefix(ts["subject"].(string), "[Test] Re: Hi Ann") || ts["step"].(float64) != 101 {
+		t.Fatalf("test send of route 1's step: %v", ts)
+	}
+	if m := sentTo(t, owner, mailboxID, owner.Email); len(m) != 1 || !strings.Contains(m[0]["body"].(string), "Understood, Ann: I will write again next quarter.") {
+		t.Fatalf("the route step's test message: %v", m)
+	}
+	if r := owner.Do("POST", "/api/campaigns/"+cid+"/test", map[string]any{"step": 301}); r.Status != 422 || !strings.Contains(string(r.Body), `"step"`) {
+		t.Fatalf("test send of a route the campaign lacks: %d %s", r.Status, r.Body)
+	}
 	// Analytics names route steps after their route, in the API, the page
 	// and the CSV.
 	labels := map[float64]string{}

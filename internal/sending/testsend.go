@@ -15,13 +15,14 @@ import (
 	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/provider"
 	"github.com/leadbitz/leadbitz/internal/ratelimit"
+	"github.com/leadbitz/leadbitz/internal/routing"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
 // TestInput is the body of POST /api/campaigns/{id}/test.
 type TestInput struct {
-	Step      int    `json:"step"`              // 1-based
+	Step      int    `json:"step"`              // 1-based; a reply route's step is route×100+step (101: route 1's first)
 	Variant   string `json:"variant,omitempty"` // A, B…; default: the lead's own, else A
 	LeadID    string `json:"leadId,omitempty"`  // default: the campaign's first lead, else sample values
 	To        string `json:"to,omitempty"`      // default: the signed-in user's address (required with an API key)
@@ -97,6 +98,8 @@ type testFacts struct {
 	in         TestInput // checked by checkTestInput: Step in range, Variant upper case
 	to         string
 	steps      []store.SequenceStep
+	routes     string // the campaign's reply routes and step conditions, as stored
+	skipIfs    string
 	lead       store.Lead
 	sample     bool               // no lead: sample values, lead is only the recipient
 	cl         store.CampaignLead // the lead's place in the campaign; zero if none
@@ -128,11 +131,19 @@ func (t *TestSender) load(ctx context.Context, p account.Principal, campaignID s
 	if err != nil {
 		return testFacts{}, err
 	}
-	in, to, err := checkTestInput(p, steps, in)
+	routesJSON, skipJSON, err := q.SequenceRoutes(ctx, c.ID)
 	if err != nil {
 		return testFacts{}, err
 	}
-	f := testFacts{p: p, meta: m, campaignID: c.ID, in: in, to: to, steps: steps}
+	routes, _, err := routing.Parse(routesJSON, skipJSON)
+	if err != nil {
+		return testFacts{}, err
+	}
+	in, to, err := checkTestInput(p, steps, routes, in)
+	if err != nil {
+		return testFacts{}, err
+	}
+	f := testFacts{p: p, meta: m, campaignID: c.ID, in: in, to: to, steps: steps, routes: routesJSON, skipIfs: skipJSON}
 
 	// The lead: the one asked for (any of the workspace's; another's is
 	// 404), else the campaign's first as the preview pane lists them, else
@@ -173,17 +184,22 @@ func (t *TestSender) load(ctx context.Context, p account.Principal, campaignID s
 // checkTestInput checks the step, variant and recipient of a test against
 // the campaign's sequence, all at once: a 422 names every bad field. It
 // returns the input with its variant upper-cased, and the recipient.
-func checkTestInput(p account.Principal, steps []store.SequenceStep, in TestInput) (TestInput, string, error) {
+func checkTestInput(p account.Principal, steps []store.SequenceStep, routes []routing.Route, in TestInput) (TestInput, string, error) {
 	f := problem.Fields{}
+	route, k := routing.Split(in.Step)
 	switch {
 	case len(steps) == 0:
 		f.Add("step", "the campaign has no sequence yet: write one first")
-	case in.Step < 1 || in.Step > len(steps):
-		f.Add("step", "must be between 1 and %d", len(steps))
+	case route == 0 && (k < 1 || k > len(steps)):
+		f.Add("step", "must be between 1 and %d, or a reply route's step (101 for route 1's first)", len(steps))
+	case route > len(routes) || (route > 0 && (k < 1 || k > len(routes[route-1].Steps))):
+		f.Add("step", "names no step of a reply route (the campaign has %d)", len(routes))
 	}
 	in.Variant = strings.ToUpper(strings.TrimSpace(in.Variant))
-	if len(f) == 0 && in.Variant != "" && !hasVariant(steps[in.Step-1], in.Variant) {
-		f.Add("variant", "step %d has no variant %s", in.Step, in.Variant)
+	if len(f) == 0 && in.Variant != "" {
+		if route == 0 && !hasVariant(steps[k-1], in.Variant) || route > 0 && in.Variant != "A" {
+			f.Add("variant", "%s has no variant %s", routing.StepLabel(in.Step, routes), in.Variant)
+		}
 	}
 	to, toErr := recipient(p, in.To)
 	if toErr != "" {
@@ -205,6 +221,9 @@ func decideTest(f testFacts) (testPlan, error) {
 			"%s is on the suppression list (%s); Leadbitz does not write to it, not even a test.", f.to, f.suppressed.Reason)
 	}
 	seq, err := ParseSequence(f.steps)
+	if err == nil {
+		err = attachRoutes(seq, f.routes, f.skipIfs)
+	}
 	if err != nil {
 		return testPlan{}, problem.New(problem.Conflict, "message_invalid", "The sequence does not parse: %v.", err)
 	}
@@ -268,7 +287,7 @@ func testOutcome(f testFacts, letter, subject string, missing []string) (TestRes
 // variantOf is the variant a campaign lead gets at step; A for a lead
 // outside the campaign or sample values.
 func variantOf(cl store.CampaignLead, step int, steps []store.SequenceStep) string {
-	if cl.ID == "" {
+	if r, _ := routing.Split(step); cl.ID == "" || r > 0 { // a route step has one variant
 		return "A"
 	}
 	return rules.VariantFor(cl.ID, step, len(steps[step-1].Variants))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/problem"
+	"github.com/leadbitz/leadbitz/internal/routing"
 	"github.com/leadbitz/leadbitz/internal/store"
 )
 
@@ -32,12 +33,14 @@ func TestCheckTestInput(t *testing.T) {
 		{Variants: []store.StepVariant{{Variant: "A"}, {Variant: "B"}}},
 		{Variants: []store.StepVariant{{Variant: "A"}}},
 	}
+	later := []routing.Route{{Name: "Later", Steps: []routing.Step{{Body: "Talk soon"}, {Body: "Again"}}}}
 	user := account.Principal{User: store.User{Email: "me@team.test"}}
 	key := account.Principal{APIKeyID: "k1", User: store.User{Email: "me@team.test"}}
 	cases := []struct {
 		name    string
 		p       account.Principal
 		steps   []store.SequenceStep
+		routes  []routing.Route
 		in      TestInput
 		fields  map[string]string // nil: accepted
 		to      string
@@ -50,7 +53,15 @@ func TestCheckTestInput(t *testing.T) {
 		{name: "no sequence", p: user, steps: nil, in: TestInput{Step: 1},
 			fields: map[string]string{"step": "the campaign has no sequence yet: write one first"}},
 		{name: "step out of range and a bad address together", p: user, steps: two, in: TestInput{Step: 3, Variant: "Z", To: "nope"},
-			fields: map[string]string{"step": "must be between 1 and 2", "to": "must be an email address"}},
+			fields: map[string]string{"step": "must be between 1 and 2, or a reply route's step (101 for route 1's first)", "to": "must be an email address"}},
+		{name: "a reply route's step", p: user, steps: two, routes: later, in: TestInput{Step: 102},
+			to: "me@team.test"},
+		{name: "past a route's last step", p: user, steps: two, routes: later, in: TestInput{Step: 103},
+			fields: map[string]string{"step": "names no step of a reply route (the campaign has 1)"}},
+		{name: "a route the campaign lacks", p: user, steps: two, routes: later, in: TestInput{Step: 201},
+			fields: map[string]string{"step": "names no step of a reply route (the campaign has 1)"}},
+		{name: "a route step has variant A only", p: user, steps: two, routes: later, in: TestInput{Step: 101, Variant: "b"},
+			fields: map[string]string{"variant": "route 1 (Later) step 1 has no variant B"}},
 		{name: "unknown variant", p: user, steps: two, in: TestInput{Step: 2, Variant: "b"},
 			fields: map[string]string{"variant": "step 2 has no variant B"}},
 		{name: "an API key must name the recipient", p: key, steps: two, in: TestInput{Step: 1},
@@ -60,7 +71,7 @@ func TestCheckTestInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			in, to, err := checkTestInput(c.p, c.steps, c.in)
+			in, to, err := checkTestInput(c.p, c.steps, c.routes, c.in)
 			if c.fields != nil {
 				var pe *problem.Error
 				if !errors.As(err, &pe) || pe.Kind != problem.Invalid || !reflect.DeepEqual(map[string]string(pe.Fields), c.fields) {
