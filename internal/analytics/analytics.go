@@ -154,11 +154,7 @@ func (s *Service) Campaign(ctx context.Context, ws, campaignID string, q Query) 
 	if err != nil {
 		return CampaignReport{}, err
 	}
-	routesJSON, skipJSON, err := sc.SequenceRoutes(ctx, c.ID)
-	if err != nil {
-		return CampaignReport{}, err
-	}
-	routes, _, err := routing.Parse(routesJSON, skipJSON)
+	routes, _, err := routing.Load(ctx, sc, c.ID)
 	if err != nil {
 		return CampaignReport{}, err
 	}

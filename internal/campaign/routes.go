@@ -145,11 +145,7 @@ func saveExtras(ctx context.Context, q store.Scope, campaignID string, x sequenc
 
 // addExtras puts a campaign's routes and step conditions into its view.
 func addExtras(ctx context.Context, q store.Scope, v *SequenceView) error {
-	routesJSON, skipJSON, err := q.SequenceRoutes(ctx, v.CampaignID)
-	if err != nil {
-		return err
-	}
-	routes, skips, err := routing.Parse(routesJSON, skipJSON)
+	routes, skips, err := routing.Load(ctx, q, v.CampaignID)
 	if err != nil {
 		return err
 	}
@@ -177,11 +173,7 @@ type RouteStats struct {
 
 // routeStats counts each route of the campaign's sequence.
 func routeStats(ctx context.Context, q store.Scope, id string) ([]RouteStats, error) {
-	routesJSON, skipJSON, err := q.SequenceRoutes(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	routes, _, err := routing.Parse(routesJSON, skipJSON)
+	routes, _, err := routing.Load(ctx, q, id)
 	if err != nil || len(routes) == 0 {
 		return nil, err
 	}
@@ -214,11 +206,7 @@ func (s *Service) KeepStoredRoutes(ctx context.Context, ws, id string, in *Seque
 	if in.Routes != nil {
 		return nil
 	}
-	routesJSON, skipJSON, err := s.st.InWorkspace(ws).SequenceRoutes(ctx, id)
-	if err != nil {
-		return err
-	}
-	routes, _, err := routing.Parse(routesJSON, skipJSON)
+	routes, _, err := routing.Load(ctx, s.st.InWorkspace(ws), id)
 	if err != nil {
 		return err
 	}

@@ -106,11 +106,7 @@ func loadCampaignRoutes(ctx context.Context, q store.Scope, states map[string]*s
 		if out[id] != nil {
 			continue
 		}
-		routesJSON, skipJSON, err := q.SequenceRoutes(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		routes, _, err := routing.Parse(routesJSON, skipJSON)
+		routes, _, err := routing.Load(ctx, q, id)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@
 package routing
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -207,6 +208,21 @@ func Decide(routes []Route, e Entered, category, text string, manual bool) Chang
 // Blocking categories never enter a route: the unsubscribe, bounce and
 // out-of-office rules act on them instead.
 var Blocking = []string{"unsubscribe", "bounce", "out_of_office"}
+
+// Stored is where a campaign's routes and step conditions are kept, as
+// JSON (store.Scope.SequenceRoutes).
+type Stored interface {
+	SequenceRoutes(ctx context.Context, campaignID string) (routes, skipIfs string, err error)
+}
+
+// Load reads a campaign's routes and step conditions and parses them.
+func Load(ctx context.Context, s Stored, campaignID string) ([]Route, map[int]*SkipIf, error) {
+	routesJSON, skipJSON, err := s.SequenceRoutes(ctx, campaignID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Parse(routesJSON, skipJSON)
+}
 
 // Parse reads a campaign's stored routes and conditions (the JSON of
 // store.Scope.SequenceRoutes).

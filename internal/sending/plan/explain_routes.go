@@ -33,11 +33,7 @@ type RouteFacts struct {
 // ExplainRoutes fills x's route facts.
 func ExplainRoutes(ctx context.Context, st *store.Store, wsID string, x *Explanation) error {
 	s := st.InWorkspace(wsID)
-	routesJSON, skipJSON, err := s.SequenceRoutes(ctx, x.CampaignID)
-	if err != nil {
-		return err
-	}
-	routes, skips, err := routing.Parse(routesJSON, skipJSON)
+	routes, skips, err := routing.Load(ctx, s, x.CampaignID)
 	if err != nil {
 		return err
 	}
@@ -78,11 +74,7 @@ func ExplainRoutes(ctx context.Context, st *store.Store, wsID string, x *Explana
 // routeDelays are the delays of a campaign's reply route steps by ledger
 // position, for the forecast.
 func routeDelays(ctx context.Context, s store.Scope, campaignID string) (map[int]rules.Delay, error) {
-	routesJSON, skipJSON, err := s.SequenceRoutes(ctx, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	routes, _, err := routing.Parse(routesJSON, skipJSON)
+	routes, _, err := routing.Load(ctx, s, campaignID)
 	if err != nil {
 		return nil, err
 	}
