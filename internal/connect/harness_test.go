@@ -55,14 +55,7 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.New(t)
-	u := store.User{Email: "owner-" + store.NewID() + "@example.com", PasswordHash: "x"}
-	if err := st.CreateUser(ctx, &u); err != nil {
-		t.Fatal(err)
-	}
-	w := store.Workspace{Name: "W", FooterAddress: "1 Main St, Springfield"}
-	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	u, w := storetest.Workspace(t, st)
 	keys, err := secrets.NewKeyRing([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)

@@ -55,14 +55,7 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	st := storetest.New(t)
 	ctx := context.Background()
-	u := store.User{Email: "owner-" + store.NewID() + "@example.com", PasswordHash: "x"}
-	if err := st.CreateUser(ctx, &u); err != nil {
-		t.Fatal(err)
-	}
-	w := store.Workspace{Name: "W", FooterAddress: "1 Main St, Springfield"}
-	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	u, w := storetest.Workspace(t, st)
 	h := &harness{t: t, ctx: ctx, st: st, clock: mailfake.NewClock(time.Now().UTC().Truncate(time.Second)),
 		p: account.Principal{User: u, WorkspaceID: w.ID, Role: store.RoleOwner}}
 	h.camps = campaign.New(st, env.New(nil, h.clock.Now))

@@ -42,14 +42,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	t.Helper()
 	st := storetest.New(t)
 	ctx := context.Background()
-	u := store.User{Email: "owner-" + store.NewID() + "@example.com", PasswordHash: "x"}
-	if err := st.CreateUser(ctx, &u); err != nil {
-		t.Fatal(err)
-	}
-	w := store.Workspace{Name: "W", FooterAddress: "1 Main St, Springfield"}
-	if err := st.CreateWorkspace(ctx, &w, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	u, w := storetest.Workspace(t, st)
 	h := &harness{t: t, ctx: ctx, st: st, clock: mailfake.NewClock(start),
 		p:     account.Principal{User: u, WorkspaceID: w.ID, Role: store.RoleOwner},
 		unsub: sending.NewUnsubscribe([]byte("0123456789abcdef0123456789abcdef"), "https://app.example.com"), workers: 1}
