@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/mail"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -44,7 +45,7 @@ func TestSMTPMailboxAgainstPostfixAndDovecot(t *testing.T) {
 	if r.Status != 422 || r.ErrorCode() != "connection_failed" {
 		t.Fatalf("wrong password: %d %s", r.Status, r.Body)
 	}
-	if !strings.Contains(string(r.Body), `"step":"auth"`) || strings.Contains(string(r.Body), "535") ||
+	if !strings.Contains(string(r.Body), `"step":"auth"`) || smtpCode535.MatchString(string(r.Body)) ||
 		strings.Contains(string(r.Body), "not-the-password") {
 		t.Fatalf("422 body %s: want the failed step in our words, not Postfix's answer, and no password", r.Body)
 	}
@@ -139,3 +140,7 @@ func TestSMTPMailboxAgainstPostfixAndDovecot(t *testing.T) {
 }
 
 func mailAddr(a string) mail.Address { return mail.Address{Address: a} }
+
+// smtpCode535 finds the server's 535 answer as a word: the port in a
+// message may hold the digits 535.
+var smtpCode535 = regexp.MustCompile(`\b535\b`)

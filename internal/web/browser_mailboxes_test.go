@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -71,7 +72,7 @@ func TestBrowserSMTPMailboxShowsTheServersAnswer(t *testing.T) {
 	fill("not-the-password")
 	b.submit("form.smtp-form button[type=submit]")
 	answer := b.text("[data-answer=smtp]")
-	if !strings.Contains(answer, "auth: the SMTP server refused the username or password") || strings.Contains(answer, "535") ||
+	if !strings.Contains(answer, "auth: the SMTP server refused the username or password") || smtpCode535.MatchString(answer) ||
 		strings.Contains(answer, "not-the-password") {
 		t.Errorf("the SMTP server's answer: %q", answer)
 	}
@@ -112,3 +113,7 @@ func TestBrowserSMTPMailboxShowsTheServersAnswer(t *testing.T) {
 	}
 	b.screenshot("mailboxes")
 }
+
+// smtpCode535 finds the server's 535 answer as a word: the port in a
+// message may hold the digits 535.
+var smtpCode535 = regexp.MustCompile(`\b535\b`)

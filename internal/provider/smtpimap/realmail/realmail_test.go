@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -108,7 +109,7 @@ func TestRealServer(t *testing.T) {
 		if f := ve.Failures(); len(f) != 2 || f[0].Step != "auth" || f[1].Step != "auth" {
 			t.Errorf("failures %+v: want auth on both sides", f)
 		}
-		if msg := err.Error(); strings.Contains(msg, "535") || strings.Contains(msg, "Postfix") || strings.Contains(msg, "wrong") {
+		if msg := err.Error(); smtpCode535.MatchString(msg) || strings.Contains(msg, "Postfix") || strings.Contains(msg, "wrong") {
 			t.Errorf("message %q: want our words and never the password", msg)
 		}
 
@@ -349,3 +350,7 @@ func TestRealServer(t *testing.T) {
 		}
 	})
 }
+
+// smtpCode535 finds the server's 535 answer as a word: the port in a
+// message may hold the digits 535.
+var smtpCode535 = regexp.MustCompile(`\b535\b`)
