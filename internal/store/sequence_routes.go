@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -42,30 +43,48 @@ func (s Scope) LeadRouteOf(ctx context.Context, campaignLeadID string, routeBase
 		campaignLeadID, s.ws).Scan(&lr.Current); err != nil {
 		return lr, notFound(err)
 	}
-	rows, err := s.query(ctx, `SELECT route FROM campaign_lead_routes WHERE campaign_lead_id = ? AND workspace_id = ?
-		ORDER BY route`, campaignLeadID, s.ws)
-	if err != nil {
-		return lr, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r int
-		if err := rows.Scan(&r); err != nil {
-			return lr, err
-		}
-		lr.Entered = append(lr.Entered, r)
-	}
-	if err := rows.Err(); err != nil {
-		return lr, err
-	}
-	if lr.Current == 0 {
-		return lr, nil
-	}
-	var n int
-	err = s.queryRow(ctx, `SELECT COUNT(*) FROM send_jobs WHERE campaign_lead_id = ? AND workspace_id = ?
-		AND step_position = ? AND status IN ('sending', 'sent')`, campaignLeadID, s.ws, lr.Current*routeBase+1).Scan(&n)
-	lr.FirstStepSent = n > 0
+	err := s.addRouteHistory(ctx, map[string]*LeadRoute{campaignLeadID: &lr}, routeBase)
 	return lr, err
+}
+
+// addRouteHistory fills Entered and FirstStepSent of campaign leads whose
+// Current route is set, in two queries per chunk whatever their number.
+func (s Scope) addRouteHistory(ctx context.Context, routes map[string]*LeadRoute, routeBase int) error {
+	ids := slices.Sorted(maps.Keys(routes))
+	return paddedChunks(ids, func(part []string) error {
+		rows, err := s.query(ctx, `SELECT DISTINCT campaign_lead_id, route FROM campaign_lead_routes
+			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`) ORDER BY campaign_lead_id, route`,
+			append([]any{s.ws}, anys(part)...)...)
+		if err != nil {
+			return err
+		}
+		if err := eachRow(rows, func(r rowScanner) error {
+			var id string
+			var route int
+			err := r.Scan(&id, &route)
+			routes[id].Entered = append(routes[id].Entered, route)
+			return err
+		}); err != nil {
+			return err
+		}
+		// A route's first step has gone (or is going): the recategorisation
+		// that could move the lead elsewhere comes too late.
+		rows, err = s.query(ctx, `SELECT DISTINCT campaign_lead_id, step_position FROM send_jobs
+			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`) AND step_position > ?
+			AND status IN ('sending', 'sent')`, append(append([]any{s.ws}, anys(part)...), routeBase)...)
+		if err != nil {
+			return err
+		}
+		return eachRow(rows, func(r rowScanner) error {
+			var id string
+			var position int
+			err := r.Scan(&id, &position)
+			if lr := routes[id]; lr.Current != 0 && position == lr.Current*routeBase+1 {
+				lr.FirstStepSent = true
+			}
+			return err
+		})
+	})
 }
 
 // LeaveRoute takes a campaign lead out of its route before the route's
@@ -206,46 +225,12 @@ func (s Scope) RouteStates(ctx context.Context, campaignLeadIDs []string, routeB
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, len(out))
+	history := make(map[string]*LeadRoute, len(out))
 	for id, st := range out {
 		st.Lead = leads[st.CampaignLead.LeadID]
-		ids = append(ids, id)
+		history[id] = &st.LeadRoute
 	}
-	err = paddedChunks(ids, func(part []string) error {
-		rows, err := s.query(ctx, `SELECT DISTINCT campaign_lead_id, route FROM campaign_lead_routes
-			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`) ORDER BY campaign_lead_id, route`,
-			append([]any{s.ws}, anys(part)...)...)
-		if err != nil {
-			return err
-		}
-		if err := eachRow(rows, func(r rowScanner) error {
-			var id string
-			var route int
-			err := r.Scan(&id, &route)
-			out[id].Entered = append(out[id].Entered, route)
-			return err
-		}); err != nil {
-			return err
-		}
-		// A route's first step has gone (or is going): the recategorisation
-		// that could move the lead elsewhere comes too late.
-		rows, err = s.query(ctx, `SELECT DISTINCT campaign_lead_id, step_position FROM send_jobs
-			WHERE workspace_id = ? AND campaign_lead_id IN (`+marks(len(part))+`) AND step_position > ?
-			AND status IN ('sending', 'sent')`, append(append([]any{s.ws}, anys(part)...), routeBase)...)
-		if err != nil {
-			return err
-		}
-		return eachRow(rows, func(r rowScanner) error {
-			var id string
-			var position int
-			err := r.Scan(&id, &position)
-			if st := out[id]; st.Current != 0 && position == st.Current*routeBase+1 {
-				st.FirstStepSent = true
-			}
-			return err
-		})
-	})
-	return out, err
+	return out, s.addRouteHistory(ctx, history, routeBase)
 }
 
 // scanSuffix scans trailing columns into extra after the columns a scan
