@@ -10,16 +10,37 @@ import (
 
 // alertSource finds one kind of workspace-wide problem (a disconnected
 // mailbox, a blocked campaign) for the strip at the top of every page.
-type alertSource func(ctx context.Context, s store.Scope) ([]alert, error)
+type alertSource func(f *alertFacts) ([]alert, error)
+
+// alertFacts is what the alert sources read for one page, each read at
+// most once however many sources look at it.
+type alertFacts struct {
+	ctx       context.Context
+	s         store.Scope
+	mailboxes []store.Mailbox
+	read      bool
+}
+
+// Mailboxes are the workspace's mailboxes, read on first use.
+func (f *alertFacts) Mailboxes() ([]store.Mailbox, error) {
+	if !f.read {
+		list, err := f.s.Mailboxes(f.ctx)
+		if err != nil {
+			return nil, err
+		}
+		f.mailboxes, f.read = list, true
+	}
+	return f.mailboxes, nil
+}
 
 // alertSources are checked on every signed-in page, in this order; keep
-// each one a single indexed query.
+// each one a single indexed query (the mailboxes are read once for all).
 var alertSources = []alertSource{brokenMailboxes}
 
 // brokenMailboxes warns when a mailbox cannot send until someone reconnects
 // it: every campaign using it holds those sends meanwhile.
-func brokenMailboxes(ctx context.Context, s store.Scope) ([]alert, error) {
-	list, err := s.Mailboxes(ctx)
+func brokenMailboxes(f *alertFacts) ([]alert, error) {
+	list, err := f.Mailboxes()
 	if err != nil {
 		return nil, err
 	}
@@ -47,14 +68,14 @@ func brokenMailboxes(ctx context.Context, s store.Scope) ([]alert, error) {
 
 // alerts collects the workspace's current problems.
 func (w *Web) alerts(ctx context.Context, p account.Principal) ([]alert, error) {
-	scope := w.Store.InWorkspace(p.WorkspaceID)
+	facts := &alertFacts{ctx: ctx, s: w.Store.InWorkspace(p.WorkspaceID)}
 	var all []alert
 	sources := alertSources
 	if p.CanManage() {
 		sources = append(slices.Clip(sources), managerAlertSources...)
 	}
 	for _, src := range sources {
-		list, err := src(ctx, scope)
+		list, err := src(facts)
 		if err != nil {
 			return nil, err
 		}
@@ -70,8 +91,8 @@ var managerAlertSources = []alertSource{disabledWebhooks, failingSentCopies}
 // failingSentCopies warns while an SMTP mailbox's copies to Sent fail
 // (internal/connect records it): its emails still go out, but a crash
 // could no longer be checked against the copies.
-func failingSentCopies(ctx context.Context, s store.Scope) ([]alert, error) {
-	list, err := s.Mailboxes(ctx)
+func failingSentCopies(f *alertFacts) ([]alert, error) {
+	list, err := f.Mailboxes()
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +118,8 @@ func failingSentCopies(ctx context.Context, s store.Scope) ([]alert, error) {
 // (410, or three days of failures: internal/webhook) stays disabled; one
 // disabled by hand has no reason and no alert. It is the in-app side of
 // the notice and the mail the workers send.
-func disabledWebhooks(ctx context.Context, s store.Scope) ([]alert, error) {
-	list, err := s.Webhooks(ctx)
+func disabledWebhooks(f *alertFacts) ([]alert, error) {
+	list, err := f.s.Webhooks(f.ctx)
 	if err != nil {
 		return nil, err
 	}
