@@ -46,7 +46,11 @@ func (a *API) verifyLeads(w http.ResponseWriter, r *http.Request, p account.Prin
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, res)
+	status := http.StatusOK
+	if res.Running {
+		status = http.StatusAccepted
+	}
+	writeJSON(w, status, res)
 	return nil
 }
 

@@ -1,10 +1,15 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/leadbitz/leadbitz/internal/app"
 	"github.com/leadbitz/leadbitz/internal/apptest"
 	"github.com/leadbitz/leadbitz/internal/dnscheck/dnsfake"
+	"github.com/leadbitz/leadbitz/internal/lead"
+	"github.com/leadbitz/leadbitz/internal/verify"
 )
 
 // verifyZones is the test's DNS: a company on Google, one on Microsoft, a
@@ -99,5 +104,83 @@ func TestImportedLeadsAreVerified(t *testing.T) {
 	bob := srv.SignUp(t, "Bob")
 	if r := bob.Must(200, "POST", "/api/leads/verify", map[string]any{"leadIds": []string{dan}}).Map(t); r["checked"] != 0.0 {
 		t.Errorf("another workspace checked Ann's lead: %v", r)
+	}
+}
+
+// TestVerifyAllGoesOnInTheBackground: a pass over a whole workspace that
+// outlasts the request's wait is answered 202 running and goes on; a second
+// one meanwhile is refused (409), another workspace's is not; when it ends
+// its verdicts are stored and its counts are in the audit log.
+func TestVerifyAllGoesOnInTheBackground(t *testing.T) {
+	dns := verifyZones(t)
+	held := make(chan struct{})
+	started := make(chan string, 4)
+	type passEnd struct {
+		ws  string
+		res verify.Result
+		err error
+	}
+	ended := make(chan passEnd, 4)
+	srv := apptest.StartWith(t, map[string]string{"LEADBITZ_DNS_SERVER": dns.Addr}, app.Options{VerifyPasses: &lead.PassOptions{
+		Wait: time.Millisecond,
+		Started: func(ws string) {
+			started <- ws
+			<-held
+		},
+		Done: func(ws string, res verify.Result, err error) { ended <- passEnd{ws, res, err} },
+	}})
+	ann := srv.SignUp(t, "Ann")
+	for _, email := range []string{"ada@gco.test", "dan@gone.test"} {
+		ann.Must(201, "POST", "/api/leads", map[string]string{"email": email})
+	}
+	dns.Set("gone.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 10, Host: "mx.gone.test"}}})
+	srv.Verify.Forget("gone.test")
+
+	run := ann.Must(202, "POST", "/api/leads/verify", map[string]any{"all": true}).Map(t)
+	if run["running"] != true || run["checked"] != 0.0 {
+		t.Fatalf("a held pass: %v", run)
+	}
+	ws := <-started
+	if r := ann.Do("POST", "/api/leads/verify", map[string]any{"all": true}); r.Status != 409 || !strings.Contains(string(r.Body), "verification_running") {
+		t.Fatalf("a second pass while one runs: %d %s", r.Status, r.Body)
+	}
+	// A dry run is answered in the request, whatever runs.
+	if dry := ann.Must(200, "POST", "/api/leads/verify", map[string]any{"all": true, "dryRun": true}).Map(t); dry["checked"] != 2.0 || dry["running"] != false {
+		t.Fatalf("a dry run beside the pass: %v", dry)
+	}
+	// Another workspace has its own pass.
+	bob := srv.SignUp(t, "Bob")
+	bob.Must(202, "POST", "/api/leads/verify", map[string]any{"all": true})
+	if other := <-started; other == ws {
+		t.Fatalf("Bob's pass ran in Ann's workspace %s", ws)
+	}
+	close(held)
+	for range 2 {
+		end := <-ended
+		if end.err != nil {
+			t.Fatalf("pass of %s: %v", end.ws, end.err)
+		}
+		if want := map[bool]int{true: 2, false: 0}[end.ws == ws]; end.res.Checked != want {
+			t.Errorf("pass of %s checked %d, want %d", end.ws, end.res.Checked, want)
+		}
+	}
+	if v := leadByEmail(t, ann, "dan@gone.test")["verification"].(map[string]any); v["status"] != "deliverable" {
+		t.Errorf("after the background pass: %v", v)
+	}
+	var audit struct{ Items []map[string]any }
+	ann.Must(200, "GET", "/api/audit-events", nil).JSON(t, &audit)
+	if len(audit.Items) == 0 || audit.Items[0]["action"] != "lead.verified" {
+		t.Fatalf("audit after the pass: %v", audit.Items)
+	}
+	if data := audit.Items[0]["data"].(map[string]any); data["checked"] != 2.0 || data["all"] != true {
+		t.Errorf("audit data: %v", data)
+	}
+	// The pass is over: a new one may start (held is closed now).
+	if r := ann.Do("POST", "/api/leads/verify", map[string]any{"all": true}); r.Status != 200 && r.Status != 202 {
+		t.Fatalf("a pass after the last ended: %d %s", r.Status, r.Body)
+	}
+	<-started
+	if end := <-ended; end.err != nil || end.res.Checked != 2 {
+		t.Fatalf("the next pass: %+v", end)
 	}
 }

@@ -95,6 +95,9 @@ type Options struct {
 	// tests point its port and self-test at fakes on loopback (never a
 	// user setting; HELO and Guard are filled in from the configuration).
 	SMTPProbe *verify.ProbeOptions
+	// VerifyPasses, when set, tunes on-demand address checks (tests shorten
+	// how long a request waits for its pass and watch passes end).
+	VerifyPasses *lead.PassOptions
 }
 
 // New opens the database (migrating it unless told not to), loads keys and
@@ -172,6 +175,9 @@ func (a *App) init(ctx context.Context, opts Options) error {
 		SignupsPerHour: a.Config.SignupsPerHour, SessionMaxAge: a.Config.SessionMaxAge,
 		Signup: a.Config.Signup, Mailer: mailer, BaseURL: a.Config.BaseURL})
 	a.Leads = lead.New(a.Store, a.Env)
+	if opts.VerifyPasses != nil {
+		a.Leads.SetPassOptions(*opts.VerifyPasses)
+	}
 	// One DNS checker for the whole app: one cache and one bound on lookups.
 	a.DNS = dnscheck.New(dnscheck.Options{Server: a.Config.DNSServer})
 	a.Verify = verify.New(a.Store, a.Env, a.DNS)

@@ -22,6 +22,7 @@ type Service struct {
 	store  *store.Store
 	env    env.Env
 	verify *verify.Service // nil: addresses are not checked
+	passes passes          // on-demand verification passes (verify.go)
 }
 
 // SetVerifier makes Create and Patch check a new address (internal/verify)

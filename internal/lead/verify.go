@@ -2,6 +2,8 @@ package lead
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"github.com/leadbitz/leadbitz/internal/account"
 	"github.com/leadbitz/leadbitz/internal/problem"
@@ -19,25 +21,161 @@ type VerifyRequest struct {
 	DryRun  bool     `json:"dryRun"`
 }
 
-// Verify checks leads' addresses again on demand (internal/verify): the
-// listed leads of the workspace (ids of other workspaces are ignored), or
-// all of them. A dry run returns the verdict counts without storing them.
-func (s *Service) Verify(ctx context.Context, p account.Principal, m account.Meta, rq VerifyRequest) (verify.Result, error) {
+// VerifyOutcome answers a verify request: the pass's counts when it ended
+// within the wait, else Running: it goes on in the background (its verdicts
+// are stored page by page as it goes, and its counts go to the audit log as
+// lead.verified when it ends).
+type VerifyOutcome struct {
+	verify.Result
+	Running bool `json:"running"`
+}
+
+// DefaultVerifyWait is how long a verify request waits for its pass before
+// answering that the pass goes on in the background. A pass over a whole
+// workspace with the SMTP probe on asks every domain's mail server at a
+// polite pace and can take far longer than a request may.
+const DefaultVerifyWait = 20 * time.Second
+
+// passLimit bounds one background pass; what it stored until then stays.
+const passLimit = 6 * time.Hour
+
+// PassOptions tune on-demand passes. Tests shorten Wait, hold passes in
+// Started and watch Done.
+type PassOptions struct {
+	Wait time.Duration // default DefaultVerifyWait
+	// Started, when set, is called as each stored pass starts, before it
+	// checks anything, in the pass's goroutine.
+	Started func(workspaceID string)
+	// Done, when set, is called as each stored pass ends (after its audit
+	// event is written).
+	Done func(workspaceID string, res verify.Result, err error)
+}
+
+// passes are the on-demand verification passes running in this process:
+// one pass over a whole workspace at a time (a second would check the same
+// leads again), any number over listed leads.
+type passes struct {
+	mu  sync.Mutex
+	all map[string]bool // workspace id → a pass over all its leads runs
+	opt PassOptions
+}
+
+// SetPassOptions replaces the on-demand passes' options.
+func (s *Service) SetPassOptions(o PassOptions) {
+	s.passes.mu.Lock()
+	defer s.passes.mu.Unlock()
+	s.passes.opt = o
+}
+
+func (p *passes) options() PassOptions {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	o := p.opt
+	if o.Wait <= 0 {
+		o.Wait = DefaultVerifyWait
+	}
+	return o
+}
+
+// claimAll marks a whole-workspace pass as running; false when one already is.
+func (p *passes) claimAll(wsID string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.all[wsID] {
+		return false
+	}
+	if p.all == nil {
+		p.all = map[string]bool{}
+	}
+	p.all[wsID] = true
+	return true
+}
+
+func (p *passes) releaseAll(wsID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.all, wsID)
+}
+
+// checkVerifyRequest validates a verify request: a pure rule.
+func checkVerifyRequest(rq VerifyRequest) error {
 	switch {
 	case rq.All && len(rq.LeadIDs) > 0:
-		return verify.Result{}, problem.InvalidField("leadIds", "give leadIds or all, not both")
+		return problem.InvalidField("leadIds", "give leadIds or all, not both")
 	case !rq.All && len(rq.LeadIDs) == 0:
-		return verify.Result{}, problem.InvalidField("leadIds", "give the leads to check, or all: true")
+		return problem.InvalidField("leadIds", "give the leads to check, or all: true")
 	case len(rq.LeadIDs) > MaxVerifyIDs:
-		return verify.Result{}, problem.InvalidField("leadIds", "at most 10000 leads at a time; use all: true for more")
-	case s.verify == nil:
-		return verify.Result{}, &problem.Error{Kind: problem.Conflict, Code: "verification_off",
+		return problem.InvalidField("leadIds", "at most 10000 leads at a time; use all: true for more")
+	}
+	return nil
+}
+
+// Verify checks leads' addresses again on demand (internal/verify): the
+// listed leads of the workspace (ids of other workspaces are ignored), or
+// all of them. A dry run counts the verdicts without storing them and is
+// answered in the request (it writes nothing, so a request cut short loses
+// nothing). A stored pass runs apart from the request: it is answered with
+// its counts when it ends within the wait, else as running.
+func (s *Service) Verify(ctx context.Context, p account.Principal, m account.Meta, rq VerifyRequest) (VerifyOutcome, error) {
+	if err := checkVerifyRequest(rq); err != nil {
+		return VerifyOutcome{}, err
+	}
+	if s.verify == nil {
+		return VerifyOutcome{}, &problem.Error{Kind: problem.Conflict, Code: "verification_off",
 			Message: "Address verification is not available on this server."}
 	}
-	res, err := s.verify.Run(ctx, p.WorkspaceID, verify.Selection{IDs: rq.LeadIDs, All: rq.All}, rq.DryRun)
-	if err != nil || rq.DryRun {
+	sel := verify.Selection{IDs: rq.LeadIDs, All: rq.All}
+	if rq.DryRun {
+		res, err := s.verify.Run(ctx, p.WorkspaceID, sel, true)
+		return VerifyOutcome{Result: res}, err
+	}
+	if rq.All && !s.passes.claimAll(p.WorkspaceID) {
+		return VerifyOutcome{}, &problem.Error{Kind: problem.Conflict, Code: "verification_running",
+			Message: "Every address of this workspace is being checked already; the lead list shows the verdicts as they are stored."}
+	}
+	opt := s.passes.options()
+	ended := make(chan VerifyOutcome, 1)
+	failed := make(chan error, 1)
+	go func() {
+		if rq.All {
+			defer s.passes.releaseAll(p.WorkspaceID)
+		}
+		if opt.Started != nil {
+			opt.Started(p.WorkspaceID)
+		}
+		res, err := s.runPass(context.WithoutCancel(ctx), p, m, sel)
+		if opt.Done != nil {
+			opt.Done(p.WorkspaceID, res, err)
+		}
+		if err != nil {
+			failed <- err
+			return
+		}
+		ended <- VerifyOutcome{Result: res}
+	}()
+	wait := time.NewTimer(opt.Wait)
+	defer wait.Stop()
+	select {
+	case out := <-ended:
+		return out, nil
+	case err := <-failed:
+		return VerifyOutcome{}, err
+	case <-wait.C:
+		return VerifyOutcome{Result: verify.Result{Counts: map[string]int{}}, Running: true}, nil
+	}
+}
+
+// runPass runs a stored pass, bounded by passLimit, and writes its audit
+// event; a failure after the request was answered is logged.
+func (s *Service) runPass(ctx context.Context, p account.Principal, m account.Meta, sel verify.Selection) (verify.Result, error) {
+	ctx, cancel := context.WithTimeout(ctx, passLimit)
+	defer cancel()
+	res, err := s.verify.Run(ctx, p.WorkspaceID, sel, false)
+	if err != nil {
+		s.env.Log().WarnContext(ctx, "verify leads", "workspace_id", p.WorkspaceID, "checked", res.Checked, "err", err)
 		return res, err
 	}
-	return res, s.store.InsertAudit(ctx, Audit(p, m, "lead.verified", "", "", map[string]any{
-		"checked": res.Checked, "changed": res.Changed, "domains": res.Domains, "all": rq.All}))
+	err = s.store.InsertAudit(ctx, Audit(p, m, "lead.verified", "", "", map[string]any{
+		"checked": res.Checked, "changed": res.Changed, "domains": res.Domains, "all": sel.All}))
+	return res, err
 }
