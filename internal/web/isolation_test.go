@@ -15,6 +15,7 @@ import (
 // this table (TestEveryIDPageIsIsolationTested enforces it).
 var pageIsolationCases = []struct{ method, path string }{
 	{"GET", "/leads/{lead}"},
+	{"POST", "/leads/{lead}/verify"},
 	{"GET", "/campaigns/{campaign}"},
 	{"POST", "/campaigns/{campaign}/launch"},
 	{"POST", "/campaigns/{campaign}/pause"},

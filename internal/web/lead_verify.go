@@ -1,9 +1,15 @@
 package web
 
 import (
+	"fmt"
+	"net/http"
 	"strings"
 
+	"github.com/leadbitz/leadbitz/internal/httpserver"
+	"github.com/leadbitz/leadbitz/internal/lead"
+	"github.com/leadbitz/leadbitz/internal/problem"
 	"github.com/leadbitz/leadbitz/internal/store"
+	"github.com/leadbitz/leadbitz/internal/verify"
 )
 
 // verifyReasonText words each address-check reason for the lead page.
@@ -63,4 +69,75 @@ func verifySource(source string) string {
 		return "the SMTP check"
 	}
 	return source
+}
+
+// verifyLead checks one lead's address again (the lead page's "Check
+// again") and says the verdict.
+func (w *Web) verifyLead(rw http.ResponseWriter, r *http.Request, v *view) error {
+	id := r.PathValue("id")
+	if _, err := w.Store.InWorkspace(v.P.WorkspaceID).Lead(r.Context(), id); err != nil {
+		return err
+	}
+	out, err := w.Leads.Verify(r.Context(), v.P, meta(r), lead.VerifyRequest{LeadIDs: []string{id}})
+	if err != nil {
+		return w.verifyRefused(rw, r, "/leads/"+id, err)
+	}
+	if out.Running {
+		return v.redirect(rw, "/leads/"+id, "The check goes on in the background; this page shows its verdict once it is stored.")
+	}
+	l, err := w.Store.InWorkspace(v.P.WorkspaceID).Lead(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return v.redirect(rw, "/leads/"+id, "Checked the address again. "+verifyText(l.Verification))
+}
+
+// verifyAllLeads checks every address of the workspace again (the lead
+// list's "Check every address again"); a long pass goes on in the
+// background.
+func (w *Web) verifyAllLeads(rw http.ResponseWriter, r *http.Request, v *view) error {
+	out, err := w.Leads.Verify(r.Context(), v.P, meta(r), lead.VerifyRequest{All: true})
+	if err != nil {
+		return w.verifyRefused(rw, r, "/leads", err)
+	}
+	if out.Running {
+		return v.redirect(rw, "/leads", "Checking every address in the background: the list shows each verdict as it is stored.")
+	}
+	return v.redirect(rw, "/leads", verifyCountsText(out.Result))
+}
+
+// verifyCountsText sums up a pass: "Checked 120 addresses: 100
+// deliverable, 15 risky, 5 undeliverable. 7 verdicts changed."
+func verifyCountsText(res verify.Result) string {
+	if res.Checked == 0 {
+		return "There are no addresses to check."
+	}
+	var parts []string
+	for _, s := range []string{store.VerifyDeliverable, store.VerifyRisky, store.VerifyUndeliverable, store.VerifyUnknown} {
+		if n := res.Counts[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	text := fmt.Sprintf("Checked %s: %s.", plural(res.Checked, "address", "addresses"), strings.Join(parts, ", "))
+	switch res.Changed {
+	case 0:
+		return text + " No verdict changed."
+	case 1:
+		return text + " 1 verdict changed."
+	}
+	return text + fmt.Sprintf(" %d verdicts changed.", res.Changed)
+}
+
+// verifyRefused shows why a check could not start (one already runs, the
+// server has no verification) on the page it came from.
+func (w *Web) verifyRefused(rw http.ResponseWriter, r *http.Request, back string, err error) error {
+	p, ok := httpserver.AsProblem(err)
+	if !ok || p.Kind != problem.Conflict {
+		return err
+	}
+	if err := w.setFlash(rw, flash{Kind: "error", Message: p.Message}); err != nil {
+		return err
+	}
+	http.Redirect(rw, r, back, http.StatusSeeOther)
+	return nil
 }

@@ -43,3 +43,42 @@ func TestLeadsShowTheirAddressCheck(t *testing.T) {
 		t.Errorf("lead page of a role address: %s", page)
 	}
 }
+
+// TestCheckAddressesAgain: the lead page's "Check again" and the list's
+// "Check every address again" store new verdicts and say what they found.
+func TestCheckAddressesAgain(t *testing.T) {
+	t.Parallel()
+	dns := dnsfake.Start(t)
+	dns.Set("acme.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 10, Host: "mx.acme.test"}}})
+	dns.Set("gone.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 0, Host: "."}}})
+	srv := apptest.Start(t, map[string]string{"LEADBITZ_DNS_SERVER": dns.Addr})
+	a := srv.SignUp(t, "Ann")
+	bob := a.Must(201, "POST", "/api/leads", map[string]string{"email": "bob@gone.test"}).Map(t)["id"].(string)
+	a.Must(201, "POST", "/api/leads", map[string]string{"email": "ada@acme.test"})
+	if page := text(doc(t, get(t, a.Client, "/leads/"+bob, 200).Body)); !strings.Contains(page, "Check again") {
+		t.Fatalf("the lead page has no Check again: %s", page)
+	}
+
+	// The domain takes mail now.
+	dns.Set("gone.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 10, Host: "mx.gone.test"}}})
+	srv.Verify.Forget("gone.test")
+	page := text(doc(t, follow(t, a.Client, postForm(t, a.Client, "/leads/"+bob+"/verify", nil)).Body))
+	if !strings.Contains(page, "Checked the address again. Deliverable.") {
+		t.Errorf("after Check again: %s", page)
+	}
+	if v := a.Must(200, "GET", "/api/leads/"+bob, nil).Map(t)["verification"].(map[string]any); v["status"] != "deliverable" {
+		t.Errorf("stored verdict: %v", v)
+	}
+
+	dns.Set("acme.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 0, Host: "."}}})
+	srv.Verify.Forget("acme.test")
+	list := text(doc(t, follow(t, a.Client, postForm(t, a.Client, "/leads/verify", nil)).Body))
+	if !strings.Contains(list, "Checked 2 addresses: 1 deliverable, 1 undeliverable. 1 verdict changed.") {
+		t.Errorf("after Check every address again: %s", list)
+	}
+	// Another workspace's lead is not found.
+	other := srv.SignUp(t, "Eve")
+	if r := postForm(t, other.Client, "/leads/"+bob+"/verify", nil); r.Status != 404 {
+		t.Errorf("another workspace checked Ann's lead: %d", r.Status)
+	}
+}

@@ -74,6 +74,7 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"POST", "/templates/check", web.Member},
 
 	{"GET", "/leads", web.Member},
+	{"POST", "/leads/verify", web.Member},
 	{"GET", "/leads/imports", web.Member},
 	{"GET", "/leads/imports/{import}", web.Member},
 	{"GET", "/leads/imports/{import}/progress", web.Member},
@@ -88,6 +89,7 @@ var pageRoleCases = []struct{ method, path, role string }{
 	{"GET", "/leads/suppressions/{suppression}/remove", web.Admin},
 	{"POST", "/leads/suppressions/{suppression}/remove", web.Admin},
 	{"GET", "/leads/{lead}", web.Member},
+	{"POST", "/leads/{lead}/verify", web.Member},
 
 	{"GET", "/replies", web.Member},
 	{"GET", "/replies/{reply}", web.Member},
