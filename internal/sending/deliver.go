@@ -71,6 +71,11 @@ func (e *Engine) send(ctx context.Context, b *batch) (*sentBatch, error) {
 // claim decided to stop. It adds what it did to sb.result.
 func (e *Engine) finish(ctx context.Context, sb *sentBatch) error {
 	sb.closed()
+	if e.beforeFinish != nil {
+		if err := e.beforeFinish(); err != nil {
+			return err
+		}
+	}
 	if sb.outcomes != nil || sb.released != nil { // a batch that claimed nothing has nothing to record
 		if err := e.record(ctx, sb.outcomes, sb.released, &sb.result); err != nil {
 			return err

@@ -78,6 +78,9 @@ type Engine struct {
 	// afterClaim runs between a claim's commit and its sends; tests use it
 	// to kill a tick there.
 	afterClaim func()
+	// beforeFinish runs before a sent batch is recorded; tests fail a
+	// record with it.
+	beforeFinish func() error
 }
 
 // globalRand is math/rand/v2's goroutine-safe source.
@@ -224,7 +227,14 @@ func (e *Engine) lane(ctx context.Context, t *tally) error {
 			t.add(b.result)
 		}
 		if werr := p.wait(); err != nil || werr != nil {
-			return errors.Join(err, werr)
+			if err == nil {
+				// The batch before could not be recorded, this one went
+				// out: record it now rather than leave its jobs sending
+				// until their lease runs out.
+				err = e.finish(context.WithoutCancel(ctx), sb)
+				t.add(sb.result)
+			}
+			return errors.Join(werr, err)
 		}
 		p.start(func() error {
 			err := e.finish(context.WithoutCancel(ctx), sb)

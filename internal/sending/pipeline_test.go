@@ -2,6 +2,8 @@ package sending_test
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -89,4 +91,36 @@ func TestNextBatchSendsWhileCopiesAreStored(t *testing.T) {
 	}
 	h.assertOnceEach(a.ID, 1)
 	h.assertOnceEach(b.ID, 1)
+}
+
+// TestBatchAfterAFailedRecordIsRecorded: when a batch cannot be recorded,
+// the next one, already sent, is still recorded before the tick gives up;
+// only the failed batch's job is left sending, for recovery to resolve.
+func TestBatchAfterAFailedRecordIsRecorded(t *testing.T) {
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	h := newHarness(t, start)
+	a, b := h.mailbox("fail-a@sender.test", 10, 0, 0, 0), h.mailbox("fail-b@sender.test", 10, 0, 0, 0)
+	leads := h.leads(2)
+	id := h.campaignWith(allWeek("Fail", a.ID, b.ID), oneStep(), leads)
+	h.launch(id)
+	e := h.newEngine(sending.Config{BatchSize: 1, Workers: 1})
+	var finishes atomic.Int32
+	recordFailed := errors.New("the database went away")
+	sending.SetBeforeFinish(e, func() error {
+		if finishes.Add(1) == 1 {
+			return recordFailed
+		}
+		return nil
+	})
+	if _, err := e.Tick(h.ctx); !errors.Is(err, recordFailed) {
+		t.Fatalf("tick: %v, want the record's error", err)
+	}
+	var status []string
+	for _, l := range leads {
+		status = append(status, h.jobs(id, l)[0].Status)
+	}
+	slices.Sort(status)
+	if want := []string{store.JobSending, store.JobSent}; !slices.Equal(status, want) {
+		t.Fatalf("jobs after the failed record: %v, want %v", status, want)
+	}
 }
