@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -221,4 +222,98 @@ func (s *appendSession) multiAppend(folder string, msgs [][]byte, at time.Time) 
 	s.deadline()
 	_, err := s.answer(tag)
 	return err
+}
+
+// flaggedSent asks this session for the folder flagged \Sent (RFC 6154)
+// and returns the first one's name when it is plain ASCII without '&' (so
+// its modified UTF-7 form is the name itself); otherwise "", and the
+// copier discovers the folder with findSentFolder on a second session.
+// Asking here spares the copier that second login on most servers.
+func (s *appendSession) flaggedSent() string {
+	cmd := `LIST "" "*"`
+	if s.caps["LIST-EXTENDED"] || s.caps["IMAP4REV2"] {
+		cmd += " RETURN (SPECIAL-USE)"
+	}
+	s.deadline()
+	lines, err := s.command(cmd)
+	if err != nil {
+		return ""
+	}
+	for _, l := range lines {
+		attrs, name, ok := parseListLine(l)
+		if slices.ContainsFunc(attrs, func(a string) bool { return strings.EqualFold(a, `\Sent`) }) {
+			if !ok {
+				return ""
+			}
+			return name
+		}
+	}
+	return ""
+}
+
+// parseListLine reads an untagged LIST answer, `* LIST (attrs) delim name`
+// (RFC 9051 7.3.1). nameOK is false for a name sent as a literal, one
+// that is not plain ASCII, or one with '&' (modified UTF-7).
+func parseListLine(l string) (attrs []string, name string, nameOK bool) {
+	rest, ok := cutPrefixFold(l, "* LIST (")
+	if !ok {
+		return nil, "", false
+	}
+	end := strings.IndexByte(rest, ')')
+	if end < 0 {
+		return nil, "", false
+	}
+	attrs = strings.Fields(rest[:end])
+	rest = strings.TrimLeft(rest[end+1:], " ")
+	if r, ok := cutPrefixFold(rest, "NIL "); ok { // no hierarchy delimiter
+		rest = r
+	} else if _, r, ok := readQuoted(rest); ok {
+		rest = strings.TrimLeft(r, " ")
+	} else {
+		return attrs, "", false
+	}
+	if strings.HasPrefix(rest, `"`) {
+		q, tail, ok := readQuoted(rest)
+		if !ok || tail != "" {
+			return attrs, "", false
+		}
+		name = q
+	} else {
+		if rest == "" || strings.ContainsAny(rest, ` {"`) {
+			return attrs, "", false
+		}
+		name = rest
+	}
+	return attrs, name, plainASCII(name) && !strings.Contains(name, "&")
+}
+
+// readQuoted reads a quoted string at the start of s (backslash escapes
+// \" and \\) and returns it and what follows it.
+func readQuoted(s string) (string, string, bool) {
+	if !strings.HasPrefix(s, `"`) {
+		return "", s, false
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			if i+1 == len(s) {
+				return "", s, false
+			}
+			i++
+			b.WriteByte(s[i])
+		case '"':
+			return b.String(), s[i+1:], true
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", s, false
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
 }

@@ -269,17 +269,6 @@ func (c *copier) tryMultiAppend(ctx context.Context, batch [][]byte) bool {
 		folder = m.sent
 		m.imapMu.Unlock()
 	}
-	if folder == "" {
-		// Discover the folder on the ordinary session (kept as the
-		// fallback).
-		conn, err := c.session(ctx)
-		if err != nil {
-			return false
-		}
-		if folder, err = c.folder(conn); err != nil {
-			return false
-		}
-	}
 	if c.multi == nil {
 		s, err := openAppendSession(ctx, &m.cfg)
 		if err != nil {
@@ -290,6 +279,25 @@ func (c *copier) tryMultiAppend(ctx context.Context, batch [][]byte) bool {
 		c.multi = s
 		c.mu.Unlock()
 		c.dropConn() // the pipelined session is not needed while this works
+	}
+	if folder == "" {
+		folder = c.multi.flaggedSent()
+		if folder == "" {
+			// Discover the folder on the ordinary session (closed again
+			// once the folder is known).
+			conn, err := c.session(ctx)
+			if err != nil {
+				return false
+			}
+			folder, err = c.folder(conn)
+			c.dropConn()
+			if err != nil {
+				return false
+			}
+		}
+		m.imapMu.Lock()
+		m.sent = folder
+		m.imapMu.Unlock()
 	}
 	stop := context.AfterFunc(ctx, func() { c.multi.conn.Close() })
 	err := c.multi.multiAppend(folder, batch, m.cfg.Now())
