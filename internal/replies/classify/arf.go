@@ -1,9 +1,11 @@
 package classify
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
+	"github.com/leadbitz/leadbitz/internal/textmatch"
 )
 
 // classifyComplaint recognises spam complaints: ARF feedback reports
@@ -19,13 +21,20 @@ func classifyComplaint(m *mailmsg.Inbound) (Verdict, bool) {
 		fh, _ = mailmsg.ParseHeader(trimBlank(fr.Body))
 	}
 	loose := false
-	if fh == nil {
+	if fh == nil && !forwardSubject.MatchString(fold(m.Subject)) {
 		if h := looseFeedbackReport(m.Root); h != nil {
 			fh, arf, loose = h, true, fr == nil
 		}
 	}
-	jmrp := m.Header.Get("X-HmXmrOriginalRecipient")
+	returned := returnedHeader(m)
+	// Microsoft JMRP puts the header on the message itself or, as
+	// documented, on the attached original.
+	jmrp := cmp.Or(m.Header.Get("X-HmXmrOriginalRecipient"), returned.Get("X-HmXmrOriginalRecipient"))
 	if !arf && jmrp == "" {
+		if isSpamCopReport(m) {
+			return Verdict{Kind: KindComplaint, Reasons: []string{"SpamCop report"},
+				Recipients: addressesOf(returned.Get("To")), OriginalMessageID: originalMessageID(m)}, true
+		}
 		return Verdict{}, false
 	}
 	ft := strings.ToLower(strings.TrimSpace(fh.Get("Feedback-Type")))
@@ -59,11 +68,8 @@ func classifyComplaint(m *mailmsg.Inbound) (Verdict, bool) {
 		}
 	}
 	add(jmrp)
-	returned := returnedHeader(m)
 	if len(v.Recipients) == 0 {
-		for _, a := range mailmsg.ParseAddressList(returned.Get("To")) {
-			add(a.Address)
-		}
+		v.Recipients = addressesOf(returned.Get("To"))
 	}
 	v.OriginalMessageID = originalMessageID(m)
 	return v, true
@@ -71,26 +77,57 @@ func classifyComplaint(m *mailmsg.Inbound) (Verdict, bool) {
 
 // looseFeedbackReport finds a feedback report that bends RFC 5965: the
 // fields (Feedback-Type with Version or User-Agent, and one of the
-// Original-* fields) in a text/plain part of a multipart message instead
-// of a message/feedback-report part. Attached messages are not searched.
+// Original-* fields) in a text/plain part, or in the text of a plain
+// message, instead of a message/feedback-report part, possibly after a
+// line or two of prose. Attached messages are not searched; the caller
+// skips forwards (a person passing a report on).
 func looseFeedbackReport(root *mailmsg.Part) mailmsg.Header {
-	if !strings.HasPrefix(root.MediaType, "multipart/") {
-		return nil
-	}
 	var found mailmsg.Header
 	root.Walk(func(p *mailmsg.Part) bool {
 		if found != nil || p.MediaType == "message/rfc822" || p.MediaType == "message/global" {
 			return false
 		}
-		if p.MediaType != "text/plain" || p == root {
-			return true
-		}
-		h, _ := mailmsg.ParseHeader(trimBlank(p.Body))
-		if h.Get("Feedback-Type") != "" && (h.Has("Version") || h.Has("User-Agent")) &&
-			(h.Has("Original-Rcpt-To") || h.Has("Original-Mail-From") || h.Has("Arrival-Date")) {
-			found = h
+		if p.MediaType == "text/plain" {
+			found = feedbackFields(p.Body)
 		}
 		return true
 	})
 	return found
+}
+
+// feedbackStart is a line that starts the fields of a feedback report.
+var feedbackStart = textmatch.MustCompile(`(?im)^feedback-type:`)
+
+// feedbackFields reads the report fields that start at a Feedback-Type
+// line of text, when they are a report's.
+func feedbackFields(text []byte) mailmsg.Header {
+	loc := feedbackStart.FindStringIndex(string(text))
+	if loc == nil {
+		return nil
+	}
+	h, _ := mailmsg.ParseHeader(text[loc[0]:])
+	if h.Get("Feedback-Type") != "" && (h.Has("Version") || h.Has("User-Agent")) &&
+		(h.Has("Original-Rcpt-To") || h.Has("Original-Mail-From") || h.Has("Arrival-Date")) {
+		return h
+	}
+	return nil
+}
+
+// isSpamCopReport recognises a SpamCop report: sent from
+// reports.spamcop.net with a "[SpamCop (…) id:…]" subject (both, so a
+// person quoting one is not taken for it).
+func isSpamCopReport(m *mailmsg.Inbound) bool {
+	from := strings.ToLower(m.From.Address)
+	return strings.HasSuffix(from, "@reports.spamcop.net") && strings.HasPrefix(strings.TrimSpace(m.Subject), "[SpamCop")
+}
+
+// addressesOf is the lower-case addresses of an address-list field.
+func addressesOf(field string) []string {
+	var out []string
+	for _, a := range mailmsg.ParseAddressList(field) {
+		if a := strings.ToLower(strings.TrimSpace(a.Address)); strings.Contains(a, "@") {
+			out = appendUnique(out, a)
+		}
+	}
+	return out
 }

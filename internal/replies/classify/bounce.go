@@ -22,7 +22,10 @@ var (
 	forwardSubject = textmatch.MustCompile(`^(?:fwd?|wg|tr|rv|enc|doorst|re|aw|sv|antw|rif|res)\s*:`)
 	// copyMarker (raw text) starts the returned copy of our message in
 	// text bounces; diagnostics are read only before it.
-	copyMarker = textmatch.MustCompile(`(?i)this is a copy of the message|below this line is a copy of the message|original message follows|-+ ?original message ?-+|original message headers|unsent message below|the header of the original message|message headers follow|returned message follows|below is a copy of the original message`)
+	// Some servers (Verizon, Lotus Domino) put the returned headers right
+	// after their text with no announcing line: the copy then starts at
+	// its Return-Path.
+	copyMarker = textmatch.MustCompile(`(?i)this is a copy of the message|below this line is a copy of the message|original message follows|-+ ?original message ?-+|original message headers|unsent message below|the header of the original message|message headers follow|returned message follows|below is a copy of the original message|kopfzeilen der urspr(?:ü|ue)nglichen nachricht|urspr(?:ü|ue)ngliche nachricht|(?m:^return-path:[ \t]*<[^<>\s]+@[^<>\s]+>)`)
 
 	// Recipient patterns (raw text).
 	angleAddrLine = textmatch.MustCompile(`(?mi)^[ \t]*(?:recipient:[ \t]*)?<([^<>\s@]+@[^<>\s]+)>`)
@@ -35,7 +38,7 @@ var (
 	enhancedStatus = textmatch.MustCompile(`(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?:[^\d.]|\.(?:\D|$)|$)`)
 	smtpCode       = textmatch.MustCompile(`(?m)(?:^|[\s;(#])([45][0-5]\d)(?:[\s:-]|$)`)
 	// fmlError: the subjects of fml mailing-list servers' error returns.
-	fmlError      = textmatch.MustCompile(`^(?:rejected|fml system error|error|returned mail)`)
+	fmlError      = textmatch.MustCompile(`^(?:rejected|fml system error|fml system message|fml status report|error|returned mail)`)
 	bodyMessageID = textmatch.MustCompile(`(?im)^[ \t]*message-id:\s*(<[^<>\s]+>)`)
 )
 
@@ -43,6 +46,7 @@ var (
 var daemonLocals = map[string]bool{
 	"mailer-daemon": true, "postmaster": true, "mail-daemon": true, "mailerdaemon": true,
 	"maildaemon": true, "mailer_daemon": true, "mail_daemon": true,
+	"mdaemon": true, // MDaemon's delivery reports
 }
 
 func localPart(addr string) string {
@@ -55,7 +59,11 @@ func localPart(addr string) string {
 
 // isDaemon reports whether a From address is a mail system, not a person.
 func isDaemon(a mail.Address) bool {
-	if daemonLocals[localPart(a.Address)] {
+	local := localPart(a.Address)
+	// Lotus Domino names people and servers hierarchically:
+	// Postmaster/ORG@ORG.
+	local, _, _ = strings.Cut(local, "/")
+	if daemonLocals[local] {
 		return true
 	}
 	n := fold(a.Name)
@@ -159,6 +167,10 @@ func bounceSignals(m *mailmsg.Inbound, section string) (s []string, strong bool)
 		s = append(s, "X-Failed-Recipients header")
 		strong = true
 	}
+	if strings.EqualFold(strings.TrimSpace(m.Header.Get("X-MDDSN-Message")), "yes") {
+		s = append(s, "X-MDDSN-Message header (MDaemon delivery report)")
+		strong = true
+	}
 	if strings.Contains(strings.ToLower(m.Header.Get("X-MLServer")), "fml") && fmlError.MatchString(subj) {
 		s = append(s, "fml list server error ("+truncate(m.Subject, 60)+")")
 		strong = true
@@ -216,7 +228,7 @@ func diagnosticSection(text string) (section, copy string) {
 func textRecipients(m *mailmsg.Inbound, section string, ex map[string]bool) []string {
 	var out []string
 	add := func(a string) {
-		a = strings.ToLower(strings.Trim(strings.TrimSpace(a), "<>.,;:"))
+		a = strings.ToLower(strings.Trim(strings.TrimSpace(a), "<>.,;:'")) // 'addr' (SmarterMail)
 		if strings.Contains(a, "@") && !ex[a] && !daemonLocals[localPart(a)] {
 			out = appendUnique(out, a)
 		}

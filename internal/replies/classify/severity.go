@@ -98,7 +98,7 @@ var hardRules = []reasonRule{
 	// Exchange Online's directory-based edge blocking: the recipient is
 	// not in the tenant's directory (5.4.1, whose code alone says nothing).
 	{textmatch.MustCompile(`address rejected: access denied`), "user unknown"},
-	{textmatch.MustCompile(`host unknown|unknown host|host not found|host or domain name not found|domain not found|no such domain|(?:non-?existent|unknown|invalid) domain|domain (?:does not|doesn't) exist|name service error|no mx|nonexistentdomain|unrout(?:e)?able domain|couldn't find any host`), "host unknown"},
+	{textmatch.MustCompile(`host unknown|unknown host|host not found|host or domain name not found|domain not found|no such domain|(?:non-?existent|unknown|invalid) domain|domain (?:does not|doesn't) exist|name service error|no mx|nonexistentdomain|unrout(?:e)?able domain|couldn't find any host|no mail (?:hosts?|servers?|exchangers?) (?:for|found)`), "host unknown"},
 	{textmatch.MustCompile(`does not accept (?:e-?)?mail|null ?mx|nullmx`), "domain does not accept mail (null MX)"},
 }
 
