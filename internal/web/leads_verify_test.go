@@ -8,16 +8,22 @@ import (
 	"github.com/leadbitz/leadbitz/internal/dnscheck/dnsfake"
 )
 
+// verifyApp starts the app against a DNS server of the test's in which
+// acme.test takes mail and gone.test publishes a null MX, and signs Ann up.
+func verifyApp(t *testing.T) (*dnsfake.Server, *apptest.Server, *apptest.Account) {
+	dns := dnsfake.Start(t)
+	dns.Set("acme.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 10, Host: "mx.acme.test"}}})
+	dns.Set("gone.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 0, Host: "."}}})
+	srv := apptest.Start(t, map[string]string{"LEADBITZ_DNS_SERVER": dns.Addr})
+	return dns, srv, srv.SignUp(t, "Ann")
+}
+
 // TestLeadsShowTheirAddressCheck: leads added through the app are checked
 // against the test's DNS server; the list shows each verdict and filters by
 // it, and the lead page says why.
 func TestLeadsShowTheirAddressCheck(t *testing.T) {
 	t.Parallel()
-	dns := dnsfake.Start(t)
-	dns.Set("acme.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 10, Host: "mx.acme.test"}}})
-	dns.Set("gone.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 0, Host: "."}}})
-	srv := apptest.Start(t, map[string]string{"LEADBITZ_DNS_SERVER": dns.Addr})
-	a := srv.SignUp(t, "Ann")
+	_, _, a := verifyApp(t)
 	ids := map[string]string{}
 	for _, email := range []string{"ada@acme.test", "info@acme.test", "bob@gone.test", "eve@nowhere.test"} {
 		l := a.Must(201, "POST", "/api/leads", map[string]string{"email": email}).Map(t)
@@ -48,11 +54,7 @@ func TestLeadsShowTheirAddressCheck(t *testing.T) {
 // "Check every address again" store new verdicts and say what they found.
 func TestCheckAddressesAgain(t *testing.T) {
 	t.Parallel()
-	dns := dnsfake.Start(t)
-	dns.Set("acme.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 10, Host: "mx.acme.test"}}})
-	dns.Set("gone.test", dnsfake.Records{MX: []dnsfake.MX{{Pref: 0, Host: "."}}})
-	srv := apptest.Start(t, map[string]string{"LEADBITZ_DNS_SERVER": dns.Addr})
-	a := srv.SignUp(t, "Ann")
+	dns, srv, a := verifyApp(t)
 	bob := a.Must(201, "POST", "/api/leads", map[string]string{"email": "bob@gone.test"}).Map(t)["id"].(string)
 	a.Must(201, "POST", "/api/leads", map[string]string{"email": "ada@acme.test"})
 	if page := text(doc(t, get(t, a.Client, "/leads/"+bob, 200).Body)); !strings.Contains(page, "Check again") {
