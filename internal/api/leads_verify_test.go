@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -123,7 +125,7 @@ func TestVerifyAllGoesOnInTheBackground(t *testing.T) {
 	ended := make(chan passEnd, 4)
 	srv := apptest.StartWith(t, map[string]string{"LEADBITZ_DNS_SERVER": dns.Addr}, app.Options{VerifyPasses: &lead.PassOptions{
 		Wait: time.Millisecond,
-		Started: func(ws string) {
+		Started: func(_ context.Context, ws string) {
 			started <- ws
 			<-held
 		},
@@ -182,5 +184,34 @@ func TestVerifyAllGoesOnInTheBackground(t *testing.T) {
 	<-started
 	if end := <-ended; end.err != nil || end.res.Checked != 2 {
 		t.Fatalf("the next pass: %+v", end)
+	}
+}
+
+// TestVerifyPassStopsWithTheServer: shutting down cancels a background pass
+// and waits for it before the database closes.
+func TestVerifyPassStopsWithTheServer(t *testing.T) {
+	dns := verifyZones(t)
+	started := make(chan struct{})
+	ended := make(chan error, 1)
+	srv := apptest.StartWith(t, map[string]string{"LEADBITZ_DNS_SERVER": dns.Addr}, app.Options{VerifyPasses: &lead.PassOptions{
+		Wait: time.Millisecond,
+		Started: func(ctx context.Context, _ string) {
+			close(started)
+			<-ctx.Done() // held until the server stops
+		},
+		Done: func(_ string, _ verify.Result, err error) { ended <- err },
+	}})
+	ann := srv.SignUp(t, "Ann")
+	ann.Must(201, "POST", "/api/leads", map[string]string{"email": "ada@gco.test"})
+	ann.Must(202, "POST", "/api/leads/verify", map[string]any{"all": true})
+	<-started
+	srv.Stop()
+	select {
+	case err := <-ended:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("the pass ended with %v, want it canceled", err)
+		}
+	default:
+		t.Fatal("the server stopped before its pass ended")
 	}
 }

@@ -463,6 +463,9 @@ func (a *App) Close() error {
 	if a.Imports != nil {
 		a.Imports.Stop()
 	}
+	if a.Leads != nil {
+		a.Leads.StopPasses() // address re-checks still running
+	}
 	if a.Connect != nil {
 		a.Connect.Close()
 	}

@@ -44,8 +44,8 @@ const passLimit = 6 * time.Hour
 type PassOptions struct {
 	Wait time.Duration // default DefaultVerifyWait
 	// Started, when set, is called as each stored pass starts, before it
-	// checks anything, in the pass's goroutine.
-	Started func(workspaceID string)
+	// checks anything, in the pass's goroutine, with the pass's context.
+	Started func(ctx context.Context, workspaceID string)
 	// Done, when set, is called as each stored pass ends (after its audit
 	// event is written).
 	Done func(workspaceID string, res verify.Result, err error)
@@ -55,9 +55,47 @@ type PassOptions struct {
 // one pass over a whole workspace at a time (a second would check the same
 // leads again), any number over listed leads.
 type passes struct {
-	mu  sync.Mutex
-	all map[string]bool // workspace id → a pass over all its leads runs
-	opt PassOptions
+	mu       sync.Mutex
+	all      map[string]bool // workspace id → a pass over all its leads runs
+	opt      PassOptions
+	base     context.Context // canceled by StopPasses
+	stopAll  context.CancelFunc
+	stopping bool
+	running  sync.WaitGroup
+}
+
+// begin registers a pass and returns its context: parent's values, ended
+// by passLimit or StopPasses. ok is false once the service is stopping.
+func (p *passes) begin(parent context.Context) (ctx context.Context, end func(), ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopping {
+		return nil, nil, false
+	}
+	if p.base == nil {
+		p.base, p.stopAll = context.WithCancel(context.Background())
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), passLimit)
+	unhook := context.AfterFunc(p.base, cancel)
+	p.running.Add(1)
+	return ctx, func() {
+		unhook()
+		cancel()
+		p.running.Done()
+	}, true
+}
+
+// StopPasses cancels the on-demand passes still running and waits for
+// them to return (the server is shutting down: what they stored stays).
+func (s *Service) StopPasses() {
+	p := &s.passes
+	p.mu.Lock()
+	p.stopping = true
+	if p.stopAll != nil {
+		p.stopAll()
+	}
+	p.mu.Unlock()
+	p.running.Wait()
 }
 
 // SetPassOptions replaces the on-demand passes' options.
@@ -133,17 +171,26 @@ func (s *Service) Verify(ctx context.Context, p account.Principal, m account.Met
 		return VerifyOutcome{}, &problem.Error{Kind: problem.Conflict, Code: "verification_running",
 			Message: "Every address of this workspace is being checked already; the lead list shows the verdicts as they are stored."}
 	}
+	passCtx, end, ok := s.passes.begin(ctx)
+	if !ok {
+		if rq.All {
+			s.passes.releaseAll(p.WorkspaceID)
+		}
+		return VerifyOutcome{}, &problem.Error{Kind: problem.Unavailable, Code: "shutting_down",
+			Message: "The server is shutting down; check the addresses again once it is back."}
+	}
 	opt := s.passes.options()
 	ended := make(chan VerifyOutcome, 1)
 	failed := make(chan error, 1)
 	go func() {
+		defer end()
 		if rq.All {
 			defer s.passes.releaseAll(p.WorkspaceID)
 		}
 		if opt.Started != nil {
-			opt.Started(p.WorkspaceID)
+			opt.Started(passCtx, p.WorkspaceID)
 		}
-		res, err := s.runPass(context.WithoutCancel(ctx), p, m, sel)
+		res, err := s.runPass(passCtx, p, m, sel)
 		if opt.Done != nil {
 			opt.Done(p.WorkspaceID, res, err)
 		}
@@ -165,11 +212,9 @@ func (s *Service) Verify(ctx context.Context, p account.Principal, m account.Met
 	}
 }
 
-// runPass runs a stored pass, bounded by passLimit, and writes its audit
-// event; a failure after the request was answered is logged.
+// runPass runs a stored pass and writes its audit event; a failure after
+// the request was answered is logged.
 func (s *Service) runPass(ctx context.Context, p account.Principal, m account.Meta, sel verify.Selection) (verify.Result, error) {
-	ctx, cancel := context.WithTimeout(ctx, passLimit)
-	defer cancel()
 	res, err := s.verify.Run(ctx, p.WorkspaceID, sel, false)
 	if err != nil {
 		s.env.Log().WarnContext(ctx, "verify leads", "workspace_id", p.WorkspaceID, "checked", res.Checked, "err", err)
