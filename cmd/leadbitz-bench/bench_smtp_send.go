@@ -52,6 +52,7 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 	sentCopy := fs.Bool("copy", false, "append a copy of every message to each mailbox's Sent folder over IMAP")
 	realIMAP := fs.Bool("real-imap", false, "use a real Dovecot (internal/provider/smtpimap/realmail; needs root, postfix and dovecot) as the IMAP side")
 	imapLatency := fs.Duration("imap-latency", 0, "delay every answer of the IMAP server by this much, as a server across a network would (e.g. 20ms)")
+	imapDir := fs.String("imap-dir", "", "with --real-imap, where Dovecot keeps its mail (default the temporary directory; /dev/shm takes this machine's disk out of the measurement, as when the IMAP server is another machine)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 		for i := range *mailboxes {
 			users[fmt.Sprintf("box%d@bench.test", i)] = "bench-password"
 		}
-		if real, err = realmail.Start(ctx, realmail.Options{Domain: "bench.test", Users: users, TLS: tl}); err != nil {
+		if real, err = realmail.Start(ctx, realmail.Options{Domain: "bench.test", Users: users, TLS: tl, Dir: *imapDir}); err != nil {
 			return fmt.Errorf("start postfix and dovecot: %w", err)
 		}
 		defer real.Stop()
@@ -190,6 +191,9 @@ func benchSMTPSend(ctx context.Context, args []string, stdout io.Writer) error {
 		side = "copy to Sent on the fake IMAP server"
 		if real != nil {
 			side = "copy to Sent on a real Dovecot"
+			if *imapDir != "" {
+				side += " keeping its mail in " + *imapDir
+			}
 		}
 		if *imapLatency > 0 {
 			side += fmt.Sprintf(" answering %s late", *imapLatency)

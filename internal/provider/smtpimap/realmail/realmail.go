@@ -41,6 +41,10 @@ type Options struct {
 	// TLS is the certificate authority and server certificate to use
 	// (a benchmark shares one with its fake servers); default a new one.
 	TLS *smtpimapfake.TLS
+	// Dir is where the server's directory (configuration, queue, mail) is
+	// made; default the system's temporary directory. A benchmark puts it
+	// on tmpfs to take this machine's disk out of what it measures.
+	Dir string
 }
 
 // Server is a running Postfix + Dovecot pair.
@@ -97,7 +101,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		opts.StartTimeout = 20 * time.Second
 	}
 	cleanAbandoned()
-	dir, err := os.MkdirTemp("", "realmail-")
+	dir, err := os.MkdirTemp(opts.Dir, "realmail-")
 	if err != nil {
 		return nil, err
 	}
