@@ -33,7 +33,8 @@ type Identity struct {
 //     and signed in;
 //   - otherwise a first sign-in creates the account (no password) with a
 //     workspace, like Signup, when sign-ups are allowed
-//     (Options.Signup, as for a password sign-up) and within the signup limits.
+//     (Options.Signup, as for a password sign-up, or an invitation waits
+//     for the address) and within the signup limits.
 //
 // An unverified address is refused for a new account too: the account
 // counts as having confirmed its address (invitations to that address are
@@ -123,7 +124,7 @@ func linkErr(err error) error {
 // password (Login refuses it until one is set), a first workspace, the
 // link, and a session.
 func (s *Service) signupWith(ctx context.Context, id Identity, email string, m Meta) (store.User, string, error) {
-	if err := s.signupAllowed(ctx, s.store.Queries); err != nil {
+	if err := s.signupAllowedFor(ctx, s.store.Queries, email); err != nil {
 		return store.User{}, "", err
 	}
 	if err := s.allowSignup(ctx, m.IP); err != nil {
@@ -145,7 +146,7 @@ func (s *Service) signupWith(ctx context.Context, id Identity, email string, m M
 			return err
 		}
 		if has {
-			if err := s.signupAllowed(ctx, tx.Queries); err != nil {
+			if err := s.signupAllowedFor(ctx, tx.Queries, email); err != nil {
 				return err
 			}
 		}

@@ -53,6 +53,25 @@ func (s *Service) signupAllowed(ctx context.Context, q store.Queries) error {
 	return nil
 }
 
+// signupAllowedFor is signupAllowed for an address a provider verified
+// (sign-in with Google or Microsoft): an address with a waiting invitation
+// may create its account in any mode, to accept it, as the invitation page
+// lets it with a password.
+func (s *Service) signupAllowedFor(ctx context.Context, q store.Queries, email string) error {
+	err := s.signupAllowed(ctx, q)
+	if !errors.Is(err, ErrSignupClosed) {
+		return err
+	}
+	invited, ierr := q.HasWaitingInvitationFor(ctx, email, s.now())
+	if ierr != nil {
+		return ierr
+	}
+	if invited {
+		return nil
+	}
+	return err
+}
+
 // MailConfigured reports whether the instance sends its own mail.
 func (s *Service) MailConfigured() bool { return s.opts.Mailer.Configured() }
 

@@ -298,6 +298,48 @@ func TestClosedSignupRefusesNewAccountsOnly(t *testing.T) {
 	}
 }
 
+// With sign-up closed, an address with a waiting invitation may still
+// create its account by signing in with a provider (which verified the
+// address), so it can accept; a revoked invitation lets it in no more.
+func TestClosedSignupLetsAnInvitedAddressIn(t *testing.T) {
+	h := newHarnessWith(t, account.SignupClosed)
+	first, err := h.signIn("google", "owner@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, err := h.accounts.AuthenticateSession(h.ctx, first.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := h.accounts.Invite(h.ctx, owner, owner.WorkspaceID, account.InvitationInput{Email: "mia@example.com", Role: store.RoleMember}, account.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.accounts.Invite(h.ctx, owner, owner.WorkspaceID, account.InvitationInput{Email: "gone@example.com", Role: store.RoleMember}, account.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	waiting, err := h.accounts.Invitations(h.ctx, owner, owner.WorkspaceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range waiting {
+		if w.Email == "gone@example.com" {
+			if err := h.accounts.RevokeInvitation(h.ctx, owner, owner.WorkspaceID, w.ID, account.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := h.signIn("microsoft", "mia@example.com"); err != nil {
+		t.Fatalf("invited address with sign-up closed: %v (invitation %s)", err, inv.ID)
+	}
+	if _, err := h.signIn("google", "gone@example.com"); code(err) != "signup_closed" {
+		t.Fatalf("revoked invitation with sign-up closed: %v", err)
+	}
+	if _, err := h.signIn("google", "stranger@example.com"); code(err) != "signup_closed" {
+		t.Fatalf("uninvited address with sign-up closed: %v", err)
+	}
+}
+
 func TestProviderAccountSetsAFirstPassword(t *testing.T) {
 	h := newHarness(t)
 	res, err := h.signIn("microsoft", "bob@example.com")

@@ -87,3 +87,13 @@ func (q Queries) IsMemberByEmail(ctx context.Context, workspaceID, email string)
 		WHERE m.workspace_id = ? AND u.email = ?`, workspaceID, email).Scan(&n)
 	return n > 0, err
 }
+
+// HasWaitingInvitationFor reports whether some workspace's invitation to
+// email still waits (neither accepted, revoked nor expired at now). Not
+// scoped: a sign-up, before any workspace, asks it.
+func (q Queries) HasWaitingInvitationFor(ctx context.Context, email string, now time.Time) (bool, error) {
+	var n int
+	err := q.queryRow(ctx, `SELECT COUNT(*) FROM invitations WHERE email = ? AND accepted_at IS NULL
+		AND revoked_at IS NULL AND expires_at > ?`, email, now).Scan(&n)
+	return n > 0, err
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/leadbitz/leadbitz/internal/httpserver"
 	"github.com/leadbitz/leadbitz/internal/signin"
@@ -48,6 +49,10 @@ func (w *Web) finishSignin(name string) handlerFunc {
 			return v.formFailed(rw, err)
 		}
 		httpserver.SetSessionCookie(rw, res.Token, w.Config.SecureCookies())
+		if next := localPath(res.Next); res.Created && strings.HasPrefix(next, "/invite?") {
+			// The account was made to accept an invitation: back to it.
+			return v.redirect(rw, next, "Your account is ready: join the workspace below.")
+		}
 		if res.Created {
 			return v.redirect(rw, "/", "Welcome to Leadbitz! Your account and its first workspace are ready: follow the steps below to send your first campaign.")
 		}

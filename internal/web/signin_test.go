@@ -196,3 +196,62 @@ func TestChangePasswordForm(t *testing.T) {
 	}
 	srv.Client(t).Must(200, "POST", "/api/auth/login", map[string]string{"email": owner.Email, "password": "a-new-long-password"})
 }
+
+// TestInvitedPersonJoinsWithGoogle: on an instance that takes no sign-ups,
+// the invitation page offers Continue with Google; the invitee signs in
+// there (the account is created for the invited, verified address) and
+// comes back to join.
+func TestInvitedPersonJoinsWithGoogle(t *testing.T) {
+	t.Parallel()
+	gf, mf := gmailfake.New(gmailfake.Options{}), graphfake.New(graphfake.Options{})
+	t.Cleanup(gf.Close)
+	t.Cleanup(mf.Close)
+	srv := apptest.Start(t, map[string]string{"LEADBITZ_SIGNUP": "invite",
+		"GOOGLE_CLIENT_ID": "test-client", "GOOGLE_CLIENT_SECRET": "test-secret",
+		"GOOGLE_OAUTH_BASE_URL": gf.URL, "GMAIL_API_BASE_URL": gf.URL,
+	})
+	owner := srv.SignUp(t, "Olga")
+	mia := "mia-" + apptest.Unique() + "@example.com"
+	inv := owner.Must(201, "POST", "/api/workspaces/"+owner.WorkspaceID+"/invitations", map[string]string{"email": mia, "role": "member"}).Map(t)
+	link, err := url.Parse(inv["url"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	invitePath := link.Path + "?" + link.RawQuery
+
+	browser := srv.Client(t)
+	page := string(get(t, browser, invitePath, 200).Body)
+	if want := `href="/auth/google?next=` + url.QueryEscape(invitePath) + `"`; !strings.Contains(page, want) {
+		t.Fatalf("the invitation page lacks %s:\n%s", want, page)
+	}
+	gf.AddUser(mia)
+	gf.SetConsentUser(mia)
+	r := signInWith(t, browser, "google", invitePath)
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != invitePath {
+		t.Fatalf("sign-in from the invitation: %d → %q %.300s", r.Status, r.Header.Get("Location"), r.Body)
+	}
+	if page := text(doc(t, get(t, browser, invitePath, 200).Body)); !strings.Contains(page, "Join "+"Olga") {
+		t.Fatalf("back on the invitation page: %s", page)
+	}
+	joined := follow(t, browser, postForm(t, browser, "/invite", url.Values{"token": {link.Query().Get("token")}}))
+	if joined.Status != 200 {
+		t.Fatalf("joining: %d", joined.Status)
+	}
+	members := owner.Must(200, "GET", "/api/workspaces/"+owner.WorkspaceID+"/members", nil).Map(t)["items"].([]any)
+	found := false
+	for _, m := range members {
+		if m := m.(map[string]any); m["email"] == mia && m["role"] == "member" && m["pending"] != true {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("Mia is not a member: %v", members)
+	}
+	// Without an invitation the same button still creates no account.
+	stranger := srv.Client(t)
+	gf.AddUser("stranger@example.com")
+	gf.SetConsentUser("stranger@example.com")
+	if r := signInWith(t, stranger, "google", "/"); r.Status == http.StatusSeeOther && r.Header.Get("Location") == "/" {
+		t.Fatalf("an uninvited address signed up: %d → %q", r.Status, r.Header.Get("Location"))
+	}
+}
