@@ -32,19 +32,23 @@ func (b closeHookBox) Close() error {
 	return b.Mailbox.Close()
 }
 
+// twoBatches launches a one-step campaign over two mailboxes, a lead each,
+// and an engine that claims one job per batch: a claim adds its mailboxes'
+// other due jobs, so one mailbox would make one batch.
+func twoBatches(t *testing.T) (h *harness, e *sending.Engine, campaignID string, leads []string, a, b store.Mailbox) {
+	h = newHarness(t, time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
+	a, b = h.mailbox("pipe-a@sender.test", 10, 0, 0, 0), h.mailbox("pipe-b@sender.test", 10, 0, 0, 0)
+	leads = h.leads(2)
+	campaignID = h.campaignWith(allWeek("Pipe", a.ID, b.ID), oneStep(), leads)
+	h.launch(campaignID)
+	return h, h.newEngine(sending.Config{BatchSize: 1, Workers: 1}), campaignID, leads, a, b
+}
+
 // TestNextBatchSendsWhileCopiesAreStored: a batch is recorded only once its
 // mailboxes are closed, and the next batch is claimed and sent meanwhile,
 // so a mailbox's copies to Sent are not on the send path.
 func TestNextBatchSendsWhileCopiesAreStored(t *testing.T) {
-	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	h := newHarness(t, start)
-	// Two mailboxes, a lead each: a claim adds its mailboxes' other due
-	// jobs, so one mailbox would make one batch.
-	a, b := h.mailbox("pipe-a@sender.test", 10, 0, 0, 0), h.mailbox("pipe-b@sender.test", 10, 0, 0, 0)
-	leads := h.leads(2)
-	id := h.campaignWith(allWeek("Pipe", a.ID, b.ID), oneStep(), leads)
-	h.launch(id)
-	e := h.newEngine(sending.Config{BatchSize: 1, Workers: 1})
+	h, e, id, leads, a, b := twoBatches(t)
 
 	var sends, closes atomic.Int32
 	secondSend := make(chan struct{})
@@ -97,13 +101,7 @@ func TestNextBatchSendsWhileCopiesAreStored(t *testing.T) {
 // the next one, already sent, is still recorded before the tick gives up;
 // only the failed batch's job is left sending, for recovery to resolve.
 func TestBatchAfterAFailedRecordIsRecorded(t *testing.T) {
-	start := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	h := newHarness(t, start)
-	a, b := h.mailbox("fail-a@sender.test", 10, 0, 0, 0), h.mailbox("fail-b@sender.test", 10, 0, 0, 0)
-	leads := h.leads(2)
-	id := h.campaignWith(allWeek("Fail", a.ID, b.ID), oneStep(), leads)
-	h.launch(id)
-	e := h.newEngine(sending.Config{BatchSize: 1, Workers: 1})
+	h, e, id, leads, _, _ := twoBatches(t)
 	var finishes atomic.Int32
 	recordFailed := errors.New("the database went away")
 	sending.SetBeforeFinish(e, func() error {
