@@ -115,7 +115,7 @@ func verifyCountsText(res verify.Result) string {
 	var parts []string
 	for _, s := range []string{store.VerifyDeliverable, store.VerifyRisky, store.VerifyUndeliverable, store.VerifyUnknown} {
 		if n := res.Counts[s]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+			parts = append(parts, formatInt(n)+" "+s)
 		}
 	}
 	text := fmt.Sprintf("Checked %s: %s.", plural(res.Checked, "address", "addresses"), strings.Join(parts, ", "))
@@ -125,7 +125,7 @@ func verifyCountsText(res verify.Result) string {
 	case 1:
 		return text + " 1 verdict changed."
 	}
-	return text + fmt.Sprintf(" %d verdicts changed.", res.Changed)
+	return text + " " + formatInt(res.Changed) + " verdicts changed."
 }
 
 // verifyRefused shows why a check could not start (one already runs, the
