@@ -11,6 +11,7 @@ import (
 
 	"github.com/leadbitz/leadbitz/internal/mailmsg"
 	"github.com/leadbitz/leadbitz/internal/provider"
+	"github.com/leadbitz/leadbitz/internal/routing"
 	"github.com/leadbitz/leadbitz/internal/sending/input"
 	"github.com/leadbitz/leadbitz/internal/sending/rules"
 	"github.com/leadbitz/leadbitz/internal/store"
@@ -42,11 +43,14 @@ func (c *tickCache) sequence(ctx context.Context, q store.Queries, ws, campaignI
 	}
 	seq, perr := ParseSequence(steps)
 	if perr == nil {
-		routes, skips, err := q.InWorkspace(ws).SequenceRoutes(ctx, campaignID)
+		routesJSON, skipJSON, err := q.InWorkspace(ws).SequenceRoutes(ctx, campaignID)
 		if err != nil {
 			return nil, err
 		}
-		perr = attachRoutes(seq, routes, skips)
+		defs, skips, err := routing.Parse(routesJSON, skipJSON)
+		if perr = err; perr == nil {
+			perr = attachRoutes(seq, defs, skips)
+		}
 	}
 	c.sequences[campaignID], c.seqErrs[campaignID] = seq, perr
 	return seq, perr

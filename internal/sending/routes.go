@@ -21,12 +21,9 @@ type sequenceRoutes struct {
 	skips  map[int]*routing.SkipIf // by ledger position
 }
 
-// attachRoutes parses a campaign's stored routes and conditions into seq.
-func attachRoutes(seq *Sequence, routesJSON, skipJSON string) error {
-	defs, skips, err := routing.Parse(routesJSON, skipJSON)
-	if err != nil {
-		return err
-	}
+// attachRoutes puts a campaign's routes and conditions (routing.Parse)
+// into seq, their steps' templates parsed.
+func attachRoutes(seq *Sequence, defs []routing.Route, skips map[int]*routing.SkipIf) error {
 	seq.extra.defs, seq.extra.skips = defs, skips
 	seq.extra.routes = make([][]Step, len(defs))
 	for r, def := range defs {

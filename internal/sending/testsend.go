@@ -98,8 +98,8 @@ type testFacts struct {
 	in         TestInput // checked by checkTestInput: Step in range, Variant upper case
 	to         string
 	steps      []store.SequenceStep
-	routes     string // the campaign's reply routes and step conditions, as stored
-	skipIfs    string
+	routes     []routing.Route         // the campaign's reply routes
+	skips      map[int]*routing.SkipIf // and its steps' conditions
 	lead       store.Lead
 	sample     bool               // no lead: sample values, lead is only the recipient
 	cl         store.CampaignLead // the lead's place in the campaign; zero if none
@@ -131,11 +131,7 @@ func (t *TestSender) load(ctx context.Context, p account.Principal, campaignID s
 	if err != nil {
 		return testFacts{}, err
 	}
-	routesJSON, skipJSON, err := q.SequenceRoutes(ctx, c.ID)
-	if err != nil {
-		return testFacts{}, err
-	}
-	routes, _, err := routing.Parse(routesJSON, skipJSON)
+	routes, skips, err := routing.Load(ctx, q, c.ID)
 	if err != nil {
 		return testFacts{}, err
 	}
@@ -143,7 +139,7 @@ func (t *TestSender) load(ctx context.Context, p account.Principal, campaignID s
 	if err != nil {
 		return testFacts{}, err
 	}
-	f := testFacts{p: p, meta: m, campaignID: c.ID, in: in, to: to, steps: steps, routes: routesJSON, skipIfs: skipJSON}
+	f := testFacts{p: p, meta: m, campaignID: c.ID, in: in, to: to, steps: steps, routes: routes, skips: skips}
 
 	// The lead: the one asked for (any of the workspace's; another's is
 	// 404), else the campaign's first as the preview pane lists them, else
@@ -222,7 +218,7 @@ func decideTest(f testFacts) (testPlan, error) {
 	}
 	seq, err := ParseSequence(f.steps)
 	if err == nil {
-		err = attachRoutes(seq, f.routes, f.skipIfs)
+		err = attachRoutes(seq, f.routes, f.skips)
 	}
 	if err != nil {
 		return testPlan{}, problem.New(problem.Conflict, "message_invalid", "The sequence does not parse: %v.", err)
