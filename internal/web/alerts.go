@@ -21,8 +21,9 @@ type alertFacts struct {
 	read      bool
 }
 
-// Mailboxes are the workspace's mailboxes, read on first use.
-func (f *alertFacts) Mailboxes() ([]store.Mailbox, error) {
+// mailboxesWhere are the workspace's mailboxes that keep accepts; the
+// mailboxes are read on first use.
+func (f *alertFacts) mailboxesWhere(keep func(store.Mailbox) bool) ([]store.Mailbox, error) {
 	if !f.read {
 		list, err := f.s.Mailboxes(f.ctx)
 		if err != nil {
@@ -30,7 +31,13 @@ func (f *alertFacts) Mailboxes() ([]store.Mailbox, error) {
 		}
 		f.mailboxes, f.read = list, true
 	}
-	return f.mailboxes, nil
+	var out []store.Mailbox
+	for _, m := range f.mailboxes {
+		if keep(m) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // alertSources are checked on every signed-in page, in this order; keep
@@ -40,15 +47,9 @@ var alertSources = []alertSource{brokenMailboxes}
 // brokenMailboxes warns when a mailbox cannot send until someone reconnects
 // it: every campaign using it holds those sends meanwhile.
 func brokenMailboxes(f *alertFacts) ([]alert, error) {
-	list, err := f.Mailboxes()
+	broken, err := f.mailboxesWhere(func(m store.Mailbox) bool { return mailboxBroken(m.Status) })
 	if err != nil {
 		return nil, err
-	}
-	var broken []store.Mailbox
-	for _, in := range list {
-		if mailboxBroken(in.Status) {
-			broken = append(broken, in)
-		}
 	}
 	switch len(broken) {
 	case 0:
@@ -92,15 +93,11 @@ var managerAlertSources = []alertSource{disabledWebhooks, failingSentCopies}
 // (internal/connect records it): its emails still go out, but a crash
 // could no longer be checked against the copies.
 func failingSentCopies(f *alertFacts) ([]alert, error) {
-	list, err := f.Mailboxes()
+	failing, err := f.mailboxesWhere(func(m store.Mailbox) bool {
+		return m.SentCopyError != "" && m.Status == store.MailboxActive
+	})
 	if err != nil {
 		return nil, err
-	}
-	var failing []store.Mailbox
-	for _, m := range list {
-		if m.SentCopyError != "" && m.Status == store.MailboxActive {
-			failing = append(failing, m)
-		}
 	}
 	switch len(failing) {
 	case 0:
