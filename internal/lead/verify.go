@@ -180,8 +180,11 @@ func (s *Service) Verify(ctx context.Context, p account.Principal, m account.Met
 			Message: "The server is shutting down; check the addresses again once it is back."}
 	}
 	opt := s.passes.options()
-	ended := make(chan VerifyOutcome, 1)
-	failed := make(chan error, 1)
+	type passEnd struct {
+		res verify.Result
+		err error
+	}
+	ended := make(chan passEnd, 1) // the pass never waits for the request
 	go func() {
 		defer end()
 		if rq.All {
@@ -194,19 +197,16 @@ func (s *Service) Verify(ctx context.Context, p account.Principal, m account.Met
 		if opt.Done != nil {
 			opt.Done(p.WorkspaceID, res, err)
 		}
-		if err != nil {
-			failed <- err
-			return
-		}
-		ended <- VerifyOutcome{Result: res}
+		ended <- passEnd{res, err}
 	}()
 	wait := time.NewTimer(opt.Wait)
 	defer wait.Stop()
 	select {
-	case out := <-ended:
-		return out, nil
-	case err := <-failed:
-		return VerifyOutcome{}, err
+	case e := <-ended:
+		if e.err != nil {
+			return VerifyOutcome{}, e.err
+		}
+		return VerifyOutcome{Result: e.res}, nil
 	case <-wait.C:
 		return VerifyOutcome{Result: verify.Result{Counts: map[string]int{}}, Running: true}, nil
 	}
