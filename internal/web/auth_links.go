@@ -58,11 +58,7 @@ func (w *Web) resendVerification(rw http.ResponseWriter, r *http.Request, v *vie
 		if !ok {
 			return err
 		}
-		if err := w.setFlash(rw, flash{Kind: "error", Message: p.Message}); err != nil {
-			return err
-		}
-		http.Redirect(rw, r, next, http.StatusSeeOther)
-		return nil
+		return w.redirectWithError(rw, r, next, p.Message)
 	}
 	return v.redirect(rw, next, "We mailed the link again to "+v.P.User.Email+".")
 }
@@ -173,11 +169,7 @@ func (w *Web) verified(h handlerFunc) handlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request, v *view) error {
 		if err := w.Accounts.RequireVerified(v.P); err != nil {
 			p, _ := httpserver.AsProblem(err)
-			if err := w.setFlash(rw, flash{Kind: "error", Message: p.Message}); err != nil {
-				return err
-			}
-			http.Redirect(rw, r, strings.TrimSuffix(r.URL.Path, "/launch"), http.StatusSeeOther)
-			return nil
+			return w.redirectWithError(rw, r, strings.TrimSuffix(r.URL.Path, "/launch"), p.Message)
 		}
 		return h(rw, r, v)
 	}

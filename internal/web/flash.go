@@ -36,6 +36,17 @@ func (w *Web) setFlash(rw http.ResponseWriter, f flash) error {
 	return nil
 }
 
+// redirectWithError finishes a POST that could not do its work: the
+// browser goes to path and shows message there as an error (the success
+// counterpart is view.redirect).
+func (w *Web) redirectWithError(rw http.ResponseWriter, r *http.Request, path, message string) error {
+	if err := w.setFlash(rw, flash{Kind: "error", Message: message}); err != nil {
+		return err
+	}
+	http.Redirect(rw, r, path, http.StatusSeeOther)
+	return nil
+}
+
 // takeFlash reads and clears the flash message; a missing, expired or
 // forged cookie is simply no message.
 func (w *Web) takeFlash(rw http.ResponseWriter, r *http.Request) *flash {

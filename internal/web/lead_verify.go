@@ -135,9 +135,5 @@ func (w *Web) verifyRefused(rw http.ResponseWriter, r *http.Request, back string
 	if !ok || p.Kind != problem.Conflict {
 		return err
 	}
-	if err := w.setFlash(rw, flash{Kind: "error", Message: p.Message}); err != nil {
-		return err
-	}
-	http.Redirect(rw, r, back, http.StatusSeeOther)
-	return nil
+	return w.redirectWithError(rw, r, back, p.Message)
 }

@@ -65,12 +65,8 @@ func (w *Web) reconnectMailbox(rw http.ResponseWriter, r *http.Request, v *view)
 			o = opts.Microsoft
 		}
 		if !o.Configured {
-			if err := w.setFlash(rw, flash{Kind: "error", Message: "To reconnect this mailbox, set " + o.Env +
-				" on the server (redirect URI " + o.RedirectURI + ") and restart Leadbitz."}); err != nil {
-				return err
-			}
-			http.Redirect(rw, r, "/mailboxes/"+i.ID, http.StatusSeeOther)
-			return nil
+			return w.redirectWithError(rw, r, "/mailboxes/"+i.ID, "To reconnect this mailbox, set "+o.Env+
+				" on the server (redirect URI "+o.RedirectURI+") and restart Leadbitz.")
 		}
 		http.Redirect(rw, r, o.StartURL+"?inboxId="+i.ID, http.StatusSeeOther)
 		return nil

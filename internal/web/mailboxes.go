@@ -89,11 +89,7 @@ func (w *Web) loadMailboxes(v *view) error {
 // crafted link cannot put words in the app's mouth.
 func (w *Web) oauthOutcome(rw http.ResponseWriter, v *view, mailboxID string, reconnected bool, released, code string) error {
 	if code != "" {
-		if err := w.setFlash(rw, flash{Kind: "error", Message: oauthErrorText(code)}); err != nil {
-			return err
-		}
-		http.Redirect(rw, v.r, "/mailboxes", http.StatusSeeOther)
-		return nil
+		return w.redirectWithError(rw, v.r, "/mailboxes", oauthErrorText(code))
 	}
 	in, err := w.Mailboxes.Get(v.r.Context(), v.P.WorkspaceID, mailboxID)
 	if err != nil {

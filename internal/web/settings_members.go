@@ -113,9 +113,5 @@ func (w *Web) membersRefused(rw http.ResponseWriter, r *http.Request, err error)
 	if !ok || p.Kind == problem.NotFound {
 		return err
 	}
-	if err := w.setFlash(rw, flash{Kind: "error", Message: p.Message}); err != nil {
-		return err
-	}
-	http.Redirect(rw, r, "/settings/members", http.StatusSeeOther)
-	return nil
+	return w.redirectWithError(rw, r, "/settings/members", p.Message)
 }

@@ -79,11 +79,7 @@ func (w *Web) sendTestEmail(rw http.ResponseWriter, r *http.Request, v *view) er
 		if !ok || p.Kind == problem.NotFound {
 			return err
 		}
-		if ferr := w.setFlash(rw, flash{Kind: "error", Message: "The test was not sent: " + problemText(p)}); ferr != nil {
-			return ferr
-		}
-		http.Redirect(rw, r, back, http.StatusSeeOther)
-		return nil
+		return w.redirectWithError(rw, r, back, "The test was not sent: "+problemText(p))
 	}
 	msg := "Sent a test of step " + strconv.Itoa(res.Step)
 	if res.Variant != "A" {
