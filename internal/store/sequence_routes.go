@@ -67,6 +67,9 @@ func (s Scope) addRouteHistory(ctx context.Context, routes map[string]*LeadRoute
 		}); err != nil {
 			return err
 		}
+		if !slices.ContainsFunc(part, func(id string) bool { return routes[id].Current != 0 }) {
+			return nil // none is in a route: no first step to look for
+		}
 		// A route's first step has gone (or is going): the recategorisation
 		// that could move the lead elsewhere comes too late.
 		rows, err = s.query(ctx, `SELECT DISTINCT campaign_lead_id, step_position FROM send_jobs
